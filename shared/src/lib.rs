@@ -1,0 +1,23 @@
+//! The one crate the widget and the Worker both compile: the password policy and its evaluation, the API types, the
+//! error codes and the message catalogue. One policy, one implementation, so the browser's checklist and the server's
+//! verdict can never disagree.
+//!
+//! Everything here is pure: no I/O, no clock, no randomness. The zxcvbn estimator sits behind the `strength` feature so
+//! the widget's core can show the checklist before the estimator has loaded.
+
+pub mod api;
+pub mod audience;
+pub mod chars;
+pub mod error;
+pub mod evaluate;
+pub mod messages;
+pub mod passwordrules;
+pub mod policy;
+pub mod strength;
+
+pub use audience::Audience;
+pub use error::{ApiError, ErrorCode};
+pub use evaluate::{evaluate, evaluate_rules, EvalContext, Evaluation, Rule, RuleResult, RuleStatus};
+pub use messages::{Locale, MessageKey};
+pub use policy::{EffectivePolicy, Policy, PolicyError};
+pub use strength::Strength;

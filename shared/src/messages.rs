@@ -1,0 +1,429 @@
+//! The message catalogue: every user-facing text, keyed by a stable message key, in English and Spanish.
+//!
+//! The API and the evaluation speak in keys (`rule.min_length`), never in prose, so the widget, the pages and the mail
+//! templates can all render the same text in the reader's language. A key's text may hold `{n}`, filled by [`render`].
+//! The `catalogue!` table below makes a missing translation a compile error; the tests check the texts themselves.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// A language the product speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    #[default]
+    En,
+    Es,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Es];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Es => "es",
+        }
+    }
+
+    /// The locale for a BCP 47 language tag (`es`, `es-MX`, `en-GB`), if the product speaks it.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("es") {
+            Some(Locale::Es)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Locale::En)
+        } else {
+            None
+        }
+    }
+
+    /// The first language of an `Accept-Language` header the product speaks, English otherwise. Quality values are
+    /// ignored: browsers list languages in preference order.
+    pub fn negotiate(accept_language: &str) -> Locale {
+        accept_language
+            .split(',')
+            .filter_map(|item| Locale::from_tag(item.split(';').next().unwrap_or_default()))
+            .next()
+            .unwrap_or_default()
+    }
+}
+
+macro_rules! catalogue {
+    ($($variant:ident = $key:literal { en: $en:literal, es: $es:literal $(,)? }),+ $(,)?) => {
+        /// A stable message key. Its string form is part of the API: never rename one, only add.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum MessageKey { $($variant),+ }
+
+        impl MessageKey {
+            pub const ALL: &'static [MessageKey] = &[$(MessageKey::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(MessageKey::$variant => $key),+ }
+            }
+
+            /// The raw text, `{n}` unfilled.
+            pub fn text(self, locale: Locale) -> &'static str {
+                match locale {
+                    Locale::En => match self { $(MessageKey::$variant => $en),+ },
+                    Locale::Es => match self { $(MessageKey::$variant => $es),+ },
+                }
+            }
+        }
+
+        impl FromStr for MessageKey {
+            type Err = UnknownMessageKey;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($key => Ok(MessageKey::$variant),)+
+                    other => Err(UnknownMessageKey(other.to_owned())),
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    RuleMinLength = "rule.min_length" { en: "At least {n} characters", es: "Al menos {n} caracteres" },
+    RuleMaxLength = "rule.max_length" { en: "At most {n} characters", es: "Como máximo {n} caracteres" },
+    RuleLower = "rule.lower" { en: "A lower-case letter", es: "Una letra minúscula" },
+    RuleUpper = "rule.upper" { en: "An upper-case letter", es: "Una letra mayúscula" },
+    RuleDigit = "rule.digit" { en: "A number", es: "Un número" },
+    RuleSpecial = "rule.special" {
+        en: "A special character, such as ! # € or a space",
+        es: "Un carácter especial, como ! # € o un espacio",
+    },
+    RuleNoControl = "rule.no_control" {
+        en: "No invisible control characters",
+        es: "Ningún carácter de control invisible",
+    },
+    RuleMinStrength = "rule.min_strength" {
+        en: "Hard to guess (strength {n} of 4 or better)",
+        es: "Difícil de adivinar (fortaleza {n} de 4 o más)",
+    },
+
+    Strength0 = "strength.0" { en: "Very weak", es: "Muy débil" },
+    Strength1 = "strength.1" { en: "Weak", es: "Débil" },
+    Strength2 = "strength.2" { en: "Fair", es: "Aceptable" },
+    Strength3 = "strength.3" { en: "Strong", es: "Fuerte" },
+    Strength4 = "strength.4" { en: "Very strong", es: "Muy fuerte" },
+
+    CrackInstant = "crack_time.instant" { en: "less than a second", es: "menos de un segundo" },
+    CrackSecond = "crack_time.second" { en: "{n} second", es: "{n} segundo" },
+    CrackSeconds = "crack_time.seconds" { en: "{n} seconds", es: "{n} segundos" },
+    CrackMinute = "crack_time.minute" { en: "{n} minute", es: "{n} minuto" },
+    CrackMinutes = "crack_time.minutes" { en: "{n} minutes", es: "{n} minutos" },
+    CrackHour = "crack_time.hour" { en: "{n} hour", es: "{n} hora" },
+    CrackHours = "crack_time.hours" { en: "{n} hours", es: "{n} horas" },
+    CrackDay = "crack_time.day" { en: "{n} day", es: "{n} día" },
+    CrackDays = "crack_time.days" { en: "{n} days", es: "{n} días" },
+    CrackMonth = "crack_time.month" { en: "{n} month", es: "{n} mes" },
+    CrackMonths = "crack_time.months" { en: "{n} months", es: "{n} meses" },
+    CrackYear = "crack_time.year" { en: "{n} year", es: "{n} año" },
+    CrackYears = "crack_time.years" { en: "{n} years", es: "{n} años" },
+    CrackCenturies = "crack_time.centuries" { en: "centuries", es: "siglos" },
+
+    WarnStraightRows = "warning.straight_rows" {
+        en: "Straight rows of keys are easy to guess.",
+        es: "Las filas seguidas de teclas son fáciles de adivinar.",
+    },
+    WarnShortKeyboardPatterns = "warning.short_keyboard_patterns" {
+        en: "Short keyboard patterns are easy to guess.",
+        es: "Los patrones cortos de teclado son fáciles de adivinar.",
+    },
+    WarnRepeatsLikeAaa = "warning.repeats_like_aaa" {
+        en: "Repeats like \"aaa\" are easy to guess.",
+        es: "Las repeticiones como \"aaa\" son fáciles de adivinar.",
+    },
+    WarnRepeatsLikeAbcAbc = "warning.repeats_like_abcabc" {
+        en: "Repeats like \"abcabcabc\" are only slightly harder to guess than \"abc\".",
+        es: "Las repeticiones como \"abcabcabc\" son apenas más difíciles de adivinar que \"abc\".",
+    },
+    WarnTop10 = "warning.top10" {
+        en: "This is one of the 10 most common passwords.",
+        es: "Es una de las 10 contraseñas más comunes.",
+    },
+    WarnTop100 = "warning.top100" {
+        en: "This is one of the 100 most common passwords.",
+        es: "Es una de las 100 contraseñas más comunes.",
+    },
+    WarnCommon = "warning.common" {
+        en: "This is a very common password.",
+        es: "Es una contraseña muy común.",
+    },
+    WarnSimilarToCommon = "warning.similar_to_common" {
+        en: "This is similar to a commonly used password.",
+        es: "Se parece a una contraseña muy usada.",
+    },
+    WarnSequences = "warning.sequences" {
+        en: "Sequences like abc or 6543 are easy to guess.",
+        es: "Las secuencias como abc o 6543 son fáciles de adivinar.",
+    },
+    WarnRecentYears = "warning.recent_years" {
+        en: "Recent years are easy to guess.",
+        es: "Los años recientes son fáciles de adivinar.",
+    },
+    WarnWordByItself = "warning.word_by_itself" {
+        en: "A word by itself is easy to guess.",
+        es: "Una palabra sola es fácil de adivinar.",
+    },
+    WarnDates = "warning.dates" {
+        en: "Dates are often easy to guess.",
+        es: "Las fechas suelen ser fáciles de adivinar.",
+    },
+    WarnNamesByThemselves = "warning.names_by_themselves" {
+        en: "Names and surnames by themselves are easy to guess.",
+        es: "Los nombres y apellidos solos son fáciles de adivinar.",
+    },
+    WarnCommonNames = "warning.common_names" {
+        en: "Common names and surnames are easy to guess.",
+        es: "Los nombres y apellidos comunes son fáciles de adivinar.",
+    },
+
+    SuggestFewWords = "suggestion.few_words" {
+        en: "Use a few words, and avoid common phrases.",
+        es: "Usa varias palabras y evita frases comunes.",
+    },
+    SuggestNoNeedForSymbols = "suggestion.no_need_for_symbols" {
+        en: "No need for symbols, digits or upper-case letters.",
+        es: "No hacen falta símbolos, números ni mayúsculas.",
+    },
+    SuggestAddWord = "suggestion.add_word" {
+        en: "Add another word or two. Uncommon words are better.",
+        es: "Añade una o dos palabras más. Mejor si son poco comunes.",
+    },
+    SuggestCapitalization = "suggestion.capitalization" {
+        en: "Capitalization doesn't help very much.",
+        es: "Usar mayúsculas no ayuda mucho.",
+    },
+    SuggestAllUppercase = "suggestion.all_uppercase" {
+        en: "All upper case is almost as easy to guess as all lower case.",
+        es: "Todo en mayúsculas es casi tan fácil de adivinar como todo en minúsculas.",
+    },
+    SuggestReversedWords = "suggestion.reversed_words" {
+        en: "Reversed words aren't much harder to guess.",
+        es: "Las palabras al revés no son mucho más difíciles de adivinar.",
+    },
+    SuggestSubstitutions = "suggestion.substitutions" {
+        en: "Predictable substitutions like '@' instead of 'a' don't help very much.",
+        es: "Las sustituciones previsibles, como '@' en lugar de 'a', no ayudan mucho.",
+    },
+    SuggestLongerKeyboardPattern = "suggestion.longer_keyboard_pattern" {
+        en: "Use a longer keyboard pattern with more turns.",
+        es: "Usa un patrón de teclado más largo y con más giros.",
+    },
+    SuggestAvoidRepeats = "suggestion.avoid_repeats" {
+        en: "Avoid repeated words and characters.",
+        es: "Evita palabras y caracteres repetidos.",
+    },
+    SuggestAvoidSequences = "suggestion.avoid_sequences" { en: "Avoid sequences.", es: "Evita las secuencias." },
+    SuggestAvoidRecentYears = "suggestion.avoid_recent_years" {
+        en: "Avoid recent years.",
+        es: "Evita los años recientes.",
+    },
+    SuggestAvoidPersonalYears = "suggestion.avoid_personal_years" {
+        en: "Avoid years that are associated with you.",
+        es: "Evita los años relacionados contigo.",
+    },
+    SuggestAvoidPersonalDates = "suggestion.avoid_personal_dates" {
+        en: "Avoid dates and years that are associated with you.",
+        es: "Evita las fechas y los años relacionados contigo.",
+    },
+
+    WidgetChecklistHeading = "widget.checklist_heading" {
+        en: "Your new password needs:",
+        es: "Tu nueva contraseña necesita:",
+    },
+    WidgetRuleMet = "widget.rule_met" { en: "done", es: "cumplido" },
+    WidgetRuleUnmet = "widget.rule_unmet" { en: "not yet", es: "todavía no" },
+    WidgetRulePending = "widget.rule_pending" { en: "checking…", es: "comprobando…" },
+    WidgetStrength = "widget.strength" { en: "Strength: {n} of 4", es: "Fortaleza: {n} de 4" },
+    WidgetCrackTime = "widget.crack_time" {
+        en: "Time to guess it:",
+        es: "Tiempo para adivinarla:",
+    },
+    WidgetInvalid = "widget.invalid" {
+        en: "This password does not meet the requirements yet.",
+        es: "Esta contraseña todavía no cumple los requisitos.",
+    },
+    WidgetPolicyUnavailable = "widget.policy_unavailable" {
+        en: "The password requirements could not be loaded. The server will still check your password.",
+        es: "No se pudieron cargar los requisitos de la contraseña. El servidor la comprobará igualmente.",
+    },
+
+    ErrorMalformedJson = "error.malformed_json" {
+        en: "The request body is not valid JSON.",
+        es: "El cuerpo de la solicitud no es JSON válido.",
+    },
+    ErrorInvalidRequest = "error.invalid_request" {
+        en: "The request is missing a field or has one of the wrong kind.",
+        es: "A la solicitud le falta un campo o tiene uno de tipo incorrecto.",
+    },
+    ErrorInvalidEmail = "error.invalid_email" {
+        en: "Enter a valid email address.",
+        es: "Escribe una dirección de correo válida.",
+    },
+    ErrorBodyTooLarge = "error.body_too_large" {
+        en: "The request is too large.",
+        es: "La solicitud es demasiado grande.",
+    },
+    ErrorUnsupportedMediaType = "error.unsupported_media_type" {
+        en: "Send the request as application/json.",
+        es: "Envía la solicitud como application/json.",
+    },
+    ErrorNotFound = "error.not_found" { en: "Nothing is here.", es: "Aquí no hay nada." },
+    ErrorMethodNotAllowed = "error.method_not_allowed" {
+        en: "This method is not allowed here.",
+        es: "Este método no está permitido aquí.",
+    },
+    ErrorPasswordRejected = "error.password_rejected" {
+        en: "The new password does not meet the requirements.",
+        es: "La nueva contraseña no cumple los requisitos.",
+    },
+    ErrorPasswordMismatch = "error.password_mismatch" {
+        en: "The two passwords do not match.",
+        es: "Las dos contraseñas no coinciden.",
+    },
+    ErrorPasswordReused = "error.password_reused" {
+        en: "You have used this password before. Choose a new one.",
+        es: "Ya usaste esta contraseña. Elige una nueva.",
+    },
+    ErrorTokenInvalid = "error.token_invalid" {
+        en: "This reset link is not valid. Ask for a new one.",
+        es: "Este enlace no es válido. Pide uno nuevo.",
+    },
+    ErrorTokenExpired = "error.token_expired" {
+        en: "This reset link has expired. Ask for a new one.",
+        es: "Este enlace ha caducado. Pide uno nuevo.",
+    },
+    ErrorTokenSuperseded = "error.token_superseded" {
+        en: "A newer reset email was sent: only the newest link works.",
+        es: "Se envió un correo más reciente: solo funciona el enlace más nuevo.",
+    },
+    ErrorTokenUsed = "error.token_used" {
+        en: "This reset link has already been used.",
+        es: "Este enlace ya se ha usado.",
+    },
+    ErrorInvalidCredentials = "error.invalid_credentials" {
+        en: "The email, role or password is not right. Check Caps Lock and try again.",
+        es: "El correo, el rol o la contraseña no son correctos. Revisa Bloq Mayús e inténtalo de nuevo.",
+    },
+    ErrorUnauthorized = "error.unauthorized" {
+        en: "You need to log in first.",
+        es: "Primero tienes que iniciar sesión.",
+    },
+    ErrorRateLimited = "error.rate_limited" {
+        en: "Too many attempts. Wait a few minutes and try again.",
+        es: "Demasiados intentos. Espera unos minutos y vuelve a intentarlo.",
+    },
+    ErrorConfigInvalid = "error.config_invalid" {
+        en: "The service is misconfigured. Please tell the site's administrator.",
+        es: "El servicio está mal configurado. Avisa al administrador del sitio.",
+    },
+    ErrorInternal = "error.internal" {
+        en: "Something went wrong on our side. Nothing was changed; try again.",
+        es: "Algo falló por nuestra parte. No se cambió nada; inténtalo de nuevo.",
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown message key `{0}`")]
+pub struct UnknownMessageKey(pub String);
+
+impl MessageKey {
+    /// The text in `locale` with `{n}` filled in.
+    pub fn render(self, locale: Locale, n: Option<u64>) -> String {
+        let text = self.text(locale);
+        match n {
+            Some(n) => text.replace("{n}", &n.to_string()),
+            None => text.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for MessageKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for MessageKey {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(deserializer)?;
+        key.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_key_has_a_text_in_every_locale() {
+        for &key in MessageKey::ALL {
+            for locale in Locale::ALL {
+                let text = key.text(locale);
+                assert!(!text.trim().is_empty(), "{key} is empty in {}", locale.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn translations_keep_their_placeholders() {
+        for &key in MessageKey::ALL {
+            let en = key.text(Locale::En).contains("{n}");
+            let es = key.text(Locale::Es).contains("{n}");
+            assert_eq!(en, es, "{key}: `{{n}}` in one language only");
+        }
+    }
+
+    #[test]
+    fn spanish_is_actually_translated() {
+        // A few texts may legitimately coincide; a copied English text is a missed translation.
+        let untranslated: Vec<_> =
+            MessageKey::ALL.iter().filter(|k| k.text(Locale::En) == k.text(Locale::Es)).collect();
+        assert!(untranslated.is_empty(), "untranslated: {untranslated:?}");
+    }
+
+    #[test]
+    fn keys_are_unique_and_round_trip() {
+        let mut seen = HashSet::new();
+        for &key in MessageKey::ALL {
+            assert!(seen.insert(key.as_str()), "duplicate key {key}");
+            assert_eq!(key.as_str().parse::<MessageKey>(), Ok(key));
+            let json = serde_json::to_string(&key).unwrap();
+            assert_eq!(serde_json::from_str::<MessageKey>(&json).unwrap(), key);
+        }
+        assert!("rule.nope".parse::<MessageKey>().is_err());
+    }
+
+    #[test]
+    fn render_fills_the_count() {
+        assert_eq!(MessageKey::RuleMinLength.render(Locale::En, Some(12)), "At least 12 characters");
+        assert_eq!(MessageKey::RuleMinLength.render(Locale::Es, Some(8)), "Al menos 8 caracteres");
+    }
+
+    #[test]
+    fn locale_from_language_tag() {
+        assert_eq!(Locale::from_tag("es-MX"), Some(Locale::Es));
+        assert_eq!(Locale::from_tag("EN_gb"), Some(Locale::En));
+        assert_eq!(Locale::from_tag("fr"), None);
+        assert_eq!(Locale::from_tag(""), None);
+    }
+
+    #[test]
+    fn negotiate_takes_the_first_spoken_language() {
+        assert_eq!(Locale::negotiate("fr-CA,fr;q=0.9,es;q=0.8,en;q=0.5"), Locale::Es);
+        assert_eq!(Locale::negotiate("de"), Locale::En);
+        assert_eq!(Locale::negotiate(""), Locale::En);
+    }
+}

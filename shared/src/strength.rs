@@ -1,0 +1,230 @@
+//! Strength: the zxcvbn estimate, reduced to what a person can act on — a score, a time to guess, a warning and
+//! suggestions, all as message keys.
+//!
+//! The types and the crack-time wording are always compiled (the widget renders them); the estimator itself is behind
+//! the `strength` feature.
+
+use crate::messages::MessageKey;
+use serde::{Deserialize, Serialize};
+
+/// zxcvbn only ever scores this many leading code points: its cost grows steeply with length (one 128-character
+/// random password took 255 ms in wasm), and past this length every real password already scores 4.
+pub const MAX_SCORED_CHARS: usize = 64;
+/// Bounds on the user's own words passed to zxcvbn, so a context can't make estimation slow either.
+pub const MAX_USER_WORDS: usize = 16;
+pub const MAX_USER_WORD_CHARS: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Strength {
+    /// zxcvbn's score, 0 (trivially guessed) to 4 (very hard).
+    pub score: u8,
+    pub guesses: u64,
+    pub guesses_log10: f64,
+    /// The score's label (`strength.0` … `strength.4`).
+    pub label: MessageKey,
+    pub crack_time: CrackTime,
+    pub warning: Option<MessageKey>,
+    pub suggestions: Vec<MessageKey>,
+}
+
+/// How long an offline attacker at 10⁴ guesses a second (a slow, salted hash) would need, as a message to show.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CrackTime {
+    pub seconds: f64,
+    pub message: MessageKey,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<u64>,
+}
+
+const GUESSES_PER_SECOND: f64 = 1e4;
+
+impl CrackTime {
+    pub fn from_guesses(guesses: u64) -> CrackTime {
+        CrackTime::from_seconds(guesses as f64 / GUESSES_PER_SECOND)
+    }
+
+    pub fn from_seconds(seconds: f64) -> CrackTime {
+        const MINUTE: f64 = 60.0;
+        const HOUR: f64 = 60.0 * MINUTE;
+        const DAY: f64 = 24.0 * HOUR;
+        const MONTH: f64 = 31.0 * DAY;
+        const YEAR: f64 = 12.0 * MONTH;
+        const CENTURY: f64 = 100.0 * YEAR;
+        use MessageKey::*;
+        let units = [
+            (YEAR, CrackYear, CrackYears),
+            (MONTH, CrackMonth, CrackMonths),
+            (DAY, CrackDay, CrackDays),
+            (HOUR, CrackHour, CrackHours),
+            (MINUTE, CrackMinute, CrackMinutes),
+            (1.0, CrackSecond, CrackSeconds),
+        ];
+        let (message, n) = if seconds.is_nan() || seconds < 1.0 {
+            (CrackInstant, None)
+        } else if seconds >= CENTURY {
+            (CrackCenturies, None)
+        } else {
+            let (unit, one, many) = units.into_iter().find(|(unit, _, _)| seconds >= *unit).unwrap_or(units[5]);
+            let n = (seconds / unit).round() as u64;
+            (if n == 1 { one } else { many }, Some(n))
+        };
+        CrackTime { seconds, message, n }
+    }
+}
+
+/// The label for a score (clamped to 0-4).
+pub fn score_label(score: u8) -> MessageKey {
+    match score {
+        0 => MessageKey::Strength0,
+        1 => MessageKey::Strength1,
+        2 => MessageKey::Strength2,
+        3 => MessageKey::Strength3,
+        _ => MessageKey::Strength4,
+    }
+}
+
+/// The words zxcvbn should treat as guessable for this user: each input whole and split at punctuation
+/// ("jane.doe@school.org" gives "jane.doe@school.org", "jane", "doe", "school"), lower-cased, bounded.
+pub fn user_words(inputs: &[String]) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut push = |word: &str| {
+        let word: String = word.chars().take(MAX_USER_WORD_CHARS).collect::<String>().to_lowercase();
+        if word.chars().count() >= 3 && !words.contains(&word) && words.len() < MAX_USER_WORDS {
+            words.push(word);
+        }
+    };
+    for input in inputs {
+        push(input.trim());
+        // Top-level domains are too common to be personal.
+        let parts: Vec<&str> = input.split(|c: char| !c.is_alphanumeric()).filter(|p| !p.is_empty()).collect();
+        let personal = if input.contains('@') && parts.len() > 1 { &parts[..parts.len() - 1] } else { &parts[..] };
+        for part in personal {
+            push(part);
+        }
+    }
+    words
+}
+
+/// Estimates a normalised password's strength with zxcvbn, on at most [`MAX_SCORED_CHARS`] code points.
+#[cfg(feature = "strength")]
+pub fn estimate(normalized: &str, user_words: &[String]) -> Strength {
+    let scored: String = normalized.chars().take(MAX_SCORED_CHARS).collect();
+    let inputs: Vec<&str> = user_words.iter().map(String::as_str).collect();
+    let entropy = zxcvbn::zxcvbn(&scored, &inputs);
+    let score = u8::from(entropy.score());
+    let (warning, suggestions) = match entropy.feedback() {
+        Some(feedback) => {
+            (feedback.warning().map(warning_key), feedback.suggestions().iter().copied().map(suggestion_key).collect())
+        }
+        None => (None, Vec::new()),
+    };
+    Strength {
+        score,
+        guesses: entropy.guesses(),
+        guesses_log10: entropy.guesses_log10(),
+        label: score_label(score),
+        crack_time: CrackTime::from_guesses(entropy.guesses()),
+        warning,
+        suggestions,
+    }
+}
+
+#[cfg(feature = "strength")]
+fn warning_key(warning: zxcvbn::feedback::Warning) -> MessageKey {
+    use zxcvbn::feedback::Warning as W;
+    match warning {
+        W::StraightRowsOfKeysAreEasyToGuess => MessageKey::WarnStraightRows,
+        W::ShortKeyboardPatternsAreEasyToGuess => MessageKey::WarnShortKeyboardPatterns,
+        W::RepeatsLikeAaaAreEasyToGuess => MessageKey::WarnRepeatsLikeAaa,
+        W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => MessageKey::WarnRepeatsLikeAbcAbc,
+        W::ThisIsATop10Password => MessageKey::WarnTop10,
+        W::ThisIsATop100Password => MessageKey::WarnTop100,
+        W::ThisIsACommonPassword => MessageKey::WarnCommon,
+        W::ThisIsSimilarToACommonlyUsedPassword => MessageKey::WarnSimilarToCommon,
+        W::SequencesLikeAbcAreEasyToGuess => MessageKey::WarnSequences,
+        W::RecentYearsAreEasyToGuess => MessageKey::WarnRecentYears,
+        W::AWordByItselfIsEasyToGuess => MessageKey::WarnWordByItself,
+        W::DatesAreOftenEasyToGuess => MessageKey::WarnDates,
+        W::NamesAndSurnamesByThemselvesAreEasyToGuess => MessageKey::WarnNamesByThemselves,
+        W::CommonNamesAndSurnamesAreEasyToGuess => MessageKey::WarnCommonNames,
+    }
+}
+
+#[cfg(feature = "strength")]
+fn suggestion_key(suggestion: zxcvbn::feedback::Suggestion) -> MessageKey {
+    use zxcvbn::feedback::Suggestion as S;
+    match suggestion {
+        S::UseAFewWordsAvoidCommonPhrases => MessageKey::SuggestFewWords,
+        S::NoNeedForSymbolsDigitsOrUppercaseLetters => MessageKey::SuggestNoNeedForSymbols,
+        S::AddAnotherWordOrTwo => MessageKey::SuggestAddWord,
+        S::CapitalizationDoesntHelpVeryMuch => MessageKey::SuggestCapitalization,
+        S::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase => MessageKey::SuggestAllUppercase,
+        S::ReversedWordsArentMuchHarderToGuess => MessageKey::SuggestReversedWords,
+        S::PredictableSubstitutionsDontHelpVeryMuch => MessageKey::SuggestSubstitutions,
+        S::UseALongerKeyboardPatternWithMoreTurns => MessageKey::SuggestLongerKeyboardPattern,
+        S::AvoidRepeatedWordsAndCharacters => MessageKey::SuggestAvoidRepeats,
+        S::AvoidSequences => MessageKey::SuggestAvoidSequences,
+        S::AvoidRecentYears => MessageKey::SuggestAvoidRecentYears,
+        S::AvoidYearsThatAreAssociatedWithYou => MessageKey::SuggestAvoidPersonalYears,
+        S::AvoidDatesAndYearsThatAreAssociatedWithYou => MessageKey::SuggestAvoidPersonalDates,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crack_time_picks_a_unit_and_plural() {
+        let t = |s: f64| {
+            let c = CrackTime::from_seconds(s);
+            (c.message, c.n)
+        };
+        assert_eq!(t(0.2), (MessageKey::CrackInstant, None));
+        assert_eq!(t(f64::NAN), (MessageKey::CrackInstant, None));
+        assert_eq!(t(1.0), (MessageKey::CrackSecond, Some(1)));
+        assert_eq!(t(59.0), (MessageKey::CrackSeconds, Some(59)));
+        assert_eq!(t(90.0), (MessageKey::CrackMinutes, Some(2)));
+        assert_eq!(t(3600.0), (MessageKey::CrackHour, Some(1)));
+        assert_eq!(t(3.0 * 86400.0), (MessageKey::CrackDays, Some(3)));
+        assert_eq!(t(40.0 * 86400.0), (MessageKey::CrackMonth, Some(1)));
+        assert_eq!(t(5.0 * 372.0 * 86400.0), (MessageKey::CrackYears, Some(5)));
+        assert_eq!(t(1e12), (MessageKey::CrackCenturies, None));
+        assert_eq!(CrackTime::from_guesses(10_000).message, MessageKey::CrackSecond);
+    }
+
+    #[test]
+    fn user_words_split_an_email_and_drop_the_tld() {
+        let words = user_words(&["Jane.Doe@School.org".into(), "Jo".into()]);
+        assert_eq!(words, ["jane.doe@school.org", "jane", "doe", "school"]);
+        let many: Vec<String> = (0..100).map(|i| format!("word{i}")).collect();
+        assert_eq!(user_words(&many).len(), MAX_USER_WORDS);
+    }
+
+    #[cfg(feature = "strength")]
+    #[test]
+    fn estimates_span_the_scale() {
+        assert_eq!(estimate("password", &[]).score, 0);
+        assert_eq!(estimate("password", &[]).warning, Some(MessageKey::WarnTop10));
+        let strong = estimate("correct horse battery staple vortex", &[]);
+        assert_eq!(strong.score, 4);
+        assert_eq!(strong.label, MessageKey::Strength4);
+        assert!(strong.guesses_log10 > 10.0);
+    }
+
+    #[cfg(feature = "strength")]
+    #[test]
+    fn the_users_own_words_weaken_a_password() {
+        let alone = estimate("Gwendolyn-Mapplethorpe", &[]);
+        let known = estimate("Gwendolyn-Mapplethorpe", &user_words(&["gwendolyn.mapplethorpe@example.org".into()]));
+        assert!(known.guesses_log10 < alone.guesses_log10 - 2.0, "{} vs {}", known.guesses_log10, alone.guesses_log10);
+    }
+
+    #[cfg(feature = "strength")]
+    #[test]
+    fn only_a_bounded_prefix_is_scored() {
+        let long: String = "x7$Kq".repeat(400);
+        let prefix: String = long.chars().take(MAX_SCORED_CHARS).collect();
+        assert_eq!(estimate(&long, &[]), estimate(&prefix, &[]));
+    }
+}

@@ -1,0 +1,32 @@
+//! Fetching the active policy from the Worker.
+
+use latchkey_shared::api::PolicyResponse;
+use latchkey_shared::{Policy, PolicyError};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Response;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyFetchError {
+    #[error("cannot fetch the policy: {0}")]
+    Network(String),
+    #[error("the policy endpoint answered HTTP {0}")]
+    Status(u16),
+    #[error("the policy endpoint sent an invalid policy: {0}")]
+    Invalid(#[from] PolicyError),
+}
+
+pub async fn fetch(url: &str) -> Result<Policy, PolicyFetchError> {
+    let network = |err: wasm_bindgen::JsValue| PolicyFetchError::Network(format!("{err:?}"));
+    let window = web_sys::window().ok_or_else(|| PolicyFetchError::Network("no window".into()))?;
+    let response: Response = JsFuture::from(window.fetch_with_str(url)).await.map_err(network)?.unchecked_into();
+    if !response.ok() {
+        return Err(PolicyFetchError::Status(response.status()));
+    }
+    let text =
+        JsFuture::from(response.text().map_err(network)?).await.map_err(network)?.as_string().unwrap_or_default();
+    let body: PolicyResponse = serde_json::from_str(&text).map_err(PolicyError::from)?;
+    // The server validated it already; validating again keeps a tampered or stale response from misleading anyone.
+    body.policy.validate()?;
+    Ok(body.policy)
+}
