@@ -1,0 +1,72 @@
+//! The pages in a real browser (headless Chromium through ChromeDriver).
+
+use fantoccini::Locator;
+use latchkey_e2e::{chromium, eventually, url};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The checklist as the page shows it: rule id → status.
+async fn checklist(browser: &fantoccini::Client) -> BTreeMap<String, String> {
+    let mut statuses = BTreeMap::new();
+    for item in browser.find_all(Locator::Css(".latchkey-rule")).await.unwrap() {
+        let rule = item.attr("data-rule").await.unwrap().unwrap_or_default();
+        let status = item.attr("data-status").await.unwrap().unwrap_or_default();
+        statuses.insert(rule, status);
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn checklist_follows_each_keystroke() {
+    let browser = chromium().await;
+    browser.goto(&url("/")).await.unwrap();
+    let input = browser.wait().for_element(Locator::Css("input[data-latchkey]")).await.unwrap();
+
+    let initial = eventually("the checklist to render", Duration::from_secs(15), || async {
+        let list = checklist(&browser).await;
+        (!list.is_empty()).then_some(list)
+    })
+    .await;
+    assert_eq!(initial["rule.min_length"], "unmet");
+    assert_eq!(initial["rule.lower"], "unmet");
+
+    // The widget tells password managers the policy.
+    assert_eq!(input.attr("minlength").await.unwrap().as_deref(), Some("12"));
+    let rules = input.attr("passwordrules").await.unwrap().unwrap_or_default();
+    assert!(rules.contains("required: special;"), "{rules}");
+    assert!(input.attr("aria-describedby").await.unwrap().is_some());
+
+    // One lower-case letter ticks exactly that rule.
+    input.send_keys("a").await.unwrap();
+    let after_a = eventually("`lower` to tick", Duration::from_secs(5), || async {
+        let list = checklist(&browser).await;
+        (list["rule.lower"] == "met").then_some(list)
+    })
+    .await;
+    assert_eq!(after_a["rule.upper"], "unmet");
+    assert_eq!(after_a["rule.digit"], "unmet");
+
+    input.send_keys("Z9!").await.unwrap();
+    eventually("upper, digit and special to tick", Duration::from_secs(5), || async {
+        let list = checklist(&browser).await;
+        (list["rule.upper"] == "met" && list["rule.digit"] == "met" && list["rule.special"] == "met").then_some(())
+    })
+    .await;
+    assert_eq!(checklist(&browser).await["rule.min_length"], "unmet");
+
+    input.send_keys("abcdefgh").await.unwrap();
+    eventually("the length rule to tick at 12 characters", Duration::from_secs(5), || async {
+        (checklist(&browser).await["rule.min_length"] == "met").then_some(())
+    })
+    .await;
+
+    // Deleting brings a rule back.
+    input.clear().await.unwrap();
+    input.send_keys("ABC").await.unwrap();
+    eventually("`lower` to untick", Duration::from_secs(5), || async {
+        (checklist(&browser).await["rule.lower"] == "unmet").then_some(())
+    })
+    .await;
+
+    browser.close().await.unwrap();
+}
