@@ -1,42 +1,233 @@
 //! The Worker's configuration, from `wrangler.toml` `[vars]` and secrets, validated as a whole with errors that name
-//! the variable and the field.
+//! the variable. Secrets' values never appear in an error.
 
+use crate::mail::provider::ProviderKind;
+use crate::password::HashParams;
+use latchkey_shared::policy::{MAX_TOKEN_LIFETIME_SECS, MIN_TOKEN_LIFETIME_SECS};
 use latchkey_shared::{Policy, PolicyError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Production,
+    /// Local development: enables the dev mailbox and allows an http:// origin on localhost.
+    Dev,
+}
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    pub environment: Environment,
     pub policy: Policy,
+    /// Where the pages are; every link in a mail starts here (never taken from the Host header).
+    pub app_origin: String,
+    pub hash_params: HashParams,
+    pub mail: MailConfig,
+    pub session_ttl_secs: u64,
+    admin_token: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct MailConfig {
+    pub provider: ProviderKind,
+    pub base_url: String,
+    pub api_key: String,
+    pub from: String,
+    pub retry_base_secs: u32,
+}
+
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "MailConfig {{ provider: {:?}, base_url: {}, from: {} }}", self.provider, self.base_url, self.from)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("variable `{0}` is not set")]
     Missing(&'static str),
+    #[error("variable `{name}`: {problem}")]
+    Invalid { name: &'static str, problem: String },
     #[error("variable `POLICY`: {0}")]
     Policy(#[from] PolicyError),
 }
 
+fn invalid(name: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { name, problem: problem.into() }
+}
+
 impl Config {
-    /// Builds the configuration from a variable lookup (the Worker's `Env` in production, a map in tests).
+    /// Builds the configuration from a lookup of variables and secrets (the Worker's `Env`, or a map in tests).
     pub fn parse(var: impl Fn(&'static str) -> Option<String>) -> Result<Config, ConfigError> {
-        let policy = var("POLICY").ok_or(ConfigError::Missing("POLICY"))?;
-        Ok(Config { policy: Policy::from_config(&policy)? })
+        let required = |name: &'static str| var(name).filter(|v| !v.trim().is_empty()).ok_or(ConfigError::Missing(name));
+        let number = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| -> Result<u64, ConfigError> {
+            match var(name).filter(|v| !v.trim().is_empty()) {
+                None => Ok(default),
+                Some(raw) => {
+                    let value: u64 = raw.trim().parse().map_err(|_| invalid(name, format!("`{raw}` is not a whole number")))?;
+                    if range.contains(&value) {
+                        Ok(value)
+                    } else {
+                        Err(invalid(name, format!("{value} is outside {}..={}", range.start(), range.end())))
+                    }
+                }
+            }
+        };
+
+        let environment = match var("ENVIRONMENT").as_deref().map(str::trim) {
+            None | Some("production") => Environment::Production,
+            Some("dev") => Environment::Dev,
+            Some(other) => return Err(invalid("ENVIRONMENT", format!("`{other}`: expected `production` or `dev`"))),
+        };
+
+        let mut policy = Policy::from_config(&required("POLICY")?)?;
+        let lifetime = number(
+            "TOKEN_LIFETIME_SECS",
+            policy.rules.token_lifetime_secs.into(),
+            u64::from(MIN_TOKEN_LIFETIME_SECS)..=u64::from(MAX_TOKEN_LIFETIME_SECS),
+        )?;
+        policy.rules.token_lifetime_secs = lifetime as u32;
+        policy.validate()?;
+
+        let app_origin = required("APP_ORIGIN")?.trim().trim_end_matches('/').to_owned();
+        let local = app_origin.starts_with("http://127.0.0.1") || app_origin.starts_with("http://localhost");
+        let origin_ok = (app_origin.starts_with("https://") || (local && environment == Environment::Dev))
+            && !app_origin[app_origin.find("//").map_or(0, |i| i + 2)..].contains(['/', '?', '#']);
+        if !origin_ok {
+            return Err(invalid("APP_ORIGIN", format!("`{app_origin}`: expected https://host (http://127.0.0.1:port in dev)")));
+        }
+
+        let hash_params = HashParams {
+            memory_kib: number("ARGON2_MEMORY_KIB", 19_456, 19_456..=1_048_576)? as u32,
+            iterations: number("ARGON2_ITERATIONS", 2, 2..=16)? as u32,
+            parallelism: number("ARGON2_PARALLELISM", 1, 1..=8)? as u32,
+        };
+
+        let provider_name = required("MAIL_PROVIDER")?;
+        let provider: ProviderKind =
+            provider_name.trim().parse().map_err(|e: crate::mail::provider::UnknownProvider| invalid("MAIL_PROVIDER", e.to_string()))?;
+        if provider == ProviderKind::DevMailbox && environment != Environment::Dev {
+            return Err(invalid("MAIL_PROVIDER", "`dev-mailbox` only works with ENVIRONMENT = \"dev\""));
+        }
+        let api_key = var("MAIL_API_KEY").unwrap_or_default();
+        if provider.needs_api_key() && api_key.trim().is_empty() {
+            return Err(ConfigError::Missing("MAIL_API_KEY"));
+        }
+        let base_url = var("MAIL_API_BASE")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| provider.default_base_url().to_owned());
+        if provider.needs_api_key() && !(base_url.starts_with("https://") || base_url.starts_with("http://127.0.0.1")) {
+            return Err(invalid("MAIL_API_BASE", format!("`{base_url}`: expected an https:// URL")));
+        }
+        let from = required("MAIL_FROM")?;
+        if from.contains(['\r', '\n']) {
+            return Err(invalid("MAIL_FROM", "must be one line"));
+        }
+        let mail = MailConfig {
+            provider,
+            base_url,
+            api_key,
+            from,
+            retry_base_secs: number("MAIL_RETRY_BASE_SECS", 30, 1..=3600)? as u32,
+        };
+
+        Ok(Config {
+            environment,
+            policy,
+            app_origin,
+            hash_params,
+            mail,
+            session_ttl_secs: number("SESSION_TTL_SECS", 12 * 3600, 300..=30 * 86_400)?,
+            admin_token: var("ADMIN_TOKEN").filter(|t| t.len() >= 16),
+        })
     }
 
     pub fn from_env(env: &worker::Env) -> Result<Config, ConfigError> {
-        Config::parse(|name| env.var(name).ok().map(|v| v.to_string()))
+        Config::parse(|name| {
+            env.secret(name).map(|v| v.to_string()).or_else(|_| env.var(name).map(|v| v.to_string())).ok()
+        })
+    }
+
+    /// Whether `presented` is the admin token. Compares SHA-256 digests, so timing tells nothing about the token;
+    /// without a configured token (or one under 16 characters) the admin API is closed.
+    pub fn admin_token_matches(&self, presented: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        match &self.admin_token {
+            Some(expected) => Sha256::digest(expected.as_bytes()) == Sha256::digest(presented.as_bytes()),
+            None => false,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
+
+    fn vars(pairs: &[(&'static str, &str)]) -> impl Fn(&'static str) -> Option<String> {
+        let mut map: HashMap<&'static str, String> = [
+            ("POLICY", "default"),
+            ("APP_ORIGIN", "https://reset.school.org"),
+            ("MAIL_PROVIDER", "resend"),
+            ("MAIL_API_KEY", "re_123"),
+            ("MAIL_FROM", "School <no-reply@school.org>"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.to_owned()))
+        .collect();
+        for (k, v) in pairs {
+            map.insert(k, v.to_string());
+        }
+        move |name| map.get(name).cloned()
+    }
+
+    fn problem(pairs: &[(&'static str, &str)]) -> String {
+        Config::parse(vars(pairs)).unwrap_err().to_string()
+    }
 
     #[test]
-    fn policy_is_required_and_validated() {
-        assert!(matches!(Config::parse(|_| None), Err(ConfigError::Missing("POLICY"))));
-        assert_eq!(Config::parse(|_| Some("nist-800-63b".into())).unwrap().policy.name, "nist-800-63b");
-        let err = Config::parse(|_| Some(r#"{"rules": {"min_length": 0}}"#.into())).unwrap_err();
-        assert!(err.to_string().starts_with("variable `POLICY`"), "{err}");
+    fn a_production_configuration() {
+        let config = Config::parse(vars(&[])).unwrap();
+        assert_eq!(config.environment, Environment::Production);
+        assert_eq!(config.mail.base_url, "https://api.resend.com");
+        assert_eq!(config.hash_params, HashParams::default());
+        assert_eq!(config.policy.rules.token_lifetime_secs, 3600);
+        assert!(!config.admin_token_matches(""), "no admin token configured: closed");
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        assert!(problem(&[("POLICY", "")]).contains("`POLICY` is not set"));
+        assert!(problem(&[("APP_ORIGIN", "http://reset.school.org")]).contains("APP_ORIGIN"));
+        assert!(problem(&[("APP_ORIGIN", "https://x.org/path")]).contains("APP_ORIGIN"));
+        assert!(problem(&[("MAIL_PROVIDER", "mailchannels")]).contains("MAIL_PROVIDER"));
+        assert!(problem(&[("MAIL_PROVIDER", "dev-mailbox")]).contains("only works with ENVIRONMENT"));
+        assert!(problem(&[("MAIL_API_KEY", "")]).contains("MAIL_API_KEY"));
+        assert!(problem(&[("ARGON2_MEMORY_KIB", "1024")]).contains("ARGON2_MEMORY_KIB"));
+        assert!(problem(&[("ARGON2_ITERATIONS", "two")]).contains("not a whole number"));
+        assert!(problem(&[("TOKEN_LIFETIME_SECS", "30")]).contains("TOKEN_LIFETIME_SECS"));
+        assert!(problem(&[("ENVIRONMENT", "staging")]).contains("ENVIRONMENT"));
+        assert!(problem(&[("MAIL_FROM", "a@b.org\r\nBcc: x@y.org")]).contains("MAIL_FROM"));
+        assert!(problem(&[("POLICY", "strict")]).contains("POLICY"));
+    }
+
+    #[test]
+    fn secrets_never_appear_in_errors() {
+        let err = problem(&[("MAIL_API_BASE", "ftp://x"), ("MAIL_API_KEY", "re_SUPERSECRET")]);
+        assert!(!err.contains("SUPERSECRET"), "{err}");
+    }
+
+    #[test]
+    fn dev_allows_localhost_and_the_mailbox() {
+        let config = Config::parse(vars(&[
+            ("ENVIRONMENT", "dev"),
+            ("APP_ORIGIN", "http://127.0.0.1:8787"),
+            ("MAIL_PROVIDER", "dev-mailbox"),
+            ("TOKEN_LIFETIME_SECS", "60"),
+            ("ADMIN_TOKEN", "dev-admin-token-0123456789"),
+        ]))
+        .unwrap();
+        assert_eq!(config.environment, Environment::Dev);
+        assert_eq!(config.policy.rules.token_lifetime_secs, 60);
+        assert!(config.admin_token_matches("dev-admin-token-0123456789"));
+        assert!(!config.admin_token_matches("dev-admin-token-012345678"));
     }
 }

@@ -1,39 +1,132 @@
 //! The latchkey Worker: a thin shell that reads the request, asks the pure modules what to do, and does the I/O.
-//! Static pages come from the `[assets]` binding; only `/api/*` reaches this code.
+//! Static pages come from the `[assets]` binding; only `/api/*` and `/dev/*` reach this code.
 
+mod account;
+mod body;
 mod config;
+mod email;
+mod handlers;
+mod mail;
+mod password;
 mod respond;
 mod routes;
+mod store;
+mod token;
+
+pub use account::object::Account;
 
 use config::Config;
-use latchkey_shared::api::PolicyResponse;
-use latchkey_shared::{ApiError, ErrorCode, Locale};
+use handlers::{admin, dev, reset, session, Call};
+use latchkey_shared::api::{DeadLetter, PolicyResponse};
+use latchkey_shared::{ApiError, ErrorCode};
+use mail::job::MailJob;
+use mail::send::SendError;
 use routes::Route;
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response, Result};
+
+/// The OpenAPI 3.1 document of this API, served at `/api/openapi.json`.
+pub(crate) const OPENAPI: &str = include_str!("../openapi.json");
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let locale = respond::locale_of(&req);
-    let outcome = handle(&req, &env, locale);
+    let route = match routes::route(req.method().as_ref(), &req.path()) {
+        Ok(route) => route,
+        Err(code) => return respond::error(&ApiError::new(code, locale)),
+    };
+    let config = match Config::from_env(&env) {
+        Ok(config) => config,
+        Err(err) => {
+            // Names a variable and a field, never a secret's value.
+            worker::console_error!("{{\"event\":\"config_invalid\",\"error\":\"{}\"}}", err.to_string().replace('"', "'"));
+            return respond::error(&ApiError::new(ErrorCode::ConfigInvalid, locale).with_detail(err.to_string()));
+        }
+    };
+    let call = Call { req, env: &env, config, locale };
+    let outcome = match route {
+        Route::Health => respond::json(200, &serde_json::json!({"status": "ok"})).map_err(|e| call.internal("respond", e)),
+        Route::OpenApi => openapi(&call),
+        Route::Policy => respond::json(200, &PolicyResponse { policy: call.config.policy.clone() })
+            .and_then(respond::public)
+            .map_err(|e| call.internal("respond", e)),
+        Route::Preflight => respond::preflight().map_err(|e| call.internal("respond", e)),
+        Route::RequestReset => reset::request(call, &ctx).await,
+        Route::VerifyReset => reset::verify(call).await,
+        Route::ConfirmReset => reset::confirm(call).await,
+        Route::Login => session::login(call).await,
+        Route::CurrentSession => session::current(call).await,
+        Route::Logout => session::logout(call).await,
+        Route::AdminCreateAccount => admin::create(call).await,
+        Route::AdminImportAccounts => admin::import(call).await,
+        Route::AdminDisableAccount => admin::disable(call).await,
+        Route::AdminFindAccounts => admin::find(call).await,
+        Route::AdminDeadLetters => admin::dead_letters(call).await,
+        Route::DevMailbox => dev::page(call).await,
+        Route::DevMailboxJson => dev::json(call).await,
+    };
     match outcome {
         Ok(response) => Ok(response),
         Err(error) => respond::error(&error),
     }
 }
 
-fn handle(req: &Request, env: &Env, locale: Locale) -> std::result::Result<Response, ApiError> {
-    let route = routes::route(req.method().as_ref(), &req.path()).map_err(|code| ApiError::new(code, locale))?;
-    let config = Config::from_env(env).map_err(|err| {
-        // Configuration errors name a variable and a field, never a secret's value.
-        worker::console_error!("configuration error: {err}");
-        ApiError::new(ErrorCode::ConfigInvalid, locale).with_detail(err.to_string())
-    })?;
-    match route {
-        Route::Policy => respond::json(200, &PolicyResponse { policy: config.policy }).and_then(respond::public),
-        Route::PolicyPreflight => respond::preflight(),
+fn openapi(call: &Call<'_>) -> handlers::HandlerResult {
+    let mut response = Response::ok(OPENAPI).map_err(|e| call.internal("respond", e))?;
+    let headers = response.headers_mut();
+    headers.set("Content-Type", "application/json").map_err(|e| call.internal("respond", e))?;
+    respond::public(response).map_err(|e| call.internal("respond", e))
+}
+
+/// The mail queue and its dead-letter queue (told apart by name).
+#[event(queue)]
+async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<()> {
+    let config = Config::from_env(&env).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let dead_letter_queue = batch.queue().ends_with("-dead");
+    let kv = env.kv(store::KV_BINDING)?;
+    for message in batch.messages()? {
+        let job = message.body();
+        if dead_letter_queue {
+            record_dead_letter(&kv, job, "retries_exhausted").await?;
+            message.ack();
+            continue;
+        }
+        match mail::send::deliver(&env, &config, job).await {
+            Ok(()) => {
+                worker::console_log!("{{\"event\":\"mail_sent\",\"kind\":\"{}\",\"id\":\"{}\"}}", job.kind(), job.id());
+                message.ack();
+            }
+            Err(SendError::Transient(reason)) => {
+                let waited = (worker::Date::now().as_millis().saturating_sub(message.timestamp().as_millis())) / 1000;
+                let delay = mail::provider::retry_delay(waited, config.mail.retry_base_secs);
+                worker::console_log!(
+                    "{{\"event\":\"mail_retry\",\"kind\":\"{}\",\"id\":\"{}\",\"reason\":\"{reason}\",\"delay_secs\":{delay}}}",
+                    job.kind(),
+                    job.id()
+                );
+                message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
+            }
+            Err(SendError::Permanent(reason)) => {
+                worker::console_error!(
+                    "{{\"event\":\"mail_refused\",\"kind\":\"{}\",\"id\":\"{}\",\"reason\":\"{reason}\"}}",
+                    job.kind(),
+                    job.id()
+                );
+                record_dead_letter(&kv, job, "refused").await?;
+                message.ack();
+            }
+        }
     }
-    .map_err(|err| {
-        worker::console_error!("response error: {err}");
-        ApiError::new(ErrorCode::Internal, locale)
-    })
+    Ok(())
+}
+
+async fn record_dead_letter(kv: &worker::kv::KvStore, job: &MailJob, reason: &str) -> Result<()> {
+    let letter = DeadLetter {
+        id: job.id().to_owned(),
+        kind: job.kind().to_owned(),
+        to: job.recipients(),
+        reason: reason.to_owned(),
+        recorded_at: account::object::now_secs(),
+    };
+    worker::console_error!("{{\"event\":\"mail_dead_lettered\",\"kind\":\"{}\",\"id\":\"{}\",\"reason\":\"{reason}\"}}", letter.kind, letter.id);
+    store::record_dead_letter(kv, &letter).await
 }

@@ -1,4 +1,4 @@
-//! Building responses: JSON bodies, the error body, and the headers every API answer carries.
+//! Building responses: JSON bodies, the error body, cookies, and the headers every API answer carries.
 
 use latchkey_shared::{ApiError, Locale};
 use serde::Serialize;
@@ -9,6 +9,7 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
     let headers = response.headers_mut();
     headers.set("Cache-Control", "no-store")?;
     headers.set("X-Content-Type-Options", "nosniff")?;
+    headers.set("Referrer-Policy", "no-referrer")?;
     Ok(response)
 }
 
@@ -35,4 +36,36 @@ pub fn preflight() -> Result<Response> {
 /// The reader's language, from `Accept-Language`.
 pub fn locale_of(req: &Request) -> Locale {
     Locale::negotiate(&req.headers().get("Accept-Language").ok().flatten().unwrap_or_default())
+}
+
+/// The session cookie. `__Host-` pins it to this origin, path `/`, Secure.
+pub const SESSION_COOKIE: &str = "__Host-latchkey-session";
+
+pub fn session_cookie(value: &str, max_age_secs: u64) -> String {
+    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age_secs}")
+}
+
+pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
+    cookie_header.split(';').filter_map(|pair| pair.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_cookie_flags() {
+        let cookie = session_cookie("abc", 60);
+        for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=60"] {
+            assert!(cookie.contains(flag), "{cookie}");
+        }
+        assert!(cookie.starts_with("__Host-latchkey-session=abc;"));
+    }
+
+    #[test]
+    fn reads_a_cookie_among_others() {
+        let header = "theme=dark; __Host-latchkey-session=v.a.l; other=1";
+        assert_eq!(cookie_value(header, SESSION_COOKIE), Some("v.a.l"));
+        assert_eq!(cookie_value("theme=dark", SESSION_COOKIE), None);
+    }
 }

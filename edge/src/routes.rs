@@ -4,18 +4,49 @@ use latchkey_shared::ErrorCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
+    Health,
+    OpenApi,
     Policy,
-    /// CORS preflight for the policy, which pages on other origins fetch.
-    PolicyPreflight,
+    /// CORS preflight for the public GET endpoints, which pages on other origins fetch.
+    Preflight,
+    RequestReset,
+    VerifyReset,
+    ConfirmReset,
+    Login,
+    CurrentSession,
+    Logout,
+    AdminCreateAccount,
+    AdminImportAccounts,
+    AdminDisableAccount,
+    AdminFindAccounts,
+    AdminDeadLetters,
+    DevMailbox,
+    DevMailboxJson,
 }
 
-/// The route for a request, or the error code to answer with.
+/// Every path and the methods it takes: the single table the router and the OpenAPI test read.
+pub const TABLE: &[(&str, &[(&str, Route)])] = &[
+    ("/api/health", &[("GET", Route::Health)]),
+    ("/api/openapi.json", &[("GET", Route::OpenApi), ("OPTIONS", Route::Preflight)]),
+    ("/api/policy", &[("GET", Route::Policy), ("OPTIONS", Route::Preflight)]),
+    ("/api/reset-requests", &[("POST", Route::RequestReset)]),
+    ("/api/resets/verify", &[("POST", Route::VerifyReset)]),
+    ("/api/resets", &[("POST", Route::ConfirmReset)]),
+    ("/api/sessions", &[("POST", Route::Login)]),
+    ("/api/session", &[("GET", Route::CurrentSession), ("DELETE", Route::Logout)]),
+    ("/api/admin/accounts", &[("GET", Route::AdminFindAccounts), ("POST", Route::AdminCreateAccount)]),
+    ("/api/admin/accounts/import", &[("POST", Route::AdminImportAccounts)]),
+    ("/api/admin/accounts/disable", &[("POST", Route::AdminDisableAccount)]),
+    ("/api/admin/dead-letters", &[("GET", Route::AdminDeadLetters)]),
+    ("/dev/mailbox", &[("GET", Route::DevMailbox)]),
+    ("/dev/mailbox.json", &[("GET", Route::DevMailboxJson)]),
+];
+
+/// The route for a request, or the error code to answer with. HEAD is served as GET.
 pub fn route(method: &str, path: &str) -> Result<Route, ErrorCode> {
     let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
-    let allowed: &[(&str, Route)] = match path {
-        "/api/policy" => &[("GET", Route::Policy), ("HEAD", Route::Policy), ("OPTIONS", Route::PolicyPreflight)],
-        _ => return Err(ErrorCode::NotFound),
-    };
+    let method = if method == "HEAD" { "GET" } else { method };
+    let (_, allowed) = TABLE.iter().find(|(p, _)| *p == path).ok_or(ErrorCode::NotFound)?;
     allowed.iter().find(|(m, _)| *m == method).map(|(_, route)| *route).ok_or(ErrorCode::MethodNotAllowed)
 }
 
@@ -24,12 +55,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn policy_routes() {
+    fn routes_and_refusals() {
         assert_eq!(route("GET", "/api/policy"), Ok(Route::Policy));
-        assert_eq!(route("GET", "/api/policy/"), Ok(Route::Policy));
-        assert_eq!(route("OPTIONS", "/api/policy"), Ok(Route::PolicyPreflight));
+        assert_eq!(route("HEAD", "/api/policy/"), Ok(Route::Policy));
+        assert_eq!(route("OPTIONS", "/api/policy"), Ok(Route::Preflight));
+        assert_eq!(route("POST", "/api/resets"), Ok(Route::ConfirmReset));
+        assert_eq!(route("POST", "/api/resets/verify"), Ok(Route::VerifyReset));
+        assert_eq!(route("DELETE", "/api/session"), Ok(Route::Logout));
         assert_eq!(route("POST", "/api/policy"), Err(ErrorCode::MethodNotAllowed));
+        assert_eq!(route("GET", "/api/reset-requests"), Err(ErrorCode::MethodNotAllowed));
         assert_eq!(route("GET", "/api/nope"), Err(ErrorCode::NotFound));
         assert_eq!(route("GET", "/"), Err(ErrorCode::NotFound));
+    }
+
+    #[test]
+    fn every_api_path_is_in_the_openapi_document() {
+        let doc: serde_json::Value = serde_json::from_str(crate::OPENAPI).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        for (path, methods) in TABLE.iter().filter(|(p, _)| p.starts_with("/api/")) {
+            let documented = paths.get(*path).unwrap_or_else(|| panic!("{path} missing from openapi.json"));
+            for (method, _) in methods.iter().filter(|(m, _)| *m != "OPTIONS") {
+                assert!(documented.get(method.to_lowercase()).is_some(), "{method} {path} missing from openapi.json");
+            }
+        }
+        for (path, operations) in paths {
+            let known = TABLE.iter().find(|(p, _)| p == path).unwrap_or_else(|| panic!("{path} documented, not routed"));
+            for method in operations.as_object().unwrap().keys() {
+                assert!(known.1.iter().any(|(m, _)| m.eq_ignore_ascii_case(method)), "{method} {path} documented, not routed");
+            }
+        }
     }
 }

@@ -61,6 +61,20 @@ pub struct VerifyResponse {
     pub audience: Option<Audience>,
 }
 
+/// The answer to a successful reset. Nobody is logged in: the person logs in with the new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetDone {
+    pub status: ResetStatus,
+    /// How many sessions were logged out.
+    pub revoked_sessions: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetStatus {
+    PasswordChanged,
+}
+
 /// `POST /api/resets`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -85,6 +99,110 @@ pub struct SessionInfo {
     pub email: String,
     pub audience: Audience,
     pub display_name: String,
+}
+
+/// `POST /api/admin/accounts` (and one line of `POST /api/admin/accounts/import`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    /// The email from the invitation, used to log in.
+    pub login_email: String,
+    /// The email on the profile, if different; the password-changed notice goes to both.
+    #[serde(default)]
+    pub contact_email: Option<String>,
+    pub audience: Audience,
+    pub display_name: String,
+    #[serde(default)]
+    pub locale: Option<Locale>,
+    /// Exactly one of `password` and `password_hash` (an argon2 PHC string, for imports).
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub password_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    Active,
+    Disabled,
+}
+
+/// An account as the admin API shows it: never a hash, a token or a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub login_email: String,
+    pub contact_email: Option<String>,
+    pub audience: Audience,
+    pub display_name: String,
+    pub locale: Locale,
+    pub status: AccountStatus,
+    pub active_sessions: u32,
+    /// Unix seconds of the last password change, if any.
+    pub password_changed_at: Option<u64>,
+}
+
+/// `GET /api/admin/accounts?email=…`: every account whose login or contact email matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountList {
+    pub accounts: Vec<AccountView>,
+}
+
+/// The answer to an import: how many lines made accounts, and why the others did not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub created: u32,
+    pub failed: Vec<ImportFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportFailure {
+    /// 1-based line number in the request body.
+    pub line: u32,
+    pub code: crate::ErrorCode,
+    pub detail: Option<String>,
+}
+
+/// `POST /api/admin/accounts/disable`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountRef {
+    pub login_email: String,
+    pub audience: Audience,
+}
+
+/// A mail that could not be delivered after every retry, kept for ops (`GET /api/admin/dead-letters`).
+/// Holds no link and no token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    pub id: String,
+    pub kind: String,
+    pub to: Vec<String>,
+    /// `retries_exhausted` (transient failures until the queue gave up) or `refused` (the provider said no).
+    pub reason: String,
+    /// Unix seconds.
+    pub recorded_at: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetterList {
+    pub dead_letters: Vec<DeadLetter>,
+}
+
+/// A message in the development mailbox (`GET /dev/mailbox.json`, only when `ENVIRONMENT` is `dev`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxMessage {
+    pub id: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub sent_at: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mailbox {
+    pub messages: Vec<MailboxMessage>,
 }
 
 #[cfg(test)]

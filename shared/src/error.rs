@@ -48,6 +48,7 @@ error_codes! {
     InvalidCredentials = "invalid_credentials", 401, ErrorInvalidCredentials;
     Unauthorized = "unauthorized", 401, ErrorUnauthorized;
     RateLimited = "rate_limited", 429, ErrorRateLimited;
+    AccountExists = "account_exists", 409, ErrorAccountExists;
     ConfigInvalid = "config_invalid", 500, ErrorConfigInvalid;
     Internal = "internal", 500, ErrorInternal;
 }

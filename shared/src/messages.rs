@@ -232,6 +232,42 @@ catalogue! {
         es: "Evita las fechas y los años relacionados contigo.",
     },
 
+    ResetAccepted = "reset.accepted" {
+        en: "If an account with that email exists, we have sent it a reset link. Check your spam folder too. Only the newest link works.",
+        es: "Si existe una cuenta con ese correo, le hemos enviado un enlace. Revisa también la carpeta de spam. Solo funciona el enlace más reciente.",
+    },
+    AudienceStaff = "audience.staff" { en: "staff", es: "personal" },
+    AudienceParent = "audience.parent" { en: "parent", es: "familia" },
+
+    MailResetSubject = "mail.reset.subject" { en: "Reset your password", es: "Restablece tu contraseña" },
+    MailGreeting = "mail.greeting" { en: "Hello {name},", es: "Hola, {name}:" },
+    MailResetIntro = "mail.reset.intro" {
+        en: "We received a request to reset the password of your {audience} account ({email}).",
+        es: "Recibimos una solicitud para restablecer la contraseña de tu cuenta de {audience} ({email}).",
+    },
+    MailResetAction = "mail.reset.action" { en: "Choose a new password", es: "Elegir una contraseña nueva" },
+    MailResetExpiry = "mail.reset.expiry" {
+        en: "The link works once, for {minutes} minutes. Only the newest link works: if you asked more than once, use the latest email.",
+        es: "El enlace funciona una vez, durante {minutes} minutos. Solo funciona el enlace más reciente: si lo pediste varias veces, usa el último correo.",
+    },
+    MailResetIgnore = "mail.reset.ignore" {
+        en: "If you did not ask for this, ignore this email: your password stays as it is.",
+        es: "Si no lo pediste tú, ignora este correo: tu contraseña sigue igual.",
+    },
+    MailChangedSubject = "mail.changed.subject" { en: "Your password was changed", es: "Tu contraseña se ha cambiado" },
+    MailChangedBody = "mail.changed.body" {
+        en: "The password of your {audience} account ({email}) was changed on {when}. Every device that was logged in has been logged out.",
+        es: "La contraseña de tu cuenta de {audience} ({email}) se cambió el {when}. Se ha cerrado la sesión en todos los dispositivos.",
+    },
+    MailChangedNotYou = "mail.changed.not_you" {
+        en: "If this was not you, reset your password now at {link} and tell your school's administrator.",
+        es: "Si no fuiste tú, restablece tu contraseña ahora en {link} y avisa al administrador de tu centro.",
+    },
+    MailFooter = "mail.footer" {
+        en: "This email was sent automatically; replies are not read.",
+        es: "Este correo se envió automáticamente; las respuestas no se leen.",
+    },
+
     WidgetChecklistHeading = "widget.checklist_heading" {
         en: "Your new password needs:",
         es: "Tu nueva contraseña necesita:",
@@ -318,6 +354,10 @@ catalogue! {
         en: "Too many attempts. Wait a few minutes and try again.",
         es: "Demasiados intentos. Espera unos minutos y vuelve a intentarlo.",
     },
+    ErrorAccountExists = "error.account_exists" {
+        en: "An account with this login email already exists for this role.",
+        es: "Ya existe una cuenta con este correo de acceso para este rol.",
+    },
     ErrorConfigInvalid = "error.config_invalid" {
         en: "The service is misconfigured. Please tell the site's administrator.",
         es: "El servicio está mal configurado. Avisa al administrador del sitio.",
@@ -335,11 +375,27 @@ pub struct UnknownMessageKey(pub String);
 impl MessageKey {
     /// The text in `locale` with `{n}` filled in.
     pub fn render(self, locale: Locale, n: Option<u64>) -> String {
-        let text = self.text(locale);
         match n {
-            Some(n) => text.replace("{n}", &n.to_string()),
-            None => text.to_owned(),
+            Some(n) => self.render_with(locale, &[("n", &n.to_string())]),
+            None => self.text(locale).to_owned(),
         }
+    }
+
+    /// The text in `locale` with each `{name}` replaced by its value.
+    pub fn render_with(self, locale: Locale, values: &[(&str, &str)]) -> String {
+        values.iter().fold(self.text(locale).to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+    }
+
+    /// The `{placeholder}` names a text uses.
+    pub fn placeholders(self, locale: Locale) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self
+            .text(locale)
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        names.sort_unstable();
+        names
     }
 }
 
@@ -380,10 +436,9 @@ mod tests {
     #[test]
     fn translations_keep_their_placeholders() {
         for &key in MessageKey::ALL {
-            let en = key.text(Locale::En).contains("{n}");
-            let es = key.text(Locale::Es).contains("{n}");
-            assert_eq!(en, es, "{key}: `{{n}}` in one language only");
+            assert_eq!(key.placeholders(Locale::En), key.placeholders(Locale::Es), "{key}");
         }
+        assert_eq!(MessageKey::MailResetIntro.placeholders(Locale::Es), ["audience", "email"]);
     }
 
     #[test]
@@ -410,6 +465,7 @@ mod tests {
     fn render_fills_the_count() {
         assert_eq!(MessageKey::RuleMinLength.render(Locale::En, Some(12)), "At least 12 characters");
         assert_eq!(MessageKey::RuleMinLength.render(Locale::Es, Some(8)), "Al menos 8 caracteres");
+        assert_eq!(MessageKey::MailGreeting.render_with(Locale::Es, &[("name", "Ana")]), "Hola, Ana:");
     }
 
     #[test]

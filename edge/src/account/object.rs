@@ -1,0 +1,211 @@
+//! The account's Durable Object: loads the state, applies one transition, stores it, answers. Every change to an
+//! account goes through here, one at a time.
+
+use super::protocol::{Command, Reply};
+use super::state::{AccountState, PasswordHasher, Refusal, ResetInput};
+use crate::config::Config;
+use crate::mail::job::MailJob;
+use crate::password;
+use crate::token::{hex, random_bytes};
+use latchkey_shared::api::TokenStatus;
+use latchkey_shared::ErrorCode;
+use std::cell::RefCell;
+use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
+
+const STATE_KEY: &str = "account";
+pub const MAIL_QUEUE_BINDING: &str = "MAIL_QUEUE";
+/// How soon the alarm retries handing queued notices to the mail queue.
+const OUTBOX_RETRY_MS: i64 = 30_000;
+
+#[durable_object]
+pub struct Account {
+    state: State,
+    env: Env,
+    /// The stored state, kept in memory between requests (`Some(None)`: known not to exist).
+    cache: RefCell<Option<Option<AccountState>>>,
+}
+
+struct Argon2Hasher(password::HashParams);
+
+impl PasswordHasher for Argon2Hasher {
+    fn hash(&self, normalized: &str) -> std::result::Result<String, Refusal> {
+        password::hash(normalized, self.0).map_err(|err| {
+            worker::console_error!("{{\"event\":\"hash_failed\",\"error\":\"{err}\"}}");
+            Refusal::new(ErrorCode::Internal)
+        })
+    }
+
+    fn verify(&self, normalized: &str, phc: &str) -> bool {
+        password::verify(normalized, phc)
+    }
+}
+
+/// A well-formed hash nobody's password matches, verified for unknown accounts so a login for an account that
+/// does not exist costs the same time as one that does.
+const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$bGF0Y2hrZXktZGVjb3k$1kH8P3eZ6oM0wF0cJ9JcQnOqV1o7y1x5n6kq3r6w3lA";
+
+impl DurableObject for Account {
+    fn new(state: State, env: Env) -> Self {
+        Account { state, env, cache: RefCell::new(None) }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let command: Command = req.json().await?;
+        let reply = self.handle(command).await?;
+        Response::from_json(&reply)
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        self.flush_outbox().await?;
+        Response::ok("")
+    }
+}
+
+impl Account {
+    async fn load(&self) -> Result<Option<AccountState>> {
+        if let Some(cached) = self.cache.borrow().as_ref() {
+            return Ok(cached.clone());
+        }
+        let stored: Option<AccountState> = self.state.storage().get(STATE_KEY).await?;
+        *self.cache.borrow_mut() = Some(stored.clone());
+        Ok(stored)
+    }
+
+    async fn save(&self, account: &AccountState) -> Result<()> {
+        // Drop the cache first: if the write fails, the next request reads what storage really holds.
+        *self.cache.borrow_mut() = None;
+        self.state.storage().put(STATE_KEY, account).await?;
+        *self.cache.borrow_mut() = Some(Some(account.clone()));
+        Ok(())
+    }
+
+    async fn handle(&self, command: Command) -> Result<Reply> {
+        let config = Config::from_env(&self.env).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let now = now_secs();
+        let hasher = Argon2Hasher(config.hash_params);
+        let refused = |code: ErrorCode| Reply::Refused { refusal: Refusal::new(code) };
+
+        let Some(mut account) = self.load().await? else {
+            return Ok(match command {
+                Command::Create { profile, password_hash } => {
+                    let account = AccountState::new(profile, password_hash);
+                    self.save(&account).await?;
+                    Reply::Account { view: account.view(now) }
+                }
+                Command::Login { password, .. } => {
+                    let _ = hasher.verify(&password, DECOY_HASH);
+                    refused(ErrorCode::InvalidCredentials)
+                }
+                Command::TokenStatus { .. } => Reply::TokenStatus { status: TokenStatus::Invalid, audience: None },
+                Command::Reset { .. } => refused(ErrorCode::TokenInvalid),
+                Command::Session { .. } | Command::Logout { .. } => refused(ErrorCode::Unauthorized),
+                Command::View | Command::Disable | Command::IssueToken { .. } => Reply::NoAccount,
+            });
+        };
+
+        let reply = match command {
+            Command::Create { .. } => refused(ErrorCode::AccountExists),
+            Command::View => Reply::Account { view: account.view(now) },
+            Command::Disable => {
+                account.disable();
+                self.save(&account).await?;
+                Reply::Account { view: account.view(now) }
+            }
+            Command::IssueToken { token_hash, lifetime_secs } => match account.issue_token(token_hash, now, lifetime_secs) {
+                Ok(()) => {
+                    self.save(&account).await?;
+                    let p = &account.profile;
+                    Reply::Issued { to: p.login_email.clone(), display_name: p.display_name.clone(), audience: p.audience, locale: p.locale }
+                }
+                // A disabled account gets no mail, and the caller cannot tell.
+                Err(_) => Reply::NoAccount,
+            },
+            Command::TokenStatus { token_hash } => {
+                let status = account.token_status(&token_hash, now);
+                let audience = (status == TokenStatus::Ok).then_some(account.profile.audience);
+                Reply::TokenStatus { status, audience }
+            }
+            Command::Reset { token_hash, password, confirm } => {
+                let input = ResetInput { token: &token_hash, password: &password, confirm: &confirm };
+                let notice_id = new_id()?;
+                match account.reset_password(input, now, &config.policy, &hasher, notice_id) {
+                    Ok(revoked_sessions) => {
+                        self.save(&account).await?;
+                        worker::console_log!(
+                            "{{\"event\":\"password_changed\",\"account\":\"{}\",\"revoked_sessions\":{revoked_sessions}}}",
+                            account_tag(&account)
+                        );
+                        self.flush_outbox().await?;
+                        Reply::ResetDone { revoked_sessions }
+                    }
+                    Err(refusal) => Reply::Refused { refusal },
+                }
+            }
+            Command::Login { password, session_hash } => {
+                let result = account.login(&password, session_hash, now, config.session_ttl_secs, &hasher);
+                // Failures are counted, so they are stored too.
+                self.save(&account).await?;
+                match result {
+                    Ok(info) => Reply::Session { info },
+                    Err(refusal) => {
+                        worker::console_log!("{{\"event\":\"login_failed\",\"account\":\"{}\",\"code\":\"{}\"}}", account_tag(&account), refusal.code);
+                        Reply::Refused { refusal }
+                    }
+                }
+            }
+            Command::Session { session_hash } => {
+                if account.has_session(&session_hash, now) {
+                    Reply::Session { info: account.session_info() }
+                } else {
+                    refused(ErrorCode::Unauthorized)
+                }
+            }
+            Command::Logout { session_hash } => {
+                account.logout(&session_hash);
+                self.save(&account).await?;
+                Reply::Done
+            }
+        };
+        Ok(reply)
+    }
+
+    /// Hands every queued notice to the mail queue; what cannot be handed over stays and is retried by alarm, so a
+    /// password change always gets its notice.
+    async fn flush_outbox(&self) -> Result<()> {
+        let Some(mut account) = self.load().await? else { return Ok(()) };
+        if account.outbox.is_empty() {
+            return Ok(());
+        }
+        let queue = self.env.queue(MAIL_QUEUE_BINDING)?;
+        let mut remaining: Vec<MailJob> = Vec::new();
+        for job in std::mem::take(&mut account.outbox) {
+            if let Err(err) = queue.send(&job).await {
+                worker::console_error!("{{\"event\":\"outbox_send_failed\",\"id\":\"{}\",\"error\":\"{err}\"}}", job.id());
+                remaining.push(job);
+            }
+        }
+        let retry = !remaining.is_empty();
+        account.outbox = remaining;
+        self.save(&account).await?;
+        if retry {
+            self.state.storage().set_alarm(OUTBOX_RETRY_MS).await?;
+        }
+        Ok(())
+    }
+}
+
+/// A stable pseudonym for an account in logs: never the email itself.
+fn account_tag(account: &AccountState) -> String {
+    use sha2::{Digest, Sha256};
+    let id = format!("{}:{}", account.profile.audience, account.profile.login_email);
+    hex(&Sha256::digest(id.as_bytes())[..8])
+}
+
+pub fn now_secs() -> u64 {
+    (worker::Date::now().as_millis() / 1000) as u64
+}
+
+/// A random id for a mail (the provider's idempotency key).
+pub fn new_id() -> Result<String> {
+    random_bytes::<16>().map(|b| hex(&b)).map_err(|e| worker::Error::RustError(e.to_string()))
+}

@@ -1,0 +1,446 @@
+//! The account's state and its transitions. Pure: the Durable Object loads it, calls one transition, and stores it.
+
+use crate::mail::job::MailJob;
+use crate::token::TokenHash;
+use latchkey_shared::api::{AccountStatus, AccountView, SessionInfo, TokenStatus};
+use latchkey_shared::chars::normalize;
+use latchkey_shared::{evaluate, Audience, ErrorCode, EvalContext, Locale, Policy, RuleResult};
+use serde::{Deserialize, Serialize};
+
+/// How many issued tokens an account remembers (to tell "superseded" and "used" from "invalid").
+const TOKENS_KEPT: usize = 10;
+/// The most sessions one account keeps; the oldest goes first.
+const MAX_SESSIONS: usize = 20;
+/// Failed logins allowed within the window before the account is throttled.
+pub const LOGIN_FAILURES_ALLOWED: usize = 5;
+pub const LOGIN_WINDOW_SECS: u64 = 15 * 60;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub login_email: String,
+    pub contact_email: Option<String>,
+    pub audience: Audience,
+    pub display_name: String,
+    pub locale: Locale,
+    pub status: AccountStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    Live,
+    Superseded,
+    Used,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedToken {
+    pub hash: TokenHash,
+    pub expires_at: u64,
+    pub fate: Fate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub hash: TokenHash,
+    pub expires_at: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountState {
+    pub profile: Profile,
+    /// argon2id PHC string; `None` until a password is set (an invited account).
+    pub password_hash: Option<String>,
+    /// Earlier hashes, newest first, at most the policy's history depth.
+    pub history: Vec<String>,
+    pub password_changed_at: Option<u64>,
+    pub tokens: Vec<IssuedToken>,
+    pub sessions: Vec<Session>,
+    /// When recent logins failed, oldest first.
+    pub failed_logins: Vec<u64>,
+    /// Mail decided on but not yet handed to the queue (the Durable Object flushes it, retrying by alarm).
+    pub outbox: Vec<MailJob>,
+}
+
+/// Why a request was refused, as the API reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub code: ErrorCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmet: Vec<RuleResult>,
+}
+
+impl Refusal {
+    pub fn new(code: ErrorCode) -> Refusal {
+        Refusal { code, detail: None, unmet: Vec::new() }
+    }
+}
+
+impl From<ErrorCode> for Refusal {
+    fn from(code: ErrorCode) -> Self {
+        Refusal::new(code)
+    }
+}
+
+/// What a reset needs from outside: the hashing, injected so tests can use cheap fakes.
+pub trait PasswordHasher {
+    fn hash(&self, normalized: &str) -> Result<String, Refusal>;
+    fn verify(&self, normalized: &str, phc: &str) -> bool;
+}
+
+pub struct ResetInput<'a> {
+    pub token: &'a TokenHash,
+    pub password: &'a str,
+    pub confirm: &'a str,
+}
+
+impl AccountState {
+    pub fn new(profile: Profile, password_hash: Option<String>) -> AccountState {
+        AccountState {
+            profile,
+            password_hash,
+            history: Vec::new(),
+            password_changed_at: None,
+            tokens: Vec::new(),
+            sessions: Vec::new(),
+            failed_logins: Vec::new(),
+            outbox: Vec::new(),
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.profile.status == AccountStatus::Active
+    }
+
+    /// Every address on file, login first, without repeats.
+    pub fn addresses(&self) -> Vec<String> {
+        let mut to = vec![self.profile.login_email.clone()];
+        if let Some(contact) = &self.profile.contact_email {
+            if !to.contains(contact) {
+                to.push(contact.clone());
+            }
+        }
+        to
+    }
+
+    pub fn view(&self, now: u64) -> AccountView {
+        AccountView {
+            login_email: self.profile.login_email.clone(),
+            contact_email: self.profile.contact_email.clone(),
+            audience: self.profile.audience,
+            display_name: self.profile.display_name.clone(),
+            locale: self.profile.locale,
+            status: self.profile.status,
+            active_sessions: self.sessions.iter().filter(|s| s.expires_at > now).count() as u32,
+            password_changed_at: self.password_changed_at,
+        }
+    }
+
+    pub fn session_info(&self) -> SessionInfo {
+        SessionInfo {
+            email: self.profile.login_email.clone(),
+            audience: self.profile.audience,
+            display_name: self.profile.display_name.clone(),
+        }
+    }
+
+    /// Records a new reset token; every earlier one stops working. Disabled accounts get none.
+    pub fn issue_token(&mut self, hash: TokenHash, now: u64, lifetime_secs: u32) -> Result<(), Refusal> {
+        if !self.is_active() {
+            return Err(ErrorCode::Unauthorized.into());
+        }
+        for token in &mut self.tokens {
+            if token.fate == Fate::Live {
+                token.fate = Fate::Superseded;
+            }
+        }
+        self.tokens.push(IssuedToken { hash, expires_at: now + u64::from(lifetime_secs), fate: Fate::Live });
+        if self.tokens.len() > TOKENS_KEPT {
+            self.tokens.remove(0);
+        }
+        Ok(())
+    }
+
+    pub fn token_status(&self, hash: &TokenHash, now: u64) -> TokenStatus {
+        match self.tokens.iter().find(|t| &t.hash == hash) {
+            None => TokenStatus::Invalid,
+            Some(_) if !self.is_active() => TokenStatus::Invalid,
+            Some(t) => match t.fate {
+                Fate::Used => TokenStatus::Used,
+                Fate::Superseded => TokenStatus::Superseded,
+                Fate::Live if now >= t.expires_at => TokenStatus::Expired,
+                Fate::Live => TokenStatus::Ok,
+            },
+        }
+    }
+
+    /// Sets a new password through a reset link: all of it (token used, password and history updated, sessions
+    /// revoked, notice queued) or, on any refusal, none of it.
+    pub fn reset_password(
+        &mut self,
+        input: ResetInput<'_>,
+        now: u64,
+        policy: &Policy,
+        hasher: &dyn PasswordHasher,
+        notice_id: String,
+    ) -> Result<u32, Refusal> {
+        match self.token_status(input.token, now) {
+            TokenStatus::Ok => {}
+            TokenStatus::Expired => return Err(ErrorCode::TokenExpired.into()),
+            TokenStatus::Superseded => return Err(ErrorCode::TokenSuperseded.into()),
+            TokenStatus::Used => return Err(ErrorCode::TokenUsed.into()),
+            TokenStatus::Invalid => return Err(ErrorCode::TokenInvalid.into()),
+        }
+        let password = normalize(input.password);
+        if password != normalize(input.confirm) {
+            return Err(ErrorCode::PasswordMismatch.into());
+        }
+        let context = EvalContext {
+            audience: Some(self.profile.audience),
+            two_step: false,
+            user_inputs: self.addresses().into_iter().chain([self.profile.display_name.clone()]).collect(),
+        };
+        let evaluation = evaluate(input.password, policy, &context);
+        if !evaluation.acceptable {
+            let mut refusal = Refusal::new(ErrorCode::PasswordRejected);
+            refusal.unmet = evaluation.unmet().copied().collect();
+            return Err(refusal);
+        }
+        let depth = policy.effective(Some(self.profile.audience), false).history_depth as usize;
+        let mut previous = self.password_hash.iter().chain(self.history.iter()).take(depth.max(1));
+        if previous.any(|phc| hasher.verify(&password, phc)) {
+            return Err(ErrorCode::PasswordReused.into());
+        }
+        let new_hash = hasher.hash(&password)?;
+
+        // Nothing can fail from here on.
+        if let Some(old) = self.password_hash.replace(new_hash) {
+            self.history.insert(0, old);
+        }
+        self.history.truncate(depth);
+        self.password_changed_at = Some(now);
+        for token in &mut self.tokens {
+            if token.fate == Fate::Live {
+                token.fate = if &token.hash == input.token { Fate::Used } else { Fate::Superseded };
+            }
+        }
+        let revoked = self.sessions.len() as u32;
+        self.sessions.clear();
+        self.failed_logins.clear();
+        self.outbox.push(MailJob::PasswordChanged {
+            id: notice_id,
+            to: self.addresses(),
+            display_name: self.profile.display_name.clone(),
+            audience: self.profile.audience,
+            login_email: self.profile.login_email.clone(),
+            locale: self.profile.locale,
+            changed_at: now,
+        });
+        Ok(revoked)
+    }
+
+    /// Checks a login. Refuses without even trying the password once too many attempts failed recently.
+    pub fn login(
+        &mut self,
+        password: &str,
+        session: TokenHash,
+        now: u64,
+        session_ttl_secs: u64,
+        hasher: &dyn PasswordHasher,
+    ) -> Result<SessionInfo, Refusal> {
+        self.failed_logins.retain(|&at| at + LOGIN_WINDOW_SECS > now);
+        if self.failed_logins.len() >= LOGIN_FAILURES_ALLOWED {
+            return Err(ErrorCode::RateLimited.into());
+        }
+        let matches = self.is_active()
+            && self.password_hash.as_deref().is_some_and(|phc| hasher.verify(&normalize(password), phc));
+        if !matches {
+            self.failed_logins.push(now);
+            return Err(ErrorCode::InvalidCredentials.into());
+        }
+        self.failed_logins.clear();
+        self.sessions.retain(|s| s.expires_at > now);
+        if self.sessions.len() >= MAX_SESSIONS {
+            self.sessions.remove(0);
+        }
+        self.sessions.push(Session { hash: session, expires_at: now + session_ttl_secs });
+        Ok(self.session_info())
+    }
+
+    pub fn has_session(&self, hash: &TokenHash, now: u64) -> bool {
+        self.is_active() && self.sessions.iter().any(|s| &s.hash == hash && s.expires_at > now)
+    }
+
+    pub fn logout(&mut self, hash: &TokenHash) {
+        self.sessions.retain(|s| &s.hash != hash);
+    }
+
+    /// Disables the account: no login, no reset, every session and link revoked.
+    pub fn disable(&mut self) {
+        self.profile.status = AccountStatus::Disabled;
+        self.sessions.clear();
+        for token in &mut self.tokens {
+            if token.fate == Fate::Live {
+                token.fate = Fate::Superseded;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hashing stand-in: reversible and instant, so the state machine is tested apart from argon2.
+    struct PlainHasher;
+    impl PasswordHasher for PlainHasher {
+        fn hash(&self, normalized: &str) -> Result<String, Refusal> {
+            Ok(format!("plain:{normalized}"))
+        }
+        fn verify(&self, normalized: &str, phc: &str) -> bool {
+            phc == format!("plain:{normalized}")
+        }
+    }
+
+    const GOOD: &str = "Otter-Lantern-42-Quiet";
+    const NOW: u64 = 1_800_000_000;
+
+    fn account() -> AccountState {
+        let profile = Profile {
+            login_email: "ana@school.org".into(),
+            contact_email: Some("ana.home@mail.org".into()),
+            audience: Audience::Parent,
+            display_name: "Ana".into(),
+            locale: Locale::En,
+            status: AccountStatus::Active,
+        };
+        AccountState::new(profile, Some("plain:Old-Password-1!".into()))
+    }
+
+    fn hash(n: u8) -> TokenHash {
+        TokenHash(format!("{n:064}"))
+    }
+
+    fn reset(state: &mut AccountState, token: &TokenHash, password: &str, now: u64) -> Result<u32, Refusal> {
+        let input = ResetInput { token, password, confirm: password };
+        state.reset_password(input, now, &Policy::brief_default(), &PlainHasher, "notice".into())
+    }
+
+    #[test]
+    fn only_the_newest_token_works() {
+        let mut state = account();
+        state.issue_token(hash(1), NOW, 3600).unwrap();
+        state.issue_token(hash(2), NOW + 5, 3600).unwrap();
+        assert_eq!(state.token_status(&hash(1), NOW + 10), TokenStatus::Superseded);
+        assert_eq!(state.token_status(&hash(2), NOW + 10), TokenStatus::Ok);
+        assert_eq!(state.token_status(&hash(3), NOW + 10), TokenStatus::Invalid);
+        assert_eq!(reset(&mut state, &hash(1), GOOD, NOW + 10).unwrap_err().code, ErrorCode::TokenSuperseded);
+        assert_eq!(reset(&mut state, &hash(2), GOOD, NOW + 10), Ok(0));
+    }
+
+    #[test]
+    fn tokens_expire() {
+        let mut state = account();
+        state.issue_token(hash(1), NOW, 60).unwrap();
+        assert_eq!(state.token_status(&hash(1), NOW + 59), TokenStatus::Ok);
+        assert_eq!(state.token_status(&hash(1), NOW + 60), TokenStatus::Expired);
+        assert_eq!(reset(&mut state, &hash(1), GOOD, NOW + 61).unwrap_err().code, ErrorCode::TokenExpired);
+    }
+
+    #[test]
+    fn a_reset_does_everything_once() {
+        let mut state = account();
+        state.login("Old-Password-1!", hash(50), NOW, 3600, &PlainHasher).unwrap();
+        state.login("Old-Password-1!", hash(51), NOW, 3600, &PlainHasher).unwrap();
+        state.issue_token(hash(1), NOW, 3600).unwrap();
+        assert_eq!(reset(&mut state, &hash(1), GOOD, NOW + 1), Ok(2), "both sessions revoked");
+        assert!(!state.has_session(&hash(50), NOW + 2));
+        assert_eq!(state.token_status(&hash(1), NOW + 2), TokenStatus::Used);
+        assert_eq!(state.history, ["plain:Old-Password-1!"]);
+        assert_eq!(state.password_changed_at, Some(NOW + 1));
+        match &state.outbox[..] {
+            [MailJob::PasswordChanged { to, .. }] => assert_eq!(to, &["ana@school.org", "ana.home@mail.org"]),
+            other => panic!("one notice expected, got {other:?}"),
+        }
+        // The same link again.
+        assert_eq!(reset(&mut state, &hash(1), "Another-Fine-Pass-77", NOW + 2).unwrap_err().code, ErrorCode::TokenUsed);
+        assert_eq!(state.outbox.len(), 1);
+        // The old password is gone, the new one works.
+        assert!(state.login("Old-Password-1!", hash(52), NOW + 3, 3600, &PlainHasher).is_err());
+        assert!(state.login(GOOD, hash(53), NOW + 3, 3600, &PlainHasher).is_ok());
+    }
+
+    #[test]
+    fn refusals_change_nothing() {
+        let mut state = account();
+        state.issue_token(hash(1), NOW, 3600).unwrap();
+        let before = state.clone();
+        let mismatch = state.reset_password(
+            ResetInput { token: &hash(1), password: GOOD, confirm: "Otter-Lantern-42-Quiel" },
+            NOW,
+            &Policy::brief_default(),
+            &PlainHasher,
+            "n".into(),
+        );
+        assert_eq!(mismatch.unwrap_err().code, ErrorCode::PasswordMismatch);
+        let weak = reset(&mut state, &hash(1), "password", NOW).unwrap_err();
+        assert_eq!(weak.code, ErrorCode::PasswordRejected);
+        assert!(!weak.unmet.is_empty());
+        let reused = reset(&mut state, &hash(1), "Old-Password-1!", NOW);
+        // The old password fails the policy's strength rule or is refused as reused: either way, nothing changes.
+        assert!(reused.is_err());
+        assert_eq!(state, before);
+    }
+
+    #[test]
+    fn history_refuses_the_last_passwords() {
+        let mut state = account();
+        let passwords = ["Otter-Lantern-42-Quiet", "Maple-Harbor-93-Violet", "Cobalt-Meadow-17-Ember"];
+        for (i, password) in passwords.iter().enumerate() {
+            state.issue_token(hash(i as u8), NOW, 3600).unwrap();
+            reset(&mut state, &hash(i as u8), password, NOW).unwrap();
+        }
+        state.issue_token(hash(9), NOW, 3600).unwrap();
+        for password in passwords {
+            assert_eq!(reset(&mut state, &hash(9), password, NOW).unwrap_err().code, ErrorCode::PasswordReused, "{password}");
+        }
+        assert_eq!(state.history.len(), 3, "current + 3 previous, within the depth of 5");
+    }
+
+    #[test]
+    fn logins_are_throttled_after_repeated_failures() {
+        let mut state = account();
+        for i in 0..LOGIN_FAILURES_ALLOWED {
+            let err = state.login("wrong", hash(60), NOW + i as u64, 3600, &PlainHasher).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidCredentials);
+        }
+        let throttled = state.login("Old-Password-1!", hash(61), NOW + 10, 3600, &PlainHasher).unwrap_err();
+        assert_eq!(throttled.code, ErrorCode::RateLimited);
+        assert!(state.login("Old-Password-1!", hash(62), NOW + LOGIN_WINDOW_SECS + 10, 3600, &PlainHasher).is_ok());
+    }
+
+    #[test]
+    fn disabled_accounts_cannot_log_in_or_reset() {
+        let mut state = account();
+        state.issue_token(hash(1), NOW, 3600).unwrap();
+        state.login("Old-Password-1!", hash(70), NOW, 3600, &PlainHasher).unwrap();
+        state.disable();
+        assert!(!state.has_session(&hash(70), NOW));
+        assert_eq!(state.token_status(&hash(1), NOW), TokenStatus::Invalid);
+        assert!(state.issue_token(hash(2), NOW, 3600).is_err());
+        assert_eq!(state.login("Old-Password-1!", hash(71), NOW, 3600, &PlainHasher).unwrap_err().code, ErrorCode::InvalidCredentials);
+    }
+
+    #[test]
+    fn sessions_expire_and_log_out() {
+        let mut state = account();
+        state.login("Old-Password-1!", hash(80), NOW, 100, &PlainHasher).unwrap();
+        assert!(state.has_session(&hash(80), NOW + 99));
+        assert!(!state.has_session(&hash(80), NOW + 100));
+        state.login("Old-Password-1!", hash(81), NOW, 100, &PlainHasher).unwrap();
+        state.logout(&hash(81));
+        assert!(!state.has_session(&hash(81), NOW));
+    }
+}

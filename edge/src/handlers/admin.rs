@@ -1,0 +1,172 @@
+//! The admin API, behind the `ADMIN_TOKEN` bearer secret: create and import accounts, disable, look up (login email
+//! beside contact email), and the mail dead letters.
+
+use super::{unexpected, Call, HandlerResult};
+use crate::account::protocol::{Command, Reply};
+use crate::account::state::Profile;
+use crate::body::{MAX_IMPORT_BODY, MAX_JSON_BODY};
+use crate::email::{account_id, Email};
+use crate::password;
+use crate::respond;
+use crate::store;
+use latchkey_shared::api::{
+    AccountList, AccountRef, AccountStatus, AccountView, DeadLetter, DeadLetterList, ImportFailure, ImportReport, NewAccount,
+};
+use latchkey_shared::chars::normalize;
+use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext};
+
+/// The most lines one import takes: each may cost an argon2 hash.
+const MAX_IMPORT_LINES: usize = 500;
+const MAX_NAME_CHARS: usize = 100;
+
+pub fn authorize(call: &Call<'_>) -> Result<(), ApiError> {
+    let presented = call.header("Authorization").and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
+    match presented {
+        Some(token) if call.config.admin_token_matches(&token) => Ok(()),
+        _ => Err(call.error(ErrorCode::Unauthorized)),
+    }
+}
+
+/// Checks a new account and makes its profile and password hash.
+fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(String, Profile, Option<String>), ApiError> {
+    let invalid = |detail: String| call.error(ErrorCode::InvalidRequest).with_detail(detail);
+    let login = Email::parse(&new.login_email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(format!("login_email: {e}")))?;
+    let contact = match new.contact_email.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => Some(Email::parse(c).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(format!("contact_email: {e}")))?),
+        None => None,
+    };
+    let name = new.display_name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(invalid(format!("display_name: 1 to {MAX_NAME_CHARS} characters, no control characters")));
+    }
+    let password_hash = match (new.password, new.password_hash) {
+        (Some(_), Some(_)) => return Err(invalid("give password or password_hash, not both".into())),
+        (None, None) => None,
+        (None, Some(phc)) if password::is_valid_phc(&phc) => Some(phc),
+        (None, Some(_)) => return Err(invalid("password_hash: not an argon2 PHC string".into())),
+        (Some(plain), None) => {
+            let context = EvalContext {
+                audience: Some(new.audience),
+                two_step: false,
+                user_inputs: vec![login.as_str().to_owned(), name.to_owned()],
+            };
+            let evaluation = evaluate(&plain, &call.config.policy, &context);
+            if !evaluation.acceptable {
+                return Err(call.error(ErrorCode::PasswordRejected).with_unmet(evaluation.unmet().copied().collect()));
+            }
+            Some(password::hash(&normalize(&plain), call.config.hash_params).map_err(|e| call.internal("hash", e))?)
+        }
+    };
+    let profile = Profile {
+        login_email: login.as_str().to_owned(),
+        contact_email: contact.map(|c| c.as_str().to_owned()),
+        audience: new.audience,
+        display_name: name.to_owned(),
+        locale: new.locale.unwrap_or_default(),
+        status: AccountStatus::Active,
+    };
+    Ok((account_id(new.audience, &login), profile, password_hash))
+}
+
+async fn create_one(call: &Call<'_>, new: NewAccount) -> Result<AccountView, ApiError> {
+    let (id, profile, password_hash) = prepare(call, new)?;
+    let contact = profile.contact_email.clone();
+    let view = match call.account(&id, &Command::Create { profile, password_hash }).await? {
+        Reply::Account { view } => view,
+        Reply::Refused { refusal } => return Err(call.refusal(refusal)),
+        _ => return Err(unexpected(call, "create")),
+    };
+    if let Some(contact) = contact {
+        index_contact(call, &contact, &id).await?;
+    }
+    Ok(view)
+}
+
+/// Remembers which accounts a contact email belongs to, for "find the login email".
+async fn index_contact(call: &Call<'_>, contact: &str, id: &str) -> Result<(), ApiError> {
+    let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
+    let key = store::contact_key(contact);
+    let mut ids: Vec<String> = store::get_json(&kv, &key).await.map_err(|e| call.internal("kv", e))?.unwrap_or_default();
+    if !ids.iter().any(|known| known == id) {
+        ids.push(id.to_owned());
+        store::put_json(&kv, &key, &ids, None).await.map_err(|e| call.internal("kv", e))?;
+    }
+    Ok(())
+}
+
+/// `POST /api/admin/accounts`.
+pub async fn create(mut call: Call<'_>) -> HandlerResult {
+    authorize(&call)?;
+    let new: NewAccount = call.json(MAX_JSON_BODY).await?;
+    let view = create_one(&call, new).await?;
+    respond::json(201, &view).map_err(|e| call.internal("respond", e))
+}
+
+/// `POST /api/admin/accounts/import`: one account per line (JSON lines). Each line stands alone: a bad line is
+/// reported with its number and the others are still created.
+pub async fn import(mut call: Call<'_>) -> HandlerResult {
+    authorize(&call)?;
+    let body = call.body(&["application/x-ndjson", "application/jsonl", "application/json"], MAX_IMPORT_BODY).await?;
+    let text = String::from_utf8(body).map_err(|_| call.error(ErrorCode::MalformedJson).with_detail("the body is not UTF-8"))?;
+    let lines: Vec<(usize, &str)> = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
+    if lines.len() > MAX_IMPORT_LINES {
+        return Err(call.error(ErrorCode::BodyTooLarge).with_detail(format!("at most {MAX_IMPORT_LINES} lines per import")));
+    }
+    let mut report = ImportReport { created: 0, failed: Vec::new() };
+    for (index, line) in lines {
+        let outcome = match crate::body::parse_json::<NewAccount>(line.as_bytes(), MAX_JSON_BODY) {
+            Ok(new) => create_one(&call, new).await.map(|_| ()),
+            Err(e) => Err(call.error(e.code).with_detail(e.detail)),
+        };
+        match outcome {
+            Ok(()) => report.created += 1,
+            Err(error) => report.failed.push(ImportFailure { line: index as u32 + 1, code: error.code(), detail: error.error.detail }),
+        }
+    }
+    respond::json(200, &report).map_err(|e| call.internal("respond", e))
+}
+
+/// `POST /api/admin/accounts/disable`.
+pub async fn disable(mut call: Call<'_>) -> HandlerResult {
+    authorize(&call)?;
+    let target: AccountRef = call.json(MAX_JSON_BODY).await?;
+    let email = Email::parse(&target.login_email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
+    match call.account(&account_id(target.audience, &email), &Command::Disable).await? {
+        Reply::Account { view } => respond::json(200, &view).map_err(|e| call.internal("respond", e)),
+        Reply::NoAccount => Err(call.error(ErrorCode::NotFound)),
+        _ => Err(unexpected(&call, "disable")),
+    }
+}
+
+/// `GET /api/admin/accounts?email=…`: accounts whose login or contact email it is, in both audiences.
+pub async fn find(call: Call<'_>) -> HandlerResult {
+    authorize(&call)?;
+    let url = call.req.url().map_err(|e| call.internal("url", e))?;
+    let raw = url.query_pairs().find(|(k, _)| k == "email").map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let email = Email::parse(&raw).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
+    let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
+    let mut ids: Vec<String> = Audience::ALL.iter().map(|a| account_id(*a, &email)).collect();
+    let by_contact: Vec<String> =
+        store::get_json(&kv, &store::contact_key(email.as_str())).await.map_err(|e| call.internal("kv", e))?.unwrap_or_default();
+    for id in by_contact {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let mut accounts = Vec::new();
+    for id in ids {
+        if let Reply::Account { view } = call.account(&id, &Command::View).await? {
+            accounts.push(view);
+        }
+    }
+    respond::json(200, &AccountList { accounts }).map_err(|e| call.internal("respond", e))
+}
+
+/// `GET /api/admin/dead-letters`: mail that could not be delivered.
+pub async fn dead_letters(call: Call<'_>) -> HandlerResult {
+    authorize(&call)?;
+    let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
+    let mut dead_letters: Vec<DeadLetter> = store::list_json(&kv, "deadletter:").await.map_err(|e| call.internal("kv", e))?;
+    dead_letters.sort_by_key(|d| d.recorded_at);
+    respond::json(200, &DeadLetterList { dead_letters }).map_err(|e| call.internal("respond", e))
+}

@@ -1,0 +1,83 @@
+//! The development mailbox: what the `dev-mailbox` provider "sent", listed with clickable links. Exists only when
+//! `ENVIRONMENT` is `dev`; everywhere else these paths are 404.
+
+use super::{Call, HandlerResult};
+use crate::config::Environment;
+use crate::mail::template::{escape, format_utc};
+use crate::respond;
+use crate::store;
+use latchkey_shared::api::{Mailbox, MailboxMessage};
+use latchkey_shared::ErrorCode;
+
+async fn messages(call: &Call<'_>) -> Result<Vec<MailboxMessage>, latchkey_shared::ApiError> {
+    if call.config.environment != Environment::Dev {
+        return Err(call.error(ErrorCode::NotFound));
+    }
+    let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
+    let mut messages: Vec<MailboxMessage> = store::list_json(&kv, "mailbox:").await.map_err(|e| call.internal("kv", e))?;
+    messages.reverse(); // newest first
+    Ok(messages)
+}
+
+/// `GET /dev/mailbox.json`.
+pub async fn json(call: Call<'_>) -> HandlerResult {
+    let messages = messages(&call).await?;
+    respond::json(200, &Mailbox { messages }).map_err(|e| call.internal("respond", e))
+}
+
+/// `GET /dev/mailbox`.
+pub async fn page(call: Call<'_>) -> HandlerResult {
+    let messages = messages(&call).await?;
+    let mut items = String::new();
+    for m in &messages {
+        items.push_str(&format!(
+            "<article><h2>{}</h2><p class=\"meta\">To {} · {}</p><pre>{}</pre></article>",
+            escape(&m.subject),
+            escape(&m.to.join(", ")),
+            format_utc(m.sent_at),
+            linkify(&m.text)
+        ));
+    }
+    if messages.is_empty() {
+        items.push_str("<p>No mail yet. Ask for a reset on <a href=\"/restore-password\">the restore-password page</a>.</p>");
+    }
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Dev mailbox · latchkey</title><link rel=\"stylesheet\" href=\"/site.css\"></head><body><main>\
+         <h1>Dev mailbox</h1><p class=\"hint\">Mail the Worker sent in development. Never enabled in production.</p>{items}</main></body></html>"
+    );
+    let mut response = worker::Response::from_html(html).map_err(|e| call.internal("respond", e))?;
+    let headers = response.headers_mut();
+    for (name, value) in [("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer"), ("X-Content-Type-Options", "nosniff")] {
+        headers.set(name, value).map_err(|e| call.internal("respond", e))?;
+    }
+    Ok(response)
+}
+
+/// Escapes text and turns http(s) URLs into links.
+fn linkify(text: &str) -> String {
+    text.split_inclusive(char::is_whitespace)
+        .map(|word| {
+            let trimmed = word.trim_end();
+            if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
+                let url = escape(trimmed);
+                format!("<a href=\"{url}\">{url}</a>{}", &word[trimmed.len()..])
+            } else {
+                escape(word)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::linkify;
+
+    #[test]
+    fn links_become_clickable_and_the_rest_is_escaped() {
+        assert_eq!(
+            linkify("Go to http://127.0.0.1:8787/reset#t=abc now <b>"),
+            "Go to <a href=\"http://127.0.0.1:8787/reset#t=abc\">http://127.0.0.1:8787/reset#t=abc</a> now &lt;b&gt;"
+        );
+    }
+}

@@ -1,0 +1,93 @@
+//! The endpoints: each reads its input, asks the pure modules and the account's Durable Object, and answers.
+
+pub mod admin;
+pub mod dev;
+pub mod reset;
+pub mod session;
+
+use crate::account::protocol::{Command, Reply};
+use crate::body::{self, BodyError};
+use crate::config::Config;
+use latchkey_shared::{ApiError, ErrorCode, Locale};
+use serde::de::DeserializeOwned;
+use worker::{Env, Method, Request, RequestInit};
+
+pub const ACCOUNT_BINDING: &str = "ACCOUNTS";
+
+/// What every handler gets.
+pub struct Call<'a> {
+    pub req: Request,
+    pub env: &'a Env,
+    pub config: Config,
+    pub locale: Locale,
+}
+
+pub type HandlerResult = Result<worker::Response, ApiError>;
+
+impl Call<'_> {
+    pub fn error(&self, code: ErrorCode) -> ApiError {
+        ApiError::new(code, self.locale)
+    }
+
+    /// Logs an infrastructure failure (never user data) and answers `internal`: nothing was changed.
+    pub fn internal(&self, context: &str, err: impl std::fmt::Display) -> ApiError {
+        worker::console_error!("{{\"event\":\"internal_error\",\"context\":\"{context}\",\"error\":\"{}\"}}", err.to_string().replace('"', "'"));
+        self.error(ErrorCode::Internal)
+    }
+
+    fn body_error(&self, err: BodyError) -> ApiError {
+        self.error(err.code).with_detail(err.detail)
+    }
+
+    /// Reads a JSON body of at most `max` bytes.
+    pub async fn json<T: DeserializeOwned>(&mut self, max: usize) -> Result<T, ApiError> {
+        let bytes = self.body(&["application/json"], max).await?;
+        body::parse_json(&bytes, max).map_err(|e| self.body_error(e))
+    }
+
+    /// Reads a body of one of the `accepted` types, refusing oversized ones before reading when the length is declared.
+    pub async fn body(&mut self, accepted: &[&str], max: usize) -> Result<Vec<u8>, ApiError> {
+        let header = |name: &str| self.req.headers().get(name).ok().flatten();
+        body::check_content_type(header("Content-Type").as_deref(), accepted).map_err(|e| self.body_error(e))?;
+        body::check_declared_length(header("Content-Length").as_deref(), max).map_err(|e| self.body_error(e))?;
+        let bytes = self.req.bytes().await.map_err(|_| self.error(ErrorCode::MalformedJson))?;
+        if bytes.len() > max {
+            return Err(self.error(ErrorCode::BodyTooLarge).with_detail(format!("limit {max} bytes")));
+        }
+        Ok(bytes)
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.req.headers().get(name).ok().flatten()
+    }
+
+    /// Sends a command to an account's Durable Object.
+    pub async fn account(&self, account_id: &str, command: &Command) -> Result<Reply, ApiError> {
+        ask_account(self.env, account_id, command).await.map_err(|e| self.internal("durable_object", e))
+    }
+
+    pub fn refusal(&self, refusal: crate::account::state::Refusal) -> ApiError {
+        let mut error = self.error(refusal.code).with_unmet(refusal.unmet);
+        if let Some(detail) = refusal.detail {
+            error = error.with_detail(detail);
+        }
+        error
+    }
+}
+
+pub async fn ask_account(env: &Env, account_id: &str, command: &Command) -> worker::Result<Reply> {
+    let stub = env.durable_object(ACCOUNT_BINDING)?.get_by_name(account_id)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(serde_json::to_string(command)?.into()));
+    let request = Request::new_with_init("https://account/", &init)?;
+    let mut response = stub.fetch_with_request(request).await?;
+    if response.status_code() != 200 {
+        return Err(worker::Error::RustError(format!("account object answered HTTP {}", response.status_code())));
+    }
+    response.json().await
+}
+
+/// The reply the handler did not expect: a bug, reported as `internal`.
+pub fn unexpected(call: &Call<'_>, what: &str) -> ApiError {
+    call.internal("unexpected_reply", what)
+}

@@ -1,0 +1,99 @@
+//! The reset journey: ask for a link, check the link, set the new password.
+
+use super::{unexpected, Call, HandlerResult};
+use crate::account::object::{new_id, MAIL_QUEUE_BINDING};
+use crate::account::protocol::{Command, Reply};
+use crate::body::MAX_JSON_BODY;
+use crate::email::{account_id, Email};
+use crate::mail::job::MailJob;
+use crate::respond;
+use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
+use crate::token::{Token, TokenHash};
+use latchkey_shared::api::{
+    AcceptedStatus, ResetConfirm, ResetDone, ResetRequest, ResetRequestAccepted, ResetStatus, TokenStatus, VerifyRequest,
+    VerifyResponse,
+};
+use latchkey_shared::{Audience, ErrorCode, Locale, MessageKey};
+use worker::{Context, Env};
+
+/// `POST /api/reset-requests`: the same 202 and body for every well-formed request; the lookup, the token and the
+/// mail happen after the answer has gone.
+pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
+    let body: ResetRequest = call.json(MAX_JSON_BODY).await?;
+    let email = Email::parse(&body.email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
+    let env = call.env.clone();
+    let lifetime = call.config.policy.rules_for(Some(body.audience)).token_lifetime_secs;
+    ctx.wait_until(async move {
+        if let Err(err) = issue_and_mail(&env, email, body.audience, body.locale, lifetime).await {
+            // The person sees the same answer either way and can ask again; ops see this line.
+            worker::console_error!("{{\"event\":\"reset_request_failed\",\"error\":\"{}\"}}", err.to_string().replace('"', "'"));
+        }
+    });
+    let accepted = ResetRequestAccepted { status: AcceptedStatus::Accepted, message_key: MessageKey::ResetAccepted };
+    respond::json(202, &accepted).map_err(|e| call.internal("respond", e))
+}
+
+async fn issue_and_mail(env: &Env, email: Email, audience: Audience, locale: Option<Locale>, lifetime_secs: u32) -> worker::Result<()> {
+    let id = account_id(audience, &email);
+    let token = Token::generate().map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let token_hash = token.hash();
+    let reply = super::ask_account(env, &id, &Command::IssueToken { token_hash: token_hash.clone(), lifetime_secs }).await?;
+    let Reply::Issued { to, display_name, audience, locale: account_locale } = reply else {
+        // No such account (or disabled): nothing to send, and nothing the requester can observe.
+        return Ok(());
+    };
+    let kv = env.kv(store::KV_BINDING)?;
+    let ttl = u64::from(lifetime_secs) + TOKEN_RECORD_GRACE_SECS;
+    store::put_json(&kv, &store::token_key(&token_hash), &TokenRecord { account_id: id }, Some(ttl)).await?;
+    let job = MailJob::Reset {
+        id: new_id()?,
+        to,
+        display_name,
+        audience,
+        locale: locale.unwrap_or(account_locale),
+        token: token.as_str().to_owned(),
+        lifetime_secs,
+    };
+    env.queue(MAIL_QUEUE_BINDING)?.send(&job).await?;
+    worker::console_log!("{{\"event\":\"reset_requested\",\"token\":\"{}\",\"mail\":\"{}\"}}", token_hash.short(), job.id());
+    Ok(())
+}
+
+/// Finds which account a token belongs to. `None`: not a token we issued (or so old KV forgot it).
+async fn token_account(call: &Call<'_>, token: &str) -> Result<Option<(TokenHash, String)>, latchkey_shared::ApiError> {
+    let Ok(token) = Token::parse(token) else { return Ok(None) };
+    let hash = token.hash();
+    let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
+    let record: Option<TokenRecord> = store::get_json(&kv, &store::token_key(&hash)).await.map_err(|e| call.internal("kv", e))?;
+    Ok(record.map(|r| (hash, r.account_id)))
+}
+
+/// `POST /api/resets/verify`: whether the link still works. Never consumes it (mail scanners follow links).
+pub async fn verify(mut call: Call<'_>) -> HandlerResult {
+    let body: VerifyRequest = call.json(MAX_JSON_BODY).await?;
+    let answer = match token_account(&call, &body.token).await? {
+        None => VerifyResponse { status: TokenStatus::Invalid, audience: None },
+        Some((token_hash, account)) => match call.account(&account, &Command::TokenStatus { token_hash }).await? {
+            Reply::TokenStatus { status, audience } => VerifyResponse { status, audience },
+            _ => return Err(unexpected(&call, "token_status")),
+        },
+    };
+    respond::json(200, &answer).map_err(|e| call.internal("respond", e))
+}
+
+/// `POST /api/resets`: the new password. All of it or none of it happens in the account's Durable Object.
+pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
+    let body: ResetConfirm = call.json(MAX_JSON_BODY).await?;
+    let Some((token_hash, account)) = token_account(&call, &body.token).await? else {
+        return Err(call.error(ErrorCode::TokenInvalid));
+    };
+    let command = Command::Reset { token_hash, password: body.password, confirm: body.confirm };
+    match call.account(&account, &command).await? {
+        Reply::ResetDone { revoked_sessions } => {
+            respond::json(200, &ResetDone { status: ResetStatus::PasswordChanged, revoked_sessions })
+                .map_err(|e| call.internal("respond", e))
+        }
+        Reply::Refused { refusal } => Err(call.refusal(refusal)),
+        _ => Err(unexpected(&call, "reset")),
+    }
+}

@@ -1,0 +1,64 @@
+//! Logging in and out. The cookie holds the account id and a session token; the account's Durable Object holds only
+//! the token's hash, and a reset clears them all.
+
+use super::{unexpected, Call, HandlerResult};
+use crate::account::protocol::{Command, Reply};
+use crate::body::MAX_JSON_BODY;
+use crate::email::{account_id, Email};
+use crate::respond::{self, cookie_value, session_cookie, SESSION_COOKIE};
+use crate::token::Token;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use latchkey_shared::api::LoginRequest;
+use latchkey_shared::ErrorCode;
+
+/// `POST /api/sessions`.
+pub async fn login(mut call: Call<'_>) -> HandlerResult {
+    let body: LoginRequest = call.json(MAX_JSON_BODY).await?;
+    // A malformed email cannot be an account: the same answer as a wrong password.
+    let Ok(email) = Email::parse(&body.email) else { return Err(call.error(ErrorCode::InvalidCredentials)) };
+    let id = account_id(body.audience, &email);
+    let token = Token::generate().map_err(|e| call.internal("random", e))?;
+    let command = Command::Login { password: body.password, session_hash: token.hash() };
+    match call.account(&id, &command).await? {
+        Reply::Session { info } => {
+            let value = format!("{}.{}", URL_SAFE_NO_PAD.encode(id.as_bytes()), token.as_str());
+            let mut response = respond::json(200, &info).map_err(|e| call.internal("respond", e))?;
+            response
+                .headers_mut()
+                .set("Set-Cookie", &session_cookie(&value, call.config.session_ttl_secs))
+                .map_err(|e| call.internal("respond", e))?;
+            Ok(response)
+        }
+        Reply::Refused { refusal } => Err(call.refusal(refusal)),
+        _ => Err(unexpected(&call, "login")),
+    }
+}
+
+/// The account id and the session token from the cookie, if it is well-formed.
+fn session_from_cookie(call: &Call<'_>) -> Option<(String, Token)> {
+    let header = call.header("Cookie")?;
+    let (id, token) = cookie_value(&header, SESSION_COOKIE)?.split_once('.')?;
+    let id = String::from_utf8(URL_SAFE_NO_PAD.decode(id).ok()?).ok()?;
+    Some((id, Token::parse(token).ok()?))
+}
+
+/// `GET /api/session`.
+pub async fn current(call: Call<'_>) -> HandlerResult {
+    let Some((id, token)) = session_from_cookie(&call) else { return Err(call.error(ErrorCode::Unauthorized)) };
+    match call.account(&id, &Command::Session { session_hash: token.hash() }).await? {
+        Reply::Session { info } => respond::json(200, &info).map_err(|e| call.internal("respond", e)),
+        Reply::Refused { refusal } => Err(call.refusal(refusal)),
+        _ => Err(unexpected(&call, "session")),
+    }
+}
+
+/// `DELETE /api/session`: always clears the cookie.
+pub async fn logout(call: Call<'_>) -> HandlerResult {
+    if let Some((id, token)) = session_from_cookie(&call) {
+        call.account(&id, &Command::Logout { session_hash: token.hash() }).await?;
+    }
+    let mut response = worker::Response::empty().map_err(|e| call.internal("respond", e))?.with_status(204);
+    response.headers_mut().set("Set-Cookie", &session_cookie("", 0)).map_err(|e| call.internal("respond", e))?;
+    Ok(response)
+}

@@ -1,0 +1,80 @@
+//! A mail to send, as it travels through the queue.
+
+use latchkey_shared::{Audience, Locale};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The reset job carries the raw token: the link has to be in the mail. It exists only in the queue message, never in
+/// KV, a Durable Object, a log line or a dead letter (its `Debug` leaves it out).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MailJob {
+    Reset {
+        id: String,
+        to: String,
+        display_name: String,
+        audience: Audience,
+        locale: Locale,
+        token: String,
+        lifetime_secs: u32,
+    },
+    PasswordChanged {
+        id: String,
+        to: Vec<String>,
+        display_name: String,
+        audience: Audience,
+        login_email: String,
+        locale: Locale,
+        changed_at: u64,
+    },
+}
+
+impl MailJob {
+    /// Unique per mail: the provider's idempotency key, so a retried send is delivered once.
+    pub fn id(&self) -> &str {
+        match self {
+            MailJob::Reset { id, .. } | MailJob::PasswordChanged { id, .. } => id,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            MailJob::Reset { .. } => "reset",
+            MailJob::PasswordChanged { .. } => "password_changed",
+        }
+    }
+
+    pub fn recipients(&self) -> Vec<String> {
+        match self {
+            MailJob::Reset { to, .. } => vec![to.clone()],
+            MailJob::PasswordChanged { to, .. } => to.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for MailJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MailJob {{ kind: {}, id: {} }}", self.kind(), self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let job = MailJob::Reset {
+            id: "m1".into(),
+            to: "a@b.org".into(),
+            display_name: "A".into(),
+            audience: Audience::Staff,
+            locale: Locale::En,
+            token: "SECRET-TOKEN".into(),
+            lifetime_secs: 3600,
+        };
+        assert!(!format!("{job:?}").contains("SECRET"));
+        let json = serde_json::to_string(&job).unwrap();
+        assert_eq!(serde_json::from_str::<MailJob>(&json).unwrap(), job);
+    }
+}

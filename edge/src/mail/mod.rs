@@ -1,0 +1,7 @@
+//! Mail: what is sent (jobs and templates, pure), how it reaches a provider (requests and verdicts, pure), and the
+//! I/O that sends it from the queue consumer.
+
+pub mod job;
+pub mod provider;
+pub mod send;
+pub mod template;

@@ -1,0 +1,57 @@
+//! What lives in Workers KV: token records (hash → account, with a TTL), the contact-email index, dead letters and
+//! the dev mailbox. KV is eventually consistent, so nothing here decides whether a token still works: the account's
+//! Durable Object does.
+
+use latchkey_shared::api::DeadLetter;
+use serde::{Deserialize, Serialize};
+use worker::kv::KvStore;
+
+pub const KV_BINDING: &str = "LATCHKEY_KV";
+/// Token records outlive the token by a day, so an expired link says "expired", not "invalid".
+pub const TOKEN_RECORD_GRACE_SECS: u64 = 86_400;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenRecord {
+    pub account_id: String,
+}
+
+pub fn token_key(hash: &crate::token::TokenHash) -> String {
+    format!("token:{}", hash.0)
+}
+
+pub fn contact_key(email: &str) -> String {
+    format!("contact:{email}")
+}
+
+pub fn dead_letter_key(id: &str) -> String {
+    format!("deadletter:{id}")
+}
+
+pub async fn put_json<T: Serialize>(kv: &KvStore, key: &str, value: &T, ttl_secs: Option<u64>) -> worker::Result<()> {
+    let mut put = kv.put(key, serde_json::to_string(value)?)?;
+    if let Some(ttl) = ttl_secs {
+        put = put.expiration_ttl(ttl);
+    }
+    put.execute().await.map_err(worker::Error::from)
+}
+
+pub async fn get_json<T: for<'de> Deserialize<'de>>(kv: &KvStore, key: &str) -> worker::Result<Option<T>> {
+    kv.get(key).json::<T>().await.map_err(worker::Error::from)
+}
+
+/// Every value under a prefix (at most 1,000: ops listings, not a database).
+pub async fn list_json<T: for<'de> Deserialize<'de>>(kv: &KvStore, prefix: &str) -> worker::Result<Vec<T>> {
+    let keys = kv.list().prefix(prefix.to_owned()).limit(1000).execute().await.map_err(worker::Error::from)?;
+    let mut values = Vec::with_capacity(keys.keys.len());
+    for key in keys.keys {
+        if let Some(value) = get_json(kv, &key.name).await? {
+            values.push(value);
+        }
+    }
+    Ok(values)
+}
+
+pub async fn record_dead_letter(kv: &KvStore, letter: &DeadLetter) -> worker::Result<()> {
+    // Kept 30 days for ops.
+    put_json(kv, &dead_letter_key(&letter.id), letter, Some(30 * 86_400)).await
+}
