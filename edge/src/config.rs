@@ -57,20 +57,23 @@ fn invalid(name: &'static str, problem: impl Into<String>) -> ConfigError {
 impl Config {
     /// Builds the configuration from a lookup of variables and secrets (the Worker's `Env`, or a map in tests).
     pub fn parse(var: impl Fn(&'static str) -> Option<String>) -> Result<Config, ConfigError> {
-        let required = |name: &'static str| var(name).filter(|v| !v.trim().is_empty()).ok_or(ConfigError::Missing(name));
-        let number = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| -> Result<u64, ConfigError> {
-            match var(name).filter(|v| !v.trim().is_empty()) {
-                None => Ok(default),
-                Some(raw) => {
-                    let value: u64 = raw.trim().parse().map_err(|_| invalid(name, format!("`{raw}` is not a whole number")))?;
-                    if range.contains(&value) {
-                        Ok(value)
-                    } else {
-                        Err(invalid(name, format!("{value} is outside {}..={}", range.start(), range.end())))
+        let required =
+            |name: &'static str| var(name).filter(|v| !v.trim().is_empty()).ok_or(ConfigError::Missing(name));
+        let number =
+            |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| -> Result<u64, ConfigError> {
+                match var(name).filter(|v| !v.trim().is_empty()) {
+                    None => Ok(default),
+                    Some(raw) => {
+                        let value: u64 =
+                            raw.trim().parse().map_err(|_| invalid(name, format!("`{raw}` is not a whole number")))?;
+                        if range.contains(&value) {
+                            Ok(value)
+                        } else {
+                            Err(invalid(name, format!("{value} is outside {}..={}", range.start(), range.end())))
+                        }
                     }
                 }
-            }
-        };
+            };
 
         let environment = match var("ENVIRONMENT").as_deref().map(str::trim) {
             None | Some("production") => Environment::Production,
@@ -92,7 +95,10 @@ impl Config {
         let origin_ok = (app_origin.starts_with("https://") || (local && environment == Environment::Dev))
             && !app_origin[app_origin.find("//").map_or(0, |i| i + 2)..].contains(['/', '?', '#']);
         if !origin_ok {
-            return Err(invalid("APP_ORIGIN", format!("`{app_origin}`: expected https://host (http://127.0.0.1:port in dev)")));
+            return Err(invalid(
+                "APP_ORIGIN",
+                format!("`{app_origin}`: expected https://host (http://127.0.0.1:port in dev)"),
+            ));
         }
 
         let hash_params = HashParams {
@@ -102,8 +108,10 @@ impl Config {
         };
 
         let provider_name = required("MAIL_PROVIDER")?;
-        let provider: ProviderKind =
-            provider_name.trim().parse().map_err(|e: crate::mail::provider::UnknownProvider| invalid("MAIL_PROVIDER", e.to_string()))?;
+        let provider: ProviderKind = provider_name
+            .trim()
+            .parse()
+            .map_err(|e: crate::mail::provider::UnknownProvider| invalid("MAIL_PROVIDER", e.to_string()))?;
         if provider == ProviderKind::DevMailbox && environment != Environment::Dev {
             return Err(invalid("MAIL_PROVIDER", "`dev-mailbox` only works with ENVIRONMENT = \"dev\""));
         }

@@ -38,13 +38,18 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Ok(config) => config,
         Err(err) => {
             // Names a variable and a field, never a secret's value.
-            worker::console_error!("{{\"event\":\"config_invalid\",\"error\":\"{}\"}}", err.to_string().replace('"', "'"));
+            worker::console_error!(
+                "{{\"event\":\"config_invalid\",\"error\":\"{}\"}}",
+                err.to_string().replace('"', "'")
+            );
             return respond::error(&ApiError::new(ErrorCode::ConfigInvalid, locale).with_detail(err.to_string()));
         }
     };
     let call = Call { req, env: &env, config, locale };
     let outcome = match route {
-        Route::Health => respond::json(200, &serde_json::json!({"status": "ok"})).map_err(|e| call.internal("respond", e)),
+        Route::Health => {
+            respond::json(200, &serde_json::json!({"status": "ok"})).map_err(|e| call.internal("respond", e))
+        }
         Route::OpenApi => openapi(&call),
         Route::Policy => respond::json(200, &PolicyResponse { policy: call.config.policy.clone() })
             .and_then(respond::public)
@@ -127,6 +132,10 @@ async fn record_dead_letter(kv: &worker::kv::KvStore, job: &MailJob, reason: &st
         reason: reason.to_owned(),
         recorded_at: account::object::now_secs(),
     };
-    worker::console_error!("{{\"event\":\"mail_dead_lettered\",\"kind\":\"{}\",\"id\":\"{}\",\"reason\":\"{reason}\"}}", letter.kind, letter.id);
+    worker::console_error!(
+        "{{\"event\":\"mail_dead_lettered\",\"kind\":\"{}\",\"id\":\"{}\",\"reason\":\"{reason}\"}}",
+        letter.kind,
+        letter.id
+    );
     store::record_dead_letter(kv, &letter).await
 }

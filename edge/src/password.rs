@@ -39,7 +39,10 @@ impl HashParams {
 /// Hashes a (normalised) password into a PHC string with a fresh 16-byte salt.
 pub fn hash(password: &str, params: HashParams) -> Result<String, HashError> {
     let salt: [u8; 16] = random_bytes()?;
-    let hash = params.argon2()?.hash_password_with_salt(password.as_bytes(), &salt).map_err(|e| HashError::Hash(e.to_string()))?;
+    let hash = params
+        .argon2()?
+        .hash_password_with_salt(password.as_bytes(), &salt)
+        .map_err(|e| HashError::Hash(e.to_string()))?;
     Ok(hash.to_string())
 }
 
@@ -50,7 +53,8 @@ pub fn verify(password: &str, phc: &str) -> bool {
 
 /// Whether a PHC string is an argon2 hash this service can verify: checked before an import stores it.
 pub fn is_valid_phc(phc: &str) -> bool {
-    phc.len() <= 512 && argon2::password_hash::phc::PasswordHash::new(phc).is_ok_and(|h| h.algorithm.as_str().starts_with("argon2"))
+    phc.len() <= 512
+        && argon2::password_hash::phc::PasswordHash::new(phc).is_ok_and(|h| h.algorithm.as_str().starts_with("argon2"))
 }
 
 #[cfg(test)]

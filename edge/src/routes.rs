@@ -79,9 +79,13 @@ mod tests {
             }
         }
         for (path, operations) in paths {
-            let known = TABLE.iter().find(|(p, _)| p == path).unwrap_or_else(|| panic!("{path} documented, not routed"));
+            let known =
+                TABLE.iter().find(|(p, _)| p == path).unwrap_or_else(|| panic!("{path} documented, not routed"));
             for method in operations.as_object().unwrap().keys() {
-                assert!(known.1.iter().any(|(m, _)| m.eq_ignore_ascii_case(method)), "{method} {path} documented, not routed");
+                assert!(
+                    known.1.iter().any(|(m, _)| m.eq_ignore_ascii_case(method)),
+                    "{method} {path} documented, not routed"
+                );
             }
         }
     }

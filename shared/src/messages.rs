@@ -383,7 +383,9 @@ impl MessageKey {
 
     /// The text in `locale` with each `{name}` replaced by its value.
     pub fn render_with(self, locale: Locale, values: &[(&str, &str)]) -> String {
-        values.iter().fold(self.text(locale).to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+        values
+            .iter()
+            .fold(self.text(locale).to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
     }
 
     /// The `{placeholder}` names a text uses.

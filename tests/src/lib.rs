@@ -3,8 +3,10 @@
 //! `scripts/test` starts `wrangler dev` and a WebDriver server and passes their addresses in the environment. A test
 //! run without them fails with a message saying so: it never passes by skipping.
 
+pub mod fake_mail;
+
 use fantoccini::{Client, ClientBuilder};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::Duration;
 
 /// The base URL of the Worker under test, e.g. `http://127.0.0.1:8788`.
@@ -49,6 +51,79 @@ pub async fn chromium() -> Client {
         .connect(&webdriver)
         .await
         .unwrap_or_else(|err| panic!("cannot start Chromium through {webdriver}: {err}"))
+}
+
+/// The admin bearer token the Worker under test was started with.
+pub fn admin_token() -> String {
+    required_env("LATCHKEY_ADMIN_TOKEN")
+}
+
+/// A fresh address for one test, so tests share nothing: `name-<pid>-<n>@school.test`, with an optional `+tag` for
+/// the fake provider's behaviours.
+pub fn unique_email(name: &str, tag: &str) -> String {
+    let tag = if tag.is_empty() { String::new() } else { format!("+{tag}") };
+    format!("{name}-{}-{}{tag}@school.test", std::process::id(), unique())
+}
+
+/// POSTs JSON; returns the status and the parsed body (`Value::Null` when empty).
+pub async fn post_json(path: &str, body: &Value) -> (u16, Value) {
+    let response = http().post(url(path)).json(body).send().await.expect("request reaches the Worker");
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Creates an account through the admin API.
+pub async fn create_account(login: &str, contact: Option<&str>, audience: &str, password: &str) {
+    let body = json!({
+        "login_email": login, "contact_email": contact, "audience": audience,
+        "display_name": "Test Person", "password": password,
+    });
+    let response = http().post(url("/api/admin/accounts")).bearer_auth(admin_token()).json(&body).send().await.unwrap();
+    let status = response.status().as_u16();
+    assert_eq!(status, 201, "creating {login}: {}", response.text().await.unwrap_or_default());
+}
+
+pub async fn request_reset(email: &str, audience: &str) -> (u16, Value) {
+    post_json("/api/reset-requests", &json!({"email": email, "audience": audience})).await
+}
+
+/// Waits until `count` mails have been accepted for `recipient`; returns them.
+pub async fn wait_for_mail(recipient: &str, count: usize) -> Vec<fake_mail::Delivery> {
+    fake_mail::ensure_running();
+    eventually(&format!("{count} mail(s) to {recipient}"), Duration::from_secs(30), || async {
+        let mails = fake_mail::deliveries_to(recipient);
+        (mails.len() >= count).then_some(mails)
+    })
+    .await
+}
+
+/// The reset token in a mail's link (`/reset#t=…`).
+pub fn token_in(mail: &fake_mail::Delivery) -> String {
+    let start = mail.text.find("/reset#t=").expect("the mail has a reset link") + "/reset#t=".len();
+    mail.text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+/// Logs in; returns the session cookie (`name=value`) or the refusal's status and code.
+pub async fn login(email: &str, audience: &str, password: &str) -> Result<String, (u16, String)> {
+    let response = http()
+        .post(url("/api/sessions"))
+        .json(&json!({"email": email, "audience": audience, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let cookie = response.headers().get("set-cookie").and_then(|c| c.to_str().ok()).map(str::to_owned);
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    match (status, cookie) {
+        (200, Some(cookie)) => Ok(cookie.split(';').next().unwrap_or_default().to_owned()),
+        _ => Err((status, body["error"]["code"].as_str().unwrap_or_default().to_owned())),
+    }
+}
+
+/// `GET /api/session` with a cookie: the status.
+pub async fn session_status(cookie: &str) -> u16 {
+    http().get(url("/api/session")).header("Cookie", cookie).send().await.unwrap().status().as_u16()
 }
 
 fn unique() -> u64 {

@@ -13,8 +13,19 @@ async fn policy_endpoint_serves_the_configured_policy() {
     assert_eq!(headers["access-control-allow-origin"], "*", "the widget fetches it from other origins");
     assert_eq!(headers["cache-control"], "no-store");
     let body: PolicyResponse = response.json().await.unwrap();
-    // wrangler.toml configures the brief's preset.
-    assert_eq!(body.policy, Policy::brief_default());
+    // wrangler.toml configures the brief's preset; scripts/test shortens links to KV's minimum, 60 s.
+    let mut expected = Policy::brief_default();
+    expected.rules.token_lifetime_secs = 60;
+    assert_eq!(body.policy, expected);
+}
+
+#[tokio::test]
+async fn the_openapi_document_and_the_no_op_route() {
+    let doc: serde_json::Value = http().get(url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/api/resets"]["post"].is_object());
+    let health: serde_json::Value = http().get(url("/api/health")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(health["status"], "ok");
 }
 
 #[tokio::test]

@@ -108,15 +108,22 @@ impl Account {
                 self.save(&account).await?;
                 Reply::Account { view: account.view(now) }
             }
-            Command::IssueToken { token_hash, lifetime_secs } => match account.issue_token(token_hash, now, lifetime_secs) {
-                Ok(()) => {
-                    self.save(&account).await?;
-                    let p = &account.profile;
-                    Reply::Issued { to: p.login_email.clone(), display_name: p.display_name.clone(), audience: p.audience, locale: p.locale }
+            Command::IssueToken { token_hash, lifetime_secs } => {
+                match account.issue_token(token_hash, now, lifetime_secs) {
+                    Ok(()) => {
+                        self.save(&account).await?;
+                        let p = &account.profile;
+                        Reply::Issued {
+                            to: p.login_email.clone(),
+                            display_name: p.display_name.clone(),
+                            audience: p.audience,
+                            locale: p.locale,
+                        }
+                    }
+                    // A disabled account gets no mail, and the caller cannot tell.
+                    Err(_) => Reply::NoAccount,
                 }
-                // A disabled account gets no mail, and the caller cannot tell.
-                Err(_) => Reply::NoAccount,
-            },
+            }
             Command::TokenStatus { token_hash } => {
                 let status = account.token_status(&token_hash, now);
                 let audience = (status == TokenStatus::Ok).then_some(account.profile.audience);
@@ -145,7 +152,11 @@ impl Account {
                 match result {
                     Ok(info) => Reply::Session { info },
                     Err(refusal) => {
-                        worker::console_log!("{{\"event\":\"login_failed\",\"account\":\"{}\",\"code\":\"{}\"}}", account_tag(&account), refusal.code);
+                        worker::console_log!(
+                            "{{\"event\":\"login_failed\",\"account\":\"{}\",\"code\":\"{}\"}}",
+                            account_tag(&account),
+                            refusal.code
+                        );
                         Reply::Refused { refusal }
                     }
                 }
@@ -177,7 +188,10 @@ impl Account {
         let mut remaining: Vec<MailJob> = Vec::new();
         for job in std::mem::take(&mut account.outbox) {
             if let Err(err) = queue.send(&job).await {
-                worker::console_error!("{{\"event\":\"outbox_send_failed\",\"id\":\"{}\",\"error\":\"{err}\"}}", job.id());
+                worker::console_error!(
+                    "{{\"event\":\"outbox_send_failed\",\"id\":\"{}\",\"error\":\"{err}\"}}",
+                    job.id()
+                );
                 remaining.push(job);
             }
         }
@@ -199,7 +213,7 @@ fn account_tag(account: &AccountState) -> String {
 }
 
 pub fn now_secs() -> u64 {
-    (worker::Date::now().as_millis() / 1000) as u64
+    worker::Date::now().as_millis() / 1000
 }
 
 /// A random id for a mail (the provider's idempotency key).

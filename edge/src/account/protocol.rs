@@ -25,12 +25,28 @@ pub enum Command {
 #[serde(tag = "reply", rename_all = "snake_case")]
 pub enum Reply {
     Done,
-    Account { view: AccountView },
+    Account {
+        view: AccountView,
+    },
     /// A token was recorded: where to send the link.
-    Issued { to: String, display_name: String, audience: Audience, locale: Locale },
+    Issued {
+        to: String,
+        display_name: String,
+        audience: Audience,
+        locale: Locale,
+    },
     NoAccount,
-    TokenStatus { status: TokenStatus, audience: Option<Audience> },
-    ResetDone { revoked_sessions: u32 },
-    Session { info: SessionInfo },
-    Refused { refusal: Refusal },
+    TokenStatus {
+        status: TokenStatus,
+        audience: Option<Audience>,
+    },
+    ResetDone {
+        revoked_sessions: u32,
+    },
+    Session {
+        info: SessionInfo,
+    },
+    Refused {
+        refusal: Refusal,
+    },
 }

@@ -365,7 +365,10 @@ mod tests {
             other => panic!("one notice expected, got {other:?}"),
         }
         // The same link again.
-        assert_eq!(reset(&mut state, &hash(1), "Another-Fine-Pass-77", NOW + 2).unwrap_err().code, ErrorCode::TokenUsed);
+        assert_eq!(
+            reset(&mut state, &hash(1), "Another-Fine-Pass-77", NOW + 2).unwrap_err().code,
+            ErrorCode::TokenUsed
+        );
         assert_eq!(state.outbox.len(), 1);
         // The old password is gone, the new one works.
         assert!(state.login("Old-Password-1!", hash(52), NOW + 3, 3600, &PlainHasher).is_err());
@@ -404,7 +407,11 @@ mod tests {
         }
         state.issue_token(hash(9), NOW, 3600).unwrap();
         for password in passwords {
-            assert_eq!(reset(&mut state, &hash(9), password, NOW).unwrap_err().code, ErrorCode::PasswordReused, "{password}");
+            assert_eq!(
+                reset(&mut state, &hash(9), password, NOW).unwrap_err().code,
+                ErrorCode::PasswordReused,
+                "{password}"
+            );
         }
         assert_eq!(state.history.len(), 3, "current + 3 previous, within the depth of 5");
     }
@@ -430,7 +437,10 @@ mod tests {
         assert!(!state.has_session(&hash(70), NOW));
         assert_eq!(state.token_status(&hash(1), NOW), TokenStatus::Invalid);
         assert!(state.issue_token(hash(2), NOW, 3600).is_err());
-        assert_eq!(state.login("Old-Password-1!", hash(71), NOW, 3600, &PlainHasher).unwrap_err().code, ErrorCode::InvalidCredentials);
+        assert_eq!(
+            state.login("Old-Password-1!", hash(71), NOW, 3600, &PlainHasher).unwrap_err().code,
+            ErrorCode::InvalidCredentials
+        );
     }
 
     #[test]

@@ -10,7 +10,8 @@ use crate::password;
 use crate::respond;
 use crate::store;
 use latchkey_shared::api::{
-    AccountList, AccountRef, AccountStatus, AccountView, DeadLetter, DeadLetterList, ImportFailure, ImportReport, NewAccount,
+    AccountList, AccountRef, AccountStatus, AccountView, DeadLetter, DeadLetterList, ImportFailure, ImportReport,
+    NewAccount,
 };
 use latchkey_shared::chars::normalize;
 use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext};
@@ -30,9 +31,13 @@ pub fn authorize(call: &Call<'_>) -> Result<(), ApiError> {
 /// Checks a new account and makes its profile and password hash.
 fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(String, Profile, Option<String>), ApiError> {
     let invalid = |detail: String| call.error(ErrorCode::InvalidRequest).with_detail(detail);
-    let login = Email::parse(&new.login_email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(format!("login_email: {e}")))?;
+    let login = Email::parse(&new.login_email)
+        .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(format!("login_email: {e}")))?;
     let contact = match new.contact_email.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(Email::parse(c).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(format!("contact_email: {e}")))?),
+        Some(c) => Some(
+            Email::parse(c)
+                .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(format!("contact_email: {e}")))?,
+        ),
         None => None,
     };
     let name = new.display_name.trim();
@@ -86,7 +91,8 @@ async fn create_one(call: &Call<'_>, new: NewAccount) -> Result<AccountView, Api
 async fn index_contact(call: &Call<'_>, contact: &str, id: &str) -> Result<(), ApiError> {
     let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
     let key = store::contact_key(contact);
-    let mut ids: Vec<String> = store::get_json(&kv, &key).await.map_err(|e| call.internal("kv", e))?.unwrap_or_default();
+    let mut ids: Vec<String> =
+        store::get_json(&kv, &key).await.map_err(|e| call.internal("kv", e))?.unwrap_or_default();
     if !ids.iter().any(|known| known == id) {
         ids.push(id.to_owned());
         store::put_json(&kv, &key, &ids, None).await.map_err(|e| call.internal("kv", e))?;
@@ -107,10 +113,13 @@ pub async fn create(mut call: Call<'_>) -> HandlerResult {
 pub async fn import(mut call: Call<'_>) -> HandlerResult {
     authorize(&call)?;
     let body = call.body(&["application/x-ndjson", "application/jsonl", "application/json"], MAX_IMPORT_BODY).await?;
-    let text = String::from_utf8(body).map_err(|_| call.error(ErrorCode::MalformedJson).with_detail("the body is not UTF-8"))?;
+    let text = String::from_utf8(body)
+        .map_err(|_| call.error(ErrorCode::MalformedJson).with_detail("the body is not UTF-8"))?;
     let lines: Vec<(usize, &str)> = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
     if lines.len() > MAX_IMPORT_LINES {
-        return Err(call.error(ErrorCode::BodyTooLarge).with_detail(format!("at most {MAX_IMPORT_LINES} lines per import")));
+        return Err(call
+            .error(ErrorCode::BodyTooLarge)
+            .with_detail(format!("at most {MAX_IMPORT_LINES} lines per import")));
     }
     let mut report = ImportReport { created: 0, failed: Vec::new() };
     for (index, line) in lines {
@@ -120,7 +129,11 @@ pub async fn import(mut call: Call<'_>) -> HandlerResult {
         };
         match outcome {
             Ok(()) => report.created += 1,
-            Err(error) => report.failed.push(ImportFailure { line: index as u32 + 1, code: error.code(), detail: error.error.detail }),
+            Err(error) => report.failed.push(ImportFailure {
+                line: index as u32 + 1,
+                code: error.code(),
+                detail: error.error.detail,
+            }),
         }
     }
     respond::json(200, &report).map_err(|e| call.internal("respond", e))
@@ -130,7 +143,8 @@ pub async fn import(mut call: Call<'_>) -> HandlerResult {
 pub async fn disable(mut call: Call<'_>) -> HandlerResult {
     authorize(&call)?;
     let target: AccountRef = call.json(MAX_JSON_BODY).await?;
-    let email = Email::parse(&target.login_email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
+    let email = Email::parse(&target.login_email)
+        .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
     match call.account(&account_id(target.audience, &email), &Command::Disable).await? {
         Reply::Account { view } => respond::json(200, &view).map_err(|e| call.internal("respond", e)),
         Reply::NoAccount => Err(call.error(ErrorCode::NotFound)),
@@ -146,8 +160,10 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
     let email = Email::parse(&raw).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
     let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
     let mut ids: Vec<String> = Audience::ALL.iter().map(|a| account_id(*a, &email)).collect();
-    let by_contact: Vec<String> =
-        store::get_json(&kv, &store::contact_key(email.as_str())).await.map_err(|e| call.internal("kv", e))?.unwrap_or_default();
+    let by_contact: Vec<String> = store::get_json(&kv, &store::contact_key(email.as_str()))
+        .await
+        .map_err(|e| call.internal("kv", e))?
+        .unwrap_or_default();
     for id in by_contact {
         if !ids.contains(&id) {
             ids.push(id);
@@ -166,7 +182,8 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
 pub async fn dead_letters(call: Call<'_>) -> HandlerResult {
     authorize(&call)?;
     let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
-    let mut dead_letters: Vec<DeadLetter> = store::list_json(&kv, "deadletter:").await.map_err(|e| call.internal("kv", e))?;
+    let mut dead_letters: Vec<DeadLetter> =
+        store::list_json(&kv, "deadletter:").await.map_err(|e| call.internal("kv", e))?;
     dead_letters.sort_by_key(|d| d.recorded_at);
     respond::json(200, &DeadLetterList { dead_letters }).map_err(|e| call.internal("respond", e))
 }

@@ -14,7 +14,8 @@ async fn messages(call: &Call<'_>) -> Result<Vec<MailboxMessage>, latchkey_share
         return Err(call.error(ErrorCode::NotFound));
     }
     let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
-    let mut messages: Vec<MailboxMessage> = store::list_json(&kv, "mailbox:").await.map_err(|e| call.internal("kv", e))?;
+    let mut messages: Vec<MailboxMessage> =
+        store::list_json(&kv, "mailbox:").await.map_err(|e| call.internal("kv", e))?;
     messages.reverse(); // newest first
     Ok(messages)
 }
@@ -39,7 +40,9 @@ pub async fn page(call: Call<'_>) -> HandlerResult {
         ));
     }
     if messages.is_empty() {
-        items.push_str("<p>No mail yet. Ask for a reset on <a href=\"/restore-password\">the restore-password page</a>.</p>");
+        items.push_str(
+            "<p>No mail yet. Ask for a reset on <a href=\"/restore-password\">the restore-password page</a>.</p>",
+        );
     }
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -48,7 +51,9 @@ pub async fn page(call: Call<'_>) -> HandlerResult {
     );
     let mut response = worker::Response::from_html(html).map_err(|e| call.internal("respond", e))?;
     let headers = response.headers_mut();
-    for (name, value) in [("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer"), ("X-Content-Type-Options", "nosniff")] {
+    for (name, value) in
+        [("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer"), ("X-Content-Type-Options", "nosniff")]
+    {
         headers.set(name, value).map_err(|e| call.internal("respond", e))?;
     }
     Ok(response)

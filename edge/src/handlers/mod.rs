@@ -31,7 +31,10 @@ impl Call<'_> {
 
     /// Logs an infrastructure failure (never user data) and answers `internal`: nothing was changed.
     pub fn internal(&self, context: &str, err: impl std::fmt::Display) -> ApiError {
-        worker::console_error!("{{\"event\":\"internal_error\",\"context\":\"{context}\",\"error\":\"{}\"}}", err.to_string().replace('"', "'"));
+        worker::console_error!(
+            "{{\"event\":\"internal_error\",\"context\":\"{context}\",\"error\":\"{}\"}}",
+            err.to_string().replace('"', "'")
+        );
         self.error(ErrorCode::Internal)
     }
 

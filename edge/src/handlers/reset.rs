@@ -10,8 +10,8 @@ use crate::respond;
 use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
 use crate::token::{Token, TokenHash};
 use latchkey_shared::api::{
-    AcceptedStatus, ResetConfirm, ResetDone, ResetRequest, ResetRequestAccepted, ResetStatus, TokenStatus, VerifyRequest,
-    VerifyResponse,
+    AcceptedStatus, ResetConfirm, ResetDone, ResetRequest, ResetRequestAccepted, ResetStatus, TokenStatus,
+    VerifyRequest, VerifyResponse,
 };
 use latchkey_shared::{Audience, ErrorCode, Locale, MessageKey};
 use worker::{Context, Env};
@@ -20,24 +20,35 @@ use worker::{Context, Env};
 /// mail happen after the answer has gone.
 pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
     let body: ResetRequest = call.json(MAX_JSON_BODY).await?;
-    let email = Email::parse(&body.email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
+    let email =
+        Email::parse(&body.email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
     let env = call.env.clone();
     let lifetime = call.config.policy.rules_for(Some(body.audience)).token_lifetime_secs;
     ctx.wait_until(async move {
         if let Err(err) = issue_and_mail(&env, email, body.audience, body.locale, lifetime).await {
             // The person sees the same answer either way and can ask again; ops see this line.
-            worker::console_error!("{{\"event\":\"reset_request_failed\",\"error\":\"{}\"}}", err.to_string().replace('"', "'"));
+            worker::console_error!(
+                "{{\"event\":\"reset_request_failed\",\"error\":\"{}\"}}",
+                err.to_string().replace('"', "'")
+            );
         }
     });
     let accepted = ResetRequestAccepted { status: AcceptedStatus::Accepted, message_key: MessageKey::ResetAccepted };
     respond::json(202, &accepted).map_err(|e| call.internal("respond", e))
 }
 
-async fn issue_and_mail(env: &Env, email: Email, audience: Audience, locale: Option<Locale>, lifetime_secs: u32) -> worker::Result<()> {
+async fn issue_and_mail(
+    env: &Env,
+    email: Email,
+    audience: Audience,
+    locale: Option<Locale>,
+    lifetime_secs: u32,
+) -> worker::Result<()> {
     let id = account_id(audience, &email);
     let token = Token::generate().map_err(|e| worker::Error::RustError(e.to_string()))?;
     let token_hash = token.hash();
-    let reply = super::ask_account(env, &id, &Command::IssueToken { token_hash: token_hash.clone(), lifetime_secs }).await?;
+    let reply =
+        super::ask_account(env, &id, &Command::IssueToken { token_hash: token_hash.clone(), lifetime_secs }).await?;
     let Reply::Issued { to, display_name, audience, locale: account_locale } = reply else {
         // No such account (or disabled): nothing to send, and nothing the requester can observe.
         return Ok(());
@@ -55,7 +66,11 @@ async fn issue_and_mail(env: &Env, email: Email, audience: Audience, locale: Opt
         lifetime_secs,
     };
     env.queue(MAIL_QUEUE_BINDING)?.send(&job).await?;
-    worker::console_log!("{{\"event\":\"reset_requested\",\"token\":\"{}\",\"mail\":\"{}\"}}", token_hash.short(), job.id());
+    worker::console_log!(
+        "{{\"event\":\"reset_requested\",\"token\":\"{}\",\"mail\":\"{}\"}}",
+        token_hash.short(),
+        job.id()
+    );
     Ok(())
 }
 
@@ -64,7 +79,8 @@ async fn token_account(call: &Call<'_>, token: &str) -> Result<Option<(TokenHash
     let Ok(token) = Token::parse(token) else { return Ok(None) };
     let hash = token.hash();
     let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
-    let record: Option<TokenRecord> = store::get_json(&kv, &store::token_key(&hash)).await.map_err(|e| call.internal("kv", e))?;
+    let record: Option<TokenRecord> =
+        store::get_json(&kv, &store::token_key(&hash)).await.map_err(|e| call.internal("kv", e))?;
     Ok(record.map(|r| (hash, r.account_id)))
 }
 

@@ -126,13 +126,19 @@ mod tests {
     use super::*;
 
     fn mail() -> Rendered {
-        Rendered { to: vec!["a@b.org".into(), "c@d.org".into()], subject: "S".into(), text: "T".into(), html: "<p>H</p>".into() }
+        Rendered {
+            to: vec!["a@b.org".into(), "c@d.org".into()],
+            subject: "S".into(),
+            text: "T".into(),
+            html: "<p>H</p>".into(),
+        }
     }
 
     #[test]
     fn resend_request_format() {
-        let req = request(ProviderKind::Resend, "http://127.0.0.1:9/", "re_key", "Reset <no-reply@x.org>", &mail(), "m1")
-            .unwrap();
+        let req =
+            request(ProviderKind::Resend, "http://127.0.0.1:9/", "re_key", "Reset <no-reply@x.org>", &mail(), "m1")
+                .unwrap();
         assert_eq!(req.url, "http://127.0.0.1:9/emails");
         assert!(req.headers.contains(&("Authorization", "Bearer re_key".into())));
         assert!(req.headers.contains(&("Idempotency-Key", "m1".into())));
@@ -144,7 +150,8 @@ mod tests {
 
     #[test]
     fn postmark_request_format() {
-        let req = request(ProviderKind::Postmark, "https://api.postmarkapp.com", "pm", "a@x.org", &mail(), "m2").unwrap();
+        let req =
+            request(ProviderKind::Postmark, "https://api.postmarkapp.com", "pm", "a@x.org", &mail(), "m2").unwrap();
         assert_eq!(req.url, "https://api.postmarkapp.com/email");
         assert!(req.headers.contains(&("X-Postmark-Server-Token", "pm".into())));
         let body: serde_json::Value = serde_json::from_str(&req.body).unwrap();

@@ -60,7 +60,14 @@ async fn send_with_binding(env: &Env, from: &str, mail: &Rendered) -> Result<(),
 async fn keep_in_mailbox(env: &Env, id: &str, mail: Rendered) -> Result<(), SendError> {
     let kv = env.kv(store::KV_BINDING).map_err(|e| SendError::Permanent(e.to_string()))?;
     let sent_at = crate::account::object::now_secs();
-    let message = MailboxMessage { id: id.to_owned(), to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, sent_at };
+    let message = MailboxMessage {
+        id: id.to_owned(),
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        sent_at,
+    };
     // Keyed by time first so the listing comes out in order; the id makes a retried send overwrite, not duplicate.
     let key = format!("mailbox:{sent_at:012}:{id}");
     store::put_json(&kv, &key, &message, Some(86_400)).await.map_err(|e| SendError::Transient(e.to_string()))

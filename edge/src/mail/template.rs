@@ -19,8 +19,8 @@ pub fn render(job: &MailJob, app_origin: &str) -> Rendered {
             let link = format!("{app_origin}/reset#t={token}");
             let l = *locale;
             let greeting = MessageKey::MailGreeting.render_with(l, &[("name", display_name)]);
-            let intro = MessageKey::MailResetIntro
-                .render_with(l, &[("audience", audience_word(*audience, l)), ("email", to)]);
+            let intro =
+                MessageKey::MailResetIntro.render_with(l, &[("audience", audience_word(*audience, l)), ("email", to)]);
             let minutes = (lifetime_secs / 60).to_string();
             let expiry = MessageKey::MailResetExpiry.render_with(l, &[("minutes", &minutes)]);
             let action = MessageKey::MailResetAction.text(l);
@@ -48,10 +48,8 @@ pub fn render(job: &MailJob, app_origin: &str) -> Rendered {
             let link = format!("{app_origin}/restore-password");
             let greeting = MessageKey::MailGreeting.render_with(l, &[("name", display_name)]);
             let when = format_utc(*changed_at);
-            let body = MessageKey::MailChangedBody.render_with(
-                l,
-                &[("audience", audience_word(*audience, l)), ("email", login_email), ("when", &when)],
-            );
+            let body = MessageKey::MailChangedBody
+                .render_with(l, &[("audience", audience_word(*audience, l)), ("email", login_email), ("when", &when)]);
             let not_you = MessageKey::MailChangedNotYou.render_with(l, &[("link", &link)]);
             let not_you_html = escape(MessageKey::MailChangedNotYou.text(l))
                 .replace("{link}", &format!("<a href=\"{}\">{}</a>", escape(&link), escape(&link)));

@@ -1,0 +1,113 @@
+//! The admin API: guarded by the bearer secret; create, import, look up, disable.
+
+use latchkey_e2e::{admin_token, create_account, fake_mail, http, login, request_reset, unique_email, url};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const PASSWORD: &str = "Otter-Harbor-93-Violet";
+
+#[tokio::test]
+async fn the_admin_api_needs_the_token() {
+    for token in [None, Some("wrong-token-0123456789")] {
+        let mut request = http().get(url("/api/admin/dead-letters"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 401);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "unauthorized");
+    }
+}
+
+async fn find(email: &str) -> Vec<Value> {
+    let response = http()
+        .get(url("/api/admin/accounts"))
+        .query(&[("email", email)])
+        .bearer_auth(admin_token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["accounts"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn lookup_by_contact_email_finds_the_login_email() {
+    let login_email = unique_email("invited", "");
+    let contact = unique_email("profile", "");
+    create_account(&login_email, Some(&contact), "parent", PASSWORD).await;
+    let found = find(&contact).await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["login_email"], login_email.as_str());
+    assert_eq!(found[0]["contact_email"], contact.as_str());
+    assert!(!found[0].to_string().contains("argon2"), "no hash is ever shown");
+}
+
+#[tokio::test]
+async fn duplicates_are_refused() {
+    let email = unique_email("dup", "");
+    create_account(&email, None, "staff", PASSWORD).await;
+    let response = http()
+        .post(url("/api/admin/accounts"))
+        .bearer_auth(admin_token())
+        .json(&json!({"login_email": email.to_uppercase(), "audience": "staff", "display_name": "X", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 409);
+}
+
+#[tokio::test]
+async fn import_takes_json_lines_and_reports_each_bad_line() {
+    let good = unique_email("import", "");
+    let hashed = unique_email("import-hash", "");
+    // A PHC hash of PASSWORD made with other (stronger) parameters, as another system would export it.
+    let lines = [
+        json!({"login_email": good, "audience": "parent", "display_name": "Imported", "password": PASSWORD}).to_string(),
+        "{not json".to_owned(),
+        json!({"login_email": "not-an-email", "audience": "parent", "display_name": "X"}).to_string(),
+        json!({"login_email": hashed, "audience": "staff", "display_name": "Hashed", "password_hash": "$2b$10$notargon"}).to_string(),
+    ];
+    let response = http()
+        .post(url("/api/admin/accounts/import"))
+        .bearer_auth(admin_token())
+        .header("Content-Type", "application/x-ndjson")
+        .body(lines.join("\n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let report: Value = response.json().await.unwrap();
+    assert_eq!(report["created"], 1);
+    let failed: Vec<(u64, &str)> = report["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(failed, [(2, "malformed_json"), (3, "invalid_email"), (4, "invalid_request")]);
+    assert!(login(&good, "parent", PASSWORD).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_disabled_account_cannot_log_in_or_get_mail() {
+    fake_mail::ensure_running();
+    let email = unique_email("disabled", "");
+    create_account(&email, None, "staff", PASSWORD).await;
+    let session = login(&email, "staff", PASSWORD).await.unwrap();
+    let response = http()
+        .post(url("/api/admin/accounts/disable"))
+        .bearer_auth(admin_token())
+        .json(&json!({"login_email": email, "audience": "staff"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(latchkey_e2e::session_status(&session).await, 401);
+    assert_eq!(login(&email, "staff", PASSWORD).await, Err((401, "invalid_credentials".into())));
+    assert_eq!(request_reset(&email, "staff").await.0, 202, "the same answer as for anyone");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(fake_mail::deliveries_to(&email).is_empty());
+}
