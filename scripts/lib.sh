@@ -39,3 +39,45 @@ wait_for_http() {
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
+
+# Starts `wrangler dev` as the tests and the benchmark use it: a fresh local state, a real provider API (Resend's
+# format) that the test process serves on FAKE_MAIL_PORT, links valid 60 s (KV's minimum) so expiry is testable, and a
+# short retry backoff so the dead-letter path runs in seconds. With --browser, ChromeDriver too. Exports
+# LATCHKEY_BASE_URL, FAKE_MAIL_PORT, LATCHKEY_ADMIN_TOKEN (and WEBDRIVER_URL); everything stops when the script exits.
+# Logs go to test-artifacts/.
+start_test_stack() {
+  local port mail_port state
+  port=$(free_port)
+  mail_port=$(free_port)
+  state=$(mktemp -d)
+  STACK_PIDS=()
+  trap 'for pid in "${STACK_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "'"$state"'"' EXIT
+  mkdir -p "$ROOT/test-artifacts"
+  export LATCHKEY_BASE_URL="http://127.0.0.1:$port" FAKE_MAIL_PORT="$mail_port"
+  LATCHKEY_ADMIN_TOKEN="test-admin-token-$RANDOM$RANDOM$RANDOM"
+  export LATCHKEY_ADMIN_TOKEN
+  cat >"$state/test.vars" <<VARS
+ENVIRONMENT=dev
+APP_ORIGIN=$LATCHKEY_BASE_URL
+MAIL_PROVIDER=resend
+MAIL_API_BASE=http://127.0.0.1:$mail_port
+MAIL_API_KEY=test-mail-key
+MAIL_RETRY_BASE_SECS=1
+TOKEN_LIFETIME_SECS=60
+ADMIN_TOKEN=$LATCHKEY_ADMIN_TOKEN
+VARS
+  LATCHKEY_PREBUILT=1 wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" --env-file "$state/test.vars" \
+    --show-interactive-dev-session=false </dev/null >"$ROOT/test-artifacts/wrangler-dev.log" 2>&1 &
+  STACK_PIDS+=($!)
+  if [[ "${1:-}" == "--browser" ]]; then
+    local driver_port
+    driver_port=$(free_port)
+    chromedriver --port="$driver_port" >"$ROOT/test-artifacts/chromedriver.log" 2>&1 &
+    STACK_PIDS+=($!)
+    export WEBDRIVER_URL="http://127.0.0.1:$driver_port"
+    wait_for_http "$WEBDRIVER_URL/status" 30 || die "chromedriver did not start"
+  fi
+  wait_for_http "$LATCHKEY_BASE_URL/api/health" 90 ||
+    { cat "$ROOT/test-artifacts/wrangler-dev.log" >&2; die "wrangler dev did not start"; }
+  note "Worker at $LATCHKEY_BASE_URL${WEBDRIVER_URL:+, ChromeDriver at $WEBDRIVER_URL}"
+}

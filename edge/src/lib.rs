@@ -7,6 +7,7 @@ mod config;
 mod email;
 mod handlers;
 mod mail;
+mod metrics;
 mod password;
 mod respond;
 mod routes;
@@ -68,6 +69,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::AdminDeadLetters => admin::dead_letters(call).await,
         Route::DevMailbox => dev::page(call).await,
         Route::DevMailboxJson => dev::json(call).await,
+        Route::DevOps => dev::ops(call),
+        Route::DevArgon2 => dev::argon2(call),
     };
     match outcome {
         Ok(response) => Ok(response),

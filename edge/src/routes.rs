@@ -22,6 +22,10 @@ pub enum Route {
     AdminDeadLetters,
     DevMailbox,
     DevMailboxJson,
+    /// Operation counts, for the benchmark.
+    DevOps,
+    /// Hashes `n` times, so the benchmark can time argon2 in workerd from outside.
+    DevArgon2,
 }
 
 /// Every path and the methods it takes: the single table the router and the OpenAPI test read.
@@ -40,6 +44,8 @@ pub const TABLE: &[(&str, &[(&str, Route)])] = &[
     ("/api/admin/dead-letters", &[("GET", Route::AdminDeadLetters)]),
     ("/dev/mailbox", &[("GET", Route::DevMailbox)]),
     ("/dev/mailbox.json", &[("GET", Route::DevMailboxJson)]),
+    ("/dev/ops", &[("GET", Route::DevOps)]),
+    ("/dev/argon2", &[("POST", Route::DevArgon2)]),
 ];
 
 /// The route for a request, or the error code to answer with. HEAD is served as GET.

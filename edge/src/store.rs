@@ -4,6 +4,7 @@
 
 use latchkey_shared::api::DeadLetter;
 use serde::{Deserialize, Serialize};
+use crate::metrics::{count, Op};
 use worker::kv::KvStore;
 
 pub const KV_BINDING: &str = "LATCHKEY_KV";
@@ -28,6 +29,7 @@ pub fn dead_letter_key(id: &str) -> String {
 }
 
 pub async fn put_json<T: Serialize>(kv: &KvStore, key: &str, value: &T, ttl_secs: Option<u64>) -> worker::Result<()> {
+    count(Op::KvWrite);
     let mut put = kv.put(key, serde_json::to_string(value)?)?;
     if let Some(ttl) = ttl_secs {
         put = put.expiration_ttl(ttl);
@@ -36,11 +38,13 @@ pub async fn put_json<T: Serialize>(kv: &KvStore, key: &str, value: &T, ttl_secs
 }
 
 pub async fn get_json<T: for<'de> Deserialize<'de>>(kv: &KvStore, key: &str) -> worker::Result<Option<T>> {
+    count(Op::KvRead);
     kv.get(key).json::<T>().await.map_err(worker::Error::from)
 }
 
 /// Every value under a prefix (at most 1,000: ops listings, not a database).
 pub async fn list_json<T: for<'de> Deserialize<'de>>(kv: &KvStore, prefix: &str) -> worker::Result<Vec<T>> {
+    count(Op::KvRead);
     let keys = kv.list().prefix(prefix.to_owned()).limit(1000).execute().await.map_err(worker::Error::from)?;
     let mut values = Vec::with_capacity(keys.keys.len());
     for key in keys.keys {

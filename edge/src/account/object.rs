@@ -187,6 +187,7 @@ impl Account {
         let queue = self.env.queue(MAIL_QUEUE_BINDING)?;
         let mut remaining: Vec<MailJob> = Vec::new();
         for job in std::mem::take(&mut account.outbox) {
+            crate::metrics::count(crate::metrics::Op::QueueSend);
             if let Err(err) = queue.send(&job).await {
                 worker::console_error!(
                     "{{\"event\":\"outbox_send_failed\",\"id\":\"{}\",\"error\":\"{err}\"}}",

@@ -9,10 +9,34 @@ use crate::store;
 use latchkey_shared::api::{Mailbox, MailboxMessage};
 use latchkey_shared::ErrorCode;
 
-async fn messages(call: &Call<'_>) -> Result<Vec<MailboxMessage>, latchkey_shared::ApiError> {
-    if call.config.environment != Environment::Dev {
-        return Err(call.error(ErrorCode::NotFound));
+fn dev_only(call: &Call<'_>) -> Result<(), latchkey_shared::ApiError> {
+    if call.config.environment == Environment::Dev {
+        Ok(())
+    } else {
+        Err(call.error(ErrorCode::NotFound))
     }
+}
+
+/// `GET /dev/ops`: operation counts since the isolate started.
+pub fn ops(call: Call<'_>) -> HandlerResult {
+    dev_only(&call)?;
+    respond::json(200, &crate::metrics::snapshot()).map_err(|e| call.internal("respond", e))
+}
+
+/// `POST /dev/argon2?n=N` (N ≤ 50): N argon2id hashes with the configured parameters. workerd freezes the clock
+/// during a request, so the benchmark times this from outside against `n=0`.
+pub fn argon2(call: Call<'_>) -> HandlerResult {
+    dev_only(&call)?;
+    let url = call.req.url().map_err(|e| call.internal("url", e))?;
+    let n: u32 = url.query_pairs().find(|(k, _)| k == "n").and_then(|(_, v)| v.parse().ok()).unwrap_or(1).min(50);
+    for i in 0..n {
+        crate::password::hash(&format!("benchmark-{i}"), call.config.hash_params).map_err(|e| call.internal("hash", e))?;
+    }
+    respond::json(200, &serde_json::json!({ "hashes": n })).map_err(|e| call.internal("respond", e))
+}
+
+async fn messages(call: &Call<'_>) -> Result<Vec<MailboxMessage>, latchkey_shared::ApiError> {
+    dev_only(call)?;
     let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
     let mut messages: Vec<MailboxMessage> =
         store::list_json(&kv, "mailbox:").await.map_err(|e| call.internal("kv", e))?;

@@ -79,6 +79,7 @@ impl Call<'_> {
 }
 
 pub async fn ask_account(env: &Env, account_id: &str, command: &Command) -> worker::Result<Reply> {
+    crate::metrics::count(crate::metrics::Op::DurableObjectCall);
     let stub = env.durable_object(ACCOUNT_BINDING)?.get_by_name(account_id)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(serde_json::to_string(command)?.into()));

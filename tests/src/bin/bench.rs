@@ -1,0 +1,142 @@
+//! The edge benchmark (`scripts/bench`): latency of the reset endpoints beside a no-op route in the same run, argon2id
+//! in workerd beside native, and the storage and messaging operations one reset costs. Prints figures; asserts nothing.
+
+use argon2::password_hash::PasswordHasher;
+use argon2::{Algorithm, Argon2, Params, Version};
+use latchkey_e2e::{create_account, fake_mail, http, post_json, request_reset, token_in, unique_email, url, wait_for_mail};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const ROUNDS: usize = 200;
+const RESETS: usize = 20;
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(samples: &mut [f64], p: f64) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index]
+}
+
+async fn timed<F: std::future::Future<Output = u16>>(f: F) -> f64 {
+    let start = Instant::now();
+    let status = f.await;
+    assert!(status < 500, "benchmark request failed with {status}");
+    ms(start.elapsed())
+}
+
+async fn ops() -> Value {
+    http().get(url("/dev/ops")).send().await.unwrap().json().await.unwrap()
+}
+
+fn row(name: &str, samples: &mut [f64]) -> (f64, f64) {
+    let (p50, p95) = (percentile(samples, 0.5), percentile(samples, 0.95));
+    println!("{name:<34} {p50:>9.2} {p95:>9.2} {:>6}", samples.len());
+    (p50, p95)
+}
+
+#[tokio::main]
+async fn main() {
+    fake_mail::ensure_running();
+    let client = http();
+    let password = "Otter-Harbor-93-Violet";
+    let email = unique_email("bench", "");
+    create_account(&email, None, "parent", password).await;
+    let unknown = unique_email("bench-unknown", "");
+
+    // Warm the isolate, the Durable Object and the connection pool.
+    for _ in 0..20 {
+        client.get(url("/api/health")).send().await.unwrap();
+        request_reset(&unknown, "parent").await;
+    }
+
+    // Local workerd runs the Worker, its Durable Objects and the queue consumer on one thread, so a request's
+    // background work (after its answer) would slow the next request down. A pause lets it settle: each figure is
+    // the request's own latency.
+    let settle = || tokio::time::sleep(Duration::from_millis(30));
+    println!("\nlatency on local workerd, ms (sequential requests, interleaved, 30 ms apart)");
+    println!("{:<34} {:>9} {:>9} {:>6}", "route", "p50", "p95", "n");
+    let (mut noop, mut known, mut missing) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        noop.push(timed(async { client.get(url("/api/health")).send().await.unwrap().status().as_u16() }).await);
+        settle().await;
+        known.push(timed(async { request_reset(&email, "parent").await.0 }).await);
+        settle().await;
+        missing.push(timed(async { request_reset(&unknown, "parent").await.0 }).await);
+        settle().await;
+    }
+    let (noop_p50, _) = row("GET /api/health (no-op)", &mut noop);
+    let (known_p50, _) = row("POST /api/reset-requests (known)", &mut known);
+    let (missing_p50, _) = row("POST /api/reset-requests (unknown)", &mut missing);
+
+    // Each confirmation needs a fresh link: ask, take it from the mail, then time the confirmation alone.
+    let reset_email = unique_email("bench-reset", "");
+    create_account(&reset_email, None, "staff", password).await;
+    let mut confirms = Vec::new();
+    for i in 0..RESETS {
+        request_reset(&reset_email, "staff").await;
+        let mails = wait_for_mail(&reset_email, 2 * i + 1).await;
+        let token = token_in(mails.iter().rev().find(|m| m.subject == "Reset your password").unwrap());
+        let new_password = format!("Bench-Quartz-{i}-Meadow!");
+        confirms.push(
+            timed(async {
+                post_json("/api/resets", &json!({"token": token, "password": new_password, "confirm": new_password})).await.0
+            })
+            .await,
+        );
+        wait_for_mail(&reset_email, 2 * i + 2).await; // the notice
+    }
+    row("POST /api/resets", &mut confirms);
+    println!("(a confirmation verifies the current and up to 5 earlier hashes, then hashes the new password)");
+
+    println!("\nreset request overhead over the no-op route at p50: known {:+.2} ms, unknown {:+.2} ms (target <= 2 ms)",
+        known_p50 - noop_p50, missing_p50 - noop_p50);
+
+    // argon2id: workerd timed from outside (its clock stands still during a request) against n=0; native in-process.
+    const HASHES: u32 = 10;
+    let mut workerd = Vec::new();
+    for _ in 0..5 {
+        let zero = timed(async { client.post(url("/dev/argon2?n=0")).send().await.unwrap().status().as_u16() }).await;
+        let many = timed(async { client.post(url(&format!("/dev/argon2?n={HASHES}"))).send().await.unwrap().status().as_u16() }).await;
+        workerd.push((many - zero) / f64::from(HASHES));
+    }
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19_456, 2, 1, None).unwrap());
+    let mut native = Vec::new();
+    for i in 0..5 {
+        let start = Instant::now();
+        for j in 0..HASHES {
+            argon2.hash_password_with_salt(format!("benchmark-{i}-{j}").as_bytes(), b"latchkey-bench-salt").unwrap();
+        }
+        native.push(ms(start.elapsed()) / f64::from(HASHES));
+    }
+    let (w, n) = (percentile(&mut workerd, 0.5), percentile(&mut native, 0.5));
+    println!("\nargon2id m=19456 KiB t=2 p=1, ms per hash (median of 5 x {HASHES})");
+    println!("  workerd {w:.1}   native (release) {n:.1}   ratio {:.2}x (target <= 1.3x)", w / n);
+
+    // Operations one reset costs: request (+ its background work) and confirmation (+ the notice).
+    let ops_email = unique_email("bench-ops", "");
+    create_account(&ops_email, None, "parent", password).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let before = ops().await;
+    request_reset(&ops_email, "parent").await;
+    let token = token_in(&wait_for_mail(&ops_email, 1).await[0]);
+    let mid = ops().await;
+    post_json("/api/resets/verify", &json!({"token": token})).await;
+    post_json("/api/resets", &json!({"token": token, "password": "Bench-Ops-Quartz-1!", "confirm": "Bench-Ops-Quartz-1!"})).await;
+    wait_for_mail(&ops_email, 2).await;
+    let after = ops().await;
+    println!("\noperations per reset (counted in the Worker's isolate)");
+    println!("{:<28} {:>9} {:>9} {:>10} {:>11}", "step", "KV reads", "KV writes", "DO calls", "queue sends");
+    let diff = |a: &Value, b: &Value, k: &str| b[k].as_u64().unwrap_or(0) - a[k].as_u64().unwrap_or(0);
+    for (name, a, b) in [("request (+ background)", &before, &mid), ("verify + confirm (+ notice)", &mid, &after), ("whole reset", &before, &after)] {
+        println!(
+            "{name:<28} {:>9} {:>9} {:>10} {:>11}",
+            diff(a, b, "kv_reads"),
+            diff(a, b, "kv_writes"),
+            diff(a, b, "durable_object_calls"),
+            diff(a, b, "queue_sends")
+        );
+    }
+}
