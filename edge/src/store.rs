@@ -2,9 +2,9 @@
 //! the dev mailbox. KV is eventually consistent, so nothing here decides whether a token still works: the account's
 //! Durable Object does.
 
+use crate::metrics::{count, Op};
 use latchkey_shared::api::DeadLetter;
 use serde::{Deserialize, Serialize};
-use crate::metrics::{count, Op};
 use worker::kv::KvStore;
 
 pub const KV_BINDING: &str = "LATCHKEY_KV";

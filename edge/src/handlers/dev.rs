@@ -30,7 +30,8 @@ pub fn argon2(call: Call<'_>) -> HandlerResult {
     let url = call.req.url().map_err(|e| call.internal("url", e))?;
     let n: u32 = url.query_pairs().find(|(k, _)| k == "n").and_then(|(_, v)| v.parse().ok()).unwrap_or(1).min(50);
     for i in 0..n {
-        crate::password::hash(&format!("benchmark-{i}"), call.config.hash_params).map_err(|e| call.internal("hash", e))?;
+        crate::password::hash(&format!("benchmark-{i}"), call.config.hash_params)
+            .map_err(|e| call.internal("hash", e))?;
     }
     respond::json(200, &serde_json::json!({ "hashes": n })).map_err(|e| call.internal("respond", e))
 }

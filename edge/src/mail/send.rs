@@ -1,9 +1,10 @@
-//! Sending a rendered mail through the configured provider. The only mail I/O in the Worker.
+//! Sending a rendered mail. `Mailer` is the one seam: a provider over `fetch` (Resend, Postmark), Cloudflare's
+//! `send_email` binding, or the dev mailbox. The queue consumer picks one from the configuration.
 
 use super::job::MailJob;
 use super::provider::{self, ProviderKind, Verdict};
 use super::template::{self, Rendered};
-use crate::config::Config;
+use crate::config::{Config, MailConfig};
 use crate::store;
 use latchkey_shared::api::MailboxMessage;
 use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
@@ -16,22 +17,26 @@ pub enum SendError {
     Permanent(String),
 }
 
-pub async fn deliver(env: &Env, config: &Config, job: &MailJob) -> Result<(), SendError> {
-    let mail = template::render(job, &config.app_origin);
-    let mc = &config.mail;
-    match mc.provider {
-        ProviderKind::Resend | ProviderKind::Postmark => {
-            let request = provider::request(mc.provider, &mc.base_url, &mc.api_key, &mc.from, &mail, job.id())
-                .ok_or_else(|| SendError::Permanent("provider has no HTTP API".into()))?;
-            let status = post(&request).await.map_err(|e| SendError::Transient(e.to_string()))?;
-            match provider::verdict(status) {
-                Verdict::Delivered => Ok(()),
-                Verdict::Transient => Err(SendError::Transient(format!("HTTP {status}"))),
-                Verdict::Permanent => Err(SendError::Permanent(format!("HTTP {status}"))),
-            }
+/// Sends one mail. `key` is unique per mail, so a retried send is delivered once where the provider supports it.
+#[allow(async_fn_in_trait)] // Workers run on one thread: no `Send` bound wanted.
+pub trait Mailer {
+    async fn send(&self, mail: &Rendered, key: &str) -> Result<(), SendError>;
+}
+
+/// Resend or Postmark, over the Worker's `fetch`.
+pub struct HttpApiMailer<'a>(&'a MailConfig);
+
+impl Mailer for HttpApiMailer<'_> {
+    async fn send(&self, mail: &Rendered, key: &str) -> Result<(), SendError> {
+        let c = self.0;
+        let request = provider::request(c.provider, &c.base_url, &c.api_key, &c.from, mail, key)
+            .ok_or_else(|| SendError::Permanent("this provider has no HTTP API".into()))?;
+        let status = post(&request).await.map_err(|e| SendError::Transient(e.to_string()))?;
+        match provider::verdict(status) {
+            Verdict::Delivered => Ok(()),
+            Verdict::Transient => Err(SendError::Transient(format!("HTTP {status}"))),
+            Verdict::Permanent => Err(SendError::Permanent(format!("HTTP {status}"))),
         }
-        ProviderKind::CloudflareSendEmail => send_with_binding(env, &mc.from, &mail).await,
-        ProviderKind::DevMailbox => keep_in_mailbox(env, job.id(), mail).await,
     }
 }
 
@@ -46,29 +51,55 @@ async fn post(request: &provider::ProviderRequest) -> worker::Result<u16> {
     Ok(response.status_code())
 }
 
-async fn send_with_binding(env: &Env, from: &str, mail: &Rendered) -> Result<(), SendError> {
-    use worker::SendEmailBuilder;
-    let binding = env.send_email("EMAIL").map_err(|e| SendError::Permanent(format!("no EMAIL binding: {e}")))?;
-    let builder = SendEmailBuilder::new(from, mail.to.first().map(String::as_str).unwrap_or_default(), &mail.subject);
-    builder.set_to_with_slice(&mail.to);
-    builder.set_text(&mail.text);
-    builder.set_html(&mail.html);
-    binding.send_with_builder(&builder).await.map(|_| ()).map_err(|e| SendError::Transient(format!("{e:?}")))
+/// Cloudflare's `send_email` binding (`[[send_email]] name = "EMAIL"`).
+pub struct SendEmailMailer<'a> {
+    env: &'a Env,
+    from: &'a str,
+}
+
+impl Mailer for SendEmailMailer<'_> {
+    async fn send(&self, mail: &Rendered, _key: &str) -> Result<(), SendError> {
+        use worker::SendEmailBuilder;
+        let binding =
+            self.env.send_email("EMAIL").map_err(|e| SendError::Permanent(format!("no EMAIL binding: {e}")))?;
+        let builder =
+            SendEmailBuilder::new(self.from, mail.to.first().map(String::as_str).unwrap_or_default(), &mail.subject);
+        builder.set_to_with_slice(&mail.to);
+        builder.set_text(&mail.text);
+        builder.set_html(&mail.html);
+        binding.send_with_builder(&builder).await.map(|_| ()).map_err(|e| SendError::Transient(format!("{e:?}")))
+    }
 }
 
 /// The dev mailbox: messages kept a day in KV and listed at /dev/mailbox. Configuration refuses it in production.
-async fn keep_in_mailbox(env: &Env, id: &str, mail: Rendered) -> Result<(), SendError> {
-    let kv = env.kv(store::KV_BINDING).map_err(|e| SendError::Permanent(e.to_string()))?;
-    let sent_at = crate::account::object::now_secs();
-    let message = MailboxMessage {
-        id: id.to_owned(),
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        sent_at,
-    };
-    // Keyed by time first so the listing comes out in order; the id makes a retried send overwrite, not duplicate.
-    let key = format!("mailbox:{sent_at:012}:{id}");
-    store::put_json(&kv, &key, &message, Some(86_400)).await.map_err(|e| SendError::Transient(e.to_string()))
+pub struct DevMailbox<'a>(&'a Env);
+
+impl Mailer for DevMailbox<'_> {
+    async fn send(&self, mail: &Rendered, key: &str) -> Result<(), SendError> {
+        let kv = self.0.kv(store::KV_BINDING).map_err(|e| SendError::Permanent(e.to_string()))?;
+        let sent_at = crate::account::object::now_secs();
+        let message = MailboxMessage {
+            id: key.to_owned(),
+            to: mail.to.clone(),
+            subject: mail.subject.clone(),
+            text: mail.text.clone(),
+            html: mail.html.clone(),
+            sent_at,
+        };
+        // Keyed by time first so the listing comes out in order; the id makes a retried send overwrite, not duplicate.
+        let kv_key = format!("mailbox:{sent_at:012}:{key}");
+        store::put_json(&kv, &kv_key, &message, Some(86_400)).await.map_err(|e| SendError::Transient(e.to_string()))
+    }
+}
+
+/// Renders a job and sends it with the configured mailer.
+pub async fn deliver(env: &Env, config: &Config, job: &MailJob) -> Result<(), SendError> {
+    let mail = template::render(job, &config.app_origin);
+    match config.mail.provider {
+        ProviderKind::Resend | ProviderKind::Postmark => HttpApiMailer(&config.mail).send(&mail, job.id()).await,
+        ProviderKind::CloudflareSendEmail => {
+            SendEmailMailer { env, from: &config.mail.from }.send(&mail, job.id()).await
+        }
+        ProviderKind::DevMailbox => DevMailbox(env).send(&mail, job.id()).await,
+    }
 }

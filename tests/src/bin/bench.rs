@@ -3,7 +3,9 @@
 
 use argon2::password_hash::PasswordHasher;
 use argon2::{Algorithm, Argon2, Params, Version};
-use latchkey_e2e::{create_account, fake_mail, http, post_json, request_reset, token_in, unique_email, url, wait_for_mail};
+use latchkey_e2e::{
+    create_account, fake_mail, http, post_json, request_reset, token_in, unique_email, url, wait_for_mail,
+};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -82,7 +84,9 @@ async fn main() {
         let new_password = format!("Bench-Quartz-{i}-Meadow!");
         confirms.push(
             timed(async {
-                post_json("/api/resets", &json!({"token": token, "password": new_password, "confirm": new_password})).await.0
+                post_json("/api/resets", &json!({"token": token, "password": new_password, "confirm": new_password}))
+                    .await
+                    .0
             })
             .await,
         );
@@ -91,15 +95,21 @@ async fn main() {
     row("POST /api/resets", &mut confirms);
     println!("(a confirmation verifies the current and up to 5 earlier hashes, then hashes the new password)");
 
-    println!("\nreset request overhead over the no-op route at p50: known {:+.2} ms, unknown {:+.2} ms (target <= 2 ms)",
-        known_p50 - noop_p50, missing_p50 - noop_p50);
+    println!(
+        "\nreset request overhead over the no-op route at p50: known {:+.2} ms, unknown {:+.2} ms (target <= 2 ms)",
+        known_p50 - noop_p50,
+        missing_p50 - noop_p50
+    );
 
     // argon2id: workerd timed from outside (its clock stands still during a request) against n=0; native in-process.
     const HASHES: u32 = 10;
     let mut workerd = Vec::new();
     for _ in 0..5 {
         let zero = timed(async { client.post(url("/dev/argon2?n=0")).send().await.unwrap().status().as_u16() }).await;
-        let many = timed(async { client.post(url(&format!("/dev/argon2?n={HASHES}"))).send().await.unwrap().status().as_u16() }).await;
+        let many = timed(async {
+            client.post(url(&format!("/dev/argon2?n={HASHES}"))).send().await.unwrap().status().as_u16()
+        })
+        .await;
         workerd.push((many - zero) / f64::from(HASHES));
     }
     let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19_456, 2, 1, None).unwrap());
@@ -124,13 +134,21 @@ async fn main() {
     let token = token_in(&wait_for_mail(&ops_email, 1).await[0]);
     let mid = ops().await;
     post_json("/api/resets/verify", &json!({"token": token})).await;
-    post_json("/api/resets", &json!({"token": token, "password": "Bench-Ops-Quartz-1!", "confirm": "Bench-Ops-Quartz-1!"})).await;
+    post_json(
+        "/api/resets",
+        &json!({"token": token, "password": "Bench-Ops-Quartz-1!", "confirm": "Bench-Ops-Quartz-1!"}),
+    )
+    .await;
     wait_for_mail(&ops_email, 2).await;
     let after = ops().await;
     println!("\noperations per reset (counted in the Worker's isolate)");
     println!("{:<28} {:>9} {:>9} {:>10} {:>11}", "step", "KV reads", "KV writes", "DO calls", "queue sends");
     let diff = |a: &Value, b: &Value, k: &str| b[k].as_u64().unwrap_or(0) - a[k].as_u64().unwrap_or(0);
-    for (name, a, b) in [("request (+ background)", &before, &mid), ("verify + confirm (+ notice)", &mid, &after), ("whole reset", &before, &after)] {
+    for (name, a, b) in [
+        ("request (+ background)", &before, &mid),
+        ("verify + confirm (+ notice)", &mid, &after),
+        ("whole reset", &before, &after),
+    ] {
         println!(
             "{name:<28} {:>9} {:>9} {:>10} {:>11}",
             diff(a, b, "kv_reads"),
