@@ -1,5 +1,6 @@
 //! The admin API: guarded by the bearer secret; create, import, look up, disable.
 
+use argon2::password_hash::PasswordHasher;
 use latchkey_e2e::{admin_token, create_account, fake_mail, http, login, request_reset, unique_email, url};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -63,12 +64,19 @@ async fn duplicates_are_refused() {
 async fn import_takes_json_lines_and_reports_each_bad_line() {
     let good = unique_email("import", "");
     let hashed = unique_email("import-hash", "");
+    let bcrypt = unique_email("import-bcrypt", "");
     // A PHC hash of PASSWORD made with other (stronger) parameters, as another system would export it.
+    let params = argon2::Params::new(32_768, 3, 1, None).unwrap();
+    let phc = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password_with_salt(PASSWORD.as_bytes(), b"imported-salt-16")
+        .unwrap()
+        .to_string();
     let lines = [
         json!({"login_email": good, "audience": "parent", "display_name": "Imported", "password": PASSWORD}).to_string(),
         "{not json".to_owned(),
         json!({"login_email": "not-an-email", "audience": "parent", "display_name": "X"}).to_string(),
-        json!({"login_email": hashed, "audience": "staff", "display_name": "Hashed", "password_hash": "$2b$10$notargon"}).to_string(),
+        json!({"login_email": bcrypt, "audience": "staff", "display_name": "Bcrypt", "password_hash": "$2b$10$notargon"}).to_string(),
+        json!({"login_email": hashed, "audience": "staff", "display_name": "Hashed", "password_hash": phc}).to_string(),
     ];
     let response = http()
         .post(url("/api/admin/accounts/import"))
@@ -80,7 +88,7 @@ async fn import_takes_json_lines_and_reports_each_bad_line() {
         .unwrap();
     assert_eq!(response.status(), 200);
     let report: Value = response.json().await.unwrap();
-    assert_eq!(report["created"], 1);
+    assert_eq!(report["created"], 2);
     let failed: Vec<(u64, &str)> = report["failed"]
         .as_array()
         .unwrap()
@@ -89,6 +97,7 @@ async fn import_takes_json_lines_and_reports_each_bad_line() {
         .collect();
     assert_eq!(failed, [(2, "malformed_json"), (3, "invalid_email"), (4, "invalid_request")]);
     assert!(login(&good, "parent", PASSWORD).await.is_ok());
+    assert!(login(&hashed, "staff", PASSWORD).await.is_ok(), "an imported argon2 hash logs in as it is");
 }
 
 #[tokio::test]

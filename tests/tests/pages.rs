@@ -1,0 +1,160 @@
+//! The pages in headless Chromium: the whole reset journey as a person does it, the login button's rules, the pages
+//! for links that no longer work, and the security headers. Screenshots go to test-artifacts/screenshots/.
+
+use fantoccini::{Client, Locator};
+use latchkey_e2e::{
+    chromium, create_account, eventually, fake_mail, http, request_reset, token_in, unique_email, url, wait_for_mail,
+};
+use std::time::Duration;
+
+const OLD: &str = "Otter-Harbor-93-Violet";
+const NEW: &str = "Quartz-Vivid-Meadow-77";
+
+async fn screenshot(browser: &Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-artifacts/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = browser.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+async fn visible(browser: &Client, css: &str) -> bool {
+    match browser.find(Locator::Css(css)).await {
+        Ok(element) => element.is_displayed().await.unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+async fn wait_visible(browser: &Client, css: &str) {
+    eventually(&format!("{css} to show"), Duration::from_secs(15), || async {
+        visible(browser, css).await.then_some(())
+    })
+    .await;
+}
+
+async fn text_of(browser: &Client, css: &str) -> String {
+    browser.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
+async fn type_into(browser: &Client, css: &str, text: &str) {
+    browser.find(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
+}
+
+async fn click(browser: &Client, css: &str) {
+    browser.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_person_resets_a_forgotten_password_and_logs_in() {
+    fake_mail::ensure_running();
+    let email = unique_email("pages", "");
+    create_account(&email, None, "parent", OLD).await;
+    let browser = chromium().await;
+
+    browser.goto(&url("/restore-password")).await.unwrap();
+    screenshot(&browser, "restore-password").await;
+    click(&browser, "input[name=audience][value=parent]").await;
+    type_into(&browser, "#email", &email).await;
+    click(&browser, "#restore button[type=submit]").await;
+    wait_visible(&browser, "#sent").await;
+    let sent = text_of(&browser, "#sent").await;
+    assert!(sent.contains("Check your spam folder") && sent.contains("newest"), "{sent}");
+    let resend = browser.find(Locator::Css("#resend")).await.unwrap();
+    assert!(!resend.is_enabled().await.unwrap(), "resend waits for its cooldown");
+    assert!(resend.text().await.unwrap().contains(" s)"), "the cooldown is visible");
+    screenshot(&browser, "restore-password-sent").await;
+
+    let link =
+        wait_for_mail(&email, 1).await[0].text.lines().find(|l| l.contains("/reset#t=")).unwrap().trim().to_owned();
+    browser.goto(&link).await.unwrap();
+    wait_visible(&browser, "#reset").await;
+    let address = browser.current_url().await.unwrap();
+    assert!(address.fragment().is_none(), "the token leaves the address bar: {address}");
+    eventually("the widget's checklist", Duration::from_secs(15), || async {
+        visible(&browser, ".latchkey-rule[data-rule='rule.min_length']").await.then_some(())
+    })
+    .await;
+    type_into(&browser, "#password", NEW).await;
+    type_into(&browser, "#confirm", NEW).await;
+    screenshot(&browser, "reset").await;
+    click(&browser, "#reset button[type=submit]").await;
+    wait_visible(&browser, "#done").await;
+    screenshot(&browser, "reset-done").await;
+
+    click(&browser, "#done a").await;
+    wait_visible(&browser, "#login").await;
+    eventually("the success note", Duration::from_secs(5), || async {
+        text_of(&browser, "#status").await.contains("password was changed").then_some(())
+    })
+    .await;
+    click(&browser, "input[name=audience][value=parent]").await;
+    type_into(&browser, "#email", &email).await;
+    type_into(&browser, "#password", NEW).await;
+    click(&browser, "#login-button").await;
+    wait_visible(&browser, "#signed-in").await;
+    assert!(text_of(&browser, "#signed-in-name").await.contains(&email));
+    screenshot(&browser, "logged-in").await;
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_login_button_waits_for_role_email_and_password() {
+    let browser = chromium().await;
+    browser.goto(&url("/login")).await.unwrap();
+    let button = browser.wait().for_element(Locator::Css("#login-button")).await.unwrap();
+    screenshot(&browser, "login").await;
+    let why = || async { text_of(&browser, "#login-why").await };
+    assert!(!button.is_enabled().await.unwrap());
+    assert!(why().await.contains("choose Staff or Parent"), "{}", why().await);
+    click(&browser, "input[name=audience][value=staff]").await;
+    type_into(&browser, "#email", "someone@school.test").await;
+    assert!(!button.is_enabled().await.unwrap());
+    assert_eq!(why().await, "To log in, enter your password.");
+    type_into(&browser, "#password", "x").await;
+    assert!(button.is_enabled().await.unwrap());
+    click(&browser, "#login-button").await;
+    eventually("the refusal", Duration::from_secs(10), || async {
+        text_of(&browser, "#status").await.contains("Caps Lock").then_some(())
+    })
+    .await;
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn links_that_no_longer_work_say_why() {
+    fake_mail::ensure_running();
+    let email = unique_email("pages-old", "");
+    create_account(&email, None, "staff", OLD).await;
+    request_reset(&email, "staff").await;
+    let first = token_in(&wait_for_mail(&email, 1).await[0]);
+    request_reset(&email, "staff").await;
+    wait_for_mail(&email, 2).await;
+
+    let browser = chromium().await;
+    for (token, status) in [(first.as_str(), "superseded"), ("not-a-real-token", "invalid")] {
+        // A new document each time: a change of fragment alone would not reload the page.
+        browser.goto("about:blank").await.unwrap();
+        browser.goto(&url(&format!("/reset#t={token}"))).await.unwrap();
+        wait_visible(&browser, "#problem").await;
+        let shown = browser.find(Locator::Css("#problem")).await.unwrap().attr("data-status").await.unwrap();
+        assert_eq!(shown.as_deref(), Some(status));
+        assert!(visible(&browser, "#problem a[href='/restore-password']").await, "a way to ask for a new link");
+        screenshot(&browser, &format!("reset-{status}")).await;
+    }
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn pages_send_security_headers() {
+    for path in ["/", "/login", "/restore-password", "/reset", "/latchkey.js"] {
+        let response = http().get(url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let header =
+            |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let csp = header("content-security-policy");
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(header("referrer-policy"), "no-referrer", "{path}");
+        assert!(header("strict-transport-security").starts_with("max-age="), "{path}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+    }
+}
