@@ -5,7 +5,7 @@ import init, { start } from "./widget/latchkey_widget.js";
 const base = new URL(".", import.meta.url);
 await init({ module_or_path: new URL("widget/latchkey_widget_bg.wasm", base) });
 
-const ready = () => start(new URL("api/policy", base).href);
+const ready = () => start(base.href);
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", ready, { once: true });
 } else {

@@ -70,3 +70,40 @@ async fn checklist_follows_each_keystroke() {
 
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_strength_estimator_settles_the_strength_rule() {
+    let browser = chromium().await;
+    browser.goto(&url("/")).await.unwrap();
+    let input = browser.wait().for_element(Locator::Css("input[data-latchkey]")).await.unwrap();
+    eventually("the checklist to render", Duration::from_secs(15), || async {
+        (!checklist(&browser).await.is_empty()).then_some(())
+    })
+    .await;
+    assert_eq!(checklist(&browser).await["rule.min_strength"], "unmet", "an empty password is not strong");
+
+    // Meets every composition rule, yet is one of the most common passwords with a suffix.
+    input.send_keys("Password123!").await.unwrap();
+    eventually("the estimator to refuse a common password", Duration::from_secs(20), || async {
+        (checklist(&browser).await["rule.min_strength"] == "unmet"
+            && browser.find(Locator::Css(".latchkey-warning")).await.is_ok())
+        .then_some(())
+    })
+    .await;
+    let meter = browser.find(Locator::Css(".latchkey-meter")).await.unwrap();
+    let score: u8 = meter.attr("data-score").await.unwrap().unwrap().parse().unwrap();
+    assert!(score < 3, "score {score}");
+
+    input.clear().await.unwrap();
+    input.send_keys("Otter-Lantern-42-Quiet").await.unwrap();
+    eventually("the estimator to accept a strong password", Duration::from_secs(20), || async {
+        let list = checklist(&browser).await;
+        list.values().all(|s| s == "met").then_some(())
+    })
+    .await;
+    let widget = browser.find(Locator::Css(".latchkey")).await.unwrap();
+    assert_eq!(widget.attr("data-acceptable").await.unwrap().as_deref(), Some("true"));
+    let crack = browser.find(Locator::Css(".latchkey-crack")).await.unwrap().text().await.unwrap();
+    assert!(crack.starts_with("Time to guess it:"), "{crack}");
+    browser.close().await.unwrap();
+}

@@ -74,6 +74,11 @@ async fn a_person_resets_a_forgotten_password_and_logs_in() {
     })
     .await;
     type_into(&browser, "#password", NEW).await;
+    eventually("every rule, strength included, to be met", Duration::from_secs(20), || async {
+        let widget = browser.find(Locator::Css(".latchkey")).await.ok()?;
+        (widget.attr("data-acceptable").await.ok()?.as_deref() == Some("true")).then_some(())
+    })
+    .await;
     type_into(&browser, "#confirm", NEW).await;
     screenshot(&browser, "reset").await;
     click(&browser, "#reset button[type=submit]").await;

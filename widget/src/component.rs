@@ -1,8 +1,10 @@
-//! The Yew component that renders the checklist beside the input and follows every keystroke.
+//! The Yew component that renders the checklist and the strength meter beside the input and follows every keystroke.
 
 use crate::checklist::{self, status_attr};
+use crate::estimator::Estimator;
 use gloo_events::EventListener;
-use latchkey_shared::{evaluate_rules, EffectivePolicy, Locale, MessageKey, RuleStatus};
+use latchkey_shared::{evaluate_rules, EffectivePolicy, Locale, MessageKey, RuleStatus, Strength};
+use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -13,25 +15,61 @@ pub struct Props {
     pub locale: Locale,
     /// The checklist's element id, which the input's `aria-describedby` names.
     pub id: String,
+    pub estimator: Rc<Estimator>,
+}
+
+/// The latest estimate and the request it answers.
+#[derive(Clone, PartialEq)]
+struct Estimate {
+    seq: u32,
+    strength: Strength,
 }
 
 #[function_component(Checklist)]
 pub fn checklist(props: &Props) -> Html {
     let password = use_state(|| props.input.value());
+    let seq = use_mut_ref(|| 0u32);
+    let estimate = use_state(|| None::<Estimate>);
     {
-        let password = password.clone();
+        let (password, seq, estimator) = (password.clone(), seq.clone(), props.estimator.clone());
         use_effect_with(props.input.clone(), move |input| {
             let source = input.clone();
-            let listener = EventListener::new(input, "input", move |_| password.set(source.value()));
+            let listener = EventListener::new(input, "input", move |_| {
+                let value = source.value();
+                *seq.borrow_mut() += 1;
+                if !value.is_empty() {
+                    // If the worker cannot start, the strength rule stays pending and the server still decides.
+                    let _ = estimator.request(*seq.borrow(), &value);
+                }
+                password.set(value);
+            });
             move || drop(listener)
         });
     }
-    let evaluation = evaluate_rules(&password, &props.policy);
+    {
+        let (estimate, seq) = (estimate.clone(), seq.clone());
+        use_effect_with(props.estimator.clone(), move |estimator| {
+            let listener = estimator
+                .listen(move |answered, strength| {
+                    // An answer for an older keystroke is dropped: the checklist never shows a stale verdict.
+                    if answered == *seq.borrow() {
+                        estimate.set(Some(Estimate { seq: answered, strength }));
+                    }
+                })
+                .ok();
+            move || drop(listener)
+        });
+    }
+    let current = estimate.as_ref().filter(|e| e.seq == *seq.borrow()).map(|e| e.strength.clone());
+    let mut evaluation = evaluate_rules(&password, &props.policy);
+    if let Some(strength) = current.clone() {
+        evaluation = evaluation.with_strength(strength);
+    }
     let items = checklist::items(&evaluation, props.locale);
-    let heading = MessageKey::WidgetChecklistHeading.text(props.locale);
+    let locale = props.locale;
     html! {
-        <div class="latchkey" lang={props.locale.as_str()} data-acceptable={evaluation.acceptable.to_string()}>
-            <p class="latchkey-heading">{ heading }</p>
+        <div class="latchkey" lang={locale.as_str()} data-acceptable={evaluation.acceptable.to_string()}>
+            <p class="latchkey-heading">{ MessageKey::WidgetChecklistHeading.text(locale) }</p>
             <ul class="latchkey-checklist" id={props.id.clone()}>
                 { for items.into_iter().map(|item| html! {
                     <li data-rule={item.id} data-status={status_attr(item.status)}
@@ -41,6 +79,27 @@ pub fn checklist(props: &Props) -> Html {
                         <span class="latchkey-visually-hidden">{ format!(" ({})", item.status_text) }</span>
                     </li>
                 }) }
+            </ul>
+            { current.filter(|_| !password.is_empty()).map(|s| meter(&s, locale)).unwrap_or_default() }
+        </div>
+    }
+}
+
+fn meter(strength: &Strength, locale: Locale) -> Html {
+    let crack = strength.crack_time.message.render(locale, strength.crack_time.n);
+    html! {
+        <div class="latchkey-meter" data-score={strength.score.to_string()}>
+            <div class="latchkey-bar" aria-hidden="true">
+                { for (1..=4u8).map(|i| html! { <span class={classes!("latchkey-segment", (strength.score >= i).then_some("on"))}></span> }) }
+            </div>
+            <p class="latchkey-strength">
+                <strong>{ strength.label.text(locale) }</strong>
+                { format!(" · {}", MessageKey::WidgetStrength.render(locale, Some(strength.score.into()))) }
+            </p>
+            <p class="latchkey-crack">{ format!("{} {crack}", MessageKey::WidgetCrackTime.text(locale)) }</p>
+            { strength.warning.map(|w| html! { <p class="latchkey-warning">{ w.text(locale) }</p> }).unwrap_or_default() }
+            <ul class="latchkey-suggestions">
+                { for strength.suggestions.iter().map(|s| html! { <li>{ s.text(locale) }</li> }) }
             </ul>
         </div>
     }

@@ -4,11 +4,14 @@
 
 mod checklist;
 mod component;
+mod estimator;
 mod policy_source;
 
 use component::{Checklist, Props};
+use estimator::Estimator;
 use latchkey_shared::passwordrules::input_attributes;
 use latchkey_shared::{Audience, Locale, Policy};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement};
@@ -16,11 +19,13 @@ use web_sys::{Document, Element, HtmlInputElement};
 /// Marks an input the widget has already enhanced, so attaching twice is harmless.
 const ATTACHED: &str = "data-latchkey-attached";
 
-/// Loads the policy from `policy_url` and attaches to every `input[data-latchkey]` on the page.
+/// Loads the policy from the latchkey origin `base` (the URL `latchkey.js` came from, ending in `/`) and attaches to
+/// every `input[data-latchkey]` on the page.
 #[wasm_bindgen]
-pub async fn start(policy_url: String) -> Result<(), JsValue> {
+pub async fn start(base: String) -> Result<(), JsValue> {
     let document = document()?;
-    let policy = policy_source::fetch(&policy_url).await;
+    let policy = policy_source::fetch(&format!("{base}api/policy")).await;
+    let estimator = Rc::new(Estimator::new(format!("{base}latchkey-estimator.js")));
     if let Err(err) = &policy {
         web_sys::console::error_1(&format!("latchkey: {err}").into());
     }
@@ -31,12 +36,17 @@ pub async fn start(policy_url: String) -> Result<(), JsValue> {
         {
             continue;
         }
-        attach(&document, &input, policy.as_ref().ok())?;
+        attach(&document, &input, policy.as_ref().ok(), &estimator)?;
     }
     Ok(())
 }
 
-fn attach(document: &Document, input: &HtmlInputElement, policy: Option<&Policy>) -> Result<(), JsValue> {
+fn attach(
+    document: &Document,
+    input: &HtmlInputElement,
+    policy: Option<&Policy>,
+    estimator: &Rc<Estimator>,
+) -> Result<(), JsValue> {
     input.set_attribute(ATTACHED, "")?;
     let locale = locale_for(document, input);
     let host = document.create_element("div")?;
@@ -54,11 +64,8 @@ fn attach(document: &Document, input: &HtmlInputElement, policy: Option<&Policy>
     }
     let id = unique_id(document, "latchkey-checklist");
     input.set_attribute("aria-describedby", &id)?;
-    yew::Renderer::<Checklist>::with_root_and_props(
-        host,
-        Props { input: input.clone(), policy: effective, locale, id },
-    )
-    .render();
+    let props = Props { input: input.clone(), policy: effective, locale, id, estimator: estimator.clone() };
+    yew::Renderer::<Checklist>::with_root_and_props(host, props).render();
     Ok(())
 }
 
