@@ -224,6 +224,26 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_wrangler_toml_is_a_valid_configuration() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../wrangler.toml")).unwrap();
+        let manifest: toml::Table = text.parse().unwrap();
+        let shipped: HashMap<String, String> = manifest["vars"]
+            .as_table()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+            .collect();
+        // Secrets are set with `wrangler secret put`, not in the file.
+        let config = Config::parse(|name| match name {
+            "MAIL_API_KEY" => Some("re_from_a_secret".into()),
+            other => shipped.get(other).cloned(),
+        })
+        .unwrap();
+        assert_eq!(config.environment, Environment::Production);
+        assert_eq!(config.policy, latchkey_shared::Policy::brief_default());
+    }
+
+    #[test]
     fn dev_allows_localhost_and_the_mailbox() {
         let config = Config::parse(vars(&[
             ("ENVIRONMENT", "dev"),
