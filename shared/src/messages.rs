@@ -280,6 +280,17 @@ catalogue! {
         en: "Time to guess it:",
         es: "Tiempo para adivinarla:",
     },
+    WidgetShowPassword = "widget.show_password" { en: "Show password", es: "Mostrar contraseña" },
+    WidgetHidePassword = "widget.hide_password" { en: "Hide password", es: "Ocultar contraseña" },
+    WidgetCapsLock = "widget.caps_lock" {
+        en: "Caps Lock is on: passwords are case-sensitive.",
+        es: "Bloq Mayús está activado: las contraseñas distinguen mayúsculas y minúsculas.",
+    },
+    WidgetConfirmMatch = "widget.confirm_match" { en: "The passwords match.", es: "Las contraseñas coinciden." },
+    WidgetConfirmMismatch = "widget.confirm_mismatch" {
+        en: "The passwords do not match yet.",
+        es: "Las contraseñas todavía no coinciden.",
+    },
     WidgetInvalid = "widget.invalid" {
         en: "This password does not meet the requirements yet.",
         es: "Esta contraseña todavía no cumple los requisitos.",

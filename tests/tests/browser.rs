@@ -107,3 +107,67 @@ async fn the_strength_estimator_settles_the_strength_rule() {
     assert!(crack.starts_with("Time to guess it:"), "{crack}");
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn show_hide_caps_lock_and_the_change_event() {
+    let browser = chromium().await;
+    browser.goto(&url("/login")).await.unwrap();
+    let toggle = browser.wait().for_element(Locator::Css(".latchkey-toggle")).await.unwrap();
+    let password = browser.find(Locator::Css("#password")).await.unwrap();
+    assert_eq!(password.attr("type").await.unwrap().as_deref(), Some("password"));
+    assert_eq!(toggle.attr("aria-pressed").await.unwrap().as_deref(), Some("false"));
+    toggle.click().await.unwrap();
+    assert_eq!(password.attr("type").await.unwrap().as_deref(), Some("text"));
+    assert_eq!(toggle.text().await.unwrap(), "Hide password");
+    // The toggle is a real button: the keyboard works it too.
+    toggle.send_keys(" ").await.unwrap();
+    assert_eq!(password.attr("type").await.unwrap().as_deref(), Some("password"));
+
+    // WebDriver has no Caps Lock key; a key event carrying the modifier state is what the browser would send.
+    let caps = |on: bool| {
+        format!(
+            "document.getElementById('password').dispatchEvent(new KeyboardEvent('keydown', {{key: 'A', modifierCapsLock: {on}}}))"
+        )
+    };
+    browser.execute(&caps(true), vec![]).await.unwrap();
+    let warning = browser.find(Locator::Css(".latchkey-caps")).await.unwrap();
+    assert!(warning.text().await.unwrap().contains("Caps Lock is on"));
+    browser.execute(&caps(false), vec![]).await.unwrap();
+    assert_eq!(warning.text().await.unwrap(), "");
+
+    // A new-password input tells the page about every change, and blocks its form while a rule is broken.
+    browser.goto(&url("/")).await.unwrap();
+    let input = browser.wait().for_element(Locator::Css("input[data-latchkey]")).await.unwrap();
+    eventually("the checklist", Duration::from_secs(15), || async {
+        (!checklist(&browser).await.is_empty()).then_some(())
+    })
+    .await;
+    browser
+        .execute(
+            "document.querySelector('input[data-latchkey]').addEventListener('latchkey:change', e => { window.latest = e.detail; })",
+            vec![],
+        )
+        .await
+        .unwrap();
+    input.send_keys("abc").await.unwrap();
+    let detail = eventually("a latchkey:change event", Duration::from_secs(5), || async {
+        let detail = browser.execute("return window.latest || null", vec![]).await.ok()?;
+        (!detail.is_null()).then_some(detail)
+    })
+    .await;
+    assert_eq!(detail["acceptable"], false);
+    assert!(detail["unmet"].as_array().unwrap().iter().any(|k| k == "rule.min_length"), "{detail}");
+    let valid =
+        browser.execute("return document.querySelector('input[data-latchkey]').validity.valid", vec![]).await.unwrap();
+    assert_eq!(valid, false, "the host form cannot submit it");
+    input.send_keys("DEF-ghi-42-Quiet").await.unwrap();
+    eventually("an acceptable change event", Duration::from_secs(20), || async {
+        let detail = browser.execute("return window.latest", vec![]).await.ok()?;
+        (detail["acceptable"] == true && detail["score"].as_u64().is_some_and(|s| s >= 3)).then_some(())
+    })
+    .await;
+    let valid =
+        browser.execute("return document.querySelector('input[data-latchkey]').validity.valid", vec![]).await.unwrap();
+    assert_eq!(valid, true);
+    browser.close().await.unwrap();
+}

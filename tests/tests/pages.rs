@@ -79,7 +79,10 @@ async fn a_person_resets_a_forgotten_password_and_logs_in() {
         (widget.attr("data-acceptable").await.ok()?.as_deref() == Some("true")).then_some(())
     })
     .await;
-    type_into(&browser, "#confirm", NEW).await;
+    type_into(&browser, "#confirm", "Quartz-Vivid").await;
+    wait_visible(&browser, ".latchkey-confirm[data-match='false']").await;
+    type_into(&browser, "#confirm", "-Meadow-77").await;
+    wait_visible(&browser, ".latchkey-confirm[data-match='true']").await;
     screenshot(&browser, "reset").await;
     click(&browser, "#reset button[type=submit]").await;
     wait_visible(&browser, "#done").await;

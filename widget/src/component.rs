@@ -16,6 +16,7 @@ pub struct Props {
     /// The checklist's element id, which the input's `aria-describedby` names.
     pub id: String,
     pub estimator: Rc<Estimator>,
+    pub confirm: Option<HtmlInputElement>,
 }
 
 /// The latest estimate and the request it answers.
@@ -60,6 +61,17 @@ pub fn checklist(props: &Props) -> Html {
             move || drop(listener)
         });
     }
+    let confirm_value = use_state(|| props.confirm.as_ref().map(HtmlInputElement::value));
+    {
+        let confirm_value = confirm_value.clone();
+        use_effect_with(props.confirm.clone(), move |confirm| {
+            let listener = confirm.clone().map(|confirm| {
+                let source = confirm.clone();
+                EventListener::new(&confirm, "input", move |_| confirm_value.set(Some(source.value())))
+            });
+            move || drop(listener)
+        });
+    }
     let current = estimate.as_ref().filter(|e| e.seq == *seq.borrow()).map(|e| e.strength.clone());
     let mut evaluation = evaluate_rules(&password, &props.policy);
     if let Some(strength) = current.clone() {
@@ -67,6 +79,21 @@ pub fn checklist(props: &Props) -> Html {
     }
     let items = checklist::items(&evaluation, props.locale);
     let locale = props.locale;
+    let matches = confirm_value.as_ref().filter(|c| !c.is_empty()).map(|c| *c == *password);
+    {
+        // The host form cannot submit a broken password or a mismatched confirmation, and the page hears every change.
+        let summary = ChangeSummary::of(&evaluation);
+        let (input, confirm) = (props.input.clone(), props.confirm.clone());
+        use_effect_with((summary, matches), move |(summary, matches)| {
+            let blocking = evaluation_blocks(summary);
+            input.set_custom_validity(if blocking { MessageKey::WidgetInvalid.text(locale) } else { "" });
+            if let Some(confirm) = confirm {
+                let mismatch = *matches == Some(false);
+                confirm.set_custom_validity(if mismatch { MessageKey::WidgetConfirmMismatch.text(locale) } else { "" });
+            }
+            summary.dispatch(&input);
+        });
+    }
     html! {
         <div class="latchkey" lang={locale.as_str()} data-acceptable={evaluation.acceptable.to_string()}>
             <p class="latchkey-heading">{ MessageKey::WidgetChecklistHeading.text(locale) }</p>
@@ -81,6 +108,10 @@ pub fn checklist(props: &Props) -> Html {
                 }) }
             </ul>
             { current.filter(|_| !password.is_empty()).map(|s| meter(&s, locale)).unwrap_or_default() }
+            { matches.map(|m| {
+                let (key, class) = if m { (MessageKey::WidgetConfirmMatch, "met") } else { (MessageKey::WidgetConfirmMismatch, "unmet") };
+                html! { <p class={classes!("latchkey-confirm", class)} data-match={m.to_string()}>{ key.text(locale) }</p> }
+            }).unwrap_or_default() }
         </div>
     }
 }
@@ -103,6 +134,47 @@ fn meter(strength: &Strength, locale: Locale) -> Html {
             </ul>
         </div>
     }
+}
+
+/// What the page hears in a `latchkey:change` event's `detail`.
+#[derive(Clone, PartialEq)]
+struct ChangeSummary {
+    acceptable: bool,
+    score: Option<u8>,
+    unmet: Vec<&'static str>,
+    /// Rules broken for certain (pending ones excluded): these block the form.
+    broken: usize,
+}
+
+impl ChangeSummary {
+    fn of(evaluation: &latchkey_shared::Evaluation) -> ChangeSummary {
+        ChangeSummary {
+            acceptable: evaluation.acceptable,
+            score: evaluation.strength.as_ref().map(|s| s.score),
+            unmet: evaluation.unmet().map(|r| r.message.as_str()).collect(),
+            broken: evaluation.rules.iter().filter(|r| r.status == RuleStatus::Unmet).count(),
+        }
+    }
+
+    fn dispatch(&self, input: &HtmlInputElement) {
+        let detail = js_sys::Object::new();
+        let unmet: js_sys::Array = self.unmet.iter().map(|k| wasm_bindgen::JsValue::from_str(k)).collect();
+        let score = self.score.map_or(wasm_bindgen::JsValue::NULL, |s| s.into());
+        for (key, value) in [("acceptable", self.acceptable.into()), ("score", score), ("unmet", unmet.into())] {
+            let _ = js_sys::Reflect::set(&detail, &key.into(), &value);
+        }
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_detail(&detail);
+        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict("latchkey:change", &init) {
+            let _ = input.dispatch_event(&event);
+        }
+    }
+}
+
+/// A pending strength rule does not block: if the estimator cannot run, the server still decides.
+fn evaluation_blocks(summary: &ChangeSummary) -> bool {
+    summary.broken > 0
 }
 
 fn glyph(status: RuleStatus) -> &'static str {
