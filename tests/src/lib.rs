@@ -4,6 +4,7 @@
 //! run without them fails with a message saying so: it never passes by skipping.
 
 pub mod fake_mail;
+pub mod foreign;
 
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};

@@ -171,3 +171,38 @@ async fn show_hide_caps_lock_and_the_change_event() {
     assert_eq!(valid, true);
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_widget_works_inside_a_page_on_another_origin() {
+    let page = latchkey_e2e::foreign::serve_page(format!(
+        r#"<!doctype html><html lang="es"><head><meta charset="utf-8"><title>A school's own site</title>
+        <script type="module" src="{}/latchkey.js"></script></head>
+        <body><form><label for="pw">Contraseña</label><input id="pw" type="password" data-latchkey></form></body></html>"#,
+        latchkey_e2e::base_url()
+    ));
+    assert_ne!(
+        reqwest::Url::parse(&page).unwrap().origin(),
+        reqwest::Url::parse(&latchkey_e2e::base_url()).unwrap().origin()
+    );
+    let browser = chromium().await;
+    browser.goto(&page).await.unwrap();
+    let input = browser.wait().for_element(Locator::Css("#pw")).await.unwrap();
+    eventually("the checklist on the foreign page", Duration::from_secs(15), || async {
+        (!checklist(&browser).await.is_empty()).then_some(())
+    })
+    .await;
+    // The page's lang chose Spanish, the stylesheet came along, and the estimator ran from latchkey's origin.
+    let heading = browser.find(Locator::Css(".latchkey-heading")).await.unwrap().text().await.unwrap();
+    assert_eq!(heading, "Tu nueva contraseña necesita:");
+    let styled = browser
+        .execute("return getComputedStyle(document.querySelector('.latchkey-checklist')).listStyleType", vec![])
+        .await
+        .unwrap();
+    assert_eq!(styled, "none", "latchkey.css was loaded by latchkey.js");
+    input.send_keys("Otter-Lantern-42-Quiet").await.unwrap();
+    eventually("every rule met, strength included", Duration::from_secs(20), || async {
+        checklist(&browser).await.values().all(|s| s == "met").then_some(())
+    })
+    .await;
+    browser.close().await.unwrap();
+}

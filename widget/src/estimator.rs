@@ -5,7 +5,7 @@ use gloo_events::EventListener;
 use latchkey_shared::Strength;
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker, WorkerOptions, WorkerType};
 
 pub struct Estimator {
     url: String,
@@ -28,9 +28,21 @@ impl Estimator {
         if let Some(worker) = self.worker.borrow().as_ref() {
             return Ok(worker.clone());
         }
+        let page_origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+        let script = if Url::new(&self.url)?.origin() == page_origin {
+            self.url.clone()
+        } else {
+            // Browsers refuse a worker script from another origin: start a one-line module of the page's own (a
+            // blob) that imports the estimator from latchkey's origin, which serves it with CORS. The host page's
+            // CSP must allow `worker-src blob:` for this; without it the strength rule stays pending.
+            let source = js_sys::Array::of1(&format!("import {:?};", self.url).into());
+            let bag = BlobPropertyBag::new();
+            bag.set_type("text/javascript");
+            Url::create_object_url_with_blob(&Blob::new_with_str_sequence_and_options(&source, &bag)?)?
+        };
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
-        let worker = Worker::new_with_options(&self.url, &options)?;
+        let worker = Worker::new_with_options(&script, &options)?;
         *self.worker.borrow_mut() = Some(worker.clone());
         Ok(worker)
     }
