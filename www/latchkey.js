@@ -1,7 +1,10 @@
 // The one file a page loads: <script type="module" src="https://YOUR-LATCHKEY/latchkey.js"></script>
-// It brings the widget's stylesheet and WebAssembly from the same origin as this file and attaches to every
-// input[data-latchkey].
-import init, { start } from "./widget/latchkey_widget.js";
+// It brings the widget's stylesheet and WebAssembly from the same origin as this file and enhances every
+// input[data-latchkey], now and when added later. Scripts can also import it:
+//   import { attach } from "https://YOUR-LATCHKEY/latchkey.js";
+//   const handle = await attach(input, { mode: "new-password", audience: "staff", confirm: "#confirm" });
+//   handle.destroy();
+import init, { start, attach as attachInput } from "./widget/latchkey_widget.js";
 
 const base = new URL(".", import.meta.url);
 const css = new URL("latchkey.css", base).href;
@@ -11,11 +14,19 @@ if (![...document.querySelectorAll('link[rel="stylesheet"]')].some((link) => lin
   link.href = css;
   document.head.append(link);
 }
-await init({ module_or_path: new URL("widget/latchkey_widget_bg.wasm", base) });
 
-const ready = () => start(base.href);
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", ready, { once: true });
-} else {
-  await ready();
+const started = (async () => {
+  await init({ module_or_path: new URL("widget/latchkey_widget_bg.wasm", base) });
+  if (document.readyState === "loading") {
+    await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+  }
+  await start(base.href);
+})();
+
+/** Enhances one input; resolves to a handle whose destroy() leaves the input as it was. */
+export async function attach(element, options = {}) {
+  await started;
+  return attachInput(element, options);
 }
+
+await started;

@@ -280,6 +280,10 @@ catalogue! {
         en: "Time to guess it:",
         es: "Tiempo para adivinarla:",
     },
+    WidgetSummary = "widget.summary" {
+        en: "{met} of {total} requirements met.",
+        es: "{met} de {total} requisitos cumplidos.",
+    },
     WidgetShowPassword = "widget.show_password" { en: "Show password", es: "Mostrar contraseña" },
     WidgetHidePassword = "widget.hide_password" { en: "Hide password", es: "Ocultar contraseña" },
     WidgetCapsLock = "widget.caps_lock" {

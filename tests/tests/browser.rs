@@ -206,3 +206,52 @@ async fn the_widget_works_inside_a_page_on_another_origin() {
     .await;
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn inputs_added_later_and_the_script_api() {
+    let browser = chromium().await;
+    browser.goto(&url("/")).await.unwrap();
+    eventually("the page's own checklist", Duration::from_secs(15), || async {
+        (!checklist(&browser).await.is_empty()).then_some(())
+    })
+    .await;
+    // An input a single-page app adds after load is enhanced too.
+    browser
+        .execute(
+            "const i = document.createElement('input'); i.type = 'password'; i.id = 'late'; i.dataset.latchkey = '';
+             document.querySelector('form').append(i);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    eventually("the late input's checklist", Duration::from_secs(10), || async {
+        browser.find(Locator::Css("#late + .latchkey-host .latchkey-rule")).await.ok().map(|_| ())
+    })
+    .await;
+
+    // The script API: attach with an inline policy, then destroy.
+    let result = browser
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const { attach } = await import('/latchkey.js');
+               const input = document.createElement('input');
+               input.type = 'password'; input.id = 'scripted';
+               document.body.append(input);
+               const policy = {rules: {min_length: 20, max_length: 64, required_classes: [], min_score: 0,
+                                       history_depth: 0, token_lifetime_secs: 3600}};
+               const handle = await attach(input, {policy, locale: 'es'});
+               const before = document.querySelector('#scripted + .latchkey-host .latchkey-text').textContent;
+               const minlength = input.getAttribute('minlength');
+               handle.destroy();
+               done({before, minlength, after: document.querySelector('#scripted + .latchkey-host') === null,
+                     attached: input.hasAttribute('data-latchkey-attached')});"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(result["before"], "Al menos 20 caracteres");
+    assert_eq!(result["minlength"], "20");
+    assert_eq!(result["after"], true, "destroy removes the widget");
+    assert_eq!(result["attached"], false);
+    browser.close().await.unwrap();
+}

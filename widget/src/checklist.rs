@@ -1,6 +1,6 @@
 //! What the checklist shows for an evaluation: pure, so it is tested natively.
 
-use latchkey_shared::{Evaluation, Locale, MessageKey, RuleStatus};
+use latchkey_shared::{Evaluation, Locale, MessageKey, RuleStatus, Strength};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -25,6 +25,20 @@ pub fn items(evaluation: &Evaluation, locale: Locale) -> Vec<Item> {
             status_text: status_message(r.status).text(locale),
         })
         .collect()
+}
+
+/// What the polite live region says: how many requirements are met and, once estimated, the strength. It changes
+/// only when one of those does, so a screen reader is not told about every keystroke.
+pub fn announcement(items: &[Item], strength: Option<&Strength>, locale: Locale) -> String {
+    let met = items.iter().filter(|i| i.status == RuleStatus::Met).count().to_string();
+    let total = items.len().to_string();
+    let mut text = MessageKey::WidgetSummary.render_with(locale, &[("met", &met), ("total", &total)]);
+    if let Some(strength) = strength {
+        text.push(' ');
+        text.push_str(&MessageKey::WidgetStrength.render(locale, Some(strength.score.into())));
+        text.push_str(&format!(" ({})", strength.label.text(locale)));
+    }
+    text
 }
 
 pub fn status_message(status: RuleStatus) -> MessageKey {
@@ -62,6 +76,14 @@ mod tests {
         assert_eq!(items[0].status, RuleStatus::Unmet);
         assert_eq!(items[1].status, RuleStatus::Met);
         assert_eq!(items[1].status_text, "done");
+    }
+
+    #[test]
+    fn the_announcement_counts_met_requirements() {
+        let policy = Policy::brief_default().effective(None, false);
+        let items = items(&evaluate_rules("abc", &policy), Locale::En);
+        assert_eq!(announcement(&items, None, Locale::En), "1 of 6 requirements met.");
+        assert_eq!(announcement(&items, None, Locale::Es), "1 de 6 requisitos cumplidos.");
     }
 
     #[test]

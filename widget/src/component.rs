@@ -79,6 +79,7 @@ pub fn checklist(props: &Props) -> Html {
     }
     let items = checklist::items(&evaluation, props.locale);
     let locale = props.locale;
+    let announcement = checklist::announcement(&items, current.as_ref().filter(|_| !password.is_empty()), locale);
     let matches = confirm_value.as_ref().filter(|c| !c.is_empty()).map(|c| *c == *password);
     {
         // The host form cannot submit a broken password or a mismatched confirmation, and the page hears every change.
@@ -107,6 +108,8 @@ pub fn checklist(props: &Props) -> Html {
                     </li>
                 }) }
             </ul>
+            // Screen readers hear the summary, politely, when it changes; the full list is the input's description.
+            <p class="latchkey-visually-hidden" aria-live="polite" aria-atomic="true">{ announcement }</p>
             { current.filter(|_| !password.is_empty()).map(|s| meter(&s, locale)).unwrap_or_default() }
             { matches.map(|m| {
                 let (key, class) = if m { (MessageKey::WidgetConfirmMatch, "met") } else { (MessageKey::WidgetConfirmMismatch, "unmet") };

@@ -1,6 +1,6 @@
-//! The latchkey widget: attaches to every `input[data-latchkey]` on the page and shows, live, which of the policy's
-//! requirements the password meets. The DOM work is here; what to show is decided by `checklist` (pure, tested
-//! natively) from `latchkey-shared`'s evaluation, the same one the server runs.
+//! The latchkey widget: attaches to every `input[data-latchkey]` on the page — including inputs added later — and,
+//! through `attach(element, options)`, to any input a script names. The DOM work is here; what to show is decided by
+//! `checklist` (pure, tested natively) from `latchkey-shared`'s evaluation, the same one the server runs.
 
 mod checklist;
 mod component;
@@ -11,101 +11,215 @@ mod widget;
 
 use estimator::Estimator;
 use latchkey_shared::passwordrules::input_attributes;
-use latchkey_shared::{Audience, Locale, Policy};
+use latchkey_shared::{Audience, Locale, MessageKey, Policy};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlInputElement};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Document, Element, HtmlInputElement, MutationObserver, MutationObserverInit};
 use widget::{NewPassword, Widget};
+use yew::AppHandle;
 
 /// Marks an input the widget has already enhanced, so attaching twice is harmless.
 const ATTACHED: &str = "data-latchkey-attached";
 
-/// Loads the policy from the latchkey origin `base` (the URL `latchkey.js` came from, ending in `/`) and attaches to
-/// every `input[data-latchkey]` on the page: `current-password` inputs get the show/hide toggle and the Caps Lock
-/// warning; `new-password` ones (the default) the checklist and the strength meter too.
-#[wasm_bindgen]
-pub async fn start(base: String) -> Result<(), JsValue> {
-    let document = document()?;
-    let inputs = document.query_selector_all("input[data-latchkey]")?;
-    let inputs: Vec<HtmlInputElement> = (0..inputs.length())
-        .filter_map(|i| inputs.item(i)?.dyn_into().ok())
-        .filter(|i: &HtmlInputElement| !i.has_attribute(ATTACHED))
-        .collect();
-    let is_current =
-        |input: &HtmlInputElement| input.get_attribute("data-latchkey").as_deref() == Some("current-password");
-    // A login page needs no policy: only fetch it when a new password is being chosen.
-    let policy = if inputs.iter().all(is_current) {
-        None
-    } else {
-        let fetched = policy_source::fetch(&format!("{base}api/policy")).await;
+/// Where latchkey is served from, and what every input shares: the policy (fetched once, when first needed) and the
+/// estimator's worker.
+struct Context {
+    base: String,
+    policy: RefCell<Option<Option<Policy>>>,
+    estimator: Rc<Estimator>,
+}
+
+thread_local! {
+    static CONTEXT: RefCell<Option<Rc<Context>>> = const { RefCell::new(None) };
+}
+
+fn context() -> Result<Rc<Context>, JsValue> {
+    CONTEXT.with(|c| c.borrow().clone()).ok_or_else(|| JsValue::from_str("latchkey: start() has not run"))
+}
+
+impl Context {
+    /// The server's policy, fetched on first use; `None` when it cannot be had (the widget then says so).
+    async fn server_policy(&self) -> Option<Policy> {
+        if let Some(policy) = self.policy.borrow().clone() {
+            return policy;
+        }
+        let fetched = policy_source::fetch(&format!("{}api/policy", self.base)).await;
         if let Err(err) = &fetched {
             web_sys::console::error_1(&format!("latchkey: {err}").into());
         }
-        Some(fetched.ok())
-    };
-    let estimator = Rc::new(Estimator::new(format!("{base}latchkey-estimator.js")));
-    for input in &inputs {
-        let mode = if is_current(input) { Mode::Current } else { Mode::New(policy.as_ref().and_then(Option::as_ref)) };
-        attach(&document, input, mode, &estimator)?;
+        let policy = fetched.ok();
+        *self.policy.borrow_mut() = Some(policy.clone());
+        policy
     }
+}
+
+/// Starts the widget for the page: `base` is the URL `latchkey.js` came from (ending in `/`). Enhances every
+/// `input[data-latchkey]` now and whenever one is added.
+#[wasm_bindgen]
+pub async fn start(base: String) -> Result<(), JsValue> {
+    let estimator = Rc::new(Estimator::new(format!("{base}latchkey-estimator.js")));
+    CONTEXT.with(|c| *c.borrow_mut() = Some(Rc::new(Context { base, policy: RefCell::new(None), estimator })));
+    let document = document()?;
+    let observer = MutationObserver::new(
+        Closure::<dyn Fn()>::new(|| spawn_local(attach_marked())).into_js_value().unchecked_ref(),
+    )?;
+    let options = MutationObserverInit::new();
+    options.set_child_list(true);
+    options.set_subtree(true);
+    if let Some(root) = document.document_element() {
+        observer.observe_with_options(&root, &options)?;
+    }
+    attach_marked().await;
     Ok(())
 }
 
-enum Mode<'a> {
-    Current,
-    /// The policy, or `None` when it could not be loaded.
-    New(Option<&'a Policy>),
+/// Enhances every marked input not enhanced yet.
+async fn attach_marked() {
+    let Ok(document) = document() else { return };
+    let Ok(found) = document.query_selector_all("input[data-latchkey]:not([data-latchkey-attached])") else { return };
+    let inputs: Vec<HtmlInputElement> = (0..found.length()).filter_map(|i| found.item(i)?.dyn_into().ok()).collect();
+    // Claim them all before the first await, so a run started by the next DOM change cannot take them too.
+    for input in &inputs {
+        let _ = input.set_attribute(ATTACHED, "");
+    }
+    for input in inputs {
+        let options = Options::from_attributes(&input);
+        if let Err(err) = enhance(&input, options).await {
+            web_sys::console::error_1(&err);
+        }
+    }
 }
 
-fn attach(
-    document: &Document,
-    input: &HtmlInputElement,
-    mode: Mode<'_>,
-    estimator: &Rc<Estimator>,
-) -> Result<(), JsValue> {
+/// How to enhance one input: from its `data-latchkey-*` attributes, or from `attach`'s options object.
+#[derive(Default)]
+struct Options {
+    current: bool,
+    audience: Option<Audience>,
+    locale: Option<Locale>,
+    confirm: Option<HtmlInputElement>,
+    policy: Option<Policy>,
+}
+
+impl Options {
+    fn from_attributes(input: &HtmlInputElement) -> Options {
+        Options {
+            current: input.get_attribute("data-latchkey").as_deref() == Some("current-password"),
+            audience: input.get_attribute("data-latchkey-audience").and_then(|a| a.parse().ok()),
+            locale: input.get_attribute("data-latchkey-locale").and_then(|l| Locale::from_tag(&l)),
+            confirm: input.get_attribute("data-latchkey-confirm").and_then(|s| find_input(&s)),
+            policy: None,
+        }
+    }
+
+    /// `{mode, audience, locale, confirm (element or selector), policy (inline, validated)}`; all optional.
+    fn from_js(options: &JsValue) -> Result<Options, JsValue> {
+        let get =
+            |key: &str| js_sys::Reflect::get(options, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null());
+        let text = |key: &str| get(key).and_then(|v| v.as_string());
+        let audience = match text("audience") {
+            Some(a) => Some(a.parse::<Audience>().map_err(|e| JsValue::from_str(&format!("latchkey: {e}")))?),
+            None => None,
+        };
+        let confirm = get("confirm").and_then(|c| match c.as_string() {
+            Some(selector) => find_input(&selector),
+            None => c.dyn_into::<HtmlInputElement>().ok(),
+        });
+        let policy = match get("policy") {
+            Some(inline) => {
+                let json = js_sys::JSON::stringify(&inline)?.as_string().unwrap_or_default();
+                Some(Policy::from_json(&json).map_err(|e| JsValue::from_str(&format!("latchkey: {e}")))?)
+            }
+            None => None,
+        };
+        Ok(Options {
+            current: text("mode").as_deref() == Some("current-password"),
+            audience,
+            locale: text("locale").and_then(|l| Locale::from_tag(&l)),
+            confirm,
+            policy,
+        })
+    }
+}
+
+/// What `attach` returns: `destroy()` takes the widget away and leaves the input as it was.
+#[wasm_bindgen]
+pub struct Handle {
+    app: Option<AppHandle<Widget>>,
+    host: Element,
+    input: HtmlInputElement,
+}
+
+#[wasm_bindgen]
+impl Handle {
+    pub fn destroy(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.host.remove();
+        self.input.set_type("password");
+        self.input.set_custom_validity("");
+        for attribute in [ATTACHED, "aria-describedby", "passwordrules"] {
+            let _ = self.input.remove_attribute(attribute);
+        }
+    }
+}
+
+/// Enhances one input from a script (React, Vue, Angular, plain JS): `attach(input, {mode, audience, locale,
+/// confirm, policy})`. Resolves to a handle with `destroy()`.
+#[wasm_bindgen]
+pub async fn attach(input: HtmlInputElement, options: JsValue) -> Result<Handle, JsValue> {
+    enhance(&input, Options::from_js(&options)?).await
+}
+
+async fn enhance(input: &HtmlInputElement, options: Options) -> Result<Handle, JsValue> {
+    let context = context()?;
+    let document = document()?;
     input.set_attribute(ATTACHED, "")?;
     if input.id().is_empty() {
-        input.set_id(&unique_id(document, "latchkey-input"));
+        input.set_id(&unique_id(&document, "latchkey-input"));
     }
-    let locale = locale_for(document, input);
+    let locale = options.locale.unwrap_or_else(|| page_locale(&document));
     let host = document.create_element("div")?;
     host.set_class_name("latchkey-host");
     input.insert_adjacent_element("afterend", &host)?;
 
-    let new_password = match mode {
-        Mode::Current => None,
-        Mode::New(None) => {
-            host.set_text_content(Some(latchkey_shared::MessageKey::WidgetPolicyUnavailable.text(locale)));
-            return Ok(());
+    let new_password = if options.current {
+        None
+    } else {
+        let policy = match options.policy {
+            Some(inline) => Some(inline),
+            None => context.server_policy().await,
+        };
+        let Some(policy) = policy else {
+            host.set_text_content(Some(MessageKey::WidgetPolicyUnavailable.text(locale)));
+            return Ok(Handle { app: None, host, input: input.clone() });
+        };
+        let effective = policy.effective(options.audience, false);
+        for (name, value) in input_attributes(&effective) {
+            input.set_attribute(name, &value)?;
         }
-        Mode::New(Some(policy)) => {
-            let audience = input.get_attribute("data-latchkey-audience").and_then(|a| a.parse::<Audience>().ok());
-            let effective = policy.effective(audience, false);
-            for (name, value) in input_attributes(&effective) {
-                input.set_attribute(name, &value)?;
-            }
-            let id = unique_id(document, "latchkey-checklist");
-            input.set_attribute("aria-describedby", &id)?;
-            let confirm = input
-                .get_attribute("data-latchkey-confirm")
-                .and_then(|selector| document.query_selector(&selector).ok().flatten())
-                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
-            Some(NewPassword { policy: effective, id, estimator: estimator.clone(), confirm })
-        }
+        let id = unique_id(&document, "latchkey-checklist");
+        input.set_attribute("aria-describedby", &id)?;
+        Some(NewPassword { policy: effective, id, estimator: context.estimator.clone(), confirm: options.confirm })
     };
     let props = widget::Props { input: input.clone(), locale, new_password };
-    yew::Renderer::<Widget>::with_root_and_props(host, props).render();
-    Ok(())
+    let app = yew::Renderer::<Widget>::with_root_and_props(host.clone(), props).render();
+    Ok(Handle { app: Some(app), host, input: input.clone() })
 }
 
-/// The input's `data-latchkey-locale`, else the page's `lang`, else English.
-fn locale_for(document: &Document, input: &HtmlInputElement) -> Locale {
-    let page_lang = document.document_element().map(|e: Element| e.get_attribute("lang").unwrap_or_default());
-    [input.get_attribute("data-latchkey-locale"), page_lang]
-        .into_iter()
-        .flatten()
-        .find_map(|tag| Locale::from_tag(&tag))
+fn find_input(selector: &str) -> Option<HtmlInputElement> {
+    document().ok()?.query_selector(selector).ok().flatten()?.dyn_into().ok()
+}
+
+/// The page's `lang`, else English.
+fn page_locale(document: &Document) -> Locale {
+    document
+        .document_element()
+        .and_then(|e| e.get_attribute("lang"))
+        .and_then(|tag| Locale::from_tag(&tag))
         .unwrap_or_default()
 }
 
