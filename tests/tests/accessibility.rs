@@ -1,0 +1,100 @@
+//! axe-core (npm, pinned in package.json) audits every page in Chromium, in each state a person meets: no violations.
+
+use fantoccini::{Client, Locator};
+use latchkey_e2e::{
+    chromium, create_account, eventually, fake_mail, request_reset, token_in, unique_email, url, wait_for_mail,
+};
+use std::time::Duration;
+
+/// Runs axe-core on the current page; returns the violations as "rule: target" lines.
+async fn violations(browser: &Client) -> Vec<String> {
+    let axe = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../node_modules/axe-core/axe.min.js"))
+        .expect("axe-core is installed by scripts/setup (npm ci)");
+    browser.execute(&axe, vec![]).await.expect("axe-core loads");
+    let result = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done([{id: 'axe-error: ' + e}]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    result
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| {
+            let id = v["id"].as_str().unwrap_or_default().to_owned();
+            let nodes = v["nodes"].as_array().cloned().unwrap_or_default();
+            let targets: Vec<String> = nodes.iter().map(|n| n["target"].to_string()).collect();
+            std::iter::once(format!("{id}: {} {}", v["help"].as_str().unwrap_or_default(), targets.join(", ")))
+        })
+        .collect()
+}
+
+async fn audit(browser: &Client, what: &str) {
+    let found = violations(browser).await;
+    assert!(found.is_empty(), "{what}: {found:#?}");
+}
+
+#[tokio::test]
+async fn every_page_passes_axe() {
+    fake_mail::ensure_running();
+    let browser = chromium().await;
+    for path in ["/", "/login", "/restore-password", "/reset#t=broken"] {
+        browser.goto("about:blank").await.unwrap();
+        browser.goto(&url(path)).await.unwrap();
+        eventually(&format!("{path} to settle"), Duration::from_secs(15), || async {
+            let ready = match path {
+                "/" => browser.find(Locator::Css(".latchkey-rule")).await.is_ok(),
+                "/reset#t=broken" => browser.find(Locator::Css("#problem:not([hidden])")).await.is_ok(),
+                _ => browser.find(Locator::Css("main")).await.is_ok(),
+            };
+            ready.then_some(())
+        })
+        .await;
+        audit(&browser, path).await;
+    }
+
+    // The states after an action: the sent confirmation, the reset form with the widget showing a verdict.
+    browser.goto(&url("/restore-password")).await.unwrap();
+    let email = unique_email("axe", "");
+    create_account(&email, None, "parent", "Otter-Harbor-93-Violet").await;
+    browser.find(Locator::Css("input[name=audience][value=parent]")).await.unwrap().click().await.unwrap();
+    browser.find(Locator::Css("#email")).await.unwrap().send_keys(&email).await.unwrap();
+    browser.find(Locator::Css("#restore button[type=submit]")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css("#sent:not([hidden])")).await.unwrap();
+    audit(&browser, "restore-password, sent").await;
+
+    let token = token_in(&wait_for_mail(&email, 1).await[0]);
+    request_reset(&email, "parent").await; // leaves the first link superseded: nothing else depends on it
+    browser.goto("about:blank").await.unwrap();
+    let newest = token_in(&wait_for_mail(&email, 2).await[1]);
+    assert_ne!(token, newest);
+    browser.goto(&url(&format!("/reset#t={newest}"))).await.unwrap();
+    let password = browser.wait().for_element(Locator::Css("#reset:not([hidden]) #password")).await.unwrap();
+    password.send_keys("Password123!").await.unwrap();
+    eventually("the meter", Duration::from_secs(20), || async {
+        browser.find(Locator::Css(".latchkey-meter")).await.ok().map(|_| ())
+    })
+    .await;
+    browser.find(Locator::Css("#confirm")).await.unwrap().send_keys("Password12").await.unwrap();
+    browser.wait().for_element(Locator::Css(".latchkey-confirm")).await.unwrap();
+    audit(&browser, "reset, typing").await;
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_audit_does_catch_violations() {
+    // A page with known faults, so a silent axe (not loaded, not run) cannot pass the audit above.
+    let page = latchkey_e2e::foreign::serve_page(
+        r#"<!doctype html><html><head><title>t</title></head><body><img src="x.png"><input type="text"></body></html>"#
+            .to_owned(),
+    );
+    let browser = chromium().await;
+    browser.goto(&page).await.unwrap();
+    let found = violations(&browser).await;
+    assert!(found.iter().any(|v| v.starts_with("image-alt")), "{found:#?}");
+    assert!(found.iter().any(|v| v.starts_with("label")), "{found:#?}");
+    browser.close().await.unwrap();
+}
