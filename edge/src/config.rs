@@ -154,6 +154,11 @@ impl Config {
         })
     }
 
+    /// Whether the pages are served over https (always, outside development).
+    pub fn secure_origin(&self) -> bool {
+        self.app_origin.starts_with("https://")
+    }
+
     /// Whether `presented` is the admin token. Compares SHA-256 digests, so timing tells nothing about the token;
     /// without a configured token (or one under 16 characters) the admin API is closed.
     pub fn admin_token_matches(&self, presented: &str) -> bool {

@@ -38,11 +38,20 @@ pub fn locale_of(req: &Request) -> Locale {
     Locale::negotiate(&req.headers().get("Accept-Language").ok().flatten().unwrap_or_default())
 }
 
-/// The session cookie. `__Host-` pins it to this origin, path `/`, Secure.
-pub const SESSION_COOKIE: &str = "__Host-latchkey-session";
+/// The session cookie's name. Over https (every deployment) `__Host-` pins it to this origin, path `/`, Secure. A
+/// development origin on plain http gets a cookie without `Secure`, which Firefox and WebKit would otherwise drop.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-latchkey-session"
+    } else {
+        "latchkey-session"
+    }
+}
 
-pub fn session_cookie(value: &str, max_age_secs: u64) -> String {
-    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age_secs}")
+pub fn session_cookie(value: &str, max_age_secs: u64, secure: bool) -> String {
+    let name = session_cookie_name(secure);
+    let secure = if secure { " Secure;" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly;{secure} SameSite=Strict; Max-Age={max_age_secs}")
 }
 
 pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
@@ -55,17 +64,19 @@ mod tests {
 
     #[test]
     fn session_cookie_flags() {
-        let cookie = session_cookie("abc", 60);
+        let cookie = session_cookie("abc", 60, true);
         for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=60"] {
             assert!(cookie.contains(flag), "{cookie}");
         }
         assert!(cookie.starts_with("__Host-latchkey-session=abc;"));
+        let dev = session_cookie("abc", 60, false);
+        assert_eq!(dev, "latchkey-session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60");
     }
 
     #[test]
     fn reads_a_cookie_among_others() {
         let header = "theme=dark; __Host-latchkey-session=v.a.l; other=1";
-        assert_eq!(cookie_value(header, SESSION_COOKIE), Some("v.a.l"));
-        assert_eq!(cookie_value("theme=dark", SESSION_COOKIE), None);
+        assert_eq!(cookie_value(header, session_cookie_name(true)), Some("v.a.l"));
+        assert_eq!(cookie_value("theme=dark", session_cookie_name(true)), None);
     }
 }

@@ -31,27 +31,112 @@ pub fn http() -> reqwest::Client {
     reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("HTTP client")
 }
 
-/// A fresh headless Chromium session through the ChromeDriver at `WEBDRIVER_URL`.
-pub async fn chromium() -> Client {
-    let webdriver = required_env("WEBDRIVER_URL");
-    let profile = std::env::temp_dir().join(format!("latchkey-chromium-{}-{}", std::process::id(), unique()));
-    let capabilities = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": std::env::var("CHROMIUM_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=420,900", format!("--user-data-dir={}", profile.display()),
-            ],
-        },
-    });
-    let serde_json::Value::Object(capabilities) = capabilities else { unreachable!("an object literal") };
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&webdriver)
-        .await
-        .unwrap_or_else(|err| panic!("cannot start Chromium through {webdriver}: {err}"))
+/// The browser engines the page tests drive through WebDriver: Chromium, Firefox ESR and WebKitGTK (Safari's engine).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    Firefox,
+    WebKit,
+}
+
+impl Engine {
+    pub const ALL: [Engine; 3] = [Engine::Chromium, Engine::Firefox, Engine::WebKit];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Chromium => "chromium",
+            Engine::Firefox => "firefox",
+            Engine::WebKit => "webkit",
+        }
+    }
+
+    /// A fresh session through this engine's driver, whose address `scripts/test` exports. geckodriver and
+    /// WebKitWebDriver serve one session at a time, so their sessions take turns; Chromium's run side by side.
+    pub async fn open(self) -> Browser {
+        type Turn = std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>>;
+        static FIREFOX_TURN: Turn = std::sync::LazyLock::new(Default::default);
+        static WEBKIT_TURN: Turn = std::sync::LazyLock::new(Default::default);
+        let turn = match self {
+            Engine::Firefox => Some(FIREFOX_TURN.clone().lock_owned().await),
+            Engine::WebKit => Some(WEBKIT_TURN.clone().lock_owned().await),
+            Engine::Chromium => None,
+        };
+        let (driver_var, capabilities) = match self {
+            Engine::Chromium => {
+                let profile =
+                    std::env::temp_dir().join(format!("latchkey-chromium-{}-{}", std::process::id(), unique()));
+                let binary = std::env::var("CHROMIUM_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+                let args = json!([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--window-size=420,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ]);
+                (
+                    "WEBDRIVER_URL",
+                    json!({"browserName": "chrome", "goog:chromeOptions": {"binary": binary, "args": args}}),
+                )
+            }
+            Engine::Firefox => (
+                "GECKODRIVER_URL",
+                json!({"browserName": "firefox", "moz:firefoxOptions": {
+                    "binary": "/usr/bin/firefox-esr",
+                    "args": ["-headless", "--width=420", "--height=900"],
+                    "prefs": {
+                        "app.update.enabled": false, "browser.shell.checkDefaultBrowser": false,
+                        "datareporting.policy.dataSubmissionEnabled": false, "network.captive-portal-service.enabled": false,
+                        "toolkit.telemetry.enabled": false, "browser.safebrowsing.malware.enabled": false,
+                    },
+                }}),
+            ),
+            Engine::WebKit => (
+                "WEBKITDRIVER_URL",
+                json!({"browserName": "MiniBrowser", "webkitgtk:browserOptions": {
+                    "binary": "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+                    "args": ["--automation"],
+                }}),
+            ),
+        };
+        let webdriver = required_env(driver_var);
+        let Value::Object(capabilities) = capabilities else { unreachable!("an object literal") };
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&webdriver)
+            .await
+            .unwrap_or_else(|err| panic!("cannot start {} through {webdriver}: {err}", self.name()));
+        Browser { client, _turn: turn }
+    }
+}
+
+/// A WebDriver session, holding its engine's turn (if it needs one) until closed or dropped.
+pub struct Browser {
+    client: Client,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for Browser {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl Browser {
+    pub async fn close(self) -> Result<(), fantoccini::error::CmdError> {
+        self.client.close().await
+    }
+}
+
+/// A fresh headless Chromium session.
+pub async fn chromium() -> Browser {
+    Engine::Chromium.open().await
 }
 
 /// The admin bearer token the Worker under test was started with.

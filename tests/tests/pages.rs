@@ -3,18 +3,18 @@
 
 use fantoccini::{Client, Locator};
 use latchkey_e2e::{
-    chromium, create_account, eventually, fake_mail, http, request_reset, token_in, unique_email, url, wait_for_mail,
+    create_account, eventually, fake_mail, http, request_reset, token_in, unique_email, url, wait_for_mail, Engine,
 };
 use std::time::Duration;
 
 const OLD: &str = "Otter-Harbor-93-Violet";
 const NEW: &str = "Quartz-Vivid-Meadow-77";
 
-async fn screenshot(browser: &Client, name: &str) {
+async fn screenshot(browser: &Client, engine: Engine, name: &str) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-artifacts/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     let png = browser.screenshot().await.unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    std::fs::write(dir.join(format!("{}-{name}.png", engine.name())), png).unwrap();
 }
 
 async fn visible(browser: &Client, css: &str) -> bool {
@@ -45,13 +45,20 @@ async fn click(browser: &Client, css: &str) {
 
 #[tokio::test]
 async fn a_person_resets_a_forgotten_password_and_logs_in() {
+    for engine in Engine::ALL {
+        a_person_resets_a_forgotten_password_and_logs_in_in(engine).await;
+    }
+}
+
+async fn a_person_resets_a_forgotten_password_and_logs_in_in(engine: Engine) {
+    println!("engine: {}", engine.name());
     fake_mail::ensure_running();
     let email = unique_email("pages", "");
     create_account(&email, None, "parent", OLD).await;
-    let browser = chromium().await;
+    let browser = engine.open().await;
 
     browser.goto(&url("/restore-password")).await.unwrap();
-    screenshot(&browser, "restore-password").await;
+    screenshot(&browser, engine, "restore-password").await;
     click(&browser, "input[name=audience][value=parent]").await;
     type_into(&browser, "#email", &email).await;
     click(&browser, "#restore button[type=submit]").await;
@@ -61,7 +68,7 @@ async fn a_person_resets_a_forgotten_password_and_logs_in() {
     let resend = browser.find(Locator::Css("#resend")).await.unwrap();
     assert!(!resend.is_enabled().await.unwrap(), "resend waits for its cooldown");
     assert!(resend.text().await.unwrap().contains(" s)"), "the cooldown is visible");
-    screenshot(&browser, "restore-password-sent").await;
+    screenshot(&browser, engine, "restore-password-sent").await;
 
     let link =
         wait_for_mail(&email, 1).await[0].text.lines().find(|l| l.contains("/reset#t=")).unwrap().trim().to_owned();
@@ -83,10 +90,10 @@ async fn a_person_resets_a_forgotten_password_and_logs_in() {
     wait_visible(&browser, ".latchkey-confirm[data-match='false']").await;
     type_into(&browser, "#confirm", "-Meadow-77").await;
     wait_visible(&browser, ".latchkey-confirm[data-match='true']").await;
-    screenshot(&browser, "reset").await;
+    screenshot(&browser, engine, "reset").await;
     click(&browser, "#reset button[type=submit]").await;
     wait_visible(&browser, "#done").await;
-    screenshot(&browser, "reset-done").await;
+    screenshot(&browser, engine, "reset-done").await;
 
     click(&browser, "#done a").await;
     wait_visible(&browser, "#login").await;
@@ -100,16 +107,23 @@ async fn a_person_resets_a_forgotten_password_and_logs_in() {
     click(&browser, "#login-button").await;
     wait_visible(&browser, "#signed-in").await;
     assert!(text_of(&browser, "#signed-in-name").await.contains(&email));
-    screenshot(&browser, "logged-in").await;
+    screenshot(&browser, engine, "logged-in").await;
     browser.close().await.unwrap();
 }
 
 #[tokio::test]
 async fn the_login_button_waits_for_role_email_and_password() {
-    let browser = chromium().await;
+    for engine in Engine::ALL {
+        the_login_button_waits_for_role_email_and_password_in(engine).await;
+    }
+}
+
+async fn the_login_button_waits_for_role_email_and_password_in(engine: Engine) {
+    println!("engine: {}", engine.name());
+    let browser = engine.open().await;
     browser.goto(&url("/login")).await.unwrap();
     let button = browser.wait().for_element(Locator::Css("#login-button")).await.unwrap();
-    screenshot(&browser, "login").await;
+    screenshot(&browser, engine, "login").await;
     let why = || async { text_of(&browser, "#login-why").await };
     assert!(!button.is_enabled().await.unwrap());
     assert!(why().await.contains("choose Staff or Parent"), "{}", why().await);
@@ -129,6 +143,13 @@ async fn the_login_button_waits_for_role_email_and_password() {
 
 #[tokio::test]
 async fn links_that_no_longer_work_say_why() {
+    for engine in Engine::ALL {
+        links_that_no_longer_work_say_why_in(engine).await;
+    }
+}
+
+async fn links_that_no_longer_work_say_why_in(engine: Engine) {
+    println!("engine: {}", engine.name());
     fake_mail::ensure_running();
     let email = unique_email("pages-old", "");
     create_account(&email, None, "staff", OLD).await;
@@ -137,7 +158,7 @@ async fn links_that_no_longer_work_say_why() {
     request_reset(&email, "staff").await;
     wait_for_mail(&email, 2).await;
 
-    let browser = chromium().await;
+    let browser = engine.open().await;
     for (token, status) in [(first.as_str(), "superseded"), ("not-a-real-token", "invalid")] {
         // A new document each time: a change of fragment alone would not reload the page.
         browser.goto("about:blank").await.unwrap();
@@ -146,7 +167,7 @@ async fn links_that_no_longer_work_say_why() {
         let shown = browser.find(Locator::Css("#problem")).await.unwrap().attr("data-status").await.unwrap();
         assert_eq!(shown.as_deref(), Some(status));
         assert!(visible(&browser, "#problem a[href='/restore-password']").await, "a way to ask for a new link");
-        screenshot(&browser, &format!("reset-{status}")).await;
+        screenshot(&browser, engine, &format!("reset-{status}")).await;
     }
     browser.close().await.unwrap();
 }

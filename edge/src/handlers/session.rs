@@ -5,7 +5,7 @@ use super::{unexpected, Call, HandlerResult};
 use crate::account::protocol::{Command, Reply};
 use crate::body::MAX_JSON_BODY;
 use crate::email::{account_id, Email};
-use crate::respond::{self, cookie_value, session_cookie, SESSION_COOKIE};
+use crate::respond::{self, cookie_value, session_cookie, session_cookie_name};
 use crate::token::Token;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -26,7 +26,7 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
             let mut response = respond::json(200, &info).map_err(|e| call.internal("respond", e))?;
             response
                 .headers_mut()
-                .set("Set-Cookie", &session_cookie(&value, call.config.session_ttl_secs))
+                .set("Set-Cookie", &session_cookie(&value, call.config.session_ttl_secs, call.config.secure_origin()))
                 .map_err(|e| call.internal("respond", e))?;
             Ok(response)
         }
@@ -38,7 +38,7 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
 /// The account id and the session token from the cookie, if it is well-formed.
 fn session_from_cookie(call: &Call<'_>) -> Option<(String, Token)> {
     let header = call.header("Cookie")?;
-    let (id, token) = cookie_value(&header, SESSION_COOKIE)?.split_once('.')?;
+    let (id, token) = cookie_value(&header, session_cookie_name(call.config.secure_origin()))?.split_once('.')?;
     let id = String::from_utf8(URL_SAFE_NO_PAD.decode(id).ok()?).ok()?;
     Some((id, Token::parse(token).ok()?))
 }
@@ -59,6 +59,9 @@ pub async fn logout(call: Call<'_>) -> HandlerResult {
         call.account(&id, &Command::Logout { session_hash: token.hash() }).await?;
     }
     let mut response = worker::Response::empty().map_err(|e| call.internal("respond", e))?.with_status(204);
-    response.headers_mut().set("Set-Cookie", &session_cookie("", 0)).map_err(|e| call.internal("respond", e))?;
+    response
+        .headers_mut()
+        .set("Set-Cookie", &session_cookie("", 0, call.config.secure_origin()))
+        .map_err(|e| call.internal("respond", e))?;
     Ok(response)
 }
