@@ -9,6 +9,9 @@ mod estimator;
 mod policy_source;
 mod widget;
 
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
+
 use estimator::Estimator;
 use latchkey_shared::passwordrules::input_attributes;
 use latchkey_shared::{Audience, Locale, MessageKey, Policy};

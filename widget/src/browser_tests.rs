@@ -1,0 +1,126 @@
+//! The widget in a real browser (wasm-bindgen-test in headless Chromium, run by scripts/test): attaching, the
+//! attributes it sets, the checklist following input, the confirmation, validity, the change event, destroy.
+
+use super::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const POLICY: &str = r#"{"rules": {"min_length": 10, "max_length": 64, "required_classes": ["digit", "upper"],
+    "min_score": 0, "history_depth": 0, "token_lifetime_secs": 3600}}"#;
+
+fn setup() -> (HtmlInputElement, HtmlInputElement) {
+    CONTEXT.with(|c| {
+        // No latchkey origin here: the inline policy is used and the estimator is never needed (min_score 0).
+        *c.borrow_mut() = Some(Rc::new(Context {
+            base: "http://127.0.0.1:9/".into(),
+            policy: RefCell::new(Some(None)),
+            estimator: Rc::new(Estimator::new("http://127.0.0.1:9/latchkey-estimator.js".into())),
+        }))
+    });
+    let document = document().unwrap();
+    let make = |id: &str| {
+        let input: HtmlInputElement = document.create_element("input").unwrap().dyn_into().unwrap();
+        input.set_type("password");
+        input.set_id(id);
+        document.body().unwrap().append_child(&input).unwrap();
+        input
+    };
+    let n = js_sys::Math::random().to_string().replace('.', "");
+    (make(&format!("pw-{n}")), make(&format!("confirm-{n}")))
+}
+
+fn options(confirm: &HtmlInputElement) -> JsValue {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"policy".into(), &js_sys::JSON::parse(POLICY).unwrap()).unwrap();
+    js_sys::Reflect::set(&options, &"confirm".into(), confirm).unwrap();
+    options.into()
+}
+
+/// Lets Yew render and effects run.
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 30).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn type_into(input: &HtmlInputElement, value: &str) {
+    input.set_value(value);
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+}
+
+fn status(input: &HtmlInputElement, rule: &str) -> Option<String> {
+    let host = input.next_element_sibling()?;
+    host.query_selector(&format!("[data-rule='{rule}']")).ok()??.get_attribute("data-status")
+}
+
+#[wasm_bindgen_test]
+async fn attaches_with_an_inline_policy_and_follows_input() {
+    let (input, confirm) = setup();
+    let mut handle = attach(input.clone(), options(&confirm)).await.unwrap();
+    settle().await;
+    assert_eq!(input.get_attribute("minlength").as_deref(), Some("10"));
+    assert_eq!(
+        input.get_attribute("passwordrules").as_deref(),
+        Some("minlength: 10; maxlength: 64; required: upper; required: digit;")
+    );
+    assert_eq!(input.get_attribute("autocomplete").as_deref(), Some("new-password"));
+    assert_eq!(status(&input, "rule.min_length").as_deref(), Some("unmet"));
+
+    type_into(&input, "abcdefghij");
+    settle().await;
+    assert_eq!(status(&input, "rule.min_length").as_deref(), Some("met"));
+    assert_eq!(status(&input, "rule.upper").as_deref(), Some("unmet"));
+    assert!(!input.check_validity(), "a broken rule blocks the form");
+
+    type_into(&input, "Abcdefghij7");
+    settle().await;
+    assert_eq!(status(&input, "rule.upper").as_deref(), Some("met"));
+    assert_eq!(status(&input, "rule.digit").as_deref(), Some("met"));
+    assert!(input.check_validity());
+
+    type_into(&confirm, "Abcdefghij");
+    settle().await;
+    assert!(!confirm.check_validity(), "a mismatched confirmation blocks the form");
+    type_into(&confirm, "Abcdefghij7");
+    settle().await;
+    assert!(confirm.check_validity());
+
+    handle.destroy();
+    assert!(input.next_element_sibling().is_none_or(|e| e.class_name() != "latchkey-host"));
+    assert!(!input.has_attribute("data-latchkey-attached"));
+}
+
+#[wasm_bindgen_test]
+async fn the_page_hears_every_change() {
+    let (input, confirm) = setup();
+    let heard = Rc::new(RefCell::new(Vec::<bool>::new()));
+    let sink = heard.clone();
+    let listener = gloo_events::EventListener::new(&input, "latchkey:change", move |event| {
+        let detail = event.dyn_ref::<web_sys::CustomEvent>().unwrap().detail();
+        let acceptable = js_sys::Reflect::get(&detail, &"acceptable".into()).unwrap().as_bool().unwrap();
+        sink.borrow_mut().push(acceptable);
+    });
+    let _handle = attach(input.clone(), options(&confirm)).await.unwrap();
+    settle().await;
+    type_into(&input, "Abcdefghij7");
+    settle().await;
+    assert_eq!(heard.borrow().last(), Some(&true));
+    assert_eq!(heard.borrow().first(), Some(&false));
+    drop(listener);
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_inline_policy_is_refused_with_the_field() {
+    let (input, _) = setup();
+    let options = js_sys::Object::new();
+    let bad = js_sys::JSON::parse(
+        r#"{"rules": {"min_length": 0, "max_length": 64, "required_classes": [], "min_score": 0,
+        "history_depth": 0, "token_lifetime_secs": 3600}}"#,
+    )
+    .unwrap();
+    js_sys::Reflect::set(&options, &"policy".into(), &bad).unwrap();
+    let error = attach(input, options.into()).await.err().and_then(|e| e.as_string()).unwrap_or_default();
+    assert!(error.contains("min_length"), "{error}");
+}
