@@ -187,3 +187,22 @@ async fn pages_send_security_headers() {
         assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
     }
 }
+
+#[tokio::test]
+async fn an_expired_link_says_so() {
+    // scripts/test runs the Worker with 60 s links, the shortest KV allows.
+    fake_mail::ensure_running();
+    let email = unique_email("pages-expired", "");
+    create_account(&email, None, "parent", OLD).await;
+    request_reset(&email, "parent").await;
+    let token = token_in(&wait_for_mail(&email, 1).await[0]);
+    tokio::time::sleep(Duration::from_secs(62)).await;
+    let browser = Engine::Chromium.open().await;
+    browser.goto(&url(&format!("/reset#t={token}"))).await.unwrap();
+    wait_visible(&browser, "#problem").await;
+    let shown = browser.find(Locator::Css("#problem")).await.unwrap().attr("data-status").await.unwrap();
+    assert_eq!(shown.as_deref(), Some("expired"));
+    assert!(text_of(&browser, "#problem-text").await.contains("expired"));
+    screenshot(&browser, Engine::Chromium, "reset-expired").await;
+    browser.close().await.unwrap();
+}
