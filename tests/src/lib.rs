@@ -114,6 +114,18 @@ impl Engine {
     }
 }
 
+/// Runs a page test in Chromium, Firefox and WebKitGTK, one after the other, saying which engine a failure came from.
+pub async fn in_every_engine<F, Fut>(test: F)
+where
+    F: Fn(Engine) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for engine in Engine::ALL {
+        println!("engine: {}", engine.name());
+        test(engine).await;
+    }
+}
+
 /// A WebDriver session, holding its engine's turn (if it needs one) until closed or dropped.
 pub struct Browser {
     client: Client,

@@ -1,7 +1,7 @@
 //! The pages in a real browser (headless Chromium through ChromeDriver).
 
 use fantoccini::Locator;
-use latchkey_e2e::{chromium, eventually, url, Engine};
+use latchkey_e2e::{chromium, eventually, in_every_engine, url, Engine};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -18,13 +18,10 @@ async fn checklist(browser: &fantoccini::Client) -> BTreeMap<String, String> {
 
 #[tokio::test]
 async fn checklist_follows_each_keystroke() {
-    for engine in Engine::ALL {
-        checklist_follows_each_keystroke_in(engine).await;
-    }
+    in_every_engine(checklist_follows_each_keystroke_in).await;
 }
 
 async fn checklist_follows_each_keystroke_in(engine: Engine) {
-    println!("engine: {}", engine.name());
     let browser = engine.open().await;
     browser.goto(&url("/")).await.unwrap();
     let input = browser.wait().for_element(Locator::Css("input[data-latchkey]")).await.unwrap();
@@ -181,13 +178,10 @@ async fn show_hide_caps_lock_and_the_change_event() {
 
 #[tokio::test]
 async fn the_widget_works_inside_a_page_on_another_origin() {
-    for engine in Engine::ALL {
-        the_widget_works_inside_a_page_on_another_origin_in(engine).await;
-    }
+    in_every_engine(the_widget_works_inside_a_page_on_another_origin_in).await;
 }
 
 async fn the_widget_works_inside_a_page_on_another_origin_in(engine: Engine) {
-    println!("engine: {}", engine.name());
     let page = latchkey_e2e::foreign::serve_page(format!(
         r#"<!doctype html><html lang="es"><head><meta charset="utf-8"><title>A school's own site</title>
         <script type="module" src="{}/latchkey.js"></script></head>

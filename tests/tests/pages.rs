@@ -3,7 +3,8 @@
 
 use fantoccini::{Client, Locator};
 use latchkey_e2e::{
-    create_account, eventually, fake_mail, http, request_reset, token_in, unique_email, url, wait_for_mail, Engine,
+    create_account, eventually, fake_mail, http, in_every_engine, request_reset, token_in, unique_email, url,
+    wait_for_mail, Engine,
 };
 use std::time::Duration;
 
@@ -45,13 +46,10 @@ async fn click(browser: &Client, css: &str) {
 
 #[tokio::test]
 async fn a_person_resets_a_forgotten_password_and_logs_in() {
-    for engine in Engine::ALL {
-        a_person_resets_a_forgotten_password_and_logs_in_in(engine).await;
-    }
+    in_every_engine(a_person_resets_a_forgotten_password_and_logs_in_in).await;
 }
 
 async fn a_person_resets_a_forgotten_password_and_logs_in_in(engine: Engine) {
-    println!("engine: {}", engine.name());
     fake_mail::ensure_running();
     let email = unique_email("pages", "");
     create_account(&email, None, "parent", OLD).await;
@@ -113,13 +111,10 @@ async fn a_person_resets_a_forgotten_password_and_logs_in_in(engine: Engine) {
 
 #[tokio::test]
 async fn the_login_button_waits_for_role_email_and_password() {
-    for engine in Engine::ALL {
-        the_login_button_waits_for_role_email_and_password_in(engine).await;
-    }
+    in_every_engine(the_login_button_waits_for_role_email_and_password_in).await;
 }
 
 async fn the_login_button_waits_for_role_email_and_password_in(engine: Engine) {
-    println!("engine: {}", engine.name());
     let browser = engine.open().await;
     browser.goto(&url("/login")).await.unwrap();
     let button = browser.wait().for_element(Locator::Css("#login-button")).await.unwrap();
@@ -143,13 +138,10 @@ async fn the_login_button_waits_for_role_email_and_password_in(engine: Engine) {
 
 #[tokio::test]
 async fn links_that_no_longer_work_say_why() {
-    for engine in Engine::ALL {
-        links_that_no_longer_work_say_why_in(engine).await;
-    }
+    in_every_engine(links_that_no_longer_work_say_why_in).await;
 }
 
 async fn links_that_no_longer_work_say_why_in(engine: Engine) {
-    println!("engine: {}", engine.name());
     fake_mail::ensure_running();
     let email = unique_email("pages-old", "");
     create_account(&email, None, "staff", OLD).await;
