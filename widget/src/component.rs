@@ -86,7 +86,8 @@ pub fn checklist(props: &Props) -> Html {
         let summary = ChangeSummary::of(&evaluation);
         let (input, confirm) = (props.input.clone(), props.confirm.clone());
         use_effect_with((summary, matches), move |(summary, matches)| {
-            let blocking = evaluation_blocks(summary);
+            // A pending strength rule does not block: if the estimator cannot run, the server still decides.
+            let blocking = summary.broken > 0;
             input.set_custom_validity(if blocking { MessageKey::WidgetInvalid.text(locale) } else { "" });
             if let Some(confirm) = confirm {
                 let mismatch = *matches == Some(false);
@@ -173,11 +174,6 @@ impl ChangeSummary {
             let _ = input.dispatch_event(&event);
         }
     }
-}
-
-/// A pending strength rule does not block: if the estimator cannot run, the server still decides.
-fn evaluation_blocks(summary: &ChangeSummary) -> bool {
-    summary.broken > 0
 }
 
 fn glyph(status: RuleStatus) -> &'static str {

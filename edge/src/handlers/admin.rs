@@ -7,7 +7,6 @@ use crate::account::state::Profile;
 use crate::body::{MAX_IMPORT_BODY, MAX_JSON_BODY};
 use crate::email::{account_id, Email};
 use crate::password;
-use crate::respond;
 use crate::store;
 use latchkey_shared::api::{
     AccountList, AccountRef, AccountStatus, AccountView, DeadLetter, DeadLetterList, ImportFailure, ImportReport,
@@ -89,7 +88,7 @@ async fn create_one(call: &Call<'_>, new: NewAccount) -> Result<AccountView, Api
 
 /// Remembers which accounts a contact email belongs to, for "find the login email".
 async fn index_contact(call: &Call<'_>, contact: &str, id: &str) -> Result<(), ApiError> {
-    let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
+    let kv = call.kv()?;
     let key = store::contact_key(contact);
     let mut ids: Vec<String> =
         store::get_json(&kv, &key).await.map_err(|e| call.internal("kv", e))?.unwrap_or_default();
@@ -105,7 +104,7 @@ pub async fn create(mut call: Call<'_>) -> HandlerResult {
     authorize(&call)?;
     let new: NewAccount = call.json(MAX_JSON_BODY).await?;
     let view = create_one(&call, new).await?;
-    respond::json(201, &view).map_err(|e| call.internal("respond", e))
+    call.reply(201, &view)
 }
 
 /// `POST /api/admin/accounts/import`: one account per line (JSON lines). Each line stands alone: a bad line is
@@ -136,7 +135,7 @@ pub async fn import(mut call: Call<'_>) -> HandlerResult {
             }),
         }
     }
-    respond::json(200, &report).map_err(|e| call.internal("respond", e))
+    call.reply(200, &report)
 }
 
 /// `POST /api/admin/accounts/disable`.
@@ -146,7 +145,7 @@ pub async fn disable(mut call: Call<'_>) -> HandlerResult {
     let email = Email::parse(&target.login_email)
         .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
     match call.account(&account_id(target.audience, &email), &Command::Disable).await? {
-        Reply::Account { view } => respond::json(200, &view).map_err(|e| call.internal("respond", e)),
+        Reply::Account { view } => call.reply(200, &view),
         Reply::NoAccount => Err(call.error(ErrorCode::NotFound)),
         _ => Err(unexpected(&call, "disable")),
     }
@@ -158,7 +157,7 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
     let url = call.req.url().map_err(|e| call.internal("url", e))?;
     let raw = url.query_pairs().find(|(k, _)| k == "email").map(|(_, v)| v.into_owned()).unwrap_or_default();
     let email = Email::parse(&raw).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
-    let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
+    let kv = call.kv()?;
     let mut ids: Vec<String> = Audience::ALL.iter().map(|a| account_id(*a, &email)).collect();
     let by_contact: Vec<String> = store::get_json(&kv, &store::contact_key(email.as_str()))
         .await
@@ -175,15 +174,15 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
             accounts.push(view);
         }
     }
-    respond::json(200, &AccountList { accounts }).map_err(|e| call.internal("respond", e))
+    call.reply(200, &AccountList { accounts })
 }
 
 /// `GET /api/admin/dead-letters`: mail that could not be delivered.
 pub async fn dead_letters(call: Call<'_>) -> HandlerResult {
     authorize(&call)?;
-    let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
+    let kv = call.kv()?;
     let mut dead_letters: Vec<DeadLetter> =
         store::list_json(&kv, "deadletter:").await.map_err(|e| call.internal("kv", e))?;
     dead_letters.sort_by_key(|d| d.recorded_at);
-    respond::json(200, &DeadLetterList { dead_letters }).map_err(|e| call.internal("respond", e))
+    call.reply(200, &DeadLetterList { dead_letters })
 }

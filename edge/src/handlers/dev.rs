@@ -4,7 +4,6 @@
 use super::{Call, HandlerResult};
 use crate::config::Environment;
 use crate::mail::template::{escape, format_utc};
-use crate::respond;
 use crate::store;
 use latchkey_shared::api::{Mailbox, MailboxMessage};
 use latchkey_shared::ErrorCode;
@@ -20,7 +19,7 @@ fn dev_only(call: &Call<'_>) -> Result<(), latchkey_shared::ApiError> {
 /// `GET /dev/ops`: operation counts since the isolate started.
 pub fn ops(call: Call<'_>) -> HandlerResult {
     dev_only(&call)?;
-    respond::json(200, &crate::metrics::snapshot()).map_err(|e| call.internal("respond", e))
+    call.reply(200, &crate::metrics::snapshot())
 }
 
 /// `POST /dev/argon2?n=N` (N ≤ 50): N argon2id hashes with the configured parameters. workerd freezes the clock
@@ -33,12 +32,12 @@ pub fn argon2(call: Call<'_>) -> HandlerResult {
         crate::password::hash(&format!("benchmark-{i}"), call.config.hash_params)
             .map_err(|e| call.internal("hash", e))?;
     }
-    respond::json(200, &serde_json::json!({ "hashes": n })).map_err(|e| call.internal("respond", e))
+    call.reply(200, &serde_json::json!({ "hashes": n }))
 }
 
 async fn messages(call: &Call<'_>) -> Result<Vec<MailboxMessage>, latchkey_shared::ApiError> {
     dev_only(call)?;
-    let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
+    let kv = call.kv()?;
     let mut messages: Vec<MailboxMessage> =
         store::list_json(&kv, "mailbox:").await.map_err(|e| call.internal("kv", e))?;
     messages.reverse(); // newest first
@@ -48,7 +47,7 @@ async fn messages(call: &Call<'_>) -> Result<Vec<MailboxMessage>, latchkey_share
 /// `GET /dev/mailbox.json`.
 pub async fn json(call: Call<'_>) -> HandlerResult {
     let messages = messages(&call).await?;
-    respond::json(200, &Mailbox { messages }).map_err(|e| call.internal("respond", e))
+    call.reply(200, &Mailbox { messages })
 }
 
 /// `GET /dev/mailbox`.

@@ -60,6 +60,15 @@ impl Call<'_> {
         Ok(bytes)
     }
 
+    /// Answers `status` with a JSON body and the API's headers.
+    pub fn reply<T: serde::Serialize>(&self, status: u16, body: &T) -> HandlerResult {
+        crate::respond::json(status, body).map_err(|e| self.internal("respond", e))
+    }
+
+    pub fn kv(&self) -> Result<worker::kv::KvStore, ApiError> {
+        self.env.kv(crate::store::KV_BINDING).map_err(|e| self.internal("kv", e))
+    }
+
     pub fn header(&self, name: &str) -> Option<String> {
         self.req.headers().get(name).ok().flatten()
     }

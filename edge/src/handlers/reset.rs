@@ -6,7 +6,6 @@ use crate::account::protocol::{Command, Reply};
 use crate::body::MAX_JSON_BODY;
 use crate::email::{account_id, Email};
 use crate::mail::job::MailJob;
-use crate::respond;
 use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
 use crate::token::{Token, TokenHash};
 use latchkey_shared::api::{
@@ -37,7 +36,7 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
         }
     });
     let accepted = ResetRequestAccepted { status: AcceptedStatus::Accepted, message_key: MessageKey::ResetAccepted };
-    respond::json(202, &accepted).map_err(|e| call.internal("respond", e))
+    call.reply(202, &accepted)
 }
 
 async fn issue_and_mail(
@@ -82,7 +81,7 @@ async fn issue_and_mail(
 async fn token_account(call: &Call<'_>, token: &str) -> Result<Option<(TokenHash, String)>, latchkey_shared::ApiError> {
     let Ok(token) = Token::parse(token) else { return Ok(None) };
     let hash = token.hash();
-    let kv = call.env.kv(store::KV_BINDING).map_err(|e| call.internal("kv", e))?;
+    let kv = call.kv()?;
     let record: Option<TokenRecord> =
         store::get_json(&kv, &store::token_key(&hash)).await.map_err(|e| call.internal("kv", e))?;
     Ok(record.map(|r| (hash, r.account_id)))
@@ -98,7 +97,7 @@ pub async fn verify(mut call: Call<'_>) -> HandlerResult {
             _ => return Err(unexpected(&call, "token_status")),
         },
     };
-    respond::json(200, &answer).map_err(|e| call.internal("respond", e))
+    call.reply(200, &answer)
 }
 
 /// `POST /api/resets`: the new password. All of it or none of it happens in the account's Durable Object.
@@ -110,8 +109,7 @@ pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
     let command = Command::Reset { token_hash, password: body.password, confirm: body.confirm };
     match call.account(&account, &command).await? {
         Reply::ResetDone { revoked_sessions } => {
-            respond::json(200, &ResetDone { status: ResetStatus::PasswordChanged, revoked_sessions })
-                .map_err(|e| call.internal("respond", e))
+            call.reply(200, &ResetDone { status: ResetStatus::PasswordChanged, revoked_sessions })
         }
         Reply::Refused { refusal } => Err(call.refusal(refusal)),
         _ => Err(unexpected(&call, "reset")),

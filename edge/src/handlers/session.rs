@@ -5,7 +5,7 @@ use super::{unexpected, Call, HandlerResult};
 use crate::account::protocol::{Command, Reply};
 use crate::body::MAX_JSON_BODY;
 use crate::email::{account_id, Email};
-use crate::respond::{self, cookie_value, session_cookie, session_cookie_name};
+use crate::respond::{cookie_value, session_cookie, session_cookie_name};
 use crate::token::Token;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -23,7 +23,7 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
     match call.account(&id, &command).await? {
         Reply::Session { info } => {
             let value = format!("{}.{}", URL_SAFE_NO_PAD.encode(id.as_bytes()), token.as_str());
-            let mut response = respond::json(200, &info).map_err(|e| call.internal("respond", e))?;
+            let mut response = call.reply(200, &info)?;
             response
                 .headers_mut()
                 .set("Set-Cookie", &session_cookie(&value, call.config.session_ttl_secs, call.config.secure_origin()))
@@ -47,7 +47,7 @@ fn session_from_cookie(call: &Call<'_>) -> Option<(String, Token)> {
 pub async fn current(call: Call<'_>) -> HandlerResult {
     let Some((id, token)) = session_from_cookie(&call) else { return Err(call.error(ErrorCode::Unauthorized)) };
     match call.account(&id, &Command::Session { session_hash: token.hash() }).await? {
-        Reply::Session { info } => respond::json(200, &info).map_err(|e| call.internal("respond", e)),
+        Reply::Session { info } => call.reply(200, &info),
         Reply::Refused { refusal } => Err(call.refusal(refusal)),
         _ => Err(unexpected(&call, "session")),
     }
