@@ -1,5 +1,5 @@
 // The one file a page loads: <script type="module" src="https://YOUR-LATCHKEY/latchkey.js"></script>
-// It brings the widget's stylesheet and WebAssembly from the same origin as this file and enhances every
+// It brings the widget's WebAssembly (its stylesheet is inside) from the same origin as this file and enhances every
 // input[data-latchkey], now and when added later. Scripts can also import it:
 //   import { attach } from "https://YOUR-LATCHKEY/latchkey.js";
 //   const handle = await attach(input, { mode: "new-password", audience: "staff", confirm: "#confirm" });
@@ -7,14 +7,6 @@
 import init, { start, attach as attachInput } from "./widget/latchkey_widget.js";
 
 const base = new URL(".", import.meta.url);
-const css = new URL("latchkey.css", base).href;
-if (![...document.querySelectorAll('link[rel="stylesheet"]')].some((link) => link.href === css)) {
-  const link = document.createElement("link");
-  link.rel = "stylesheet";
-  link.href = css;
-  document.head.append(link);
-}
-
 const started = (async () => {
   await init({ module_or_path: new URL("widget/latchkey_widget_bg.wasm", base) });
   if (document.readyState === "loading") {

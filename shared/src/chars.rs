@@ -6,7 +6,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use unicode_normalization::UnicodeNormalization;
 
 /// A character class a policy can require.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -50,8 +49,17 @@ impl fmt::Display for CharClass {
 }
 
 /// The NFKC form of a password: what is counted, classified, scored, hashed and compared.
+#[cfg(feature = "nfkc")]
 pub fn normalize(password: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     password.nfkc().collect()
+}
+
+/// Without the `nfkc` feature (the widget, to stay small) the text must arrive normalised: the widget normalises with
+/// the browser's `String.prototype.normalize("NFKC")`. Only the checklist depends on it; the server decides.
+#[cfg(not(feature = "nfkc"))]
+pub fn normalize(password: &str) -> String {
+    password.to_owned()
 }
 
 /// Which classes occur in `normalized`, and whether it holds a control character (never allowed: they cannot be
@@ -109,6 +117,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "nfkc")]
     #[test]
     fn normalisation_unifies_equivalent_input() {
         assert_eq!(normalize("e\u{301}"), "é");

@@ -6,6 +6,7 @@
 pub mod fake_mail;
 pub mod foreign;
 
+use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -144,6 +145,35 @@ impl Browser {
     pub async fn close(self) -> Result<(), fantoccini::error::CmdError> {
         self.client.close().await
     }
+}
+
+/// Every element matching `css` inside the shadow roots of the widgets matching `host` (e.g. `latchkey-widget`, or
+/// `latchkey-widget[data-for='password']` for one input's), in page order. WebDriver's own lookups stop at a shadow
+/// boundary and WebKitWebDriver lacks the shadow-root commands, so a script looks inside; the elements it returns work
+/// as any other (click, text, attributes) in all three engines.
+pub async fn in_widgets(browser: &Client, host: &str, css: &str) -> Vec<Element> {
+    let found = browser
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])]
+                 .flatMap((host) => [...(host.shadowRoot?.querySelectorAll(arguments[1]) ?? [])]);",
+            vec![json!(host), json!(css)],
+        )
+        .await
+        .expect("the shadow-root lookup script runs");
+    let Value::Array(found) = found else { panic!("the lookup script returned {found}") };
+    found
+        .into_iter()
+        .filter_map(|reference| {
+            // A W3C element reference: {"element-6066-11e4-a52e-4f735466cecf": "<id>"}.
+            let id = reference.as_object()?.values().next()?.as_str()?.to_owned();
+            Some(Element::from_element_id(browser.clone(), ElementRef::from(id)))
+        })
+        .collect()
+}
+
+/// The first element matching `css` inside any widget on the page.
+pub async fn in_widget(browser: &Client, css: &str) -> Option<Element> {
+    in_widgets(browser, "latchkey-widget", css).await.into_iter().next()
 }
 
 /// A fresh headless Chromium session.

@@ -2,7 +2,8 @@
 
 use fantoccini::{Client, Locator};
 use latchkey_e2e::{
-    chromium, create_account, eventually, fake_mail, request_reset, token_in, unique_email, url, wait_for_mail,
+    chromium, create_account, eventually, fake_mail, in_widget, request_reset, token_in, unique_email, url,
+    wait_for_mail,
 };
 use std::time::Duration;
 
@@ -46,7 +47,7 @@ async fn every_page_passes_axe() {
         browser.goto(&url(path)).await.unwrap();
         eventually(&format!("{path} to settle"), Duration::from_secs(15), || async {
             let ready = match path {
-                "/" => browser.find(Locator::Css(".latchkey-rule")).await.is_ok(),
+                "/" => in_widget(&browser, ".latchkey-rule").await.is_some(),
                 "/reset#t=broken" => browser.find(Locator::Css("#problem:not([hidden])")).await.is_ok(),
                 _ => browser.find(Locator::Css("main")).await.is_ok(),
             };
@@ -75,11 +76,11 @@ async fn every_page_passes_axe() {
     let password = browser.wait().for_element(Locator::Css("#reset:not([hidden]) #password")).await.unwrap();
     password.send_keys("Password123!").await.unwrap();
     eventually("the meter", Duration::from_secs(20), || async {
-        browser.find(Locator::Css(".latchkey-meter")).await.ok().map(|_| ())
+        in_widget(&browser, ".latchkey-meter").await.map(|_| ())
     })
     .await;
     browser.find(Locator::Css("#confirm")).await.unwrap().send_keys("Password12").await.unwrap();
-    browser.wait().for_element(Locator::Css(".latchkey-confirm")).await.unwrap();
+    eventually("the confirmation verdict", Duration::from_secs(15), || in_widget(&browser, ".latchkey-confirm")).await;
     audit(&browser, "reset, typing").await;
     browser.close().await.unwrap();
 }

@@ -1,14 +1,14 @@
 //! The pages in a real browser (headless Chromium through ChromeDriver).
 
 use fantoccini::Locator;
-use latchkey_e2e::{chromium, eventually, in_every_engine, url, Engine};
+use latchkey_e2e::{chromium, eventually, in_every_engine, in_widget, in_widgets, url, Engine};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The checklist as the page shows it: rule id → status.
 async fn checklist(browser: &fantoccini::Client) -> BTreeMap<String, String> {
     let mut statuses = BTreeMap::new();
-    for item in browser.find_all(Locator::Css(".latchkey-rule")).await.unwrap() {
+    for item in in_widgets(browser, "latchkey-widget", ".latchkey-rule").await {
         let rule = item.attr("data-rule").await.unwrap().unwrap_or_default();
         let status = item.attr("data-status").await.unwrap().unwrap_or_default();
         statuses.insert(rule, status);
@@ -90,11 +90,11 @@ async fn the_strength_estimator_settles_the_strength_rule() {
     input.send_keys("Password123!").await.unwrap();
     eventually("the estimator to refuse a common password", Duration::from_secs(20), || async {
         (checklist(&browser).await["rule.min_strength"] == "unmet"
-            && browser.find(Locator::Css(".latchkey-warning")).await.is_ok())
+            && in_widget(&browser, ".latchkey-warning").await.is_some())
         .then_some(())
     })
     .await;
-    let meter = browser.find(Locator::Css(".latchkey-meter")).await.unwrap();
+    let meter = in_widget(&browser, ".latchkey-meter").await.unwrap();
     let score: u8 = meter.attr("data-score").await.unwrap().unwrap().parse().unwrap();
     assert!(score < 3, "score {score}");
 
@@ -105,9 +105,9 @@ async fn the_strength_estimator_settles_the_strength_rule() {
         list.values().all(|s| s == "met").then_some(())
     })
     .await;
-    let widget = browser.find(Locator::Css(".latchkey")).await.unwrap();
+    let widget = in_widget(&browser, ".latchkey").await.unwrap();
     assert_eq!(widget.attr("data-acceptable").await.unwrap().as_deref(), Some("true"));
-    let crack = browser.find(Locator::Css(".latchkey-crack")).await.unwrap().text().await.unwrap();
+    let crack = in_widget(&browser, ".latchkey-crack").await.unwrap().text().await.unwrap();
     assert!(crack.starts_with("Time to guess it:"), "{crack}");
     browser.close().await.unwrap();
 }
@@ -116,7 +116,8 @@ async fn the_strength_estimator_settles_the_strength_rule() {
 async fn show_hide_caps_lock_and_the_change_event() {
     let browser = chromium().await;
     browser.goto(&url("/login")).await.unwrap();
-    let toggle = browser.wait().for_element(Locator::Css(".latchkey-toggle")).await.unwrap();
+    let toggle =
+        eventually("the show/hide toggle", Duration::from_secs(15), || in_widget(&browser, ".latchkey-toggle")).await;
     let password = browser.find(Locator::Css("#password")).await.unwrap();
     assert_eq!(password.attr("type").await.unwrap().as_deref(), Some("password"));
     assert_eq!(toggle.attr("aria-pressed").await.unwrap().as_deref(), Some("false"));
@@ -134,7 +135,7 @@ async fn show_hide_caps_lock_and_the_change_event() {
         )
     };
     browser.execute(&caps(true), vec![]).await.unwrap();
-    let warning = browser.find(Locator::Css(".latchkey-caps")).await.unwrap();
+    let warning = in_widget(&browser, ".latchkey-caps").await.unwrap();
     assert!(warning.text().await.unwrap().contains("Caps Lock is on"));
     browser.execute(&caps(false), vec![]).await.unwrap();
     assert_eq!(warning.text().await.unwrap(), "");
@@ -184,6 +185,7 @@ async fn the_widget_works_inside_a_page_on_another_origin() {
 async fn the_widget_works_inside_a_page_on_another_origin_in(engine: Engine) {
     let page = latchkey_e2e::foreign::serve_page(format!(
         r#"<!doctype html><html lang="es"><head><meta charset="utf-8"><title>A school's own site</title>
+        <style>ul {{ list-style: square }} li {{ display: none }} latchkey-widget {{ --latchkey-met: rgb(1, 2, 3) }}</style>
         <script type="module" src="{}/latchkey.js"></script></head>
         <body><form><label for="pw">Contraseña</label><input id="pw" type="password" data-latchkey></form></body></html>"#,
         latchkey_e2e::base_url()
@@ -199,19 +201,27 @@ async fn the_widget_works_inside_a_page_on_another_origin_in(engine: Engine) {
         (!checklist(&browser).await.is_empty()).then_some(())
     })
     .await;
-    // The page's lang chose Spanish, the stylesheet came along, and the estimator ran from latchkey's origin.
-    let heading = browser.find(Locator::Css(".latchkey-heading")).await.unwrap().text().await.unwrap();
+    // The page's lang chose Spanish, the widget's own style applies, and the estimator ran from latchkey's origin.
+    let heading = in_widget(&browser, ".latchkey-heading").await.unwrap().text().await.unwrap();
     assert_eq!(heading, "Tu nueva contraseña necesita:");
     let styled = browser
-        .execute("return getComputedStyle(document.querySelector('.latchkey-checklist')).listStyleType", vec![])
+        .execute(
+            "return getComputedStyle(document.querySelector('latchkey-widget').shadowRoot.querySelector('ul')).listStyleType",
+            vec![],
+        )
         .await
         .unwrap();
-    assert_eq!(styled, "none", "latchkey.css was loaded by latchkey.js");
+    assert_eq!(styled, "none", "the widget's stylesheet applies inside its shadow root");
     input.send_keys("Otter-Lantern-42-Quiet").await.unwrap();
     eventually("every rule met, strength included", Duration::from_secs(20), || async {
         checklist(&browser).await.values().all(|s| s == "met").then_some(())
     })
     .await;
+    // The page's `li { display: none }` cannot hide the checklist; its custom property themes it.
+    let rule = in_widget(&browser, ".latchkey-rule").await.unwrap();
+    assert_eq!(rule.css_value("display").await.unwrap(), "flex");
+    let color = rule.css_value("color").await.unwrap();
+    assert!(matches!(color.as_str(), "rgb(1, 2, 3)" | "rgba(1, 2, 3, 1)"), "{color}");
     browser.close().await.unwrap();
 }
 
@@ -233,7 +243,7 @@ async fn inputs_added_later_and_the_script_api() {
         .await
         .unwrap();
     eventually("the late input's checklist", Duration::from_secs(10), || async {
-        browser.find(Locator::Css("#late + .latchkey-host .latchkey-rule")).await.ok().map(|_| ())
+        in_widgets(&browser, "latchkey-widget[data-for='late']", ".latchkey-rule").await.into_iter().next()
     })
     .await;
 
@@ -248,10 +258,11 @@ async fn inputs_added_later_and_the_script_api() {
                const policy = {rules: {min_length: 20, max_length: 64, required_classes: [], min_score: 0,
                                        history_depth: 0, token_lifetime_secs: 3600}};
                const handle = await attach(input, {policy, locale: 'es'});
-               const before = document.querySelector('#scripted + .latchkey-host .latchkey-text').textContent;
+               const host = () => document.querySelector("latchkey-widget[data-for='scripted']");
+               const before = host().shadowRoot.querySelector('.latchkey-text').textContent;
                const minlength = input.getAttribute('minlength');
                handle.destroy();
-               done({before, minlength, after: document.querySelector('#scripted + .latchkey-host') === null,
+               done({before, minlength, after: host() === null,
                      attached: input.hasAttribute('data-latchkey-attached')});"#,
             vec![],
         )

@@ -3,8 +3,8 @@
 
 use fantoccini::{Client, Locator};
 use latchkey_e2e::{
-    create_account, eventually, fake_mail, http, in_every_engine, request_reset, token_in, unique_email, url,
-    wait_for_mail, Engine,
+    create_account, eventually, fake_mail, http, in_every_engine, in_widget, request_reset, token_in, unique_email,
+    url, wait_for_mail, Engine,
 };
 use std::time::Duration;
 
@@ -23,6 +23,21 @@ async fn visible(browser: &Client, css: &str) -> bool {
         Ok(element) => element.is_displayed().await.unwrap_or(false),
         Err(_) => false,
     }
+}
+
+/// Whether an element inside the widget's shadow root is shown.
+async fn widget_visible(browser: &Client, css: &str) -> bool {
+    match in_widget(browser, css).await {
+        Some(element) => element.is_displayed().await.unwrap_or(false),
+        None => false,
+    }
+}
+
+async fn wait_widget_visible(browser: &Client, css: &str) {
+    eventually(&format!("{css} to show in the widget"), Duration::from_secs(15), || async {
+        widget_visible(browser, css).await.then_some(())
+    })
+    .await;
 }
 
 async fn wait_visible(browser: &Client, css: &str) {
@@ -75,19 +90,19 @@ async fn a_person_resets_a_forgotten_password_and_logs_in_in(engine: Engine) {
     let address = browser.current_url().await.unwrap();
     assert!(address.fragment().is_none(), "the token leaves the address bar: {address}");
     eventually("the widget's checklist", Duration::from_secs(15), || async {
-        visible(&browser, ".latchkey-rule[data-rule='rule.min_length']").await.then_some(())
+        widget_visible(&browser, ".latchkey-rule[data-rule='rule.min_length']").await.then_some(())
     })
     .await;
     type_into(&browser, "#password", NEW).await;
     eventually("every rule, strength included, to be met", Duration::from_secs(20), || async {
-        let widget = browser.find(Locator::Css(".latchkey")).await.ok()?;
+        let widget = in_widget(&browser, ".latchkey").await?;
         (widget.attr("data-acceptable").await.ok()?.as_deref() == Some("true")).then_some(())
     })
     .await;
     type_into(&browser, "#confirm", "Quartz-Vivid").await;
-    wait_visible(&browser, ".latchkey-confirm[data-match='false']").await;
+    wait_widget_visible(&browser, ".latchkey-confirm[data-match='false']").await;
     type_into(&browser, "#confirm", "-Meadow-77").await;
-    wait_visible(&browser, ".latchkey-confirm[data-match='true']").await;
+    wait_widget_visible(&browser, ".latchkey-confirm[data-match='true']").await;
     screenshot(&browser, engine, "reset").await;
     click(&browser, "#reset button[type=submit]").await;
     wait_visible(&browser, "#done").await;

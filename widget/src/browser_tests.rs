@@ -10,14 +10,10 @@ const POLICY: &str = r#"{"rules": {"min_length": 10, "max_length": 64, "required
     "min_score": 0, "history_depth": 0, "token_lifetime_secs": 3600}}"#;
 
 fn setup() -> (HtmlInputElement, HtmlInputElement) {
-    CONTEXT.with(|c| {
-        // No latchkey origin here: the inline policy is used and the estimator is never needed (min_score 0).
-        *c.borrow_mut() = Some(Rc::new(Context {
-            base: "http://127.0.0.1:9/".into(),
-            policy: RefCell::new(Some(None)),
-            estimator: Rc::new(Estimator::new("http://127.0.0.1:9/latchkey-estimator.js".into())),
-        }))
-    });
+    // No latchkey origin here: the inline policy is used and the estimator is never needed (min_score 0).
+    let context = Context::new("http://127.0.0.1:9/".into()).unwrap();
+    *context.policy.borrow_mut() = Some(None);
+    CONTEXT.with(|c| *c.borrow_mut() = Some(Rc::new(context)));
     let document = document().unwrap();
     let make = |id: &str| {
         let input: HtmlInputElement = document.create_element("input").unwrap().dyn_into().unwrap();
@@ -50,9 +46,20 @@ fn type_into(input: &HtmlInputElement, value: &str) {
     input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
 }
 
+/// The widget's host element for `input`, whose shadow root holds the checklist.
+fn host(input: &HtmlInputElement) -> Option<Element> {
+    document().ok()?.query_selector(&format!("{HOST_TAG}[data-for='{}']", input.id())).ok()?
+}
+
 fn status(input: &HtmlInputElement, rule: &str) -> Option<String> {
-    let host = input.next_element_sibling()?;
-    host.query_selector(&format!("[data-rule='{rule}']")).ok()??.get_attribute("data-status")
+    let shadow = host(input)?.shadow_root()?;
+    shadow.query_selector(&format!("[data-rule='{rule}']")).ok()??.get_attribute("data-status")
+}
+
+/// The text of the element the input's `aria-describedby` names.
+fn description(input: &HtmlInputElement) -> Option<String> {
+    let id = input.get_attribute("aria-describedby")?;
+    document().ok()?.get_element_by_id(&id)?.text_content()
 }
 
 #[wasm_bindgen_test]
@@ -67,10 +74,12 @@ async fn attaches_with_an_inline_policy_and_follows_input() {
     );
     assert_eq!(input.get_attribute("autocomplete").as_deref(), Some("new-password"));
     assert_eq!(status(&input, "rule.min_length").as_deref(), Some("unmet"));
+    assert!(description(&input).is_some_and(|d| d.starts_with("At least 10 characters (not yet).")));
 
     type_into(&input, "abcdefghij");
     settle().await;
     assert_eq!(status(&input, "rule.min_length").as_deref(), Some("met"));
+    assert!(description(&input).is_some_and(|d| d.starts_with("At least 10 characters (done).")));
     assert_eq!(status(&input, "rule.upper").as_deref(), Some("unmet"));
     assert!(!input.check_validity(), "a broken rule blocks the form");
 
@@ -87,9 +96,40 @@ async fn attaches_with_an_inline_policy_and_follows_input() {
     settle().await;
     assert!(confirm.check_validity());
 
+    let described_by = input.get_attribute("aria-describedby").unwrap();
     handle.destroy();
-    assert!(input.next_element_sibling().is_none_or(|e| e.class_name() != "latchkey-host"));
-    assert!(!input.has_attribute("data-latchkey-attached"));
+    assert!(host(&input).is_none());
+    assert!(document().unwrap().get_element_by_id(&described_by).is_none());
+    assert!(!input.has_attribute("data-latchkey-attached") && !input.has_attribute("aria-describedby"));
+}
+
+#[wasm_bindgen_test]
+async fn the_checklist_counts_what_the_server_counts() {
+    // "Ａ" (full-width) is "A" and "e" + U+0301 is one "é" after NFKC, as on the server.
+    let (input, confirm) = setup();
+    let _handle = attach(input.clone(), options(&confirm)).await.unwrap();
+    type_into(&input, "\u{FF21}bcde\u{301}fgh1");
+    settle().await;
+    assert_eq!(status(&input, "rule.upper").as_deref(), Some("met"));
+    assert_eq!(status(&input, "rule.min_length").as_deref(), Some("unmet"), "9 code points after NFKC, not 10");
+    type_into(&confirm, "Abcd\u{E9}fgh1");
+    settle().await;
+    assert!(confirm.check_validity(), "the same password once normalised");
+}
+
+#[wasm_bindgen_test]
+async fn host_page_css_cannot_reach_the_checklist() {
+    let (input, confirm) = setup();
+    let style = document().unwrap().create_element("style").unwrap();
+    style.set_text_content(Some("li { display: none !important; } ul { list-style: square !important; }"));
+    document().unwrap().body().unwrap().append_child(&style).unwrap();
+    let _handle = attach(input.clone(), options(&confirm)).await.unwrap();
+    settle().await;
+    let shadow = host(&input).unwrap().shadow_root().unwrap();
+    let rule = shadow.query_selector("li").unwrap().unwrap();
+    let computed = web_sys::window().unwrap().get_computed_style(&rule).unwrap().unwrap();
+    assert_eq!(computed.get_property_value("display").unwrap(), "flex");
+    style.remove();
 }
 
 #[wasm_bindgen_test]

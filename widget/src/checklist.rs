@@ -41,6 +41,11 @@ pub fn announcement(items: &[Item], strength: Option<&Strength>, locale: Locale)
     text
 }
 
+/// The input's description for screen readers: every listed rule with its status, in order.
+pub fn description(items: &[Item]) -> String {
+    items.iter().map(|i| format!("{} ({}).", i.text, i.status_text)).collect::<Vec<_>>().join(" ")
+}
+
 pub fn status_message(status: RuleStatus) -> MessageKey {
     match status {
         RuleStatus::Met => MessageKey::WidgetRuleMet,
@@ -84,6 +89,15 @@ mod tests {
         let items = items(&evaluate_rules("abc", &policy), Locale::En);
         assert_eq!(announcement(&items, None, Locale::En), "1 of 6 requirements met.");
         assert_eq!(announcement(&items, None, Locale::Es), "1 de 6 requisitos cumplidos.");
+    }
+
+    #[test]
+    fn the_description_names_every_rule_and_its_status() {
+        let policy = Policy::brief_default().effective(None, false);
+        let items = items(&evaluate_rules("abc", &policy), Locale::En);
+        let description = description(&items);
+        assert!(description.starts_with("At least 12 characters (not yet). "), "{description}");
+        assert_eq!(description.matches(").").count(), items.len(), "{description}");
     }
 
     #[test]

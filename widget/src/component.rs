@@ -2,10 +2,11 @@
 
 use crate::checklist::{self, status_attr};
 use crate::estimator::Estimator;
+use crate::normalized_value;
 use gloo_events::EventListener;
 use latchkey_shared::{evaluate_rules, EffectivePolicy, Locale, MessageKey, RuleStatus, Strength};
 use std::rc::Rc;
-use web_sys::HtmlInputElement;
+use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -13,8 +14,8 @@ pub struct Props {
     pub input: HtmlInputElement,
     pub policy: EffectivePolicy,
     pub locale: Locale,
-    /// The checklist's element id, which the input's `aria-describedby` names.
-    pub id: String,
+    /// The hidden element the input's `aria-describedby` names, kept in step with the list.
+    pub description: Element,
     pub estimator: Rc<Estimator>,
     pub confirm: Option<HtmlInputElement>,
 }
@@ -28,46 +29,43 @@ struct Estimate {
 
 #[function_component(Checklist)]
 pub fn checklist(props: &Props) -> Html {
-    let password = use_state(|| props.input.value());
+    let password = use_state(|| normalized_value(&props.input));
+    // The keystroke the shown estimate must answer; answers to older ones are dropped, never shown stale.
     let seq = use_mut_ref(|| 0u32);
     let estimate = use_state(|| None::<Estimate>);
     {
-        let (password, seq, estimator) = (password.clone(), seq.clone(), props.estimator.clone());
+        let (password, seq, estimate, estimator) =
+            (password.clone(), seq.clone(), estimate.clone(), props.estimator.clone());
         use_effect_with(props.input.clone(), move |input| {
             let source = input.clone();
             let listener = EventListener::new(input, "input", move |_| {
-                let value = source.value();
-                *seq.borrow_mut() += 1;
+                let value = normalized_value(&source);
+                let mine = {
+                    let mut seq = seq.borrow_mut();
+                    *seq += 1;
+                    *seq
+                };
                 if !value.is_empty() {
+                    let (seq, estimate) = (seq.clone(), estimate.clone());
                     // If the worker cannot start, the strength rule stays pending and the server still decides.
-                    let _ = estimator.request(*seq.borrow(), &value);
+                    let _ = estimator.request(&value, move |strength| {
+                        if *seq.borrow() == mine {
+                            estimate.set(Some(Estimate { seq: mine, strength }));
+                        }
+                    });
                 }
                 password.set(value);
             });
             move || drop(listener)
         });
     }
-    {
-        let (estimate, seq) = (estimate.clone(), seq.clone());
-        use_effect_with(props.estimator.clone(), move |estimator| {
-            let listener = estimator
-                .listen(move |answered, strength| {
-                    // An answer for an older keystroke is dropped: the checklist never shows a stale verdict.
-                    if answered == *seq.borrow() {
-                        estimate.set(Some(Estimate { seq: answered, strength }));
-                    }
-                })
-                .ok();
-            move || drop(listener)
-        });
-    }
-    let confirm_value = use_state(|| props.confirm.as_ref().map(HtmlInputElement::value));
+    let confirm_value = use_state(|| props.confirm.as_ref().map(normalized_value));
     {
         let confirm_value = confirm_value.clone();
         use_effect_with(props.confirm.clone(), move |confirm| {
             let listener = confirm.clone().map(|confirm| {
                 let source = confirm.clone();
-                EventListener::new(&confirm, "input", move |_| confirm_value.set(Some(source.value())))
+                EventListener::new(&confirm, "input", move |_| confirm_value.set(Some(normalized_value(&source))))
             });
             move || drop(listener)
         });
@@ -79,6 +77,7 @@ pub fn checklist(props: &Props) -> Html {
     }
     let items = checklist::items(&evaluation, props.locale);
     let locale = props.locale;
+    let description = create_portal(html! { { checklist::description(&items) } }, props.description.clone());
     let announcement = checklist::announcement(&items, current.as_ref().filter(|_| !password.is_empty()), locale);
     let matches = confirm_value.as_ref().filter(|c| !c.is_empty()).map(|c| *c == *password);
     {
@@ -99,7 +98,7 @@ pub fn checklist(props: &Props) -> Html {
     html! {
         <div class="latchkey" lang={locale.as_str()} data-acceptable={evaluation.acceptable.to_string()}>
             <p class="latchkey-heading">{ MessageKey::WidgetChecklistHeading.text(locale) }</p>
-            <ul class="latchkey-checklist" id={props.id.clone()}>
+            <ul class="latchkey-checklist" part="checklist">
                 { for items.into_iter().map(|item| html! {
                     <li data-rule={item.id} data-status={status_attr(item.status)}
                         class={classes!("latchkey-rule", status_attr(item.status))}>
@@ -110,11 +109,12 @@ pub fn checklist(props: &Props) -> Html {
                 }) }
             </ul>
             // Screen readers hear the summary, politely, when it changes; the full list is the input's description.
+            { description }
             <p class="latchkey-visually-hidden" aria-live="polite" aria-atomic="true">{ announcement }</p>
             { current.filter(|_| !password.is_empty()).map(|s| meter(&s, locale)).unwrap_or_default() }
             { matches.map(|m| {
                 let (key, class) = if m { (MessageKey::WidgetConfirmMatch, "met") } else { (MessageKey::WidgetConfirmMismatch, "unmet") };
-                html! { <p class={classes!("latchkey-confirm", class)} data-match={m.to_string()}>{ key.text(locale) }</p> }
+                html! { <p class={classes!("latchkey-confirm", class)} part="confirm" data-match={m.to_string()}>{ key.text(locale) }</p> }
             }).unwrap_or_default() }
         </div>
     }
@@ -123,7 +123,7 @@ pub fn checklist(props: &Props) -> Html {
 fn meter(strength: &Strength, locale: Locale) -> Html {
     let crack = strength.crack_time.message.render(locale, strength.crack_time.n);
     html! {
-        <div class="latchkey-meter" data-score={strength.score.to_string()}>
+        <div class="latchkey-meter" part="meter" data-score={strength.score.to_string()}>
             <div class="latchkey-bar" aria-hidden="true">
                 { for (1..=4u8).map(|i| html! { <span class={classes!("latchkey-segment", (strength.score >= i).then_some("on"))}></span> }) }
             </div>

@@ -50,8 +50,7 @@ pub fn controls(props: &Props) -> Html {
     let label = if *shown { MessageKey::WidgetHidePassword } else { MessageKey::WidgetShowPassword };
     html! {
         <div class="latchkey-controls" lang={locale.as_str()}>
-            <button type="button" class="latchkey-toggle" aria-pressed={shown.to_string()} aria-controls={props.input.id()}
-                onclick={toggle}>
+            <button type="button" class="latchkey-toggle" part="toggle" aria-pressed={shown.to_string()} onclick={toggle}>
                 { label.text(locale) }
             </button>
             <p class="latchkey-caps" role="status" aria-live="polite">

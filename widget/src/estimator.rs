@@ -1,15 +1,23 @@
-//! The strength estimator's Web Worker, from the widget's side: started on the first request, fed passwords, answering
-//! with a sequence number so stale answers can be dropped.
+//! The strength estimator's Web Worker, from the widget's side: started on the first request, fed passwords, each
+//! answer handed to the callback of the request it answers.
 
 use gloo_events::EventListener;
 use latchkey_shared::Strength;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker, WorkerOptions, WorkerType};
 
+type Waiting = Rc<RefCell<HashMap<u32, Box<dyn FnOnce(Strength)>>>>;
+
+/// One per page, shared by every widget on it: request numbers are unique across them, so no widget can take
+/// another's answer.
 pub struct Estimator {
     url: String,
-    worker: RefCell<Option<Worker>>,
+    worker: RefCell<Option<(Worker, EventListener)>>,
+    next: Cell<u32>,
+    waiting: Waiting,
 }
 
 impl PartialEq for Estimator {
@@ -20,12 +28,12 @@ impl PartialEq for Estimator {
 
 impl Estimator {
     pub fn new(url: String) -> Estimator {
-        Estimator { url, worker: RefCell::new(None) }
+        Estimator { url, worker: RefCell::new(None), next: Cell::new(0), waiting: Rc::default() }
     }
 
     /// The worker, started on first use: pages that nobody types into never load zxcvbn.
     fn worker(&self) -> Result<Worker, JsValue> {
-        if let Some(worker) = self.worker.borrow().as_ref() {
+        if let Some((worker, _)) = self.worker.borrow().as_ref() {
             return Ok(worker.clone());
         }
         let page_origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
@@ -43,29 +51,32 @@ impl Estimator {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(&script, &options)?;
-        *self.worker.borrow_mut() = Some(worker.clone());
-        Ok(worker)
-    }
-
-    /// Asks for an estimate; the answer arrives through [`Estimator::listen`].
-    pub fn request(&self, seq: u32, password: &str) -> Result<(), JsValue> {
-        let message = js_sys::Object::new();
-        js_sys::Reflect::set(&message, &"seq".into(), &seq.into())?;
-        js_sys::Reflect::set(&message, &"password".into(), &password.into())?;
-        self.worker()?.post_message(&message)
-    }
-
-    /// Calls `on_answer(seq, strength)` for every answer, until the listener is dropped.
-    pub fn listen(&self, on_answer: impl Fn(u32, Strength) + 'static) -> Result<EventListener, JsValue> {
-        let worker = self.worker()?;
-        Ok(EventListener::new(&worker, "message", move |event| {
+        let waiting = self.waiting.clone();
+        let listener = EventListener::new(&worker, "message", move |event| {
             let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
             let data = event.data();
             let seq = js_sys::Reflect::get(&data, &"seq".into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
+            let Some(answer) = waiting.borrow_mut().remove(&(seq as u32)) else { return };
             let strength = js_sys::Reflect::get(&data, &"strength".into()).ok().and_then(|v| v.as_string());
             if let Some(strength) = strength.and_then(|json| serde_json::from_str::<Strength>(&json).ok()) {
-                on_answer(seq as u32, strength);
+                answer(strength);
             }
-        }))
+        });
+        *self.worker.borrow_mut() = Some((worker.clone(), listener));
+        Ok(worker)
+    }
+
+    /// Asks for an estimate of `password` (already normalised); `on_answer` gets it when the worker replies.
+    pub fn request(&self, password: &str, on_answer: impl FnOnce(Strength) + 'static) -> Result<(), JsValue> {
+        let worker = self.worker()?;
+        let seq = self.next.get().wrapping_add(1);
+        self.next.set(seq);
+        let message = js_sys::Object::new();
+        js_sys::Reflect::set(&message, &"seq".into(), &seq.into())?;
+        js_sys::Reflect::set(&message, &"password".into(), &password.into())?;
+        self.waiting.borrow_mut().insert(seq, Box::new(on_answer));
+        worker.post_message(&message).inspect_err(|_| {
+            self.waiting.borrow_mut().remove(&seq);
+        })
     }
 }

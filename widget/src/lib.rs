@@ -1,6 +1,7 @@
 //! The latchkey widget: attaches to every `input[data-latchkey]` on the page — including inputs added later — and,
-//! through `attach(element, options)`, to any input a script names. The DOM work is here; what to show is decided by
-//! `checklist` (pure, tested natively) from `latchkey-shared`'s evaluation, the same one the server runs.
+//! through `attach(element, options)`, to any input a script names. It renders into a `<latchkey-widget>` element
+//! after the input, inside a shadow root so the host page's CSS cannot break it. The DOM work is here; what to show is
+//! decided by `checklist` (pure, tested natively) from `latchkey-shared`'s evaluation, the same one the server runs.
 
 mod checklist;
 mod component;
@@ -20,19 +21,26 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{Document, Element, HtmlInputElement, MutationObserver, MutationObserverInit};
+use web_sys::{
+    CssStyleSheet, Document, Element, HtmlInputElement, MutationObserver, MutationObserverInit, ShadowRootInit,
+    ShadowRootMode,
+};
 use widget::{NewPassword, Widget};
 use yew::AppHandle;
 
 /// Marks an input the widget has already enhanced, so attaching twice is harmless.
 const ATTACHED: &str = "data-latchkey-attached";
 
-/// Where latchkey is served from, and what every input shares: the policy (fetched once, when first needed) and the
-/// estimator's worker.
+/// The element each widget renders into, right after its input.
+const HOST_TAG: &str = "latchkey-widget";
+
+/// Where latchkey is served from, and what every input shares: the policy (fetched once, when first needed), the
+/// estimator's worker and the stylesheet every shadow root adopts.
 struct Context {
     base: String,
     policy: RefCell<Option<Option<Policy>>>,
     estimator: Rc<Estimator>,
+    stylesheet: CssStyleSheet,
 }
 
 thread_local! {
@@ -44,6 +52,15 @@ fn context() -> Result<Rc<Context>, JsValue> {
 }
 
 impl Context {
+    fn new(base: String) -> Result<Context, JsValue> {
+        // A constructed stylesheet applies the moment the widget renders (no flash of unstyled checklist) and, being
+        // CSSOM rather than an inline <style>, needs nothing from the host page's Content-Security-Policy.
+        let stylesheet = CssStyleSheet::new()?;
+        stylesheet.replace_sync(include_str!("widget.css"))?;
+        let estimator = Rc::new(Estimator::new(format!("{base}latchkey-estimator.js")));
+        Ok(Context { base, policy: RefCell::new(None), estimator, stylesheet })
+    }
+
     /// The server's policy, fetched on first use; `None` when it cannot be had (the widget then says so).
     async fn server_policy(&self) -> Option<Policy> {
         if let Some(policy) = self.policy.borrow().clone() {
@@ -63,8 +80,8 @@ impl Context {
 /// `input[data-latchkey]` now and whenever one is added.
 #[wasm_bindgen]
 pub async fn start(base: String) -> Result<(), JsValue> {
-    let estimator = Rc::new(Estimator::new(format!("{base}latchkey-estimator.js")));
-    CONTEXT.with(|c| *c.borrow_mut() = Some(Rc::new(Context { base, policy: RefCell::new(None), estimator })));
+    let context = Rc::new(Context::new(base)?);
+    CONTEXT.with(|c| *c.borrow_mut() = Some(context));
     let document = document()?;
     let observer = MutationObserver::new(
         Closure::<dyn Fn()>::new(|| spawn_local(attach_marked())).into_js_value().unchecked_ref(),
@@ -152,6 +169,7 @@ impl Options {
 pub struct Handle {
     app: Option<AppHandle<Widget>>,
     host: Element,
+    description: Option<Element>,
     input: HtmlInputElement,
 }
 
@@ -162,6 +180,9 @@ impl Handle {
             app.destroy();
         }
         self.host.remove();
+        if let Some(description) = &self.description {
+            description.remove();
+        }
         self.input.set_type("password");
         self.input.set_custom_validity("");
         for attribute in [ATTACHED, "aria-describedby", "passwordrules"] {
@@ -185,9 +206,14 @@ async fn enhance(input: &HtmlInputElement, options: Options) -> Result<Handle, J
         input.set_id(&unique_id(&document, "latchkey-input"));
     }
     let locale = options.locale.unwrap_or_else(|| page_locale(&document));
-    let host = document.create_element("div")?;
-    host.set_class_name("latchkey-host");
+    let host = document.create_element(HOST_TAG)?;
+    host.set_attribute("data-for", &input.id())?;
     input.insert_adjacent_element("afterend", &host)?;
+    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    shadow.set_adopted_style_sheets(&js_sys::Array::of1(&context.stylesheet));
+    let root = document.create_element("div")?;
+    shadow.append_child(&root)?;
+    let mut handle = Handle { app: None, host, description: None, input: input.clone() };
 
     let new_password = if options.current {
         None
@@ -197,20 +223,37 @@ async fn enhance(input: &HtmlInputElement, options: Options) -> Result<Handle, J
             None => context.server_policy().await,
         };
         let Some(policy) = policy else {
-            host.set_text_content(Some(MessageKey::WidgetPolicyUnavailable.text(locale)));
-            return Ok(Handle { app: None, host, input: input.clone() });
+            root.set_text_content(Some(MessageKey::WidgetPolicyUnavailable.text(locale)));
+            return Ok(handle);
         };
         let effective = policy.effective(options.audience, false);
         for (name, value) in input_attributes(&effective) {
             input.set_attribute(name, &value)?;
         }
-        let id = unique_id(&document, "latchkey-checklist");
-        input.set_attribute("aria-describedby", &id)?;
-        Some(NewPassword { policy: effective, id, estimator: context.estimator.clone(), confirm: options.confirm })
+        // `aria-describedby` cannot point into a shadow root, so the checklist's text is mirrored into a hidden
+        // element beside the input, in the input's own tree (hidden elements still describe what names them).
+        let description = document.create_element("span")?;
+        description.set_id(&unique_id(&document, "latchkey-checklist"));
+        description.set_attribute("hidden", "")?;
+        handle.host.insert_adjacent_element("beforebegin", &description)?;
+        input.set_attribute("aria-describedby", &description.id())?;
+        handle.description = Some(description.clone());
+        Some(NewPassword {
+            policy: effective,
+            description,
+            estimator: context.estimator.clone(),
+            confirm: options.confirm,
+        })
     };
     let props = widget::Props { input: input.clone(), locale, new_password };
-    let app = yew::Renderer::<Widget>::with_root_and_props(host.clone(), props).render();
-    Ok(Handle { app: Some(app), host, input: input.clone() })
+    handle.app = Some(yew::Renderer::<Widget>::with_root_and_props(root, props).render());
+    Ok(handle)
+}
+
+/// What the checklist evaluates: the input's text in NFKC, as the server will see it. The browser normalises, which
+/// spares the widget the Unicode tables (see `latchkey_shared::chars::normalize`).
+fn normalized_value(input: &HtmlInputElement) -> String {
+    js_sys::JsString::from(input.value()).normalize("NFKC").into()
 }
 
 fn find_input(selector: &str) -> Option<HtmlInputElement> {

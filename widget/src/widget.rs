@@ -6,15 +6,15 @@ use crate::controls::Controls;
 use crate::estimator::Estimator;
 use latchkey_shared::{EffectivePolicy, Locale};
 use std::rc::Rc;
-use web_sys::HtmlInputElement;
+use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 /// What a `new-password` input gets beyond the controls.
 #[derive(Clone, PartialEq)]
 pub struct NewPassword {
     pub policy: EffectivePolicy,
-    /// The checklist's element id, which the input's `aria-describedby` names.
-    pub id: String,
+    /// The hidden element the input's `aria-describedby` names; the checklist keeps its text current.
+    pub description: Element,
     pub estimator: Rc<Estimator>,
     /// The confirmation input named by `data-latchkey-confirm`, if any.
     pub confirm: Option<HtmlInputElement>,
@@ -33,7 +33,7 @@ pub fn widget(props: &Props) -> Html {
         <>
             <Controls input={props.input.clone()} locale={props.locale} />
             { props.new_password.clone().map(|n| html! {
-                <Checklist input={props.input.clone()} locale={props.locale} policy={n.policy} id={n.id}
+                <Checklist input={props.input.clone()} locale={props.locale} policy={n.policy} description={n.description}
                     estimator={n.estimator} confirm={n.confirm} />
             }).unwrap_or_default() }
         </>

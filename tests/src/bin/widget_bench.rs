@@ -11,10 +11,9 @@ const LIVE_PAGE: &str = r#"<!doctype html><html lang="en"><head><meta charset="u
   window.bench = {};
   document.addEventListener("DOMContentLoaded", () => {
     window.bench.dcl = performance.now();
-    new MutationObserver((_, observer) => {
-      if (document.querySelector(".latchkey-rule")) { window.bench.live = performance.now(); observer.disconnect(); }
-    }).observe(document.documentElement, { childList: true, subtree: true });
   });
+  // The widget announces its first verdict right after the checklist is in its shadow root.
+  document.addEventListener("latchkey:change", () => { window.bench.live ??= performance.now(); });
 </script>
 <script type="module" src="LATCHKEY/latchkey.js"></script></head>
 <body><input id="pw" type="password" data-latchkey></body></html>"#;
