@@ -7,12 +7,16 @@
 import init, { start, attach as attachInput } from "./widget/latchkey_widget.js";
 
 const base = new URL(".", import.meta.url);
+// A new-password input needs the policy: ask for it now, while the wasm downloads, not after.
+const policy = document.querySelector('input[data-latchkey]:not([data-latchkey="current-password"])')
+  ? fetch(new URL("api/policy", base))
+  : undefined;
 const started = (async () => {
   await init({ module_or_path: new URL("widget/latchkey_widget_bg.wasm", base) });
   if (document.readyState === "loading") {
     await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
   }
-  await start(base.href);
+  await start(base.href, policy);
 })();
 
 /** Enhances one input; resolves to a handle whose destroy() leaves the input as it was. */

@@ -11,7 +11,7 @@ const POLICY: &str = r#"{"rules": {"min_length": 10, "max_length": 64, "required
 
 fn setup() -> (HtmlInputElement, HtmlInputElement) {
     // No latchkey origin here: the inline policy is used and the estimator is never needed (min_score 0).
-    let context = Context::new("http://127.0.0.1:9/".into()).unwrap();
+    let context = Context::new("http://127.0.0.1:9/".into(), None).unwrap();
     *context.policy.borrow_mut() = Some(None);
     CONTEXT.with(|c| *c.borrow_mut() = Some(Rc::new(context)));
     let document = document().unwrap();

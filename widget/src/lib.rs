@@ -34,11 +34,12 @@ const ATTACHED: &str = "data-latchkey-attached";
 /// The element each widget renders into, right after its input.
 const HOST_TAG: &str = "latchkey-widget";
 
-/// Where latchkey is served from, and what every input shares: the policy (fetched once, when first needed), the
-/// estimator's worker and the stylesheet every shadow root adopts.
+/// Where latchkey is served from, and what every input shares: the policy (fetched once: prefetched by `latchkey.js`
+/// or when first needed), the estimator's worker and the stylesheet every shadow root adopts.
 struct Context {
     base: String,
     policy: RefCell<Option<Option<Policy>>>,
+    prefetched: RefCell<Option<js_sys::Promise>>,
     estimator: Rc<Estimator>,
     stylesheet: CssStyleSheet,
 }
@@ -52,13 +53,13 @@ fn context() -> Result<Rc<Context>, JsValue> {
 }
 
 impl Context {
-    fn new(base: String) -> Result<Context, JsValue> {
+    fn new(base: String, prefetched: Option<js_sys::Promise>) -> Result<Context, JsValue> {
         // A constructed stylesheet applies the moment the widget renders (no flash of unstyled checklist) and, being
         // CSSOM rather than an inline <style>, needs nothing from the host page's Content-Security-Policy.
         let stylesheet = CssStyleSheet::new()?;
         stylesheet.replace_sync(include_str!("widget.css"))?;
         let estimator = Rc::new(Estimator::new(format!("{base}latchkey-estimator.js")));
-        Ok(Context { base, policy: RefCell::new(None), estimator, stylesheet })
+        Ok(Context { base, policy: RefCell::new(None), prefetched: RefCell::new(prefetched), estimator, stylesheet })
     }
 
     /// The server's policy, fetched on first use; `None` when it cannot be had (the widget then says so).
@@ -66,7 +67,14 @@ impl Context {
         if let Some(policy) = self.policy.borrow().clone() {
             return policy;
         }
-        let fetched = policy_source::fetch(&format!("{}api/policy", self.base)).await;
+        let request = match self.prefetched.take() {
+            Some(prefetched) => Ok(prefetched),
+            None => policy_source::request(&format!("{}api/policy", self.base)),
+        };
+        let fetched = match request {
+            Ok(request) => policy_source::receive(request).await,
+            Err(err) => Err(err),
+        };
         if let Err(err) = &fetched {
             web_sys::console::error_1(&format!("latchkey: {err}").into());
         }
@@ -76,11 +84,12 @@ impl Context {
     }
 }
 
-/// Starts the widget for the page: `base` is the URL `latchkey.js` came from (ending in `/`). Enhances every
-/// `input[data-latchkey]` now and whenever one is added.
+/// Starts the widget for the page: `base` is the URL `latchkey.js` came from (ending in `/`); `policy`, if given, a
+/// `fetch` of the policy endpoint already under way. Enhances every `input[data-latchkey]` now and whenever one is
+/// added.
 #[wasm_bindgen]
-pub async fn start(base: String) -> Result<(), JsValue> {
-    let context = Rc::new(Context::new(base)?);
+pub async fn start(base: String, policy: Option<js_sys::Promise>) -> Result<(), JsValue> {
+    let context = Rc::new(Context::new(base, policy)?);
     CONTEXT.with(|c| *c.borrow_mut() = Some(context));
     let document = document()?;
     let observer = MutationObserver::new(

@@ -1,5 +1,6 @@
 //! Fetching the active policy from the Worker.
 
+use js_sys::Promise;
 use latchkey_shared::api::PolicyResponse;
 use latchkey_shared::{Policy, PolicyError};
 use wasm_bindgen::JsCast;
@@ -16,10 +17,17 @@ pub enum PolicyFetchError {
     Invalid(#[from] PolicyError),
 }
 
-pub async fn fetch(url: &str) -> Result<Policy, PolicyFetchError> {
-    let network = |err: wasm_bindgen::JsValue| PolicyFetchError::Network(format!("{err:?}"));
+/// Starts fetching the policy from `url`.
+pub fn request(url: &str) -> Result<Promise, PolicyFetchError> {
     let window = web_sys::window().ok_or_else(|| PolicyFetchError::Network("no window".into()))?;
-    let response: Response = JsFuture::from(window.fetch_with_str(url)).await.map_err(network)?.unchecked_into();
+    Ok(window.fetch_with_str(url))
+}
+
+/// The policy from a `fetch` of the policy endpoint: [`request`]'s, or the one `latchkey.js` started while the wasm
+/// was still downloading.
+pub async fn receive(request: Promise) -> Result<Policy, PolicyFetchError> {
+    let network = |err: wasm_bindgen::JsValue| PolicyFetchError::Network(format!("{err:?}"));
+    let response: Response = JsFuture::from(request).await.map_err(network)?.unchecked_into();
     if !response.ok() {
         return Err(PolicyFetchError::Status(response.status()));
     }
