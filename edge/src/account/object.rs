@@ -2,7 +2,7 @@
 //! account goes through here, one at a time.
 
 use super::protocol::{Command, Reply};
-use super::state::{AccountState, PasswordHasher, Refusal, ResetInput};
+use super::state::{login_throttled, AccountState, PasswordHasher, Refusal, ResetInput, LOGIN_WINDOW_SECS};
 use crate::config::Config;
 use crate::mail::job::MailJob;
 use crate::password;
@@ -13,6 +13,8 @@ use std::cell::RefCell;
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
 const STATE_KEY: &str = "account";
+/// Failed logins for an id with no account, kept only for the throttling window (an alarm clears them).
+const UNKNOWN_FAILURES_KEY: &str = "unknown_login_failures";
 pub const MAIL_QUEUE_BINDING: &str = "MAIL_QUEUE";
 /// How soon the alarm retries handing queued notices to the mail queue.
 const OUTBOX_RETRY_MS: i64 = 30_000;
@@ -52,6 +54,11 @@ impl DurableObject for Account {
     }
 
     async fn alarm(&self) -> Result<Response> {
+        if self.load().await?.is_none() {
+            // Only an unknown login's failures were kept here, and their window has passed.
+            self.state.storage().delete_all().await?;
+            return Response::ok("");
+        }
         self.flush_outbox().await?;
         Response::ok("")
     }
@@ -86,13 +93,10 @@ impl Account {
                 Command::Create { profile, password_hash } => {
                     let account = AccountState::new(profile, password_hash);
                     self.save(&account).await?;
+                    self.state.storage().delete(UNKNOWN_FAILURES_KEY).await?;
                     Reply::Account { view: account.view(now) }
                 }
-                Command::Login { password, .. } => {
-                    // One argon2 run, as a real verification would cost: timing does not tell that no account exists.
-                    let _ = hasher.hash(&password);
-                    refused(ErrorCode::InvalidCredentials)
-                }
+                Command::Login { password, .. } => self.unknown_login(&password, now, &hasher).await?,
                 Command::TokenStatus { .. } => Reply::TokenStatus { status: TokenStatus::Invalid, audience: None },
                 Command::Reset { .. } => refused(ErrorCode::TokenInvalid),
                 Command::Session { .. } | Command::Logout { .. } => refused(ErrorCode::Unauthorized),
@@ -121,7 +125,16 @@ impl Account {
                         }
                     }
                     // A disabled account gets no mail, and the caller cannot tell.
-                    Err(_) => Reply::NoAccount,
+                    Err(refusal) => {
+                        if refusal.code == ErrorCode::RateLimited {
+                            self.save(&account).await?;
+                            worker::console_log!(
+                                "{{\"event\":\"reset_request_throttled\",\"account\":\"{}\"}}",
+                                account_tag(&account)
+                            );
+                        }
+                        Reply::NoAccount
+                    }
                 }
             }
             Command::TokenStatus { token_hash } => {
@@ -130,6 +143,15 @@ impl Account {
                 Reply::TokenStatus { status, audience }
             }
             Command::Reset { token_hash, password, confirm } => {
+                if let Err(refusal) = account.admit_reset_attempt(&token_hash, now) {
+                    worker::console_log!(
+                        "{{\"event\":\"reset_attempt_throttled\",\"account\":\"{}\"}}",
+                        account_tag(&account)
+                    );
+                    return Ok(Reply::Refused { refusal });
+                }
+                // The attempt is on record before any hashing, whatever its outcome.
+                self.save(&account).await?;
                 let input = ResetInput { token: &token_hash, password: &password, confirm: &confirm };
                 let notice_id = new_id()?;
                 match account.reset_password(input, now, &config.policy, &hasher, notice_id) {
@@ -175,6 +197,21 @@ impl Account {
             }
         };
         Ok(reply)
+    }
+
+    /// A login for an id with no account: the same cost (one argon2 run, as a real verification) and, after as many
+    /// failures, the same 429 as a known account's, so neither timing nor throttling tells that no account exists.
+    async fn unknown_login(&self, password: &str, now: u64, hasher: &Argon2Hasher) -> Result<Reply> {
+        let storage = self.state.storage();
+        let mut failures: Vec<u64> = storage.get(UNKNOWN_FAILURES_KEY).await?.unwrap_or_default();
+        if login_throttled(&mut failures, now) {
+            return Ok(Reply::Refused { refusal: Refusal::new(ErrorCode::RateLimited) });
+        }
+        let _ = hasher.hash(password);
+        failures.push(now);
+        storage.put(UNKNOWN_FAILURES_KEY, &failures).await?;
+        storage.set_alarm((LOGIN_WINDOW_SECS * 1000) as i64).await?;
+        Ok(Reply::Refused { refusal: Refusal::new(ErrorCode::InvalidCredentials) })
     }
 
     /// Hands every queued notice to the mail queue; what cannot be handed over stays and is retried by alarm, so a

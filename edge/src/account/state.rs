@@ -14,6 +14,12 @@ const MAX_SESSIONS: usize = 20;
 /// Failed logins allowed within the window before the account is throttled.
 pub const LOGIN_FAILURES_ALLOWED: usize = 5;
 pub const LOGIN_WINDOW_SECS: u64 = 15 * 60;
+/// Reset links one account can be sent within the window: enough for "it went to spam, send another", too few to
+/// flood a mailbox. Past it a request is answered as every request is, and no mail goes out.
+pub const RESET_REQUESTS_ALLOWED: usize = 3;
+/// Attempts to set a password with a live link within the window: each may cost seven argon2 runs.
+pub const RESET_ATTEMPTS_ALLOWED: usize = 10;
+pub const RESET_WINDOW_SECS: u64 = 15 * 60;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
@@ -58,6 +64,12 @@ pub struct AccountState {
     pub sessions: Vec<Session>,
     /// When recent logins failed, oldest first.
     pub failed_logins: Vec<u64>,
+    /// When recent reset links were issued, oldest first.
+    #[serde(default)]
+    pub reset_requests: Vec<u64>,
+    /// When a live link was recently used to try a new password, oldest first.
+    #[serde(default)]
+    pub reset_attempts: Vec<u64>,
     /// Mail decided on but not yet handed to the queue (the Durable Object flushes it, retrying by alarm).
     pub outbox: Vec<MailJob>,
 }
@@ -106,6 +118,8 @@ impl AccountState {
             tokens: Vec::new(),
             sessions: Vec::new(),
             failed_logins: Vec::new(),
+            reset_requests: Vec::new(),
+            reset_attempts: Vec::new(),
             outbox: Vec::new(),
         }
     }
@@ -146,10 +160,14 @@ impl AccountState {
         }
     }
 
-    /// Records a new reset token; every earlier one stops working. Disabled accounts get none.
+    /// Records a new reset token; every earlier one stops working. Disabled accounts get none, and an account sent
+    /// [`RESET_REQUESTS_ALLOWED`] links within the window gets no more until it passes (the earlier links still work).
     pub fn issue_token(&mut self, hash: TokenHash, now: u64, lifetime_secs: u32) -> Result<(), Refusal> {
         if !self.is_active() {
             return Err(ErrorCode::Unauthorized.into());
+        }
+        if !within_limit(&mut self.reset_requests, now, RESET_WINDOW_SECS, RESET_REQUESTS_ALLOWED) {
+            return Err(ErrorCode::RateLimited.into());
         }
         for token in &mut self.tokens {
             if token.fate == Fate::Live {
@@ -173,6 +191,19 @@ impl AccountState {
                 Fate::Live if now >= t.expires_at => TokenStatus::Expired,
                 Fate::Live => TokenStatus::Ok,
             },
+        }
+    }
+
+    /// Counts an attempt to set a password with `token`, if the link is live (a dead link is refused by
+    /// [`AccountState::reset_password`] with its own reason, at no cost); refuses once too many came recently.
+    pub fn admit_reset_attempt(&mut self, token: &TokenHash, now: u64) -> Result<(), Refusal> {
+        if self.token_status(token, now) != TokenStatus::Ok {
+            return Ok(());
+        }
+        if within_limit(&mut self.reset_attempts, now, RESET_WINDOW_SECS, RESET_ATTEMPTS_ALLOWED) {
+            Ok(())
+        } else {
+            Err(ErrorCode::RateLimited.into())
         }
     }
 
@@ -250,8 +281,7 @@ impl AccountState {
         session_ttl_secs: u64,
         hasher: &dyn PasswordHasher,
     ) -> Result<SessionInfo, Refusal> {
-        self.failed_logins.retain(|&at| at + LOGIN_WINDOW_SECS > now);
-        if self.failed_logins.len() >= LOGIN_FAILURES_ALLOWED {
+        if login_throttled(&mut self.failed_logins, now) {
             return Err(ErrorCode::RateLimited.into());
         }
         let matches = self.is_active()
@@ -287,6 +317,24 @@ impl AccountState {
             }
         }
     }
+}
+
+/// Forgets failed logins older than the window; whether the next login must be refused without trying the password.
+/// Unknown logins go through the same check (their failures kept apart), so a 429 never tells that an account exists.
+pub fn login_throttled(failures: &mut Vec<u64>, now: u64) -> bool {
+    failures.retain(|&at| at + LOGIN_WINDOW_SECS > now);
+    failures.len() >= LOGIN_FAILURES_ALLOWED
+}
+
+/// A sliding window: forgets what is older than `window_secs`, then records `now` unless `allowed` events are already
+/// in it. Whether it was recorded.
+fn within_limit(events: &mut Vec<u64>, now: u64, window_secs: u64, allowed: usize) -> bool {
+    events.retain(|&at| at + window_secs > now);
+    if events.len() >= allowed {
+        return false;
+    }
+    events.push(now);
+    true
 }
 
 #[cfg(test)]
@@ -338,6 +386,47 @@ mod tests {
         assert_eq!(state.token_status(&hash(3), NOW + 10), TokenStatus::Invalid);
         assert_eq!(reset(&mut state, &hash(1), GOOD, NOW + 10).unwrap_err().code, ErrorCode::TokenSuperseded);
         assert_eq!(reset(&mut state, &hash(2), GOOD, NOW + 10), Ok(0));
+    }
+
+    #[test]
+    fn an_account_gets_three_links_per_window() {
+        let mut state = account();
+        for n in 1..=3 {
+            state.issue_token(hash(n), NOW + u64::from(n), 3600).unwrap();
+        }
+        let refused = state.issue_token(hash(4), NOW + 60, 3600).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::RateLimited);
+        assert_eq!(state.token_status(&hash(3), NOW + 60), TokenStatus::Ok, "the newest link still works");
+        assert_eq!(state.token_status(&hash(4), NOW + 60), TokenStatus::Invalid);
+        // Once the first request leaves the window, one more link can go out.
+        state.issue_token(hash(5), NOW + 1 + RESET_WINDOW_SECS, 3600).unwrap();
+        assert_eq!(state.token_status(&hash(3), NOW + 2 + RESET_WINDOW_SECS), TokenStatus::Superseded);
+    }
+
+    #[test]
+    fn attempts_with_a_live_link_are_limited() {
+        let mut state = account();
+        state.issue_token(hash(1), NOW, 3600).unwrap();
+        for _ in 0..RESET_ATTEMPTS_ALLOWED {
+            state.admit_reset_attempt(&hash(1), NOW + 1).unwrap();
+            assert_eq!(reset(&mut state, &hash(1), "short", NOW + 1).unwrap_err().code, ErrorCode::PasswordRejected);
+        }
+        assert_eq!(state.admit_reset_attempt(&hash(1), NOW + 2).unwrap_err().code, ErrorCode::RateLimited);
+        // Dead or unknown links are not counted: they are refused for what they are, at no cost.
+        state.admit_reset_attempt(&hash(9), NOW + 2).unwrap();
+        assert_eq!(state.reset_attempts.len(), RESET_ATTEMPTS_ALLOWED);
+        state.admit_reset_attempt(&hash(1), NOW + 1 + RESET_WINDOW_SECS).unwrap();
+        assert_eq!(reset(&mut state, &hash(1), GOOD, NOW + 1 + RESET_WINDOW_SECS), Ok(0));
+    }
+
+    #[test]
+    fn state_stored_before_the_limits_still_loads() {
+        let mut stored = serde_json::to_value(account()).unwrap();
+        let fields = stored.as_object_mut().unwrap();
+        fields.remove("reset_requests");
+        fields.remove("reset_attempts");
+        let loaded: AccountState = serde_json::from_value(stored).unwrap();
+        assert!(loaded.reset_requests.is_empty() && loaded.reset_attempts.is_empty());
     }
 
     #[test]
@@ -401,14 +490,16 @@ mod tests {
     fn history_refuses_the_last_passwords() {
         let mut state = account();
         let passwords = ["Otter-Lantern-42-Quiet", "Maple-Harbor-93-Violet", "Cobalt-Meadow-17-Ember"];
+        // A day apart, so the limit on links never comes into it.
+        let day = |i: usize| NOW + i as u64 * 86_400;
         for (i, password) in passwords.iter().enumerate() {
-            state.issue_token(hash(i as u8), NOW, 3600).unwrap();
-            reset(&mut state, &hash(i as u8), password, NOW).unwrap();
+            state.issue_token(hash(i as u8), day(i), 3600).unwrap();
+            reset(&mut state, &hash(i as u8), password, day(i)).unwrap();
         }
-        state.issue_token(hash(9), NOW, 3600).unwrap();
+        state.issue_token(hash(9), day(3), 3600).unwrap();
         for password in passwords {
             assert_eq!(
-                reset(&mut state, &hash(9), password, NOW).unwrap_err().code,
+                reset(&mut state, &hash(9), password, day(3)).unwrap_err().code,
                 ErrorCode::PasswordReused,
                 "{password}"
             );
