@@ -3,6 +3,7 @@
 
 use crate::mail::provider::ProviderKind;
 use crate::password::HashParams;
+use crate::webhook::WebhookConfig;
 use latchkey_shared::policy::{MAX_TOKEN_LIFETIME_SECS, MIN_TOKEN_LIFETIME_SECS};
 use latchkey_shared::{Policy, PolicyError};
 
@@ -22,6 +23,8 @@ pub struct Config {
     pub hash_params: HashParams,
     pub mail: MailConfig,
     pub session_ttl_secs: u64,
+    /// The site's own backend, told of every password change (`WEBHOOK_URL`, `WEBHOOK_SECRET`).
+    pub webhook: Option<WebhookConfig>,
     admin_token: Option<String>,
 }
 
@@ -137,6 +140,23 @@ impl Config {
             retry_base_secs: number("MAIL_RETRY_BASE_SECS", 30, 1..=3600)? as u32,
         };
 
+        let webhook = match var("WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {
+            None => None,
+            Some(url) => {
+                let url = url.trim().to_owned();
+                let local = url.starts_with("http://127.0.0.1") && environment == Environment::Dev;
+                if !(url.starts_with("https://") || local) {
+                    return Err(invalid("WEBHOOK_URL", format!("`{url}`: expected an https:// URL")));
+                }
+                let secret = required("WEBHOOK_SECRET")?;
+                if secret.len() < 32 {
+                    return Err(invalid("WEBHOOK_SECRET", "must be at least 32 characters"));
+                }
+                let retry_base_secs = number("WEBHOOK_RETRY_BASE_SECS", 30, 1..=3600)? as u32;
+                Some(WebhookConfig { url, secret, retry_base_secs })
+            }
+        };
+
         Ok(Config {
             environment,
             policy,
@@ -144,6 +164,7 @@ impl Config {
             hash_params,
             mail,
             session_ttl_secs: number("SESSION_TTL_SECS", 12 * 3600, 300..=30 * 86_400)?,
+            webhook,
             admin_token: var("ADMIN_TOKEN").filter(|t| t.len() >= 16),
         })
     }
@@ -204,6 +225,21 @@ mod tests {
         assert_eq!(config.hash_params, HashParams::default());
         assert_eq!(config.policy.rules.token_lifetime_secs, 3600);
         assert!(!config.admin_token_matches(""), "no admin token configured: closed");
+        assert!(config.webhook.is_none());
+    }
+
+    #[test]
+    fn a_webhook_needs_https_and_a_long_secret() {
+        let secret = "k".repeat(32);
+        let config = Config::parse(vars(&[("WEBHOOK_URL", "https://site.example/hook"), ("WEBHOOK_SECRET", &secret)]));
+        let webhook = config.unwrap().webhook.unwrap();
+        assert_eq!((webhook.url.as_str(), webhook.retry_base_secs), ("https://site.example/hook", 30));
+        assert!(!format!("{webhook:?}").contains(&secret), "Debug leaves the secret out");
+        assert!(problem(&[("WEBHOOK_URL", "http://site.example/hook"), ("WEBHOOK_SECRET", &secret)])
+            .contains("WEBHOOK_URL"));
+        assert!(problem(&[("WEBHOOK_URL", "https://site.example/hook")]).contains("WEBHOOK_SECRET"));
+        let short = problem(&[("WEBHOOK_URL", "https://site.example/hook"), ("WEBHOOK_SECRET", "short")]);
+        assert!(short.contains("WEBHOOK_SECRET") && !short.contains("short`"), "{short}");
     }
 
     #[test]

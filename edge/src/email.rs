@@ -53,7 +53,12 @@ impl Email {
 
 /// One account per audience and login email: the Durable Object's name.
 pub fn account_id(audience: Audience, login: &Email) -> String {
-    format!("{audience}:{}", login.as_str())
+    account_id_of(audience, login.as_str())
+}
+
+/// [`account_id`] for a login email already parsed and stored (an account's profile, a mail job).
+pub fn account_id_of(audience: Audience, login: &str) -> String {
+    format!("{audience}:{login}")
 }
 
 #[cfg(test)]

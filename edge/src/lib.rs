@@ -2,20 +2,24 @@
 //! Static pages come from the `[assets]` binding; only `/api/*` and `/dev/*` reach this code.
 
 mod account;
+mod audit;
 mod body;
 mod config;
 mod email;
 mod handlers;
 mod mail;
 mod metrics;
+mod outbound;
 mod password;
 mod respond;
 mod routes;
 mod store;
 mod token;
+mod webhook;
 
 pub use account::object::Account;
 
+use audit::Event;
 use config::Config;
 use handlers::{admin, dev, reset, session, Call};
 use latchkey_shared::api::{DeadLetter, PolicyResponse};
@@ -39,10 +43,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Ok(config) => config,
         Err(err) => {
             // Names a variable and a field, never a secret's value.
-            worker::console_error!(
-                "{{\"event\":\"config_invalid\",\"error\":\"{}\"}}",
-                err.to_string().replace('"', "'")
-            );
+            audit::record(&Event::ConfigInvalid { error: err.to_string() });
             return respond::error(&ApiError::new(ErrorCode::ConfigInvalid, locale).with_detail(err.to_string()));
         }
     };
@@ -100,25 +101,30 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
         }
         match mail::send::deliver(&env, &config, job).await {
             Ok(()) => {
-                worker::console_log!("{{\"event\":\"mail_sent\",\"kind\":\"{}\",\"id\":\"{}\"}}", job.kind(), job.id());
+                audit::record(&Event::MailSent { kind: job.kind(), mail: job.id(), account: &job.account() });
                 message.ack();
             }
             Err(SendError::Transient(reason)) => {
                 let waited = (worker::Date::now().as_millis().saturating_sub(message.timestamp().as_millis())) / 1000;
                 let delay = mail::provider::retry_delay(waited, config.mail.retry_base_secs);
-                worker::console_log!(
-                    "{{\"event\":\"mail_retry\",\"kind\":\"{}\",\"id\":\"{}\",\"reason\":\"{reason}\",\"delay_secs\":{delay}}}",
-                    job.kind(),
-                    job.id()
-                );
+                let account = job.account();
+                audit::record(&Event::MailRetry {
+                    kind: job.kind(),
+                    mail: job.id(),
+                    account: &account,
+                    reason: &reason,
+                    delay_secs: delay,
+                });
                 message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
             }
             Err(SendError::Permanent(reason)) => {
-                worker::console_error!(
-                    "{{\"event\":\"mail_refused\",\"kind\":\"{}\",\"id\":\"{}\",\"reason\":\"{reason}\"}}",
-                    job.kind(),
-                    job.id()
-                );
+                let account = job.account();
+                audit::record(&Event::MailRefused {
+                    kind: job.kind(),
+                    mail: job.id(),
+                    account: &account,
+                    reason: &reason,
+                });
                 record_dead_letter(&kv, job, "refused").await?;
                 message.ack();
             }
@@ -135,10 +141,6 @@ async fn record_dead_letter(kv: &worker::kv::KvStore, job: &MailJob, reason: &st
         reason: reason.to_owned(),
         recorded_at: account::object::now_secs(),
     };
-    worker::console_error!(
-        "{{\"event\":\"mail_dead_lettered\",\"kind\":\"{}\",\"id\":\"{}\",\"reason\":\"{reason}\"}}",
-        letter.kind,
-        letter.id
-    );
+    audit::record(&Event::MailDeadLettered { kind: &letter.kind, mail: &letter.id, account: &job.account(), reason });
     store::record_dead_letter(kv, &letter).await
 }

@@ -5,12 +5,10 @@
 //! `…+fail2@…` answers 503 twice per message then accepts; `…+alwaysfail@…` always answers 500;
 //! `…+refuse@…` answers 422 (a permanent refusal). Like Resend, a repeated `Idempotency-Key` is not delivered twice.
 
+use crate::fake_http::{self, Request, Response};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
 
 /// The API key the Worker is configured with in the test run.
 pub const API_KEY: &str = "test-mail-key";
@@ -43,15 +41,7 @@ pub fn ensure_running() {
             .expect("FAKE_MAIL_PORT is not set: run the end-to-end tests through scripts/test")
             .parse()
             .expect("FAKE_MAIL_PORT is a port number");
-        let listener = TcpListener::bind(("127.0.0.1", port))
-            .unwrap_or_else(|e| panic!("cannot bind the fake mail port {port}: {e}"));
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                std::thread::spawn(move || {
-                    let _ = serve(stream);
-                });
-            }
-        });
+        fake_http::listen(port, handle);
         Mutex::new(Inbox::default())
     });
 }
@@ -60,38 +50,13 @@ fn inbox() -> std::sync::MutexGuard<'static, Inbox> {
     INBOX.get().expect("fake mail provider started").lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn serve(stream: TcpStream) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let mut headers = HashMap::new();
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line)?;
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_owned());
-        }
-    }
-    let length: usize = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-    let (status, answer) = handle(&request_line, &headers, &body);
-    let mut stream = stream;
-    write!(
-        stream,
-        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
-        answer.len()
-    )?;
-    stream.flush()
+fn handle(request: &Request) -> Response {
+    let (status, body) = answer(request);
+    Response::json(status, body)
 }
 
-fn handle(request_line: &str, headers: &HashMap<String, String>, body: &[u8]) -> (u16, String) {
-    if !request_line.starts_with("POST /emails ") {
+fn answer(Request { method, path, headers, body }: &Request) -> (u16, String) {
+    if (method.as_str(), path.as_str()) != ("POST", "/emails") {
         return (404, r#"{"message":"not found"}"#.into());
     }
     if headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {API_KEY}")) {

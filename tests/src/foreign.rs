@@ -1,8 +1,7 @@
 //! A page on another origin that embeds the widget with one script tag, served by the test process: proof that site
 //! owners can drop latchkey into their own pages.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use crate::fake_http::{self, Response};
 
 /// Serves the files of `dir` (flat) on a free port of 127.0.0.1; returns the base URL, ending in `/`.
 pub fn serve_dir(dir: std::path::PathBuf) -> String {
@@ -30,37 +29,9 @@ pub fn serve_page(html: String) -> String {
 type Answer = Option<(&'static str, Vec<u8>)>;
 
 fn serve(answer: impl Fn(&str) -> Answer + Send + Sync + 'static) -> String {
-    let answer = std::sync::Arc::new(answer);
-    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("a free port");
-    let address = listener.local_addr().expect("bound");
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let answer = answer.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(&stream);
-                let mut request_line = String::new();
-                let _ = reader.read_line(&mut request_line);
-                let path = request_line.split(' ').nth(1).unwrap_or("/").to_owned();
-                let mut line = String::new();
-                // Read the rest of the request head, then answer.
-                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                    line.clear();
-                }
-                let (status, kind, body) = match answer(&path) {
-                    Some((kind, body)) => ("200 OK", kind, body),
-                    None => ("404 Not Found", "text/plain", b"not found".to_vec()),
-                };
-                let mut stream = &stream;
-                let head = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream
-                    .write_all(head.as_bytes())
-                    .and_then(|_| stream.write_all(&body))
-                    .and_then(|_| stream.flush());
-            });
-        }
+    let port = fake_http::listen(0, move |request| match answer(&request.path) {
+        Some((content_type, body)) => Response { status: 200, content_type, body },
+        None => Response { status: 404, content_type: "text/plain", body: b"not found".to_vec() },
     });
-    format!("http://{address}/")
+    format!("http://127.0.0.1:{port}/")
 }

@@ -3,7 +3,9 @@
 //! `scripts/test` starts `wrangler dev` and a WebDriver server and passes their addresses in the environment. A test
 //! run without them fails with a message saying so: it never passes by skipping.
 
+pub mod fake_http;
 pub mod fake_mail;
+pub mod fake_webhook;
 pub mod foreign;
 
 use fantoccini::elements::{Element, ElementRef};

@@ -3,10 +3,13 @@
 
 use super::protocol::{Command, Reply};
 use super::state::{login_throttled, AccountState, PasswordHasher, Refusal, ResetInput, LOGIN_WINDOW_SECS};
+use crate::audit::{self, Event};
 use crate::config::Config;
-use crate::mail::job::MailJob;
 use crate::password;
 use crate::token::{hex, random_bytes};
+use crate::webhook::Outcome;
+use crate::{outbound, store};
+use latchkey_shared::api::DeadLetter;
 use latchkey_shared::api::TokenStatus;
 use latchkey_shared::ErrorCode;
 use std::cell::RefCell;
@@ -32,7 +35,7 @@ struct Argon2Hasher(password::HashParams);
 impl PasswordHasher for Argon2Hasher {
     fn hash(&self, normalized: &str) -> std::result::Result<String, Refusal> {
         password::hash(normalized, self.0).map_err(|err| {
-            worker::console_error!("{{\"event\":\"hash_failed\",\"error\":\"{err}\"}}");
+            audit::record(&Event::HashFailed { error: err.to_string() });
             Refusal::new(ErrorCode::Internal)
         })
     }
@@ -60,6 +63,8 @@ impl DurableObject for Account {
             return Response::ok("");
         }
         self.flush_outbox().await?;
+        self.deliver_webhooks().await?;
+        self.schedule_alarm().await?;
         Response::ok("")
     }
 }
@@ -128,10 +133,7 @@ impl Account {
                     Err(refusal) => {
                         if refusal.code == ErrorCode::RateLimited {
                             self.save(&account).await?;
-                            worker::console_log!(
-                                "{{\"event\":\"reset_request_throttled\",\"account\":\"{}\"}}",
-                                account_tag(&account)
-                            );
+                            audit::record(&Event::ResetRequestThrottled { account: &account.pseudonym() });
                         }
                         Reply::NoAccount
                     }
@@ -144,23 +146,23 @@ impl Account {
             }
             Command::Reset { token_hash, password, confirm } => {
                 if let Err(refusal) = account.admit_reset_attempt(&token_hash, now) {
-                    worker::console_log!(
-                        "{{\"event\":\"reset_attempt_throttled\",\"account\":\"{}\"}}",
-                        account_tag(&account)
-                    );
+                    audit::record(&Event::ResetAttemptThrottled { account: &account.pseudonym() });
                     return Ok(Reply::Refused { refusal });
                 }
                 // The attempt is on record before any hashing, whatever its outcome.
                 self.save(&account).await?;
                 let input = ResetInput { token: &token_hash, password: &password, confirm: &confirm };
                 let notice_id = new_id()?;
+                let webhook_id = new_id()?;
                 match account.reset_password(input, now, &config.policy, &hasher, notice_id) {
                     Ok(revoked_sessions) => {
+                        if config.webhook.is_some() {
+                            account.queue_webhook(webhook_id, now);
+                        }
                         self.save(&account).await?;
-                        worker::console_log!(
-                            "{{\"event\":\"password_changed\",\"account\":\"{}\",\"revoked_sessions\":{revoked_sessions}}}",
-                            account_tag(&account)
-                        );
+                        audit::record(&Event::PasswordChanged { account: &account.pseudonym(), revoked_sessions });
+                        // The notice is queued now; the webhook goes out from the alarm, so a slow backend never
+                        // holds up the person's answer.
                         self.flush_outbox().await?;
                         Reply::ResetDone { revoked_sessions }
                     }
@@ -174,11 +176,7 @@ impl Account {
                 match result {
                     Ok(info) => Reply::Session { info },
                     Err(refusal) => {
-                        worker::console_log!(
-                            "{{\"event\":\"login_failed\",\"account\":\"{}\",\"code\":\"{}\"}}",
-                            account_tag(&account),
-                            refusal.code
-                        );
+                        audit::record(&Event::LoginFailed { account: &account.pseudonym(), code: refusal.code });
                         Reply::Refused { refusal }
                     }
                 }
@@ -214,40 +212,99 @@ impl Account {
         Ok(Reply::Refused { refusal: Refusal::new(ErrorCode::InvalidCredentials) })
     }
 
+    /// Applies `change` to the latest stored state. Sending (queue, fetch) lets other requests in, so what was loaded
+    /// before a send may be stale by its end: results are applied to a fresh load, with nothing but storage between
+    /// the load and the save.
+    async fn update(&self, change: impl FnOnce(&mut AccountState)) -> Result<()> {
+        let Some(mut account) = self.load().await? else { return Ok(()) };
+        change(&mut account);
+        self.save(&account).await
+    }
+
     /// Hands every queued notice to the mail queue; what cannot be handed over stays and is retried by alarm, so a
     /// password change always gets its notice.
     async fn flush_outbox(&self) -> Result<()> {
-        let Some(mut account) = self.load().await? else { return Ok(()) };
+        let Some(account) = self.load().await? else { return Ok(()) };
         if account.outbox.is_empty() {
             return Ok(());
         }
         let queue = self.env.queue(MAIL_QUEUE_BINDING)?;
-        let mut remaining: Vec<MailJob> = Vec::new();
-        for job in std::mem::take(&mut account.outbox) {
+        let mut sent: Vec<String> = Vec::new();
+        for job in &account.outbox {
             crate::metrics::count(crate::metrics::Op::QueueSend);
-            if let Err(err) = queue.send(&job).await {
-                worker::console_error!(
-                    "{{\"event\":\"outbox_send_failed\",\"id\":\"{}\",\"error\":\"{err}\"}}",
-                    job.id()
-                );
-                remaining.push(job);
+            match queue.send(job).await {
+                Ok(()) => sent.push(job.id().to_owned()),
+                Err(err) => audit::record(&Event::OutboxSendFailed { mail: job.id(), error: err.to_string() }),
             }
         }
-        let retry = !remaining.is_empty();
-        account.outbox = remaining;
-        self.save(&account).await?;
-        if retry {
-            self.state.storage().set_alarm(OUTBOX_RETRY_MS).await?;
+        self.update(|account| account.outbox.retain(|job| !sent.iter().any(|id| id == job.id()))).await?;
+        self.schedule_alarm().await
+    }
+
+    /// Sends every webhook notification that is due; each is delivered, rescheduled or given up (and dead-lettered).
+    async fn deliver_webhooks(&self) -> Result<()> {
+        let Some(account) = self.load().await? else { return Ok(()) };
+        let now = now_secs();
+        let due: Vec<_> = account.webhooks.iter().filter(|d| d.due_at <= now).cloned().collect();
+        if due.is_empty() {
+            return Ok(());
+        }
+        let config = Config::from_env(&self.env).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        // Unconfigured since they were queued: they wait, in case it comes back.
+        let Some(hook) = config.webhook else { return Ok(()) };
+        let name = account.pseudonym();
+        let mut tried = Vec::new();
+        for mut delivery in due {
+            let status = outbound::post(&delivery.request(&hook, now)).await.ok();
+            let reason = status.map_or_else(|| "no answer".to_owned(), |s| format!("HTTP {s}"));
+            let outcome = delivery.record_try(status, now, hook.retry_base_secs);
+            let id = delivery.id.as_str();
+            match outcome {
+                Outcome::Delivered => audit::record(&Event::WebhookSent { delivery: id, account: &name }),
+                Outcome::RetryAt(at) => audit::record(&Event::WebhookRetry {
+                    delivery: id,
+                    account: &name,
+                    reason: &reason,
+                    delay_secs: u32::try_from(at.saturating_sub(now)).unwrap_or(u32::MAX),
+                }),
+                Outcome::GiveUp => {
+                    audit::record(&Event::WebhookDeadLettered { delivery: id, account: &name, reason: &reason });
+                    let letter = DeadLetter {
+                        id: delivery.id.clone(),
+                        kind: "webhook".into(),
+                        to: vec![hook.url.clone()],
+                        reason: "retries_exhausted".into(),
+                        recorded_at: now,
+                    };
+                    store::record_dead_letter(&self.env.kv(store::KV_BINDING)?, &letter).await?;
+                }
+            }
+            tried.push((delivery, outcome));
+        }
+        self.update(|account| {
+            account.webhooks.retain_mut(|pending| match tried.iter().find(|(d, _)| d.id == pending.id) {
+                Some((_, Outcome::Delivered | Outcome::GiveUp)) => false,
+                Some((updated, Outcome::RetryAt(_))) => {
+                    *pending = updated.clone();
+                    true
+                }
+                None => true,
+            })
+        })
+        .await
+    }
+
+    /// One alarm serves both kinds of retry: it is set for whichever is due first.
+    async fn schedule_alarm(&self) -> Result<()> {
+        let Some(account) = self.load().await? else { return Ok(()) };
+        let now_ms = worker::Date::now().as_millis() as i64;
+        let outbox = (!account.outbox.is_empty()).then_some(OUTBOX_RETRY_MS);
+        let webhook = account.webhooks.iter().map(|d| (d.due_at as i64 * 1000 - now_ms).max(1)).min();
+        if let Some(in_ms) = outbox.into_iter().chain(webhook).min() {
+            self.state.storage().set_alarm(in_ms).await?;
         }
         Ok(())
     }
-}
-
-/// A stable pseudonym for an account in logs: never the email itself.
-fn account_tag(account: &AccountState) -> String {
-    use sha2::{Digest, Sha256};
-    let id = format!("{}:{}", account.profile.audience, account.profile.login_email);
-    hex(&Sha256::digest(id.as_bytes())[..8])
 }
 
 pub fn now_secs() -> u64 {

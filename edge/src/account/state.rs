@@ -1,7 +1,9 @@
 //! The account's state and its transitions. Pure: the Durable Object loads it, calls one transition, and stores it.
 
+use crate::audit::Pseudonym;
 use crate::mail::job::MailJob;
 use crate::token::TokenHash;
+use crate::webhook;
 use latchkey_shared::api::{AccountStatus, AccountView, SessionInfo, TokenStatus};
 use latchkey_shared::chars::normalize;
 use latchkey_shared::{evaluate, Audience, ErrorCode, EvalContext, Locale, Policy, RuleResult};
@@ -72,6 +74,9 @@ pub struct AccountState {
     pub reset_attempts: Vec<u64>,
     /// Mail decided on but not yet handed to the queue (the Durable Object flushes it, retrying by alarm).
     pub outbox: Vec<MailJob>,
+    /// Webhook notifications not yet delivered to the site's backend (sent from the Durable Object's alarm).
+    #[serde(default)]
+    pub webhooks: Vec<webhook::Delivery>,
 }
 
 /// Why a request was refused, as the API reports it.
@@ -121,7 +126,13 @@ impl AccountState {
             reset_requests: Vec::new(),
             reset_attempts: Vec::new(),
             outbox: Vec::new(),
+            webhooks: Vec::new(),
         }
+    }
+
+    /// How logs name this account.
+    pub fn pseudonym(&self) -> Pseudonym {
+        Pseudonym::for_account(self.profile.audience, &self.profile.login_email)
     }
 
     pub fn is_active(&self) -> bool {
@@ -270,6 +281,13 @@ impl AccountState {
             changed_at: now,
         });
         Ok(revoked)
+    }
+
+    /// Queues a webhook notification of the password change made at `changed_at`, to go out with the new password's
+    /// own write.
+    pub fn queue_webhook(&mut self, id: String, changed_at: u64) {
+        let p = &self.profile;
+        self.webhooks.push(webhook::Delivery::new(id, p.audience, p.login_email.clone(), changed_at));
     }
 
     /// Checks a login. Refuses without even trying the password once too many attempts failed recently.

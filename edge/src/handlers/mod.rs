@@ -31,10 +31,7 @@ impl Call<'_> {
 
     /// Logs an infrastructure failure (never user data) and answers `internal`: nothing was changed.
     pub fn internal(&self, context: &str, err: impl std::fmt::Display) -> ApiError {
-        worker::console_error!(
-            "{{\"event\":\"internal_error\",\"context\":\"{context}\",\"error\":\"{}\"}}",
-            err.to_string().replace('"', "'")
-        );
+        crate::audit::record(&crate::audit::Event::InternalError { context, error: err.to_string() });
         self.error(ErrorCode::Internal)
     }
 

@@ -3,6 +3,7 @@
 use super::{unexpected, Call, HandlerResult};
 use crate::account::object::{new_id, MAIL_QUEUE_BINDING};
 use crate::account::protocol::{Command, Reply};
+use crate::audit::{self, Event, Pseudonym};
 use crate::body::MAX_JSON_BODY;
 use crate::email::{account_id, Email};
 use crate::mail::job::MailJob;
@@ -29,10 +30,7 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
         worker::Delay::from(std::time::Duration::from_millis(1)).await;
         if let Err(err) = issue_and_mail(&env, email, body.audience, body.locale, lifetime).await {
             // The person sees the same answer either way and can ask again; ops see this line.
-            worker::console_error!(
-                "{{\"event\":\"reset_request_failed\",\"error\":\"{}\"}}",
-                err.to_string().replace('"', "'")
-            );
+            audit::record(&Event::ResetRequestFailed { error: err.to_string() });
         }
     });
     let accepted = ResetRequestAccepted { status: AcceptedStatus::Accepted, message_key: MessageKey::ResetAccepted };
@@ -57,7 +55,7 @@ async fn issue_and_mail(
     };
     let kv = env.kv(store::KV_BINDING)?;
     let ttl = u64::from(lifetime_secs) + TOKEN_RECORD_GRACE_SECS;
-    store::put_json(&kv, &store::token_key(&token_hash), &TokenRecord { account_id: id }, Some(ttl)).await?;
+    store::put_json(&kv, &store::token_key(&token_hash), &TokenRecord { account_id: id.clone() }, Some(ttl)).await?;
     let job = MailJob::Reset {
         id: new_id()?,
         to,
@@ -69,11 +67,7 @@ async fn issue_and_mail(
     };
     crate::metrics::count(crate::metrics::Op::QueueSend);
     env.queue(MAIL_QUEUE_BINDING)?.send(&job).await?;
-    worker::console_log!(
-        "{{\"event\":\"reset_requested\",\"token\":\"{}\",\"mail\":\"{}\"}}",
-        token_hash.short(),
-        job.id()
-    );
+    audit::record(&Event::ResetRequested { account: &Pseudonym::of(&id), token: token_hash.short(), mail: job.id() });
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! A mail to send, as it travels through the queue.
 
+use crate::audit::Pseudonym;
 use latchkey_shared::{Audience, Locale};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -41,6 +42,14 @@ impl MailJob {
         match self {
             MailJob::Reset { .. } => "reset",
             MailJob::PasswordChanged { .. } => "password_changed",
+        }
+    }
+
+    /// The account the mail is about, as logs name it.
+    pub fn account(&self) -> Pseudonym {
+        match self {
+            MailJob::Reset { to: login_email, audience, .. }
+            | MailJob::PasswordChanged { login_email, audience, .. } => Pseudonym::for_account(*audience, login_email),
         }
     }
 

@@ -1,6 +1,7 @@
-//! Mail providers' HTTP APIs: the requests they take and what their answers mean. Pure; `send` does the fetch.
+//! Mail providers' HTTP APIs: the requests they take and what their answers mean. Pure; `outbound` does the fetch.
 
 use super::template::Rendered;
+use crate::outbound::OutboundRequest;
 use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,14 +48,6 @@ impl ProviderKind {
     }
 }
 
-/// An HTTP request to a provider, ready for `fetch`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProviderRequest {
-    pub url: String,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: String,
-}
-
 pub fn request(
     kind: ProviderKind,
     base_url: &str,
@@ -62,10 +55,10 @@ pub fn request(
     from: &str,
     mail: &Rendered,
     idempotency_key: &str,
-) -> Option<ProviderRequest> {
+) -> Option<OutboundRequest> {
     let base = base_url.trim_end_matches('/');
     match kind {
-        ProviderKind::Resend => Some(ProviderRequest {
+        ProviderKind::Resend => Some(OutboundRequest {
             url: format!("{base}/emails"),
             headers: vec![
                 ("Authorization", format!("Bearer {api_key}")),
@@ -77,7 +70,7 @@ pub fn request(
             })
             .to_string(),
         }),
-        ProviderKind::Postmark => Some(ProviderRequest {
+        ProviderKind::Postmark => Some(OutboundRequest {
             url: format!("{base}/email"),
             headers: vec![
                 ("X-Postmark-Server-Token", api_key.to_owned()),

@@ -5,9 +5,10 @@ use super::job::MailJob;
 use super::provider::{self, ProviderKind, Verdict};
 use super::template::{self, Rendered};
 use crate::config::{Config, MailConfig};
+use crate::outbound;
 use crate::store;
 use latchkey_shared::api::MailboxMessage;
-use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
+use worker::Env;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
@@ -31,24 +32,13 @@ impl Mailer for HttpApiMailer<'_> {
         let c = self.0;
         let request = provider::request(c.provider, &c.base_url, &c.api_key, &c.from, mail, key)
             .ok_or_else(|| SendError::Permanent("this provider has no HTTP API".into()))?;
-        let status = post(&request).await.map_err(|e| SendError::Transient(e.to_string()))?;
+        let status = outbound::post(&request).await.map_err(|e| SendError::Transient(e.to_string()))?;
         match provider::verdict(status) {
             Verdict::Delivered => Ok(()),
             Verdict::Transient => Err(SendError::Transient(format!("HTTP {status}"))),
             Verdict::Permanent => Err(SendError::Permanent(format!("HTTP {status}"))),
         }
     }
-}
-
-async fn post(request: &provider::ProviderRequest) -> worker::Result<u16> {
-    let headers = Headers::new();
-    for (name, value) in &request.headers {
-        headers.set(name, value)?;
-    }
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(request.body.clone().into()));
-    let response = Fetch::Request(Request::new_with_init(&request.url, &init)?).send().await?;
-    Ok(response.status_code())
 }
 
 /// Cloudflare's `send_email` binding (`[[send_email]] name = "EMAIL"`).

@@ -1,0 +1,184 @@
+//! The audit trail: one JSON line per event in the Worker's log (Workers Logs and Logpush collect it). Accounts
+//! appear only as a pseudonym — a truncated SHA-256 of the account id, the same in every line so one account's story
+//! can be followed — and tokens only as a hash prefix. Never an email address, token, password or password hash:
+//! nothing that carries one can be put in an [`Event`].
+
+use crate::token::hex;
+use latchkey_shared::{Audience, ErrorCode};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// An account as logs name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Pseudonym(String);
+
+impl Pseudonym {
+    /// From the account id (`audience:login-email`, the Durable Object's name).
+    pub fn of(account_id: &str) -> Pseudonym {
+        Pseudonym(hex(&Sha256::digest(account_id.as_bytes())[..8]))
+    }
+
+    /// From an account's audience and login email (already normalised, as stored).
+    pub fn for_account(audience: Audience, login_email: &str) -> Pseudonym {
+        Pseudonym::of(&crate::email::account_id_of(audience, login_email))
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event<'a> {
+    /// A reset link was issued and its mail queued (`token`: the first 12 hex digits of the token's SHA-256).
+    ResetRequested {
+        account: &'a Pseudonym,
+        token: &'a str,
+        mail: &'a str,
+    },
+    /// The account had had its links for this window: nothing was sent.
+    ResetRequestThrottled {
+        account: &'a Pseudonym,
+    },
+    /// Issuing a link failed (KV, queue, Durable Object); the requester can ask again.
+    ResetRequestFailed {
+        error: String,
+    },
+    ResetAttemptThrottled {
+        account: &'a Pseudonym,
+    },
+    PasswordChanged {
+        account: &'a Pseudonym,
+        revoked_sessions: u32,
+    },
+    LoginFailed {
+        account: &'a Pseudonym,
+        code: ErrorCode,
+    },
+    MailSent {
+        kind: &'a str,
+        mail: &'a str,
+        account: &'a Pseudonym,
+    },
+    MailRetry {
+        kind: &'a str,
+        mail: &'a str,
+        account: &'a Pseudonym,
+        reason: &'a str,
+        delay_secs: u32,
+    },
+    MailRefused {
+        kind: &'a str,
+        mail: &'a str,
+        account: &'a Pseudonym,
+        reason: &'a str,
+    },
+    MailDeadLettered {
+        kind: &'a str,
+        mail: &'a str,
+        account: &'a Pseudonym,
+        reason: &'a str,
+    },
+    /// The Durable Object could not hand a notice to the queue; its alarm retries.
+    OutboxSendFailed {
+        mail: &'a str,
+        error: String,
+    },
+    WebhookSent {
+        delivery: &'a str,
+        account: &'a Pseudonym,
+    },
+    WebhookRetry {
+        delivery: &'a str,
+        account: &'a Pseudonym,
+        reason: &'a str,
+        delay_secs: u32,
+    },
+    WebhookDeadLettered {
+        delivery: &'a str,
+        account: &'a Pseudonym,
+        reason: &'a str,
+    },
+    HashFailed {
+        error: String,
+    },
+    InternalError {
+        context: &'a str,
+        error: String,
+    },
+    ConfigInvalid {
+        error: String,
+    },
+}
+
+impl Event<'_> {
+    /// Whether ops should look: such lines go to the error stream.
+    fn is_error(&self) -> bool {
+        matches!(
+            self,
+            Event::ResetRequestFailed { .. }
+                | Event::MailRefused { .. }
+                | Event::MailDeadLettered { .. }
+                | Event::OutboxSendFailed { .. }
+                | Event::WebhookDeadLettered { .. }
+                | Event::HashFailed { .. }
+                | Event::InternalError { .. }
+                | Event::ConfigInvalid { .. }
+        )
+    }
+
+    /// The log line: one JSON object.
+    pub fn line(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| r#"{"event":"unserialisable"}"#.to_owned())
+    }
+}
+
+/// Writes `event` to the Worker's log.
+pub fn record(event: &Event<'_>) {
+    if event.is_error() {
+        worker::console_error!("{}", event.line());
+    } else {
+        worker::console_log!("{}", event.line());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    #[test]
+    fn lines_are_json_objects_named_by_event() {
+        let account = Pseudonym::of("parent:ana@school.org");
+        let line = Event::LoginFailed { account: &account, code: ErrorCode::InvalidCredentials }.line();
+        let parsed: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(parsed["event"], "login_failed");
+        assert_eq!(parsed["code"], "invalid_credentials");
+        assert_eq!(parsed["account"].as_str().map(str::len), Some(16));
+        assert!(!line.contains("ana@school.org"));
+    }
+
+    #[test]
+    fn error_text_with_quotes_stays_valid_json() {
+        let line = Event::InternalError {
+            context: "kv",
+            error: r#"bad "quote" \ and newline
+"#
+            .into(),
+        }
+        .line();
+        let parsed: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(parsed["context"], "kv");
+    }
+
+    #[test]
+    fn a_pseudonym_names_the_account_the_durable_object_is_named_after() {
+        let email = crate::email::Email::parse("Ana@School.org").unwrap();
+        let id = crate::email::account_id(Audience::Staff, &email);
+        assert_eq!(Pseudonym::for_account(Audience::Staff, email.as_str()), Pseudonym::of(&id));
+    }
+
+    #[test]
+    fn one_account_one_pseudonym() {
+        assert_eq!(Pseudonym::of("staff:a@b.org"), Pseudonym::of("staff:a@b.org"));
+        assert_ne!(Pseudonym::of("staff:a@b.org"), Pseudonym::of("parent:a@b.org"));
+    }
+}

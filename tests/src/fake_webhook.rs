@@ -1,0 +1,86 @@
+//! The site's own backend receiving latchkey's webhook, served by the test process on `FAKE_HOOK_PORT` (the Worker's
+//! `WEBHOOK_URL` in the test run). It checks nothing itself: it keeps every request so tests can check the signature.
+//!
+//! Behaviour is chosen by the account's login email, so parallel tests never share state: `…+hookfail2@…` answers 500
+//! to the first two tries of each delivery, then 200.
+
+use crate::fake_http::{self, Request, Response};
+use hmac::{Hmac, KeyInit, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub body: String,
+    pub payload: Value,
+    pub signature: String,
+    pub delivery: String,
+    /// Whether it was answered 2xx.
+    pub accepted: bool,
+}
+
+static RECEIVED: OnceLock<Mutex<Vec<Received>>> = OnceLock::new();
+
+/// Starts the receiver once per test process.
+pub fn ensure_running() {
+    RECEIVED.get_or_init(|| {
+        let port: u16 = std::env::var("FAKE_HOOK_PORT")
+            .expect("FAKE_HOOK_PORT is not set: run the end-to-end tests through scripts/test")
+            .parse()
+            .expect("FAKE_HOOK_PORT is a port number");
+        fake_http::listen(port, handle);
+        Mutex::new(Vec::new())
+    });
+}
+
+fn received() -> std::sync::MutexGuard<'static, Vec<Received>> {
+    RECEIVED.get().expect("webhook receiver started").lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn handle(request: &Request) -> Response {
+    if (request.method.as_str(), request.path.as_str()) != ("POST", "/hooks/latchkey") {
+        return Response::json(404, "{}");
+    }
+    let body = String::from_utf8_lossy(&request.body).into_owned();
+    let payload: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    let header = |name: &str| request.headers.get(name).cloned().unwrap_or_default();
+    let delivery = header("latchkey-delivery");
+    let mut received = received();
+    let earlier = received.iter().filter(|r| r.delivery == delivery).count();
+    let failing = payload["login_email"].as_str().is_some_and(|e| e.contains("+hookfail2@")) && earlier < 2;
+    received.push(Received { body, payload, signature: header("latchkey-signature"), delivery, accepted: !failing });
+    if failing {
+        Response::json(500, r#"{"error":"backend down"}"#)
+    } else {
+        Response::json(200, "{}")
+    }
+}
+
+/// Every request received about `login_email`, oldest first.
+pub fn received_for(login_email: &str) -> Vec<Received> {
+    received().iter().filter(|r| r.payload["login_email"] == login_email).cloned().collect()
+}
+
+/// Checks a `Latchkey-Signature` header (`t=<unix>,v1=<hex>`) the way a site's backend would: the HMAC-SHA256 of
+/// `"<t>.<body>"` under the shared secret, and a timestamp within `tolerance_secs` of now. The timestamp if valid.
+pub fn verify_signature(header: &str, body: &str, secret: &str, tolerance_secs: u64) -> Option<u64> {
+    let fields: HashMap<&str, &str> = header.split(',').filter_map(|kv| kv.split_once('=')).collect();
+    let timestamp: u64 = fields.get("t")?.parse().ok()?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    if now.abs_diff(timestamp) > tolerance_secs {
+        return None;
+    }
+    let expected = hex_decode(fields.get("v1")?)?;
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).ok()?;
+    mac.update(format!("{timestamp}.{body}").as_bytes());
+    mac.verify_slice(&expected).ok().map(|_| timestamp)
+}
+
+fn hex_decode(hex: &str) -> Option<Vec<u8>> {
+    if !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
+}

@@ -1,0 +1,61 @@
+//! The webhook to the site's own backend on every password change: signed with HMAC-SHA256, retried until the
+//! backend takes it, delivered once.
+
+use latchkey_e2e::fake_webhook::{self, received_for, verify_signature};
+use latchkey_e2e::{
+    create_account, eventually, fake_mail, post_json, request_reset, token_in, unique_email, wait_for_mail,
+};
+use serde_json::json;
+use std::time::Duration;
+
+fn secret() -> String {
+    std::env::var("LATCHKEY_WEBHOOK_SECRET").expect("LATCHKEY_WEBHOOK_SECRET is not set: run through scripts/test")
+}
+
+/// Resets `email`'s password through its link.
+async fn reset_password(email: &str) {
+    fake_mail::ensure_running();
+    fake_webhook::ensure_running();
+    create_account(email, None, "staff", "Otter-Harbor-93-Violet").await;
+    assert_eq!(request_reset(email, "staff").await.0, 202);
+    let token = token_in(&wait_for_mail(email, 1).await[0]);
+    let password = "Quartz-Vivid-Meadow-77";
+    let (status, body) =
+        post_json("/api/resets", &json!({"token": token, "password": password, "confirm": password})).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_password_change_reaches_the_sites_backend_signed() {
+    let email = unique_email("hook", "");
+    reset_password(&email).await;
+    let received =
+        eventually("the webhook", Duration::from_secs(20), || async { received_for(&email).into_iter().next() }).await;
+    assert!(received.accepted);
+    assert_eq!(received.payload["event"], "password_changed");
+    assert_eq!(received.payload["audience"], "staff");
+    assert_eq!(received.payload["delivery"], received.delivery.as_str());
+    assert!(received.payload["changed_at"].as_u64().is_some(), "{}", received.body);
+    assert!(verify_signature(&received.signature, &received.body, &secret(), 60).is_some(), "{}", received.signature);
+    // A receiver with the wrong secret, or a tampered body, would refuse it.
+    assert!(verify_signature(&received.signature, &received.body, "another-secret-of-the-same-length!", 60).is_none());
+    assert!(verify_signature(&received.signature, &received.body.replace("staff", "parent"), &secret(), 60).is_none());
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(received_for(&email).len(), 1, "delivered once");
+}
+
+#[tokio::test]
+async fn a_failing_backend_gets_the_same_delivery_until_it_takes_it() {
+    let email = unique_email("hook", "hookfail2");
+    reset_password(&email).await;
+    let tries = eventually("the third try to be accepted", Duration::from_secs(30), || async {
+        let tries = received_for(&email);
+        tries.iter().any(|r| r.accepted).then_some(tries)
+    })
+    .await;
+    assert_eq!(tries.iter().map(|r| r.accepted).collect::<Vec<_>>(), [false, false, true]);
+    assert!(tries.iter().all(|r| r.delivery == tries[0].delivery), "one delivery id on every try");
+    assert!(tries.iter().all(|r| verify_signature(&r.signature, &r.body, &secret(), 60).is_some()));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(received_for(&email).len(), 3, "nothing after it was taken");
+}
