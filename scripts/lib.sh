@@ -58,7 +58,7 @@ start_test_stack() {
   export LATCHKEY_BASE_URL="http://127.0.0.1:$port" FAKE_MAIL_PORT="$mail_port" FAKE_HOOK_PORT="$hook_port"
   LATCHKEY_ADMIN_TOKEN="test-admin-token-$RANDOM$RANDOM$RANDOM"
   LATCHKEY_WEBHOOK_SECRET="test-webhook-secret-0123456789abcdef-$RANDOM$RANDOM$RANDOM$RANDOM$RANDOM"
-  export LATCHKEY_ADMIN_TOKEN LATCHKEY_WEBHOOK_SECRET
+  export LATCHKEY_ADMIN_TOKEN LATCHKEY_WEBHOOK_SECRET LATCHKEY_WORKER_LOG="$ROOT/test-artifacts/wrangler-dev.log"
   cat >"$state/test.vars" <<VARS
 ENVIRONMENT=dev
 APP_ORIGIN=$LATCHKEY_BASE_URL
@@ -73,7 +73,7 @@ WEBHOOK_SECRET=$LATCHKEY_WEBHOOK_SECRET
 WEBHOOK_RETRY_BASE_SECS=1
 VARS
   LATCHKEY_PREBUILT=1 wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" --env-file "$state/test.vars" \
-    --show-interactive-dev-session=false </dev/null >"$ROOT/test-artifacts/wrangler-dev.log" 2>&1 &
+    --show-interactive-dev-session=false </dev/null >"$LATCHKEY_WORKER_LOG" 2>&1 &
   STACK_PIDS+=($!)
   if [[ "${1:-}" == "--browser" ]]; then
     local driver_port gecko_port webkit_port display=99
@@ -98,6 +98,6 @@ VARS
     done
   fi
   wait_for_http "$LATCHKEY_BASE_URL/api/health" 90 ||
-    { cat "$ROOT/test-artifacts/wrangler-dev.log" >&2; die "wrangler dev did not start"; }
+    { cat "$LATCHKEY_WORKER_LOG" >&2; die "wrangler dev did not start"; }
   note "Worker at $LATCHKEY_BASE_URL${WEBDRIVER_URL:+; WebDriver: Chromium $WEBDRIVER_URL, Firefox $GECKODRIVER_URL, WebKitGTK $WEBKITDRIVER_URL}"
 }
