@@ -34,6 +34,10 @@ pub(crate) const OPENAPI: &str = include_str!("../openapi.json");
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    respond::harden(answer(req, env, ctx).await?)
+}
+
+async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let locale = respond::locale_of(&req);
     let route = match routes::route(req.method().as_ref(), &req.path()) {
         Ok(route) => route,

@@ -5,11 +5,23 @@ use serde::Serialize;
 use worker::{Request, Response, Result};
 
 pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
-    let mut response = Response::from_json(body)?.with_status(status);
+    Ok(Response::from_json(body)?.with_status(status))
+}
+
+/// The headers every answer from the Worker carries, whatever the route (pages and assets get theirs from
+/// `www/_headers`). A response that set its own `Cache-Control` or `Content-Security-Policy` keeps it.
+pub fn harden(mut response: Response) -> Result<Response> {
     let headers = response.headers_mut();
-    headers.set("Cache-Control", "no-store")?;
     headers.set("X-Content-Type-Options", "nosniff")?;
     headers.set("Referrer-Policy", "no-referrer")?;
+    headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")?;
+    if !headers.has("Cache-Control")? {
+        headers.set("Cache-Control", "no-store")?;
+    }
+    if !headers.has("Content-Security-Policy")? {
+        // JSON answers run nothing and belong in no frame.
+        headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'")?;
+    }
     Ok(response)
 }
 

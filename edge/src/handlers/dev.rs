@@ -75,11 +75,9 @@ pub async fn page(call: Call<'_>) -> HandlerResult {
     );
     let mut response = worker::Response::from_html(html).map_err(|e| call.internal("respond", e))?;
     let headers = response.headers_mut();
-    for (name, value) in
-        [("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer"), ("X-Content-Type-Options", "nosniff")]
-    {
-        headers.set(name, value).map_err(|e| call.internal("respond", e))?;
-    }
+    headers
+        .set("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+        .map_err(|e| call.internal("respond", e))?;
     Ok(response)
 }
 
