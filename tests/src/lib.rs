@@ -7,6 +7,7 @@ pub mod fake_http;
 pub mod fake_mail;
 pub mod fake_webhook;
 pub mod foreign;
+pub mod stats;
 
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client, ClientBuilder};
