@@ -47,15 +47,15 @@ free_port() {
 # LATCHKEY_BASE_URL, FAKE_MAIL_PORT, LATCHKEY_ADMIN_TOKEN (and WEBDRIVER_URL); everything stops when the script exits.
 # Logs go to test-artifacts/.
 start_test_stack() {
-  local port mail_port hook_port state
+  local port mail_port services_port state
   port=$(free_port)
   mail_port=$(free_port)
-  hook_port=$(free_port)
+  services_port=$(free_port)
   state=$(mktemp -d)
   STACK_PIDS=()
   trap 'for pid in "${STACK_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "'"$state"'"' EXIT
   mkdir -p "$ROOT/test-artifacts"
-  export LATCHKEY_BASE_URL="http://127.0.0.1:$port" FAKE_MAIL_PORT="$mail_port" FAKE_HOOK_PORT="$hook_port"
+  export LATCHKEY_BASE_URL="http://127.0.0.1:$port" FAKE_MAIL_PORT="$mail_port" FAKE_SERVICES_PORT="$services_port"
   LATCHKEY_ADMIN_TOKEN="test-admin-token-$RANDOM$RANDOM$RANDOM"
   LATCHKEY_WEBHOOK_SECRET="test-webhook-secret-0123456789abcdef-$RANDOM$RANDOM$RANDOM$RANDOM$RANDOM"
   export LATCHKEY_ADMIN_TOKEN LATCHKEY_WEBHOOK_SECRET LATCHKEY_WORKER_LOG="$ROOT/test-artifacts/wrangler-dev.log"
@@ -68,9 +68,10 @@ MAIL_API_KEY=test-mail-key
 MAIL_RETRY_BASE_SECS=1
 TOKEN_LIFETIME_SECS=60
 ADMIN_TOKEN=$LATCHKEY_ADMIN_TOKEN
-WEBHOOK_URL=http://127.0.0.1:$hook_port/hooks/latchkey
+WEBHOOK_URL=http://127.0.0.1:$services_port/hooks/latchkey
 WEBHOOK_SECRET=$LATCHKEY_WEBHOOK_SECRET
 WEBHOOK_RETRY_BASE_SECS=1
+BREACH_CHECK_URL=http://127.0.0.1:$services_port/hibp
 VARS
   LATCHKEY_PREBUILT=1 wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" --env-file "$state/test.vars" \
     --show-interactive-dev-session=false </dev/null >"$LATCHKEY_WORKER_LOG" 2>&1 &

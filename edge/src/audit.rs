@@ -97,6 +97,10 @@ pub enum Event<'a> {
         account: &'a Pseudonym,
         reason: &'a str,
     },
+    /// The breach range API did not answer; the reset went on without the check.
+    BreachCheckUnavailable {
+        reason: String,
+    },
     HashFailed {
         error: String,
     },
@@ -119,6 +123,7 @@ impl Event<'_> {
                 | Event::MailDeadLettered { .. }
                 | Event::OutboxSendFailed { .. }
                 | Event::WebhookDeadLettered { .. }
+                | Event::BreachCheckUnavailable { .. }
                 | Event::HashFailed { .. }
                 | Event::InternalError { .. }
                 | Event::ConfigInvalid { .. }

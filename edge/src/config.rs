@@ -25,6 +25,8 @@ pub struct Config {
     pub session_ttl_secs: u64,
     /// The site's own backend, told of every password change (`WEBHOOK_URL`, `WEBHOOK_SECRET`).
     pub webhook: Option<WebhookConfig>,
+    /// The breached-password range API (`BREACH_CHECK_URL`, e.g. `https://api.pwnedpasswords.com`); off when unset.
+    pub breach_check_url: Option<String>,
     admin_token: Option<String>,
 }
 
@@ -157,6 +159,19 @@ impl Config {
             }
         };
 
+        let breach_check_url = match var("BREACH_CHECK_URL").filter(|v| !v.trim().is_empty()) {
+            None => None,
+            Some(url) => {
+                let url = url.trim().trim_end_matches('/').to_owned();
+                if !(url.starts_with("https://")
+                    || (url.starts_with("http://127.0.0.1") && environment == Environment::Dev))
+                {
+                    return Err(invalid("BREACH_CHECK_URL", format!("`{url}`: expected an https:// URL")));
+                }
+                Some(url)
+            }
+        };
+
         Ok(Config {
             environment,
             policy,
@@ -165,6 +180,7 @@ impl Config {
             mail,
             session_ttl_secs: number("SESSION_TTL_SECS", 12 * 3600, 300..=30 * 86_400)?,
             webhook,
+            breach_check_url,
             admin_token: var("ADMIN_TOKEN").filter(|t| t.len() >= 16),
         })
     }

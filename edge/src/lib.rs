@@ -4,6 +4,7 @@
 mod account;
 mod audit;
 mod body;
+mod breach;
 mod config;
 mod email;
 mod handlers;

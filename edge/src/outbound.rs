@@ -1,5 +1,5 @@
-//! Requests the Worker sends to other services (mail provider APIs, the site's webhook): built by pure code
-//! elsewhere, sent here over the Worker's `fetch`.
+//! Requests the Worker sends to other services (mail provider APIs, the site's webhook, the breach check): built by
+//! pure code elsewhere, sent here over the Worker's `fetch`.
 
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
@@ -20,12 +20,25 @@ impl std::fmt::Debug for OutboundRequest {
 
 /// POSTs `request`; the response's status.
 pub async fn post(request: &OutboundRequest) -> worker::Result<u16> {
+    Ok(send(Method::Post, request).await?.status_code())
+}
+
+/// GETs `request.url` (the body is not sent); the response's status and text.
+pub async fn get_text(request: &OutboundRequest) -> worker::Result<(u16, String)> {
+    let mut response = send(Method::Get, request).await?;
+    Ok((response.status_code(), response.text().await?))
+}
+
+async fn send(method: Method, request: &OutboundRequest) -> worker::Result<worker::Response> {
     let headers = Headers::new();
     for (name, value) in &request.headers {
         headers.set(name, value)?;
     }
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(request.body.clone().into()));
-    let response = Fetch::Request(Request::new_with_init(&request.url, &init)?).send().await?;
-    Ok(response.status_code())
+    init.with_headers(headers);
+    if method == Method::Post {
+        init.with_body(Some(request.body.clone().into()));
+    }
+    init.with_method(method);
+    Fetch::Request(Request::new_with_init(&request.url, &init)?).send().await
 }

@@ -95,4 +95,18 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn the_documented_error_codes_are_the_error_codes() {
+        let doc: serde_json::Value = serde_json::from_str(crate::OPENAPI).unwrap();
+        let documented: Vec<&str> = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]
+            ["enum"]
+            .as_array()
+            .expect("the Error schema lists its codes")
+            .iter()
+            .filter_map(|c| c.as_str())
+            .collect();
+        let defined: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(documented, defined);
+    }
 }

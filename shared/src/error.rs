@@ -41,6 +41,7 @@ error_codes! {
     PasswordRejected = "password_rejected", 422, ErrorPasswordRejected;
     PasswordMismatch = "password_mismatch", 422, ErrorPasswordMismatch;
     PasswordReused = "password_reused", 422, ErrorPasswordReused;
+    PasswordBreached = "password_breached", 422, ErrorPasswordBreached;
     TokenInvalid = "token_invalid", 400, ErrorTokenInvalid;
     TokenExpired = "token_expired", 410, ErrorTokenExpired;
     TokenSuperseded = "token_superseded", 410, ErrorTokenSuperseded;

@@ -25,11 +25,21 @@ pub struct EvalContext {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Rule {
-    MinLength { n: u32 },
-    MaxLength { n: u32 },
-    Requires { class: CharClass },
+    MinLength {
+        n: u32,
+    },
+    MaxLength {
+        n: u32,
+    },
+    Requires {
+        class: CharClass,
+    },
     NoControlCharacters,
-    MinStrength { score: u8 },
+    MinStrength {
+        score: u8,
+    },
+    /// Not among the passwords of known data breaches (the optional breach check; decided by the server).
+    NotBreached,
 }
 
 impl Rule {
@@ -43,6 +53,7 @@ impl Rule {
             Rule::Requires { class: CharClass::Special } => MessageKey::RuleSpecial,
             Rule::NoControlCharacters => MessageKey::RuleNoControl,
             Rule::MinStrength { .. } => MessageKey::RuleMinStrength,
+            Rule::NotBreached => MessageKey::RuleNotBreached,
         }
     }
 
@@ -51,14 +62,14 @@ impl Rule {
         match self {
             Rule::MinLength { n } | Rule::MaxLength { n } => Some(n.into()),
             Rule::MinStrength { score } => Some(score.into()),
-            Rule::Requires { .. } | Rule::NoControlCharacters => None,
+            Rule::Requires { .. } | Rule::NoControlCharacters | Rule::NotBreached => None,
         }
     }
 
     /// Whether a checklist lists this rule before it is broken. The upper bound and the control-character ban are
-    /// limits nobody aims for: they are shown only when broken.
+    /// limits nobody aims for, and only the server can tell a breached password: they are shown only when broken.
     pub fn listed_in_checklist(self) -> bool {
-        !matches!(self, Rule::MaxLength { .. } | Rule::NoControlCharacters)
+        !matches!(self, Rule::MaxLength { .. } | Rule::NoControlCharacters | Rule::NotBreached)
     }
 }
 
@@ -80,7 +91,7 @@ pub struct RuleResult {
 }
 
 impl RuleResult {
-    fn new(rule: Rule, met: bool) -> RuleResult {
+    pub fn new(rule: Rule, met: bool) -> RuleResult {
         let status = if met { RuleStatus::Met } else { RuleStatus::Unmet };
         RuleResult { rule, status, message: rule.message() }
     }

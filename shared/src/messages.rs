@@ -103,6 +103,10 @@ catalogue! {
         en: "Hard to guess (strength {n} of 4 or better)",
         es: "Difícil de adivinar (fortaleza {n} de 4 o más)",
     },
+    RuleNotBreached = "rule.not_breached" {
+        en: "Not found in a known data breach",
+        es: "No aparece en ninguna filtración de datos conocida",
+    },
 
     Strength0 = "strength.0" { en: "Very weak", es: "Muy débil" },
     Strength1 = "strength.1" { en: "Weak", es: "Débil" },
@@ -336,6 +340,10 @@ catalogue! {
     ErrorPasswordMismatch = "error.password_mismatch" {
         en: "The two passwords do not match.",
         es: "Las dos contraseñas no coinciden.",
+    },
+    ErrorPasswordBreached = "error.password_breached" {
+        en: "This password appears in a known data breach, so attackers will try it early. Choose another one.",
+        es: "Esta contraseña aparece en una filtración de datos conocida: los atacantes la probarán pronto. Elige otra.",
     },
     ErrorPasswordReused = "error.password_reused" {
         en: "You have used this password before. Choose a new one.",

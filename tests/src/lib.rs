@@ -5,7 +5,7 @@
 
 pub mod fake_http;
 pub mod fake_mail;
-pub mod fake_webhook;
+pub mod fake_services;
 pub mod foreign;
 pub mod stats;
 
@@ -148,6 +148,12 @@ impl Browser {
     pub async fn close(self) -> Result<(), fantoccini::error::CmdError> {
         self.client.close().await
     }
+}
+
+/// Everything the Worker has logged so far in this run (`wrangler dev`'s output, which `scripts/test` keeps).
+pub fn worker_log() -> String {
+    let path = std::env::var("LATCHKEY_WORKER_LOG").expect("LATCHKEY_WORKER_LOG is not set: run through scripts/test");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read the Worker's log {path}: {e}"))
 }
 
 /// Every element matching `css` inside the shadow roots of the widgets matching `host` (e.g. `latchkey-widget`, or

@@ -3,17 +3,12 @@
 //! email address or configured secret — and its audit lines are JSON naming the account by pseudonym.
 
 use latchkey_e2e::{
-    admin_token, create_account, eventually, fake_mail, fake_webhook, http, login, post_json, request_reset, token_in,
-    unique_email, url, wait_for_mail,
+    admin_token, create_account, eventually, fake_mail, fake_services, http, login, post_json, request_reset, token_in,
+    unique_email, url, wait_for_mail, worker_log,
 };
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
-
-fn worker_log() -> String {
-    let path = std::env::var("LATCHKEY_WORKER_LOG").expect("LATCHKEY_WORKER_LOG is not set: run through scripts/test");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read the Worker's log {path}: {e}"))
-}
 
 /// How the Worker's logs name an account: the first 16 hex digits of SHA-256("audience:login").
 fn pseudonym(audience: &str, email: &str) -> String {
@@ -23,7 +18,7 @@ fn pseudonym(audience: &str, email: &str) -> String {
 #[tokio::test]
 async fn the_logs_of_a_whole_journey_hold_no_secret() {
     fake_mail::ensure_running();
-    fake_webhook::ensure_running();
+    fake_services::ensure_running();
     let email = unique_email("logs", "");
     let (old, new, wrong) = ("Otter-Harbor-93-Violet", "Quartz-Vivid-Meadow-77", "Wrong-Guess-Password-5");
     create_account(&email, None, "staff", old).await;

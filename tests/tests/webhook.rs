@@ -1,7 +1,7 @@
 //! The webhook to the site's own backend on every password change: signed with HMAC-SHA256, retried until the
 //! backend takes it, delivered once.
 
-use latchkey_e2e::fake_webhook::{self, received_for, verify_signature};
+use latchkey_e2e::fake_services::{self, received_for, verify_signature};
 use latchkey_e2e::{
     create_account, eventually, fake_mail, post_json, request_reset, token_in, unique_email, wait_for_mail,
 };
@@ -15,7 +15,7 @@ fn secret() -> String {
 /// Resets `email`'s password through its link.
 async fn reset_password(email: &str) {
     fake_mail::ensure_running();
-    fake_webhook::ensure_running();
+    fake_services::ensure_running();
     create_account(email, None, "staff", "Otter-Harbor-93-Violet").await;
     assert_eq!(request_reset(email, "staff").await.0, 202);
     let token = token_in(&wait_for_mail(email, 1).await[0]);

@@ -56,7 +56,7 @@ form.addEventListener("submit", async (event) => {
   }
   const kind = { token_expired: "expired", token_superseded: "superseded", token_used: "used", token_invalid: "invalid" }[result.error.code];
   if (kind) return showProblem(kind);
-  const unmet = (result.error.unmet || []).length ? " Check the list under the password." : "";
+  const unmet = result.error.code === "password_rejected" ? " Check the list under the password." : "";
   say(status, result.error.message + unmet, "error");
 });
 

@@ -144,14 +144,14 @@ impl Account {
                 let audience = (status == TokenStatus::Ok).then_some(account.profile.audience);
                 Reply::TokenStatus { status, audience }
             }
-            Command::Reset { token_hash, password, confirm } => {
+            Command::Reset { token_hash, password, confirm, breached } => {
                 if let Err(refusal) = account.admit_reset_attempt(&token_hash, now) {
                     audit::record(&Event::ResetAttemptThrottled { account: &account.pseudonym() });
                     return Ok(Reply::Refused { refusal });
                 }
                 // The attempt is on record before any hashing, whatever its outcome.
                 self.save(&account).await?;
-                let input = ResetInput { token: &token_hash, password: &password, confirm: &confirm };
+                let input = ResetInput { token: &token_hash, password: &password, confirm: &confirm, breached };
                 let notice_id = new_id()?;
                 let webhook_id = new_id()?;
                 match account.reset_password(input, now, &config.policy, &hasher, notice_id) {

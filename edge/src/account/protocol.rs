@@ -15,7 +15,7 @@ pub enum Command {
     Disable,
     IssueToken { token_hash: TokenHash, lifetime_secs: u32 },
     TokenStatus { token_hash: TokenHash },
-    Reset { token_hash: TokenHash, password: String, confirm: String },
+    Reset { token_hash: TokenHash, password: String, confirm: String, breached: Option<bool> },
     Login { password: String, session_hash: TokenHash },
     Session { session_hash: TokenHash },
     Logout { session_hash: TokenHash },

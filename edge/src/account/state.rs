@@ -6,7 +6,7 @@ use crate::token::TokenHash;
 use crate::webhook;
 use latchkey_shared::api::{AccountStatus, AccountView, SessionInfo, TokenStatus};
 use latchkey_shared::chars::normalize;
-use latchkey_shared::{evaluate, Audience, ErrorCode, EvalContext, Locale, Policy, RuleResult};
+use latchkey_shared::{evaluate, Audience, ErrorCode, EvalContext, Locale, Policy, Rule, RuleResult};
 use serde::{Deserialize, Serialize};
 
 /// How many issued tokens an account remembers (to tell "superseded" and "used" from "invalid").
@@ -111,6 +111,8 @@ pub struct ResetInput<'a> {
     pub token: &'a TokenHash,
     pub password: &'a str,
     pub confirm: &'a str,
+    /// The breach check's verdict: `None` when it is off or could not be had (the rest of the policy still applies).
+    pub breached: Option<bool>,
 }
 
 impl AccountState {
@@ -245,9 +247,11 @@ impl AccountState {
             user_inputs: self.addresses().into_iter().chain([self.profile.display_name.clone()]).collect(),
         };
         let evaluation = evaluate(input.password, policy, &context);
-        if !evaluation.acceptable {
-            let mut refusal = Refusal::new(ErrorCode::PasswordRejected);
-            refusal.unmet = evaluation.unmet().copied().collect();
+        let breach = (input.breached == Some(true)).then(|| RuleResult::new(Rule::NotBreached, false));
+        if !evaluation.acceptable || breach.is_some() {
+            let code = if evaluation.acceptable { ErrorCode::PasswordBreached } else { ErrorCode::PasswordRejected };
+            let mut refusal = Refusal::new(code);
+            refusal.unmet = evaluation.unmet().copied().chain(breach).collect();
             return Err(refusal);
         }
         let depth = policy.effective(Some(self.profile.audience), false).history_depth as usize;
@@ -358,6 +362,7 @@ fn within_limit(events: &mut Vec<u64>, now: u64, window_secs: u64, allowed: usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+    use latchkey_shared::MessageKey;
 
     /// Hashing stand-in: reversible and instant, so the state machine is tested apart from argon2.
     struct PlainHasher;
@@ -390,7 +395,7 @@ mod tests {
     }
 
     fn reset(state: &mut AccountState, token: &TokenHash, password: &str, now: u64) -> Result<u32, Refusal> {
-        let input = ResetInput { token, password, confirm: password };
+        let input = ResetInput { token, password, confirm: password, breached: None };
         state.reset_password(input, now, &Policy::brief_default(), &PlainHasher, "notice".into())
     }
 
@@ -448,6 +453,27 @@ mod tests {
     }
 
     #[test]
+    fn a_breached_password_is_refused_as_a_rule_of_its_own() {
+        let mut state = account();
+        state.issue_token(hash(1), NOW, 3600).unwrap();
+        let attempt = |state: &mut AccountState, password: &str, breached| {
+            let input = ResetInput { token: &hash(1), password, confirm: password, breached };
+            state.reset_password(input, NOW + 1, &Policy::brief_default(), &PlainHasher, "notice".into())
+        };
+        let refusal = attempt(&mut state, GOOD, Some(true)).unwrap_err();
+        assert_eq!(refusal.code, ErrorCode::PasswordBreached);
+        assert_eq!(refusal.unmet.iter().map(|r| r.rule).collect::<Vec<_>>(), [Rule::NotBreached]);
+        // Broken rules and a breach together: the usual refusal, the breach listed among the rules.
+        let refusal = attempt(&mut state, "short", Some(true)).unwrap_err();
+        assert_eq!(refusal.code, ErrorCode::PasswordRejected);
+        assert!(refusal.unmet.iter().any(|r| r.rule == Rule::NotBreached));
+        assert!(refusal.unmet.iter().any(|r| r.message == MessageKey::RuleMinLength));
+        assert_eq!(state.token_status(&hash(1), NOW + 1), TokenStatus::Ok, "refused, not spent");
+        // Unknown (the check is off or unreachable) or clean: the rest of the policy decides.
+        assert_eq!(attempt(&mut state, GOOD, None), Ok(0));
+    }
+
+    #[test]
     fn tokens_expire() {
         let mut state = account();
         state.issue_token(hash(1), NOW, 60).unwrap();
@@ -488,7 +514,7 @@ mod tests {
         state.issue_token(hash(1), NOW, 3600).unwrap();
         let before = state.clone();
         let mismatch = state.reset_password(
-            ResetInput { token: &hash(1), password: GOOD, confirm: "Otter-Lantern-42-Quiel" },
+            ResetInput { token: &hash(1), password: GOOD, confirm: "Otter-Lantern-42-Quiel", breached: None },
             NOW,
             &Policy::brief_default(),
             &PlainHasher,

@@ -9,10 +9,12 @@ use crate::email::{account_id, Email};
 use crate::mail::job::MailJob;
 use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
 use crate::token::{Token, TokenHash};
+use crate::{breach, outbound};
 use latchkey_shared::api::{
     AcceptedStatus, ResetConfirm, ResetDone, ResetRequest, ResetRequestAccepted, ResetStatus, TokenStatus,
     VerifyRequest, VerifyResponse,
 };
+use latchkey_shared::chars::normalize;
 use latchkey_shared::{Audience, ErrorCode, Locale, MessageKey};
 use worker::{Context, Env};
 
@@ -100,12 +102,33 @@ pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
     let Some((token_hash, account)) = token_account(&call, &body.token).await? else {
         return Err(call.error(ErrorCode::TokenInvalid));
     };
-    let command = Command::Reset { token_hash, password: body.password, confirm: body.confirm };
+    let breached = match &call.config.breach_check_url {
+        Some(base) => breach_check(base, &body.password).await,
+        None => None,
+    };
+    let command = Command::Reset { token_hash, password: body.password, confirm: body.confirm, breached };
     match call.account(&account, &command).await? {
         Reply::ResetDone { revoked_sessions } => {
             call.reply(200, &ResetDone { status: ResetStatus::PasswordChanged, revoked_sessions })
         }
         Reply::Refused { refusal } => Err(call.refusal(refusal)),
         _ => Err(unexpected(&call, "reset")),
+    }
+}
+
+/// Asks the breach range API about `password`. `None` when it cannot answer: the reset goes on without the check
+/// (ops see why), since the rest of the policy still stands and a locked-out family helps nobody.
+async fn breach_check(base_url: &str, password: &str) -> Option<bool> {
+    let query = breach::query(base_url, &normalize(password));
+    match outbound::get_text(&query.request).await {
+        Ok((200, answer)) => Some(query.breached(&answer)),
+        Ok((status, _)) => {
+            audit::record(&Event::BreachCheckUnavailable { reason: format!("HTTP {status}") });
+            None
+        }
+        Err(err) => {
+            audit::record(&Event::BreachCheckUnavailable { reason: err.to_string() });
+            None
+        }
     }
 }

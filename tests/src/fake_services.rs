@@ -1,13 +1,16 @@
-//! The site's own backend receiving latchkey's webhook, served by the test process on `FAKE_HOOK_PORT` (the Worker's
-//! `WEBHOOK_URL` in the test run). It checks nothing itself: it keeps every request so tests can check the signature.
+//! The services around latchkey, faked over real HTTP by the test process on `FAKE_SERVICES_PORT`:
 //!
-//! Behaviour is chosen by the account's login email, so parallel tests never share state: `…+hookfail2@…` answers 500
-//! to the first two tries of each delivery, then 200.
+//! - `POST /hooks/latchkey` — the site's own backend receiving the webhook (the Worker's `WEBHOOK_URL`). It checks
+//!   nothing itself: it keeps every request so tests can check the signature. Chosen by the account's login email, so
+//!   parallel tests never share state: `…+hookfail2@…` answers 500 to the first two tries of each delivery, then 200.
+//! - `GET /hibp/range/{prefix}` — a breached-password range API in Have I Been Pwned's format (`BREACH_CHECK_URL`):
+//!   [`BREACHED`] are listed as breached; a prefix of [`BREACH_OUTAGE`] answers 503.
 
 use crate::fake_http::{self, Request, Response};
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::Value;
-use sha2::Sha256;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -26,23 +29,51 @@ static RECEIVED: OnceLock<Mutex<Vec<Received>>> = OnceLock::new();
 /// Starts the receiver once per test process.
 pub fn ensure_running() {
     RECEIVED.get_or_init(|| {
-        let port: u16 = std::env::var("FAKE_HOOK_PORT")
-            .expect("FAKE_HOOK_PORT is not set: run the end-to-end tests through scripts/test")
+        let port: u16 = std::env::var("FAKE_SERVICES_PORT")
+            .expect("FAKE_SERVICES_PORT is not set: run the end-to-end tests through scripts/test")
             .parse()
-            .expect("FAKE_HOOK_PORT is a port number");
+            .expect("FAKE_SERVICES_PORT is a port number");
         fake_http::listen(port, handle);
         Mutex::new(Vec::new())
     });
 }
 
 fn received() -> std::sync::MutexGuard<'static, Vec<Received>> {
-    RECEIVED.get().expect("webhook receiver started").lock().unwrap_or_else(|e| e.into_inner())
+    RECEIVED.get().expect("fake services started").lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn handle(request: &Request) -> Response {
-    if (request.method.as_str(), request.path.as_str()) != ("POST", "/hooks/latchkey") {
-        return Response::json(404, "{}");
+    match (request.method.as_str(), request.path.as_str()) {
+        ("POST", "/hooks/latchkey") => webhook(request),
+        ("GET", path) if path.starts_with("/hibp/range/") => breach_range(&path["/hibp/range/".len()..]),
+        _ => Response::json(404, "{}"),
     }
+}
+
+/// Passwords the fake range API lists as breached (they pass the default policy otherwise).
+pub const BREACHED: &[&str] = &["Breached-Harbor-93-Violet"];
+/// A password whose range the fake API cannot answer (503): the Worker goes on without the check.
+pub const BREACH_OUTAGE: &str = "Outage-Harbor-93-Violet";
+
+fn sha1_hex(password: &str) -> String {
+    Sha1::digest(password.as_bytes()).iter().map(|b| format!("{b:02X}")).collect()
+}
+
+fn breach_range(prefix: &str) -> Response {
+    if sha1_hex(BREACH_OUTAGE).starts_with(prefix) {
+        return Response { status: 503, content_type: "text/plain", body: b"unavailable".to_vec() };
+    }
+    // Decoys first, as a padded answer would have them; then the breached suffixes under this prefix.
+    let mut lines: Vec<String> = (0..50).map(|i| format!("{:035X}:0", i * 7919 + 1)).collect();
+    for password in BREACHED {
+        if let Some(suffix) = sha1_hex(password).strip_prefix(prefix) {
+            lines.push(format!("{suffix}:42"));
+        }
+    }
+    Response { status: 200, content_type: "text/plain", body: lines.join("\r\n").into_bytes() }
+}
+
+fn webhook(request: &Request) -> Response {
     let body = String::from_utf8_lossy(&request.body).into_owned();
     let payload: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let header = |name: &str| request.headers.get(name).cloned().unwrap_or_default();
