@@ -73,7 +73,12 @@ WEBHOOK_SECRET=$LATCHKEY_WEBHOOK_SECRET
 WEBHOOK_RETRY_BASE_SECS=1
 BREACH_CHECK_URL=http://127.0.0.1:$services_port/hibp
 VARS
-  LATCHKEY_PREBUILT=1 wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" --env-file "$state/test.vars" \
+  # Tests that start a Worker of their own (tests/src/own_worker.rs) begin from the same variables.
+  export LATCHKEY_TEST_VARS="$state/test.vars"
+  # The suite sends hundreds of requests from one address; the per-IP limit is tested on a Worker of its own.
+  echo "IP_RATE_LIMIT=off" >"$state/shared.vars"
+  LATCHKEY_PREBUILT=1 wrangler dev --ip 127.0.0.1 --port "$port" --inspector-port "$(free_port)" --persist-to "$state" \
+    --env-file "$state/test.vars" --env-file "$state/shared.vars" \
     --show-interactive-dev-session=false </dev/null >"$LATCHKEY_WORKER_LOG" 2>&1 &
   STACK_PIDS+=($!)
   if [[ "${1:-}" == "--browser" ]]; then

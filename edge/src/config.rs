@@ -3,6 +3,7 @@
 
 use crate::mail::provider::ProviderKind;
 use crate::password::HashParams;
+use crate::turnstile::{TurnstileConfig, DEFAULT_VERIFY_URL};
 use crate::webhook::WebhookConfig;
 use latchkey_shared::policy::{MAX_TOKEN_LIFETIME_SECS, MIN_TOKEN_LIFETIME_SECS};
 use latchkey_shared::{Policy, PolicyError};
@@ -25,6 +26,10 @@ pub struct Config {
     pub session_ttl_secs: u64,
     /// The site's own backend, told of every password change (`WEBHOOK_URL`, `WEBHOOK_SECRET`).
     pub webhook: Option<WebhookConfig>,
+    /// Cloudflare Turnstile on reset requests (`TURNSTILE_SECRET`, `TURNSTILE_SITE_KEY`); off when unset.
+    pub turnstile: Option<TurnstileConfig>,
+    /// Whether `IP_LIMITER` applies (`IP_RATE_LIMIT`, `on` unless turned `off`, which only a dev Worker may do).
+    pub ip_rate_limit: bool,
     /// The breached-password range API (`BREACH_CHECK_URL`, e.g. `https://api.pwnedpasswords.com`); off when unset.
     pub breach_check_url: Option<String>,
     admin_token: Option<String>,
@@ -159,6 +164,28 @@ impl Config {
             }
         };
 
+        let turnstile = match var("TURNSTILE_SECRET").filter(|v| !v.trim().is_empty()) {
+            None => None,
+            Some(secret) => {
+                let site_key = required("TURNSTILE_SITE_KEY")?.trim().to_owned();
+                let verify_url = var("TURNSTILE_VERIFY_URL")
+                    .filter(|v| !v.trim().is_empty())
+                    .map_or_else(|| DEFAULT_VERIFY_URL.to_owned(), |v| v.trim().to_owned());
+                let local = verify_url.starts_with("http://127.0.0.1") && environment == Environment::Dev;
+                if !(verify_url.starts_with("https://") || local) {
+                    return Err(invalid("TURNSTILE_VERIFY_URL", format!("`{verify_url}`: expected an https:// URL")));
+                }
+                Some(TurnstileConfig { site_key, secret: secret.trim().to_owned(), verify_url })
+            }
+        };
+
+        let ip_rate_limit = match var("IP_RATE_LIMIT").as_deref().map(str::trim) {
+            None | Some("" | "on") => true,
+            Some("off") if environment == Environment::Dev => false,
+            Some("off") => return Err(invalid("IP_RATE_LIMIT", "`off` only works with ENVIRONMENT = \"dev\"")),
+            Some(other) => return Err(invalid("IP_RATE_LIMIT", format!("`{other}`: expected `on` or `off`"))),
+        };
+
         let breach_check_url = match var("BREACH_CHECK_URL").filter(|v| !v.trim().is_empty()) {
             None => None,
             Some(url) => {
@@ -180,6 +207,8 @@ impl Config {
             mail,
             session_ttl_secs: number("SESSION_TTL_SECS", 12 * 3600, 300..=30 * 86_400)?,
             webhook,
+            turnstile,
+            ip_rate_limit,
             breach_check_url,
             admin_token: var("ADMIN_TOKEN").filter(|t| t.len() >= 16),
         })
@@ -242,6 +271,13 @@ mod tests {
         assert_eq!(config.policy.rules.token_lifetime_secs, 3600);
         assert!(!config.admin_token_matches(""), "no admin token configured: closed");
         assert!(config.webhook.is_none());
+        assert!(config.ip_rate_limit);
+        assert!(config.turnstile.is_none());
+        assert!(problem(&[("TURNSTILE_SECRET", "0x4BBB")]).contains("TURNSTILE_SITE_KEY"));
+        let turnstile = Config::parse(vars(&[("TURNSTILE_SECRET", "0x4BBB"), ("TURNSTILE_SITE_KEY", "0x4AAA")]));
+        assert_eq!(turnstile.unwrap().turnstile.unwrap().verify_url, DEFAULT_VERIFY_URL);
+        assert!(problem(&[("IP_RATE_LIMIT", "off")]).contains("IP_RATE_LIMIT"), "production keeps the IP limit");
+        assert!(!Config::parse(vars(&[("IP_RATE_LIMIT", "off"), ("ENVIRONMENT", "dev")])).unwrap().ip_rate_limit);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod breach;
 mod config;
 mod email;
 mod handlers;
+mod ip_limit;
 mod mail;
 mod metrics;
 mod outbound;
@@ -16,6 +17,7 @@ mod respond;
 mod routes;
 mod store;
 mod token;
+mod turnstile;
 mod webhook;
 
 pub use account::object::Account;
@@ -52,15 +54,28 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
             return respond::error(&ApiError::new(ErrorCode::ConfigInvalid, locale).with_detail(err.to_string()));
         }
     };
+    if let Some(group) = ip_limit::group(route) {
+        if config.ip_rate_limit && !ip_limit::allows(&env, &req, group).await {
+            let mut response = respond::error(&ApiError::new(ErrorCode::RateLimited, locale))?;
+            response.headers_mut().set("Retry-After", "60")?;
+            return Ok(response);
+        }
+    }
     let call = Call { req, env: &env, config, locale };
     let outcome = match route {
         Route::Health => {
             respond::json(200, &serde_json::json!({"status": "ok"})).map_err(|e| call.internal("respond", e))
         }
         Route::OpenApi => openapi(&call),
-        Route::Policy => respond::json(200, &PolicyResponse { policy: call.config.policy.clone() })
-            .and_then(respond::public)
-            .map_err(|e| call.internal("respond", e)),
+        Route::Policy => respond::json(
+            200,
+            &PolicyResponse {
+                policy: call.config.policy.clone(),
+                turnstile_site_key: call.config.turnstile.as_ref().map(|t| t.site_key.clone()),
+            },
+        )
+        .and_then(respond::public)
+        .map_err(|e| call.internal("respond", e)),
         Route::Preflight => respond::preflight().map_err(|e| call.internal("respond", e)),
         Route::RequestReset => reset::request(call, &ctx).await,
         Route::VerifyReset => reset::verify(call).await,
@@ -101,12 +116,14 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
         let job = message.body();
         if dead_letter_queue {
             record_dead_letter(&kv, job, "retries_exhausted").await?;
+            settle(&env, job).await;
             message.ack();
             continue;
         }
         match mail::send::deliver(&env, &config, job).await {
             Ok(()) => {
                 audit::record(&Event::MailSent { kind: job.kind(), mail: job.id(), account: &job.account() });
+                settle(&env, job).await;
                 message.ack();
             }
             Err(SendError::Transient(reason)) => {
@@ -131,11 +148,22 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
                     reason: &reason,
                 });
                 record_dead_letter(&kv, job, "refused").await?;
+                settle(&env, job).await;
                 message.ack();
             }
         }
     }
     Ok(())
+}
+
+/// Tells the account's Durable Object that a mail it keeps track of is done with. If the word does not get through,
+/// the mail is queued again later under the same id, and the provider's idempotency key stops a second delivery.
+async fn settle(env: &Env, job: &MailJob) {
+    let Some(account_id) = job.tracking_account() else { return };
+    let command = account::protocol::Command::MailSettled { id: job.id().to_owned() };
+    if let Err(err) = handlers::ask_account(env, &account_id, &command).await {
+        audit::record(&Event::InternalError { context: "mail_settled", error: err.to_string() });
+    }
 }
 
 async fn record_dead_letter(kv: &worker::kv::KvStore, job: &MailJob, reason: &str) -> Result<()> {

@@ -23,6 +23,12 @@ pub async fn post(request: &OutboundRequest) -> worker::Result<u16> {
     Ok(send(Method::Post, request).await?.status_code())
 }
 
+/// POSTs `request`; the response's status and text.
+pub async fn post_text(request: &OutboundRequest) -> worker::Result<(u16, String)> {
+    let mut response = send(Method::Post, request).await?;
+    Ok((response.status_code(), response.text().await?))
+}
+
 /// GETs `request.url` (the body is not sent); the response's status and text.
 pub async fn get_text(request: &OutboundRequest) -> worker::Result<(u16, String)> {
     let mut response = send(Method::Get, request).await?;

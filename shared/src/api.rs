@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyResponse {
     pub policy: Policy,
+    /// Cloudflare Turnstile's site key when reset requests must carry a Turnstile token (the restore page shows the
+    /// check then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile_site_key: Option<String>,
 }
 
 /// `POST /api/reset-requests`.
@@ -19,6 +23,9 @@ pub struct ResetRequest {
     pub audience: Audience,
     #[serde(default)]
     pub locale: Option<Locale>,
+    /// Required when the Worker has Turnstile configured: the token the Turnstile widget gave the page.
+    #[serde(default)]
+    pub turnstile_token: Option<String>,
 }
 
 /// The answer to every reset request, whether or not the account exists.

@@ -42,6 +42,7 @@ error_codes! {
     PasswordMismatch = "password_mismatch", 422, ErrorPasswordMismatch;
     PasswordReused = "password_reused", 422, ErrorPasswordReused;
     PasswordBreached = "password_breached", 422, ErrorPasswordBreached;
+    ChallengeFailed = "challenge_failed", 403, ErrorChallengeFailed;
     TokenInvalid = "token_invalid", 400, ErrorTokenInvalid;
     TokenExpired = "token_expired", 410, ErrorTokenExpired;
     TokenSuperseded = "token_superseded", 410, ErrorTokenSuperseded;

@@ -345,6 +345,10 @@ catalogue! {
         en: "This password appears in a known data breach, so attackers will try it early. Choose another one.",
         es: "Esta contraseña aparece en una filtración de datos conocida: los atacantes la probarán pronto. Elige otra.",
     },
+    ErrorChallengeFailed = "error.challenge_failed" {
+        en: "We could not confirm you are not a robot. Complete the check on the page and try again.",
+        es: "No pudimos confirmar que no eres un robot. Completa la comprobación de la página e inténtalo de nuevo.",
+    },
     ErrorPasswordReused = "error.password_reused" {
         en: "You have used this password before. Choose a new one.",
         es: "Ya usaste esta contraseña. Elige una nueva.",

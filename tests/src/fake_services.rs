@@ -5,6 +5,8 @@
 //!   parallel tests never share state: `…+hookfail2@…` answers 500 to the first two tries of each delivery, then 200.
 //! - `GET /hibp/range/{prefix}` — a breached-password range API in Have I Been Pwned's format (`BREACH_CHECK_URL`):
 //!   [`BREACHED`] are listed as breached; a prefix of [`BREACH_OUTAGE`] answers 503.
+//! - `POST /turnstile/siteverify` — Cloudflare Turnstile's siteverify: with [`TURNSTILE_SECRET`], the token
+//!   [`TURNSTILE_PASS`] passes and any other fails.
 
 use crate::fake_http::{self, Request, Response};
 use hmac::{Hmac, KeyInit, Mac};
@@ -46,8 +48,21 @@ fn handle(request: &Request) -> Response {
     match (request.method.as_str(), request.path.as_str()) {
         ("POST", "/hooks/latchkey") => webhook(request),
         ("GET", path) if path.starts_with("/hibp/range/") => breach_range(&path["/hibp/range/".len()..]),
+        ("POST", "/turnstile/siteverify") => siteverify(request),
         _ => Response::json(404, "{}"),
     }
+}
+
+/// The secret a Worker under test must send to the fake siteverify.
+pub const TURNSTILE_SECRET: &str = "test-turnstile-secret";
+/// The one token the fake siteverify accepts.
+pub const TURNSTILE_PASS: &str = "test-turnstile-pass";
+
+fn siteverify(request: &Request) -> Response {
+    let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+    let success = body["secret"] == TURNSTILE_SECRET && body["response"] == TURNSTILE_PASS;
+    let codes = if success { "[]" } else { r#"["invalid-input-response"]"# };
+    Response::json(200, format!(r#"{{"success":{success},"error-codes":{codes}}}"#))
 }
 
 /// Passwords the fake range API lists as breached (they pass the default policy otherwise).

@@ -7,6 +7,7 @@ pub mod fake_http;
 pub mod fake_mail;
 pub mod fake_services;
 pub mod foreign;
+pub mod own_worker;
 pub mod stats;
 
 use fantoccini::elements::{Element, ElementRef};
@@ -267,6 +268,15 @@ fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Waits until `url` answers 200 (a Worker starting), for at most 90 s.
+pub async fn wait_until_up(url: &str) {
+    eventually(&format!("{url} to answer"), Duration::from_secs(90), || async {
+        let response = http().get(url).send().await.ok()?;
+        (response.status() == 200).then_some(())
+    })
+    .await;
 }
 
 /// Polls `check` until it returns `Some`, for at most `timeout`; panics with `what` otherwise.

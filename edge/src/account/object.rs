@@ -62,6 +62,8 @@ impl DurableObject for Account {
             self.state.storage().delete_all().await?;
             return Response::ok("");
         }
+        let now = now_secs();
+        self.update(|account| account.requeue_lost_mail(now)).await?;
         self.flush_outbox().await?;
         self.deliver_webhooks().await?;
         self.schedule_alarm().await?;
@@ -105,7 +107,9 @@ impl Account {
                 Command::TokenStatus { .. } => Reply::TokenStatus { status: TokenStatus::Invalid, audience: None },
                 Command::Reset { .. } => refused(ErrorCode::TokenInvalid),
                 Command::Session { .. } | Command::Logout { .. } => refused(ErrorCode::Unauthorized),
-                Command::View | Command::Disable | Command::IssueToken { .. } => Reply::NoAccount,
+                Command::View | Command::Disable | Command::IssueToken { .. } | Command::MailSettled { .. } => {
+                    Reply::NoAccount
+                }
             });
         };
 
@@ -188,6 +192,11 @@ impl Account {
                     refused(ErrorCode::Unauthorized)
                 }
             }
+            Command::MailSettled { id } => {
+                account.mail_settled(&id);
+                self.save(&account).await?;
+                Reply::Done
+            }
             Command::Logout { session_hash } => {
                 account.logout(&session_hash);
                 self.save(&account).await?;
@@ -229,6 +238,9 @@ impl Account {
             return Ok(());
         }
         let queue = self.env.queue(MAIL_QUEUE_BINDING)?;
+        let config = Config::from_env(&self.env).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        // Longer than the queue's own retries take (five, doubling from the base), so only lost mail comes back.
+        let requeue_at = now_secs() + u64::from(config.mail.retry_base_secs) * 60;
         let mut sent: Vec<String> = Vec::new();
         for job in &account.outbox {
             crate::metrics::count(crate::metrics::Op::QueueSend);
@@ -237,7 +249,7 @@ impl Account {
                 Err(err) => audit::record(&Event::OutboxSendFailed { mail: job.id(), error: err.to_string() }),
             }
         }
-        self.update(|account| account.outbox.retain(|job| !sent.iter().any(|id| id == job.id()))).await?;
+        self.update(|account| sent.iter().for_each(|id| account.mail_queued(id, requeue_at))).await?;
         self.schedule_alarm().await
     }
 
@@ -294,13 +306,14 @@ impl Account {
         .await
     }
 
-    /// One alarm serves both kinds of retry: it is set for whichever is due first.
+    /// One alarm serves every retry (the outbox, lost mail, webhooks): it is set for whichever is due first.
     async fn schedule_alarm(&self) -> Result<()> {
         let Some(account) = self.load().await? else { return Ok(()) };
         let now_ms = worker::Date::now().as_millis() as i64;
         let outbox = (!account.outbox.is_empty()).then_some(OUTBOX_RETRY_MS);
+        let in_flight = account.in_flight.iter().map(|m| (m.requeue_at as i64 * 1000 - now_ms).max(1)).min();
         let webhook = account.webhooks.iter().map(|d| (d.due_at as i64 * 1000 - now_ms).max(1)).min();
-        if let Some(in_ms) = outbox.into_iter().chain(webhook).min() {
+        if let Some(in_ms) = outbox.into_iter().chain(in_flight).chain(webhook).min() {
             self.state.storage().set_alarm(in_ms).await?;
         }
         Ok(())

@@ -10,15 +10,39 @@ use serde::{Deserialize, Serialize};
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Command {
-    Create { profile: Profile, password_hash: Option<String> },
+    Create {
+        profile: Profile,
+        password_hash: Option<String>,
+    },
     View,
     Disable,
-    IssueToken { token_hash: TokenHash, lifetime_secs: u32 },
-    TokenStatus { token_hash: TokenHash },
-    Reset { token_hash: TokenHash, password: String, confirm: String, breached: Option<bool> },
-    Login { password: String, session_hash: TokenHash },
-    Session { session_hash: TokenHash },
-    Logout { session_hash: TokenHash },
+    IssueToken {
+        token_hash: TokenHash,
+        lifetime_secs: u32,
+    },
+    TokenStatus {
+        token_hash: TokenHash,
+    },
+    Reset {
+        token_hash: TokenHash,
+        password: String,
+        confirm: String,
+        breached: Option<bool>,
+    },
+    Login {
+        password: String,
+        session_hash: TokenHash,
+    },
+    Session {
+        session_hash: TokenHash,
+    },
+    Logout {
+        session_hash: TokenHash,
+    },
+    /// From the mail queue's consumer: this mail was sent or dead-lettered.
+    MailSettled {
+        id: String,
+    },
 }
 
 #[derive(Serialize, Deserialize)]

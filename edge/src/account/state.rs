@@ -55,6 +55,13 @@ pub struct Session {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InFlight {
+    pub job: MailJob,
+    /// When to queue it again if no consumer has reported it settled (unix seconds).
+    pub requeue_at: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountState {
     pub profile: Profile,
     /// argon2id PHC string; `None` until a password is set (an invited account).
@@ -74,6 +81,10 @@ pub struct AccountState {
     pub reset_attempts: Vec<u64>,
     /// Mail decided on but not yet handed to the queue (the Durable Object flushes it, retrying by alarm).
     pub outbox: Vec<MailJob>,
+    /// Mail handed to the queue and not yet reported settled (sent or dead-lettered) by its consumer. One the queue
+    /// loses goes back to the outbox when its time is up, under the same id, so the provider still delivers it once.
+    #[serde(default)]
+    pub in_flight: Vec<InFlight>,
     /// Webhook notifications not yet delivered to the site's backend (sent from the Durable Object's alarm).
     #[serde(default)]
     pub webhooks: Vec<webhook::Delivery>,
@@ -128,6 +139,7 @@ impl AccountState {
             reset_requests: Vec::new(),
             reset_attempts: Vec::new(),
             outbox: Vec::new(),
+            in_flight: Vec::new(),
             webhooks: Vec::new(),
         }
     }
@@ -285,6 +297,26 @@ impl AccountState {
             changed_at: now,
         });
         Ok(revoked)
+    }
+
+    /// The outbox's mail with this id was handed to the queue: it waits in flight until settled or `requeue_at`.
+    pub fn mail_queued(&mut self, id: &str, requeue_at: u64) {
+        if let Some(at) = self.outbox.iter().position(|job| job.id() == id) {
+            let job = self.outbox.remove(at);
+            self.in_flight.push(InFlight { job, requeue_at });
+        }
+    }
+
+    /// The queue consumer sent (or dead-lettered) this mail: nothing more to do for it.
+    pub fn mail_settled(&mut self, id: &str) {
+        self.in_flight.retain(|m| m.job.id() != id);
+    }
+
+    /// Mail in flight too long (the queue lost it) goes back to the outbox.
+    pub fn requeue_lost_mail(&mut self, now: u64) {
+        let (lost, waiting) = std::mem::take(&mut self.in_flight).into_iter().partition(|m| m.requeue_at <= now);
+        self.in_flight = waiting;
+        self.outbox.extend(lost.into_iter().map(|m: InFlight| m.job));
     }
 
     /// Queues a webhook notification of the password change made at `changed_at`, to go out with the new password's
@@ -471,6 +503,24 @@ mod tests {
         assert_eq!(state.token_status(&hash(1), NOW + 1), TokenStatus::Ok, "refused, not spent");
         // Unknown (the check is off or unreachable) or clean: the rest of the policy decides.
         assert_eq!(attempt(&mut state, GOOD, None), Ok(0));
+    }
+
+    #[test]
+    fn mail_the_queue_loses_is_queued_again_under_the_same_id() {
+        let mut state = account();
+        state.issue_token(hash(1), NOW, 3600).unwrap();
+        reset(&mut state, &hash(1), GOOD, NOW).unwrap();
+        let id = state.outbox[0].id().to_owned();
+        state.mail_queued(&id, NOW + 60);
+        assert!(state.outbox.is_empty());
+        state.requeue_lost_mail(NOW + 59);
+        assert!(state.outbox.is_empty(), "not yet");
+        state.requeue_lost_mail(NOW + 60);
+        assert_eq!(state.outbox.iter().map(|j| j.id()).collect::<Vec<_>>(), [id.as_str()]);
+        state.mail_queued(&id, NOW + 120);
+        state.mail_settled(&id);
+        state.requeue_lost_mail(NOW + 1000);
+        assert!(state.outbox.is_empty() && state.in_flight.is_empty(), "settled mail is done with");
     }
 
     #[test]

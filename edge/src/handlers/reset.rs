@@ -9,7 +9,7 @@ use crate::email::{account_id, Email};
 use crate::mail::job::MailJob;
 use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
 use crate::token::{Token, TokenHash};
-use crate::{breach, outbound};
+use crate::{breach, outbound, turnstile};
 use latchkey_shared::api::{
     AcceptedStatus, ResetConfirm, ResetDone, ResetRequest, ResetRequestAccepted, ResetStatus, TokenStatus,
     VerifyRequest, VerifyResponse,
@@ -22,6 +22,29 @@ use worker::{Context, Env};
 /// mail happen after the answer has gone.
 pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
     let body: ResetRequest = call.json(MAX_JSON_BODY).await?;
+    if let Some(turnstile) = &call.config.turnstile {
+        // Before anything else, and the same for every email: a failed check says nothing about accounts.
+        let token =
+            turnstile::plausible(body.turnstile_token.as_deref()).ok_or(call.error(ErrorCode::ChallengeFailed))?;
+        let ip = call.header("CF-Connecting-IP");
+        let request = turnstile::verify_request(
+            turnstile,
+            token,
+            ip.as_deref(),
+            &new_id().map_err(|e| call.internal("random", e))?,
+        );
+        let passed = match outbound::post_text(&request).await {
+            Ok((status, answer)) => turnstile::passed(status, &answer),
+            Err(err) => {
+                // Fails closed: the check exists to stop floods, and the person can try again.
+                audit::record(&Event::InternalError { context: "turnstile", error: err.to_string() });
+                false
+            }
+        };
+        if !passed {
+            return Err(call.error(ErrorCode::ChallengeFailed));
+        }
+    }
     let email =
         Email::parse(&body.email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
     let env = call.env.clone();

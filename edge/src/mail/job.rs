@@ -45,6 +45,17 @@ impl MailJob {
         }
     }
 
+    /// The account whose Durable Object tracks this mail until it is settled: the changed-password notice (a reset
+    /// mail the queue loses is asked for again by its reader).
+    pub fn tracking_account(&self) -> Option<String> {
+        match self {
+            MailJob::PasswordChanged { login_email, audience, .. } => {
+                Some(crate::email::account_id_of(*audience, login_email))
+            }
+            MailJob::Reset { .. } => None,
+        }
+    }
+
     /// The account the mail is about, as logs name it.
     pub fn account(&self) -> Pseudonym {
         match self {

@@ -1,0 +1,103 @@
+//! A Worker of a test's own: `wrangler dev` on its own port with its own state, started from the shared run's
+//! variables plus the test's. For configurations the shared Worker does not have (the per-IP limit on, Turnstile
+//! required) and for restarting the Worker in the middle of a flow.
+
+use crate::wait_until_up;
+use std::io::Write;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+pub struct OwnWorker {
+    child: Option<Child>,
+    port: u16,
+    dir: PathBuf,
+    /// Restarts keep appending here.
+    log: PathBuf,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0)).and_then(|l| l.local_addr()).expect("a free port").port()
+}
+
+impl OwnWorker {
+    /// Starts a Worker with the run's variables and `vars` on top; returns once it answers.
+    pub async fn start(name: &str, vars: &[(&str, &str)]) -> OwnWorker {
+        let base =
+            std::env::var("LATCHKEY_TEST_VARS").expect("LATCHKEY_TEST_VARS is not set: run through scripts/test");
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!("latchkey-own-{name}-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a state directory");
+        let mut own = std::fs::File::create(dir.join("own.vars")).expect("a vars file");
+        writeln!(own, "APP_ORIGIN=http://127.0.0.1:{port}").expect("write vars");
+        for (key, value) in vars {
+            writeln!(own, "{key}={value}").expect("write vars");
+        }
+        std::fs::copy(&base, dir.join("base.vars")).expect("the run's variables");
+        let log =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../test-artifacts/own-worker-{name}.log"));
+        let mut worker = OwnWorker { child: None, port, dir, log };
+        worker.spawn().await;
+        worker
+    }
+
+    async fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).expect("a log file");
+        let child = Command::new("wrangler")
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+            .env("LATCHKEY_PREBUILT", "1")
+            .args(["dev", "--ip", "127.0.0.1", "--show-interactive-dev-session=false"])
+            .args(["--port", &self.port.to_string(), "--inspector-port", &free_port().to_string()])
+            .arg("--persist-to")
+            .arg(self.dir.join("state"))
+            .arg("--env-file")
+            .arg(self.dir.join("base.vars"))
+            .arg("--env-file")
+            .arg(self.dir.join("own.vars"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("a log handle"))
+            .stderr(log)
+            // Its own process group, so stopping it ends workerd too.
+            .process_group(0)
+            .spawn()
+            .expect("wrangler runs (scripts/test puts it on PATH)");
+        self.child = Some(child);
+        wait_until_up(&self.url("/api/health")).await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Everything this Worker has logged.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Stops the Worker (as a crash would: no warning) and starts it again on the same state.
+    pub async fn restart(&mut self) {
+        self.stop();
+        self.spawn().await;
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // wrangler runs workerd as a child of its own: end the whole group, then wait for the port to be free.
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+            let _ = child.wait();
+        }
+        for _ in 0..100 {
+            if std::net::TcpListener::bind(("127.0.0.1", self.port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for OwnWorker {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -1,0 +1,140 @@
+//! What needs a Worker of its own: the per-IP limit switched on (the shared Worker has it off, since the suite sends
+//! hundreds of requests from one address), Turnstile required, and restarts in the middle of a reset.
+
+use latchkey_e2e::fake_mail::{self, deliveries_to};
+use latchkey_e2e::fake_services::{self, TURNSTILE_PASS, TURNSTILE_SECRET};
+use latchkey_e2e::own_worker::OwnWorker;
+use latchkey_e2e::{admin_token, eventually, http, token_in, unique_email, wait_for_mail};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const OLD: &str = "Otter-Harbor-93-Violet";
+const NEW: &str = "Quartz-Vivid-Meadow-77";
+
+async fn post(worker: &OwnWorker, path: &str, body: Value) -> (u16, Value) {
+    let response = http().post(worker.url(path)).json(&body).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn create_account(worker: &OwnWorker, email: &str) {
+    let response = http()
+        .post(worker.url("/api/admin/accounts"))
+        .bearer_auth(admin_token())
+        .json(&json!({"login_email": email, "audience": "parent", "display_name": "Own", "password": OLD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "{:?}", response.text().await);
+}
+
+fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_per_ip_limit_answers_429_past_its_budget_for_every_email_alike() {
+    let worker = OwnWorker::start("ip-limit", &[]).await;
+    let mut statuses = Vec::new();
+    for i in 0..31 {
+        // Known or not makes no difference: the limit comes before any lookup.
+        let (status, body) = post(
+            &worker,
+            "/api/reset-requests",
+            json!({"email": unique_email(&format!("ip-{i}"), ""), "audience": "staff"}),
+        )
+        .await;
+        statuses.push((status, code(&body).to_owned()));
+    }
+    assert!(statuses[..30].iter().all(|(s, _)| *s == 202), "{statuses:?}");
+    assert_eq!(statuses[30], (429, "rate_limited".to_owned()));
+    let response = http()
+        .post(worker.url("/api/reset-requests"))
+        .json(&json!({"email": "a@b.test", "audience": "staff"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["retry-after"], "60");
+    // Logins draw on a budget of their own.
+    let (status, body) =
+        post(&worker, "/api/sessions", json!({"email": "a@b.test", "audience": "staff", "password": OLD})).await;
+    assert_eq!((status, code(&body)), (401, "invalid_credentials"));
+}
+
+#[tokio::test]
+async fn turnstile_when_configured_guards_reset_requests() {
+    fake_mail::ensure_running();
+    fake_services::ensure_running();
+    let verify = format!("http://127.0.0.1:{}/turnstile/siteverify", std::env::var("FAKE_SERVICES_PORT").unwrap());
+    let worker = OwnWorker::start(
+        "turnstile",
+        &[
+            ("IP_RATE_LIMIT", "off"),
+            ("TURNSTILE_SECRET", TURNSTILE_SECRET),
+            ("TURNSTILE_SITE_KEY", "1x00000000000000000000AA"),
+            ("TURNSTILE_VERIFY_URL", &verify),
+        ],
+    )
+    .await;
+    let policy: Value = http().get(worker.url("/api/policy")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(policy["turnstile_site_key"], "1x00000000000000000000AA", "the page learns it must show the check");
+
+    let email = unique_email("turnstile", "");
+    create_account(&worker, &email).await;
+    let ask = |token: Option<&str>| {
+        let mut body = json!({"email": email, "audience": "parent"});
+        if let Some(token) = token {
+            body["turnstile_token"] = json!(token);
+        }
+        post(&worker, "/api/reset-requests", body)
+    };
+    let (status, body) = ask(None).await;
+    assert_eq!((status, code(&body)), (403, "challenge_failed"), "{body}");
+    let (status, body) = ask(Some("a-forged-token")).await;
+    assert_eq!((status, code(&body)), (403, "challenge_failed"), "{body}");
+    let (status, body) = ask(Some(&"x".repeat(5000))).await;
+    assert_eq!((status, code(&body)), (403, "challenge_failed"), "{body}");
+    assert!(deliveries_to(&email).is_empty(), "no mail without a passed check");
+    let (status, body) = ask(Some(TURNSTILE_PASS)).await;
+    assert_eq!(status, 202, "{body}");
+    wait_for_mail(&email, 1).await;
+}
+
+#[tokio::test]
+async fn a_restart_in_the_middle_of_a_reset_loses_nothing_and_sends_nothing_twice() {
+    fake_mail::ensure_running();
+    let mut worker = OwnWorker::start("restart", &[("IP_RATE_LIMIT", "off")]).await;
+    let email = unique_email("restart", "");
+    create_account(&worker, &email).await;
+    let (status, _) = post(&worker, "/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    assert_eq!(status, 202);
+    let token = token_in(&wait_for_mail(&email, 1).await[0]);
+
+    // Between the mail and the click.
+    worker.restart().await;
+    let (status, body) = post(&worker, "/api/resets/verify", json!({"token": token})).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")), "the link survives: {body}");
+    let (status, body) = post(&worker, "/api/resets", json!({"token": token, "password": NEW, "confirm": NEW})).await;
+    assert_eq!(status, 200, "{body}");
+
+    // Between the new password and the next login.
+    worker.restart().await;
+    let (status, body) = post(&worker, "/api/resets/verify", json!({"token": token})).await;
+    assert_eq!(body["status"], "used", "{status} {body}");
+    let (status, _) =
+        post(&worker, "/api/sessions", json!({"email": email, "audience": "parent", "password": NEW})).await;
+    assert_eq!(status, 200, "the new password stands");
+    let (status, _) =
+        post(&worker, "/api/sessions", json!({"email": email, "audience": "parent", "password": OLD})).await;
+    assert_eq!(status, 401, "the old one is gone");
+    // The notice was in the local queue when the Worker went down, and local queues do not outlive a restart: the
+    // account's Durable Object queues it again once its time is up (60 x MAIL_RETRY_BASE_SECS), under the same id.
+    let mails = eventually("the changed-password notice", Duration::from_secs(120), || async {
+        let mails = deliveries_to(&email);
+        (mails.len() >= 2).then_some(mails)
+    })
+    .await;
+    assert_eq!(mails[1].subject, "Your password was changed");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(deliveries_to(&email).len(), 2, "the link and the notice, once each");
+}
