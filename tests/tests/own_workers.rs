@@ -1,10 +1,11 @@
 //! What needs a Worker of its own: the per-IP limit switched on (the shared Worker has it off, since the suite sends
 //! hundreds of requests from one address), Turnstile required, and restarts in the middle of a reset.
 
+use fantoccini::Locator;
 use latchkey_e2e::fake_mail::{self, deliveries_to};
 use latchkey_e2e::fake_services::{self, TURNSTILE_PASS, TURNSTILE_SECRET};
 use latchkey_e2e::own_worker::OwnWorker;
-use latchkey_e2e::{admin_token, eventually, http, token_in, unique_email, wait_for_mail};
+use latchkey_e2e::{admin_token, chromium, eventually, http, token_in, unique_email, wait_for_mail};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -98,6 +99,24 @@ async fn turnstile_when_configured_guards_reset_requests() {
     let (status, body) = ask(Some(TURNSTILE_PASS)).await;
     assert_eq!(status, 202, "{body}");
     wait_for_mail(&email, 1).await;
+
+    // The page asks for the check. Turnstile's script comes from challenges.cloudflare.com, which this machine cannot
+    // reach: the page must say so, and must not send a request without a token.
+    let browser = chromium().await;
+    browser.goto(&worker.url("/restore-password")).await.unwrap();
+    let status_text = || async { browser.find(Locator::Css("#status")).await.ok()?.text().await.ok() };
+    eventually("the page to say the check could not load", Duration::from_secs(20), || async {
+        status_text().await.filter(|t| t.contains("could not load"))
+    })
+    .await;
+    browser.find(Locator::Css("input[name=audience][value=parent]")).await.unwrap().click().await.unwrap();
+    browser.find(Locator::Css("#email")).await.unwrap().send_keys(&email).await.unwrap();
+    browser.find(Locator::Css("#restore button[type=submit]")).await.unwrap().click().await.unwrap();
+    eventually("the page to ask for the check", Duration::from_secs(5), || async {
+        status_text().await.filter(|t| t.contains("not a robot"))
+    })
+    .await;
+    browser.close().await.unwrap();
 }
 
 #[tokio::test]

@@ -8,6 +8,40 @@ const COOLDOWN_SECONDS = 60;
 let last = null;
 let timer = null;
 
+// Cloudflare Turnstile, when the Worker requires it (its site key comes with the policy). One token per request:
+// the check is shown again after each send, for the resend.
+const TURNSTILE = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit";
+let siteKey = null;
+let challengeToken = null;
+let widget = null;
+
+async function loadChallenge() {
+  const result = await api("GET", "/api/policy");
+  siteKey = result.ok ? result.data.turnstile_site_key || null : null;
+  if (!siteKey) return;
+  await new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = TURNSTILE;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error("Turnstile did not load"));
+    document.head.append(script);
+  }).catch(() => say(status, "The anti-robot check could not load. Check your connection and reload the page.", "error"));
+  showChallenge("challenge");
+}
+
+function showChallenge(id) {
+  if (!siteKey || !window.turnstile) return;
+  const container = document.getElementById(id);
+  if (widget !== null) window.turnstile.remove(widget);
+  for (const other of document.querySelectorAll(".challenge")) other.hidden = other !== container;
+  challengeToken = null;
+  widget = window.turnstile.render(container, {
+    sitekey: siteKey,
+    callback: (token) => { challengeToken = token; },
+    "expired-callback": () => { challengeToken = null; },
+  });
+}
+
 function cooldown() {
   let left = COOLDOWN_SECONDS;
   resend.disabled = true;
@@ -21,19 +55,25 @@ function cooldown() {
 }
 
 async function send(request) {
-  say(status, "Sending…");
-  const result = await api("POST", "/api/reset-requests", request);
-  if (!result.ok) {
-    say(status, result.error.message, "error");
+  if (siteKey && !challengeToken) {
+    say(status, "Complete the check that you are not a robot first.", "error");
     return false;
   }
-  say(status, "");
-  last = request;
-  form.hidden = true;
-  sent.hidden = false;
-  document.getElementById("sent-to").textContent = request.email;
-  cooldown();
-  return true;
+  say(status, "Sending…");
+  const result = await api("POST", "/api/reset-requests", siteKey ? { ...request, turnstile_token: challengeToken } : request);
+  if (result.ok) {
+    say(status, "");
+    last = request;
+    form.hidden = true;
+    sent.hidden = false;
+    document.getElementById("sent-to").textContent = request.email;
+    cooldown();
+  } else {
+    say(status, result.error.message, "error");
+  }
+  // A token works once: a fresh check beside whichever button comes next.
+  showChallenge(form.hidden ? "challenge-again" : "challenge");
+  return result.ok;
 }
 
 form.addEventListener("submit", async (event) => {
@@ -45,6 +85,8 @@ form.addEventListener("submit", async (event) => {
   }
   await send({ email: form.email.value.trim(), audience: audience.value, locale: document.documentElement.lang === "es" ? "es" : "en" });
 });
+
+loadChallenge();
 
 resend.addEventListener("click", async () => {
   if (last && (await send(last))) say(status, "We sent another email. Only the newest link works.", "success");
