@@ -3,7 +3,8 @@
 //!
 //! Behaviour is chosen by the recipient's address, so tests running in parallel never share state:
 //! `…+fail2@…` answers 503 twice per message then accepts; `…+alwaysfail@…` always answers 500;
-//! `…+refuse@…` answers 422 (a permanent refusal). Like Resend, a repeated `Idempotency-Key` is not delivered twice.
+//! `…+refuse@…` answers 422 (a permanent refusal); `…+ratelimited@…` answers 429 twice per message then accepts;
+//! `…+slow@…` answers after 3 s. Like Resend, a repeated `Idempotency-Key` is not delivered twice.
 
 use crate::fake_http::{self, Request, Response};
 use serde_json::Value;
@@ -63,6 +64,10 @@ fn answer(Request { method, path, headers, body }: &Request) -> (u16, String) {
         return (401, r#"{"message":"missing or wrong API key"}"#.into());
     }
     let Ok(mail) = serde_json::from_slice::<Value>(body) else { return (422, r#"{"message":"bad json"}"#.into()) };
+    if mail["to"].as_array().into_iter().flatten().any(|r| r.as_str().is_some_and(|r| r.contains("+slow@"))) {
+        // Before taking the inbox, so other requests are not held up.
+        std::thread::sleep(std::time::Duration::from_secs(3));
+    }
     let key = headers.get("idempotency-key").cloned().unwrap_or_default();
     let field = |name: &str| mail[name].as_str().unwrap_or_default().to_owned();
     let to: Vec<String> =
@@ -85,6 +90,9 @@ fn answer(Request { method, path, headers, body }: &Request) -> (u16, String) {
     }
     if behaviour("+fail2@") && attempt <= 2 {
         return (503, r#"{"message":"try later"}"#.into());
+    }
+    if behaviour("+ratelimited@") && attempt <= 2 {
+        return (429, r#"{"message":"too many requests"}"#.into());
     }
     if key.is_empty() || !inbox.accepted_keys.contains(&key) {
         inbox.accepted_keys.push(key.clone());

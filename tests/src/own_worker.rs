@@ -12,6 +12,8 @@ pub struct OwnWorker {
     child: Option<Child>,
     port: u16,
     dir: PathBuf,
+    /// The `wrangler.toml` sections left out (a binding the Worker then finds missing), none normally.
+    without: Vec<&'static str>,
     /// Restarts keep appending here.
     log: PathBuf,
 }
@@ -36,17 +38,44 @@ impl OwnWorker {
         std::fs::copy(&base, dir.join("base.vars")).expect("the run's variables");
         let log =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../test-artifacts/own-worker-{name}.log"));
-        let mut worker = OwnWorker { child: None, port, dir, log };
+        let mut worker = OwnWorker { child: None, port, dir, log, without: Vec::new() };
         worker.spawn().await;
         worker
     }
 
+    /// The project's `wrangler.toml` without the sections in `self.without` (each from its `[…]` header to the next),
+    /// written beside the state; paths are made absolute and the build step dropped (the Worker is built already).
+    fn config(&self) -> PathBuf {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let original = std::fs::read_to_string(format!("{root}/wrangler.toml")).expect("the project's wrangler.toml");
+        let mut kept = String::new();
+        let mut skipping = false;
+        for line in original.lines() {
+            if line.starts_with('[') {
+                skipping = line == "[build]" || self.without.contains(&line.trim());
+            }
+            if !skipping {
+                let line = line
+                    .replace("main = \"edge/", &format!("main = \"{root}/edge/"))
+                    .replace("directory = \"www\"", &format!("directory = \"{root}/www\""));
+                kept.push_str(&line);
+                kept.push('\n');
+            }
+        }
+        let path = self.dir.join("wrangler.toml");
+        std::fs::write(&path, kept).expect("write the configuration");
+        path
+    }
+
     async fn spawn(&mut self) {
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).expect("a log file");
+        let config = self.config();
         let child = Command::new("wrangler")
             .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
             .env("LATCHKEY_PREBUILT", "1")
             .args(["dev", "--ip", "127.0.0.1", "--show-interactive-dev-session=false"])
+            .arg("--config")
+            .arg(config)
             .args(["--port", &self.port.to_string(), "--inspector-port", &free_port().to_string()])
             .arg("--persist-to")
             .arg(self.dir.join("state"))
@@ -78,6 +107,14 @@ impl OwnWorker {
     pub async fn restart(&mut self) {
         self.stop();
         self.spawn().await;
+    }
+
+    /// Restarts it on the same state with the sections of `wrangler.toml` named by their headers (such as
+    /// `[[kv_namespaces]]`) left out, so the Worker finds that binding missing: a store that fails for real. An empty
+    /// list restores the whole configuration.
+    pub async fn restart_without(&mut self, sections: &[&'static str]) {
+        self.without = sections.to_vec();
+        self.restart().await;
     }
 
     fn stop(&mut self) {

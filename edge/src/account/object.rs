@@ -107,9 +107,11 @@ impl Account {
                 Command::TokenStatus { .. } => Reply::TokenStatus { status: TokenStatus::Invalid, audience: None },
                 Command::Reset { .. } => refused(ErrorCode::TokenInvalid),
                 Command::Session { .. } | Command::Logout { .. } => refused(ErrorCode::Unauthorized),
-                Command::View | Command::Disable | Command::IssueToken { .. } | Command::MailSettled { .. } => {
-                    Reply::NoAccount
-                }
+                Command::View
+                | Command::Disable
+                | Command::IssueToken { .. }
+                | Command::WithdrawToken { .. }
+                | Command::MailSettled { .. } => Reply::NoAccount,
             });
         };
 
@@ -191,6 +193,11 @@ impl Account {
                 } else {
                     refused(ErrorCode::Unauthorized)
                 }
+            }
+            Command::WithdrawToken { token_hash } => {
+                account.withdraw_token(&token_hash);
+                self.save(&account).await?;
+                Reply::Done
             }
             Command::MailSettled { id } => {
                 account.mail_settled(&id);

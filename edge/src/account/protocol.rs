@@ -23,6 +23,10 @@ pub enum Command {
     TokenStatus {
         token_hash: TokenHash,
     },
+    /// The link's mail could not be sent: take it back.
+    WithdrawToken {
+        token_hash: TokenHash,
+    },
     Reset {
         token_hash: TokenHash,
         password: String,

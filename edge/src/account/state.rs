@@ -46,6 +46,9 @@ pub struct IssuedToken {
     pub hash: TokenHash,
     pub expires_at: u64,
     pub fate: Fate,
+    /// The link that was live when this one was issued, brought back if this one is withdrawn.
+    #[serde(default)]
+    pub replaced: Option<TokenHash>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,16 +197,31 @@ impl AccountState {
         if !within_limit(&mut self.reset_requests, now, RESET_WINDOW_SECS, RESET_REQUESTS_ALLOWED) {
             return Err(ErrorCode::RateLimited.into());
         }
+        let mut replaced = None;
         for token in &mut self.tokens {
             if token.fate == Fate::Live {
                 token.fate = Fate::Superseded;
+                replaced = Some(token.hash.clone());
             }
         }
-        self.tokens.push(IssuedToken { hash, expires_at: now + u64::from(lifetime_secs), fate: Fate::Live });
+        self.tokens.push(IssuedToken { hash, expires_at: now + u64::from(lifetime_secs), fate: Fate::Live, replaced });
         if self.tokens.len() > TOKENS_KEPT {
             self.tokens.remove(0);
         }
         Ok(())
+    }
+
+    /// Takes back a link whose mail could not be sent (KV or the queue failed after it was issued): it never worked,
+    /// the link it replaced works again, and the request does not count against the limit.
+    pub fn withdraw_token(&mut self, hash: &TokenHash) {
+        let Some(at) = self.tokens.iter().position(|t| &t.hash == hash && t.fate == Fate::Live) else { return };
+        let withdrawn = self.tokens.remove(at);
+        if let Some(previous) = self.tokens.iter_mut().find(|t| Some(&t.hash) == withdrawn.replaced.as_ref()) {
+            if previous.fate == Fate::Superseded {
+                previous.fate = Fate::Live;
+            }
+        }
+        self.reset_requests.pop();
     }
 
     pub fn token_status(&self, hash: &TokenHash, now: u64) -> TokenStatus {
@@ -521,6 +539,24 @@ mod tests {
         state.mail_settled(&id);
         state.requeue_lost_mail(NOW + 1000);
         assert!(state.outbox.is_empty() && state.in_flight.is_empty(), "settled mail is done with");
+    }
+
+    #[test]
+    fn a_withdrawn_link_never_worked_and_the_one_before_works_again() {
+        let mut state = account();
+        state.issue_token(hash(1), NOW, 3600).unwrap();
+        state.issue_token(hash(2), NOW + 1, 3600).unwrap();
+        assert_eq!(state.token_status(&hash(1), NOW + 2), TokenStatus::Superseded);
+        state.withdraw_token(&hash(2));
+        assert_eq!(state.token_status(&hash(2), NOW + 2), TokenStatus::Invalid);
+        assert_eq!(state.token_status(&hash(1), NOW + 2), TokenStatus::Ok);
+        assert_eq!(state.reset_requests.len(), 1, "the failed request is not counted");
+        // A used link is not brought back, and withdrawing twice changes nothing.
+        reset(&mut state, &hash(1), GOOD, NOW + 3).unwrap();
+        state.issue_token(hash(3), NOW + 4, 3600).unwrap();
+        state.withdraw_token(&hash(3));
+        state.withdraw_token(&hash(3));
+        assert_eq!(state.token_status(&hash(1), NOW + 5), TokenStatus::Used);
     }
 
     #[test]

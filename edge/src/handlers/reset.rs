@@ -78,9 +78,6 @@ async fn issue_and_mail(
         // No such account (or disabled): nothing to send, and nothing the requester can observe.
         return Ok(());
     };
-    let kv = env.kv(store::KV_BINDING)?;
-    let ttl = u64::from(lifetime_secs) + TOKEN_RECORD_GRACE_SECS;
-    store::put_json(&kv, &store::token_key(&token_hash), &TokenRecord { account_id: id.clone() }, Some(ttl)).await?;
     let job = MailJob::Reset {
         id: new_id()?,
         to,
@@ -90,10 +87,29 @@ async fn issue_and_mail(
         token: token.as_str().to_owned(),
         lifetime_secs,
     };
-    crate::metrics::count(crate::metrics::Op::QueueSend);
-    env.queue(MAIL_QUEUE_BINDING)?.send(&job).await?;
+    if let Err(err) = record_and_send(env, &id, &token_hash, &job, lifetime_secs).await {
+        // The link was issued but cannot reach anyone: take it back, so the link sent before it works again.
+        super::ask_account(env, &id, &Command::WithdrawToken { token_hash }).await?;
+        return Err(err);
+    }
     audit::record(&Event::ResetRequested { account: &Pseudonym::of(&id), token: token_hash.short(), mail: job.id() });
     Ok(())
+}
+
+/// Maps the token to its account in KV, then hands the mail to the queue.
+async fn record_and_send(
+    env: &Env,
+    account_id: &str,
+    token_hash: &TokenHash,
+    job: &MailJob,
+    lifetime_secs: u32,
+) -> worker::Result<()> {
+    let kv = env.kv(store::KV_BINDING)?;
+    let ttl = u64::from(lifetime_secs) + TOKEN_RECORD_GRACE_SECS;
+    let record = TokenRecord { account_id: account_id.to_owned() };
+    store::put_json(&kv, &store::token_key(token_hash), &record, Some(ttl)).await?;
+    crate::metrics::count(crate::metrics::Op::QueueSend);
+    env.queue(MAIL_QUEUE_BINDING)?.send(job).await
 }
 
 /// Finds which account a token belongs to. `None`: not a token we issued (or so old KV forgot it).

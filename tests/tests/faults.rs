@@ -1,0 +1,141 @@
+//! Faults: the mail provider slow, rate-limiting or unreachable; KV or the Durable Objects missing. Each shows what
+//! the person sees, and that no reset and no mail is lost or sent twice.
+
+use latchkey_e2e::fake_mail::{self, attempts_for, deliveries_to};
+use latchkey_e2e::own_worker::OwnWorker;
+use latchkey_e2e::{
+    admin_token, create_account, eventually, http, request_reset, token_in, unique_email, wait_for_mail,
+};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const OLD: &str = "Otter-Harbor-93-Violet";
+const NEW: &str = "Quartz-Vivid-Meadow-77";
+
+#[tokio::test]
+async fn a_slow_provider_delivers_once() {
+    fake_mail::ensure_running();
+    let email = unique_email("slow", "slow");
+    create_account(&email, None, "parent", OLD).await;
+    assert_eq!(request_reset(&email, "parent").await.0, 202, "the answer never waits for the provider");
+    wait_for_mail(&email, 1).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!((attempts_for(&email), deliveries_to(&email).len()), (1, 1), "a slow answer is not a failure");
+}
+
+#[tokio::test]
+async fn a_provider_answering_429_is_retried_and_delivers_once() {
+    fake_mail::ensure_running();
+    let email = unique_email("throttled", "ratelimited");
+    create_account(&email, None, "parent", OLD).await;
+    assert_eq!(request_reset(&email, "parent").await.0, 202);
+    let mail = wait_for_mail(&email, 1).await;
+    eventually("the third attempt", Duration::from_secs(10), || async { (attempts_for(&email) >= 3).then_some(()) })
+        .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!((attempts_for(&email), deliveries_to(&email).len()), (3, 1));
+    assert!(!token_in(&mail[0]).is_empty());
+}
+
+async fn post(worker: &OwnWorker, path: &str, body: Value) -> (u16, Value) {
+    let response = http().post(worker.url(path)).json(&body).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn create_on(worker: &OwnWorker, email: &str) -> u16 {
+    let body = json!({"login_email": email, "audience": "parent", "display_name": "Fault", "password": OLD});
+    http()
+        .post(worker.url("/api/admin/accounts"))
+        .bearer_auth(admin_token())
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn an_unreachable_provider_dead_letters_the_mail_for_ops() {
+    // Port 9 (discard) has no listener here: every attempt fails to connect.
+    let worker =
+        OwnWorker::start("provider-down", &[("IP_RATE_LIMIT", "off"), ("MAIL_API_BASE", "http://127.0.0.1:9")]).await;
+    let email = unique_email("provider-down", "");
+    assert_eq!(create_on(&worker, &email).await, 201);
+    let (status, body) = post(&worker, "/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    assert_eq!(status, 202, "the person sees the usual answer: {body}");
+    let letter = eventually("the dead letter", Duration::from_secs(90), || async {
+        let list: Value = http()
+            .get(worker.url("/api/admin/dead-letters"))
+            .bearer_auth(admin_token())
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        list["dead_letters"].as_array()?.iter().find(|l| l["to"][0] == email.as_str()).cloned()
+    })
+    .await;
+    assert_eq!((letter["kind"].as_str(), letter["reason"].as_str()), (Some("reset"), Some("retries_exhausted")));
+    assert!(!letter.to_string().contains("/reset#t="), "a dead letter never holds the link");
+}
+
+#[tokio::test]
+async fn kv_failing_mid_reset_fails_safely_and_loses_nothing() {
+    fake_mail::ensure_running();
+    let mut worker = OwnWorker::start("kv-down", &[("IP_RATE_LIMIT", "off")]).await;
+    let email = unique_email("kv-down", "");
+    assert_eq!(create_on(&worker, &email).await, 201);
+    let (status, _) = post(&worker, "/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    assert_eq!(status, 202);
+    let token = token_in(&wait_for_mail(&email, 1).await[0]);
+
+    worker.restart_without(&["[[kv_namespaces]]"]).await;
+    let (status, body) = post(&worker, "/api/resets/verify", json!({"token": token})).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (500, Some("internal")), "a plain, stable error: {body}");
+    let (status, body) = post(&worker, "/api/resets", json!({"token": token, "password": NEW, "confirm": NEW})).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (500, Some("internal")), "{body}");
+    let (status, _) = post(&worker, "/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    assert_eq!(status, 202, "asking again looks the same");
+    eventually("ops to see the failure", Duration::from_secs(10), || async {
+        worker.log().contains("reset_request_failed").then_some(())
+    })
+    .await;
+
+    worker.restart_without(&[]).await;
+    let (status, body) = post(&worker, "/api/resets", json!({"token": token, "password": NEW, "confirm": NEW})).await;
+    assert_eq!(status, 200, "the link still works once KV is back: {body}");
+    let (status, _) =
+        post(&worker, "/api/sessions", json!({"email": email, "audience": "parent", "password": NEW})).await;
+    assert_eq!(status, 200);
+    wait_for_mail(&email, 2).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(deliveries_to(&email).len(), 2, "the first link and the notice; nothing from the failed request");
+}
+
+#[tokio::test]
+async fn durable_objects_failing_lose_no_account_and_no_password() {
+    fake_mail::ensure_running();
+    let mut worker = OwnWorker::start("do-down", &[("IP_RATE_LIMIT", "off")]).await;
+    let email = unique_email("do-down", "");
+    assert_eq!(create_on(&worker, &email).await, 201);
+
+    worker.restart_without(&["[[durable_objects.bindings]]"]).await;
+    let (status, body) =
+        post(&worker, "/api/sessions", json!({"email": email, "audience": "parent", "password": OLD})).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (500, Some("internal")), "{body}");
+    let (status, _) = post(&worker, "/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    assert_eq!(status, 202);
+    assert_eq!(create_on(&worker, &unique_email("do-down-new", "")).await, 500);
+
+    worker.restart_without(&[]).await;
+    let (status, _) =
+        post(&worker, "/api/sessions", json!({"email": email, "audience": "parent", "password": OLD})).await;
+    assert_eq!(status, 200, "the account and its password came through");
+    assert!(deliveries_to(&email).is_empty(), "nothing was sent while the account could not be read");
+    let (status, _) = post(&worker, "/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    assert_eq!(status, 202);
+    wait_for_mail(&email, 1).await;
+}
