@@ -43,10 +43,11 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8], max: usize) -> Result<T, Bod
         return Err(refuse(ErrorCode::BodyTooLarge, format!("limit {max} bytes")));
     }
     let text = std::str::from_utf8(body).map_err(|_| refuse(ErrorCode::MalformedJson, "the body is not UTF-8"))?;
-    // Syntax first, shape second: a truncated body is malformed even when its first field is also unknown.
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| refuse(ErrorCode::MalformedJson, e.to_string()))?;
-    T::deserialize(value).map_err(|e| refuse(ErrorCode::InvalidRequest, e.to_string()))
+    // Syntax first, shape second: a truncated body is malformed even when its first field is also unknown. The shape
+    // is read from the text itself, not from a map of it, so a key given twice is refused rather than one copy
+    // silently winning (two parsers must never read one request two ways).
+    serde_json::from_str::<serde_json::Value>(text).map_err(|e| refuse(ErrorCode::MalformedJson, e.to_string()))?;
+    serde_json::from_str::<T>(text).map_err(|e| refuse(ErrorCode::InvalidRequest, e.to_string()))
 }
 
 #[cfg(test)]
@@ -64,6 +65,18 @@ mod tests {
                 ErrorCode::UnsupportedMediaType
             );
         }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused() {
+        let twice = br#"{"email":"a@b.org","email":"c@d.org","audience":"staff"}"#;
+        let refused = parse_json::<ResetRequest>(twice, MAX_JSON_BODY).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::InvalidRequest);
+        assert!(refused.detail.contains("duplicate field"), "{}", refused.detail);
+        assert_eq!(
+            parse_json::<ResetRequest>(b"{\"email\":", MAX_JSON_BODY).unwrap_err().code,
+            ErrorCode::MalformedJson
+        );
     }
 
     #[test]

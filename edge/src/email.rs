@@ -1,6 +1,7 @@
 //! Email addresses as account keys: checked for shape and normalised, so `Ana@School.org ` and `ana@school.org` are
 //! the same login, and nothing that could inject a mail header gets through.
 
+use latchkey_shared::chars::is_control;
 use latchkey_shared::Audience;
 
 /// The longest address SMTP allows (RFC 5321 path limit).
@@ -12,7 +13,9 @@ pub enum EmailError {
     Empty,
     #[error("the email is longer than {MAX_EMAIL_LEN} characters")]
     TooLong,
-    #[error("the email has a character that is not allowed (a control character, space, comma or angle bracket)")]
+    #[error(
+        "the email has a character that is not allowed (a control or bidi character, space, comma or angle bracket)"
+    )]
     ForbiddenCharacter,
     #[error("the email is not of the form name@domain.tld")]
     Shape,
@@ -31,7 +34,7 @@ impl Email {
         if trimmed.len() > MAX_EMAIL_LEN {
             return Err(EmailError::TooLong);
         }
-        if trimmed.chars().any(|c| c.is_control() || c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '"')) {
+        if trimmed.chars().any(|c| is_control(c) || c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '"')) {
             return Err(EmailError::ForbiddenCharacter);
         }
         let (local, domain) = trimmed.rsplit_once('@').ok_or(EmailError::Shape)?;

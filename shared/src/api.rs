@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn policy_response_round_trips() {
-        let response = PolicyResponse { policy: Policy::brief_default() };
+        let response = PolicyResponse { policy: Policy::brief_default(), turnstile_site_key: None };
         let json = serde_json::to_string(&response).unwrap();
         assert_eq!(serde_json::from_str::<PolicyResponse>(&json).unwrap(), response);
     }

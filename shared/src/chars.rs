@@ -37,7 +37,7 @@ impl CharClass {
             CharClass::Upper => c.is_uppercase(),
             CharClass::Digit => c.is_numeric(),
             // Anything printable that is neither a letter nor a digit: punctuation, symbols, spaces, emoji.
-            CharClass::Special => !c.is_alphanumeric() && !c.is_control(),
+            CharClass::Special => !c.is_alphanumeric() && !is_control(c),
         }
     }
 }
@@ -62,6 +62,13 @@ pub fn normalize(password: &str) -> String {
     password.to_owned()
 }
 
+/// A control character (Unicode Cc), or an invisible one that changes how the rest is shown: the bidirectional marks,
+/// embeddings, overrides and isolates ("Trojan Source"). Zero-width joiners stay allowed: emoji sequences need them.
+pub fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Which classes occur in `normalized`, and whether it holds a control character (never allowed: they cannot be
 /// typed reliably and are a classic injection vector).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -81,7 +88,7 @@ impl Composition {
             found.upper |= CharClass::Upper.contains(c);
             found.digit |= CharClass::Digit.contains(c);
             found.special |= CharClass::Special.contains(c);
-            found.control |= c.is_control();
+            found.control |= is_control(c);
         }
         found
     }
@@ -123,6 +130,15 @@ mod tests {
         assert_eq!(normalize("e\u{301}"), "é");
         assert_eq!(normalize("Ａｂ１"), "Ab1");
         assert_eq!(normalize("ﬁ"), "fi");
+    }
+
+    #[test]
+    fn bidi_controls_count_as_control_characters_and_joiners_do_not() {
+        for c in ['\u{202E}', '\u{2066}', '\u{200F}', '\u{061C}'] {
+            assert!(Composition::of(&format!("ab{c}cd")).control, "{c:?}");
+            assert!(!CharClass::Special.contains(c), "{c:?}");
+        }
+        assert!(!Composition::of("👨\u{200D}👩\u{200D}👧").control, "an emoji family is fine");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Every endpoint's bad inputs get a 4xx JSON error with a stable code, never a 5xx.
 
-use latchkey_e2e::{admin_token, http, url};
+use latchkey_e2e::{
+    admin_token, create_account, fake_mail, http, post_json, request_reset, token_in, unique_email, url, wait_for_mail,
+};
 use serde_json::Value;
 
 struct Case {
@@ -98,6 +100,68 @@ async fn bad_inputs_get_stable_4xx_codes() {
         case("GET", "/api/session", None, "", 401, "unauthorized"),
         case("GET", "/api/nope", None, "", 404, "not_found"),
         case("PUT", "/api/policy", JSON, "{}", 405, "method_not_allowed"),
+        // Deep nesting inside the size cap: the parser's depth limit refuses it, no stack is exhausted.
+        case(
+            "POST",
+            "/api/resets/verify",
+            JSON,
+            format!(r#"{{"token":{}}}"#, "[".repeat(5_000)),
+            400,
+            "malformed_json",
+        ),
+        // A lone surrogate is not Unicode text.
+        case("POST", "/api/resets/verify", JSON, r#"{"token":"\ud800"}"#, 400, "malformed_json"),
+        // Header injection and control characters in every email field.
+        case(
+            "POST",
+            "/api/sessions",
+            JSON,
+            r#"{"email":"a@b.org\nBcc: x@evil.org","audience":"staff","password":"x"}"#,
+            401,
+            "invalid_credentials",
+        ),
+        case(
+            "POST",
+            "/api/reset-requests",
+            JSON,
+            r#"{"email":"a@b.org\u0000","audience":"staff"}"#,
+            422,
+            "invalid_email",
+        ),
+        case(
+            "POST",
+            "/api/reset-requests",
+            JSON,
+            r#"{"email":"\u202ea@b.org","audience":"staff"}"#,
+            422,
+            "invalid_email",
+        ),
+        case(
+            "POST",
+            "/api/reset-requests",
+            JSON,
+            r#"{"email":"a@b.org, c@d.org","audience":"staff"}"#,
+            422,
+            "invalid_email",
+        ),
+        case("POST", "/api/reset-requests", JSON, r#"{"email":"<a@b.org>","audience":"staff"}"#, 422, "invalid_email"),
+        case(
+            "POST",
+            "/api/reset-requests",
+            JSON,
+            format!(r#"{{"email":"{}@b.org","audience":"staff"}}"#, "a".repeat(300)),
+            422,
+            "invalid_email",
+        ),
+        // Duplicate keys are refused, not resolved one way or the other.
+        case(
+            "POST",
+            "/api/reset-requests",
+            JSON,
+            r#"{"email":"a@b.org","email":"c@d.org","audience":"staff"}"#,
+            422,
+            "invalid_request",
+        ),
     ]);
     let client = http();
     for c in cases {
@@ -170,4 +234,41 @@ async fn admin_bad_inputs_get_stable_codes() {
         .await
         .unwrap();
     assert_eq!(response.status(), 422);
+}
+
+#[tokio::test]
+async fn odd_unicode_and_huge_passwords_get_verdicts_not_errors() {
+    fake_mail::ensure_running();
+    let email = unique_email("unicode", "");
+    create_account(&email, None, "parent", "Otter-Harbor-93-Violet").await;
+    request_reset(&email, "parent").await;
+    let token = token_in(&wait_for_mail(&email, 1).await[0]);
+    let confirm = |password: String, confirm: String| {
+        let token = token.clone();
+        async move {
+            post_json("/api/resets", &serde_json::json!({"token": token, "password": password, "confirm": confirm}))
+                .await
+        }
+    };
+    let refused = |body: &Value| -> Vec<String> {
+        body["error"]["unmet"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["message"].as_str().map(str::to_owned))
+            .collect()
+    };
+    // 10,000 characters (one copy: two would pass the body cap): a verdict, not a crash or a timeout.
+    let (status, body) = confirm("Ab1!".repeat(2_500), "x".into()).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("password_mismatch")), "{body}");
+    // A base letter under 500 combining marks, an RTL override, a zero-width joiner: counted after NFKC, checked.
+    let (status, body) = confirm(format!("a{}", "\u{301}".repeat(500)), format!("a{}", "\u{301}".repeat(500))).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("password_rejected")), "{body}");
+    assert!(refused(&body).contains(&"rule.max_length".to_owned()), "{body}");
+    let (status, body) = confirm("Otter\u{202e}Harbor-93-Violet".into(), "Otter\u{202e}Harbor-93-Violet".into()).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("password_rejected")), "{body}");
+    assert_eq!(refused(&body), ["rule.no_control"], "a bidi override is a control character: {body}");
+    // Full-width letters and a precomposed/decomposed pair are the same password to the server.
+    let (status, body) = confirm("Ｑｕａｒｔｚ-Vivid-Me\u{301}adow-77".into(), "Quartz-Vivid-Méadow-77".into()).await;
+    assert_eq!(status, 200, "NFKC makes them one password: {body}");
 }
