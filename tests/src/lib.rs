@@ -226,6 +226,49 @@ pub async fn request_reset(email: &str, audience: &str) -> (u16, Value) {
     post_json("/api/reset-requests", &json!({"email": email, "audience": audience})).await
 }
 
+/// An answer as a client could compare two of them: status, headers (but `Date`, sorted) and body bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RawAnswer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// `POST /api/reset-requests` for a parent account, exactly as the client receives it.
+pub async fn raw_reset_request(email: &str) -> RawAnswer {
+    let response = http()
+        .post(url("/api/reset-requests"))
+        .json(&json!({"email": email, "audience": "parent"}))
+        .send()
+        .await
+        .expect("the Worker answers");
+    let status = response.status().as_u16();
+    let mut headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .filter(|(name, _)| *name != "date")
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or_default().to_owned()))
+        .collect();
+    headers.sort();
+    let body = response.bytes().await.expect("a body").to_vec();
+    RawAnswer { status, headers, body }
+}
+
+/// `POST /api/admin/accounts/import` of JSON lines; the import report.
+pub async fn import_accounts(lines: &[String]) -> Value {
+    http()
+        .post(url("/api/admin/accounts/import"))
+        .bearer_auth(admin_token())
+        .header("Content-Type", "application/x-ndjson")
+        .body(lines.join("\n"))
+        .send()
+        .await
+        .expect("the import answers")
+        .json()
+        .await
+        .expect("an import report")
+}
+
 /// Waits until `count` mails have been accepted for `recipient`; returns them.
 pub async fn wait_for_mail(recipient: &str, count: usize) -> Vec<fake_mail::Delivery> {
     fake_mail::ensure_running();

@@ -2,7 +2,8 @@
 //! variables plus the test's. For configurations the shared Worker does not have (the per-IP limit on, Turnstile
 //! required) and for restarting the Worker in the middle of a flow.
 
-use crate::wait_until_up;
+use crate::{admin_token, http, wait_until_up};
+use serde_json::{json, Value};
 use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -96,6 +97,20 @@ impl OwnWorker {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// POSTs JSON to this Worker; the status and the parsed body (`Value::Null` when empty).
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = http().post(self.url(path)).json(&body).send().await.expect("the Worker answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Creates a parent account with `password` through this Worker's admin API; the status.
+    pub async fn create_account(&self, email: &str, password: &str) -> u16 {
+        let body = json!({"login_email": email, "audience": "parent", "display_name": "Own", "password": password});
+        let response = http().post(self.url("/api/admin/accounts")).bearer_auth(admin_token()).json(&body).send().await;
+        response.expect("the Worker answers").status().as_u16()
     }
 
     /// Everything this Worker has logged.

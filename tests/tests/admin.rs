@@ -1,7 +1,9 @@
 //! The admin API: guarded by the bearer secret; create, import, look up, disable.
 
 use argon2::password_hash::PasswordHasher;
-use latchkey_e2e::{admin_token, create_account, fake_mail, http, login, request_reset, unique_email, url};
+use latchkey_e2e::{
+    admin_token, create_account, fake_mail, http, import_accounts, login, request_reset, unique_email, url,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -78,16 +80,7 @@ async fn import_takes_json_lines_and_reports_each_bad_line() {
         json!({"login_email": bcrypt, "audience": "staff", "display_name": "Bcrypt", "password_hash": "$2b$10$notargon"}).to_string(),
         json!({"login_email": hashed, "audience": "staff", "display_name": "Hashed", "password_hash": phc}).to_string(),
     ];
-    let response = http()
-        .post(url("/api/admin/accounts/import"))
-        .bearer_auth(admin_token())
-        .header("Content-Type", "application/x-ndjson")
-        .body(lines.join("\n"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let report: Value = response.json().await.unwrap();
+    let report = import_accounts(&lines).await;
     assert_eq!(report["created"], 2);
     let failed: Vec<(u64, &str)> = report["failed"]
         .as_array()

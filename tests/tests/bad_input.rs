@@ -44,15 +44,6 @@ async fn bad_inputs_get_stable_4xx_codes() {
         cases.push(case("GET", path, None, "", 405, "method_not_allowed"));
     }
     cases.extend([
-        case(
-            "POST",
-            "/api/reset-requests",
-            JSON,
-            r#"{"email":"a@b.org\r\nBcc: x@evil.org","audience":"staff"}"#,
-            422,
-            "invalid_email",
-        ),
-        case("POST", "/api/reset-requests", JSON, r#"{"email":"","audience":"staff"}"#, 422, "invalid_email"),
         case("POST", "/api/reset-requests", JSON, r#"{"email":"a@b.org","audience":"pupil"}"#, 422, "invalid_request"),
         case(
             "POST",
@@ -120,39 +111,6 @@ async fn bad_inputs_get_stable_4xx_codes() {
             401,
             "invalid_credentials",
         ),
-        case(
-            "POST",
-            "/api/reset-requests",
-            JSON,
-            r#"{"email":"a@b.org\u0000","audience":"staff"}"#,
-            422,
-            "invalid_email",
-        ),
-        case(
-            "POST",
-            "/api/reset-requests",
-            JSON,
-            r#"{"email":"\u202ea@b.org","audience":"staff"}"#,
-            422,
-            "invalid_email",
-        ),
-        case(
-            "POST",
-            "/api/reset-requests",
-            JSON,
-            r#"{"email":"a@b.org, c@d.org","audience":"staff"}"#,
-            422,
-            "invalid_email",
-        ),
-        case("POST", "/api/reset-requests", JSON, r#"{"email":"<a@b.org>","audience":"staff"}"#, 422, "invalid_email"),
-        case(
-            "POST",
-            "/api/reset-requests",
-            JSON,
-            format!(r#"{{"email":"{}@b.org","audience":"staff"}}"#, "a".repeat(300)),
-            422,
-            "invalid_email",
-        ),
         // Duplicate keys are refused, not resolved one way or the other.
         case(
             "POST",
@@ -163,6 +121,14 @@ async fn bad_inputs_get_stable_4xx_codes() {
             "invalid_request",
         ),
     ]);
+    // Header injection, control and bidi characters, lists, angle brackets, oversize: never an address.
+    let long = format!("{}@b.org", "a".repeat(300));
+    for email in
+        ["a@b.org\r\nBcc: x@evil.org", "a@b.org\u{0}", "\u{202e}a@b.org", "a@b.org, c@d.org", "<a@b.org>", &long, ""]
+    {
+        let body = serde_json::json!({"email": email, "audience": "staff"}).to_string();
+        cases.push(case("POST", "/api/reset-requests", JSON, body, 422, "invalid_email"));
+    }
     let client = http();
     for c in cases {
         let mut request = client.request(c.method.parse().unwrap(), url(c.path)).body(c.body.clone());

@@ -37,33 +37,14 @@ async fn a_provider_answering_429_is_retried_and_delivers_once() {
     assert!(!token_in(&mail[0]).is_empty());
 }
 
-async fn post(worker: &OwnWorker, path: &str, body: Value) -> (u16, Value) {
-    let response = http().post(worker.url(path)).json(&body).send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn create_on(worker: &OwnWorker, email: &str) -> u16 {
-    let body = json!({"login_email": email, "audience": "parent", "display_name": "Fault", "password": OLD});
-    http()
-        .post(worker.url("/api/admin/accounts"))
-        .bearer_auth(admin_token())
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
-
 #[tokio::test]
 async fn an_unreachable_provider_dead_letters_the_mail_for_ops() {
     // Port 9 (discard) has no listener here: every attempt fails to connect.
     let worker =
         OwnWorker::start("provider-down", &[("IP_RATE_LIMIT", "off"), ("MAIL_API_BASE", "http://127.0.0.1:9")]).await;
     let email = unique_email("provider-down", "");
-    assert_eq!(create_on(&worker, &email).await, 201);
-    let (status, body) = post(&worker, "/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    assert_eq!(worker.create_account(&email, OLD).await, 201);
+    let (status, body) = worker.post("/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
     assert_eq!(status, 202, "the person sees the usual answer: {body}");
     let letter = eventually("the dead letter", Duration::from_secs(90), || async {
         let list: Value = http()
@@ -87,17 +68,17 @@ async fn kv_failing_mid_reset_fails_safely_and_loses_nothing() {
     fake_mail::ensure_running();
     let mut worker = OwnWorker::start("kv-down", &[("IP_RATE_LIMIT", "off")]).await;
     let email = unique_email("kv-down", "");
-    assert_eq!(create_on(&worker, &email).await, 201);
-    let (status, _) = post(&worker, "/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    assert_eq!(worker.create_account(&email, OLD).await, 201);
+    let (status, _) = worker.post("/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
     assert_eq!(status, 202);
     let token = token_in(&wait_for_mail(&email, 1).await[0]);
 
     worker.restart_without(&["[[kv_namespaces]]"]).await;
-    let (status, body) = post(&worker, "/api/resets/verify", json!({"token": token})).await;
+    let (status, body) = worker.post("/api/resets/verify", json!({"token": token})).await;
     assert_eq!((status, body["error"]["code"].as_str()), (500, Some("internal")), "a plain, stable error: {body}");
-    let (status, body) = post(&worker, "/api/resets", json!({"token": token, "password": NEW, "confirm": NEW})).await;
+    let (status, body) = worker.post("/api/resets", json!({"token": token, "password": NEW, "confirm": NEW})).await;
     assert_eq!((status, body["error"]["code"].as_str()), (500, Some("internal")), "{body}");
-    let (status, _) = post(&worker, "/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    let (status, _) = worker.post("/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
     assert_eq!(status, 202, "asking again looks the same");
     eventually("ops to see the failure", Duration::from_secs(10), || async {
         worker.log().contains("reset_request_failed").then_some(())
@@ -105,10 +86,10 @@ async fn kv_failing_mid_reset_fails_safely_and_loses_nothing() {
     .await;
 
     worker.restart_without(&[]).await;
-    let (status, body) = post(&worker, "/api/resets", json!({"token": token, "password": NEW, "confirm": NEW})).await;
+    let (status, body) = worker.post("/api/resets", json!({"token": token, "password": NEW, "confirm": NEW})).await;
     assert_eq!(status, 200, "the link still works once KV is back: {body}");
     let (status, _) =
-        post(&worker, "/api/sessions", json!({"email": email, "audience": "parent", "password": NEW})).await;
+        worker.post("/api/sessions", json!({"email": email, "audience": "parent", "password": NEW})).await;
     assert_eq!(status, 200);
     wait_for_mail(&email, 2).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -120,22 +101,22 @@ async fn durable_objects_failing_lose_no_account_and_no_password() {
     fake_mail::ensure_running();
     let mut worker = OwnWorker::start("do-down", &[("IP_RATE_LIMIT", "off")]).await;
     let email = unique_email("do-down", "");
-    assert_eq!(create_on(&worker, &email).await, 201);
+    assert_eq!(worker.create_account(&email, OLD).await, 201);
 
     worker.restart_without(&["[[durable_objects.bindings]]"]).await;
     let (status, body) =
-        post(&worker, "/api/sessions", json!({"email": email, "audience": "parent", "password": OLD})).await;
+        worker.post("/api/sessions", json!({"email": email, "audience": "parent", "password": OLD})).await;
     assert_eq!((status, body["error"]["code"].as_str()), (500, Some("internal")), "{body}");
-    let (status, _) = post(&worker, "/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    let (status, _) = worker.post("/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
     assert_eq!(status, 202);
-    assert_eq!(create_on(&worker, &unique_email("do-down-new", "")).await, 500);
+    assert_eq!(worker.create_account(&unique_email("do-down-new", ""), OLD).await, 500);
 
     worker.restart_without(&[]).await;
     let (status, _) =
-        post(&worker, "/api/sessions", json!({"email": email, "audience": "parent", "password": OLD})).await;
+        worker.post("/api/sessions", json!({"email": email, "audience": "parent", "password": OLD})).await;
     assert_eq!(status, 200, "the account and its password came through");
     assert!(deliveries_to(&email).is_empty(), "nothing was sent while the account could not be read");
-    let (status, _) = post(&worker, "/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    let (status, _) = worker.post("/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
     assert_eq!(status, 202);
     wait_for_mail(&email, 1).await;
 }

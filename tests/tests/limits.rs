@@ -2,21 +2,12 @@
 //! logins. None of them answers differently for an email with no account.
 
 use latchkey_e2e::fake_mail::{self, deliveries_to};
-use latchkey_e2e::{create_account, http, login, post_json, request_reset, token_in, unique_email, url, wait_for_mail};
+use latchkey_e2e::{
+    create_account, login, post_json, raw_reset_request, request_reset, token_in, unique_email, wait_for_mail,
+};
 use serde_json::json;
 
 const PASSWORD: &str = "Otter-Harbor-93-Violet";
-
-/// `POST /api/reset-requests`, exactly as the client receives it: status and body bytes.
-async fn raw_reset_request(email: &str) -> (u16, Vec<u8>) {
-    let response = http()
-        .post(url("/api/reset-requests"))
-        .json(&json!({"email": email, "audience": "parent"}))
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.bytes().await.unwrap().to_vec())
-}
 
 #[tokio::test]
 async fn an_account_is_sent_three_links_per_quarter_hour_and_nobody_can_tell() {
@@ -29,7 +20,7 @@ async fn an_account_is_sent_three_links_per_quarter_hour_and_nobody_can_tell() {
         answers.push(raw_reset_request(&known).await);
         answers.push(raw_reset_request(&unknown).await);
     }
-    assert_eq!(answers[0].0, 202);
+    assert_eq!(answers[0].status, 202);
     assert!(answers.iter().all(|a| a == &answers[0]), "every answer is the same, throttled or not: {answers:?}");
 
     let mails = wait_for_mail(&known, 3).await;

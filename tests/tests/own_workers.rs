@@ -5,29 +5,12 @@ use fantoccini::Locator;
 use latchkey_e2e::fake_mail::{self, deliveries_to};
 use latchkey_e2e::fake_services::{self, TURNSTILE_PASS, TURNSTILE_SECRET};
 use latchkey_e2e::own_worker::OwnWorker;
-use latchkey_e2e::{admin_token, chromium, eventually, http, token_in, unique_email, wait_for_mail};
+use latchkey_e2e::{chromium, eventually, http, token_in, unique_email, wait_for_mail};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 const OLD: &str = "Otter-Harbor-93-Violet";
 const NEW: &str = "Quartz-Vivid-Meadow-77";
-
-async fn post(worker: &OwnWorker, path: &str, body: Value) -> (u16, Value) {
-    let response = http().post(worker.url(path)).json(&body).send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn create_account(worker: &OwnWorker, email: &str) {
-    let response = http()
-        .post(worker.url("/api/admin/accounts"))
-        .bearer_auth(admin_token())
-        .json(&json!({"login_email": email, "audience": "parent", "display_name": "Own", "password": OLD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201, "{:?}", response.text().await);
-}
 
 fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or_default()
@@ -39,12 +22,9 @@ async fn the_per_ip_limit_answers_429_past_its_budget_for_every_email_alike() {
     let mut statuses = Vec::new();
     for i in 0..31 {
         // Known or not makes no difference: the limit comes before any lookup.
-        let (status, body) = post(
-            &worker,
-            "/api/reset-requests",
-            json!({"email": unique_email(&format!("ip-{i}"), ""), "audience": "staff"}),
-        )
-        .await;
+        let (status, body) = worker
+            .post("/api/reset-requests", json!({"email": unique_email(&format!("ip-{i}"), ""), "audience": "staff"}))
+            .await;
         statuses.push((status, code(&body).to_owned()));
     }
     assert!(statuses[..30].iter().all(|(s, _)| *s == 202), "{statuses:?}");
@@ -58,7 +38,7 @@ async fn the_per_ip_limit_answers_429_past_its_budget_for_every_email_alike() {
     assert_eq!(response.headers()["retry-after"], "60");
     // Logins draw on a budget of their own.
     let (status, body) =
-        post(&worker, "/api/sessions", json!({"email": "a@b.test", "audience": "staff", "password": OLD})).await;
+        worker.post("/api/sessions", json!({"email": "a@b.test", "audience": "staff", "password": OLD})).await;
     assert_eq!((status, code(&body)), (401, "invalid_credentials"));
 }
 
@@ -81,13 +61,13 @@ async fn turnstile_when_configured_guards_reset_requests() {
     assert_eq!(policy["turnstile_site_key"], "1x00000000000000000000AA", "the page learns it must show the check");
 
     let email = unique_email("turnstile", "");
-    create_account(&worker, &email).await;
+    assert_eq!(worker.create_account(&email, OLD).await, 201);
     let ask = |token: Option<&str>| {
         let mut body = json!({"email": email, "audience": "parent"});
         if let Some(token) = token {
             body["turnstile_token"] = json!(token);
         }
-        post(&worker, "/api/reset-requests", body)
+        worker.post("/api/reset-requests", body)
     };
     let (status, body) = ask(None).await;
     assert_eq!((status, code(&body)), (403, "challenge_failed"), "{body}");
@@ -124,27 +104,27 @@ async fn a_restart_in_the_middle_of_a_reset_loses_nothing_and_sends_nothing_twic
     fake_mail::ensure_running();
     let mut worker = OwnWorker::start("restart", &[("IP_RATE_LIMIT", "off")]).await;
     let email = unique_email("restart", "");
-    create_account(&worker, &email).await;
-    let (status, _) = post(&worker, "/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    assert_eq!(worker.create_account(&email, OLD).await, 201);
+    let (status, _) = worker.post("/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
     assert_eq!(status, 202);
     let token = token_in(&wait_for_mail(&email, 1).await[0]);
 
     // Between the mail and the click.
     worker.restart().await;
-    let (status, body) = post(&worker, "/api/resets/verify", json!({"token": token})).await;
+    let (status, body) = worker.post("/api/resets/verify", json!({"token": token})).await;
     assert_eq!((status, body["status"].as_str()), (200, Some("ok")), "the link survives: {body}");
-    let (status, body) = post(&worker, "/api/resets", json!({"token": token, "password": NEW, "confirm": NEW})).await;
+    let (status, body) = worker.post("/api/resets", json!({"token": token, "password": NEW, "confirm": NEW})).await;
     assert_eq!(status, 200, "{body}");
 
     // Between the new password and the next login.
     worker.restart().await;
-    let (status, body) = post(&worker, "/api/resets/verify", json!({"token": token})).await;
+    let (status, body) = worker.post("/api/resets/verify", json!({"token": token})).await;
     assert_eq!(body["status"], "used", "{status} {body}");
     let (status, _) =
-        post(&worker, "/api/sessions", json!({"email": email, "audience": "parent", "password": NEW})).await;
+        worker.post("/api/sessions", json!({"email": email, "audience": "parent", "password": NEW})).await;
     assert_eq!(status, 200, "the new password stands");
     let (status, _) =
-        post(&worker, "/api/sessions", json!({"email": email, "audience": "parent", "password": OLD})).await;
+        worker.post("/api/sessions", json!({"email": email, "audience": "parent", "password": OLD})).await;
     assert_eq!(status, 401, "the old one is gone");
     // The notice was in the local queue when the Worker went down, and local queues do not outlive a restart: the
     // account's Durable Object queues it again once its time is up (60 x MAIL_RETRY_BASE_SECS), under the same id.

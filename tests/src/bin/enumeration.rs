@@ -4,7 +4,7 @@
 //! medians are 10% or more apart.
 
 use latchkey_e2e::stats::percentile;
-use latchkey_e2e::{admin_token, fake_mail, http, unique_email, url};
+use latchkey_e2e::{fake_mail, import_accounts, raw_reset_request, unique_email, RawAnswer};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -14,32 +14,10 @@ const PER_SIDE: usize = 200;
 const GAP: Duration = Duration::from_millis(30);
 const MAX_MEDIAN_GAP: f64 = 0.10;
 
-/// What a client can compare between two answers.
-#[derive(Debug, PartialEq, Eq)]
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-async fn reset_request(email: &str) -> (f64, Answer) {
+async fn reset_request(email: &str) -> (f64, RawAnswer) {
     let start = Instant::now();
-    let response = http()
-        .post(url("/api/reset-requests"))
-        .json(&json!({"email": email, "audience": "parent"}))
-        .send()
-        .await
-        .expect("the Worker answers");
-    let status = response.status().as_u16();
-    let mut headers: Vec<(String, String)> = response
-        .headers()
-        .iter()
-        .filter(|(name, _)| *name != "date")
-        .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or_default().to_owned()))
-        .collect();
-    headers.sort();
-    let body = response.bytes().await.expect("a body").to_vec();
-    (start.elapsed().as_secs_f64() * 1000.0, Answer { status, headers, body })
+    let answer = raw_reset_request(email).await;
+    (start.elapsed().as_secs_f64() * 1000.0, answer)
 }
 
 /// Creates `n` accounts in one import (with a ready-made argon2 hash, so no hashing is spent on setup).
@@ -60,17 +38,7 @@ async fn existing_accounts(n: usize) -> Vec<String> {
                 .to_string()
         })
         .collect();
-    let report: serde_json::Value = http()
-        .post(url("/api/admin/accounts/import"))
-        .bearer_auth(admin_token())
-        .header("Content-Type", "application/x-ndjson")
-        .body(lines.join("\n"))
-        .send()
-        .await
-        .expect("the import answers")
-        .json()
-        .await
-        .expect("an import report");
+    let report = import_accounts(&lines).await;
     assert_eq!(report["created"], n, "import report: {report}");
     emails
 }
