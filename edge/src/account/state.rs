@@ -325,9 +325,11 @@ impl AccountState {
         }
     }
 
-    /// The queue consumer sent (or dead-lettered) this mail: nothing more to do for it.
+    /// The queue consumer sent (or dead-lettered) this mail: nothing more to do for it. The word can come before the
+    /// send that queued it has been recorded (a fast consumer), so the outbox is cleared of it too.
     pub fn mail_settled(&mut self, id: &str) {
         self.in_flight.retain(|m| m.job.id() != id);
+        self.outbox.retain(|job| job.id() != id);
     }
 
     /// Mail in flight too long (the queue lost it) goes back to the outbox.
@@ -528,7 +530,8 @@ mod tests {
         let mut state = account();
         state.issue_token(hash(1), NOW, 3600).unwrap();
         reset(&mut state, &hash(1), GOOD, NOW).unwrap();
-        let id = state.outbox[0].id().to_owned();
+        let notice = state.outbox[0].clone();
+        let id = notice.id().to_owned();
         state.mail_queued(&id, NOW + 60);
         assert!(state.outbox.is_empty());
         state.requeue_lost_mail(NOW + 59);
@@ -539,6 +542,11 @@ mod tests {
         state.mail_settled(&id);
         state.requeue_lost_mail(NOW + 1000);
         assert!(state.outbox.is_empty() && state.in_flight.is_empty(), "settled mail is done with");
+        // Settled before its queueing was recorded: recording it later finds nothing to track.
+        state.outbox.push(notice);
+        state.mail_settled(&id);
+        state.mail_queued(&id, NOW + 2000);
+        assert!(state.outbox.is_empty() && state.in_flight.is_empty());
     }
 
     #[test]
