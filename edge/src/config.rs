@@ -60,6 +60,12 @@ pub enum ConfigError {
     Policy(#[from] PolicyError),
 }
 
+impl From<ConfigError> for worker::Error {
+    fn from(err: ConfigError) -> Self {
+        worker::Error::RustError(err.to_string())
+    }
+}
+
 fn invalid(name: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError::Invalid { name, problem: problem.into() }
 }
@@ -147,14 +153,20 @@ impl Config {
             retry_base_secs: number("MAIL_RETRY_BASE_SECS", 30, 1..=3600)? as u32,
         };
 
-        let webhook = match var("WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {
+        // A service the Worker calls: https, or a local fake on 127.0.0.1 in development.
+        let service_url = |name: &'static str| -> Result<Option<String>, ConfigError> {
+            let Some(url) = var(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else { return Ok(None) };
+            let local = url.starts_with("http://127.0.0.1") && environment == Environment::Dev;
+            if url.starts_with("https://") || local {
+                Ok(Some(url))
+            } else {
+                Err(invalid(name, format!("`{url}`: expected an https:// URL")))
+            }
+        };
+
+        let webhook = match service_url("WEBHOOK_URL")? {
             None => None,
             Some(url) => {
-                let url = url.trim().to_owned();
-                let local = url.starts_with("http://127.0.0.1") && environment == Environment::Dev;
-                if !(url.starts_with("https://") || local) {
-                    return Err(invalid("WEBHOOK_URL", format!("`{url}`: expected an https:// URL")));
-                }
                 let secret = required("WEBHOOK_SECRET")?;
                 if secret.len() < 32 {
                     return Err(invalid("WEBHOOK_SECRET", "must be at least 32 characters"));
@@ -168,13 +180,7 @@ impl Config {
             None => None,
             Some(secret) => {
                 let site_key = required("TURNSTILE_SITE_KEY")?.trim().to_owned();
-                let verify_url = var("TURNSTILE_VERIFY_URL")
-                    .filter(|v| !v.trim().is_empty())
-                    .map_or_else(|| DEFAULT_VERIFY_URL.to_owned(), |v| v.trim().to_owned());
-                let local = verify_url.starts_with("http://127.0.0.1") && environment == Environment::Dev;
-                if !(verify_url.starts_with("https://") || local) {
-                    return Err(invalid("TURNSTILE_VERIFY_URL", format!("`{verify_url}`: expected an https:// URL")));
-                }
+                let verify_url = service_url("TURNSTILE_VERIFY_URL")?.unwrap_or_else(|| DEFAULT_VERIFY_URL.to_owned());
                 Some(TurnstileConfig { site_key, secret: secret.trim().to_owned(), verify_url })
             }
         };
@@ -186,18 +192,8 @@ impl Config {
             Some(other) => return Err(invalid("IP_RATE_LIMIT", format!("`{other}`: expected `on` or `off`"))),
         };
 
-        let breach_check_url = match var("BREACH_CHECK_URL").filter(|v| !v.trim().is_empty()) {
-            None => None,
-            Some(url) => {
-                let url = url.trim().trim_end_matches('/').to_owned();
-                if !(url.starts_with("https://")
-                    || (url.starts_with("http://127.0.0.1") && environment == Environment::Dev))
-                {
-                    return Err(invalid("BREACH_CHECK_URL", format!("`{url}`: expected an https:// URL")));
-                }
-                Some(url)
-            }
-        };
+        // `breach::query` drops a trailing slash itself.
+        let breach_check_url = service_url("BREACH_CHECK_URL")?;
 
         Ok(Config {
             environment,
@@ -214,6 +210,8 @@ impl Config {
         })
     }
 
+    /// The configuration from the Worker's `Env` (vars and secrets). Code that only has a `worker::Error` to return
+    /// can use `?` on it: the error names the variable, never a secret's value.
     pub fn from_env(env: &worker::Env) -> Result<Config, ConfigError> {
         Config::parse(|name| {
             env.secret(name).map(|v| v.to_string()).or_else(|_| env.var(name).map(|v| v.to_string())).ok()

@@ -116,7 +116,7 @@ fn openapi(call: &Call<'_>) -> handlers::HandlerResult {
 /// The mail queue and its dead-letter queue (told apart by name).
 #[event(queue)]
 async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<()> {
-    let config = Config::from_env(&env).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let config = Config::from_env(&env)?;
     let dead_letter_queue = batch.queue().ends_with("-dead");
     let kv = env.kv(store::KV_BINDING)?;
     for message in batch.messages()? {

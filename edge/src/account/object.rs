@@ -62,10 +62,11 @@ impl DurableObject for Account {
             self.state.storage().delete_all().await?;
             return Response::ok("");
         }
+        let config = Config::from_env(&self.env)?;
         let now = now_secs();
         self.update(|account| account.requeue_lost_mail(now)).await?;
-        self.flush_outbox().await?;
-        self.deliver_webhooks().await?;
+        self.flush_outbox(&config).await?;
+        self.deliver_webhooks(&config).await?;
         self.schedule_alarm().await?;
         Response::ok("")
     }
@@ -90,7 +91,7 @@ impl Account {
     }
 
     async fn handle(&self, command: Command) -> Result<Reply> {
-        let config = Config::from_env(&self.env).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let config = Config::from_env(&self.env)?;
         let now = now_secs();
         let hasher = Argon2Hasher(config.hash_params);
         let refused = |code: ErrorCode| Reply::Refused { refusal: Refusal::new(code) };
@@ -169,7 +170,7 @@ impl Account {
                         audit::record(&Event::PasswordChanged { account: &account.pseudonym(), revoked_sessions });
                         // The notice is queued now; the webhook goes out from the alarm, so a slow backend never
                         // holds up the person's answer.
-                        self.flush_outbox().await?;
+                        self.flush_outbox(&config).await?;
                         Reply::ResetDone { revoked_sessions }
                     }
                     Err(refusal) => Reply::Refused { refusal },
@@ -239,13 +240,12 @@ impl Account {
 
     /// Hands every queued notice to the mail queue; what cannot be handed over stays and is retried by alarm, so a
     /// password change always gets its notice.
-    async fn flush_outbox(&self) -> Result<()> {
+    async fn flush_outbox(&self, config: &Config) -> Result<()> {
         let Some(account) = self.load().await? else { return Ok(()) };
         if account.outbox.is_empty() {
             return Ok(());
         }
         let queue = self.env.queue(MAIL_QUEUE_BINDING)?;
-        let config = Config::from_env(&self.env).map_err(|e| worker::Error::RustError(e.to_string()))?;
         // Longer than the queue's own retries take (five, doubling from the base), so only lost mail comes back.
         let requeue_at = now_secs() + u64::from(config.mail.retry_base_secs) * 60;
         let mut sent: Vec<String> = Vec::new();
@@ -261,20 +261,19 @@ impl Account {
     }
 
     /// Sends every webhook notification that is due; each is delivered, rescheduled or given up (and dead-lettered).
-    async fn deliver_webhooks(&self) -> Result<()> {
+    async fn deliver_webhooks(&self, config: &Config) -> Result<()> {
         let Some(account) = self.load().await? else { return Ok(()) };
         let now = now_secs();
         let due: Vec<_> = account.webhooks.iter().filter(|d| d.due_at <= now).cloned().collect();
         if due.is_empty() {
             return Ok(());
         }
-        let config = Config::from_env(&self.env).map_err(|e| worker::Error::RustError(e.to_string()))?;
         // Unconfigured since they were queued: they wait, in case it comes back.
-        let Some(hook) = config.webhook else { return Ok(()) };
+        let Some(hook) = &config.webhook else { return Ok(()) };
         let name = account.pseudonym();
         let mut tried = Vec::new();
         for mut delivery in due {
-            let status = outbound::post(&delivery.request(&hook, now)).await.ok();
+            let status = outbound::post(&delivery.request(hook, now)).await.ok();
             let reason = status.map_or_else(|| "no answer".to_owned(), |s| format!("HTTP {s}"));
             let outcome = delivery.record_try(status, now, hook.retry_base_secs);
             let id = delivery.id.as_str();
