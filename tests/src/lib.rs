@@ -226,6 +226,15 @@ pub async fn request_reset(email: &str, audience: &str) -> (u16, Value) {
     post_json("/api/reset-requests", &json!({"email": email, "audience": audience})).await
 }
 
+/// Creates an account for `email` with `password`, asks for a reset link and returns its token, from the mail.
+pub async fn link_for_new_account(email: &str, audience: &str, password: &str) -> String {
+    fake_mail::ensure_running();
+    create_account(email, None, audience, password).await;
+    let (status, body) = request_reset(email, audience).await;
+    assert_eq!(status, 202, "{body}");
+    token_in(&wait_for_mail(email, 1).await[0])
+}
+
 /// An answer as a client could compare two of them: status, headers (but `Date`, sorted) and body bytes.
 #[derive(Debug, PartialEq, Eq)]
 pub struct RawAnswer {

@@ -113,6 +113,15 @@ impl OwnWorker {
         response.expect("the Worker answers").status().as_u16()
     }
 
+    /// As `crate::link_for_new_account`, on this Worker: a parent account, its reset link's token.
+    pub async fn link_for_new_account(&self, email: &str, password: &str) -> String {
+        crate::fake_mail::ensure_running();
+        assert_eq!(self.create_account(email, password).await, 201);
+        let (status, body) = self.post("/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+        assert_eq!(status, 202, "{body}");
+        crate::token_in(&crate::wait_for_mail(email, 1).await[0])
+    }
+
     /// Everything this Worker has logged.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

@@ -2,19 +2,13 @@
 //! only a SHA-1 prefix goes out, a breached password is refused as a rule of its own, an outage lets the reset go on.
 
 use latchkey_e2e::fake_services::{self, BREACHED, BREACH_OUTAGE};
-use latchkey_e2e::{
-    create_account, eventually, fake_mail, post_json, request_reset, token_in, unique_email, wait_for_mail, worker_log,
-};
+use latchkey_e2e::{eventually, link_for_new_account, post_json, unique_email, worker_log};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 async fn link(tag: &str) -> String {
-    fake_mail::ensure_running();
     fake_services::ensure_running();
-    let email = unique_email("breach", tag);
-    create_account(&email, None, "parent", "Otter-Harbor-93-Violet").await;
-    assert_eq!(request_reset(&email, "parent").await.0, 202);
-    token_in(&wait_for_mail(&email, 1).await[0])
+    link_for_new_account(&unique_email("breach", tag), "parent", "Otter-Harbor-93-Violet").await
 }
 
 async fn confirm(token: &str, password: &str) -> (u16, Value) {

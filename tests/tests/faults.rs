@@ -68,10 +68,7 @@ async fn kv_failing_mid_reset_fails_safely_and_loses_nothing() {
     fake_mail::ensure_running();
     let mut worker = OwnWorker::start("kv-down", &[("IP_RATE_LIMIT", "off")]).await;
     let email = unique_email("kv-down", "");
-    assert_eq!(worker.create_account(&email, OLD).await, 201);
-    let (status, _) = worker.post("/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
-    assert_eq!(status, 202);
-    let token = token_in(&wait_for_mail(&email, 1).await[0]);
+    let token = worker.link_for_new_account(&email, OLD).await;
 
     worker.restart_without(&["[[kv_namespaces]]"]).await;
     let (status, body) = worker.post("/api/resets/verify", json!({"token": token})).await;

@@ -3,7 +3,8 @@
 
 use latchkey_e2e::fake_mail::{self, deliveries_to};
 use latchkey_e2e::{
-    create_account, login, post_json, raw_reset_request, request_reset, token_in, unique_email, wait_for_mail,
+    create_account, link_for_new_account, login, post_json, raw_reset_request, request_reset, token_in, unique_email,
+    wait_for_mail,
 };
 use serde_json::json;
 
@@ -38,11 +39,7 @@ async fn an_account_is_sent_three_links_per_quarter_hour_and_nobody_can_tell() {
 
 #[tokio::test]
 async fn attempts_with_a_live_link_are_limited() {
-    fake_mail::ensure_running();
-    let email = unique_email("attempts", "");
-    create_account(&email, None, "parent", PASSWORD).await;
-    assert_eq!(request_reset(&email, "parent").await.0, 202);
-    let token = token_in(&wait_for_mail(&email, 1).await[0]);
+    let token = link_for_new_account(&unique_email("attempts", ""), "parent", PASSWORD).await;
     let attempt = |password: &'static str, confirm: &'static str| {
         let token = token.clone();
         async move { post_json("/api/resets", &json!({"token": token, "password": password, "confirm": confirm})).await }

@@ -5,7 +5,7 @@ use fantoccini::Locator;
 use latchkey_e2e::fake_mail::{self, deliveries_to};
 use latchkey_e2e::fake_services::{self, TURNSTILE_PASS, TURNSTILE_SECRET};
 use latchkey_e2e::own_worker::OwnWorker;
-use latchkey_e2e::{chromium, eventually, http, token_in, unique_email, wait_for_mail};
+use latchkey_e2e::{chromium, eventually, http, unique_email, wait_for_mail};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -104,10 +104,7 @@ async fn a_restart_in_the_middle_of_a_reset_loses_nothing_and_sends_nothing_twic
     fake_mail::ensure_running();
     let mut worker = OwnWorker::start("restart", &[("IP_RATE_LIMIT", "off")]).await;
     let email = unique_email("restart", "");
-    assert_eq!(worker.create_account(&email, OLD).await, 201);
-    let (status, _) = worker.post("/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
-    assert_eq!(status, 202);
-    let token = token_in(&wait_for_mail(&email, 1).await[0]);
+    let token = worker.link_for_new_account(&email, OLD).await;
 
     // Between the mail and the click.
     worker.restart().await;

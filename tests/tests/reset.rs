@@ -2,8 +2,8 @@
 
 use latchkey_e2e::fake_mail::{self, attempts_for, deliveries_to};
 use latchkey_e2e::{
-    admin_token, create_account, eventually, http, login, post_json, raw_reset_request, request_reset, session_status,
-    token_in, unique_email, url, wait_for_mail,
+    admin_token, create_account, eventually, http, link_for_new_account, login, post_json, raw_reset_request,
+    request_reset, session_status, token_in, unique_email, url, wait_for_mail,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -27,12 +27,9 @@ fn code(body: &Value) -> &str {
 
 /// An account with a fresh address; its reset link, once asked for.
 async fn account_with_link(tag: &str) -> (String, String) {
-    fake_mail::ensure_running();
     let email = unique_email("reset", tag);
-    create_account(&email, None, "parent", OLD).await;
-    assert_eq!(request_reset(&email, "parent").await.0, 202);
-    let mail = wait_for_mail(&email, 1).await;
-    (email, token_in(&mail[0]))
+    let token = link_for_new_account(&email, "parent", OLD).await;
+    (email, token)
 }
 
 #[tokio::test]

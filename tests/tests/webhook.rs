@@ -2,9 +2,7 @@
 //! backend takes it, delivered once.
 
 use latchkey_e2e::fake_services::{self, received_for, verify_signature};
-use latchkey_e2e::{
-    create_account, eventually, fake_mail, post_json, request_reset, token_in, unique_email, wait_for_mail,
-};
+use latchkey_e2e::{eventually, link_for_new_account, post_json, unique_email};
 use serde_json::json;
 use std::time::Duration;
 
@@ -14,11 +12,8 @@ fn secret() -> String {
 
 /// Resets `email`'s password through its link.
 async fn reset_password(email: &str) {
-    fake_mail::ensure_running();
     fake_services::ensure_running();
-    create_account(email, None, "staff", "Otter-Harbor-93-Violet").await;
-    assert_eq!(request_reset(email, "staff").await.0, 202);
-    let token = token_in(&wait_for_mail(email, 1).await[0]);
+    let token = link_for_new_account(email, "staff", "Otter-Harbor-93-Violet").await;
     let password = "Quartz-Vivid-Meadow-77";
     let (status, body) =
         post_json("/api/resets", &json!({"token": token, "password": password, "confirm": password})).await;
