@@ -25,6 +25,14 @@ impl Pseudonym {
     }
 }
 
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TwoStepChange {
+    Enabled,
+    Disabled,
+    RecoveryCodesReplaced,
+}
+
 #[derive(Debug, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event<'a> {
@@ -50,6 +58,15 @@ pub enum Event<'a> {
         revoked_sessions: u32,
     },
     LoginFailed {
+        account: &'a Pseudonym,
+        code: ErrorCode,
+    },
+    TwoStepChanged {
+        account: &'a Pseudonym,
+        change: TwoStepChange,
+    },
+    /// A 2-Step Verification code was refused (wrong, or too many wrong ones recently) outside a login.
+    TwoStepCodeRefused {
         account: &'a Pseudonym,
         code: ErrorCode,
     },

@@ -14,6 +14,7 @@ pub fn group(route: Route) -> Option<&'static str> {
         Route::VerifyReset => Some("reset-verify"),
         Route::ConfirmReset => Some("reset-confirm"),
         Route::Login => Some("login"),
+        Route::TwoStepConfirm | Route::TwoStepRecoveryCodes | Route::TwoStepDisable => Some("two-step"),
         _ => None,
     }
 }

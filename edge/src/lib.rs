@@ -18,13 +18,14 @@ mod routes;
 mod store;
 mod token;
 mod turnstile;
+mod two_step;
 mod webhook;
 
 pub use account::object::Account;
 
 use audit::Event;
 use config::Config;
-use handlers::{admin, dev, reset, session, Call};
+use handlers::{admin, catalogue, dev, reset, session, Call};
 use latchkey_shared::api::{DeadLetter, PolicyResponse};
 use latchkey_shared::{ApiError, ErrorCode};
 use mail::job::MailJob;
@@ -87,9 +88,15 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::RequestReset => reset::request(call, &ctx).await,
         Route::VerifyReset => reset::verify(call).await,
         Route::ConfirmReset => reset::confirm(call).await,
+        Route::Messages => catalogue::messages(&call),
         Route::Login => session::login(call).await,
         Route::CurrentSession => session::current(call).await,
         Route::Logout => session::logout(call).await,
+        Route::TwoStepStatus => handlers::two_step::status(call).await,
+        Route::TwoStepSetup => handlers::two_step::setup(call).await,
+        Route::TwoStepConfirm => handlers::two_step::confirm(call).await,
+        Route::TwoStepRecoveryCodes => handlers::two_step::replace_recovery_codes(call).await,
+        Route::TwoStepDisable => handlers::two_step::disable(call).await,
         Route::AdminCreateAccount => admin::create(call).await,
         Route::AdminImportAccounts => admin::import(call).await,
         Route::AdminDisableAccount => admin::disable(call).await,

@@ -66,6 +66,10 @@ pub struct VerifyResponse {
     /// For a good link: whose rules apply, so the page's widget shows the right checklist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Audience>,
+    /// For a good link: the account uses 2-Step Verification, so the new password needs a code too (and the policy's
+    /// two-step minimum length applies). Only a holder of a working link learns it.
+    #[serde(default)]
+    pub two_step: bool,
 }
 
 /// The answer to a successful reset. Nobody is logged in: the person logs in with the new password.
@@ -89,6 +93,9 @@ pub struct ResetConfirm {
     pub token: String,
     pub password: String,
     pub confirm: String,
+    /// A current authenticator code or an unused recovery code, when the account uses 2-Step Verification.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// `POST /api/sessions`.
@@ -98,6 +105,10 @@ pub struct LoginRequest {
     pub email: String,
     pub audience: Audience,
     pub password: String,
+    /// A current authenticator code or an unused recovery code, when the account uses 2-Step Verification (a login
+    /// without one is answered `two_step_required` once the password is right).
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// `GET /api/session` and the answer to a login.
@@ -106,6 +117,56 @@ pub struct SessionInfo {
     pub email: String,
     pub audience: Audience,
     pub display_name: String,
+    pub two_step: TwoStepStatus,
+}
+
+/// Where an account stands with 2-Step Verification (`GET /api/two-step`, and in every [`SessionInfo`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepStatus {
+    pub enabled: bool,
+    /// Unused recovery codes (0 when 2-Step Verification is off).
+    pub recovery_codes_left: u32,
+    /// The site requires 2-Step Verification for this account's audience and it is not on yet: turn it on by then
+    /// (unix seconds; the grace period started at the first login after the requirement).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enroll_by: Option<u64>,
+    /// The grace period is over: the session is good only for turning 2-Step Verification on, and
+    /// `GET /api/session` answers `two_step_setup_required` until it is.
+    pub setup_required: bool,
+}
+
+/// `POST /api/two-step/setup`: a new secret, not yet in use until a first code confirms it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepSetup {
+    /// The secret in base32, for typing into an authenticator app by hand.
+    pub secret: String,
+    /// The `otpauth://totp/…` URI the QR code carries.
+    pub otpauth_uri: String,
+    /// The QR code as an SVG document.
+    pub qr_svg: String,
+    /// Unix seconds after which the setup must be started again.
+    pub expires_at: u64,
+}
+
+/// `POST /api/two-step/confirm`, `/recovery-codes` and `/disable`: a code from the authenticator app (a recovery
+/// code also works for `/recovery-codes` and `/disable`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    pub code: String,
+}
+
+/// Recovery codes, shown this once: only their hashes are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodes {
+    pub recovery_codes: Vec<String>,
+}
+
+/// `GET /api/messages`: every text of the catalogue in one language, for the pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Messages {
+    pub locale: Locale,
+    pub messages: std::collections::BTreeMap<String, String>,
 }
 
 /// `POST /api/admin/accounts` (and one line of `POST /api/admin/accounts/import`).
@@ -147,6 +208,7 @@ pub struct AccountView {
     pub active_sessions: u32,
     /// Unix seconds of the last password change, if any.
     pub password_changed_at: Option<u64>,
+    pub two_step_enabled: bool,
 }
 
 /// `GET /api/admin/accounts?email=…`: every account whose login or contact email matches.

@@ -48,6 +48,12 @@ error_codes! {
     TokenSuperseded = "token_superseded", 410, ErrorTokenSuperseded;
     TokenUsed = "token_used", 410, ErrorTokenUsed;
     InvalidCredentials = "invalid_credentials", 401, ErrorInvalidCredentials;
+    TwoStepRequired = "two_step_required", 401, ErrorTwoStepRequired;
+    TwoStepCodeInvalid = "two_step_code_invalid", 401, ErrorTwoStepCodeInvalid;
+    TwoStepSetupRequired = "two_step_setup_required", 403, ErrorTwoStepSetupRequired;
+    TwoStepAlreadyOn = "two_step_already_on", 409, ErrorTwoStepAlreadyOn;
+    TwoStepOff = "two_step_off", 409, ErrorTwoStepOff;
+    TwoStepNoSetup = "two_step_no_setup", 409, ErrorTwoStepNoSetup;
     Unauthorized = "unauthorized", 401, ErrorUnauthorized;
     RateLimited = "rate_limited", 429, ErrorRateLimited;
     AccountExists = "account_exists", 409, ErrorAccountExists;

@@ -4,3 +4,4 @@
 pub mod object;
 pub mod protocol;
 pub mod state;
+pub mod two_step;

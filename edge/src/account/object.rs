@@ -1,8 +1,8 @@
 //! The account's Durable Object: loads the state, applies one transition, stores it, answers. Every change to an
 //! account goes through here, one at a time.
 
-use super::protocol::{Command, Reply};
-use super::state::{login_throttled, AccountState, PasswordHasher, Refusal, ResetInput, LOGIN_WINDOW_SECS};
+use super::protocol::{Command, Reply, TwoStepAction};
+use super::state::{login_throttled, AccountState, LoginInput, PasswordHasher, Refusal, ResetInput, LOGIN_WINDOW_SECS};
 use crate::audit::{self, Event};
 use crate::config::Config;
 use crate::password;
@@ -105,9 +105,13 @@ impl Account {
                     Reply::Account { view: account.view(now) }
                 }
                 Command::Login { password, .. } => self.unknown_login(&password, now, &hasher).await?,
-                Command::TokenStatus { .. } => Reply::TokenStatus { status: TokenStatus::Invalid, audience: None },
+                Command::TokenStatus { .. } => {
+                    Reply::TokenStatus { status: TokenStatus::Invalid, audience: None, two_step: false }
+                }
                 Command::Reset { .. } => refused(ErrorCode::TokenInvalid),
-                Command::Session { .. } | Command::Logout { .. } => refused(ErrorCode::Unauthorized),
+                Command::Session { .. } | Command::Logout { .. } | Command::TwoStep { .. } => {
+                    refused(ErrorCode::Unauthorized)
+                }
                 Command::View
                 | Command::Disable
                 | Command::IssueToken { .. }
@@ -148,17 +152,27 @@ impl Account {
             }
             Command::TokenStatus { token_hash } => {
                 let status = account.token_status(&token_hash, now);
-                let audience = (status == TokenStatus::Ok).then_some(account.profile.audience);
-                Reply::TokenStatus { status, audience }
+                // Only for a working link: whose rules apply, and whether a code will be asked for.
+                let live = status == TokenStatus::Ok;
+                let audience = live.then_some(account.profile.audience);
+                Reply::TokenStatus { status, audience, two_step: live && account.two_step.enabled() }
             }
-            Command::Reset { token_hash, password, confirm, breached } => {
+            Command::Reset { token_hash, password, confirm, breached, code } => {
                 if let Err(refusal) = account.admit_reset_attempt(&token_hash, now) {
                     audit::record(&Event::ResetAttemptThrottled { account: &account.pseudonym() });
                     return Ok(Reply::Refused { refusal });
                 }
-                // The attempt is on record before any hashing, whatever its outcome.
+                let proof = account.reset_proof(&token_hash, code.as_deref(), now);
+                // The attempt (and a wrong code) is on record before any hashing, whatever its outcome.
                 self.save(&account).await?;
-                let input = ResetInput { token: &token_hash, password: &password, confirm: &confirm, breached };
+                let proof = match proof {
+                    Ok(proof) => proof,
+                    Err(refusal) => {
+                        audit::record(&Event::TwoStepCodeRefused { account: &account.pseudonym(), code: refusal.code });
+                        return Ok(Reply::Refused { refusal });
+                    }
+                };
+                let input = ResetInput { token: &token_hash, password: &password, confirm: &confirm, breached, proof };
                 let notice_id = new_id()?;
                 let webhook_id = new_id()?;
                 match account.reset_password(input, now, &config.policy, &hasher, notice_id) {
@@ -176,8 +190,10 @@ impl Account {
                     Err(refusal) => Reply::Refused { refusal },
                 }
             }
-            Command::Login { password, session_hash } => {
-                let result = account.login(&password, session_hash, now, config.session_ttl_secs, &hasher);
+            Command::Login { password, code, session_hash } => {
+                let input = LoginInput { password: &password, code: code.as_deref(), session: session_hash };
+                let rules = config.session_rules(account.profile.audience);
+                let result = account.login(input, now, rules, &hasher);
                 // Failures are counted, so they are stored too.
                 self.save(&account).await?;
                 match result {
@@ -189,10 +205,29 @@ impl Account {
                 }
             }
             Command::Session { session_hash } => {
-                if account.has_session(&session_hash, now) {
-                    Reply::Session { info: account.session_info() }
-                } else {
+                let info = account.session_info(now, config.session_rules(account.profile.audience));
+                if !account.has_session(&session_hash, now) {
                     refused(ErrorCode::Unauthorized)
+                } else if info.two_step.setup_required {
+                    refused(ErrorCode::TwoStepSetupRequired)
+                } else {
+                    Reply::Session { info }
+                }
+            }
+            Command::TwoStep { session_hash, action } => {
+                if !account.has_session(&session_hash, now) {
+                    return Ok(refused(ErrorCode::Unauthorized));
+                }
+                let reply = two_step_action(&mut account, action, now);
+                // Wrong codes are counted, so even a refusal is stored.
+                self.save(&account).await?;
+                match reply {
+                    Ok(Some(reply)) => reply,
+                    Ok(None) => {
+                        let grace = config.two_step.grace_secs(account.profile.audience);
+                        Reply::TwoStep { status: account.two_step.status(now, grace) }
+                    }
+                    Err(refusal) => Reply::Refused { refusal },
                 }
             }
             Command::WithdrawToken { token_hash } => {
@@ -324,6 +359,37 @@ impl Account {
         }
         Ok(())
     }
+}
+
+/// Applies one change to the 2-Step Verification settings and puts it on the audit trail. `None`: answer with the
+/// status.
+fn two_step_action(
+    account: &mut AccountState,
+    action: TwoStepAction,
+    now: u64,
+) -> std::result::Result<Option<Reply>, Refusal> {
+    let name = account.pseudonym();
+    let two_step = &mut account.two_step;
+    let (result, change) = match action {
+        TwoStepAction::Status => return Ok(None),
+        TwoStepAction::Setup { secret } => {
+            let expires_at = two_step.start_setup(secret, now)?;
+            let login_email = account.profile.login_email.clone();
+            return Ok(Some(Reply::SetupStarted { login_email, expires_at }));
+        }
+        TwoStepAction::Confirm { code, recovery_hashes } => {
+            (two_step.confirm_setup(&code, now, recovery_hashes), audit::TwoStepChange::Enabled)
+        }
+        TwoStepAction::ReplaceRecoveryCodes { code, recovery_hashes } => {
+            (two_step.replace_recovery_codes(&code, now, recovery_hashes), audit::TwoStepChange::RecoveryCodesReplaced)
+        }
+        TwoStepAction::Disable { code } => (two_step.disable(&code, now), audit::TwoStepChange::Disabled),
+    };
+    match result {
+        Ok(()) => audit::record(&Event::TwoStepChanged { account: &name, change }),
+        Err(ref refusal) => audit::record(&Event::TwoStepCodeRefused { account: &name, code: refusal.code }),
+    }
+    result.map(|()| None)
 }
 
 pub fn now_secs() -> u64 {

@@ -2,8 +2,9 @@
 //! Neither type is `Debug`: commands carry passwords.
 
 use super::state::{Profile, Refusal};
+use super::two_step::TotpSecret;
 use crate::token::TokenHash;
-use latchkey_shared::api::{AccountView, SessionInfo, TokenStatus};
+use latchkey_shared::api::{AccountView, SessionInfo, TokenStatus, TwoStepStatus};
 use latchkey_shared::{Audience, Locale};
 use serde::{Deserialize, Serialize};
 
@@ -32,10 +33,19 @@ pub enum Command {
         password: String,
         confirm: String,
         breached: Option<bool>,
+        #[serde(default)]
+        code: Option<String>,
     },
     Login {
         password: String,
+        #[serde(default)]
+        code: Option<String>,
         session_hash: TokenHash,
+    },
+    /// The 2-Step Verification settings, for the holder of a session (also one past its grace period).
+    TwoStep {
+        session_hash: TokenHash,
+        action: TwoStepAction,
     },
     Session {
         session_hash: TokenHash,
@@ -46,6 +56,28 @@ pub enum Command {
     /// From the mail queue's consumer: this mail was sent or dead-lettered.
     MailSettled {
         id: String,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum TwoStepAction {
+    Status,
+    /// Start a setup with this new secret (made at the edge).
+    Setup {
+        secret: TotpSecret,
+    },
+    /// Turn it on with a first code; the recovery codes' hashes (the codes themselves go only to the person).
+    Confirm {
+        code: String,
+        recovery_hashes: Vec<String>,
+    },
+    ReplaceRecoveryCodes {
+        code: String,
+        recovery_hashes: Vec<String>,
+    },
+    Disable {
+        code: String,
     },
 }
 
@@ -67,6 +99,8 @@ pub enum Reply {
     TokenStatus {
         status: TokenStatus,
         audience: Option<Audience>,
+        #[serde(default)]
+        two_step: bool,
     },
     ResetDone {
         revoked_sessions: u32,
@@ -76,5 +110,13 @@ pub enum Reply {
     },
     Refused {
         refusal: Refusal,
+    },
+    TwoStep {
+        status: TwoStepStatus,
+    },
+    /// A setup was started: the label for the authenticator app, and until when the first code is awaited.
+    SetupStarted {
+        login_email: String,
+        expires_at: u64,
     },
 }

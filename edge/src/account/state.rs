@@ -1,5 +1,6 @@
 //! The account's state and its transitions. Pure: the Durable Object loads it, calls one transition, and stores it.
 
+use super::two_step::{Proof, TwoStep};
 use crate::audit::Pseudonym;
 use crate::mail::job::MailJob;
 use crate::token::TokenHash;
@@ -91,6 +92,8 @@ pub struct AccountState {
     /// Webhook notifications not yet delivered to the site's backend (sent from the Durable Object's alarm).
     #[serde(default)]
     pub webhooks: Vec<webhook::Delivery>,
+    #[serde(default)]
+    pub two_step: TwoStep,
 }
 
 /// Why a request was refused, as the API reports it.
@@ -127,6 +130,24 @@ pub struct ResetInput<'a> {
     pub confirm: &'a str,
     /// The breach check's verdict: `None` when it is off or could not be had (the rest of the policy still applies).
     pub breached: Option<bool>,
+    /// The checked second factor, when the account uses 2-Step Verification (from [`AccountState::reset_proof`]).
+    pub proof: Option<Proof>,
+}
+
+/// What a login brings.
+pub struct LoginInput<'a> {
+    pub password: &'a str,
+    /// A code from the authenticator app or a recovery code.
+    pub code: Option<&'a str>,
+    pub session: TokenHash,
+}
+
+/// The site's settings a login and a session are checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionRules {
+    pub ttl_secs: u64,
+    /// The grace period when the site requires 2-Step Verification for the account's audience.
+    pub two_step_grace_secs: Option<u64>,
 }
 
 impl AccountState {
@@ -144,6 +165,7 @@ impl AccountState {
             outbox: Vec::new(),
             in_flight: Vec::new(),
             webhooks: Vec::new(),
+            two_step: TwoStep::default(),
         }
     }
 
@@ -177,14 +199,16 @@ impl AccountState {
             status: self.profile.status,
             active_sessions: self.sessions.iter().filter(|s| s.expires_at > now).count() as u32,
             password_changed_at: self.password_changed_at,
+            two_step_enabled: self.two_step.enabled(),
         }
     }
 
-    pub fn session_info(&self) -> SessionInfo {
+    pub fn session_info(&self, now: u64, rules: SessionRules) -> SessionInfo {
         SessionInfo {
             email: self.profile.login_email.clone(),
             audience: self.profile.audience,
             display_name: self.profile.display_name.clone(),
+            two_step: self.two_step.status(now, rules.two_step_grace_secs),
         }
     }
 
@@ -250,6 +274,17 @@ impl AccountState {
         }
     }
 
+    /// The second factor a reset with `token` needs: none for a dead link (refused for what it is, so only a holder
+    /// of a working link learns the account uses 2-Step Verification) or an account without it; otherwise `code`,
+    /// checked (a wrong one counts as a failure) but not yet spent.
+    pub fn reset_proof(&mut self, token: &TokenHash, code: Option<&str>, now: u64) -> Result<Option<Proof>, Refusal> {
+        if self.token_status(token, now) != TokenStatus::Ok || !self.two_step.enabled() {
+            return Ok(None);
+        }
+        let code = code.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
+        self.two_step.check(code, now).map(Some)
+    }
+
     /// Sets a new password through a reset link: all of it (token used, password and history updated, sessions
     /// revoked, notice queued) or, on any refusal, none of it.
     pub fn reset_password(
@@ -267,13 +302,17 @@ impl AccountState {
             TokenStatus::Used => return Err(ErrorCode::TokenUsed.into()),
             TokenStatus::Invalid => return Err(ErrorCode::TokenInvalid.into()),
         }
+        let two_step = self.two_step.enabled();
+        if two_step && input.proof.is_none() {
+            return Err(ErrorCode::TwoStepRequired.into());
+        }
         let password = normalize(input.password);
         if password != normalize(input.confirm) {
             return Err(ErrorCode::PasswordMismatch.into());
         }
         let context = EvalContext {
             audience: Some(self.profile.audience),
-            two_step: false,
+            two_step,
             user_inputs: self.addresses().into_iter().chain([self.profile.display_name.clone()]).collect(),
         };
         let evaluation = evaluate(input.password, policy, &context);
@@ -284,7 +323,7 @@ impl AccountState {
             refusal.unmet = evaluation.unmet().copied().chain(breach).collect();
             return Err(refusal);
         }
-        let depth = policy.effective(Some(self.profile.audience), false).history_depth as usize;
+        let depth = policy.effective(Some(self.profile.audience), two_step).history_depth as usize;
         let mut previous = self.password_hash.iter().chain(self.history.iter()).take(depth.max(1));
         if previous.any(|phc| hasher.verify(&password, phc)) {
             return Err(ErrorCode::PasswordReused.into());
@@ -292,6 +331,9 @@ impl AccountState {
         let new_hash = hasher.hash(&password)?;
 
         // Nothing can fail from here on.
+        if let Some(proof) = input.proof {
+            self.two_step.spend(proof);
+        }
         if let Some(old) = self.password_hash.replace(new_hash) {
             self.history.insert(0, old);
         }
@@ -346,31 +388,38 @@ impl AccountState {
         self.webhooks.push(webhook::Delivery::new(id, p.audience, p.login_email.clone(), changed_at));
     }
 
-    /// Checks a login. Refuses without even trying the password once too many attempts failed recently.
+    /// Checks a login: the password, then (when the account uses 2-Step Verification) the code. Refuses without even
+    /// trying the password once too many attempts failed recently.
     pub fn login(
         &mut self,
-        password: &str,
-        session: TokenHash,
+        input: LoginInput<'_>,
         now: u64,
-        session_ttl_secs: u64,
+        rules: SessionRules,
         hasher: &dyn PasswordHasher,
     ) -> Result<SessionInfo, Refusal> {
         if login_throttled(&mut self.failed_logins, now) {
             return Err(ErrorCode::RateLimited.into());
         }
         let matches = self.is_active()
-            && self.password_hash.as_deref().is_some_and(|phc| hasher.verify(&normalize(password), phc));
+            && self.password_hash.as_deref().is_some_and(|phc| hasher.verify(&normalize(input.password), phc));
         if !matches {
             self.failed_logins.push(now);
             return Err(ErrorCode::InvalidCredentials.into());
         }
+        if self.two_step.enabled() {
+            // The password was right: asking for the code is not a failure; a wrong code is, on its own count.
+            let code = input.code.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
+            let proof = self.two_step.check(code, now)?;
+            self.two_step.spend(proof);
+        }
         self.failed_logins.clear();
+        self.two_step.note_requirement(now, rules.two_step_grace_secs);
         self.sessions.retain(|s| s.expires_at > now);
         if self.sessions.len() >= MAX_SESSIONS {
             self.sessions.remove(0);
         }
-        self.sessions.push(Session { hash: session, expires_at: now + session_ttl_secs });
-        Ok(self.session_info())
+        self.sessions.push(Session { hash: input.session, expires_at: now + rules.ttl_secs });
+        Ok(self.session_info(now, rules))
     }
 
     pub fn has_session(&self, hash: &TokenHash, now: u64) -> bool {
@@ -402,7 +451,7 @@ pub fn login_throttled(failures: &mut Vec<u64>, now: u64) -> bool {
 
 /// A sliding window: forgets what is older than `window_secs`, then records `now` unless `allowed` events are already
 /// in it. Whether it was recorded.
-fn within_limit(events: &mut Vec<u64>, now: u64, window_secs: u64, allowed: usize) -> bool {
+pub(super) fn within_limit(events: &mut Vec<u64>, now: u64, window_secs: u64, allowed: usize) -> bool {
     events.retain(|&at| at + window_secs > now);
     if events.len() >= allowed {
         return false;
@@ -442,12 +491,19 @@ mod tests {
         AccountState::new(profile, Some("plain:Old-Password-1!".into()))
     }
 
+    fn log_in(state: &mut AccountState, password: &str, session: TokenHash, now: u64, ttl_secs: u64) -> LoginResult {
+        let rules = SessionRules { ttl_secs, two_step_grace_secs: None };
+        state.login(LoginInput { password, code: None, session }, now, rules, &PlainHasher)
+    }
+
+    type LoginResult = Result<SessionInfo, Refusal>;
+
     fn hash(n: u8) -> TokenHash {
         TokenHash(format!("{n:064}"))
     }
 
     fn reset(state: &mut AccountState, token: &TokenHash, password: &str, now: u64) -> Result<u32, Refusal> {
-        let input = ResetInput { token, password, confirm: password, breached: None };
+        let input = ResetInput { token, password, confirm: password, breached: None, proof: None };
         state.reset_password(input, now, &Policy::brief_default(), &PlainHasher, "notice".into())
     }
 
@@ -509,7 +565,7 @@ mod tests {
         let mut state = account();
         state.issue_token(hash(1), NOW, 3600).unwrap();
         let attempt = |state: &mut AccountState, password: &str, breached| {
-            let input = ResetInput { token: &hash(1), password, confirm: password, breached };
+            let input = ResetInput { token: &hash(1), password, confirm: password, breached, proof: None };
             state.reset_password(input, NOW + 1, &Policy::brief_default(), &PlainHasher, "notice".into())
         };
         let refusal = attempt(&mut state, GOOD, Some(true)).unwrap_err();
@@ -579,8 +635,8 @@ mod tests {
     #[test]
     fn a_reset_does_everything_once() {
         let mut state = account();
-        state.login("Old-Password-1!", hash(50), NOW, 3600, &PlainHasher).unwrap();
-        state.login("Old-Password-1!", hash(51), NOW, 3600, &PlainHasher).unwrap();
+        log_in(&mut state, "Old-Password-1!", hash(50), NOW, 3600).unwrap();
+        log_in(&mut state, "Old-Password-1!", hash(51), NOW, 3600).unwrap();
         state.issue_token(hash(1), NOW, 3600).unwrap();
         assert_eq!(reset(&mut state, &hash(1), GOOD, NOW + 1), Ok(2), "both sessions revoked");
         assert!(!state.has_session(&hash(50), NOW + 2));
@@ -598,8 +654,8 @@ mod tests {
         );
         assert_eq!(state.outbox.len(), 1);
         // The old password is gone, the new one works.
-        assert!(state.login("Old-Password-1!", hash(52), NOW + 3, 3600, &PlainHasher).is_err());
-        assert!(state.login(GOOD, hash(53), NOW + 3, 3600, &PlainHasher).is_ok());
+        assert!(log_in(&mut state, "Old-Password-1!", hash(52), NOW + 3, 3600).is_err());
+        assert!(log_in(&mut state, GOOD, hash(53), NOW + 3, 3600).is_ok());
     }
 
     #[test]
@@ -608,7 +664,13 @@ mod tests {
         state.issue_token(hash(1), NOW, 3600).unwrap();
         let before = state.clone();
         let mismatch = state.reset_password(
-            ResetInput { token: &hash(1), password: GOOD, confirm: "Otter-Lantern-42-Quiel", breached: None },
+            ResetInput {
+                token: &hash(1),
+                password: GOOD,
+                confirm: "Otter-Lantern-42-Quiel",
+                breached: None,
+                proof: None,
+            },
             NOW,
             &Policy::brief_default(),
             &PlainHasher,
@@ -649,25 +711,25 @@ mod tests {
     fn logins_are_throttled_after_repeated_failures() {
         let mut state = account();
         for i in 0..LOGIN_FAILURES_ALLOWED {
-            let err = state.login("wrong", hash(60), NOW + i as u64, 3600, &PlainHasher).unwrap_err();
+            let err = log_in(&mut state, "wrong", hash(60), NOW + i as u64, 3600).unwrap_err();
             assert_eq!(err.code, ErrorCode::InvalidCredentials);
         }
-        let throttled = state.login("Old-Password-1!", hash(61), NOW + 10, 3600, &PlainHasher).unwrap_err();
+        let throttled = log_in(&mut state, "Old-Password-1!", hash(61), NOW + 10, 3600).unwrap_err();
         assert_eq!(throttled.code, ErrorCode::RateLimited);
-        assert!(state.login("Old-Password-1!", hash(62), NOW + LOGIN_WINDOW_SECS + 10, 3600, &PlainHasher).is_ok());
+        assert!(log_in(&mut state, "Old-Password-1!", hash(62), NOW + LOGIN_WINDOW_SECS + 10, 3600).is_ok());
     }
 
     #[test]
     fn disabled_accounts_cannot_log_in_or_reset() {
         let mut state = account();
         state.issue_token(hash(1), NOW, 3600).unwrap();
-        state.login("Old-Password-1!", hash(70), NOW, 3600, &PlainHasher).unwrap();
+        log_in(&mut state, "Old-Password-1!", hash(70), NOW, 3600).unwrap();
         state.disable();
         assert!(!state.has_session(&hash(70), NOW));
         assert_eq!(state.token_status(&hash(1), NOW), TokenStatus::Invalid);
         assert!(state.issue_token(hash(2), NOW, 3600).is_err());
         assert_eq!(
-            state.login("Old-Password-1!", hash(71), NOW, 3600, &PlainHasher).unwrap_err().code,
+            log_in(&mut state, "Old-Password-1!", hash(71), NOW, 3600).unwrap_err().code,
             ErrorCode::InvalidCredentials
         );
     }
@@ -675,11 +737,108 @@ mod tests {
     #[test]
     fn sessions_expire_and_log_out() {
         let mut state = account();
-        state.login("Old-Password-1!", hash(80), NOW, 100, &PlainHasher).unwrap();
+        log_in(&mut state, "Old-Password-1!", hash(80), NOW, 100).unwrap();
         assert!(state.has_session(&hash(80), NOW + 99));
         assert!(!state.has_session(&hash(80), NOW + 100));
-        state.login("Old-Password-1!", hash(81), NOW, 100, &PlainHasher).unwrap();
+        log_in(&mut state, "Old-Password-1!", hash(81), NOW, 100).unwrap();
         state.logout(&hash(81));
         assert!(!state.has_session(&hash(81), NOW));
+    }
+
+    /// An account with 2-Step Verification on, its secret known to the test.
+    fn account_with_two_step() -> AccountState {
+        use crate::two_step::totp::{code_at, step_at, DIGITS};
+        let mut state = account();
+        state.two_step.start_setup(super::super::two_step::TotpSecret(SECRET.to_vec()), NOW - 600).unwrap();
+        let code = format!("{:06}", code_at(SECRET, step_at(NOW - 600), DIGITS));
+        let recovery = vec![crate::two_step::recovery::hash("1111111111111111")];
+        state.two_step.confirm_setup(&code, NOW - 600, recovery).unwrap();
+        state
+    }
+
+    const SECRET: &[u8] = b"12345678901234567890";
+
+    fn code(now: u64) -> String {
+        use crate::two_step::totp::{code_at, step_at, DIGITS};
+        format!("{:06}", code_at(SECRET, step_at(now), DIGITS))
+    }
+
+    #[test]
+    fn a_login_with_two_step_takes_the_password_then_a_code_once() {
+        let mut state = account_with_two_step();
+        let rules = SessionRules { ttl_secs: 3600, two_step_grace_secs: None };
+        let attempt = |state: &mut AccountState, password, code: Option<&str>, n| {
+            let input = LoginInput { password, code, session: hash(n) };
+            state.login(input, NOW, rules, &PlainHasher).map_err(|r| r.code)
+        };
+        assert_eq!(attempt(&mut state, "wrong", Some(&code(NOW)), 1), Err(ErrorCode::InvalidCredentials));
+        assert_eq!(attempt(&mut state, "Old-Password-1!", None, 2), Err(ErrorCode::TwoStepRequired));
+        assert_eq!(state.failed_logins.len(), 1, "asking for the code is not a failure");
+        assert_eq!(attempt(&mut state, "Old-Password-1!", Some("000000"), 3), Err(ErrorCode::TwoStepCodeInvalid));
+        let info = attempt(&mut state, "Old-Password-1!", Some(&code(NOW)), 4).unwrap();
+        assert!(info.two_step.enabled);
+        assert_eq!(info.two_step.recovery_codes_left, 1);
+        assert_eq!(attempt(&mut state, "Old-Password-1!", Some(&code(NOW)), 5), Err(ErrorCode::TwoStepCodeInvalid));
+        assert_eq!(attempt(&mut state, "Old-Password-1!", Some("1111-1111-1111-1111"), 6).map(|_| ()), Ok(()));
+        assert_eq!(
+            attempt(&mut state, "Old-Password-1!", Some("1111-1111-1111-1111"), 7),
+            Err(ErrorCode::TwoStepCodeInvalid)
+        );
+        assert!(state.has_session(&hash(4), NOW) && !state.has_session(&hash(5), NOW));
+    }
+
+    #[test]
+    fn a_reset_with_two_step_needs_a_code_and_only_a_live_link_learns_it() {
+        let mut state = account_with_two_step();
+        state.issue_token(hash(1), NOW - 10, 3600).unwrap();
+        state.issue_token(hash(2), NOW - 5, 3600).unwrap();
+        // A dead or unknown link: refused for what it is, nothing said about the second factor.
+        assert_eq!(state.reset_proof(&hash(1), None, NOW), Ok(None));
+        assert_eq!(reset(&mut state, &hash(1), GOOD, NOW).unwrap_err().code, ErrorCode::TokenSuperseded);
+        assert_eq!(state.reset_proof(&hash(9), None, NOW), Ok(None));
+        // The live link: a code is needed, checked, and spent only by the reset that succeeds.
+        assert_eq!(state.reset_proof(&hash(2), None, NOW).unwrap_err().code, ErrorCode::TwoStepRequired);
+        assert_eq!(reset(&mut state, &hash(2), GOOD, NOW).unwrap_err().code, ErrorCode::TwoStepRequired);
+        assert_eq!(state.reset_proof(&hash(2), Some("123"), NOW).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+        let attempt = |state: &mut AccountState, password: &str| {
+            let proof = state.reset_proof(&hash(2), Some(&code(NOW)), NOW).unwrap();
+            let input = ResetInput { token: &hash(2), password, confirm: password, breached: None, proof };
+            state.reset_password(input, NOW, &Policy::nist_800_63b(), &PlainHasher, "n".into())
+        };
+        // Refused for the password: the code is not spent, the next try uses it again. The nist-800-63b preset's
+        // shorter minimum (8, not 15) applies to an account with 2-Step Verification.
+        assert_eq!(attempt(&mut state, "short").unwrap_err().code, ErrorCode::PasswordRejected);
+        assert_eq!(attempt(&mut state, "vQx7mzRpe2"), Ok(0));
+        assert_eq!(
+            state.reset_proof(&hash(2), Some(&code(NOW)), NOW),
+            Ok(None),
+            "the link is used now: nothing more to learn"
+        );
+        assert_eq!(state.two_step.check(&code(NOW), NOW).unwrap_err().code, ErrorCode::TwoStepCodeInvalid, "spent");
+    }
+
+    #[test]
+    fn the_nist_minimum_depends_on_two_step() {
+        let mut plain = account();
+        plain.issue_token(hash(1), NOW, 3600).unwrap();
+        let input =
+            ResetInput { token: &hash(1), password: "vQx7mzRpe2", confirm: "vQx7mzRpe2", breached: None, proof: None };
+        let refusal = plain.reset_password(input, NOW, &Policy::nist_800_63b(), &PlainHasher, "n".into()).unwrap_err();
+        assert!(refusal.unmet.iter().any(|r| r.message == MessageKey::RuleMinLength));
+    }
+
+    #[test]
+    fn a_session_past_the_grace_period_is_only_for_turning_two_step_on() {
+        let mut state = account();
+        let rules = SessionRules { ttl_secs: 30 * 86_400, two_step_grace_secs: Some(86_400) };
+        let input = LoginInput { password: "Old-Password-1!", code: None, session: hash(1) };
+        let info = state.login(input, NOW, rules, &PlainHasher).unwrap();
+        assert_eq!(info.two_step.enroll_by, Some(NOW + 86_400));
+        assert!(!info.two_step.setup_required);
+        assert!(state.session_info(NOW + 86_400, rules).two_step.setup_required);
+        let state_before = state.two_step.required_since;
+        let input = LoginInput { password: "Old-Password-1!", code: None, session: hash(2) };
+        state.login(input, NOW + 2 * 86_400, rules, &PlainHasher).unwrap();
+        assert_eq!(state.two_step.required_since, state_before, "the grace period is not renewed by logging in");
     }
 }

@@ -1,9 +1,11 @@
 //! The endpoints: each reads its input, asks the pure modules and the account's Durable Object, and answers.
 
 pub mod admin;
+pub mod catalogue;
 pub mod dev;
 pub mod reset;
 pub mod session;
+pub mod two_step;
 
 use crate::account::protocol::{Command, Reply};
 use crate::body::{self, BodyError};

@@ -126,9 +126,9 @@ async fn token_account(call: &Call<'_>, token: &str) -> Result<Option<(TokenHash
 pub async fn verify(mut call: Call<'_>) -> HandlerResult {
     let body: VerifyRequest = call.json(MAX_JSON_BODY).await?;
     let answer = match token_account(&call, &body.token).await? {
-        None => VerifyResponse { status: TokenStatus::Invalid, audience: None },
+        None => VerifyResponse { status: TokenStatus::Invalid, audience: None, two_step: false },
         Some((token_hash, account)) => match call.account(&account, &Command::TokenStatus { token_hash }).await? {
-            Reply::TokenStatus { status, audience } => VerifyResponse { status, audience },
+            Reply::TokenStatus { status, audience, two_step } => VerifyResponse { status, audience, two_step },
             _ => return Err(unexpected(&call, "token_status")),
         },
     };
@@ -145,7 +145,8 @@ pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
         Some(base) => breach_check(base, &body.password).await,
         None => None,
     };
-    let command = Command::Reset { token_hash, password: body.password, confirm: body.confirm, breached };
+    let command =
+        Command::Reset { token_hash, password: body.password, confirm: body.confirm, breached, code: body.code };
     match call.account(&account, &command).await? {
         Reply::ResetDone { revoked_sessions } => {
             call.reply(200, &ResetDone { status: ResetStatus::PasswordChanged, revoked_sessions })

@@ -19,7 +19,7 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
     let Ok(email) = Email::parse(&body.email) else { return Err(call.error(ErrorCode::InvalidCredentials)) };
     let id = account_id(body.audience, &email);
     let token = Token::generate().map_err(|e| call.internal("random", e))?;
-    let command = Command::Login { password: body.password, session_hash: token.hash() };
+    let command = Command::Login { password: body.password, code: body.code, session_hash: token.hash() };
     match call.account(&id, &command).await? {
         Reply::Session { info } => {
             let value = format!("{}.{}", URL_SAFE_NO_PAD.encode(id.as_bytes()), token.as_str());
@@ -36,7 +36,7 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
 }
 
 /// The account id and the session token from the cookie, if it is well-formed.
-fn session_from_cookie(call: &Call<'_>) -> Option<(String, Token)> {
+pub(super) fn session_from_cookie(call: &Call<'_>) -> Option<(String, Token)> {
     let header = call.header("Cookie")?;
     let (id, token) = cookie_value(&header, session_cookie_name(call.config.secure_origin()))?.split_once('.')?;
     let id = String::from_utf8(URL_SAFE_NO_PAD.decode(id).ok()?).ok()?;

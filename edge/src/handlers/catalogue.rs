@@ -1,0 +1,18 @@
+//! `GET /api/messages`: the message catalogue in one language, so the pages show the same texts as the widget, the
+//! API's errors and the mail, from the one table in `shared`.
+
+use super::{Call, HandlerResult};
+use latchkey_shared::api::Messages;
+use latchkey_shared::{Locale, MessageKey};
+
+/// The language is `?locale=` when given (the page's language switch), else the request's `Accept-Language`.
+pub fn messages(call: &Call<'_>) -> HandlerResult {
+    let asked = call.req.url().ok().and_then(|url| {
+        url.query_pairs().find(|(name, _)| name == "locale").and_then(|(_, value)| Locale::from_tag(&value))
+    });
+    let locale = asked.unwrap_or(call.locale);
+    let messages = MessageKey::ALL.iter().map(|key| (key.as_str().to_owned(), key.text(locale).to_owned())).collect();
+    crate::respond::json(200, &Messages { locale, messages })
+        .and_then(crate::respond::public)
+        .map_err(|e| call.internal("respond", e))
+}

@@ -1,0 +1,88 @@
+//! 2-Step Verification settings for the logged-in person: start a setup (a new secret made here, shown as an
+//! `otpauth://` URI and a QR code), turn it on with a first code, replace the recovery codes, turn it off. Recovery
+//! codes are made here too and leave only as this one answer; the account keeps their hashes.
+
+use super::session::session_from_cookie;
+use super::{unexpected, Call, HandlerResult};
+use crate::account::protocol::{Command, Reply, TwoStepAction};
+use crate::account::two_step::TotpSecret;
+use crate::body::MAX_JSON_BODY;
+use crate::token::random_bytes;
+use crate::two_step::{qr, recovery, totp};
+use latchkey_shared::api::{CodeRequest, RecoveryCodes, TwoStepSetup};
+use latchkey_shared::{ApiError, ErrorCode};
+
+/// `GET /api/two-step`.
+pub async fn status(call: Call<'_>) -> HandlerResult {
+    let reply = ask(&call, TwoStepAction::Status).await?;
+    answer_status(&call, reply)
+}
+
+/// `POST /api/two-step/setup`.
+pub async fn setup(call: Call<'_>) -> HandlerResult {
+    let secret = random_bytes::<{ totp::SECRET_BYTES }>().map_err(|e| call.internal("random", e))?;
+    let Reply::SetupStarted { login_email, expires_at } =
+        ask(&call, TwoStepAction::Setup { secret: TotpSecret(secret.to_vec()) }).await?
+    else {
+        return Err(unexpected(&call, "two_step_setup"));
+    };
+    let otpauth_uri = totp::otpauth_uri(&call.config.two_step.issuer, &login_email, &secret);
+    let qr_svg = qr::svg(&otpauth_uri).map_err(|e| call.internal("qr", e))?;
+    call.reply(200, &TwoStepSetup { secret: totp::base32(&secret), otpauth_uri, qr_svg, expires_at })
+}
+
+/// `POST /api/two-step/confirm`: answers the new recovery codes.
+pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
+    let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
+    let (codes, recovery_hashes) = new_recovery_codes(&call)?;
+    let reply = ask(&call, TwoStepAction::Confirm { code: body.code, recovery_hashes }).await?;
+    answer_codes(&call, reply, codes)
+}
+
+/// `POST /api/two-step/recovery-codes`: answers the new recovery codes; the old ones stop working.
+pub async fn replace_recovery_codes(mut call: Call<'_>) -> HandlerResult {
+    let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
+    let (codes, recovery_hashes) = new_recovery_codes(&call)?;
+    let reply = ask(&call, TwoStepAction::ReplaceRecoveryCodes { code: body.code, recovery_hashes }).await?;
+    answer_codes(&call, reply, codes)
+}
+
+/// `POST /api/two-step/disable`.
+pub async fn disable(mut call: Call<'_>) -> HandlerResult {
+    let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
+    let reply = ask(&call, TwoStepAction::Disable { code: body.code }).await?;
+    answer_status(&call, reply)
+}
+
+/// Sends `action` to the Durable Object of the session's account.
+async fn ask(call: &Call<'_>, action: TwoStepAction) -> Result<Reply, ApiError> {
+    let Some((id, token)) = session_from_cookie(call) else { return Err(call.error(ErrorCode::Unauthorized)) };
+    match call.account(&id, &Command::TwoStep { session_hash: token.hash(), action }).await? {
+        Reply::Refused { refusal } => Err(call.refusal(refusal)),
+        reply => Ok(reply),
+    }
+}
+
+fn answer_status(call: &Call<'_>, reply: Reply) -> HandlerResult {
+    match reply {
+        Reply::TwoStep { status } => call.reply(200, &status),
+        _ => Err(unexpected(call, "two_step")),
+    }
+}
+
+fn answer_codes(call: &Call<'_>, reply: Reply, recovery_codes: Vec<String>) -> HandlerResult {
+    match reply {
+        Reply::TwoStep { .. } => call.reply(200, &RecoveryCodes { recovery_codes }),
+        _ => Err(unexpected(call, "two_step_codes")),
+    }
+}
+
+/// Ten new recovery codes, and the hashes the account keeps of them.
+fn new_recovery_codes(call: &Call<'_>) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    let codes = (0..recovery::COUNT)
+        .map(|_| random_bytes::<{ recovery::CODE_BYTES }>().map(|bytes| recovery::format(&bytes)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| call.internal("random", e))?;
+    let hashes = codes.iter().map(|code| recovery::hash_of_formatted(code)).collect();
+    Ok((codes, hashes))
+}
