@@ -9,6 +9,7 @@ pub mod fake_services;
 pub mod foreign;
 pub mod own_worker;
 pub mod stats;
+pub mod two_step;
 
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client, ClientBuilder};

@@ -108,7 +108,12 @@ impl OwnWorker {
 
     /// Creates a parent account with `password` through this Worker's admin API; the status.
     pub async fn create_account(&self, email: &str, password: &str) -> u16 {
-        let body = json!({"login_email": email, "audience": "parent", "display_name": "Own", "password": password});
+        self.create_account_for("parent", email, password).await
+    }
+
+    /// Creates an account of `audience` through this Worker's admin API; the status.
+    pub async fn create_account_for(&self, audience: &str, email: &str, password: &str) -> u16 {
+        let body = json!({"login_email": email, "audience": audience, "display_name": "Own", "password": password});
         let response = http().post(self.url("/api/admin/accounts")).bearer_auth(admin_token()).json(&body).send().await;
         response.expect("the Worker answers").status().as_u16()
     }
