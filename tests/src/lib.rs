@@ -8,6 +8,7 @@ pub mod fake_mail;
 pub mod fake_services;
 pub mod foreign;
 pub mod own_worker;
+pub mod page;
 pub mod stats;
 pub mod two_step;
 
@@ -310,6 +311,11 @@ pub async fn login(email: &str, audience: &str, password: &str) -> Result<String
         (200, Some(cookie)) => Ok(cookie.split(';').next().unwrap_or_default().to_owned()),
         _ => Err((status, body["error"]["code"].as_str().unwrap_or_default().to_owned())),
     }
+}
+
+/// The error code in an answer's body (empty when there is none).
+pub fn error_code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or_default()
 }
 
 /// `GET /api/session` with a cookie: the status.

@@ -148,8 +148,3 @@ impl Client {
         (app, codes.collect())
     }
 }
-
-/// The error code of an answer's body.
-pub fn code_of(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or_default()
-}

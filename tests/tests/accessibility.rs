@@ -1,42 +1,13 @@
 //! axe-core (npm, pinned in package.json) audits every page in Chromium, in each state a person meets: no violations.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
+use latchkey_e2e::page::{audit, click, log_in, open_settings, text_of, type_into, violations, wait_visible};
+use latchkey_e2e::two_step::Authenticator;
 use latchkey_e2e::{
-    chromium, create_account, eventually, fake_mail, in_widget, request_reset, token_in, unique_email, url,
+    base_url, chromium, create_account, eventually, fake_mail, in_widget, request_reset, token_in, unique_email, url,
     wait_for_mail,
 };
 use std::time::Duration;
-
-/// Runs axe-core on the current page; returns the violations as "rule: target" lines.
-async fn violations(browser: &Client) -> Vec<String> {
-    let axe = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../node_modules/axe-core/axe.min.js"))
-        .expect("axe-core is installed by scripts/setup (npm ci)");
-    browser.execute(&axe, vec![]).await.expect("axe-core loads");
-    let result = browser
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done([{id: 'axe-error: ' + e}]));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    result
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|v| {
-            let id = v["id"].as_str().unwrap_or_default().to_owned();
-            let nodes = v["nodes"].as_array().cloned().unwrap_or_default();
-            let targets: Vec<String> = nodes.iter().map(|n| n["target"].to_string()).collect();
-            std::iter::once(format!("{id}: {} {}", v["help"].as_str().unwrap_or_default(), targets.join(", ")))
-        })
-        .collect()
-}
-
-async fn audit(browser: &Client, what: &str) {
-    let found = violations(browser).await;
-    assert!(found.is_empty(), "{what}: {found:#?}");
-}
 
 #[tokio::test]
 async fn every_page_passes_axe() {
@@ -82,6 +53,41 @@ async fn every_page_passes_axe() {
     browser.find(Locator::Css("#confirm")).await.unwrap().send_keys("Password12").await.unwrap();
     eventually("the confirmation verdict", Duration::from_secs(15), || in_widget(&browser, ".latchkey-confirm")).await;
     audit(&browser, "reset, typing").await;
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_two_step_pages_pass_axe() {
+    let browser = chromium().await;
+    open_settings(&browser, &url("/two-step?lang=es")).await;
+    audit(&browser, "two-step, logged out, in Spanish").await;
+
+    let email = unique_email("axe-2sv", "");
+    create_account(&email, None, "staff", "Otter-Harbor-93-Violet").await;
+    log_in(&browser, &base_url(), &email, "staff", "Otter-Harbor-93-Violet", None).await;
+    wait_visible(&browser, "#signed-in").await;
+    audit(&browser, "login, logged in").await;
+    open_settings(&browser, &url("/two-step")).await;
+    audit(&browser, "two-step, off").await;
+    click(&browser, "#start").await;
+    wait_visible(&browser, "#setup").await;
+    audit(&browser, "two-step, setting up").await;
+    let app = Authenticator::from_secret(&text_of(&browser, "#secret").await.replace(' ', ""));
+    type_into(&browser, "#setup-code", &app.fresh_code().await).await;
+    click(&browser, "#setup button[type=submit]").await;
+    wait_visible(&browser, "#codes").await;
+    audit(&browser, "two-step, recovery codes").await;
+    click(&browser, "#codes-saved").await;
+    wait_visible(&browser, "#on").await;
+    audit(&browser, "two-step, on").await;
+
+    browser.goto(&url("/login")).await.unwrap();
+    wait_visible(&browser, "#signed-in").await;
+    click(&browser, "#logout").await;
+    wait_visible(&browser, "#login").await;
+    log_in(&browser, &base_url(), &email, "staff", "Otter-Harbor-93-Violet", None).await;
+    wait_visible(&browser, "#code-step").await;
+    audit(&browser, "login, asking for the code").await;
     browser.close().await.unwrap();
 }
 

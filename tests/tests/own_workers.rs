@@ -5,16 +5,12 @@ use fantoccini::Locator;
 use latchkey_e2e::fake_mail::{self, deliveries_to};
 use latchkey_e2e::fake_services::{self, TURNSTILE_PASS, TURNSTILE_SECRET};
 use latchkey_e2e::own_worker::OwnWorker;
-use latchkey_e2e::{chromium, eventually, http, unique_email, wait_for_mail};
+use latchkey_e2e::{chromium, error_code, eventually, http, unique_email, wait_for_mail};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 const OLD: &str = "Otter-Harbor-93-Violet";
 const NEW: &str = "Quartz-Vivid-Meadow-77";
-
-fn code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or_default()
-}
 
 #[tokio::test]
 async fn the_per_ip_limit_answers_429_past_its_budget_for_every_email_alike() {
@@ -25,7 +21,7 @@ async fn the_per_ip_limit_answers_429_past_its_budget_for_every_email_alike() {
         let (status, body) = worker
             .post("/api/reset-requests", json!({"email": unique_email(&format!("ip-{i}"), ""), "audience": "staff"}))
             .await;
-        statuses.push((status, code(&body).to_owned()));
+        statuses.push((status, error_code(&body).to_owned()));
     }
     assert!(statuses[..30].iter().all(|(s, _)| *s == 202), "{statuses:?}");
     assert_eq!(statuses[30], (429, "rate_limited".to_owned()));
@@ -39,7 +35,7 @@ async fn the_per_ip_limit_answers_429_past_its_budget_for_every_email_alike() {
     // Logins draw on a budget of their own.
     let (status, body) =
         worker.post("/api/sessions", json!({"email": "a@b.test", "audience": "staff", "password": OLD})).await;
-    assert_eq!((status, code(&body)), (401, "invalid_credentials"));
+    assert_eq!((status, error_code(&body)), (401, "invalid_credentials"));
 }
 
 #[tokio::test]
@@ -70,11 +66,11 @@ async fn turnstile_when_configured_guards_reset_requests() {
         worker.post("/api/reset-requests", body)
     };
     let (status, body) = ask(None).await;
-    assert_eq!((status, code(&body)), (403, "challenge_failed"), "{body}");
+    assert_eq!((status, error_code(&body)), (403, "challenge_failed"), "{body}");
     let (status, body) = ask(Some("a-forged-token")).await;
-    assert_eq!((status, code(&body)), (403, "challenge_failed"), "{body}");
+    assert_eq!((status, error_code(&body)), (403, "challenge_failed"), "{body}");
     let (status, body) = ask(Some(&"x".repeat(5000))).await;
-    assert_eq!((status, code(&body)), (403, "challenge_failed"), "{body}");
+    assert_eq!((status, error_code(&body)), (403, "challenge_failed"), "{body}");
     assert!(deliveries_to(&email).is_empty(), "no mail without a passed check");
     let (status, body) = ask(Some(TURNSTILE_PASS)).await;
     assert_eq!(status, 202, "{body}");

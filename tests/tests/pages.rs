@@ -1,7 +1,10 @@
 //! The pages in headless Chromium: the whole reset journey as a person does it, the login button's rules, the pages
 //! for links that no longer work, and the security headers. Screenshots go to test-artifacts/screenshots/.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
+use latchkey_e2e::page::{
+    click, screenshot, text_of, type_into, visible, wait_visible, wait_widget_visible, widget_visible,
+};
 use latchkey_e2e::{
     create_account, eventually, fake_mail, http, in_every_engine, in_widget, request_reset, token_in, unique_email,
     url, wait_for_mail, Engine,
@@ -10,54 +13,6 @@ use std::time::Duration;
 
 const OLD: &str = "Otter-Harbor-93-Violet";
 const NEW: &str = "Quartz-Vivid-Meadow-77";
-
-async fn screenshot(browser: &Client, engine: Engine, name: &str) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-artifacts/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = browser.screenshot().await.unwrap();
-    std::fs::write(dir.join(format!("{}-{name}.png", engine.name())), png).unwrap();
-}
-
-async fn visible(browser: &Client, css: &str) -> bool {
-    match browser.find(Locator::Css(css)).await {
-        Ok(element) => element.is_displayed().await.unwrap_or(false),
-        Err(_) => false,
-    }
-}
-
-/// Whether an element inside the widget's shadow root is shown.
-async fn widget_visible(browser: &Client, css: &str) -> bool {
-    match in_widget(browser, css).await {
-        Some(element) => element.is_displayed().await.unwrap_or(false),
-        None => false,
-    }
-}
-
-async fn wait_widget_visible(browser: &Client, css: &str) {
-    eventually(&format!("{css} to show in the widget"), Duration::from_secs(15), || async {
-        widget_visible(browser, css).await.then_some(())
-    })
-    .await;
-}
-
-async fn wait_visible(browser: &Client, css: &str) {
-    eventually(&format!("{css} to show"), Duration::from_secs(15), || async {
-        visible(browser, css).await.then_some(())
-    })
-    .await;
-}
-
-async fn text_of(browser: &Client, css: &str) -> String {
-    browser.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
-}
-
-async fn type_into(browser: &Client, css: &str, text: &str) {
-    browser.find(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
-}
-
-async fn click(browser: &Client, css: &str) {
-    browser.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
-}
 
 #[tokio::test]
 async fn a_person_resets_a_forgotten_password_and_logs_in() {
@@ -181,7 +136,7 @@ async fn links_that_no_longer_work_say_why_in(engine: Engine) {
 
 #[tokio::test]
 async fn pages_send_security_headers() {
-    for path in ["/", "/login", "/restore-password", "/reset", "/latchkey.js"] {
+    for path in ["/", "/login", "/restore-password", "/reset", "/two-step", "/latchkey.js"] {
         let response = http().get(url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         let header =

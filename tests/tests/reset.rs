@@ -2,8 +2,8 @@
 
 use latchkey_e2e::fake_mail::{self, attempts_for, deliveries_to};
 use latchkey_e2e::{
-    admin_token, create_account, eventually, http, link_for_new_account, login, post_json, raw_reset_request,
-    request_reset, session_status, token_in, unique_email, url, wait_for_mail,
+    admin_token, create_account, error_code, eventually, http, link_for_new_account, login, post_json,
+    raw_reset_request, request_reset, session_status, token_in, unique_email, url, wait_for_mail,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -19,10 +19,6 @@ async fn verify(token: &str) -> String {
     let (status, body) = post_json("/api/resets/verify", &json!({"token": token})).await;
     assert_eq!(status, 200, "{body}");
     body["status"].as_str().unwrap_or_default().to_owned()
-}
-
-fn code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or_default()
 }
 
 /// An account with a fresh address; its reset link, once asked for.
@@ -91,7 +87,7 @@ async fn only_the_newest_link_works() {
     assert_ne!(first, second);
     assert_eq!(verify(&first).await, "superseded");
     let (status, body) = confirm(&first, NEW).await;
-    assert_eq!((status, code(&body)), (410, "token_superseded"));
+    assert_eq!((status, error_code(&body)), (410, "token_superseded"));
     assert_eq!(confirm(&second, NEW).await.0, 200);
 }
 
@@ -101,7 +97,7 @@ async fn a_used_link_stays_used() {
     assert_eq!(confirm(&token, NEW).await.0, 200);
     assert_eq!(verify(&token).await, "used");
     let (status, body) = confirm(&token, "Another-Fine-Pass-88").await;
-    assert_eq!((status, code(&body)), (410, "token_used"));
+    assert_eq!((status, error_code(&body)), (410, "token_used"));
 }
 
 #[tokio::test]
@@ -112,7 +108,7 @@ async fn links_expire() {
     tokio::time::sleep(Duration::from_secs(62)).await;
     assert_eq!(verify(&token).await, "expired");
     let (status, body) = confirm(&token, NEW).await;
-    assert_eq!((status, code(&body)), (410, "token_expired"));
+    assert_eq!((status, error_code(&body)), (410, "token_expired"));
 }
 
 #[tokio::test]
@@ -121,14 +117,14 @@ async fn made_up_links_are_invalid() {
     assert_eq!(verify(&forged).await, "invalid");
     assert_eq!(verify("not-a-token").await, "invalid");
     let (status, body) = confirm(&forged, NEW).await;
-    assert_eq!((status, code(&body)), (400, "token_invalid"));
+    assert_eq!((status, error_code(&body)), (400, "token_invalid"));
 }
 
 #[tokio::test]
 async fn earlier_passwords_are_refused() {
     let (email, token) = account_with_link("").await;
     let (status, body) = confirm(&token, OLD).await;
-    assert_eq!((status, code(&body)), (422, "password_reused"));
+    assert_eq!((status, error_code(&body)), (422, "password_reused"));
     // The refusal used nothing up: the same link takes a new password.
     assert_eq!(confirm(&token, NEW).await.0, 200);
     assert!(login(&email, "parent", NEW).await.is_ok());
@@ -138,16 +134,16 @@ async fn earlier_passwords_are_refused() {
 async fn weak_and_mismatched_passwords_are_refused_with_the_rules() {
     let (_, token) = account_with_link("").await;
     let (status, body) = confirm(&token, "password").await;
-    assert_eq!((status, code(&body)), (422, "password_rejected"));
+    assert_eq!((status, error_code(&body)), (422, "password_rejected"));
     let unmet: Vec<&str> =
         body["error"]["unmet"].as_array().unwrap().iter().filter_map(|r| r["rule"].as_str()).collect();
     assert!(unmet.contains(&"min_length") && unmet.contains(&"min_strength"), "{unmet:?}");
     let (status, body) =
         post_json("/api/resets", &json!({"token": token, "password": NEW, "confirm": "Quartz-Vivid-Meadow-78"})).await;
-    assert_eq!((status, code(&body)), (422, "password_mismatch"));
+    assert_eq!((status, error_code(&body)), (422, "password_mismatch"));
     let huge = "Aa1!".repeat(1_000);
     let (status, body) = confirm(&token, &huge).await;
-    assert_eq!((status, code(&body)), (422, "password_rejected"));
+    assert_eq!((status, error_code(&body)), (422, "password_rejected"));
     assert_eq!(verify(&token).await, "ok", "refusals never consume the link");
 }
 
@@ -169,7 +165,7 @@ async fn twenty_concurrent_confirmations_succeed_exactly_once() {
     let mut outcomes: Vec<(u16, String)> = Vec::new();
     for attempt in attempts {
         let (status, body) = attempt.await.unwrap();
-        outcomes.push((status, code(&body).to_owned()));
+        outcomes.push((status, error_code(&body).to_owned()));
     }
     let successes = outcomes.iter().filter(|(s, _)| *s == 200).count();
     assert_eq!(successes, 1, "{outcomes:?}");

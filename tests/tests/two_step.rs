@@ -3,8 +3,8 @@
 //! and a site that requires it with a grace period.
 
 use latchkey_e2e::own_worker::OwnWorker;
-use latchkey_e2e::two_step::{code_of, Authenticator, Client};
-use latchkey_e2e::{base_url, create_account, link_for_new_account, post_json, unique_email, worker_log};
+use latchkey_e2e::two_step::{Authenticator, Client};
+use latchkey_e2e::{base_url, create_account, error_code, link_for_new_account, post_json, unique_email, worker_log};
 use serde_json::json;
 
 const PASSWORD: &str = "Otter-Harbor-93-Violet";
@@ -37,7 +37,7 @@ async fn turning_it_on_logging_in_with_codes_and_turning_it_off() {
 
     // Not on until a code confirms it.
     let (status, body) = client.post("/api/two-step/confirm", json!({"code": app.wrong_code()})).await;
-    assert_eq!((status, code_of(&body)), (401, "two_step_code_invalid"));
+    assert_eq!((status, error_code(&body)), (401, "two_step_code_invalid"));
     assert_eq!(client.get("/api/two-step").await.1["enabled"], false);
     let (status, body) = client.post("/api/two-step/confirm", json!({"code": app.fresh_code().await})).await;
     assert_eq!(status, 200, "{body}");
@@ -48,31 +48,31 @@ async fn turning_it_on_logging_in_with_codes_and_turning_it_off() {
     let (status, body) = client.get("/api/two-step").await;
     assert_eq!((status, &body["enabled"], &body["recovery_codes_left"]), (200, &json!(true), &json!(10)));
     let (status, body) = client.post("/api/two-step/setup", json!({})).await;
-    assert_eq!((status, code_of(&body)), (409, "two_step_already_on"));
+    assert_eq!((status, error_code(&body)), (409, "two_step_already_on"));
 
     // Logging in now takes the password, then a code.
     client.log_out_locally();
     let (status, body) = client.login(&email, "staff", "Wrong-Password-11!", Some(&app.code_now())).await;
-    assert_eq!((status, code_of(&body)), (401, "invalid_credentials"), "the password is checked first");
+    assert_eq!((status, error_code(&body)), (401, "invalid_credentials"), "the password is checked first");
     let (status, body) = client.login(&email, "staff", PASSWORD, None).await;
-    assert_eq!((status, code_of(&body)), (401, "two_step_required"));
+    assert_eq!((status, error_code(&body)), (401, "two_step_required"));
     let code = app.fresh_code().await;
     let (status, body) = client.login(&email, "staff", PASSWORD, Some(&code)).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["two_step"]["enabled"], true);
     let (status, body) = Client::new(&base_url()).login(&email, "staff", PASSWORD, Some(&code)).await;
-    assert_eq!((status, code_of(&body)), (401, "two_step_code_invalid"), "a code works once");
+    assert_eq!((status, error_code(&body)), (401, "two_step_code_invalid"), "a code works once");
 
     // A recovery code, typed loosely, works once.
     let loose = recovery[0].to_lowercase().replace('-', " ");
     assert_eq!(Client::new(&base_url()).login(&email, "staff", PASSWORD, Some(&loose)).await.0, 200);
     let (status, body) = Client::new(&base_url()).login(&email, "staff", PASSWORD, Some(&recovery[0])).await;
-    assert_eq!((status, code_of(&body)), (401, "two_step_code_invalid"));
+    assert_eq!((status, error_code(&body)), (401, "two_step_code_invalid"));
     assert_eq!(client.get("/api/two-step").await.1["recovery_codes_left"], 9);
 
     // New recovery codes replace the old ones, confirmed by a code.
     let (status, body) = client.post("/api/two-step/recovery-codes", json!({"code": app.wrong_code()})).await;
-    assert_eq!((status, code_of(&body)), (401, "two_step_code_invalid"));
+    assert_eq!((status, error_code(&body)), (401, "two_step_code_invalid"));
     let (status, body) = client.post("/api/two-step/recovery-codes", json!({"code": app.fresh_code().await})).await;
     assert_eq!(status, 200, "{body}");
     let fresh: Vec<String> =
@@ -86,7 +86,7 @@ async fn turning_it_on_logging_in_with_codes_and_turning_it_off() {
     assert_eq!(status, 200, "{body}");
     assert_eq!((&body["enabled"], &body["recovery_codes_left"]), (&json!(false), &json!(0)));
     let (status, body) = client.post("/api/two-step/disable", json!({"code": app.code_now()})).await;
-    assert_eq!((status, code_of(&body)), (409, "two_step_off"));
+    assert_eq!((status, error_code(&body)), (409, "two_step_off"));
     assert_eq!(Client::new(&base_url()).login(&email, "staff", PASSWORD, None).await.0, 200);
 
     // The secret and the recovery codes never reach the log.
@@ -105,13 +105,13 @@ async fn the_settings_need_a_session_and_a_well_formed_code() {
         ["/api/two-step/setup", "/api/two-step/confirm", "/api/two-step/recovery-codes", "/api/two-step/disable"]
     {
         let (status, body) = client.post(path, json!({"code": "123456"})).await;
-        assert_eq!((status, code_of(&body)), (401, "unauthorized"), "{path}");
+        assert_eq!((status, error_code(&body)), (401, "unauthorized"), "{path}");
     }
     assert_eq!(client.get("/api/two-step").await.0, 401);
 
     let client = logged_in(&unique_email("twostep-input", "")).await;
     let (status, body) = client.post("/api/two-step/confirm", json!({"code": "123456"})).await;
-    assert_eq!((status, code_of(&body)), (409, "two_step_no_setup"), "a first code before any setup");
+    assert_eq!((status, error_code(&body)), (409, "two_step_no_setup"), "a first code before any setup");
     client.post("/api/two-step/setup", json!({})).await;
     for (body, expected) in [
         (json!({"code": 123456}), "invalid_request"),
@@ -121,7 +121,7 @@ async fn the_settings_need_a_session_and_a_well_formed_code() {
         (json!({"code": "9".repeat(5000)}), "two_step_code_invalid"),
     ] {
         let (status, answer) = client.post("/api/two-step/confirm", body.clone()).await;
-        assert_eq!(code_of(&answer), expected, "{body}: {status} {answer}");
+        assert_eq!(error_code(&answer), expected, "{body}: {status} {answer}");
     }
 }
 
@@ -132,11 +132,11 @@ async fn wrong_codes_are_throttled_for_the_account() {
     let (app, recovery) = client.enrol().await;
     for _ in 0..5 {
         let (status, body) = Client::new(&base_url()).login(&email, "staff", PASSWORD, Some(&app.wrong_code())).await;
-        assert_eq!((status, code_of(&body)), (401, "two_step_code_invalid"));
+        assert_eq!((status, error_code(&body)), (401, "two_step_code_invalid"));
     }
     // Then not even the right code, or a recovery code, gets in until the window passes.
     let (status, body) = Client::new(&base_url()).login(&email, "staff", PASSWORD, Some(&app.fresh_code().await)).await;
-    assert_eq!((status, code_of(&body)), (429, "rate_limited"));
+    assert_eq!((status, error_code(&body)), (429, "rate_limited"));
     let (status, _) = Client::new(&base_url()).login(&email, "staff", PASSWORD, Some(&recovery[0])).await;
     assert_eq!(status, 429);
     let (status, _) = client.post("/api/two-step/disable", json!({"code": app.fresh_code().await})).await;
@@ -161,13 +161,13 @@ async fn a_reset_asks_for_a_code_and_only_a_working_link_learns_it() {
     assert_eq!((&unknown["status"], &unknown["two_step"]), (&json!("invalid"), &json!(false)));
 
     let (status, body) = reset(&token, None).await;
-    assert_eq!((status, code_of(&body)), (401, "two_step_required"), "a mailbox alone cannot change the password");
+    assert_eq!((status, error_code(&body)), (401, "two_step_required"), "a mailbox alone cannot change the password");
     let (status, body) = reset(&token, Some(&app.wrong_code())).await;
-    assert_eq!((status, code_of(&body)), (401, "two_step_code_invalid"));
+    assert_eq!((status, error_code(&body)), (401, "two_step_code_invalid"));
     let (status, body) = reset(&token, Some(&recovery[2])).await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = reset(&token, Some(&recovery[3])).await;
-    assert_eq!((status, code_of(&body)), (410, "token_used"), "a used link says so, before any code");
+    assert_eq!((status, error_code(&body)), (410, "token_used"), "a used link says so, before any code");
 
     // Still enrolled after the reset, with one recovery code fewer.
     let mut client = Client::new(&base_url());
@@ -202,7 +202,7 @@ async fn a_required_setup_with_a_grace_period_and_the_policy_that_follows_enrolm
     let (status, body) = client.login(&staff, "staff", PASSWORD, None).await;
     assert_eq!((status, &body["two_step"]["setup_required"]), (200, &json!(true)), "{body}");
     let (status, body) = client.get("/api/session").await;
-    assert_eq!((status, code_of(&body)), (403, "two_step_setup_required"), "good only for the setup");
+    assert_eq!((status, error_code(&body)), (403, "two_step_setup_required"), "good only for the setup");
     let (app, _) = client.enrol().await;
     assert_eq!(client.get("/api/session").await.0, 200);
 
@@ -220,7 +220,7 @@ async fn a_required_setup_with_a_grace_period_and_the_policy_that_follows_enrolm
     let plain = unique_email("required-short", "");
     let token = worker.link_for_new_account(&plain, PASSWORD).await;
     let (status, body) = worker.post("/api/resets", json!({"token": token, "password": short, "confirm": short})).await;
-    assert_eq!((status, code_of(&body)), (422, "password_rejected"));
+    assert_eq!((status, error_code(&body)), (422, "password_rejected"));
     assert!(body["error"]["unmet"].to_string().contains("rule.min_length"), "{body}");
 }
 

@@ -164,3 +164,20 @@ async fn a_bad_inline_policy_is_refused_with_the_field() {
     let error = attach(input, options.into()).await.err().and_then(|e| e.as_string()).unwrap_or_default();
     assert!(error.contains("min_length"), "{error}");
 }
+
+#[wasm_bindgen_test]
+async fn an_account_with_two_step_gets_the_shorter_minimum() {
+    let policy = r#"{"rules": {"min_length": 15, "min_length_two_step": 8, "max_length": 64, "required_classes": [],
+        "min_score": 0, "history_depth": 0, "token_lifetime_secs": 3600}}"#;
+    for (two_step, minimum) in [(true, "8"), (false, "15")] {
+        let (input, _) = setup();
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"policy".into(), &js_sys::JSON::parse(policy).unwrap()).unwrap();
+        js_sys::Reflect::set(&options, &"twoStep".into(), &two_step.into()).unwrap();
+        attach(input.clone(), options.into()).await.unwrap();
+        settle().await;
+        assert_eq!(input.get_attribute("minlength").as_deref(), Some(minimum));
+        let expected = format!("At least {minimum} characters");
+        assert!(description(&input).is_some_and(|d| d.starts_with(&expected)), "{two_step}");
+    }
+}

@@ -127,6 +127,8 @@ async fn attach_marked() {
 struct Options {
     current: bool,
     audience: Option<Audience>,
+    /// The account uses 2-Step Verification: the policy's two-step minimum length applies.
+    two_step: bool,
     locale: Option<Locale>,
     confirm: Option<HtmlInputElement>,
     policy: Option<Policy>,
@@ -137,13 +139,14 @@ impl Options {
         Options {
             current: input.get_attribute("data-latchkey").as_deref() == Some("current-password"),
             audience: input.get_attribute("data-latchkey-audience").and_then(|a| a.parse().ok()),
+            two_step: input.get_attribute("data-latchkey-two-step").as_deref() == Some("true"),
             locale: input.get_attribute("data-latchkey-locale").and_then(|l| Locale::from_tag(&l)),
             confirm: input.get_attribute("data-latchkey-confirm").and_then(|s| find_input(&s)),
             policy: None,
         }
     }
 
-    /// `{mode, audience, locale, confirm (element or selector), policy (inline, validated)}`; all optional.
+    /// `{mode, audience, twoStep, locale, confirm (element or selector), policy (inline, validated)}`; all optional.
     fn from_js(options: &JsValue) -> Result<Options, JsValue> {
         let get =
             |key: &str| js_sys::Reflect::get(options, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null());
@@ -166,6 +169,7 @@ impl Options {
         Ok(Options {
             current: text("mode").as_deref() == Some("current-password"),
             audience,
+            two_step: get("twoStep").is_some_and(|v| v.is_truthy()),
             locale: text("locale").and_then(|l| Locale::from_tag(&l)),
             confirm,
             policy,
@@ -200,8 +204,8 @@ impl Handle {
     }
 }
 
-/// Enhances one input from a script (React, Vue, Angular, plain JS): `attach(input, {mode, audience, locale,
-/// confirm, policy})`. Resolves to a handle with `destroy()`.
+/// Enhances one input from a script (React, Vue, Angular, plain JS): `attach(input, {mode, audience, twoStep,
+/// locale, confirm, policy})`. Resolves to a handle with `destroy()`.
 #[wasm_bindgen]
 pub async fn attach(input: HtmlInputElement, options: JsValue) -> Result<Handle, JsValue> {
     enhance(&input, Options::from_js(&options)?).await
@@ -235,7 +239,7 @@ async fn enhance(input: &HtmlInputElement, options: Options) -> Result<Handle, J
             root.set_text_content(Some(MessageKey::WidgetPolicyUnavailable.text(locale)));
             return Ok(handle);
         };
-        let effective = policy.effective(options.audience, false);
+        let effective = policy.effective(options.audience, options.two_step);
         for (name, value) in input_attributes(&effective) {
             input.set_attribute(name, &value)?;
         }

@@ -1,10 +1,19 @@
+let language = null;
+
+// The language the API's error messages come back in (the page's own), instead of the browser's.
+export function setLanguage(locale) {
+  language = locale;
+}
+
 // The pages' one way to talk to the API: JSON in, JSON out, errors as { code, message } from the API's error body.
 export async function api(method, path, body) {
   let response;
+  const headers = body === undefined ? {} : { "Content-Type": "application/json" };
+  if (language) headers["Accept-Language"] = language;
   try {
     response = await fetch(path, {
       method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
     });

@@ -31,6 +31,10 @@ async function start() {
   if (result.data.status !== "ok") return showProblem(result.data.status);
   // The widget applies the rules of this account's audience, so it loads once the audience is known.
   if (result.data.audience) form.password.dataset.latchkeyAudience = result.data.audience;
+  // With 2-Step Verification the reset takes a code too, and the policy may allow a shorter password.
+  const twoStep = result.data.two_step === true;
+  document.getElementById("code-step").hidden = !twoStep;
+  if (twoStep) form.password.dataset.latchkeyTwoStep = "true";
   form.hidden = false;
   await import("/latchkey.js");
   form.dataset.ready = "true";
@@ -43,10 +47,21 @@ form.addEventListener("submit", async (event) => {
     say(status, "The two passwords do not match. Check Caps Lock and type them again.", "error");
     return;
   }
+  const needsCode = !document.getElementById("code-step").hidden;
+  if (needsCode && !form.code.value.trim()) {
+    say(status, "Enter the code from your authenticator app, or a recovery code.", "error");
+    form.code.focus();
+    return;
+  }
   const submit = form.querySelector("button[type=submit]");
   submit.disabled = true;
   say(status, "Saving…");
-  const result = await api("POST", "/api/resets", { token, password: form.password.value, confirm: form.confirm.value });
+  const result = await api("POST", "/api/resets", {
+    token,
+    password: form.password.value,
+    confirm: form.confirm.value,
+    code: needsCode ? form.code.value.trim() : null,
+  });
   submit.disabled = false;
   if (result.ok) {
     say(status, "");

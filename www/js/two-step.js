@@ -1,0 +1,135 @@
+import { api, say } from "./api.js";
+import { localize, pageLocale } from "./i18n.js";
+
+const page = document.getElementById("page");
+const status = document.getElementById("status");
+const sections = ["login-first", "off", "setup", "codes", "on"].map((id) => document.getElementById(id));
+let t = (key) => key;
+let locale = "en";
+
+function show(id) {
+  for (const section of sections) section.hidden = section.id !== id;
+}
+
+// What the account has now, and what the site asks of it.
+function showStatus(state) {
+  const requirement = document.getElementById("requirement");
+  requirement.hidden = !state.enroll_by;
+  if (state.enroll_by) {
+    const date = new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(new Date(state.enroll_by * 1000));
+    requirement.textContent = state.setup_required ? t("page.two_step.required_now") : t("page.two_step.required_by", { date });
+  }
+  if (state.enabled) {
+    document.getElementById("codes-left").textContent = t("page.two_step.codes_left", { n: state.recovery_codes_left });
+    show("on");
+  } else {
+    show("off");
+  }
+}
+
+async function refresh() {
+  const result = await api("GET", "/api/two-step");
+  if (result.ok) return showStatus(result.data);
+  if (result.status === 401) return show("login-first");
+  say(status, result.error.message, "error");
+}
+
+function showCodes(codes) {
+  const list = document.getElementById("code-list");
+  list.replaceChildren(...codes.map((code) => {
+    const item = document.createElement("li");
+    const text = document.createElement("code");
+    text.textContent = code;
+    item.append(text);
+    return item;
+  }));
+  show("codes");
+  document.getElementById("codes-saved").focus();
+}
+
+// A code typed into one of the forms, or a message saying it is missing.
+function typed(input) {
+  const code = input.value.trim();
+  if (!code) say(status, t("page.code_missing"), "error");
+  return code;
+}
+
+async function busy(button, work) {
+  button.disabled = true;
+  say(status, t("page.working"));
+  try {
+    await work();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+document.getElementById("start").addEventListener("click", (event) => busy(event.target, async () => {
+  const result = await api("POST", "/api/two-step/setup");
+  if (!result.ok) return say(status, result.error.message, "error");
+  say(status, "");
+  // The QR code is an SVG document: shown as an image, never inserted as markup.
+  document.getElementById("qr").src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(result.data.qr_svg);
+  document.getElementById("secret").textContent = result.data.secret.match(/.{1,4}/g).join(" ");
+  document.getElementById("setup-code").value = "";
+  show("setup");
+  document.getElementById("setup-code").focus();
+}));
+
+document.getElementById("setup").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const code = typed(event.target.code);
+  if (!code) return;
+  return busy(event.submitter || event.target.querySelector("button"), async () => {
+    const result = await api("POST", "/api/two-step/confirm", { code });
+    if (!result.ok) return say(status, result.error.message, "error");
+    say(status, t("page.two_step.done"), "success");
+    document.getElementById("requirement").hidden = true;
+    showCodes(result.data.recovery_codes);
+  });
+});
+
+document.getElementById("codes-saved").addEventListener("click", async () => {
+  await refresh();
+  document.getElementById("continue").focus();
+});
+
+document.getElementById("manage").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const code = typed(event.target.code);
+  if (!code) return;
+  return busy(document.getElementById("regenerate"), async () => {
+    const result = await api("POST", "/api/two-step/recovery-codes", { code });
+    if (!result.ok) return say(status, result.error.message, "error");
+    event.target.code.value = "";
+    say(status, "");
+    showCodes(result.data.recovery_codes);
+  });
+});
+
+document.getElementById("disable").addEventListener("click", (event) => {
+  const input = document.getElementById("manage-code");
+  const code = typed(input);
+  if (!code) return;
+  return busy(event.target, async () => {
+    const result = await api("POST", "/api/two-step/disable", { code });
+    if (!result.ok) return say(status, result.error.message, "error");
+    input.value = "";
+    say(status, t("page.two_step.turned_off"), "success");
+    showStatus(result.data);
+  });
+});
+
+async function start() {
+  locale = pageLocale();
+  try {
+    t = await localize(locale);
+  } catch {
+    // Without the catalogue the page still works, showing message keys.
+  }
+  page.hidden = false;
+  await refresh();
+  document.body.dataset.ready = "true";
+}
+
+start();
