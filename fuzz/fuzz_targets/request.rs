@@ -9,7 +9,7 @@ mod body;
 #[path = "../../edge/src/email.rs"]
 mod email;
 
-use latchkey_shared::api::{LoginRequest, NewAccount, ResetConfirm, ResetRequest, VerifyRequest};
+use latchkey_shared::api::{CodeRequest, LoginRequest, NewAccount, ResetConfirm, ResetRequest, VerifyRequest};
 use latchkey_shared::ErrorCode;
 use libfuzzer_sys::fuzz_target;
 
@@ -50,6 +50,7 @@ fuzz_target!(|data: &[u8]| {
     }
     refused_cleanly::<ResetConfirm>(data);
     refused_cleanly::<VerifyRequest>(data);
+    refused_cleanly::<CodeRequest>(data);
     if let Ok(text) = std::str::from_utf8(data) {
         check_email(text);
     }

@@ -7,22 +7,24 @@ use super::{unexpected, Call, HandlerResult};
 use crate::account::protocol::{Command, Reply, TwoStepAction};
 use crate::account::two_step::TotpSecret;
 use crate::body::MAX_JSON_BODY;
-use crate::token::random_bytes;
+use crate::token::{random_bytes, Token};
 use crate::two_step::{qr, recovery, totp};
 use latchkey_shared::api::{CodeRequest, RecoveryCodes, TwoStepSetup};
 use latchkey_shared::{ApiError, ErrorCode};
 
 /// `GET /api/two-step`.
 pub async fn status(call: Call<'_>) -> HandlerResult {
-    let reply = ask(&call, TwoStepAction::Status).await?;
+    let session = session(&call)?;
+    let reply = ask(&call, session, TwoStepAction::Status).await?;
     answer_status(&call, reply)
 }
 
 /// `POST /api/two-step/setup`.
 pub async fn setup(call: Call<'_>) -> HandlerResult {
+    let session = session(&call)?;
     let secret = random_bytes::<{ totp::SECRET_BYTES }>().map_err(|e| call.internal("random", e))?;
     let Reply::SetupStarted { login_email, expires_at } =
-        ask(&call, TwoStepAction::Setup { secret: TotpSecret(secret.to_vec()) }).await?
+        ask(&call, session, TwoStepAction::Setup { secret: TotpSecret(secret.to_vec()) }).await?
     else {
         return Err(unexpected(&call, "two_step_setup"));
     };
@@ -33,30 +35,38 @@ pub async fn setup(call: Call<'_>) -> HandlerResult {
 
 /// `POST /api/two-step/confirm`: answers the new recovery codes.
 pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
+    let session = session(&call)?;
     let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
     let (codes, recovery_hashes) = new_recovery_codes(&call)?;
-    let reply = ask(&call, TwoStepAction::Confirm { code: body.code, recovery_hashes }).await?;
+    let reply = ask(&call, session, TwoStepAction::Confirm { code: body.code, recovery_hashes }).await?;
     answer_codes(&call, reply, codes)
 }
 
 /// `POST /api/two-step/recovery-codes`: answers the new recovery codes; the old ones stop working.
 pub async fn replace_recovery_codes(mut call: Call<'_>) -> HandlerResult {
+    let session = session(&call)?;
     let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
     let (codes, recovery_hashes) = new_recovery_codes(&call)?;
-    let reply = ask(&call, TwoStepAction::ReplaceRecoveryCodes { code: body.code, recovery_hashes }).await?;
+    let reply = ask(&call, session, TwoStepAction::ReplaceRecoveryCodes { code: body.code, recovery_hashes }).await?;
     answer_codes(&call, reply, codes)
 }
 
 /// `POST /api/two-step/disable`.
 pub async fn disable(mut call: Call<'_>) -> HandlerResult {
+    let session = session(&call)?;
     let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
-    let reply = ask(&call, TwoStepAction::Disable { code: body.code }).await?;
+    let reply = ask(&call, session, TwoStepAction::Disable { code: body.code }).await?;
     answer_status(&call, reply)
 }
 
+/// The session's account id and token, checked before anything else is read: without one, every answer is
+/// `unauthorized`.
+fn session(call: &Call<'_>) -> Result<(String, Token), ApiError> {
+    session_from_cookie(call).ok_or_else(|| call.error(ErrorCode::Unauthorized))
+}
+
 /// Sends `action` to the Durable Object of the session's account.
-async fn ask(call: &Call<'_>, action: TwoStepAction) -> Result<Reply, ApiError> {
-    let Some((id, token)) = session_from_cookie(call) else { return Err(call.error(ErrorCode::Unauthorized)) };
+async fn ask(call: &Call<'_>, (id, token): (String, Token), action: TwoStepAction) -> Result<Reply, ApiError> {
     match call.account(&id, &Command::TwoStep { session_hash: token.hash(), action }).await? {
         Reply::Refused { refusal } => Err(call.refusal(refusal)),
         reply => Ok(reply),
