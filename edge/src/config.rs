@@ -1,13 +1,12 @@
 //! The Worker's configuration, from `wrangler.toml` `[vars]` and secrets, validated as a whole with errors that name
 //! the variable. Secrets' values never appear in an error.
 
-use crate::account::state::SessionRules;
 use crate::mail::provider::ProviderKind;
 use crate::password::HashParams;
 use crate::turnstile::{TurnstileConfig, DEFAULT_VERIFY_URL};
 use crate::webhook::WebhookConfig;
 use latchkey_shared::policy::{MAX_TOKEN_LIFETIME_SECS, MIN_TOKEN_LIFETIME_SECS};
-use latchkey_shared::{Audience, Policy, PolicyError};
+use latchkey_shared::{Policy, PolicyError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -33,43 +32,9 @@ pub struct Config {
     pub ip_rate_limit: bool,
     /// The breached-password range API (`BREACH_CHECK_URL`, e.g. `https://api.pwnedpasswords.com`); off when unset.
     pub breach_check_url: Option<String>,
-    pub two_step: TwoStepConfig,
+    /// The name authenticator apps show beside the account (`TWO_STEP_ISSUER`).
+    pub two_step_issuer: String,
     admin_token: Option<String>,
-}
-
-/// 2-Step Verification settings: the name authenticator apps show (`TWO_STEP_ISSUER`), and which audiences must turn
-/// it on, with how many days of grace from their first login after the requirement (`TWO_STEP_REQUIRED`, e.g.
-/// `staff:14,parent:30`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TwoStepConfig {
-    pub issuer: String,
-    pub required: Vec<(Audience, u64)>,
-}
-
-impl TwoStepConfig {
-    pub fn grace_secs(&self, audience: Audience) -> Option<u64> {
-        self.required.iter().find(|(a, _)| *a == audience).map(|(_, days)| days * 86_400)
-    }
-
-    fn parse(issuer: Option<String>, required: Option<String>) -> Result<TwoStepConfig, ConfigError> {
-        let issuer = issuer.map(|i| i.trim().to_owned()).filter(|i| !i.is_empty()).unwrap_or_else(|| "latchkey".into());
-        if issuer.chars().count() > 64 || issuer.contains(':') || issuer.chars().any(char::is_control) {
-            return Err(invalid("TWO_STEP_ISSUER", "must be at most 64 characters, without `:`"));
-        }
-        let mut audiences = Vec::new();
-        for item in required.as_deref().unwrap_or_default().split(',').map(str::trim).filter(|i| !i.is_empty()) {
-            let problem =
-                || invalid("TWO_STEP_REQUIRED", format!("`{item}`: expected audience:grace-days, e.g. staff:14"));
-            let (audience, days) = item.split_once(':').ok_or_else(problem)?;
-            let audience: Audience = audience.trim().parse().map_err(|_| problem())?;
-            let days: u64 = days.trim().parse().ok().filter(|d| *d <= 365).ok_or_else(problem)?;
-            if audiences.iter().any(|(a, _)| *a == audience) {
-                return Err(invalid("TWO_STEP_REQUIRED", format!("`{audience}` is given twice")));
-            }
-            audiences.push((audience, days));
-        }
-        Ok(TwoStepConfig { issuer, required: audiences })
-    }
 }
 
 #[derive(Clone)]
@@ -105,6 +70,15 @@ impl From<ConfigError> for worker::Error {
 
 fn invalid(name: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError::Invalid { name, problem: problem.into() }
+}
+
+/// The issuer in the `otpauth://` URI: `latchkey` unless set; the label's separator `:` cannot be in it.
+fn two_step_issuer(value: Option<String>) -> Result<String, ConfigError> {
+    let issuer = value.map(|i| i.trim().to_owned()).filter(|i| !i.is_empty()).unwrap_or_else(|| "latchkey".into());
+    if issuer.chars().count() > 64 || issuer.contains(':') || issuer.chars().any(char::is_control) {
+        return Err(invalid("TWO_STEP_ISSUER", "must be at most 64 characters, without `:`"));
+    }
+    Ok(issuer)
 }
 
 impl Config {
@@ -243,7 +217,7 @@ impl Config {
             turnstile,
             ip_rate_limit,
             breach_check_url,
-            two_step: TwoStepConfig::parse(var("TWO_STEP_ISSUER"), var("TWO_STEP_REQUIRED"))?,
+            two_step_issuer: two_step_issuer(var("TWO_STEP_ISSUER"))?,
             admin_token: var("ADMIN_TOKEN").filter(|t| t.len() >= 16),
         })
     }
@@ -254,11 +228,6 @@ impl Config {
         Config::parse(|name| {
             env.secret(name).map(|v| v.to_string()).or_else(|_| env.var(name).map(|v| v.to_string())).ok()
         })
-    }
-
-    /// What logins and sessions of an audience are checked against.
-    pub fn session_rules(&self, audience: Audience) -> SessionRules {
-        SessionRules { ttl_secs: self.session_ttl_secs, two_step_grace_secs: self.two_step.grace_secs(audience) }
     }
 
     /// Whether the pages are served over https (always, outside development).
@@ -322,18 +291,11 @@ mod tests {
     }
 
     #[test]
-    fn two_step_requirements_per_audience() {
-        let config = Config::parse(vars(&[])).unwrap();
-        assert_eq!(config.two_step, TwoStepConfig { issuer: "latchkey".into(), required: vec![] });
-        let config = Config::parse(vars(&[("TWO_STEP_REQUIRED", " staff:14 , parent:0"), ("TWO_STEP_ISSUER", "Oak")]));
-        let config = config.unwrap();
-        assert_eq!(config.two_step.issuer, "Oak");
-        assert_eq!(config.session_rules(Audience::Staff).two_step_grace_secs, Some(14 * 86_400));
-        assert_eq!(config.session_rules(Audience::Parent).two_step_grace_secs, Some(0));
-        for bad in ["staff", "staff:x", "pupil:3", "staff:400", "staff:1,staff:2"] {
-            assert!(problem(&[("TWO_STEP_REQUIRED", bad)]).contains("TWO_STEP_REQUIRED"), "{bad}");
-        }
+    fn the_two_step_issuer() {
+        assert_eq!(Config::parse(vars(&[])).unwrap().two_step_issuer, "latchkey");
+        assert_eq!(Config::parse(vars(&[("TWO_STEP_ISSUER", " Oak School ")])).unwrap().two_step_issuer, "Oak School");
         assert!(problem(&[("TWO_STEP_ISSUER", "Oak:School")]).contains("TWO_STEP_ISSUER"));
+        assert!(problem(&[("TWO_STEP_ISSUER", &"x".repeat(65))]).contains("TWO_STEP_ISSUER"));
     }
 
     #[test]

@@ -102,6 +102,8 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::AdminDisableAccount => admin::disable(call).await,
         Route::AdminFindAccounts => admin::find(call).await,
         Route::AdminDeadLetters => admin::dead_letters(call).await,
+        Route::AdminTwoStepRequirement => admin::two_step_requirement(call).await,
+        Route::AdminSetTwoStepRequirement => admin::set_two_step_requirement(call).await,
         Route::DevMailbox => dev::page(call).await,
         Route::DevMailboxJson => dev::json(call).await,
         Route::DevOps => dev::ops(call),

@@ -26,6 +26,8 @@ pub enum Route {
     AdminDisableAccount,
     AdminFindAccounts,
     AdminDeadLetters,
+    AdminTwoStepRequirement,
+    AdminSetTwoStepRequirement,
     DevMailbox,
     DevMailboxJson,
     /// Operation counts, for the benchmark.
@@ -54,6 +56,10 @@ pub const TABLE: &[(&str, &[(&str, Route)])] = &[
     ("/api/admin/accounts/import", &[("POST", Route::AdminImportAccounts)]),
     ("/api/admin/accounts/disable", &[("POST", Route::AdminDisableAccount)]),
     ("/api/admin/dead-letters", &[("GET", Route::AdminDeadLetters)]),
+    (
+        "/api/admin/two-step-requirement",
+        &[("GET", Route::AdminTwoStepRequirement), ("PUT", Route::AdminSetTwoStepRequirement)],
+    ),
     ("/dev/mailbox", &[("GET", Route::DevMailbox)]),
     ("/dev/mailbox.json", &[("GET", Route::DevMailboxJson)]),
     ("/dev/ops", &[("GET", Route::DevOps)]),

@@ -24,6 +24,9 @@ pub fn contact_key(email: &str) -> String {
     format!("contact:{email}")
 }
 
+/// The admin's 2-Step Verification requirement (`/api/admin/two-step-requirement`).
+pub const TWO_STEP_REQUIREMENT_KEY: &str = "settings:two_step_requirement";
+
 pub fn dead_letter_key(id: &str) -> String {
     format!("deadletter:{id}")
 }

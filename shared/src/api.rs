@@ -232,6 +232,36 @@ pub struct ImportFailure {
     pub detail: Option<String>,
 }
 
+/// `GET` and `PUT /api/admin/two-step-requirement`: the audiences that must turn 2-Step Verification on, each with the
+/// days of grace a person has from their first login after the requirement (`null`: not required; `0`: at the next
+/// login).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwoStepRequirement {
+    #[serde(default)]
+    pub staff: Option<u32>,
+    #[serde(default)]
+    pub parent: Option<u32>,
+}
+
+impl TwoStepRequirement {
+    pub const MAX_GRACE_DAYS: u32 = 365;
+
+    /// The grace period for an audience that must turn it on.
+    pub fn grace_secs(&self, audience: Audience) -> Option<u64> {
+        let days = match audience {
+            Audience::Staff => self.staff,
+            Audience::Parent => self.parent,
+        };
+        days.map(|d| u64::from(d) * 86_400)
+    }
+
+    /// Whether every grace period is within [`Self::MAX_GRACE_DAYS`].
+    pub fn is_valid(&self) -> bool {
+        [self.staff, self.parent].iter().flatten().all(|&days| days <= Self::MAX_GRACE_DAYS)
+    }
+}
+
 /// `POST /api/admin/accounts/disable`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -286,6 +316,17 @@ mod tests {
         assert!(serde_json::from_str::<ResetRequest>(r#"{"email":"a@b.org","audience":"pupil"}"#).is_err());
         assert!(serde_json::from_str::<ResetRequest>(r#"{"email":"a@b.org","audience":"staff","x":1}"#).is_err());
         assert!(serde_json::from_str::<ResetConfirm>(r#"{"token":"t","password":"p"}"#).is_err());
+    }
+
+    #[test]
+    fn a_two_step_requirement_per_audience() {
+        let required: TwoStepRequirement = serde_json::from_str(r#"{"staff": 14}"#).unwrap();
+        assert_eq!(required.grace_secs(Audience::Staff), Some(14 * 86_400));
+        assert_eq!(required.grace_secs(Audience::Parent), None);
+        assert!(required.is_valid());
+        assert!(!TwoStepRequirement { staff: None, parent: Some(366) }.is_valid());
+        assert!(serde_json::from_str::<TwoStepRequirement>(r#"{"pupil": 1}"#).is_err());
+        assert!(serde_json::from_str::<TwoStepRequirement>(r#"{"staff": -1}"#).is_err());
     }
 
     #[test]

@@ -148,3 +148,16 @@ impl Client {
         (app, codes.collect())
     }
 }
+
+/// `PUT /api/admin/two-step-requirement` on the Worker at `base`; the status and the answer.
+pub async fn require_two_step(base: &str, requirement: Value) -> (u16, Value) {
+    let response = http()
+        .put(format!("{}/api/admin/two-step-requirement", base.trim_end_matches('/')))
+        .bearer_auth(crate::admin_token())
+        .json(&requirement)
+        .send()
+        .await
+        .expect("the Worker answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}

@@ -2,15 +2,17 @@
 //! account goes through here, one at a time.
 
 use super::protocol::{Command, Reply, TwoStepAction};
-use super::state::{login_throttled, AccountState, LoginInput, PasswordHasher, Refusal, ResetInput, LOGIN_WINDOW_SECS};
+use super::state::{
+    login_throttled, AccountState, LoginInput, PasswordHasher, Refusal, ResetInput, SessionRules, LOGIN_WINDOW_SECS,
+};
 use crate::audit::{self, Event};
 use crate::config::Config;
 use crate::password;
 use crate::token::{hex, random_bytes};
 use crate::webhook::Outcome;
 use crate::{outbound, store};
-use latchkey_shared::api::DeadLetter;
 use latchkey_shared::api::TokenStatus;
+use latchkey_shared::api::{DeadLetter, TwoStepRequirement};
 use latchkey_shared::ErrorCode;
 use std::cell::RefCell;
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
@@ -190,9 +192,9 @@ impl Account {
                     Err(refusal) => Reply::Refused { refusal },
                 }
             }
-            Command::Login { password, code, session_hash } => {
+            Command::Login { password, code, session_hash, requirement } => {
                 let input = LoginInput { password: &password, code: code.as_deref(), session: session_hash };
-                let rules = config.session_rules(account.profile.audience);
+                let rules = session_rules(&config, &account, requirement);
                 let result = account.login(input, now, rules, &hasher);
                 // Failures are counted, so they are stored too.
                 self.save(&account).await?;
@@ -204,8 +206,8 @@ impl Account {
                     }
                 }
             }
-            Command::Session { session_hash } => {
-                let info = account.session_info(now, config.session_rules(account.profile.audience));
+            Command::Session { session_hash, requirement } => {
+                let info = account.session_info(now, session_rules(&config, &account, requirement));
                 if !account.has_session(&session_hash, now) {
                     refused(ErrorCode::Unauthorized)
                 } else if info.two_step.setup_required {
@@ -214,7 +216,7 @@ impl Account {
                     Reply::Session { info }
                 }
             }
-            Command::TwoStep { session_hash, action } => {
+            Command::TwoStep { session_hash, action, requirement } => {
                 if !account.has_session(&session_hash, now) {
                     return Ok(refused(ErrorCode::Unauthorized));
                 }
@@ -224,7 +226,7 @@ impl Account {
                 match reply {
                     Ok(Some(reply)) => reply,
                     Ok(None) => {
-                        let grace = config.two_step.grace_secs(account.profile.audience);
+                        let grace = requirement.grace_secs(account.profile.audience);
                         Reply::TwoStep { status: account.two_step.status(now, grace) }
                     }
                     Err(refusal) => Reply::Refused { refusal },
@@ -358,6 +360,14 @@ impl Account {
             self.state.storage().set_alarm(in_ms).await?;
         }
         Ok(())
+    }
+}
+
+/// What a login or a session of this account is checked against.
+fn session_rules(config: &Config, account: &AccountState, requirement: TwoStepRequirement) -> SessionRules {
+    SessionRules {
+        ttl_secs: config.session_ttl_secs,
+        two_step_grace_secs: requirement.grace_secs(account.profile.audience),
     }
 }
 

@@ -4,7 +4,7 @@
 use super::state::{Profile, Refusal};
 use super::two_step::TotpSecret;
 use crate::token::TokenHash;
-use latchkey_shared::api::{AccountView, SessionInfo, TokenStatus, TwoStepStatus};
+use latchkey_shared::api::{AccountView, SessionInfo, TokenStatus, TwoStepRequirement, TwoStepStatus};
 use latchkey_shared::{Audience, Locale};
 use serde::{Deserialize, Serialize};
 
@@ -41,14 +41,21 @@ pub enum Command {
         #[serde(default)]
         code: Option<String>,
         session_hash: TokenHash,
+        #[serde(default)]
+        requirement: TwoStepRequirement,
     },
     /// The 2-Step Verification settings, for the holder of a session (also one past its grace period).
     TwoStep {
         session_hash: TokenHash,
         action: TwoStepAction,
+        #[serde(default)]
+        requirement: TwoStepRequirement,
     },
+    /// `requirement`: the site's, which a session past its grace period does not meet.
     Session {
         session_hash: TokenHash,
+        #[serde(default)]
+        requirement: TwoStepRequirement,
     },
     Logout {
         session_hash: TokenHash,

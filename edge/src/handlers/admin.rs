@@ -1,5 +1,5 @@
 //! The admin API, behind the `ADMIN_TOKEN` bearer secret: create and import accounts, disable, look up (login email
-//! beside contact email), and the mail dead letters.
+//! beside contact email), the mail dead letters, and which audiences must use 2-Step Verification.
 
 use super::{unexpected, Call, HandlerResult};
 use crate::account::protocol::{Command, Reply};
@@ -10,7 +10,7 @@ use crate::password;
 use crate::store;
 use latchkey_shared::api::{
     AccountList, AccountRef, AccountStatus, AccountView, DeadLetter, DeadLetterList, ImportFailure, ImportReport,
-    NewAccount,
+    NewAccount, TwoStepRequirement,
 };
 use latchkey_shared::chars::normalize;
 use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext};
@@ -185,4 +185,29 @@ pub async fn dead_letters(call: Call<'_>) -> HandlerResult {
         store::list_json(&kv, "deadletter:").await.map_err(|e| call.internal("kv", e))?;
     dead_letters.sort_by_key(|d| d.recorded_at);
     call.reply(200, &DeadLetterList { dead_letters })
+}
+
+/// `GET /api/admin/two-step-requirement`.
+pub async fn two_step_requirement(call: Call<'_>) -> HandlerResult {
+    authorize(&call)?;
+    let requirement: TwoStepRequirement = store::get_json(&call.kv()?, store::TWO_STEP_REQUIREMENT_KEY)
+        .await
+        .map_err(|e| call.internal("kv", e))?
+        .unwrap_or_default();
+    call.reply(200, &requirement)
+}
+
+/// `PUT /api/admin/two-step-requirement`: replaces the requirement. It applies from each person's next login, and
+/// may take up to a minute to reach every Cloudflare location (KV).
+pub async fn set_two_step_requirement(mut call: Call<'_>) -> HandlerResult {
+    authorize(&call)?;
+    let requirement: TwoStepRequirement = call.json(MAX_JSON_BODY).await?;
+    if !requirement.is_valid() {
+        let detail = format!("grace days: 0 to {}", TwoStepRequirement::MAX_GRACE_DAYS);
+        return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
+    }
+    store::put_json(&call.kv()?, store::TWO_STEP_REQUIREMENT_KEY, &requirement, None)
+        .await
+        .map_err(|e| call.internal("kv", e))?;
+    call.reply(200, &requirement)
 }

@@ -10,6 +10,7 @@ pub mod two_step;
 use crate::account::protocol::{Command, Reply};
 use crate::body::{self, BodyError};
 use crate::config::Config;
+use latchkey_shared::api::TwoStepRequirement;
 use latchkey_shared::{ApiError, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 use worker::{Env, Method, Request, RequestInit};
@@ -75,6 +76,21 @@ impl Call<'_> {
     /// Sends a command to an account's Durable Object.
     pub async fn account(&self, account_id: &str, command: &Command) -> Result<Reply, ApiError> {
         ask_account(self.env, account_id, command).await.map_err(|e| self.internal("durable_object", e))
+    }
+
+    /// The admin's 2-Step Verification requirement. If KV cannot answer, none: logins go on (ops see why), and an
+    /// account that has 2-Step Verification on still needs its code.
+    pub async fn two_step_requirement(&self) -> TwoStepRequirement {
+        let stored = match self.kv() {
+            Ok(kv) => crate::store::get_json(&kv, crate::store::TWO_STEP_REQUIREMENT_KEY).await,
+            Err(_) => return TwoStepRequirement::default(),
+        };
+        stored
+            .unwrap_or_else(|e| {
+                self.internal("kv", e);
+                None
+            })
+            .unwrap_or_default()
     }
 
     pub fn refusal(&self, refusal: crate::account::state::Refusal) -> ApiError {

@@ -19,7 +19,8 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
     let Ok(email) = Email::parse(&body.email) else { return Err(call.error(ErrorCode::InvalidCredentials)) };
     let id = account_id(body.audience, &email);
     let token = Token::generate().map_err(|e| call.internal("random", e))?;
-    let command = Command::Login { password: body.password, code: body.code, session_hash: token.hash() };
+    let requirement = call.two_step_requirement().await;
+    let command = Command::Login { password: body.password, code: body.code, session_hash: token.hash(), requirement };
     match call.account(&id, &command).await? {
         Reply::Session { info } => {
             let value = format!("{}.{}", URL_SAFE_NO_PAD.encode(id.as_bytes()), token.as_str());
@@ -46,7 +47,8 @@ pub(super) fn session_from_cookie(call: &Call<'_>) -> Option<(String, Token)> {
 /// `GET /api/session`.
 pub async fn current(call: Call<'_>) -> HandlerResult {
     let Some((id, token)) = session_from_cookie(&call) else { return Err(call.error(ErrorCode::Unauthorized)) };
-    match call.account(&id, &Command::Session { session_hash: token.hash() }).await? {
+    let requirement = call.two_step_requirement().await;
+    match call.account(&id, &Command::Session { session_hash: token.hash(), requirement }).await? {
         Reply::Session { info } => call.reply(200, &info),
         Reply::Refused { refusal } => Err(call.refusal(refusal)),
         _ => Err(unexpected(&call, "session")),

@@ -28,7 +28,7 @@ pub async fn setup(call: Call<'_>) -> HandlerResult {
     else {
         return Err(unexpected(&call, "two_step_setup"));
     };
-    let otpauth_uri = totp::otpauth_uri(&call.config.two_step.issuer, &login_email, &secret);
+    let otpauth_uri = totp::otpauth_uri(&call.config.two_step_issuer, &login_email, &secret);
     let qr_svg = qr::svg(&otpauth_uri).map_err(|e| call.internal("qr", e))?;
     call.reply(200, &TwoStepSetup { secret: totp::base32(&secret), otpauth_uri, qr_svg, expires_at })
 }
@@ -67,7 +67,8 @@ fn session(call: &Call<'_>) -> Result<(String, Token), ApiError> {
 
 /// Sends `action` to the Durable Object of the session's account.
 async fn ask(call: &Call<'_>, (id, token): (String, Token), action: TwoStepAction) -> Result<Reply, ApiError> {
-    match call.account(&id, &Command::TwoStep { session_hash: token.hash(), action }).await? {
+    let requirement = call.two_step_requirement().await;
+    match call.account(&id, &Command::TwoStep { session_hash: token.hash(), action, requirement }).await? {
         Reply::Refused { refusal } => Err(call.refusal(refusal)),
         reply => Ok(reply),
     }
