@@ -3,6 +3,7 @@
 //! can be followed — and tokens only as a hash prefix. Never an email address, token, password or password hash:
 //! nothing that carries one can be put in an [`Event`].
 
+use crate::account::two_step::TwoStepChange;
 use crate::token::hex;
 use latchkey_shared::{Audience, ErrorCode};
 use serde::Serialize;
@@ -23,14 +24,6 @@ impl Pseudonym {
     pub fn for_account(audience: Audience, login_email: &str) -> Pseudonym {
         Pseudonym::of(&crate::email::account_id_of(audience, login_email))
     }
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TwoStepChange {
-    Enabled,
-    Disabled,
-    RecoveryCodesReplaced,
 }
 
 #[derive(Debug, Serialize)]

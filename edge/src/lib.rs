@@ -100,6 +100,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::AdminCreateAccount => admin::create(call).await,
         Route::AdminImportAccounts => admin::import(call).await,
         Route::AdminDisableAccount => admin::disable(call).await,
+        Route::AdminTwoStepOff => admin::two_step_off(call).await,
         Route::AdminFindAccounts => admin::find(call).await,
         Route::AdminDeadLetters => admin::dead_letters(call).await,
         Route::AdminTwoStepRequirement => admin::two_step_requirement(call).await,

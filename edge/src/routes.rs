@@ -24,6 +24,7 @@ pub enum Route {
     AdminCreateAccount,
     AdminImportAccounts,
     AdminDisableAccount,
+    AdminTwoStepOff,
     AdminFindAccounts,
     AdminDeadLetters,
     AdminTwoStepRequirement,
@@ -55,6 +56,7 @@ pub const TABLE: &[(&str, &[(&str, Route)])] = &[
     ("/api/admin/accounts", &[("GET", Route::AdminFindAccounts), ("POST", Route::AdminCreateAccount)]),
     ("/api/admin/accounts/import", &[("POST", Route::AdminImportAccounts)]),
     ("/api/admin/accounts/disable", &[("POST", Route::AdminDisableAccount)]),
+    ("/api/admin/accounts/two-step-off", &[("POST", Route::AdminTwoStepOff)]),
     ("/api/admin/dead-letters", &[("GET", Route::AdminDeadLetters)]),
     (
         "/api/admin/two-step-requirement",

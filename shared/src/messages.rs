@@ -267,6 +267,34 @@ catalogue! {
         en: "If this was not you, reset your password now at {link} and tell your school's administrator.",
         es: "Si no fuiste tú, restablece tu contraseña ahora en {link} y avisa al administrador de tu centro.",
     },
+    MailTwoStepOnSubject = "mail.two_step.on.subject" {
+        en: "2-Step Verification was turned on",
+        es: "Se activó la verificación en 2 pasos",
+    },
+    MailTwoStepOnBody = "mail.two_step.on.body" {
+        en: "2-Step Verification was turned on for your {audience} account ({email}) on {when}. From now on, logging in and resetting the password take a code from your authenticator app.",
+        es: "Se activó la verificación en 2 pasos en tu cuenta de {audience} ({email}) el {when}. A partir de ahora, para entrar y para restablecer la contraseña hace falta un código de tu aplicación de autenticación.",
+    },
+    MailTwoStepOffSubject = "mail.two_step.off.subject" {
+        en: "2-Step Verification was turned off",
+        es: "Se desactivó la verificación en 2 pasos",
+    },
+    MailTwoStepOffBody = "mail.two_step.off.body" {
+        en: "2-Step Verification was turned off for your {audience} account ({email}) on {when}. Logging in takes only the password now.",
+        es: "Se desactivó la verificación en 2 pasos en tu cuenta de {audience} ({email}) el {when}. Ahora para entrar solo hace falta la contraseña.",
+    },
+    MailTwoStepOffByAdminBody = "mail.two_step.off_by_admin.body" {
+        en: "Your administrator turned off 2-Step Verification for your {audience} account ({email}) on {when} and logged it out everywhere. Log in with your password and turn it on again.",
+        es: "Tu administrador desactivó la verificación en 2 pasos en tu cuenta de {audience} ({email}) el {when} y cerró la sesión en todos los dispositivos. Entra con tu contraseña y vuelve a activarla.",
+    },
+    MailTwoStepCodesSubject = "mail.two_step.codes.subject" {
+        en: "New recovery codes were made",
+        es: "Se crearon nuevos códigos de recuperación",
+    },
+    MailTwoStepCodesBody = "mail.two_step.codes.body" {
+        en: "New recovery codes were made for your {audience} account ({email}) on {when}; the earlier ones no longer work.",
+        es: "Se crearon nuevos códigos de recuperación para tu cuenta de {audience} ({email}) el {when}; los anteriores ya no funcionan.",
+    },
     MailFooter = "mail.footer" {
         en: "This email was sent automatically; replies are not read.",
         es: "Este correo se envió automáticamente; las respuestas no se leen.",

@@ -4,13 +4,17 @@
 
 use latchkey_e2e::own_worker::OwnWorker;
 use latchkey_e2e::two_step::{require_two_step, Authenticator, Client};
-use latchkey_e2e::{base_url, create_account, error_code, link_for_new_account, post_json, unique_email, worker_log};
+use latchkey_e2e::{
+    admin_token, base_url, create_account, error_code, fake_mail, http, link_for_new_account, post_json, unique_email,
+    wait_for_mail, worker_log,
+};
 use serde_json::json;
 
 const PASSWORD: &str = "Otter-Harbor-93-Violet";
 const NEW: &str = "Quartz-Vivid-Meadow-77";
 
 async fn logged_in(email: &str) -> Client {
+    fake_mail::ensure_running();
     create_account(email, None, "staff", PASSWORD).await;
     let mut client = Client::new(&base_url());
     let (status, body) = client.login(email, "staff", PASSWORD, None).await;
@@ -89,6 +93,14 @@ async fn turning_it_on_logging_in_with_codes_and_turning_it_off() {
     assert_eq!((status, error_code(&body)), (409, "two_step_off"));
     assert_eq!(Client::new(&base_url()).login(&email, "staff", PASSWORD, None).await.0, 200);
 
+    // Each change was mailed to the account's addresses.
+    let mut subjects: Vec<String> = wait_for_mail(&email, 3).await.into_iter().map(|m| m.subject).collect();
+    subjects.sort();
+    assert_eq!(
+        subjects,
+        ["2-Step Verification was turned off", "2-Step Verification was turned on", "New recovery codes were made"]
+    );
+
     // The secret and the recovery codes never reach the log.
     let log = worker_log();
     let secret = setup["secret"].as_str().unwrap();
@@ -96,6 +108,37 @@ async fn turning_it_on_logging_in_with_codes_and_turning_it_off() {
         assert!(!log.contains(shown), "the log holds a secret");
     }
     assert!(log.contains("\"event\":\"two_step_changed\""), "the changes are on the audit trail");
+}
+
+/// `POST /api/admin/accounts/two-step-off` with the admin token (or none); the status and the answer.
+async fn admin_two_step_off(email: &str, token: Option<&str>) -> (u16, serde_json::Value) {
+    let request = http().post(format!("{}/api/admin/accounts/two-step-off", base_url()));
+    let request = match token {
+        Some(token) => request.bearer_auth(token),
+        None => request,
+    };
+    let response = request.json(&json!({"login_email": email, "audience": "staff"})).send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn the_admin_turns_it_off_for_someone_who_lost_the_phone_and_the_codes() {
+    let email = unique_email("twostep-lost", "");
+    let client = logged_in(&email).await;
+    client.enrol().await;
+    assert_eq!(admin_two_step_off(&email, None).await.0, 401);
+    let (status, view) = admin_two_step_off(&email, Some(&admin_token())).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!((&view["two_step_enabled"], &view["active_sessions"]), (&json!(false), &json!(0)));
+    assert_eq!(client.get("/api/two-step").await.0, 401, "logged out everywhere");
+    assert_eq!(Client::new(&base_url()).login(&email, "staff", PASSWORD, None).await.0, 200, "the password alone");
+    let (status, body) = admin_two_step_off(&email, Some(&admin_token())).await;
+    assert_eq!((status, error_code(&body)), (409, "two_step_off"));
+    let (status, body) = admin_two_step_off(&unique_email("twostep-nobody", ""), Some(&admin_token())).await;
+    assert_eq!((status, error_code(&body)), (404, "not_found"));
+    let notices = wait_for_mail(&email, 2).await;
+    let off = notices.iter().find(|m| m.subject == "2-Step Verification was turned off").expect("the notice");
+    assert!(off.text.contains("Your administrator turned off"), "{}", off.text);
 }
 
 #[tokio::test]
@@ -219,7 +262,9 @@ async fn a_required_setup_with_a_grace_period_and_the_policy_that_follows_enrolm
     let short = "vQx7mzRpe2";
     let (status, body) = worker.post("/api/reset-requests", json!({"email": staff, "audience": "staff"})).await;
     assert_eq!(status, 202, "{body}");
-    let token = latchkey_e2e::token_in(&latchkey_e2e::wait_for_mail(&staff, 1).await[0]);
+    // The notice that 2-Step Verification was turned on, and the link.
+    let mails = wait_for_mail(&staff, 2).await;
+    let token = latchkey_e2e::token_in(mails.iter().find(|m| m.text.contains("/reset#t=")).expect("the link"));
     let code = app.fresh_code().await;
     let (status, body) =
         worker.post("/api/resets", json!({"token": token, "password": short, "confirm": short, "code": code})).await;

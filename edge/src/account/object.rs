@@ -5,6 +5,7 @@ use super::protocol::{Command, Reply, TwoStepAction};
 use super::state::{
     login_throttled, AccountState, LoginInput, PasswordHasher, Refusal, ResetInput, SessionRules, LOGIN_WINDOW_SECS,
 };
+use super::two_step::TwoStepChange;
 use crate::audit::{self, Event};
 use crate::config::Config;
 use crate::password;
@@ -116,6 +117,7 @@ impl Account {
                 }
                 Command::View
                 | Command::Disable
+                | Command::AdminTwoStepOff
                 | Command::IssueToken { .. }
                 | Command::WithdrawToken { .. }
                 | Command::MailSettled { .. } => Reply::NoAccount,
@@ -220,10 +222,12 @@ impl Account {
                 if !account.has_session(&session_hash, now) {
                     return Ok(refused(ErrorCode::Unauthorized));
                 }
-                let reply = two_step_action(&mut account, action, now);
-                // Wrong codes are counted, so even a refusal is stored.
+                let notice_id = new_id()?;
+                let outcome = two_step_action(&mut account, action, now, notice_id);
+                // Wrong codes are counted, so even a refusal is stored; a change's notice goes out with it.
                 self.save(&account).await?;
-                match reply {
+                self.flush_outbox(&config).await?;
+                match outcome {
                     Ok(Some(reply)) => reply,
                     Ok(None) => {
                         let grace = requirement.grace_secs(account.profile.audience);
@@ -232,6 +236,18 @@ impl Account {
                     Err(refusal) => Reply::Refused { refusal },
                 }
             }
+            Command::AdminTwoStepOff => match account.two_step.turn_off_by_admin() {
+                Ok(()) => {
+                    account.sessions.clear();
+                    account.queue_two_step_notice(new_id()?, TwoStepChange::DisabledByAdmin, now);
+                    self.save(&account).await?;
+                    let change = TwoStepChange::DisabledByAdmin;
+                    audit::record(&Event::TwoStepChanged { account: &account.pseudonym(), change });
+                    self.flush_outbox(&config).await?;
+                    Reply::Account { view: account.view(now) }
+                }
+                Err(refusal) => Reply::Refused { refusal },
+            },
             Command::WithdrawToken { token_hash } => {
                 account.withdraw_token(&token_hash);
                 self.save(&account).await?;
@@ -371,14 +387,14 @@ fn session_rules(config: &Config, account: &AccountState, requirement: TwoStepRe
     }
 }
 
-/// Applies one change to the 2-Step Verification settings and puts it on the audit trail. `None`: answer with the
-/// status.
+/// Applies one change to the 2-Step Verification settings, puts it on the audit trail and queues its notice (mail id
+/// `notice_id`). `None`: answer with the status.
 fn two_step_action(
     account: &mut AccountState,
     action: TwoStepAction,
     now: u64,
+    notice_id: String,
 ) -> std::result::Result<Option<Reply>, Refusal> {
-    let name = account.pseudonym();
     let two_step = &mut account.two_step;
     let (result, change) = match action {
         TwoStepAction::Status => return Ok(None),
@@ -388,15 +404,19 @@ fn two_step_action(
             return Ok(Some(Reply::SetupStarted { login_email, expires_at }));
         }
         TwoStepAction::Confirm { code, recovery_hashes } => {
-            (two_step.confirm_setup(&code, now, recovery_hashes), audit::TwoStepChange::Enabled)
+            (two_step.confirm_setup(&code, now, recovery_hashes), TwoStepChange::Enabled)
         }
         TwoStepAction::ReplaceRecoveryCodes { code, recovery_hashes } => {
-            (two_step.replace_recovery_codes(&code, now, recovery_hashes), audit::TwoStepChange::RecoveryCodesReplaced)
+            (two_step.replace_recovery_codes(&code, now, recovery_hashes), TwoStepChange::RecoveryCodesReplaced)
         }
-        TwoStepAction::Disable { code } => (two_step.disable(&code, now), audit::TwoStepChange::Disabled),
+        TwoStepAction::Disable { code } => (two_step.disable(&code, now), TwoStepChange::Disabled),
     };
+    let name = account.pseudonym();
     match result {
-        Ok(()) => audit::record(&Event::TwoStepChanged { account: &name, change }),
+        Ok(()) => {
+            audit::record(&Event::TwoStepChanged { account: &name, change });
+            account.queue_two_step_notice(notice_id, change, now);
+        }
         Err(ref refusal) => audit::record(&Event::TwoStepCodeRefused { account: &name, code: refusal.code }),
     }
     result.map(|()| None)

@@ -17,6 +17,8 @@ pub enum Command {
     },
     View,
     Disable,
+    /// The admin turns 2-Step Verification off for someone who lost the phone and the recovery codes.
+    AdminTwoStepOff,
     IssueToken {
         token_hash: TokenHash,
         lifetime_secs: u32,

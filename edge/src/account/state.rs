@@ -1,6 +1,6 @@
 //! The account's state and its transitions. Pure: the Durable Object loads it, calls one transition, and stores it.
 
-use super::two_step::{Proof, TwoStep};
+use super::two_step::{Proof, TwoStep, TwoStepChange};
 use crate::audit::Pseudonym;
 use crate::mail::job::MailJob;
 use crate::token::TokenHash;
@@ -357,6 +357,20 @@ impl AccountState {
             changed_at: now,
         });
         Ok(revoked)
+    }
+
+    /// Queues the notice of a change to 2-Step Verification to every address on file.
+    pub fn queue_two_step_notice(&mut self, id: String, change: TwoStepChange, now: u64) {
+        self.outbox.push(MailJob::TwoStepChanged {
+            id,
+            to: self.addresses(),
+            display_name: self.profile.display_name.clone(),
+            audience: self.profile.audience,
+            login_email: self.profile.login_email.clone(),
+            locale: self.profile.locale,
+            change,
+            changed_at: now,
+        });
     }
 
     /// The outbox's mail with this id was handed to the queue: it waits in flight until settled or `requeue_at`.

@@ -16,6 +16,17 @@ pub const SETUP_LIFETIME_SECS: u64 = 15 * 60;
 pub const CODE_FAILURES_ALLOWED: usize = 5;
 pub const CODE_WINDOW_SECS: u64 = 15 * 60;
 
+/// A change to the settings: on the audit trail, and in the notice mailed to every address on file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TwoStepChange {
+    Enabled,
+    Disabled,
+    /// By the admin, for someone who lost both the phone and the recovery codes.
+    DisabledByAdmin,
+    RecoveryCodesReplaced,
+}
+
 /// The shared secret. Its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -160,6 +171,18 @@ impl TwoStep {
     pub fn disable(&mut self, code: &str, now: u64) -> Result<(), Refusal> {
         self.check(code, now)?;
         self.authenticator = None;
+        self.failures.clear();
+        Ok(())
+    }
+
+    /// Turns 2-Step Verification off without a code: the admin's way back in for someone who lost the phone and the
+    /// recovery codes.
+    pub fn turn_off_by_admin(&mut self) -> Result<(), Refusal> {
+        if !self.enabled() {
+            return Err(ErrorCode::TwoStepOff.into());
+        }
+        self.authenticator = None;
+        self.setup = None;
         self.failures.clear();
         Ok(())
     }

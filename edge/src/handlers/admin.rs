@@ -139,15 +139,28 @@ pub async fn import(mut call: Call<'_>) -> HandlerResult {
 }
 
 /// `POST /api/admin/accounts/disable`.
-pub async fn disable(mut call: Call<'_>) -> HandlerResult {
+pub async fn disable(call: Call<'_>) -> HandlerResult {
+    on_account(call, Command::Disable, "disable").await
+}
+
+/// `POST /api/admin/accounts/two-step-off`: turns 2-Step Verification off for someone who lost the phone and the
+/// recovery codes (once the school has checked who is asking), logs the account out everywhere and mails a notice to
+/// every address on file.
+pub async fn two_step_off(call: Call<'_>) -> HandlerResult {
+    on_account(call, Command::AdminTwoStepOff, "two_step_off").await
+}
+
+/// Sends `command` to the account the [`AccountRef`] body names; answers the account as it is then.
+async fn on_account(mut call: Call<'_>, command: Command, what: &str) -> HandlerResult {
     authorize(&call)?;
     let target: AccountRef = call.json(MAX_JSON_BODY).await?;
     let email = Email::parse(&target.login_email)
         .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
-    match call.account(&account_id(target.audience, &email), &Command::Disable).await? {
+    match call.account(&account_id(target.audience, &email), &command).await? {
         Reply::Account { view } => call.reply(200, &view),
         Reply::NoAccount => Err(call.error(ErrorCode::NotFound)),
-        _ => Err(unexpected(&call, "disable")),
+        Reply::Refused { refusal } => Err(call.refusal(refusal)),
+        _ => Err(unexpected(&call, what)),
     }
 }
 

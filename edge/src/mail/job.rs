@@ -1,5 +1,6 @@
 //! A mail to send, as it travels through the queue.
 
+use crate::account::two_step::TwoStepChange;
 use crate::audit::Pseudonym;
 use latchkey_shared::{Audience, Locale};
 use serde::{Deserialize, Serialize};
@@ -28,13 +29,24 @@ pub enum MailJob {
         locale: Locale,
         changed_at: u64,
     },
+    /// 2-Step Verification was turned on or off, or its recovery codes replaced: told to every address on file.
+    TwoStepChanged {
+        id: String,
+        to: Vec<String>,
+        display_name: String,
+        audience: Audience,
+        login_email: String,
+        locale: Locale,
+        change: TwoStepChange,
+        changed_at: u64,
+    },
 }
 
 impl MailJob {
     /// Unique per mail: the provider's idempotency key, so a retried send is delivered once.
     pub fn id(&self) -> &str {
         match self {
-            MailJob::Reset { id, .. } | MailJob::PasswordChanged { id, .. } => id,
+            MailJob::Reset { id, .. } | MailJob::PasswordChanged { id, .. } | MailJob::TwoStepChanged { id, .. } => id,
         }
     }
 
@@ -42,14 +54,16 @@ impl MailJob {
         match self {
             MailJob::Reset { .. } => "reset",
             MailJob::PasswordChanged { .. } => "password_changed",
+            MailJob::TwoStepChanged { .. } => "two_step_changed",
         }
     }
 
-    /// The account whose Durable Object tracks this mail until it is settled: the changed-password notice (a reset
-    /// mail the queue loses is asked for again by its reader).
+    /// The account whose Durable Object tracks this mail until it is settled: the notices (a reset mail the queue
+    /// loses is asked for again by its reader).
     pub fn tracking_account(&self) -> Option<String> {
         match self {
-            MailJob::PasswordChanged { login_email, audience, .. } => {
+            MailJob::PasswordChanged { login_email, audience, .. }
+            | MailJob::TwoStepChanged { login_email, audience, .. } => {
                 Some(crate::email::account_id_of(*audience, login_email))
             }
             MailJob::Reset { .. } => None,
@@ -60,14 +74,15 @@ impl MailJob {
     pub fn account(&self) -> Pseudonym {
         match self {
             MailJob::Reset { to: login_email, audience, .. }
-            | MailJob::PasswordChanged { login_email, audience, .. } => Pseudonym::for_account(*audience, login_email),
+            | MailJob::PasswordChanged { login_email, audience, .. }
+            | MailJob::TwoStepChanged { login_email, audience, .. } => Pseudonym::for_account(*audience, login_email),
         }
     }
 
     pub fn recipients(&self) -> Vec<String> {
         match self {
             MailJob::Reset { to, .. } => vec![to.clone()],
-            MailJob::PasswordChanged { to, .. } => to.clone(),
+            MailJob::PasswordChanged { to, .. } | MailJob::TwoStepChanged { to, .. } => to.clone(),
         }
     }
 }

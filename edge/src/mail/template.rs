@@ -1,6 +1,7 @@
 //! The mails themselves: multipart text + HTML, localised, from the shared message catalogue.
 
 use super::job::MailJob;
+use crate::account::two_step::TwoStepChange;
 use latchkey_shared::{Audience, Locale, MessageKey};
 
 /// A rendered mail, ready for any provider.
@@ -44,25 +45,60 @@ pub fn render(job: &MailJob, app_origin: &str) -> Rendered {
             }
         }
         MailJob::PasswordChanged { to, display_name, audience, login_email, locale, changed_at, .. } => {
-            let l = *locale;
-            let link = format!("{app_origin}/restore-password");
-            let greeting = MessageKey::MailGreeting.render_with(l, &[("name", display_name)]);
-            let when = format_utc(*changed_at);
-            let body = MessageKey::MailChangedBody
-                .render_with(l, &[("audience", audience_word(*audience, l)), ("email", login_email), ("when", &when)]);
-            let not_you = MessageKey::MailChangedNotYou.render_with(l, &[("link", &link)]);
-            let not_you_html = escape(MessageKey::MailChangedNotYou.text(l))
-                .replace("{link}", &format!("<a href=\"{}\">{}</a>", escape(&link), escape(&link)));
-            let footer = MessageKey::MailFooter.text(l);
-            Rendered {
-                to: to.clone(),
-                subject: MessageKey::MailChangedSubject.text(l).to_owned(),
-                text: format!("{greeting}\n\n{body}\n\n{not_you}\n\n-- \n{footer}\n"),
-                html: html_page(
-                    l,
-                    &[paragraph(&greeting), paragraph(&body), format!("<p>{not_you_html}</p>"), small(footer)],
-                ),
-            }
+            let notice =
+                Notice { to, display_name, audience: *audience, login_email, locale: *locale, at: *changed_at };
+            notice.render(MessageKey::MailChangedSubject, MessageKey::MailChangedBody, app_origin)
+        }
+        MailJob::TwoStepChanged { to, display_name, audience, login_email, locale, change, changed_at, .. } => {
+            let (subject, body) = match change {
+                TwoStepChange::Enabled => (MessageKey::MailTwoStepOnSubject, MessageKey::MailTwoStepOnBody),
+                TwoStepChange::Disabled => (MessageKey::MailTwoStepOffSubject, MessageKey::MailTwoStepOffBody),
+                TwoStepChange::DisabledByAdmin => {
+                    (MessageKey::MailTwoStepOffSubject, MessageKey::MailTwoStepOffByAdminBody)
+                }
+                TwoStepChange::RecoveryCodesReplaced => {
+                    (MessageKey::MailTwoStepCodesSubject, MessageKey::MailTwoStepCodesBody)
+                }
+            };
+            let notice =
+                Notice { to, display_name, audience: *audience, login_email, locale: *locale, at: *changed_at };
+            notice.render(subject, body, app_origin)
+        }
+    }
+}
+
+/// A security notice to every address on file: what changed on the account and when, and what to do if it was not
+/// the account's owner.
+struct Notice<'a> {
+    to: &'a [String],
+    display_name: &'a str,
+    audience: Audience,
+    login_email: &'a str,
+    locale: Locale,
+    at: u64,
+}
+
+impl Notice<'_> {
+    /// `body` takes `{audience}`, `{email}` and `{when}`.
+    fn render(&self, subject: MessageKey, body: MessageKey, app_origin: &str) -> Rendered {
+        let l = self.locale;
+        let link = format!("{app_origin}/restore-password");
+        let greeting = MessageKey::MailGreeting.render_with(l, &[("name", self.display_name)]);
+        let when = format_utc(self.at);
+        let audience = audience_word(self.audience, l);
+        let body = body.render_with(l, &[("audience", audience), ("email", self.login_email), ("when", &when)]);
+        let not_you = MessageKey::MailChangedNotYou.render_with(l, &[("link", &link)]);
+        let not_you_html = escape(MessageKey::MailChangedNotYou.text(l))
+            .replace("{link}", &format!("<a href=\"{}\">{}</a>", escape(&link), escape(&link)));
+        let footer = MessageKey::MailFooter.text(l);
+        Rendered {
+            to: self.to.to_vec(),
+            subject: subject.text(l).to_owned(),
+            text: format!("{greeting}\n\n{body}\n\n{not_you}\n\n-- \n{footer}\n"),
+            html: html_page(
+                l,
+                &[paragraph(&greeting), paragraph(&body), format!("<p>{not_you_html}</p>"), small(footer)],
+            ),
         }
     }
 }
@@ -192,6 +228,28 @@ mod tests {
         assert!(mail.text.contains("https://reset.school.org/restore-password"));
         assert!(mail.html.contains("<a href=\"https://reset.school.org/restore-password\">"));
         assert!(mail.text.contains("2026-11-27 00:00 UTC"), "{}", mail.text);
+    }
+
+    #[test]
+    fn two_step_notices_say_what_changed() {
+        let job = |change, locale| MailJob::TwoStepChanged {
+            id: "n2".into(),
+            to: vec!["ana@school.org".into()],
+            display_name: "Ana".into(),
+            audience: Audience::Parent,
+            login_email: "ana@school.org".into(),
+            locale,
+            change,
+            changed_at: 1_795_737_600,
+        };
+        let off = render(&job(TwoStepChange::DisabledByAdmin, Locale::En), "https://reset.school.org");
+        assert_eq!(off.subject, "2-Step Verification was turned off");
+        assert!(off.text.contains("Your administrator turned off") && off.text.contains("If this was not you"));
+        let on = render(&job(TwoStepChange::Enabled, Locale::Es), "https://reset.school.org");
+        assert_eq!(on.subject, "Se activó la verificación en 2 pasos");
+        assert!(on.text.contains("cuenta de familia (ana@school.org) el 2026-11-27 00:00 UTC"), "{}", on.text);
+        let codes = render(&job(TwoStepChange::RecoveryCodesReplaced, Locale::En), "https://reset.school.org");
+        assert!(codes.text.contains("the earlier ones no longer work"));
     }
 
     #[test]
