@@ -46,7 +46,12 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8], max: usize) -> Result<T, Bod
     // Syntax first, shape second: a truncated body is malformed even when its first field is also unknown. The shape
     // is read from the text itself, not from a map of it, so a key given twice is refused rather than one copy
     // silently winning (two parsers must never read one request two ways).
-    serde_json::from_str::<serde_json::Value>(text).map_err(|e| refuse(ErrorCode::MalformedJson, e.to_string()))?;
+    let value = serde_json::from_str::<serde_json::Value>(text)
+        .map_err(|e| refuse(ErrorCode::MalformedJson, e.to_string()))?;
+    // Every body is an object: serde would also fill a struct from an array of its fields in order.
+    if !value.is_object() {
+        return Err(refuse(ErrorCode::InvalidRequest, "the body must be a JSON object"));
+    }
     serde_json::from_str::<T>(text).map_err(|e| refuse(ErrorCode::InvalidRequest, e.to_string()))
 }
 
@@ -64,6 +69,14 @@ mod tests {
                 check_content_type(bad, &["application/json"]).unwrap_err().code,
                 ErrorCode::UnsupportedMediaType
             );
+        }
+    }
+
+    #[test]
+    fn only_an_object_is_a_body() {
+        for body in [&br#"["a@b.org", "staff"]"#[..], b"\"a@b.org\"", b"42", b"null"] {
+            let refused = parse_json::<ResetRequest>(body, MAX_JSON_BODY).unwrap_err();
+            assert_eq!(refused.code, ErrorCode::InvalidRequest, "{}", String::from_utf8_lossy(body));
         }
     }
 
