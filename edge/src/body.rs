@@ -46,8 +46,8 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8], max: usize) -> Result<T, Bod
     // Syntax first, shape second: a truncated body is malformed even when its first field is also unknown. The shape
     // is read from the text itself, not from a map of it, so a key given twice is refused rather than one copy
     // silently winning (two parsers must never read one request two ways).
-    let value = serde_json::from_str::<serde_json::Value>(text)
-        .map_err(|e| refuse(ErrorCode::MalformedJson, e.to_string()))?;
+    let value =
+        serde_json::from_str::<serde_json::Value>(text).map_err(|e| refuse(ErrorCode::MalformedJson, e.to_string()))?;
     // Every body is an object: serde would also fill a struct from an array of its fields in order.
     if !value.is_object() {
         return Err(refuse(ErrorCode::InvalidRequest, "the body must be a JSON object"));

@@ -31,7 +31,7 @@ async function refresh() {
   const result = await api("GET", "/api/two-step");
   if (result.ok) return showStatus(result.data);
   if (result.status === 401) return show("login-first");
-  say(status, result.error.message, "error");
+  fail(result);
 }
 
 function showCodes(codes) {
@@ -45,6 +45,11 @@ function showCodes(codes) {
   }));
   show("codes");
   document.getElementById("codes-saved").focus();
+}
+
+// Why an action failed, in the page's language (the API's messages follow the page; a dropped connection has none).
+function fail(result) {
+  say(status, result.error.code === "network" ? t("page.network") : result.error.message, "error");
 }
 
 // A code typed into one of the forms, or a message saying it is missing.
@@ -66,7 +71,7 @@ async function busy(button, work) {
 
 document.getElementById("start").addEventListener("click", (event) => busy(event.target, async () => {
   const result = await api("POST", "/api/two-step/setup");
-  if (!result.ok) return say(status, result.error.message, "error");
+  if (!result.ok) return fail(result);
   say(status, "");
   // The QR code is an SVG document: shown as an image, never inserted as markup.
   document.getElementById("qr").src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(result.data.qr_svg);
@@ -82,7 +87,7 @@ document.getElementById("setup").addEventListener("submit", (event) => {
   if (!code) return;
   return busy(event.submitter || event.target.querySelector("button"), async () => {
     const result = await api("POST", "/api/two-step/confirm", { code });
-    if (!result.ok) return say(status, result.error.message, "error");
+    if (!result.ok) return fail(result);
     say(status, t("page.two_step.done"), "success");
     document.getElementById("requirement").hidden = true;
     showCodes(result.data.recovery_codes);
@@ -100,7 +105,7 @@ document.getElementById("manage").addEventListener("submit", (event) => {
   if (!code) return;
   return busy(document.getElementById("regenerate"), async () => {
     const result = await api("POST", "/api/two-step/recovery-codes", { code });
-    if (!result.ok) return say(status, result.error.message, "error");
+    if (!result.ok) return fail(result);
     event.target.code.value = "";
     say(status, "");
     showCodes(result.data.recovery_codes);
@@ -113,7 +118,7 @@ document.getElementById("disable").addEventListener("click", (event) => {
   if (!code) return;
   return busy(event.target, async () => {
     const result = await api("POST", "/api/two-step/disable", { code });
-    if (!result.ok) return say(status, result.error.message, "error");
+    if (!result.ok) return fail(result);
     input.value = "";
     say(status, t("page.two_step.turned_off"), "success");
     showStatus(result.data);

@@ -1,9 +1,9 @@
-//! `GET /api/messages`: the message catalogue in one language, so the pages show the same texts as the widget, the
-//! API's errors and the mail, from the one table in `shared`.
+//! `GET /api/messages`: both catalogues in one language — the pages' own texts and the messages they share with the
+//! widget, the API's errors and the mail — from the tables in `shared`.
 
 use super::{Call, HandlerResult};
 use latchkey_shared::api::Messages;
-use latchkey_shared::{Locale, MessageKey};
+use latchkey_shared::{Locale, MessageKey, PageKey};
 
 /// The language is `?locale=` when given (the page's language switch), else the request's `Accept-Language`.
 pub fn messages(call: &Call<'_>) -> HandlerResult {
@@ -11,7 +11,9 @@ pub fn messages(call: &Call<'_>) -> HandlerResult {
         url.query_pairs().find(|(name, _)| name == "locale").and_then(|(_, value)| Locale::from_tag(&value))
     });
     let locale = asked.unwrap_or(call.locale);
-    let messages = MessageKey::ALL.iter().map(|key| (key.as_str().to_owned(), key.text(locale).to_owned())).collect();
+    let shared = MessageKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
+    let pages = PageKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
+    let messages = shared.chain(pages).map(|(key, text)| (key.to_owned(), text.to_owned())).collect();
     crate::respond::json(200, &Messages { locale, messages })
         .and_then(crate::respond::public)
         .map_err(|e| call.internal("respond", e))

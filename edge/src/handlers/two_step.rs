@@ -34,21 +34,14 @@ pub async fn setup(call: Call<'_>) -> HandlerResult {
 }
 
 /// `POST /api/two-step/confirm`: answers the new recovery codes.
-pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
-    let session = session(&call)?;
-    let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
-    let (codes, recovery_hashes) = new_recovery_codes(&call)?;
-    let reply = ask(&call, session, TwoStepAction::Confirm { code: body.code, recovery_hashes }).await?;
-    answer_codes(&call, reply, codes)
+pub async fn confirm(call: Call<'_>) -> HandlerResult {
+    with_new_recovery_codes(call, |code, recovery_hashes| TwoStepAction::Confirm { code, recovery_hashes }).await
 }
 
 /// `POST /api/two-step/recovery-codes`: answers the new recovery codes; the old ones stop working.
-pub async fn replace_recovery_codes(mut call: Call<'_>) -> HandlerResult {
-    let session = session(&call)?;
-    let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
-    let (codes, recovery_hashes) = new_recovery_codes(&call)?;
-    let reply = ask(&call, session, TwoStepAction::ReplaceRecoveryCodes { code: body.code, recovery_hashes }).await?;
-    answer_codes(&call, reply, codes)
+pub async fn replace_recovery_codes(call: Call<'_>) -> HandlerResult {
+    with_new_recovery_codes(call, |code, recovery_hashes| TwoStepAction::ReplaceRecoveryCodes { code, recovery_hashes })
+        .await
 }
 
 /// `POST /api/two-step/disable`.
@@ -81,19 +74,21 @@ fn answer_status(call: &Call<'_>, reply: Reply) -> HandlerResult {
     }
 }
 
-fn answer_codes(call: &Call<'_>, reply: Reply, recovery_codes: Vec<String>) -> HandlerResult {
-    match reply {
-        Reply::TwoStep { .. } => call.reply(200, &RecoveryCodes { recovery_codes }),
-        _ => Err(unexpected(call, "two_step_codes")),
-    }
-}
-
-/// Ten new recovery codes, and the hashes the account keeps of them.
-fn new_recovery_codes(call: &Call<'_>) -> Result<(Vec<String>, Vec<String>), ApiError> {
-    let codes = (0..recovery::COUNT)
+/// Makes ten recovery codes and sends their hashes, with the code from the body, in the action `make` builds;
+/// answers the codes themselves if the account took them. They are never seen again.
+async fn with_new_recovery_codes(
+    mut call: Call<'_>,
+    make: impl FnOnce(String, Vec<String>) -> TwoStepAction,
+) -> HandlerResult {
+    let session = session(&call)?;
+    let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
+    let recovery_codes = (0..recovery::COUNT)
         .map(|_| random_bytes::<{ recovery::CODE_BYTES }>().map(|bytes| recovery::format(&bytes)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| call.internal("random", e))?;
-    let hashes = codes.iter().map(|code| recovery::hash_of_formatted(code)).collect();
-    Ok((codes, hashes))
+    let hashes = recovery_codes.iter().map(|code| recovery::hash_of_formatted(code)).collect();
+    match ask(&call, session, make(body.code, hashes)).await? {
+        Reply::TwoStep { .. } => call.reply(200, &RecoveryCodes { recovery_codes }),
+        _ => Err(unexpected(&call, "two_step_codes")),
+    }
 }

@@ -2,7 +2,7 @@
 
 use super::job::MailJob;
 use crate::account::two_step::TwoStepChange;
-use latchkey_shared::{Audience, Locale, MessageKey};
+use latchkey_shared::{Audience, Locale, MailKey, MessageKey};
 
 /// A rendered mail, ready for any provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,17 +19,17 @@ pub fn render(job: &MailJob, app_origin: &str) -> Rendered {
         MailJob::Reset { to, display_name, audience, locale, token, lifetime_secs, .. } => {
             let link = format!("{app_origin}/reset#t={token}");
             let l = *locale;
-            let greeting = MessageKey::MailGreeting.render_with(l, &[("name", display_name)]);
+            let greeting = MailKey::MailGreeting.render_with(l, &[("name", display_name)]);
             let intro =
-                MessageKey::MailResetIntro.render_with(l, &[("audience", audience_word(*audience, l)), ("email", to)]);
+                MailKey::MailResetIntro.render_with(l, &[("audience", audience_word(*audience, l)), ("email", to)]);
             let minutes = (lifetime_secs / 60).to_string();
-            let expiry = MessageKey::MailResetExpiry.render_with(l, &[("minutes", &minutes)]);
-            let action = MessageKey::MailResetAction.text(l);
-            let ignore = MessageKey::MailResetIgnore.text(l);
-            let footer = MessageKey::MailFooter.text(l);
+            let expiry = MailKey::MailResetExpiry.render_with(l, &[("minutes", &minutes)]);
+            let action = MailKey::MailResetAction.text(l);
+            let ignore = MailKey::MailResetIgnore.text(l);
+            let footer = MailKey::MailFooter.text(l);
             Rendered {
                 to: vec![to.clone()],
-                subject: MessageKey::MailResetSubject.text(l).to_owned(),
+                subject: MailKey::MailResetSubject.text(l).to_owned(),
                 text: format!("{greeting}\n\n{intro}\n\n{action}:\n{link}\n\n{expiry}\n\n{ignore}\n\n-- \n{footer}\n"),
                 html: html_page(
                     l,
@@ -47,17 +47,15 @@ pub fn render(job: &MailJob, app_origin: &str) -> Rendered {
         MailJob::PasswordChanged { to, display_name, audience, login_email, locale, changed_at, .. } => {
             let notice =
                 Notice { to, display_name, audience: *audience, login_email, locale: *locale, at: *changed_at };
-            notice.render(MessageKey::MailChangedSubject, MessageKey::MailChangedBody, app_origin)
+            notice.render(MailKey::MailChangedSubject, MailKey::MailChangedBody, app_origin)
         }
         MailJob::TwoStepChanged { to, display_name, audience, login_email, locale, change, changed_at, .. } => {
             let (subject, body) = match change {
-                TwoStepChange::Enabled => (MessageKey::MailTwoStepOnSubject, MessageKey::MailTwoStepOnBody),
-                TwoStepChange::Disabled => (MessageKey::MailTwoStepOffSubject, MessageKey::MailTwoStepOffBody),
-                TwoStepChange::DisabledByAdmin => {
-                    (MessageKey::MailTwoStepOffSubject, MessageKey::MailTwoStepOffByAdminBody)
-                }
+                TwoStepChange::Enabled => (MailKey::MailTwoStepOnSubject, MailKey::MailTwoStepOnBody),
+                TwoStepChange::Disabled => (MailKey::MailTwoStepOffSubject, MailKey::MailTwoStepOffBody),
+                TwoStepChange::DisabledByAdmin => (MailKey::MailTwoStepOffSubject, MailKey::MailTwoStepOffByAdminBody),
                 TwoStepChange::RecoveryCodesReplaced => {
-                    (MessageKey::MailTwoStepCodesSubject, MessageKey::MailTwoStepCodesBody)
+                    (MailKey::MailTwoStepCodesSubject, MailKey::MailTwoStepCodesBody)
                 }
             };
             let notice =
@@ -80,17 +78,17 @@ struct Notice<'a> {
 
 impl Notice<'_> {
     /// `body` takes `{audience}`, `{email}` and `{when}`.
-    fn render(&self, subject: MessageKey, body: MessageKey, app_origin: &str) -> Rendered {
+    fn render(&self, subject: MailKey, body: MailKey, app_origin: &str) -> Rendered {
         let l = self.locale;
         let link = format!("{app_origin}/restore-password");
-        let greeting = MessageKey::MailGreeting.render_with(l, &[("name", self.display_name)]);
+        let greeting = MailKey::MailGreeting.render_with(l, &[("name", self.display_name)]);
         let when = format_utc(self.at);
         let audience = audience_word(self.audience, l);
         let body = body.render_with(l, &[("audience", audience), ("email", self.login_email), ("when", &when)]);
-        let not_you = MessageKey::MailChangedNotYou.render_with(l, &[("link", &link)]);
-        let not_you_html = escape(MessageKey::MailChangedNotYou.text(l))
+        let not_you = MailKey::MailChangedNotYou.render_with(l, &[("link", &link)]);
+        let not_you_html = escape(MailKey::MailChangedNotYou.text(l))
             .replace("{link}", &format!("<a href=\"{}\">{}</a>", escape(&link), escape(&link)));
-        let footer = MessageKey::MailFooter.text(l);
+        let footer = MailKey::MailFooter.text(l);
         Rendered {
             to: self.to.to_vec(),
             subject: subject.text(l).to_owned(),

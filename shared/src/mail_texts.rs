@@ -1,0 +1,77 @@
+//! The mail's texts (`mail.*`), apart from [`MessageKey`](crate::MessageKey) so the widget, which never sends mail,
+//! does not carry them.
+
+crate::messages::catalogue! {
+    /// A text of the mails the Worker sends. Placeholders are filled by `render_with`.
+    MailKey;
+
+    MailResetSubject = "mail.reset.subject" { en: "Reset your password", es: "Restablece tu contraseña" },
+    MailGreeting = "mail.greeting" { en: "Hello {name},", es: "Hola, {name}:" },
+    MailResetIntro = "mail.reset.intro" {
+        en: "We received a request to reset the password of your {audience} account ({email}).",
+        es: "Recibimos una solicitud para restablecer la contraseña de tu cuenta de {audience} ({email}).",
+    },
+    MailResetAction = "mail.reset.action" { en: "Choose a new password", es: "Elegir una contraseña nueva" },
+    MailResetExpiry = "mail.reset.expiry" {
+        en: "The link works once, for {minutes} minutes. Only the newest link works: if you asked more than once, use the latest email.",
+        es: "El enlace funciona una vez, durante {minutes} minutos. Solo funciona el enlace más reciente: si lo pediste varias veces, usa el último correo.",
+    },
+    MailResetIgnore = "mail.reset.ignore" {
+        en: "If you did not ask for this, ignore this email: your password stays as it is.",
+        es: "Si no lo pediste tú, ignora este correo: tu contraseña sigue igual.",
+    },
+    MailChangedSubject = "mail.changed.subject" { en: "Your password was changed", es: "Tu contraseña se ha cambiado" },
+    MailChangedBody = "mail.changed.body" {
+        en: "The password of your {audience} account ({email}) was changed on {when}. Every device that was logged in has been logged out.",
+        es: "La contraseña de tu cuenta de {audience} ({email}) se cambió el {when}. Se ha cerrado la sesión en todos los dispositivos.",
+    },
+    MailChangedNotYou = "mail.changed.not_you" {
+        en: "If this was not you, reset your password now at {link} and tell your school's administrator.",
+        es: "Si no fuiste tú, restablece tu contraseña ahora en {link} y avisa al administrador de tu centro.",
+    },
+    MailTwoStepOnSubject = "mail.two_step.on.subject" {
+        en: "2-Step Verification was turned on",
+        es: "Se activó la verificación en 2 pasos",
+    },
+    MailTwoStepOnBody = "mail.two_step.on.body" {
+        en: "2-Step Verification was turned on for your {audience} account ({email}) on {when}. From now on, logging in and resetting the password take a code from your authenticator app.",
+        es: "Se activó la verificación en 2 pasos en tu cuenta de {audience} ({email}) el {when}. A partir de ahora, para entrar y para restablecer la contraseña hace falta un código de tu aplicación de autenticación.",
+    },
+    MailTwoStepOffSubject = "mail.two_step.off.subject" {
+        en: "2-Step Verification was turned off",
+        es: "Se desactivó la verificación en 2 pasos",
+    },
+    MailTwoStepOffBody = "mail.two_step.off.body" {
+        en: "2-Step Verification was turned off for your {audience} account ({email}) on {when}. Logging in takes only the password now.",
+        es: "Se desactivó la verificación en 2 pasos en tu cuenta de {audience} ({email}) el {when}. Ahora para entrar solo hace falta la contraseña.",
+    },
+    MailTwoStepOffByAdminBody = "mail.two_step.off_by_admin.body" {
+        en: "Your administrator turned off 2-Step Verification for your {audience} account ({email}) on {when} and logged it out everywhere. Log in with your password and turn it on again.",
+        es: "Tu administrador desactivó la verificación en 2 pasos en tu cuenta de {audience} ({email}) el {when} y cerró la sesión en todos los dispositivos. Entra con tu contraseña y vuelve a activarla.",
+    },
+    MailTwoStepCodesSubject = "mail.two_step.codes.subject" {
+        en: "New recovery codes were made",
+        es: "Se crearon nuevos códigos de recuperación",
+    },
+    MailTwoStepCodesBody = "mail.two_step.codes.body" {
+        en: "New recovery codes were made for your {audience} account ({email}) on {when}; the earlier ones no longer work.",
+        es: "Se crearon nuevos códigos de recuperación para tu cuenta de {audience} ({email}) el {when}; los anteriores ya no funcionan.",
+    },
+    MailFooter = "mail.footer" {
+        en: "This email was sent automatically; replies are not read.",
+        es: "Este correo se envió automáticamente; las respuestas no se leen.",
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MailKey;
+    use crate::Locale;
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(MailKey::MailGreeting.render_with(Locale::Es, &[("name", "Ana")]), "Hola, Ana:");
+        assert_eq!(MailKey::MailResetIntro.placeholders(Locale::Es), ["audience", "email"]);
+        assert!(MailKey::ALL.iter().all(|k| k.as_str().starts_with("mail.")));
+    }
+}
