@@ -177,6 +177,29 @@ async fn show_hide_caps_lock_and_the_change_event() {
     browser.close().await.unwrap();
 }
 
+/// A person on a slow connection types before the widget has loaded (or the browser fills the field in): the value
+/// already there is checked and estimated, not only the next keystroke.
+#[tokio::test]
+async fn a_value_typed_before_the_widget_loaded_is_checked() {
+    let page = latchkey_e2e::foreign::serve_page(format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Slow</title></head>
+        <body><label for="pw">Password</label><input id="pw" type="password" value="Otter-Lantern-42-Quiet">
+        <script type="module">
+          document.getElementById("pw").setAttribute("data-latchkey", "new-password");
+          await import("{}/latchkey.js");
+        </script></body></html>"#,
+        latchkey_e2e::base_url()
+    ));
+    let browser = chromium().await;
+    browser.goto(&page).await.unwrap();
+    eventually("every rule met, strength included, without a keystroke", Duration::from_secs(20), || async {
+        let list = checklist(&browser).await;
+        (!list.is_empty() && list.values().all(|s| s == "met")).then_some(())
+    })
+    .await;
+    browser.close().await.unwrap();
+}
+
 #[tokio::test]
 async fn the_widget_works_inside_a_page_on_another_origin() {
     in_every_engine(the_widget_works_inside_a_page_on_another_origin_in).await;

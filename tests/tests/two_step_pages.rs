@@ -142,7 +142,7 @@ async fn the_reset_page_asks_for_a_code_in(engine: Engine) {
 
     let browser = engine.open().await;
     browser.goto(&url(&format!("/reset#t={token}"))).await.unwrap();
-    wait_visible(&browser, "#reset").await;
+    wait_visible(&browser, "#reset[data-ready='true']").await;
     wait_visible(&browser, "#code-step").await;
     type_into(&browser, "#password", NEW).await;
     // The strength verdict arrives from the estimator and moves the form: the click waits for it.

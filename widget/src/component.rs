@@ -38,7 +38,7 @@ pub fn checklist(props: &Props) -> Html {
             (password.clone(), seq.clone(), estimate.clone(), props.estimator.clone());
         use_effect_with(props.input.clone(), move |input| {
             let source = input.clone();
-            let listener = EventListener::new(input, "input", move |_| {
+            let update = move || {
                 let value = normalized_value(&source);
                 let mine = {
                     let mut seq = seq.borrow_mut();
@@ -55,7 +55,13 @@ pub fn checklist(props: &Props) -> Html {
                     });
                 }
                 password.set(value);
-            });
+            };
+            // A value already there — typed before the widget loaded, or filled in by the browser — is estimated
+            // too, not only the next keystroke.
+            if !normalized_value(input).is_empty() {
+                update();
+            }
+            let listener = EventListener::new(input, "input", move |_| update());
             move || drop(listener)
         });
     }
