@@ -33,6 +33,15 @@ pub async fn wait_widget_visible(browser: &Client, css: &str) {
     .await;
 }
 
+/// Waits until the widget finds the password acceptable, every rule met, the estimator's strength included.
+pub async fn wait_acceptable(browser: &Client) {
+    eventually("every rule, strength included, to be met", Duration::from_secs(20), || async {
+        let widget = in_widget(browser, ".latchkey").await?;
+        (widget.attr("data-acceptable").await.ok()?.as_deref() == Some("true")).then_some(())
+    })
+    .await;
+}
+
 pub async fn wait_visible(browser: &Client, css: &str) {
     eventually(&format!("{css} to show"), Duration::from_secs(15), || async {
         visible(browser, css).await.then_some(())

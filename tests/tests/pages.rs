@@ -3,11 +3,11 @@
 
 use fantoccini::Locator;
 use latchkey_e2e::page::{
-    click, screenshot, text_of, type_into, visible, wait_visible, wait_widget_visible, widget_visible,
+    click, screenshot, text_of, type_into, visible, wait_acceptable, wait_visible, wait_widget_visible, widget_visible,
 };
 use latchkey_e2e::{
-    create_account, eventually, fake_mail, http, in_every_engine, in_widget, request_reset, token_in, unique_email,
-    url, wait_for_mail, Engine,
+    create_account, eventually, fake_mail, http, in_every_engine, request_reset, token_in, unique_email, url,
+    wait_for_mail, Engine,
 };
 use std::time::Duration;
 
@@ -49,11 +49,7 @@ async fn a_person_resets_a_forgotten_password_and_logs_in_in(engine: Engine) {
     })
     .await;
     type_into(&browser, "#password", NEW).await;
-    eventually("every rule, strength included, to be met", Duration::from_secs(20), || async {
-        let widget = in_widget(&browser, ".latchkey").await?;
-        (widget.attr("data-acceptable").await.ok()?.as_deref() == Some("true")).then_some(())
-    })
-    .await;
+    wait_acceptable(&browser).await;
     type_into(&browser, "#confirm", "Quartz-Vivid").await;
     wait_widget_visible(&browser, ".latchkey-confirm[data-match='false']").await;
     type_into(&browser, "#confirm", "-Meadow-77").await;

@@ -3,10 +3,12 @@
 
 use fantoccini::{Client, Locator};
 use latchkey_e2e::own_worker::OwnWorker;
-use latchkey_e2e::page::{click, log_in, open_settings, screenshot, text_of, type_into, visible, wait_visible};
+use latchkey_e2e::page::{
+    click, log_in, open_settings, screenshot, text_of, type_into, visible, wait_acceptable, wait_visible,
+};
 use latchkey_e2e::two_step::{require_two_step, Authenticator, Client as ApiClient};
 use latchkey_e2e::{
-    base_url, create_account, eventually, in_every_engine, in_widget, link_for_new_account, unique_email, url, Engine,
+    base_url, create_account, eventually, in_every_engine, link_for_new_account, unique_email, url, Engine,
 };
 use std::time::Duration;
 
@@ -146,11 +148,7 @@ async fn the_reset_page_asks_for_a_code_in(engine: Engine) {
     wait_visible(&browser, "#code-step").await;
     type_into(&browser, "#password", NEW).await;
     // The strength verdict arrives from the estimator and moves the form: the click waits for it.
-    eventually("every rule, strength included, to be met", Duration::from_secs(20), || async {
-        let widget = in_widget(&browser, ".latchkey").await?;
-        (widget.attr("data-acceptable").await.ok()?.as_deref() == Some("true")).then_some(())
-    })
-    .await;
+    wait_acceptable(&browser).await;
     type_into(&browser, "#confirm", NEW).await;
     click(&browser, "#reset button[type=submit]").await;
     eventually("the request for a code", Duration::from_secs(10), || async {
