@@ -209,10 +209,11 @@ impl Account {
                 }
             }
             Command::Session { session_hash, requirement } => {
-                let info = account.session_info(now, session_rules(&config, &account, requirement));
                 if !account.has_session(&session_hash, now) {
-                    refused(ErrorCode::Unauthorized)
-                } else if info.two_step.setup_required {
+                    return Ok(refused(ErrorCode::Unauthorized));
+                }
+                let info = account.session_info(now, session_rules(&config, &account, requirement));
+                if info.two_step.setup_required {
                     refused(ErrorCode::TwoStepSetupRequired)
                 } else {
                     Reply::Session { info }
@@ -236,10 +237,8 @@ impl Account {
                     Err(refusal) => Reply::Refused { refusal },
                 }
             }
-            Command::AdminTwoStepOff => match account.two_step.turn_off_by_admin() {
+            Command::AdminTwoStepOff => match account.turn_off_two_step_by_admin(new_id()?, now) {
                 Ok(()) => {
-                    account.sessions.clear();
-                    account.queue_two_step_notice(new_id()?, TwoStepChange::DisabledByAdmin, now);
                     self.save(&account).await?;
                     let change = TwoStepChange::DisabledByAdmin;
                     audit::record(&Event::TwoStepChanged { account: &account.pseudonym(), change });

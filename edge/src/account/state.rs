@@ -359,6 +359,15 @@ impl AccountState {
         Ok(revoked)
     }
 
+    /// The admin turns 2-Step Verification off for someone who lost the phone and the recovery codes: every session
+    /// ends, and every address on file is told (mail id `notice_id`).
+    pub fn turn_off_two_step_by_admin(&mut self, notice_id: String, now: u64) -> Result<(), Refusal> {
+        self.two_step.turn_off_by_admin()?;
+        self.sessions.clear();
+        self.queue_two_step_notice(notice_id, TwoStepChange::DisabledByAdmin, now);
+        Ok(())
+    }
+
     /// Queues the notice of a change to 2-Step Verification to every address on file.
     pub fn queue_two_step_notice(&mut self, id: String, change: TwoStepChange, now: u64) {
         self.outbox.push(MailJob::TwoStepChanged {
@@ -459,15 +468,18 @@ impl AccountState {
 /// Forgets failed logins older than the window; whether the next login must be refused without trying the password.
 /// Unknown logins go through the same check (their failures kept apart), so a 429 never tells that an account exists.
 pub fn login_throttled(failures: &mut Vec<u64>, now: u64) -> bool {
-    failures.retain(|&at| at + LOGIN_WINDOW_SECS > now);
-    failures.len() >= LOGIN_FAILURES_ALLOWED
+    window_full(failures, now, LOGIN_WINDOW_SECS, LOGIN_FAILURES_ALLOWED)
 }
 
-/// A sliding window: forgets what is older than `window_secs`, then records `now` unless `allowed` events are already
-/// in it. Whether it was recorded.
-pub(super) fn within_limit(events: &mut Vec<u64>, now: u64, window_secs: u64, allowed: usize) -> bool {
+/// A sliding window: forgets what is older than `window_secs`; whether `allowed` events are still in it.
+pub(super) fn window_full(events: &mut Vec<u64>, now: u64, window_secs: u64, allowed: usize) -> bool {
     events.retain(|&at| at + window_secs > now);
-    if events.len() >= allowed {
+    events.len() >= allowed
+}
+
+/// A sliding window that records `now` unless it is full. Whether it was recorded.
+fn within_limit(events: &mut Vec<u64>, now: u64, window_secs: u64, allowed: usize) -> bool {
+    if window_full(events, now, window_secs, allowed) {
         return false;
     }
     events.push(now);

@@ -10,7 +10,7 @@ use crate::token::Token;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use latchkey_shared::api::LoginRequest;
-use latchkey_shared::ErrorCode;
+use latchkey_shared::{ApiError, ErrorCode};
 
 /// `POST /api/sessions`.
 pub async fn login(mut call: Call<'_>) -> HandlerResult {
@@ -37,16 +37,21 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
 }
 
 /// The account id and the session token from the cookie, if it is well-formed.
-pub(super) fn session_from_cookie(call: &Call<'_>) -> Option<(String, Token)> {
+fn session_from_cookie(call: &Call<'_>) -> Option<(String, Token)> {
     let header = call.header("Cookie")?;
     let (id, token) = cookie_value(&header, session_cookie_name(call.config.secure_origin()))?.split_once('.')?;
     let id = String::from_utf8(URL_SAFE_NO_PAD.decode(id).ok()?).ok()?;
     Some((id, Token::parse(token).ok()?))
 }
 
+/// The session's account id and token, for endpoints that need one: without it, every answer is `unauthorized`.
+pub(super) fn required_session(call: &Call<'_>) -> Result<(String, Token), ApiError> {
+    session_from_cookie(call).ok_or_else(|| call.error(ErrorCode::Unauthorized))
+}
+
 /// `GET /api/session`.
 pub async fn current(call: Call<'_>) -> HandlerResult {
-    let Some((id, token)) = session_from_cookie(&call) else { return Err(call.error(ErrorCode::Unauthorized)) };
+    let (id, token) = required_session(&call)?;
     let requirement = call.two_step_requirement().await;
     match call.account(&id, &Command::Session { session_hash: token.hash(), requirement }).await? {
         Reply::Session { info } => call.reply(200, &info),

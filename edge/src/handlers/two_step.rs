@@ -1,8 +1,9 @@
 //! 2-Step Verification settings for the logged-in person: start a setup (a new secret made here, shown as an
 //! `otpauth://` URI and a QR code), turn it on with a first code, replace the recovery codes, turn it off. Recovery
-//! codes are made here too and leave only as this one answer; the account keeps their hashes.
+//! codes are made here too and leave only as this one answer; the account keeps their hashes. The session is checked
+//! before a body is read.
 
-use super::session::session_from_cookie;
+use super::session::required_session;
 use super::{unexpected, Call, HandlerResult};
 use crate::account::protocol::{Command, Reply, TwoStepAction};
 use crate::account::two_step::TotpSecret;
@@ -10,18 +11,18 @@ use crate::body::MAX_JSON_BODY;
 use crate::token::{random_bytes, Token};
 use crate::two_step::{qr, recovery, totp};
 use latchkey_shared::api::{CodeRequest, RecoveryCodes, TwoStepSetup};
-use latchkey_shared::{ApiError, ErrorCode};
+use latchkey_shared::ApiError;
 
 /// `GET /api/two-step`.
 pub async fn status(call: Call<'_>) -> HandlerResult {
-    let session = session(&call)?;
+    let session = required_session(&call)?;
     let reply = ask(&call, session, TwoStepAction::Status).await?;
     answer_status(&call, reply)
 }
 
 /// `POST /api/two-step/setup`.
 pub async fn setup(call: Call<'_>) -> HandlerResult {
-    let session = session(&call)?;
+    let session = required_session(&call)?;
     let secret = random_bytes::<{ totp::SECRET_BYTES }>().map_err(|e| call.internal("random", e))?;
     let Reply::SetupStarted { login_email, expires_at } =
         ask(&call, session, TwoStepAction::Setup { secret: TotpSecret(secret.to_vec()) }).await?
@@ -46,16 +47,10 @@ pub async fn replace_recovery_codes(call: Call<'_>) -> HandlerResult {
 
 /// `POST /api/two-step/disable`.
 pub async fn disable(mut call: Call<'_>) -> HandlerResult {
-    let session = session(&call)?;
+    let session = required_session(&call)?;
     let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
     let reply = ask(&call, session, TwoStepAction::Disable { code: body.code }).await?;
     answer_status(&call, reply)
-}
-
-/// The session's account id and token, checked before anything else is read: without one, every answer is
-/// `unauthorized`.
-fn session(call: &Call<'_>) -> Result<(String, Token), ApiError> {
-    session_from_cookie(call).ok_or_else(|| call.error(ErrorCode::Unauthorized))
 }
 
 /// Sends `action` to the Durable Object of the session's account.
@@ -80,7 +75,7 @@ async fn with_new_recovery_codes(
     mut call: Call<'_>,
     make: impl FnOnce(String, Vec<String>) -> TwoStepAction,
 ) -> HandlerResult {
-    let session = session(&call)?;
+    let session = required_session(&call)?;
     let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
     let recovery_codes = (0..recovery::COUNT)
         .map(|_| random_bytes::<{ recovery::CODE_BYTES }>().map(|bytes| recovery::format(&bytes)))
