@@ -298,18 +298,11 @@ pub fn token_in(mail: &fake_mail::Delivery) -> String {
 
 /// Logs in; returns the session cookie (`name=value`) or the refusal's status and code.
 pub async fn login(email: &str, audience: &str, password: &str) -> Result<String, (u16, String)> {
-    let response = http()
-        .post(url("/api/sessions"))
-        .json(&json!({"email": email, "audience": audience, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let cookie = response.headers().get("set-cookie").and_then(|c| c.to_str().ok()).map(str::to_owned);
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    match (status, cookie) {
-        (200, Some(cookie)) => Ok(cookie.split(';').next().unwrap_or_default().to_owned()),
-        _ => Err((status, body["error"]["code"].as_str().unwrap_or_default().to_owned())),
+    let mut client = two_step::Client::new(&base_url());
+    let (status, body) = client.login(email, audience, password, None).await;
+    match (status, client.cookie()) {
+        (200, Some(cookie)) => Ok(cookie.to_owned()),
+        _ => Err((status, error_code(&body).to_owned())),
     }
 }
 

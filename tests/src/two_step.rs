@@ -115,6 +115,11 @@ impl Client {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// The session cookie (`name=value`), once a login set one.
+    pub fn cookie(&self) -> Option<&str> {
+        self.cookie.as_deref()
+    }
+
     pub fn log_out_locally(&mut self) {
         self.cookie = None;
     }
