@@ -3,6 +3,7 @@
 //! with decoys, `Add-Padding: true`), and the match is made here. Pure; the handler does the fetch.
 
 use crate::outbound::OutboundRequest;
+use latchkey_shared::Secret;
 use sha1::{Digest, Sha1};
 
 /// The question for one password: the request to send and the suffix to look for in the answer.
@@ -19,7 +20,7 @@ pub fn query(base_url: &str, normalized: &str) -> RangeQuery {
         request: OutboundRequest {
             url: format!("{}/range/{prefix}", base_url.trim_end_matches('/')),
             headers: vec![("Add-Padding", "true".into())],
-            body: String::new(),
+            body: Secret::default(),
         },
         suffix: suffix.to_owned(),
     }
@@ -44,7 +45,7 @@ mod tests {
         let q = query("https://api.pwnedpasswords.com/", "password");
         assert_eq!(q.request.url, "https://api.pwnedpasswords.com/range/5BAA6");
         assert!(!q.request.url.contains("1E4C9B93"));
-        assert_eq!(q.request.headers, [("Add-Padding", "true".to_owned())]);
+        assert_eq!(q.request.headers, [("Add-Padding", "true".into())]);
     }
 
     #[test]

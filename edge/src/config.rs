@@ -6,7 +6,7 @@ use crate::password::HashParams;
 use crate::turnstile::{TurnstileConfig, DEFAULT_VERIFY_URL};
 use crate::webhook::WebhookConfig;
 use latchkey_shared::policy::{MAX_TOKEN_LIFETIME_SECS, MIN_TOKEN_LIFETIME_SECS};
-use latchkey_shared::{Policy, PolicyError};
+use latchkey_shared::{Policy, PolicyError, Secret};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -34,22 +34,16 @@ pub struct Config {
     pub breach_check_url: Option<String>,
     /// The name authenticator apps show beside the account (`TWO_STEP_ISSUER`).
     pub two_step_issuer: String,
-    admin_token: Option<String>,
+    admin_token: Option<Secret<String>>,
 }
 
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct MailConfig {
     pub provider: ProviderKind,
     pub base_url: String,
-    pub api_key: String,
+    pub api_key: Secret<String>,
     pub from: String,
     pub retry_base_secs: u32,
-}
-
-impl std::fmt::Debug for MailConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "MailConfig {{ provider: {:?}, base_url: {}, from: {} }}", self.provider, self.base_url, self.from)
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -142,8 +136,8 @@ impl Config {
         if provider == ProviderKind::DevMailbox && environment != Environment::Dev {
             return Err(invalid("MAIL_PROVIDER", "`dev-mailbox` only works with ENVIRONMENT = \"dev\""));
         }
-        let api_key = var("MAIL_API_KEY").unwrap_or_default();
-        if provider.needs_api_key() && api_key.trim().is_empty() {
+        let api_key = Secret::new(var("MAIL_API_KEY").unwrap_or_default());
+        if provider.needs_api_key() && api_key.expose_str().trim().is_empty() {
             return Err(ConfigError::Missing("MAIL_API_KEY"));
         }
         let base_url = var("MAIL_API_BASE")
@@ -183,7 +177,7 @@ impl Config {
                     return Err(invalid("WEBHOOK_SECRET", "must be at least 32 characters"));
                 }
                 let retry_base_secs = number("WEBHOOK_RETRY_BASE_SECS", 30, 1..=3600)? as u32;
-                Some(WebhookConfig { url, secret, retry_base_secs })
+                Some(WebhookConfig { url, secret: secret.into(), retry_base_secs })
             }
         };
 
@@ -192,7 +186,7 @@ impl Config {
             Some(secret) => {
                 let site_key = required("TURNSTILE_SITE_KEY")?.trim().to_owned();
                 let verify_url = service_url("TURNSTILE_VERIFY_URL")?.unwrap_or_else(|| DEFAULT_VERIFY_URL.to_owned());
-                Some(TurnstileConfig { site_key, secret: secret.trim().to_owned(), verify_url })
+                Some(TurnstileConfig { site_key, secret: secret.trim().into(), verify_url })
             }
         };
 
@@ -218,7 +212,7 @@ impl Config {
             ip_rate_limit,
             breach_check_url,
             two_step_issuer: two_step_issuer(var("TWO_STEP_ISSUER"))?,
-            admin_token: var("ADMIN_TOKEN").filter(|t| t.len() >= 16),
+            admin_token: var("ADMIN_TOKEN").filter(|t| t.len() >= 16).map(Secret::new),
         })
     }
 
@@ -240,7 +234,7 @@ impl Config {
     pub fn admin_token_matches(&self, presented: &str) -> bool {
         use sha2::{Digest, Sha256};
         match &self.admin_token {
-            Some(expected) => Sha256::digest(expected.as_bytes()) == Sha256::digest(presented.as_bytes()),
+            Some(expected) => Sha256::digest(expected.expose_str().as_bytes()) == Sha256::digest(presented.as_bytes()),
             None => false,
         }
     }
@@ -326,6 +320,25 @@ mod tests {
         assert!(problem(&[("ENVIRONMENT", "staging")]).contains("ENVIRONMENT"));
         assert!(problem(&[("MAIL_FROM", "a@b.org\r\nBcc: x@y.org")]).contains("MAIL_FROM"));
         assert!(problem(&[("POLICY", "strict")]).contains("POLICY"));
+    }
+
+    #[test]
+    fn debug_of_a_full_configuration_prints_no_secret() {
+        let secrets = [
+            ("MAIL_API_KEY", "re_SECRET_MAIL_KEY_0123456789"),
+            ("ADMIN_TOKEN", "SECRET-ADMIN-TOKEN-0123456789abcdef"),
+            ("WEBHOOK_SECRET", "SECRET-WEBHOOK-0123456789abcdef-0123456789"),
+            ("TURNSTILE_SECRET", "SECRET-TURNSTILE-0123456789"),
+        ];
+        let mut pairs = vec![("WEBHOOK_URL", "https://site.example/hook"), ("TURNSTILE_SITE_KEY", "0x4AAA")];
+        pairs.extend(secrets);
+        let config = Config::parse(vars(&pairs)).unwrap();
+        assert!(config.webhook.is_some() && config.turnstile.is_some() && config.admin_token_matches(secrets[1].1));
+        let printed = format!("{config:?}");
+        for (name, secret) in secrets {
+            assert!(!printed.contains(secret), "{name} printed: {printed}");
+        }
+        assert!(printed.contains("0x4AAA"), "what is not secret still shows: {printed}");
     }
 
     #[test]

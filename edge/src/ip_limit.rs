@@ -5,8 +5,6 @@ use crate::audit::{self, Event};
 use crate::routes::Route;
 use worker::{Env, Request};
 
-const BINDING: &str = "IP_LIMITER";
-
 /// The budget a route draws on, if any: each group has its own, so logins cannot starve reset requests.
 pub fn group(route: Route) -> Option<&'static str> {
     match route {
@@ -28,7 +26,7 @@ pub fn key(group: &str, client_ip: Option<&str>) -> String {
 /// still hold.
 pub async fn allows(env: &Env, req: &Request, group: &str) -> bool {
     let ip = req.headers().get("CF-Connecting-IP").ok().flatten();
-    let outcome = match env.rate_limiter(BINDING) {
+    let outcome = match env.rate_limiter(crate::platform::binding::IP_LIMITER) {
         Ok(limiter) => limiter.limit(key(group, ip.as_deref())).await,
         Err(err) => Err(err),
     };

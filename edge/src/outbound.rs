@@ -1,21 +1,16 @@
 //! Requests the Worker sends to other services (mail provider APIs, the site's webhook, the breach check): built by
 //! pure code elsewhere, sent here over the Worker's `fetch`.
 
+use latchkey_shared::Secret;
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
-#[derive(Clone, PartialEq, Eq)]
+/// Header values (API keys, signatures) and the body (mail carries reset links) are secrets: `Debug` shows the URL
+/// and the header names only.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboundRequest {
     pub url: String,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: String,
-}
-
-/// Names the headers but not their values (API keys, signatures), and leaves out the body (mail carries reset links).
-impl std::fmt::Debug for OutboundRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
-        write!(f, "OutboundRequest {{ url: {}, headers: {names:?}, body: {} bytes }}", self.url, self.body.len())
-    }
+    pub headers: Vec<(&'static str, Secret<String>)>,
+    pub body: Secret<String>,
 }
 
 /// POSTs `request`; the response's status.
@@ -38,12 +33,12 @@ pub async fn get_text(request: &OutboundRequest) -> worker::Result<(u16, String)
 async fn send(method: Method, request: &OutboundRequest) -> worker::Result<worker::Response> {
     let headers = Headers::new();
     for (name, value) in &request.headers {
-        headers.set(name, value)?;
+        headers.set(name, value.expose_str())?;
     }
     let mut init = RequestInit::new();
     init.with_headers(headers);
     if method == Method::Post {
-        init.with_body(Some(request.body.clone().into()));
+        init.with_body(Some(request.body.expose_str().into()));
     }
     init.with_method(method);
     Fetch::Request(Request::new_with_init(&request.url, &init)?).send().await

@@ -1,6 +1,6 @@
 //! argon2id hashing and verification, with configurable parameters and PHC strings.
 
-use crate::token::{random_bytes, TokenError};
+use crate::platform::{random_bytes, RandomError};
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 
@@ -25,7 +25,7 @@ pub enum HashError {
     #[error("argon2 failed: {0}")]
     Hash(String),
     #[error(transparent)]
-    Random(#[from] TokenError),
+    Random(#[from] RandomError),
 }
 
 impl HashParams {

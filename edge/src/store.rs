@@ -7,7 +7,6 @@ use latchkey_shared::api::DeadLetter;
 use serde::{Deserialize, Serialize};
 use worker::kv::KvStore;
 
-pub const KV_BINDING: &str = "LATCHKEY_KV";
 /// Token records outlive the token by a day, so an expired link says "expired", not "invalid".
 pub const TOKEN_RECORD_GRACE_SECS: u64 = 86_400;
 

@@ -1,16 +1,19 @@
 //! Secret tokens (reset links, sessions): 256 bits from the platform CSPRNG, base64url without padding. Only the
 //! SHA-256 of a token is ever stored or logged.
 
+use crate::platform::{random_bytes, RandomError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use latchkey_shared::Secret;
 use sha2::{Digest, Sha256};
 
 const TOKEN_BYTES: usize = 32;
 /// base64url of 32 bytes, unpadded.
 pub const TOKEN_CHARS: usize = 43;
 
-/// A token as sent to its holder. Deliberately not `Debug` or `Display`, so it cannot slip into a log line.
-pub struct Token(String);
+/// A token as sent to its holder: a [`Secret`], so it cannot slip into a log line.
+#[derive(Debug)]
+pub struct Token(Secret<String>);
 
 /// The stored form of a token: lower-case hex SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -18,21 +21,19 @@ pub struct TokenHash(pub String);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
-    #[error("the platform random number generator failed")]
-    Random,
+    #[error(transparent)]
+    Random(#[from] RandomError),
     #[error("not a token: expected {TOKEN_CHARS} base64url characters")]
     Malformed,
 }
 
 impl Token {
     pub fn generate() -> Result<Token, TokenError> {
-        let mut bytes = [0u8; TOKEN_BYTES];
-        getrandom::fill(&mut bytes).map_err(|_| TokenError::Random)?;
-        Ok(Token::from_bytes(&bytes))
+        Ok(Token::from_bytes(&random_bytes::<TOKEN_BYTES>()?))
     }
 
     pub fn from_bytes(bytes: &[u8; TOKEN_BYTES]) -> Token {
-        Token(URL_SAFE_NO_PAD.encode(bytes))
+        Token(Secret::new(URL_SAFE_NO_PAD.encode(bytes)))
     }
 
     /// Accepts only what [`Token::generate`] makes, so junk never reaches storage as a key.
@@ -41,15 +42,15 @@ impl Token {
         if text.len() != TOKEN_CHARS || decoded.len() != TOKEN_BYTES {
             return Err(TokenError::Malformed);
         }
-        Ok(Token(text.to_owned()))
+        Ok(Token(Secret::new(text.to_owned())))
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.expose_str()
     }
 
     pub fn hash(&self) -> TokenHash {
-        TokenHash(hex(&Sha256::digest(self.0.as_bytes())))
+        TokenHash(hex(&Sha256::digest(self.as_str().as_bytes())))
     }
 }
 
@@ -63,13 +64,6 @@ impl TokenHash {
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Random bytes for salts and ids.
-pub fn random_bytes<const N: usize>() -> Result<[u8; N], TokenError> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|_| TokenError::Random)?;
-    Ok(bytes)
 }
 
 #[cfg(test)]

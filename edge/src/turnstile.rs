@@ -2,23 +2,18 @@
 //! is accepted. Pure: the request and the reading of the answer; the handler does the fetch.
 
 use crate::outbound::OutboundRequest;
+use latchkey_shared::Secret;
 use serde_json::json;
 
 /// Turnstile tokens are at most 2048 characters.
 pub const MAX_TOKEN_CHARS: usize = 2048;
 pub const DEFAULT_VERIFY_URL: &str = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TurnstileConfig {
     pub site_key: String,
-    pub secret: String,
+    pub secret: Secret<String>,
     pub verify_url: String,
-}
-
-impl std::fmt::Debug for TurnstileConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "TurnstileConfig {{ site_key: {}, verify_url: {} }}", self.site_key, self.verify_url)
-    }
 }
 
 /// Whether a token is worth asking about: present, not blank, not oversized.
@@ -33,14 +28,14 @@ pub fn verify_request(
     remote_ip: Option<&str>,
     idempotency_key: &str,
 ) -> OutboundRequest {
-    let mut body = json!({"secret": config.secret, "response": token, "idempotency_key": idempotency_key});
+    let mut body = json!({"secret": config.secret.expose_str(), "response": token, "idempotency_key": idempotency_key});
     if let Some(ip) = remote_ip {
         body["remoteip"] = json!(ip);
     }
     OutboundRequest {
         url: config.verify_url.clone(),
         headers: vec![("Content-Type", "application/json".into())],
-        body: body.to_string(),
+        body: body.to_string().into(),
     }
 }
 
@@ -66,7 +61,7 @@ mod tests {
     fn the_request_carries_secret_token_and_ip() {
         let request = verify_request(&config(), "tok", Some("203.0.113.9"), "k1");
         assert_eq!(request.url, DEFAULT_VERIFY_URL);
-        let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
+        let body: serde_json::Value = serde_json::from_str(request.body.expose_str()).unwrap();
         assert_eq!((body["secret"].as_str(), body["response"].as_str()), (Some("0x4BBB-secret"), Some("tok")));
         assert_eq!(body["remoteip"], "203.0.113.9");
         assert!(!format!("{:?}", config()).contains("secret\""), "Debug leaves the secret out");

@@ -8,7 +8,7 @@
 use crate::outbound::OutboundRequest;
 use crate::token::hex;
 use hmac::{Hmac, KeyInit, Mac};
-use latchkey_shared::Audience;
+use latchkey_shared::{Audience, Secret};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -19,17 +19,11 @@ pub const MAX_ATTEMPTS: u32 = 8;
 /// The longest wait between two tries.
 const MAX_DELAY_SECS: u64 = 3600;
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookConfig {
     pub url: String,
-    pub secret: String,
+    pub secret: Secret<String>,
     pub retry_base_secs: u32,
-}
-
-impl std::fmt::Debug for WebhookConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "WebhookConfig {{ url: {}, retry_base_secs: {} }}", self.url, self.retry_base_secs)
-    }
 }
 
 /// One notification waiting to be delivered.
@@ -86,10 +80,10 @@ impl Delivery {
             url: config.url.clone(),
             headers: vec![
                 ("Content-Type", "application/json".into()),
-                (SIGNATURE_HEADER, signature(&config.secret, now, &body)),
-                (DELIVERY_HEADER, self.id.clone()),
+                (SIGNATURE_HEADER, signature(config.secret.expose_str(), now, &body).into()),
+                (DELIVERY_HEADER, self.id.clone().into()),
             ],
-            body,
+            body: body.into(),
         }
     }
 
@@ -149,17 +143,23 @@ mod tests {
 
     #[test]
     fn the_request_is_signed_and_names_the_delivery() {
-        let config =
-            WebhookConfig { url: "https://site.example/hooks".into(), secret: "s".repeat(32), retry_base_secs: 30 };
+        let config = WebhookConfig {
+            url: "https://site.example/hooks".into(),
+            secret: "s".repeat(32).into(),
+            retry_base_secs: 30,
+        };
         let request = delivery().request(&config, 1_800_000_100);
         let header = |name: &str| request.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
-        assert_eq!(header(DELIVERY_HEADER).as_deref(), Some("d1"));
-        assert_eq!(header(SIGNATURE_HEADER), Some(signature(&config.secret, 1_800_000_100, &request.body)));
-        let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
+        assert_eq!(header(DELIVERY_HEADER), Some("d1".into()));
+        assert_eq!(
+            header(SIGNATURE_HEADER),
+            Some(signature(config.secret.expose_str(), 1_800_000_100, request.body.expose_str()).into())
+        );
+        let body: serde_json::Value = serde_json::from_str(request.body.expose_str()).unwrap();
         assert_eq!(body["event"], "password_changed");
         assert_eq!(body["login_email"], "ana@school.org");
         assert_eq!(body["audience"], "staff");
-        assert!(!format!("{request:?}").contains(&config.secret), "Debug leaves out header values");
+        assert!(!format!("{request:?}").contains(config.secret.expose_str()), "Debug leaves out header values");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use crate::audience::Audience;
 use crate::messages::{Locale, MessageKey};
 use crate::policy::Policy;
+use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
 /// `GET /api/policy`: the active policy, exactly as configured and validated.
@@ -46,7 +47,7 @@ pub enum AcceptedStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
-    pub token: String,
+    pub token: Secret<String>,
 }
 
 /// Whether a reset link still works.
@@ -90,12 +91,12 @@ pub enum ResetStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResetConfirm {
-    pub token: String,
-    pub password: String,
-    pub confirm: String,
+    pub token: Secret<String>,
+    pub password: Secret<String>,
+    pub confirm: Secret<String>,
     /// A current authenticator code or an unused recovery code, when the account uses 2-Step Verification.
     #[serde(default)]
-    pub code: Option<String>,
+    pub code: Option<Secret<String>>,
 }
 
 /// `POST /api/sessions`.
@@ -104,11 +105,11 @@ pub struct ResetConfirm {
 pub struct LoginRequest {
     pub email: String,
     pub audience: Audience,
-    pub password: String,
+    pub password: Secret<String>,
     /// A current authenticator code or an unused recovery code, when the account uses 2-Step Verification (a login
     /// without one is answered `two_step_required` once the password is right).
     #[serde(default)]
-    pub code: Option<String>,
+    pub code: Option<Secret<String>>,
 }
 
 /// `GET /api/session` and the answer to a login.
@@ -139,11 +140,11 @@ pub struct TwoStepStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoStepSetup {
     /// The secret in base32, for typing into an authenticator app by hand.
-    pub secret: String,
-    /// The `otpauth://totp/…` URI the QR code carries.
-    pub otpauth_uri: String,
-    /// The QR code as an SVG document.
-    pub qr_svg: String,
+    pub secret: Secret<String>,
+    /// The `otpauth://totp/…` URI the QR code carries (it holds the secret).
+    pub otpauth_uri: Secret<String>,
+    /// The QR code as an SVG document (it draws the secret).
+    pub qr_svg: Secret<String>,
     /// Unix seconds after which the setup must be started again.
     pub expires_at: u64,
 }
@@ -153,13 +154,13 @@ pub struct TwoStepSetup {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
-    pub code: String,
+    pub code: Secret<String>,
 }
 
 /// Recovery codes, shown this once: only their hashes are kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCodes {
-    pub recovery_codes: Vec<String>,
+    pub recovery_codes: Vec<Secret<String>>,
 }
 
 /// `GET /api/messages`: every text of the catalogue in one language, for the pages.
@@ -184,9 +185,9 @@ pub struct NewAccount {
     pub locale: Option<Locale>,
     /// Exactly one of `password` and `password_hash` (an argon2 PHC string, for imports).
     #[serde(default)]
-    pub password: Option<String>,
+    pub password: Option<Secret<String>>,
     #[serde(default)]
-    pub password_hash: Option<String>,
+    pub password_hash: Option<Secret<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -316,6 +317,40 @@ mod tests {
         assert!(serde_json::from_str::<ResetRequest>(r#"{"email":"a@b.org","audience":"pupil"}"#).is_err());
         assert!(serde_json::from_str::<ResetRequest>(r#"{"email":"a@b.org","audience":"staff","x":1}"#).is_err());
         assert!(serde_json::from_str::<ResetConfirm>(r#"{"token":"t","password":"p"}"#).is_err());
+    }
+
+    /// Every request and answer that carries a password, a token or a code, filled in, prints none of them.
+    #[test]
+    fn debug_never_prints_a_secret() {
+        const SECRET: &str = "Sekrit-Value-0123456789";
+        let s = || Secret::from(SECRET);
+        let printed = [
+            format!("{:?}", VerifyRequest { token: s() }),
+            format!("{:?}", ResetConfirm { token: s(), password: s(), confirm: s(), code: Some(s()) }),
+            format!(
+                "{:?}",
+                LoginRequest { email: "a@b.org".into(), audience: Audience::Staff, password: s(), code: Some(s()) }
+            ),
+            format!("{:?}", CodeRequest { code: s() }),
+            format!("{:?}", TwoStepSetup { secret: s(), otpauth_uri: s(), qr_svg: s(), expires_at: 1 }),
+            format!("{:?}", RecoveryCodes { recovery_codes: vec![s(), s()] }),
+            format!(
+                "{:?}",
+                NewAccount {
+                    login_email: "a@b.org".into(),
+                    contact_email: None,
+                    audience: Audience::Parent,
+                    display_name: "A".into(),
+                    locale: None,
+                    password: Some(s()),
+                    password_hash: Some(s()),
+                }
+            ),
+        ];
+        for line in printed {
+            assert!(!line.contains(SECRET), "{line}");
+            assert!(line.contains("Secret(…)"), "{line}");
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod messages;
 pub mod page_texts;
 pub mod passwordrules;
 pub mod policy;
+pub mod secret;
 pub mod strength;
 
 pub use audience::Audience;
@@ -24,4 +25,5 @@ pub use mail_texts::MailKey;
 pub use messages::{Locale, MessageKey};
 pub use page_texts::PageKey;
 pub use policy::{EffectivePolicy, Policy, PolicyError};
+pub use secret::Secret;
 pub use strength::Strength;

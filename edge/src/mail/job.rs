@@ -1,14 +1,12 @@
 //! A mail to send, as it travels through the queue.
 
-use crate::account::two_step::TwoStepChange;
-use crate::audit::Pseudonym;
-use latchkey_shared::{Audience, Locale};
+use crate::audit::{Pseudonym, TwoStepChange};
+use latchkey_shared::{Audience, Locale, Secret};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// The reset job carries the raw token: the link has to be in the mail. It exists only in the queue message, never in
-/// KV, a Durable Object, a log line or a dead letter (its `Debug` leaves it out).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// KV, a Durable Object, a log line or a dead letter (it is a [`Secret`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MailJob {
     Reset {
@@ -17,7 +15,7 @@ pub enum MailJob {
         display_name: String,
         audience: Audience,
         locale: Locale,
-        token: String,
+        token: Secret<String>,
         lifetime_secs: u32,
     },
     PasswordChanged {
@@ -87,12 +85,6 @@ impl MailJob {
     }
 }
 
-impl fmt::Debug for MailJob {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "MailJob {{ kind: {}, id: {} }}", self.kind(), self.id())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,7 +97,7 @@ mod tests {
             display_name: "A".into(),
             audience: Audience::Staff,
             locale: Locale::En,
-            token: "SECRET-TOKEN".into(),
+            token: Secret::from("SECRET-TOKEN"),
             lifetime_secs: 3600,
         };
         assert!(!format!("{job:?}").contains("SECRET"));

@@ -61,19 +61,20 @@ pub fn request(
         ProviderKind::Resend => Some(OutboundRequest {
             url: format!("{base}/emails"),
             headers: vec![
-                ("Authorization", format!("Bearer {api_key}")),
+                ("Authorization", format!("Bearer {api_key}").into()),
                 ("Content-Type", "application/json".into()),
-                ("Idempotency-Key", idempotency_key.to_owned()),
+                ("Idempotency-Key", idempotency_key.into()),
             ],
             body: json!({
                 "from": from, "to": mail.to, "subject": mail.subject, "text": mail.text, "html": mail.html,
             })
-            .to_string(),
+            .to_string()
+            .into(),
         }),
         ProviderKind::Postmark => Some(OutboundRequest {
             url: format!("{base}/email"),
             headers: vec![
-                ("X-Postmark-Server-Token", api_key.to_owned()),
+                ("X-Postmark-Server-Token", api_key.into()),
                 ("Content-Type", "application/json".into()),
                 ("Accept", "application/json".into()),
             ],
@@ -83,7 +84,8 @@ pub fn request(
                 "TextBody": mail.text, "HtmlBody": mail.html, "MessageStream": "outbound",
                 "Headers": [{"Name": "X-Latchkey-Message-Id", "Value": idempotency_key}],
             })
-            .to_string(),
+            .to_string()
+            .into(),
         }),
         ProviderKind::CloudflareSendEmail | ProviderKind::DevMailbox => None,
     }
@@ -135,7 +137,7 @@ mod tests {
         assert_eq!(req.url, "http://127.0.0.1:9/emails");
         assert!(req.headers.contains(&("Authorization", "Bearer re_key".into())));
         assert!(req.headers.contains(&("Idempotency-Key", "m1".into())));
-        let body: serde_json::Value = serde_json::from_str(&req.body).unwrap();
+        let body: serde_json::Value = serde_json::from_str(req.body.expose_str()).unwrap();
         assert_eq!(body["to"], json!(["a@b.org", "c@d.org"]));
         assert_eq!(body["from"], "Reset <no-reply@x.org>");
         assert_eq!(body["html"], "<p>H</p>");
@@ -147,7 +149,7 @@ mod tests {
             request(ProviderKind::Postmark, "https://api.postmarkapp.com", "pm", "a@x.org", &mail(), "m2").unwrap();
         assert_eq!(req.url, "https://api.postmarkapp.com/email");
         assert!(req.headers.contains(&("X-Postmark-Server-Token", "pm".into())));
-        let body: serde_json::Value = serde_json::from_str(&req.body).unwrap();
+        let body: serde_json::Value = serde_json::from_str(req.body.expose_str()).unwrap();
         assert_eq!(body["To"], "a@b.org, c@d.org");
         assert_eq!(body["TextBody"], "T");
         assert_eq!(body["MessageStream"], "outbound");

@@ -6,6 +6,7 @@ use super::provider::{self, ProviderKind, Verdict};
 use super::template::{self, Rendered};
 use crate::config::{Config, MailConfig};
 use crate::outbound;
+use crate::platform::binding;
 use crate::store;
 use latchkey_shared::api::MailboxMessage;
 use worker::Env;
@@ -30,7 +31,7 @@ pub struct HttpApiMailer<'a>(&'a MailConfig);
 impl Mailer for HttpApiMailer<'_> {
     async fn send(&self, mail: &Rendered, key: &str) -> Result<(), SendError> {
         let c = self.0;
-        let request = provider::request(c.provider, &c.base_url, &c.api_key, &c.from, mail, key)
+        let request = provider::request(c.provider, &c.base_url, c.api_key.expose_str(), &c.from, mail, key)
             .ok_or_else(|| SendError::Permanent("this provider has no HTTP API".into()))?;
         let status = outbound::post(&request).await.map_err(|e| SendError::Transient(e.to_string()))?;
         match provider::verdict(status) {
@@ -51,7 +52,7 @@ impl Mailer for SendEmailMailer<'_> {
     async fn send(&self, mail: &Rendered, _key: &str) -> Result<(), SendError> {
         use worker::SendEmailBuilder;
         let binding =
-            self.env.send_email("EMAIL").map_err(|e| SendError::Permanent(format!("no EMAIL binding: {e}")))?;
+            self.env.send_email(binding::EMAIL).map_err(|e| SendError::Permanent(format!("no EMAIL binding: {e}")))?;
         let builder =
             SendEmailBuilder::new(self.from, mail.to.first().map(String::as_str).unwrap_or_default(), &mail.subject);
         builder.set_to_with_slice(&mail.to);
@@ -66,8 +67,8 @@ pub struct DevMailbox<'a>(&'a Env);
 
 impl Mailer for DevMailbox<'_> {
     async fn send(&self, mail: &Rendered, key: &str) -> Result<(), SendError> {
-        let kv = self.0.kv(store::KV_BINDING).map_err(|e| SendError::Permanent(e.to_string()))?;
-        let sent_at = crate::account::object::now_secs();
+        let kv = self.0.kv(binding::KV).map_err(|e| SendError::Permanent(e.to_string()))?;
+        let sent_at = crate::platform::now_secs();
         let message = MailboxMessage {
             id: key.to_owned(),
             to: mail.to.clone(),

@@ -1,7 +1,7 @@
 //! The mails themselves: multipart text + HTML, localised, from the shared message catalogue.
 
 use super::job::MailJob;
-use crate::account::two_step::TwoStepChange;
+use crate::audit::TwoStepChange;
 use latchkey_shared::{Audience, Locale, MailKey, MessageKey};
 
 /// A rendered mail, ready for any provider.
@@ -17,7 +17,7 @@ pub struct Rendered {
 pub fn render(job: &MailJob, app_origin: &str) -> Rendered {
     match job {
         MailJob::Reset { to, display_name, audience, locale, token, lifetime_secs, .. } => {
-            let link = format!("{app_origin}/reset#t={token}");
+            let link = format!("{app_origin}/reset#t={}", token.expose_str());
             let l = *locale;
             let greeting = MailKey::MailGreeting.render_with(l, &[("name", display_name)]);
             let intro =
@@ -176,7 +176,7 @@ mod tests {
             display_name: name.into(),
             audience: Audience::Parent,
             locale,
-            token: "TOKEN123".into(),
+            token: latchkey_shared::Secret::from("TOKEN123"),
             lifetime_secs: 3600,
         }
     }
