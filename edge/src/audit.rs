@@ -3,10 +3,9 @@
 //! can be followed — and tokens only as a hash prefix. Never an email address, token, password or password hash:
 //! nothing that carries one can be put in an [`Event`].
 
-use crate::account::two_step::TwoStepChange;
 use crate::token::hex;
 use latchkey_shared::{Audience, ErrorCode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// An account as logs name it.
@@ -23,6 +22,41 @@ impl Pseudonym {
     /// From an account's audience and login email (already normalised, as stored).
     pub fn for_account(audience: Audience, login_email: &str) -> Pseudonym {
         Pseudonym::of(&crate::email::account_id_of(audience, login_email))
+    }
+}
+
+/// A change to 2-Step Verification: on the audit trail, and in the notice mailed to every address on file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TwoStepChange {
+    Enabled,
+    Disabled,
+    /// By the admin, for someone who lost both the phone and the recovery codes.
+    DisabledByAdmin,
+    RecoveryCodesReplaced,
+}
+
+/// What the account's state machine says happened, for the shell to record under the account's pseudonym.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountEvent {
+    ResetRequestThrottled,
+    ResetAttemptThrottled,
+    PasswordChanged { revoked_sessions: u32 },
+    LoginFailed(ErrorCode),
+    TwoStepChanged(TwoStepChange),
+    TwoStepCodeRefused(ErrorCode),
+}
+
+impl AccountEvent {
+    pub fn event<'a>(&self, account: &'a Pseudonym) -> Event<'a> {
+        match *self {
+            AccountEvent::ResetRequestThrottled => Event::ResetRequestThrottled { account },
+            AccountEvent::ResetAttemptThrottled => Event::ResetAttemptThrottled { account },
+            AccountEvent::PasswordChanged { revoked_sessions } => Event::PasswordChanged { account, revoked_sessions },
+            AccountEvent::LoginFailed(code) => Event::LoginFailed { account, code },
+            AccountEvent::TwoStepChanged(change) => Event::TwoStepChanged { account, change },
+            AccountEvent::TwoStepCodeRefused(code) => Event::TwoStepCodeRefused { account, code },
+        }
     }
 }
 

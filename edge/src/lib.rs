@@ -11,14 +11,15 @@ mod handlers;
 mod ip_limit;
 mod mail;
 mod metrics;
+mod otp;
 mod outbound;
 mod password;
+mod platform;
 mod respond;
 mod routes;
 mod store;
 mod token;
 mod turnstile;
-mod two_step;
 mod webhook;
 
 pub use account::object::Account;
@@ -128,7 +129,7 @@ fn openapi(call: &Call<'_>) -> handlers::HandlerResult {
 async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<()> {
     let config = Config::from_env(&env)?;
     let dead_letter_queue = batch.queue().ends_with("-dead");
-    let kv = env.kv(store::KV_BINDING)?;
+    let kv = env.kv(platform::binding::KV)?;
     for message in batch.messages()? {
         let job = message.body();
         if dead_letter_queue {
@@ -144,7 +145,7 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
                 message.ack();
             }
             Err(SendError::Transient(reason)) => {
-                let waited = (worker::Date::now().as_millis().saturating_sub(message.timestamp().as_millis())) / 1000;
+                let waited = (platform::now_millis().saturating_sub(message.timestamp().as_millis())) / 1000;
                 let delay = mail::provider::retry_delay(waited, config.mail.retry_base_secs);
                 let account = job.account();
                 audit::record(&Event::MailRetry {
@@ -177,8 +178,8 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
 /// the mail is queued again later under the same id, and the provider's idempotency key stops a second delivery.
 async fn settle(env: &Env, job: &MailJob) {
     let Some(account_id) = job.tracking_account() else { return };
-    let command = account::protocol::Command::MailSettled { id: job.id().to_owned() };
-    if let Err(err) = handlers::ask_account(env, &account_id, &command).await {
+    let settled = account::commands::delivery::MailSettled { id: job.id().to_owned() };
+    if let Err(err) = handlers::ask_account(env, &account_id, settled).await {
         audit::record(&Event::InternalError { context: "mail_settled", error: err.to_string() });
     }
 }
@@ -189,7 +190,7 @@ async fn record_dead_letter(kv: &worker::kv::KvStore, job: &MailJob, reason: &st
         kind: job.kind().to_owned(),
         to: job.recipients(),
         reason: reason.to_owned(),
-        recorded_at: account::object::now_secs(),
+        recorded_at: platform::now_secs(),
     };
     audit::record(&Event::MailDeadLettered { kind: &letter.kind, mail: &letter.id, account: &job.account(), reason });
     store::record_dead_letter(kv, &letter).await

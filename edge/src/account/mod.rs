@@ -1,7 +1,21 @@
 //! Per-account state: one Durable Object per account serialises every change to it, so a token is used once and only
 //! the newest one works, whatever arrives concurrently and wherever.
+//!
+//! Pure, tested natively: the state and its parts ([`state`], [`tokens`], [`sessions`], [`throttle`],
+//! [`credential`], [`outbox`], [`webhooks`], [`two_step`]), how it is stored ([`stored`]), and the commands that
+//! change it ([`commands`], applied through [`apply`]). The shell: [`object`], the Durable Object.
 
+pub mod apply;
+pub mod commands;
+pub mod credential;
 pub mod object;
+pub mod outbox;
 pub mod protocol;
+pub mod refusal;
+pub mod sessions;
 pub mod state;
+pub mod stored;
+pub mod throttle;
+pub mod tokens;
 pub mod two_step;
+pub mod webhooks;

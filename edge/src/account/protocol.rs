@@ -1,131 +1,77 @@
-//! What the Worker asks an account's Durable Object, and what it answers. JSON over the stub's `fetch`.
-//! Neither type is `Debug`: commands carry passwords.
+//! What the Worker asks an account's Durable Object: one type per command (in [`super::commands`]), each answered
+//! with its own reply type ([`Apply::Reply`]), as JSON over the stub's `fetch`. The handler that sends a command gets
+//! that command's reply type back, so no reply can be mistaken for another's.
 
-use super::state::{Profile, Refusal};
-use super::two_step::TotpSecret;
-use crate::token::TokenHash;
-use latchkey_shared::api::{AccountView, SessionInfo, TokenStatus, TwoStepRequirement, TwoStepStatus};
-use latchkey_shared::{Audience, Locale};
+use super::apply::Apply;
+use super::commands::admin::{AdminTwoStepOff, Create, Disable, View};
+use super::commands::delivery::MailSettled;
+use super::commands::reset::{IssueToken, LinkStatus, Reset, WithdrawToken};
+use super::commands::session::{CheckSession, Login, Logout};
+use super::commands::two_step::{TwoStepConfirm, TwoStepDisable, TwoStepNewCodes, TwoStepSetup, TwoStepStatusQuery};
 use serde::{Deserialize, Serialize};
 
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Command {
-    Create {
-        profile: Profile,
-        password_hash: Option<String>,
-    },
-    View,
-    Disable,
-    /// The admin turns 2-Step Verification off for someone who lost the phone and the recovery codes.
-    AdminTwoStepOff,
-    IssueToken {
-        token_hash: TokenHash,
-        lifetime_secs: u32,
-    },
-    TokenStatus {
-        token_hash: TokenHash,
-    },
-    /// The link's mail could not be sent: take it back.
-    WithdrawToken {
-        token_hash: TokenHash,
-    },
-    Reset {
-        token_hash: TokenHash,
-        password: String,
-        confirm: String,
-        breached: Option<bool>,
-        #[serde(default)]
-        code: Option<String>,
-    },
-    Login {
-        password: String,
-        #[serde(default)]
-        code: Option<String>,
-        session_hash: TokenHash,
-        #[serde(default)]
-        requirement: TwoStepRequirement,
-    },
-    /// The 2-Step Verification settings, for the holder of a session (also one past its grace period).
-    TwoStep {
-        session_hash: TokenHash,
-        action: TwoStepAction,
-        #[serde(default)]
-        requirement: TwoStepRequirement,
-    },
-    /// `requirement`: the site's, which a session past its grace period does not meet.
-    Session {
-        session_hash: TokenHash,
-        #[serde(default)]
-        requirement: TwoStepRequirement,
-    },
-    Logout {
-        session_hash: TokenHash,
-    },
-    /// From the mail queue's consumer: this mail was sent or dead-lettered.
-    MailSettled {
-        id: String,
-    },
+macro_rules! wire {
+    ($($variant:ident($command:ty)),* $(,)?) => {
+        /// Every command that travels to the Durable Object.
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(tag = "op", rename_all = "snake_case")]
+        pub enum Command {
+            $($variant($command)),*
+        }
+
+        $(impl From<$command> for Command {
+            fn from(command: $command) -> Command {
+                Command::$variant(command)
+            }
+        })*
+    };
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum TwoStepAction {
-    Status,
-    /// Start a setup with this new secret (made at the edge).
-    Setup {
-        secret: TotpSecret,
-    },
-    /// Turn it on with a first code; the recovery codes' hashes (the codes themselves go only to the person).
-    Confirm {
-        code: String,
-        recovery_hashes: Vec<String>,
-    },
-    ReplaceRecoveryCodes {
-        code: String,
-        recovery_hashes: Vec<String>,
-    },
-    Disable {
-        code: String,
-    },
+wire! {
+    Create(Create),
+    View(View),
+    Disable(Disable),
+    AdminTwoStepOff(AdminTwoStepOff),
+    IssueToken(IssueToken),
+    LinkStatus(LinkStatus),
+    WithdrawToken(WithdrawToken),
+    Reset(Reset),
+    Login(Login),
+    CheckSession(CheckSession),
+    Logout(Logout),
+    TwoStepStatus(TwoStepStatusQuery),
+    TwoStepSetup(TwoStepSetup),
+    TwoStepConfirm(TwoStepConfirm),
+    TwoStepNewCodes(TwoStepNewCodes),
+    TwoStepDisable(TwoStepDisable),
+    MailSettled(MailSettled),
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "reply", rename_all = "snake_case")]
-pub enum Reply {
-    Done,
-    Account {
-        view: AccountView,
-    },
-    /// A token was recorded: where to send the link.
-    Issued {
-        to: String,
-        display_name: String,
-        audience: Audience,
-        locale: Locale,
-    },
-    NoAccount,
-    TokenStatus {
-        status: TokenStatus,
-        audience: Option<Audience>,
-        #[serde(default)]
-        two_step: bool,
-    },
-    ResetDone {
-        revoked_sessions: u32,
-    },
-    Session {
-        info: SessionInfo,
-    },
-    Refused {
-        refusal: Refusal,
-    },
-    TwoStep {
-        status: TwoStepStatus,
-    },
-    /// A setup was started: the label for the authenticator app, and until when the first code is awaited.
-    SetupStarted {
-        login_email: String,
-        expires_at: u64,
-    },
+/// A command the Worker can send: it travels as a [`Command`] and is answered with its own [`Apply::Reply`].
+pub trait Ask: Apply + Into<Command> {}
+
+impl<C: Apply + Into<Command>> Ask for C {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::TokenHash;
+
+    #[test]
+    fn a_command_travels_as_json_and_never_prints_its_secrets() {
+        let reset = Reset {
+            token_hash: TokenHash("ab".repeat(32)),
+            password: "Sekrit-Password-42".into(),
+            confirm: "Sekrit-Password-42".into(),
+            breached: Some(false),
+            code: Some("123456".into()),
+        };
+        let json = serde_json::to_string(&Command::from(reset)).unwrap();
+        assert!(json.starts_with(r#"{"op":"reset","#), "{json}");
+        let back: Command = serde_json::from_str(&json).unwrap();
+        let printed = format!("{back:?}");
+        assert!(!printed.contains("Sekrit") && !printed.contains("123456"), "{printed}");
+        let view: Command = serde_json::from_str(r#"{"op":"view"}"#).unwrap();
+        assert!(matches!(view, Command::View(View {})));
+    }
 }

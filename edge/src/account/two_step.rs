@@ -2,41 +2,18 @@
 //! was accepted for (so a code works once), the recovery codes' hashes, recent failures (throttled), and when the
 //! site's requirement first applied to it. Pure, like the rest of the account's state.
 
-use super::state::{window_full, Refusal};
-use crate::two_step::{recovery, totp};
+use super::refusal::Refusal;
+use super::throttle::{SlidingWindow, CODE_FAILURES};
+use crate::otp::{recovery, totp};
 use latchkey_shared::api::TwoStepStatus;
-use latchkey_shared::ErrorCode;
+use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// How long a started setup waits for its first code.
 pub const SETUP_LIFETIME_SECS: u64 = 15 * 60;
-/// Wrong codes allowed within the window, across login, reset and the settings: with three codes valid at any time,
-/// guessing one stays near a one-in-a-hundred-thousand chance per window.
-pub const CODE_FAILURES_ALLOWED: usize = 5;
-pub const CODE_WINDOW_SECS: u64 = 15 * 60;
 
-/// A change to the settings: on the audit trail, and in the notice mailed to every address on file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TwoStepChange {
-    Enabled,
-    Disabled,
-    /// By the admin, for someone who lost both the phone and the recovery codes.
-    DisabledByAdmin,
-    RecoveryCodesReplaced,
-}
-
-/// The shared secret. Its `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct TotpSecret(pub Vec<u8>);
-
-impl fmt::Debug for TotpSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TotpSecret(…)")
-    }
-}
+/// The key the authenticator app shares with the account.
+pub type TotpSecret = Secret<Vec<u8>>;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoStep {
@@ -45,9 +22,9 @@ pub struct TwoStep {
     /// A setup waiting for its first code.
     #[serde(default)]
     pub setup: Option<Setup>,
-    /// When recent codes were wrong, oldest first.
+    /// When recent codes were wrong.
     #[serde(default)]
-    pub failures: Vec<u64>,
+    pub failures: SlidingWindow,
     /// The first login after the site began requiring 2-Step Verification for this audience: the grace period runs
     /// from here.
     #[serde(default)]
@@ -128,7 +105,8 @@ impl TwoStep {
         }
         self.throttle(now)?;
         let matched = self.setup.as_ref().and_then(|setup| {
-            let step = totp::parse_code(code).and_then(|code| totp::matching_step(&setup.secret.0, code, now, None));
+            let step =
+                totp::parse_code(code).and_then(|code| totp::matching_step(setup.secret.expose(), code, now, None));
             step.map(|step| (setup.secret.clone(), step))
         });
         let Some((secret, step)) = matched else { return Err(self.failed(now)) };
@@ -147,7 +125,7 @@ impl TwoStep {
         }
         self.throttle(now)?;
         let proof = self.authenticator.as_ref().and_then(|authenticator| match totp::parse_code(code) {
-            Some(code) => totp::matching_step(&authenticator.secret.0, code, now, authenticator.last_step)
+            Some(code) => totp::matching_step(authenticator.secret.expose(), code, now, authenticator.last_step)
                 .map(|step| Proof::Totp { step }),
             None => recovery::normalize(code)
                 .map(|canonical| recovery::hash(&canonical))
@@ -198,8 +176,8 @@ impl TwoStep {
     }
 
     /// Refuses every code once too many were wrong within the window.
-    fn throttle(&mut self, now: u64) -> Result<(), Refusal> {
-        if window_full(&mut self.failures, now, CODE_WINDOW_SECS, CODE_FAILURES_ALLOWED) {
+    fn throttle(&self, now: u64) -> Result<(), Refusal> {
+        if self.failures.is_full(now, CODE_FAILURES) {
             Err(ErrorCode::RateLimited.into())
         } else {
             Ok(())
@@ -208,7 +186,7 @@ impl TwoStep {
 
     /// Counts a wrong code (always after [`Self::throttle`] let it be tried).
     fn failed(&mut self, now: u64) -> Refusal {
-        self.failures.push(now);
+        self.failures.record(now, CODE_FAILURES);
         ErrorCode::TwoStepCodeInvalid.into()
     }
 }
@@ -216,7 +194,7 @@ impl TwoStep {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::two_step::totp::{code_at, step_at, DIGITS};
+    use crate::otp::totp::{code_at, step_at, DIGITS};
 
     const NOW: u64 = 1_800_000_000;
     const SECRET: &[u8] = b"12345678901234567890";
@@ -233,7 +211,7 @@ mod tests {
 
     fn enrolled() -> (TwoStep, Vec<String>) {
         let mut two_step = TwoStep::default();
-        two_step.start_setup(TotpSecret(SECRET.to_vec()), NOW).unwrap();
+        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW).unwrap();
         let (plain, hashes) = recovery_codes();
         two_step.confirm_setup(&code(NOW), NOW, hashes).unwrap();
         (two_step, plain)
@@ -243,7 +221,7 @@ mod tests {
     fn a_setup_turns_on_only_with_a_code_of_its_secret_in_time() {
         let mut two_step = TwoStep::default();
         assert_eq!(two_step.confirm_setup("123456", NOW, vec![]).unwrap_err().code, ErrorCode::TwoStepNoSetup);
-        two_step.start_setup(TotpSecret(SECRET.to_vec()), NOW).unwrap();
+        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW).unwrap();
         let wrong = format!("{:06}", (code_at(SECRET, step_at(NOW), DIGITS) + 1) % 1_000_000);
         assert_eq!(two_step.confirm_setup(&wrong, NOW, vec![]).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
         assert!(!two_step.enabled());
@@ -251,7 +229,10 @@ mod tests {
         assert_eq!(two_step.confirm_setup(&code(late), late, vec![]).unwrap_err().code, ErrorCode::TwoStepNoSetup);
         two_step.confirm_setup(&code(NOW + 10), NOW + 10, vec![]).unwrap();
         assert!(two_step.enabled() && two_step.setup.is_none() && two_step.failures.is_empty());
-        assert_eq!(two_step.start_setup(TotpSecret(vec![1; 20]), NOW).unwrap_err().code, ErrorCode::TwoStepAlreadyOn);
+        assert_eq!(
+            two_step.start_setup(TotpSecret::new(vec![1; 20]), NOW).unwrap_err().code,
+            ErrorCode::TwoStepAlreadyOn
+        );
     }
 
     #[test]
@@ -282,13 +263,13 @@ mod tests {
     #[test]
     fn wrong_codes_are_throttled_even_the_right_one_then() {
         let (mut two_step, plain) = enrolled();
-        for _ in 0..CODE_FAILURES_ALLOWED - 1 {
+        for _ in 0..CODE_FAILURES.allowed - 1 {
             assert_eq!(two_step.check("000000", NOW + 60).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
         }
         assert_eq!(two_step.check("not a code", NOW + 60).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
         assert_eq!(two_step.check(&code(NOW + 60), NOW + 60).unwrap_err().code, ErrorCode::RateLimited);
         assert_eq!(two_step.check(&plain[0], NOW + 60).unwrap_err().code, ErrorCode::RateLimited);
-        let after = NOW + 60 + CODE_WINDOW_SECS;
+        let after = NOW + 60 + CODE_FAILURES.window_secs;
         assert!(two_step.check(&code(after), after).is_ok());
     }
 
@@ -323,7 +304,7 @@ mod tests {
         two_step.note_requirement(NOW + 9 * 86_400, grace);
         assert_eq!(two_step.status(NOW + 9 * 86_400, grace).enroll_by, Some(NOW + 16 * 86_400));
         // Turned on: nothing more required.
-        two_step.start_setup(TotpSecret(SECRET.to_vec()), NOW + 20 * 86_400).unwrap();
+        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW + 20 * 86_400).unwrap();
         two_step.confirm_setup(&code(NOW + 20 * 86_400), NOW + 20 * 86_400, vec![]).unwrap();
         let status = two_step.status(NOW + 30 * 86_400, grace);
         assert_eq!((status.enroll_by, status.setup_required), (None, false));

@@ -1,8 +1,10 @@
 //! The admin API, behind the `ADMIN_TOKEN` bearer secret: create and import accounts, disable, look up (login email
 //! beside contact email), the mail dead letters, and which audiences must use 2-Step Verification.
 
-use super::{unexpected, Call, HandlerResult};
-use crate::account::protocol::{Command, Reply};
+use super::{Call, HandlerResult};
+use crate::account::commands::admin::{AdminTwoStepOff, Create, Disable, View};
+use crate::account::protocol::Ask;
+use crate::account::refusal::Refusal;
 use crate::account::state::Profile;
 use crate::body::{MAX_IMPORT_BODY, MAX_JSON_BODY};
 use crate::email::{account_id, Email};
@@ -13,7 +15,7 @@ use latchkey_shared::api::{
     NewAccount, TwoStepRequirement,
 };
 use latchkey_shared::chars::normalize;
-use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext};
+use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext, Secret};
 
 /// The most lines one import takes: each may cost an argon2 hash.
 const MAX_IMPORT_LINES: usize = 500;
@@ -28,7 +30,7 @@ pub fn authorize(call: &Call<'_>) -> Result<(), ApiError> {
 }
 
 /// Checks a new account and makes its profile and password hash.
-fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(String, Profile, Option<String>), ApiError> {
+fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(String, Profile, Option<Secret<String>>), ApiError> {
     let invalid = |detail: String| call.error(ErrorCode::InvalidRequest).with_detail(detail);
     let login = Email::parse(&new.login_email)
         .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(format!("login_email: {e}")))?;
@@ -46,7 +48,7 @@ fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(String, Profile, Option<
     let password_hash = match (new.password, new.password_hash) {
         (Some(_), Some(_)) => return Err(invalid("give password or password_hash, not both".into())),
         (None, None) => None,
-        (None, Some(phc)) if password::is_valid_phc(&phc) => Some(phc),
+        (None, Some(phc)) if password::is_valid_phc(phc.expose_str()) => Some(phc),
         (None, Some(_)) => return Err(invalid("password_hash: not an argon2 PHC string".into())),
         (Some(plain), None) => {
             let context = EvalContext {
@@ -54,11 +56,12 @@ fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(String, Profile, Option<
                 two_step: false,
                 user_inputs: vec![login.as_str().to_owned(), name.to_owned()],
             };
-            let evaluation = evaluate(&plain, &call.config.policy, &context);
+            let evaluation = evaluate(plain.expose_str(), &call.config.policy, &context);
             if !evaluation.acceptable {
                 return Err(call.error(ErrorCode::PasswordRejected).with_unmet(evaluation.unmet().copied().collect()));
             }
-            Some(password::hash(&normalize(&plain), call.config.hash_params).map_err(|e| call.internal("hash", e))?)
+            let hash = password::hash(&normalize(plain.expose_str()), call.config.hash_params);
+            Some(Secret::new(hash.map_err(|e| call.internal("hash", e))?))
         }
     };
     let profile = Profile {
@@ -75,11 +78,7 @@ fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(String, Profile, Option<
 async fn create_one(call: &Call<'_>, new: NewAccount) -> Result<AccountView, ApiError> {
     let (id, profile, password_hash) = prepare(call, new)?;
     let contact = profile.contact_email.clone();
-    let view = match call.account(&id, &Command::Create { profile, password_hash }).await? {
-        Reply::Account { view } => view,
-        Reply::Refused { refusal } => return Err(call.refusal(refusal)),
-        _ => return Err(unexpected(call, "create")),
-    };
+    let view = call.account(&id, Create { profile, password_hash }).await?.map_err(|r| call.refusal(r))?;
     if let Some(contact) = contact {
         index_contact(call, &contact, &id).await?;
     }
@@ -140,27 +139,25 @@ pub async fn import(mut call: Call<'_>) -> HandlerResult {
 
 /// `POST /api/admin/accounts/disable`.
 pub async fn disable(call: Call<'_>) -> HandlerResult {
-    on_account(call, Command::Disable, "disable").await
+    on_account(call, Disable {}).await
 }
 
 /// `POST /api/admin/accounts/two-step-off`: turns 2-Step Verification off for someone who lost the phone and the
 /// recovery codes (once the school has checked who is asking), logs the account out everywhere and mails a notice to
 /// every address on file.
 pub async fn two_step_off(call: Call<'_>) -> HandlerResult {
-    on_account(call, Command::AdminTwoStepOff, "two_step_off").await
+    on_account(call, AdminTwoStepOff {}).await
 }
 
 /// Sends `command` to the account the [`AccountRef`] body names; answers the account as it is then.
-async fn on_account(mut call: Call<'_>, command: Command, what: &str) -> HandlerResult {
+async fn on_account<C: Ask<Reply = Result<AccountView, Refusal>>>(mut call: Call<'_>, command: C) -> HandlerResult {
     authorize(&call)?;
     let target: AccountRef = call.json(MAX_JSON_BODY).await?;
     let email = Email::parse(&target.login_email)
         .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
-    match call.account(&account_id(target.audience, &email), &command).await? {
-        Reply::Account { view } => call.reply(200, &view),
-        Reply::NoAccount => Err(call.error(ErrorCode::NotFound)),
-        Reply::Refused { refusal } => Err(call.refusal(refusal)),
-        _ => Err(unexpected(&call, what)),
+    match call.account(&account_id(target.audience, &email), command).await? {
+        Ok(view) => call.reply(200, &view),
+        Err(refusal) => Err(call.refusal(refusal)),
     }
 }
 
@@ -183,7 +180,7 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
     }
     let mut accounts = Vec::new();
     for id in ids {
-        if let Reply::Account { view } = call.account(&id, &Command::View).await? {
+        if let Some(view) = call.account(&id, View {}).await? {
             accounts.push(view);
         }
     }

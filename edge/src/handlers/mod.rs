@@ -7,15 +7,14 @@ pub mod reset;
 pub mod session;
 pub mod two_step;
 
-use crate::account::protocol::{Command, Reply};
+use crate::account::protocol::{Ask, Command};
+use crate::account::refusal::Refusal;
 use crate::body::{self, BodyError};
 use crate::config::Config;
 use latchkey_shared::api::TwoStepRequirement;
 use latchkey_shared::{ApiError, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 use worker::{Env, Method, Request, RequestInit};
-
-pub const ACCOUNT_BINDING: &str = "ACCOUNTS";
 
 /// What every handler gets.
 pub struct Call<'a> {
@@ -66,15 +65,15 @@ impl Call<'_> {
     }
 
     pub fn kv(&self) -> Result<worker::kv::KvStore, ApiError> {
-        self.env.kv(crate::store::KV_BINDING).map_err(|e| self.internal("kv", e))
+        self.env.kv(crate::platform::binding::KV).map_err(|e| self.internal("kv", e))
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
         self.req.headers().get(name).ok().flatten()
     }
 
-    /// Sends a command to an account's Durable Object.
-    pub async fn account(&self, account_id: &str, command: &Command) -> Result<Reply, ApiError> {
+    /// Sends a command to an account's Durable Object; its reply.
+    pub async fn account<C: Ask>(&self, account_id: &str, command: C) -> Result<C::Reply, ApiError> {
         ask_account(self.env, account_id, command).await.map_err(|e| self.internal("durable_object", e))
     }
 
@@ -93,7 +92,7 @@ impl Call<'_> {
             .unwrap_or_default()
     }
 
-    pub fn refusal(&self, refusal: crate::account::state::Refusal) -> ApiError {
+    pub fn refusal(&self, refusal: Refusal) -> ApiError {
         let mut error = self.error(refusal.code).with_unmet(refusal.unmet);
         if let Some(detail) = refusal.detail {
             error = error.with_detail(detail);
@@ -102,20 +101,16 @@ impl Call<'_> {
     }
 }
 
-pub async fn ask_account(env: &Env, account_id: &str, command: &Command) -> worker::Result<Reply> {
+/// Sends a command to an account's Durable Object; its reply.
+pub async fn ask_account<C: Ask>(env: &Env, account_id: &str, command: C) -> worker::Result<C::Reply> {
     crate::metrics::count(crate::metrics::Op::DurableObjectCall);
-    let stub = env.durable_object(ACCOUNT_BINDING)?.get_by_name(account_id)?;
+    let stub = env.durable_object(crate::platform::binding::ACCOUNTS)?.get_by_name(account_id)?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(serde_json::to_string(command)?.into()));
+    init.with_method(Method::Post).with_body(Some(serde_json::to_string(&Into::<Command>::into(command))?.into()));
     let request = Request::new_with_init("https://account/", &init)?;
     let mut response = stub.fetch_with_request(request).await?;
     if response.status_code() != 200 {
         return Err(worker::Error::RustError(format!("account object answered HTTP {}", response.status_code())));
     }
     response.json().await
-}
-
-/// The reply the handler did not expect: a bug, reported as `internal`.
-pub fn unexpected(call: &Call<'_>, what: &str) -> ApiError {
-    call.internal("unexpected_reply", what)
 }

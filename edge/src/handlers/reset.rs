@@ -1,12 +1,12 @@
 //! The reset journey: ask for a link, check the link, set the new password.
 
-use super::{unexpected, Call, HandlerResult};
-use crate::account::object::{new_id, MAIL_QUEUE_BINDING};
-use crate::account::protocol::{Command, Reply};
+use super::{Call, HandlerResult};
+use crate::account::commands::reset::{IssueToken, LinkStatus, Recipient, Reset, WithdrawToken};
 use crate::audit::{self, Event, Pseudonym};
 use crate::body::MAX_JSON_BODY;
 use crate::email::{account_id, Email};
 use crate::mail::job::MailJob;
+use crate::platform::{binding, new_id};
 use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
 use crate::token::{Token, TokenHash};
 use crate::{breach, outbound, turnstile};
@@ -72,10 +72,11 @@ async fn issue_and_mail(
     let id = account_id(audience, &email);
     let token = Token::generate().map_err(|e| worker::Error::RustError(e.to_string()))?;
     let token_hash = token.hash();
-    let reply =
-        super::ask_account(env, &id, &Command::IssueToken { token_hash: token_hash.clone(), lifetime_secs }).await?;
-    let Reply::Issued { to, display_name, audience, locale: account_locale } = reply else {
-        // No such account (or disabled): nothing to send, and nothing the requester can observe.
+    let issue = IssueToken { token_hash: token_hash.clone(), lifetime_secs };
+    let Some(Recipient { to, display_name, audience, locale: account_locale }) =
+        super::ask_account(env, &id, issue).await?
+    else {
+        // Nothing to send, and nothing the requester can observe.
         return Ok(());
     };
     let job = MailJob::Reset {
@@ -84,12 +85,12 @@ async fn issue_and_mail(
         display_name,
         audience,
         locale: locale.unwrap_or(account_locale),
-        token: token.as_str().to_owned(),
+        token: token.as_str().into(),
         lifetime_secs,
     };
     if let Err(err) = record_and_send(env, &id, &token_hash, &job, lifetime_secs).await {
         // The link was issued but cannot reach anyone: take it back, so the link sent before it works again.
-        super::ask_account(env, &id, &Command::WithdrawToken { token_hash }).await?;
+        super::ask_account(env, &id, WithdrawToken { token_hash }).await?;
         return Err(err);
     }
     audit::record(&Event::ResetRequested { account: &Pseudonym::of(&id), token: token_hash.short(), mail: job.id() });
@@ -104,12 +105,12 @@ async fn record_and_send(
     job: &MailJob,
     lifetime_secs: u32,
 ) -> worker::Result<()> {
-    let kv = env.kv(store::KV_BINDING)?;
+    let kv = env.kv(binding::KV)?;
     let ttl = u64::from(lifetime_secs) + TOKEN_RECORD_GRACE_SECS;
     let record = TokenRecord { account_id: account_id.to_owned() };
     store::put_json(&kv, &store::token_key(token_hash), &record, Some(ttl)).await?;
     crate::metrics::count(crate::metrics::Op::QueueSend);
-    env.queue(MAIL_QUEUE_BINDING)?.send(job).await
+    env.queue(binding::MAIL_QUEUE)?.send(job).await
 }
 
 /// Finds which account a token belongs to. `None`: not a token we issued (or so old KV forgot it).
@@ -125,12 +126,9 @@ async fn token_account(call: &Call<'_>, token: &str) -> Result<Option<(TokenHash
 /// `POST /api/resets/verify`: whether the link still works. Never consumes it (mail scanners follow links).
 pub async fn verify(mut call: Call<'_>) -> HandlerResult {
     let body: VerifyRequest = call.json(MAX_JSON_BODY).await?;
-    let answer = match token_account(&call, &body.token).await? {
+    let answer = match token_account(&call, body.token.expose_str()).await? {
         None => VerifyResponse { status: TokenStatus::Invalid, audience: None, two_step: false },
-        Some((token_hash, account)) => match call.account(&account, &Command::TokenStatus { token_hash }).await? {
-            Reply::TokenStatus { status, audience, two_step } => VerifyResponse { status, audience, two_step },
-            _ => return Err(unexpected(&call, "token_status")),
-        },
+        Some((token_hash, account)) => call.account(&account, LinkStatus { token_hash }).await?,
     };
     call.reply(200, &answer)
 }
@@ -138,21 +136,17 @@ pub async fn verify(mut call: Call<'_>) -> HandlerResult {
 /// `POST /api/resets`: the new password. All of it or none of it happens in the account's Durable Object.
 pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
     let body: ResetConfirm = call.json(MAX_JSON_BODY).await?;
-    let Some((token_hash, account)) = token_account(&call, &body.token).await? else {
+    let Some((token_hash, account)) = token_account(&call, body.token.expose_str()).await? else {
         return Err(call.error(ErrorCode::TokenInvalid));
     };
     let breached = match &call.config.breach_check_url {
-        Some(base) => breach_check(base, &body.password).await,
+        Some(base) => breach_check(base, body.password.expose_str()).await,
         None => None,
     };
-    let command =
-        Command::Reset { token_hash, password: body.password, confirm: body.confirm, breached, code: body.code };
-    match call.account(&account, &command).await? {
-        Reply::ResetDone { revoked_sessions } => {
-            call.reply(200, &ResetDone { status: ResetStatus::PasswordChanged, revoked_sessions })
-        }
-        Reply::Refused { refusal } => Err(call.refusal(refusal)),
-        _ => Err(unexpected(&call, "reset")),
+    let reset = Reset { token_hash, password: body.password, confirm: body.confirm, breached, code: body.code };
+    match call.account(&account, reset).await? {
+        Ok(revoked_sessions) => call.reply(200, &ResetDone { status: ResetStatus::PasswordChanged, revoked_sessions }),
+        Err(refusal) => Err(call.refusal(refusal)),
     }
 }
 

@@ -1,8 +1,8 @@
 //! Logging in and out. The cookie holds the account id and a session token; the account's Durable Object holds only
 //! the token's hash, and a reset clears them all.
 
-use super::{unexpected, Call, HandlerResult};
-use crate::account::protocol::{Command, Reply};
+use super::{Call, HandlerResult};
+use crate::account::commands::session::{CheckSession, Login, Logout};
 use crate::body::MAX_JSON_BODY;
 use crate::email::{account_id, Email};
 use crate::respond::{cookie_value, session_cookie, session_cookie_name};
@@ -20,9 +20,9 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
     let id = account_id(body.audience, &email);
     let token = Token::generate().map_err(|e| call.internal("random", e))?;
     let requirement = call.two_step_requirement().await;
-    let command = Command::Login { password: body.password, code: body.code, session_hash: token.hash(), requirement };
-    match call.account(&id, &command).await? {
-        Reply::Session { info } => {
+    let login = Login { password: body.password, code: body.code, session_hash: token.hash(), requirement };
+    match call.account(&id, login).await? {
+        Ok(info) => {
             let value = format!("{}.{}", URL_SAFE_NO_PAD.encode(id.as_bytes()), token.as_str());
             let mut response = call.reply(200, &info)?;
             response
@@ -31,8 +31,7 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
                 .map_err(|e| call.internal("respond", e))?;
             Ok(response)
         }
-        Reply::Refused { refusal } => Err(call.refusal(refusal)),
-        _ => Err(unexpected(&call, "login")),
+        Err(refusal) => Err(call.refusal(refusal)),
     }
 }
 
@@ -53,17 +52,16 @@ pub(super) fn required_session(call: &Call<'_>) -> Result<(String, Token), ApiEr
 pub async fn current(call: Call<'_>) -> HandlerResult {
     let (id, token) = required_session(&call)?;
     let requirement = call.two_step_requirement().await;
-    match call.account(&id, &Command::Session { session_hash: token.hash(), requirement }).await? {
-        Reply::Session { info } => call.reply(200, &info),
-        Reply::Refused { refusal } => Err(call.refusal(refusal)),
-        _ => Err(unexpected(&call, "session")),
+    match call.account(&id, CheckSession { session_hash: token.hash(), requirement }).await? {
+        Ok(info) => call.reply(200, &info),
+        Err(refusal) => Err(call.refusal(refusal)),
     }
 }
 
 /// `DELETE /api/session`: always clears the cookie.
 pub async fn logout(call: Call<'_>) -> HandlerResult {
     if let Some((id, token)) = session_from_cookie(&call) {
-        call.account(&id, &Command::Logout { session_hash: token.hash() }).await?;
+        call.account(&id, Logout { session_hash: token.hash() }).await?;
     }
     let mut response = worker::Response::empty().map_err(|e| call.internal("respond", e))?.with_status(204);
     response

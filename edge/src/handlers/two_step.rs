@@ -4,86 +4,101 @@
 //! before a body is read.
 
 use super::session::required_session;
-use super::{unexpected, Call, HandlerResult};
-use crate::account::protocol::{Command, Reply, TwoStepAction};
+use super::{Call, HandlerResult};
+use crate::account::commands::two_step::{
+    SetupStarted, TwoStepConfirm, TwoStepDisable, TwoStepNewCodes, TwoStepSetup, TwoStepStatusQuery,
+};
+use crate::account::protocol::Ask;
+use crate::account::refusal::Refusal;
 use crate::account::two_step::TotpSecret;
 use crate::body::MAX_JSON_BODY;
-use crate::token::{random_bytes, Token};
-use crate::two_step::{qr, recovery, totp};
-use latchkey_shared::api::{CodeRequest, RecoveryCodes, TwoStepSetup};
-use latchkey_shared::ApiError;
+use crate::otp::{qr, recovery, totp};
+use crate::platform::random_bytes;
+use crate::token::TokenHash;
+use latchkey_shared::api::{
+    CodeRequest, RecoveryCodes, TwoStepRequirement, TwoStepSetup as SetupAnswer, TwoStepStatus,
+};
+use latchkey_shared::Secret;
 
 /// `GET /api/two-step`.
 pub async fn status(call: Call<'_>) -> HandlerResult {
-    let session = required_session(&call)?;
-    let reply = ask(&call, session, TwoStepAction::Status).await?;
-    answer_status(&call, reply)
+    let (id, token) = required_session(&call)?;
+    let requirement = call.two_step_requirement().await;
+    let status = call.account(&id, TwoStepStatusQuery { session_hash: token.hash(), requirement }).await?;
+    answer_status(&call, status)
 }
 
 /// `POST /api/two-step/setup`.
 pub async fn setup(call: Call<'_>) -> HandlerResult {
-    let session = required_session(&call)?;
+    let (id, token) = required_session(&call)?;
     let secret = random_bytes::<{ totp::SECRET_BYTES }>().map_err(|e| call.internal("random", e))?;
-    let Reply::SetupStarted { login_email, expires_at } =
-        ask(&call, session, TwoStepAction::Setup { secret: TotpSecret(secret.to_vec()) }).await?
-    else {
-        return Err(unexpected(&call, "two_step_setup"));
-    };
+    let command = TwoStepSetup { session_hash: token.hash(), secret: TotpSecret::new(secret.to_vec()) };
+    let SetupStarted { login_email, expires_at } =
+        call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
     let otpauth_uri = totp::otpauth_uri(&call.config.two_step_issuer, &login_email, &secret);
     let qr_svg = qr::svg(&otpauth_uri).map_err(|e| call.internal("qr", e))?;
-    call.reply(200, &TwoStepSetup { secret: totp::base32(&secret), otpauth_uri, qr_svg, expires_at })
+    let answer = SetupAnswer {
+        secret: totp::base32(&secret).into(),
+        otpauth_uri: otpauth_uri.into(),
+        qr_svg: qr_svg.into(),
+        expires_at,
+    };
+    call.reply(200, &answer)
 }
 
 /// `POST /api/two-step/confirm`: answers the new recovery codes.
 pub async fn confirm(call: Call<'_>) -> HandlerResult {
-    with_new_recovery_codes(call, |code, recovery_hashes| TwoStepAction::Confirm { code, recovery_hashes }).await
+    with_new_recovery_codes(call, |session_hash, requirement, code, recovery_hashes| TwoStepConfirm {
+        session_hash,
+        requirement,
+        code,
+        recovery_hashes,
+    })
+    .await
 }
 
 /// `POST /api/two-step/recovery-codes`: answers the new recovery codes; the old ones stop working.
 pub async fn replace_recovery_codes(call: Call<'_>) -> HandlerResult {
-    with_new_recovery_codes(call, |code, recovery_hashes| TwoStepAction::ReplaceRecoveryCodes { code, recovery_hashes })
-        .await
+    with_new_recovery_codes(call, |session_hash, requirement, code, recovery_hashes| TwoStepNewCodes {
+        session_hash,
+        requirement,
+        code,
+        recovery_hashes,
+    })
+    .await
 }
 
 /// `POST /api/two-step/disable`.
 pub async fn disable(mut call: Call<'_>) -> HandlerResult {
-    let session = required_session(&call)?;
+    let (id, token) = required_session(&call)?;
     let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
-    let reply = ask(&call, session, TwoStepAction::Disable { code: body.code }).await?;
-    answer_status(&call, reply)
-}
-
-/// Sends `action` to the Durable Object of the session's account.
-async fn ask(call: &Call<'_>, (id, token): (String, Token), action: TwoStepAction) -> Result<Reply, ApiError> {
     let requirement = call.two_step_requirement().await;
-    match call.account(&id, &Command::TwoStep { session_hash: token.hash(), action, requirement }).await? {
-        Reply::Refused { refusal } => Err(call.refusal(refusal)),
-        reply => Ok(reply),
-    }
+    let status = call.account(&id, TwoStepDisable { session_hash: token.hash(), requirement, code: body.code }).await?;
+    answer_status(&call, status)
 }
 
-fn answer_status(call: &Call<'_>, reply: Reply) -> HandlerResult {
-    match reply {
-        Reply::TwoStep { status } => call.reply(200, &status),
-        _ => Err(unexpected(call, "two_step")),
-    }
+fn answer_status(call: &Call<'_>, status: Result<TwoStepStatus, Refusal>) -> HandlerResult {
+    let status = status.map_err(|refusal| call.refusal(refusal))?;
+    call.reply(200, &status)
 }
 
-/// Makes ten recovery codes and sends their hashes, with the code from the body, in the action `make` builds;
+/// Makes ten recovery codes and sends their hashes, with the code from the body, in the command `make` builds;
 /// answers the codes themselves if the account took them. They are never seen again.
-async fn with_new_recovery_codes(
+async fn with_new_recovery_codes<C>(
     mut call: Call<'_>,
-    make: impl FnOnce(String, Vec<String>) -> TwoStepAction,
-) -> HandlerResult {
-    let session = required_session(&call)?;
+    make: impl FnOnce(TokenHash, TwoStepRequirement, Secret<String>, Vec<String>) -> C,
+) -> HandlerResult
+where
+    C: Ask<Reply = Result<TwoStepStatus, Refusal>>,
+{
+    let (id, token) = required_session(&call)?;
     let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
     let recovery_codes = (0..recovery::COUNT)
-        .map(|_| random_bytes::<{ recovery::CODE_BYTES }>().map(|bytes| recovery::format(&bytes)))
+        .map(|_| random_bytes::<{ recovery::CODE_BYTES }>().map(|bytes| Secret::new(recovery::format(&bytes))))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| call.internal("random", e))?;
-    let hashes = recovery_codes.iter().map(|code| recovery::hash_of_formatted(code)).collect();
-    match ask(&call, session, make(body.code, hashes)).await? {
-        Reply::TwoStep { .. } => call.reply(200, &RecoveryCodes { recovery_codes }),
-        _ => Err(unexpected(&call, "two_step_codes")),
-    }
+    let hashes = recovery_codes.iter().map(|code| recovery::hash_of_formatted(code.expose_str())).collect();
+    let requirement = call.two_step_requirement().await;
+    call.account(&id, make(token.hash(), requirement, body.code, hashes)).await?.map_err(|r| call.refusal(r))?;
+    call.reply(200, &RecoveryCodes { recovery_codes })
 }

@@ -1,5 +1,6 @@
-//! 2-Step Verification's pure parts: time-based codes (RFC 6238), recovery codes, and the QR code the authenticator
-//! app scans. The account's use of them (what is on, which code was last used, failures) is in `account::two_step`.
+//! One-time passwords, the pure parts of 2-Step Verification: time-based codes (RFC 6238), recovery codes, and the
+//! QR code the authenticator app scans. What an account does with them (on or off, the last code used, failures) is
+//! `account::two_step`.
 
 pub mod qr;
 pub mod recovery;

@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn the_svg_scans_back_to_the_uri() {
-        let uri = crate::two_step::totp::otpauth_uri("latchkey", "ana@school.org", &[7; 20]);
+        let uri = crate::otp::totp::otpauth_uri("latchkey", "ana@school.org", &[7; 20]);
         let svg = svg(&uri).unwrap();
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert_eq!(scan(&svg), uri);

@@ -1,0 +1,190 @@
+//! The account as a state machine: a command applied to the stored state gives an [`Outcome`] that says everything
+//! the Durable Object must do — reply, audit events, save, flush the outbox — so the object loads, applies, saves and
+//! emits, and decides nothing. Every command's rules are native unit tests with `now` passed in.
+
+use super::credential::PasswordHasher;
+use super::state::AccountState;
+use super::throttle::SlidingWindow;
+use crate::audit::AccountEvent;
+use crate::config::Config;
+use latchkey_shared::Policy;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// What a Durable Object holds: the account, or — for a name no account has — the failed logins tried on it, kept so
+/// an unknown email is throttled exactly like a known one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Slot {
+    pub account: Option<AccountState>,
+    pub unknown_login_failures: SlidingWindow,
+}
+
+/// The site's settings the account's rules use.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub policy: Policy,
+    pub session_ttl_secs: u64,
+    /// Whether password changes are told to the site's backend.
+    pub webhooks: bool,
+    pub mail_retry_base_secs: u32,
+}
+
+impl Rules {
+    pub fn of(config: &Config) -> Rules {
+        Rules {
+            policy: config.policy.clone(),
+            session_ttl_secs: config.session_ttl_secs,
+            webhooks: config.webhook.is_some(),
+            mail_retry_base_secs: config.mail.retry_base_secs,
+        }
+    }
+}
+
+/// Fresh random ids, made by the shell, for what a command may create.
+#[derive(Debug, Clone)]
+pub struct FreshIds {
+    /// A notice's mail id (the provider's idempotency key).
+    pub notice: String,
+    pub webhook: String,
+}
+
+/// Everything from outside a command is applied with.
+pub struct Context<'a> {
+    pub now: u64,
+    pub rules: &'a Rules,
+    pub hasher: &'a dyn PasswordHasher,
+    pub ids: &'a FreshIds,
+}
+
+/// The rest of a command, applied once the shell has saved what came before it.
+pub type Continuation<R> = Box<dyn FnOnce(&mut Slot, &Context<'_>) -> Outcome<R>>;
+
+/// How a command goes on after this step.
+pub enum Next<R> {
+    Reply(R),
+    /// A checkpoint: save, then apply this. A reset records the attempt before the argon2 runs it pays for, so an
+    /// isolate that dies in them has still counted it.
+    Then(Continuation<R>),
+}
+
+/// What applying a command asks of the shell.
+#[must_use]
+pub struct Outcome<R> {
+    pub next: Next<R>,
+    /// For the audit trail, under the account's pseudonym.
+    pub events: Vec<AccountEvent>,
+    /// Whether the slot changed and must be stored.
+    pub save: bool,
+    /// Whether mail waits in the outbox to be handed to the queue.
+    pub flush_outbox: bool,
+    /// An unknown login's failures are to be forgotten this many seconds from now.
+    pub forget_unknown_in: Option<u64>,
+}
+
+impl<R> Outcome<R> {
+    pub fn reply(reply: R) -> Outcome<R> {
+        Outcome {
+            next: Next::Reply(reply),
+            events: Vec::new(),
+            save: false,
+            flush_outbox: false,
+            forget_unknown_in: None,
+        }
+    }
+
+    /// Save what has changed so far, then apply `rest`.
+    pub fn checkpoint(rest: impl FnOnce(&mut Slot, &Context<'_>) -> Outcome<R> + 'static) -> Outcome<R> {
+        Outcome {
+            next: Next::Then(Box::new(rest)),
+            events: Vec::new(),
+            save: true,
+            flush_outbox: false,
+            forget_unknown_in: None,
+        }
+    }
+
+    pub fn saved(mut self) -> Outcome<R> {
+        self.save = true;
+        self
+    }
+
+    pub fn event(mut self, event: AccountEvent) -> Outcome<R> {
+        self.events.push(event);
+        self
+    }
+
+    pub fn flushing(mut self) -> Outcome<R> {
+        self.flush_outbox = true;
+        self
+    }
+}
+
+/// A command to an account: what it is answered, and how it changes the slot.
+pub trait Apply {
+    type Reply: Serialize + DeserializeOwned;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply>;
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Applying commands in tests as the Durable Object does, with an instant hasher and a fixed clock.
+
+    use super::*;
+    use crate::account::credential::tests::PlainHasher;
+    use crate::account::state::Profile;
+    use latchkey_shared::api::AccountStatus;
+    use latchkey_shared::{Audience, Locale};
+
+    pub const NOW: u64 = 1_800_000_000;
+    pub const OLD_PASSWORD: &str = "Old-Password-1!";
+
+    /// What the shell would have done: every step applied, saved between steps.
+    #[derive(Debug)]
+    pub struct Applied<R> {
+        pub reply: R,
+        pub events: Vec<AccountEvent>,
+        pub saves: usize,
+        pub flush_outbox: bool,
+        pub forget_unknown_in: Option<u64>,
+    }
+
+    pub fn rules() -> Rules {
+        Rules { policy: Policy::brief_default(), session_ttl_secs: 3600, webhooks: false, mail_retry_base_secs: 1 }
+    }
+
+    pub fn run<C: Apply>(slot: &mut Slot, command: C, now: u64, rules: &Rules) -> Applied<C::Reply> {
+        let ids = FreshIds { notice: format!("notice-{now}"), webhook: format!("hook-{now}") };
+        let cx = Context { now, rules, hasher: &PlainHasher, ids: &ids };
+        let mut outcome = command.apply(slot, &cx);
+        let (mut events, mut saves, mut flush_outbox, mut forget_unknown_in) = (Vec::new(), 0, false, None);
+        loop {
+            saves += usize::from(outcome.save);
+            events.append(&mut outcome.events);
+            flush_outbox |= outcome.flush_outbox;
+            forget_unknown_in = forget_unknown_in.or(outcome.forget_unknown_in);
+            match outcome.next {
+                Next::Then(rest) => outcome = rest(slot, &cx),
+                Next::Reply(reply) => return Applied { reply, events, saves, flush_outbox, forget_unknown_in },
+            }
+        }
+    }
+
+    /// Ana's parent account, password [`OLD_PASSWORD`], a contact email beside the login email.
+    pub fn ana() -> Slot {
+        let profile = Profile {
+            login_email: "ana@school.org".into(),
+            contact_email: Some("ana.home@mail.org".into()),
+            audience: Audience::Parent,
+            display_name: "Ana".into(),
+            locale: Locale::En,
+            status: AccountStatus::Active,
+        };
+        let account = AccountState::new(profile, Some(format!("plain:{OLD_PASSWORD}")));
+        Slot { account: Some(account), ..Slot::default() }
+    }
+
+    pub fn hash(n: u8) -> crate::token::TokenHash {
+        crate::token::TokenHash(format!("{n:064}"))
+    }
+}

@@ -1,0 +1,122 @@
+//! The admin's commands: create an account, look at it, disable it, turn its 2-Step Verification off.
+
+use crate::account::apply::{Apply, Context, Outcome, Slot};
+use crate::account::refusal::Refusal;
+use crate::account::state::{AccountState, Profile};
+use crate::audit::{AccountEvent, TwoStepChange};
+use latchkey_shared::api::AccountView;
+use latchkey_shared::{ErrorCode, Secret};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Create {
+    pub profile: Profile,
+    /// An argon2 PHC string (an import), or none for an invited account.
+    pub password_hash: Option<Secret<String>>,
+}
+
+impl Apply for Create {
+    type Reply = Result<AccountView, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        if slot.account.is_some() {
+            return Outcome::reply(Err(ErrorCode::AccountExists.into()));
+        }
+        let account = AccountState::new(self.profile, self.password_hash.map(Secret::into_exposed));
+        let view = account.view(cx.now);
+        // Failed logins tried on the name before it was an account are forgotten with the slot's old state.
+        *slot = Slot { account: Some(account), ..Slot::default() };
+        Outcome::reply(Ok(view)).saved()
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct View {}
+
+impl Apply for View {
+    type Reply = Option<AccountView>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        Outcome::reply(slot.account.as_ref().map(|account| account.view(cx.now)))
+    }
+}
+
+/// No login, no reset, every session and link revoked.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Disable {}
+
+impl Apply for Disable {
+    type Reply = Result<AccountView, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
+        account.disable();
+        Outcome::reply(Ok(account.view(cx.now))).saved()
+    }
+}
+
+/// For someone who lost the phone and the recovery codes, once the school has checked who is asking: every session
+/// ends and every address on file is told.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AdminTwoStepOff {}
+
+impl Apply for AdminTwoStepOff {
+    type Reply = Result<AccountView, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
+        match account.turn_off_two_step_by_admin(cx.ids.notice.clone(), cx.now) {
+            Ok(()) => Outcome::reply(Ok(account.view(cx.now)))
+                .saved()
+                .flushing()
+                .event(AccountEvent::TwoStepChanged(TwoStepChange::DisabledByAdmin)),
+            Err(refusal) => Outcome::reply(Err(refusal)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::apply::testing::{ana, rules, run, NOW};
+    use crate::account::commands::session::Login;
+    use latchkey_shared::api::{AccountStatus, TwoStepRequirement};
+
+    #[test]
+    fn create_once_and_forget_an_unknown_names_failures() {
+        let mut slot = Slot::default();
+        let login = || Login {
+            password: "Whatever-1".into(),
+            code: None,
+            session_hash: crate::account::apply::testing::hash(1),
+            requirement: TwoStepRequirement::default(),
+        };
+        run(&mut slot, login(), NOW, &rules());
+        assert_eq!(slot.unknown_login_failures.len(), 1);
+        let profile = ana().account.unwrap().profile;
+        let created = run(&mut slot, Create { profile: profile.clone(), password_hash: None }, NOW, &rules());
+        assert_eq!((created.reply.map(|v| v.login_email), created.saves), (Ok("ana@school.org".into()), 1));
+        assert!(slot.unknown_login_failures.is_empty());
+        let again = run(&mut slot, Create { profile, password_hash: None }, NOW, &rules());
+        assert_eq!(again.reply.unwrap_err().code, ErrorCode::AccountExists);
+        assert_eq!(again.saves, 0);
+    }
+
+    #[test]
+    fn commands_on_no_account_say_not_found() {
+        let mut slot = Slot::default();
+        assert_eq!(run(&mut slot, View {}, NOW, &rules()).reply, None);
+        assert_eq!(run(&mut slot, Disable {}, NOW, &rules()).reply.unwrap_err().code, ErrorCode::NotFound);
+        assert_eq!(run(&mut slot, AdminTwoStepOff {}, NOW, &rules()).reply.unwrap_err().code, ErrorCode::NotFound);
+        assert_eq!(slot, Slot::default(), "nothing was made");
+    }
+
+    #[test]
+    fn disable_is_saved_and_two_step_off_refused_when_it_is_off() {
+        let mut slot = ana();
+        let disabled = run(&mut slot, Disable {}, NOW, &rules());
+        assert_eq!((disabled.reply.unwrap().status, disabled.saves), (AccountStatus::Disabled, 1));
+        let off = run(&mut slot, AdminTwoStepOff {}, NOW, &rules());
+        assert_eq!((off.reply.unwrap_err().code, off.saves, off.events), (ErrorCode::TwoStepOff, 0, vec![]));
+    }
+}

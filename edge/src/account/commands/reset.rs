@@ -1,0 +1,271 @@
+//! The reset journey's commands: issue a link, check one, take one back, set the new password.
+
+use crate::account::apply::{Apply, Context, Outcome, Slot};
+use crate::account::refusal::Refusal;
+use crate::account::state::ResetInput;
+use crate::account::two_step::Proof;
+use crate::audit::AccountEvent;
+use crate::token::TokenHash;
+use latchkey_shared::api::{TokenStatus, VerifyResponse};
+use latchkey_shared::{Audience, ErrorCode, Locale, Secret};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct IssueToken {
+    pub token_hash: TokenHash,
+    pub lifetime_secs: u32,
+}
+
+/// Where a newly issued link goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub to: String,
+    pub display_name: String,
+    pub audience: Audience,
+    pub locale: Locale,
+}
+
+impl Apply for IssueToken {
+    /// `None`: nothing to send, and nothing the requester can tell apart — no account, a disabled one, or one that
+    /// has had its links for this window.
+    type Reply = Option<Recipient>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(None) };
+        match account.issue_token(self.token_hash, cx.now, self.lifetime_secs) {
+            Ok(()) => {
+                let p = &account.profile;
+                let to = Recipient {
+                    to: p.login_email.clone(),
+                    display_name: p.display_name.clone(),
+                    audience: p.audience,
+                    locale: p.locale,
+                };
+                Outcome::reply(Some(to)).saved()
+            }
+            Err(refusal) if refusal.code == ErrorCode::RateLimited => {
+                Outcome::reply(None).saved().event(AccountEvent::ResetRequestThrottled)
+            }
+            Err(_) => Outcome::reply(None),
+        }
+    }
+}
+
+/// Whether a link works. Never consumes it (mail scanners follow links).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LinkStatus {
+    pub token_hash: TokenHash,
+}
+
+impl Apply for LinkStatus {
+    type Reply = VerifyResponse;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_ref() else {
+            return Outcome::reply(VerifyResponse { status: TokenStatus::Invalid, audience: None, two_step: false });
+        };
+        let status = account.token_status(&self.token_hash, cx.now);
+        // Only a working link learns whose rules apply and whether a code will be asked for.
+        let live = status == TokenStatus::Ok;
+        Outcome::reply(VerifyResponse {
+            status,
+            audience: live.then_some(account.profile.audience),
+            two_step: live && account.two_step.enabled(),
+        })
+    }
+}
+
+/// The link's mail could not be sent: take it back.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct WithdrawToken {
+    pub token_hash: TokenHash,
+}
+
+impl Apply for WithdrawToken {
+    type Reply = ();
+
+    fn apply(self, slot: &mut Slot, _: &Context<'_>) -> Outcome<()> {
+        match slot.account.as_mut() {
+            Some(account) => {
+                account.withdraw_token(&self.token_hash);
+                Outcome::reply(()).saved()
+            }
+            None => Outcome::reply(()),
+        }
+    }
+}
+
+/// A new password through a link: all of it or none of it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Reset {
+    pub token_hash: TokenHash,
+    pub password: Secret<String>,
+    pub confirm: Secret<String>,
+    /// The breach check's verdict, when it could be had.
+    pub breached: Option<bool>,
+    #[serde(default)]
+    pub code: Option<Secret<String>>,
+}
+
+impl Apply for Reset {
+    /// How many sessions were logged out.
+    type Reply = Result<u32, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::TokenInvalid.into())) };
+        if let Err(refusal) = account.admit_reset_attempt(&self.token_hash, cx.now) {
+            return Outcome::reply(Err(refusal)).event(AccountEvent::ResetAttemptThrottled);
+        }
+        // The attempt, and a wrong code, are on record whatever comes next.
+        match account.reset_proof(&self.token_hash, self.code.as_ref().map(Secret::expose_str), cx.now) {
+            Err(refusal) => {
+                let code = refusal.code;
+                Outcome::reply(Err(refusal)).saved().event(AccountEvent::TwoStepCodeRefused(code))
+            }
+            Ok(proof) => Outcome::checkpoint(move |slot, cx| self.set_password(proof, slot, cx)),
+        }
+    }
+}
+
+impl Reset {
+    fn set_password(self, proof: Option<Proof>, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Result<u32, Refusal>> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::TokenInvalid.into())) };
+        let input = ResetInput {
+            token: &self.token_hash,
+            password: self.password.expose_str(),
+            confirm: self.confirm.expose_str(),
+            breached: self.breached,
+            proof,
+        };
+        match account.reset_password(input, cx.now, &cx.rules.policy, cx.hasher, cx.ids.notice.clone()) {
+            Ok(revoked_sessions) => {
+                if cx.rules.webhooks {
+                    account.queue_webhook(cx.ids.webhook.clone(), cx.now);
+                }
+                // The notice is queued at once; the webhook goes out from the alarm, so a slow backend never holds up
+                // the person's answer.
+                Outcome::reply(Ok(revoked_sessions))
+                    .saved()
+                    .flushing()
+                    .event(AccountEvent::PasswordChanged { revoked_sessions })
+            }
+            Err(refusal) => Outcome::reply(Err(refusal)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::apply::testing::{ana, hash, rules, run, NOW};
+    use crate::account::apply::Rules;
+    use crate::account::commands::admin::Disable;
+    use crate::account::throttle::{RESET_ATTEMPTS, RESET_REQUESTS};
+    use crate::account::two_step::TotpSecret;
+    use crate::otp::totp::{code_at, step_at, DIGITS};
+
+    const GOOD: &str = "Otter-Lantern-42-Quiet";
+    const SECRET: &[u8] = b"12345678901234567890";
+
+    fn code(now: u64) -> Secret<String> {
+        format!("{:06}", code_at(SECRET, step_at(now), DIGITS)).into()
+    }
+
+    fn enrolled() -> Slot {
+        let mut slot = ana();
+        let two_step = &mut slot.account.as_mut().unwrap().two_step;
+        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW - 600).unwrap();
+        two_step.confirm_setup(code(NOW - 600).expose_str(), NOW - 600, vec![]).unwrap();
+        slot
+    }
+
+    fn issue(slot: &mut Slot, n: u8, now: u64) -> Option<Recipient> {
+        run(slot, IssueToken { token_hash: hash(n), lifetime_secs: 3600 }, now, &rules()).reply
+    }
+
+    fn reset(n: u8, password: &str, code: Option<Secret<String>>) -> Reset {
+        Reset { token_hash: hash(n), password: password.into(), confirm: password.into(), breached: None, code }
+    }
+
+    #[test]
+    fn a_throttled_or_disabled_request_answers_like_no_account() {
+        let mut slot = ana();
+        for n in 0..RESET_REQUESTS.allowed as u8 {
+            assert_eq!(issue(&mut slot, n, NOW).map(|r| r.to), Some("ana@school.org".into()));
+        }
+        let throttled = run(&mut slot, IssueToken { token_hash: hash(9), lifetime_secs: 3600 }, NOW, &rules());
+        let unknown = run(&mut Slot::default(), IssueToken { token_hash: hash(9), lifetime_secs: 3600 }, NOW, &rules());
+        assert_eq!((throttled.reply, unknown.reply), (None, None));
+        assert_eq!(throttled.events, [AccountEvent::ResetRequestThrottled]);
+        assert_eq!((throttled.saves, unknown.saves), (1, 0));
+        run(&mut slot, Disable {}, NOW, &rules());
+        let disabled = run(&mut slot, IssueToken { token_hash: hash(10), lifetime_secs: 3600 }, NOW + 3600, &rules());
+        assert_eq!((disabled.reply, disabled.saves, disabled.events), (None, 0, vec![]));
+    }
+
+    #[test]
+    fn a_dead_link_says_nothing_about_two_step_or_whose_it_is() {
+        let mut slot = enrolled();
+        issue(&mut slot, 1, NOW);
+        issue(&mut slot, 2, NOW);
+        let status = |slot: &mut Slot, n| run(slot, LinkStatus { token_hash: hash(n) }, NOW, &rules()).reply;
+        let dead = status(&mut slot, 1);
+        assert_eq!((dead.status, dead.audience, dead.two_step), (TokenStatus::Superseded, None, false));
+        let live = status(&mut slot, 2);
+        assert_eq!((live.status, live.audience, live.two_step), (TokenStatus::Ok, Some(Audience::Parent), true));
+        assert_eq!(status(&mut Slot::default(), 2).status, TokenStatus::Invalid);
+        // Setting a password with the dead link: refused for what it is, no code asked for, nothing audited.
+        let refused = run(&mut slot, reset(1, GOOD, None), NOW, &rules());
+        assert_eq!(refused.reply.unwrap_err().code, ErrorCode::TokenSuperseded);
+        assert_eq!(refused.events, []);
+        let asked = run(&mut slot, reset(2, GOOD, None), NOW, &rules());
+        assert_eq!(asked.reply.unwrap_err().code, ErrorCode::TwoStepRequired);
+    }
+
+    #[test]
+    fn a_reset_checkpoints_the_attempt_then_changes_everything_once() {
+        let mut slot = enrolled();
+        issue(&mut slot, 1, NOW);
+        let wrong = run(&mut slot, reset(1, GOOD, Some("000000".into())), NOW, &rules());
+        assert_eq!(wrong.reply.unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+        assert_eq!(wrong.events, [AccountEvent::TwoStepCodeRefused(ErrorCode::TwoStepCodeInvalid)]);
+        assert_eq!(wrong.saves, 1, "the attempt and the wrong code are on record");
+        let weak = run(&mut slot, reset(1, "short", Some(code(NOW))), NOW, &rules());
+        assert_eq!(weak.reply.unwrap_err().code, ErrorCode::PasswordRejected);
+        assert_eq!((weak.saves, weak.events.len(), weak.flush_outbox), (1, 0, false), "only the checkpoint");
+        let rules = Rules { webhooks: true, ..rules() };
+        let done = run(&mut slot, reset(1, GOOD, Some(code(NOW))), NOW, &rules);
+        assert_eq!(done.reply, Ok(0));
+        assert_eq!(done.events, [AccountEvent::PasswordChanged { revoked_sessions: 0 }]);
+        assert_eq!((done.saves, done.flush_outbox), (2, true), "checkpoint, then the change");
+        let account = slot.account.as_ref().unwrap();
+        assert_eq!(account.outbox.pending.len(), 1, "the notice");
+        assert_eq!(account.webhooks.due(NOW).len(), 1, "the webhook, with the same write");
+    }
+
+    #[test]
+    fn too_many_attempts_with_a_live_link_are_refused_unsaved() {
+        let mut slot = ana();
+        issue(&mut slot, 1, NOW);
+        for _ in 0..RESET_ATTEMPTS.allowed {
+            run(&mut slot, reset(1, "short", None), NOW, &rules()).reply.unwrap_err();
+        }
+        let throttled = run(&mut slot, reset(1, GOOD, None), NOW, &rules());
+        assert_eq!(throttled.reply.unwrap_err().code, ErrorCode::RateLimited);
+        assert_eq!((throttled.saves, throttled.events), (0, vec![AccountEvent::ResetAttemptThrottled]));
+        let none = run(&mut Slot::default(), reset(1, GOOD, None), NOW, &rules());
+        assert_eq!(none.reply.unwrap_err().code, ErrorCode::TokenInvalid);
+    }
+
+    #[test]
+    fn a_withdrawn_link_is_saved_and_an_unknown_one_ignored() {
+        let mut slot = ana();
+        issue(&mut slot, 1, NOW);
+        assert_eq!(run(&mut slot, WithdrawToken { token_hash: hash(1) }, NOW, &rules()).saves, 1);
+        assert_eq!(
+            run(&mut slot, LinkStatus { token_hash: hash(1) }, NOW, &rules()).reply.status,
+            TokenStatus::Invalid
+        );
+        assert_eq!(run(&mut Slot::default(), WithdrawToken { token_hash: hash(1) }, NOW, &rules()).saves, 0);
+    }
+}

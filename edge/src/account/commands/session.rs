@@ -1,0 +1,164 @@
+//! Logging in and out, and checking a session.
+
+use crate::account::apply::{Apply, Context, Outcome, Slot};
+use crate::account::refusal::Refusal;
+use crate::account::state::{LoginInput, SessionRules};
+use crate::account::throttle::LOGIN_FAILURES;
+use crate::audit::AccountEvent;
+use crate::token::TokenHash;
+use latchkey_shared::api::{SessionInfo, TwoStepRequirement};
+use latchkey_shared::{ErrorCode, Secret};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Login {
+    pub password: Secret<String>,
+    #[serde(default)]
+    pub code: Option<Secret<String>>,
+    /// The new session's token hash (the token itself goes only into the cookie).
+    pub session_hash: TokenHash,
+    #[serde(default)]
+    pub requirement: TwoStepRequirement,
+}
+
+impl Apply for Login {
+    type Reply = Result<SessionInfo, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let now = cx.now;
+        let Some(account) = slot.account.as_mut() else {
+            // No such account: the same cost (one argon2 run, as a verification would) and, after as many failures,
+            // the same 429, so neither timing nor throttling tells that no account exists.
+            if slot.unknown_login_failures.is_full(now, LOGIN_FAILURES) {
+                return Outcome::reply(Err(ErrorCode::RateLimited.into()));
+            }
+            let _ = cx.hasher.hash(self.password.expose_str());
+            slot.unknown_login_failures.record(now, LOGIN_FAILURES);
+            let outcome = Outcome::reply(Err(ErrorCode::InvalidCredentials.into())).saved();
+            return Outcome { forget_unknown_in: Some(LOGIN_FAILURES.window_secs), ..outcome };
+        };
+        let rules = SessionRules {
+            ttl_secs: cx.rules.session_ttl_secs,
+            two_step_grace_secs: self.requirement.grace_secs(account.profile.audience),
+        };
+        let input = LoginInput {
+            password: self.password.expose_str(),
+            code: self.code.as_ref().map(Secret::expose_str),
+            session: self.session_hash,
+        };
+        // Failures are counted, so even a refusal is stored.
+        match account.login(input, now, rules, cx.hasher) {
+            Ok(info) => Outcome::reply(Ok(info)).saved(),
+            Err(refusal) => {
+                let code = refusal.code;
+                Outcome::reply(Err(refusal)).saved().event(AccountEvent::LoginFailed(code))
+            }
+        }
+    }
+}
+
+/// Whether a session is live, and whom it is for.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CheckSession {
+    pub session_hash: TokenHash,
+    /// The site's requirement, which a session past its grace period does not meet.
+    #[serde(default)]
+    pub requirement: TwoStepRequirement,
+}
+
+impl Apply for CheckSession {
+    type Reply = Result<SessionInfo, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let account = match slot.account.as_ref() {
+            Some(account) if account.has_session(&self.session_hash, cx.now) => account,
+            _ => return Outcome::reply(Err(ErrorCode::Unauthorized.into())),
+        };
+        let rules = SessionRules {
+            ttl_secs: cx.rules.session_ttl_secs,
+            two_step_grace_secs: self.requirement.grace_secs(account.profile.audience),
+        };
+        let info = account.session_info(cx.now, rules);
+        if info.two_step.setup_required {
+            Outcome::reply(Err(ErrorCode::TwoStepSetupRequired.into()))
+        } else {
+            Outcome::reply(Ok(info))
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Logout {
+    pub session_hash: TokenHash,
+}
+
+impl Apply for Logout {
+    type Reply = ();
+
+    fn apply(self, slot: &mut Slot, _: &Context<'_>) -> Outcome<()> {
+        match slot.account.as_mut() {
+            Some(account) => {
+                account.sessions.end(&self.session_hash);
+                Outcome::reply(()).saved()
+            }
+            None => Outcome::reply(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::apply::testing::{ana, hash, rules, run, NOW, OLD_PASSWORD};
+
+    fn login(password: &str, session: u8) -> Login {
+        Login {
+            password: password.into(),
+            code: None,
+            session_hash: hash(session),
+            requirement: TwoStepRequirement::default(),
+        }
+    }
+
+    #[test]
+    fn an_unknown_login_costs_a_hash_and_is_throttled_like_a_known_one() {
+        let mut unknown = Slot::default();
+        let mut known = ana();
+        for i in 0..LOGIN_FAILURES.allowed as u64 {
+            let a = run(&mut unknown, login("wrong", 1), NOW + i, &rules());
+            let b = run(&mut known, login("wrong", 1), NOW + i, &rules());
+            assert_eq!(a.reply.unwrap_err().code, b.reply.unwrap_err().code);
+            assert_eq!((a.saves, a.forget_unknown_in), (1, Some(LOGIN_FAILURES.window_secs)));
+            assert_eq!(a.events, [], "nothing to name an unknown account by");
+            assert_eq!(b.events, [AccountEvent::LoginFailed(ErrorCode::InvalidCredentials)]);
+        }
+        let a = run(&mut unknown, login(OLD_PASSWORD, 2), NOW + 10, &rules());
+        let b = run(&mut known, login(OLD_PASSWORD, 2), NOW + 10, &rules());
+        assert_eq!(a.reply.unwrap_err().code, ErrorCode::RateLimited);
+        assert_eq!(b.reply.unwrap_err().code, ErrorCode::RateLimited);
+        assert!(unknown.account.is_none(), "a login makes no account");
+    }
+
+    #[test]
+    fn a_session_is_checked_then_ended() {
+        let mut slot = ana();
+        let info = run(&mut slot, login(OLD_PASSWORD, 7), NOW, &rules()).reply.unwrap();
+        assert_eq!(info.email, "ana@school.org");
+        let check = || CheckSession { session_hash: hash(7), requirement: TwoStepRequirement::default() };
+        assert!(run(&mut slot, check(), NOW + 1, &rules()).reply.is_ok());
+        assert_eq!(run(&mut slot, Logout { session_hash: hash(7) }, NOW + 2, &rules()).saves, 1);
+        assert_eq!(run(&mut slot, check(), NOW + 3, &rules()).reply.unwrap_err().code, ErrorCode::Unauthorized);
+        assert_eq!(run(&mut Slot::default(), check(), NOW, &rules()).reply.unwrap_err().code, ErrorCode::Unauthorized);
+    }
+
+    #[test]
+    fn a_session_past_its_grace_period_is_refused_as_setup_required() {
+        let mut slot = ana();
+        let requirement = TwoStepRequirement { staff: None, parent: Some(0) };
+        let mut login = login(OLD_PASSWORD, 8);
+        login.requirement = requirement;
+        assert!(run(&mut slot, login, NOW, &rules()).reply.unwrap().two_step.setup_required);
+        let check = CheckSession { session_hash: hash(8), requirement };
+        assert_eq!(run(&mut slot, check, NOW, &rules()).reply.unwrap_err().code, ErrorCode::TwoStepSetupRequired);
+    }
+}

@@ -1,0 +1,228 @@
+//! The logged-in person's 2-Step Verification settings: where it stands, start a setup, turn it on with a first code,
+//! replace the recovery codes, turn it off. Each needs a live session; each change is audited and told to every
+//! address on file.
+
+use crate::account::apply::{Apply, Context, Outcome, Slot};
+use crate::account::refusal::Refusal;
+use crate::account::state::AccountState;
+use crate::account::two_step::TotpSecret;
+use crate::audit::{AccountEvent, TwoStepChange};
+use crate::token::TokenHash;
+use latchkey_shared::api::{TwoStepRequirement, TwoStepStatus};
+use latchkey_shared::{ErrorCode, Secret};
+use serde::{Deserialize, Serialize};
+
+/// The session's account, or `unauthorized`.
+fn session_account<'s>(slot: &'s mut Slot, session: &TokenHash, now: u64) -> Result<&'s mut AccountState, Refusal> {
+    match slot.account.as_mut() {
+        Some(account) if account.has_session(session, now) => Ok(account),
+        _ => Err(ErrorCode::Unauthorized.into()),
+    }
+}
+
+/// Answers the status after a change that `result` says happened or not. A change is audited and its notice queued;
+/// a refusal is audited too, and stored, since wrong codes are counted.
+fn changed(
+    account: &mut AccountState,
+    result: Result<(), Refusal>,
+    change: TwoStepChange,
+    requirement: TwoStepRequirement,
+    cx: &Context<'_>,
+) -> Outcome<Result<TwoStepStatus, Refusal>> {
+    match result {
+        Ok(()) => {
+            account.queue_two_step_notice(cx.ids.notice.clone(), change, cx.now);
+            let status = account.two_step.status(cx.now, requirement.grace_secs(account.profile.audience));
+            Outcome::reply(Ok(status)).saved().flushing().event(AccountEvent::TwoStepChanged(change))
+        }
+        Err(refusal) => {
+            let code = refusal.code;
+            Outcome::reply(Err(refusal)).saved().event(AccountEvent::TwoStepCodeRefused(code))
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TwoStepStatusQuery {
+    pub session_hash: TokenHash,
+    /// Also for a session past its grace period: this is where it is turned on.
+    #[serde(default)]
+    pub requirement: TwoStepRequirement,
+}
+
+impl Apply for TwoStepStatusQuery {
+    type Reply = Result<TwoStepStatus, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let reply = session_account(slot, &self.session_hash, cx.now)
+            .map(|account| account.two_step.status(cx.now, self.requirement.grace_secs(account.profile.audience)));
+        Outcome::reply(reply)
+    }
+}
+
+/// Starts (or starts again) a setup with a secret made at the edge.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TwoStepSetup {
+    pub session_hash: TokenHash,
+    pub secret: TotpSecret,
+}
+
+/// A setup waiting for its first code: the label for the authenticator app, and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupStarted {
+    pub login_email: String,
+    pub expires_at: u64,
+}
+
+impl Apply for TwoStepSetup {
+    type Reply = Result<SetupStarted, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let account = match session_account(slot, &self.session_hash, cx.now) {
+            Ok(account) => account,
+            Err(refusal) => return Outcome::reply(Err(refusal)),
+        };
+        match account.two_step.start_setup(self.secret, cx.now) {
+            Ok(expires_at) => {
+                let login_email = account.profile.login_email.clone();
+                Outcome::reply(Ok(SetupStarted { login_email, expires_at })).saved()
+            }
+            Err(refusal) => Outcome::reply(Err(refusal)),
+        }
+    }
+}
+
+/// Turns it on with a first code; the new recovery codes' hashes (the codes themselves go only to the person).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TwoStepConfirm {
+    pub session_hash: TokenHash,
+    #[serde(default)]
+    pub requirement: TwoStepRequirement,
+    pub code: Secret<String>,
+    pub recovery_hashes: Vec<String>,
+}
+
+impl Apply for TwoStepConfirm {
+    type Reply = Result<TwoStepStatus, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let account = match session_account(slot, &self.session_hash, cx.now) {
+            Ok(account) => account,
+            Err(refusal) => return Outcome::reply(Err(refusal)),
+        };
+        let result = account.two_step.confirm_setup(self.code.expose_str(), cx.now, self.recovery_hashes);
+        changed(account, result, TwoStepChange::Enabled, self.requirement, cx)
+    }
+}
+
+/// New recovery codes, confirmed by a code; the old ones stop working.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TwoStepNewCodes {
+    pub session_hash: TokenHash,
+    #[serde(default)]
+    pub requirement: TwoStepRequirement,
+    pub code: Secret<String>,
+    pub recovery_hashes: Vec<String>,
+}
+
+impl Apply for TwoStepNewCodes {
+    type Reply = Result<TwoStepStatus, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let account = match session_account(slot, &self.session_hash, cx.now) {
+            Ok(account) => account,
+            Err(refusal) => return Outcome::reply(Err(refusal)),
+        };
+        let result = account.two_step.replace_recovery_codes(self.code.expose_str(), cx.now, self.recovery_hashes);
+        changed(account, result, TwoStepChange::RecoveryCodesReplaced, self.requirement, cx)
+    }
+}
+
+/// Turns it off, confirmed by a code.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TwoStepDisable {
+    pub session_hash: TokenHash,
+    #[serde(default)]
+    pub requirement: TwoStepRequirement,
+    pub code: Secret<String>,
+}
+
+impl Apply for TwoStepDisable {
+    type Reply = Result<TwoStepStatus, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let account = match session_account(slot, &self.session_hash, cx.now) {
+            Ok(account) => account,
+            Err(refusal) => return Outcome::reply(Err(refusal)),
+        };
+        let result = account.two_step.disable(self.code.expose_str(), cx.now);
+        changed(account, result, TwoStepChange::Disabled, self.requirement, cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::apply::testing::{ana, hash, rules, run, NOW, OLD_PASSWORD};
+    use crate::account::commands::session::Login;
+    use crate::mail::job::MailJob;
+    use crate::otp::totp::{code_at, step_at, DIGITS};
+
+    const SECRET: &[u8] = b"12345678901234567890";
+
+    fn code(now: u64) -> Secret<String> {
+        format!("{:06}", code_at(SECRET, step_at(now), DIGITS)).into()
+    }
+
+    fn logged_in() -> Slot {
+        let mut slot = ana();
+        let login = Login {
+            password: OLD_PASSWORD.into(),
+            code: None,
+            session_hash: hash(1),
+            requirement: TwoStepRequirement::default(),
+        };
+        run(&mut slot, login, NOW, &rules()).reply.unwrap();
+        slot
+    }
+
+    #[test]
+    fn every_setting_needs_a_live_session() {
+        let mut slot = ana();
+        let status = run(
+            &mut slot,
+            TwoStepStatusQuery { session_hash: hash(9), requirement: Default::default() },
+            NOW,
+            &rules(),
+        );
+        assert_eq!(status.reply.unwrap_err().code, ErrorCode::Unauthorized);
+        let setup = TwoStepSetup { session_hash: hash(9), secret: TotpSecret::new(SECRET.to_vec()) };
+        assert_eq!(run(&mut slot, setup, NOW, &rules()).reply.unwrap_err().code, ErrorCode::Unauthorized);
+        assert_eq!(slot, ana(), "nothing changed");
+    }
+
+    #[test]
+    fn turning_on_is_audited_noticed_and_saved_and_a_wrong_code_counted() {
+        let mut slot = logged_in();
+        let setup = TwoStepSetup { session_hash: hash(1), secret: TotpSecret::new(SECRET.to_vec()) };
+        let started = run(&mut slot, setup, NOW, &rules());
+        assert_eq!(started.reply.unwrap().login_email, "ana@school.org");
+        assert_eq!((started.saves, started.events.len()), (1, 0));
+        let confirm = |code: Secret<String>| TwoStepConfirm {
+            session_hash: hash(1),
+            requirement: TwoStepRequirement::default(),
+            code,
+            recovery_hashes: vec!["h".into()],
+        };
+        let wrong = run(&mut slot, confirm("000000".into()), NOW, &rules());
+        assert_eq!(wrong.reply.unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+        assert_eq!(wrong.events, [AccountEvent::TwoStepCodeRefused(ErrorCode::TwoStepCodeInvalid)]);
+        assert_eq!((wrong.saves, wrong.flush_outbox), (1, false), "the wrong code is counted, so stored");
+        let on = run(&mut slot, confirm(code(NOW)), NOW, &rules());
+        assert!(on.reply.unwrap().enabled);
+        assert_eq!(on.events, [AccountEvent::TwoStepChanged(TwoStepChange::Enabled)]);
+        assert!(on.flush_outbox);
+        let outbox = &slot.account.as_ref().unwrap().outbox.pending;
+        assert!(matches!(&outbox[..], [MailJob::TwoStepChanged { change: TwoStepChange::Enabled, .. }]));
+    }
+}

@@ -1,0 +1,75 @@
+//! The password: its current hash (argon2id, a PHC string), the earlier ones a new password may not repeat, and when
+//! it last changed. Hashing is injected ([`PasswordHasher`]), so the rules are tested with an instant stand-in.
+
+use super::refusal::Refusal;
+use latchkey_shared::Secret;
+
+/// What the account needs from outside to check and set passwords.
+pub trait PasswordHasher {
+    /// The PHC string of a normalised password.
+    fn hash(&self, normalized: &str) -> Result<String, Refusal>;
+    fn verify(&self, normalized: &str, phc: &str) -> bool;
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Credential {
+    /// `None` until a password is set (an invited account).
+    pub hash: Option<Secret<String>>,
+    /// Earlier hashes, newest first, at most the policy's history depth.
+    pub history: Vec<Secret<String>>,
+    pub changed_at: Option<u64>,
+}
+
+impl Credential {
+    pub fn matches(&self, normalized: &str, hasher: &dyn PasswordHasher) -> bool {
+        self.hash.as_ref().is_some_and(|phc| hasher.verify(normalized, phc.expose_str()))
+    }
+
+    /// Whether `normalized` is the current password or one of the last `depth` (the current one is always checked).
+    pub fn reused(&self, normalized: &str, depth: usize, hasher: &dyn PasswordHasher) -> bool {
+        let mut previous = self.hash.iter().chain(self.history.iter()).take(depth.max(1));
+        previous.any(|phc| hasher.verify(normalized, phc.expose_str()))
+    }
+
+    /// Puts `new_hash` in place; the old one joins the history, which keeps the newest `depth`.
+    pub fn replace(&mut self, new_hash: String, depth: usize, now: u64) {
+        if let Some(old) = self.hash.replace(Secret::new(new_hash)) {
+            self.history.insert(0, old);
+        }
+        self.history.truncate(depth);
+        self.changed_at = Some(now);
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Hashing stand-in: reversible and instant, so the account's rules are tested apart from argon2.
+    pub struct PlainHasher;
+
+    impl PasswordHasher for PlainHasher {
+        fn hash(&self, normalized: &str) -> Result<String, Refusal> {
+            Ok(format!("plain:{normalized}"))
+        }
+        fn verify(&self, normalized: &str, phc: &str) -> bool {
+            phc == format!("plain:{normalized}")
+        }
+    }
+
+    #[test]
+    fn history_keeps_the_newest_and_refuses_them() {
+        let mut credential = Credential::default();
+        assert!(!credential.matches("a", &PlainHasher), "no password yet");
+        for (i, password) in ["a", "b", "c", "d"].iter().enumerate() {
+            credential.replace(PlainHasher.hash(password).unwrap(), 2, i as u64);
+        }
+        assert!(credential.matches("d", &PlainHasher));
+        assert_eq!(credential.history.len(), 2);
+        assert_eq!(credential.changed_at, Some(3));
+        assert!(credential.reused("c", 3, &PlainHasher) && credential.reused("b", 3, &PlainHasher));
+        assert!(!credential.reused("a", 3, &PlainHasher), "beyond the depth");
+        assert!(!credential.reused("c", 1, &PlainHasher), "depth 1: only the current one");
+        assert!(credential.reused("d", 0, &PlainHasher), "the current one, always");
+    }
+}

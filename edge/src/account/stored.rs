@@ -1,0 +1,129 @@
+//! The account as the Durable Object stores it. The layout is the one every earlier version wrote (fields added
+//! since default when absent), so state saved by any of them loads as the same account; [`AccountState`] is free to
+//! be organised in parts.
+
+use super::credential::Credential;
+use super::outbox::{InFlight, Outbox};
+use super::sessions::Sessions;
+use super::state::{AccountState, Profile};
+use super::throttle::SlidingWindow;
+use super::tokens::Tokens;
+use super::two_step::TwoStep;
+use super::webhooks::Webhooks;
+use crate::mail::job::MailJob;
+use latchkey_shared::Secret;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+pub struct StoredAccount {
+    profile: Profile,
+    password_hash: Option<Secret<String>>,
+    history: Vec<Secret<String>>,
+    password_changed_at: Option<u64>,
+    tokens: Tokens,
+    sessions: Sessions,
+    failed_logins: SlidingWindow,
+    #[serde(default)]
+    reset_requests: SlidingWindow,
+    #[serde(default)]
+    reset_attempts: SlidingWindow,
+    outbox: Vec<MailJob>,
+    #[serde(default)]
+    in_flight: Vec<InFlight>,
+    #[serde(default)]
+    webhooks: Webhooks,
+    #[serde(default)]
+    two_step: TwoStep,
+}
+
+impl From<StoredAccount> for AccountState {
+    fn from(s: StoredAccount) -> AccountState {
+        AccountState {
+            profile: s.profile,
+            credential: Credential { hash: s.password_hash, history: s.history, changed_at: s.password_changed_at },
+            tokens: s.tokens,
+            reset_requests: s.reset_requests,
+            reset_attempts: s.reset_attempts,
+            sessions: s.sessions,
+            failed_logins: s.failed_logins,
+            outbox: Outbox { pending: s.outbox, in_flight: s.in_flight },
+            webhooks: s.webhooks,
+            two_step: s.two_step,
+        }
+    }
+}
+
+impl From<AccountState> for StoredAccount {
+    fn from(a: AccountState) -> StoredAccount {
+        StoredAccount {
+            profile: a.profile,
+            password_hash: a.credential.hash,
+            history: a.credential.history,
+            password_changed_at: a.credential.changed_at,
+            tokens: a.tokens,
+            sessions: a.sessions,
+            failed_logins: a.failed_logins,
+            reset_requests: a.reset_requests,
+            reset_attempts: a.reset_attempts,
+            outbox: a.outbox.pending,
+            in_flight: a.outbox.in_flight,
+            webhooks: a.webhooks,
+            two_step: a.two_step,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::TwoStepChange;
+    use crate::token::TokenHash;
+    use latchkey_shared::api::TokenStatus;
+
+    /// An account with every part filled, as the version before the state was split into parts saved it.
+    const SAVED_BEFORE_THE_SPLIT: &str = include_str!("../../fixtures/stored-account-v1.json");
+    const NOW: u64 = 1_800_000_000;
+
+    #[test]
+    fn state_saved_before_the_split_loads_as_the_same_account() {
+        let account: AccountState = serde_json::from_str(SAVED_BEFORE_THE_SPLIT).unwrap();
+        assert_eq!(account.profile.login_email, "ana@school.org");
+        assert_eq!(account.credential.history.len(), 1);
+        assert_eq!(account.credential.changed_at, Some(1_799_990_000));
+        let h = |n: u8| TokenHash(format!("{n:064}"));
+        assert_eq!(account.tokens.status(&h(2), NOW), TokenStatus::Ok);
+        assert_eq!(account.tokens.status(&h(1), NOW), TokenStatus::Superseded);
+        assert!(account.sessions.is_live(&h(9), NOW));
+        assert_eq!(
+            (account.failed_logins.len(), account.reset_requests.len(), account.reset_attempts.len()),
+            (2, 2, 1)
+        );
+        assert_eq!(account.outbox.pending.len(), 1);
+        assert!(matches!(
+            &account.outbox.in_flight[..],
+            [InFlight {
+                job: MailJob::TwoStepChanged { change: TwoStepChange::Enabled, .. },
+                requeue_at: 1_800_000_100
+            }]
+        ));
+        assert_eq!(account.webhooks.due(1_800_000_200).len(), 1);
+        assert!(account.two_step.enabled() && account.two_step.setup.is_some());
+        assert_eq!(account.two_step.status(NOW, None).recovery_codes_left, 2);
+        // Written back, it is the same document: nothing a rollback could not read.
+        let saved: serde_json::Value = serde_json::to_value(&account).unwrap();
+        let original: serde_json::Value = serde_json::from_str(SAVED_BEFORE_THE_SPLIT).unwrap();
+        assert_eq!(saved, original);
+    }
+
+    #[test]
+    fn fields_added_over_time_default_when_absent() {
+        let mut stored: serde_json::Value = serde_json::from_str(SAVED_BEFORE_THE_SPLIT).unwrap();
+        let fields = stored.as_object_mut().unwrap();
+        for later in ["reset_requests", "reset_attempts", "in_flight", "webhooks", "two_step"] {
+            fields.remove(later);
+        }
+        let account: AccountState = serde_json::from_value(stored).unwrap();
+        assert!(account.reset_requests.is_empty() && account.outbox.in_flight.is_empty());
+        assert!(account.webhooks.is_empty() && !account.two_step.enabled());
+    }
+}

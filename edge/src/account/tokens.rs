@@ -1,0 +1,139 @@
+//! The reset links an account has been sent: only the newest works, each once, until it expires. Only the tokens'
+//! hashes are kept.
+
+use crate::token::TokenHash;
+use latchkey_shared::api::TokenStatus;
+use serde::{Deserialize, Serialize};
+
+/// How many issued tokens an account remembers (to tell "superseded" and "used" from "invalid").
+const TOKENS_KEPT: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    Live,
+    Superseded,
+    Used,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedToken {
+    pub hash: TokenHash,
+    pub expires_at: u64,
+    pub fate: Fate,
+    /// The link that was live when this one was issued, brought back if this one is withdrawn.
+    #[serde(default)]
+    pub replaced: Option<TokenHash>,
+}
+
+/// Stored as a plain list, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Tokens(Vec<IssuedToken>);
+
+impl Tokens {
+    /// Records a new link; every earlier one stops working.
+    pub fn issue(&mut self, hash: TokenHash, expires_at: u64) {
+        let mut replaced = None;
+        for token in &mut self.0 {
+            if token.fate == Fate::Live {
+                token.fate = Fate::Superseded;
+                replaced = Some(token.hash.clone());
+            }
+        }
+        self.0.push(IssuedToken { hash, expires_at, fate: Fate::Live, replaced });
+        if self.0.len() > TOKENS_KEPT {
+            self.0.remove(0);
+        }
+    }
+
+    /// Takes back a live link (its mail could not be sent): it never worked, and the link it replaced works again.
+    /// Whether there was such a link.
+    pub fn withdraw(&mut self, hash: &TokenHash) -> bool {
+        let Some(at) = self.0.iter().position(|t| &t.hash == hash && t.fate == Fate::Live) else { return false };
+        let withdrawn = self.0.remove(at);
+        if let Some(previous) = self.0.iter_mut().find(|t| Some(&t.hash) == withdrawn.replaced.as_ref()) {
+            if previous.fate == Fate::Superseded {
+                previous.fate = Fate::Live;
+            }
+        }
+        true
+    }
+
+    pub fn status(&self, hash: &TokenHash, now: u64) -> TokenStatus {
+        match self.0.iter().find(|t| &t.hash == hash) {
+            None => TokenStatus::Invalid,
+            Some(t) => match t.fate {
+                Fate::Used => TokenStatus::Used,
+                Fate::Superseded => TokenStatus::Superseded,
+                Fate::Live if now >= t.expires_at => TokenStatus::Expired,
+                Fate::Live => TokenStatus::Ok,
+            },
+        }
+    }
+
+    /// `used` set a new password: it is spent, and any other live link stops working.
+    pub fn spend(&mut self, used: &TokenHash) {
+        for token in &mut self.0 {
+            if token.fate == Fate::Live {
+                token.fate = if &token.hash == used { Fate::Used } else { Fate::Superseded };
+            }
+        }
+    }
+
+    /// No link works any more.
+    pub fn revoke_all(&mut self) {
+        for token in &mut self.0 {
+            if token.fate == Fate::Live {
+                token.fate = Fate::Superseded;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: u64 = 1_800_000_000;
+
+    fn hash(n: u8) -> TokenHash {
+        TokenHash(format!("{n:064}"))
+    }
+
+    #[test]
+    fn only_the_newest_works_until_it_expires() {
+        let mut tokens = Tokens::default();
+        tokens.issue(hash(1), NOW + 60);
+        tokens.issue(hash(2), NOW + 60);
+        assert_eq!(tokens.status(&hash(1), NOW), TokenStatus::Superseded);
+        assert_eq!(tokens.status(&hash(2), NOW + 59), TokenStatus::Ok);
+        assert_eq!(tokens.status(&hash(2), NOW + 60), TokenStatus::Expired);
+        assert_eq!(tokens.status(&hash(3), NOW), TokenStatus::Invalid);
+        tokens.spend(&hash(2));
+        assert_eq!(tokens.status(&hash(2), NOW), TokenStatus::Used);
+    }
+
+    #[test]
+    fn a_withdrawn_link_brings_back_the_one_it_replaced() {
+        let mut tokens = Tokens::default();
+        tokens.issue(hash(1), NOW + 60);
+        tokens.issue(hash(2), NOW + 60);
+        assert!(tokens.withdraw(&hash(2)));
+        assert!(!tokens.withdraw(&hash(2)), "once");
+        assert_eq!(tokens.status(&hash(2), NOW), TokenStatus::Invalid);
+        assert_eq!(tokens.status(&hash(1), NOW), TokenStatus::Ok);
+    }
+
+    #[test]
+    fn ten_are_remembered() {
+        let mut tokens = Tokens::default();
+        for n in 0..=TOKENS_KEPT as u8 {
+            tokens.issue(hash(n), NOW + 60);
+        }
+        assert_eq!(tokens.status(&hash(0), NOW), TokenStatus::Invalid, "forgotten");
+        assert_eq!(tokens.status(&hash(1), NOW), TokenStatus::Superseded);
+        tokens.revoke_all();
+        assert_eq!(tokens.status(&hash(TOKENS_KEPT as u8), NOW), TokenStatus::Superseded);
+    }
+}
