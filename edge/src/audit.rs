@@ -3,7 +3,7 @@
 //! can be followed — and tokens only as a hash prefix. Never an email address, token, password or password hash:
 //! nothing that carries one can be put in an [`Event`].
 
-use crate::token::hex;
+use crate::hex::hex;
 use latchkey_shared::{Audience, ErrorCode};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

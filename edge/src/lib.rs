@@ -2,12 +2,16 @@
 //! Static pages come from the `[assets]` binding; only `/api/*` and `/dev/*` reach this code.
 
 mod account;
+#[cfg(test)]
+mod architecture;
 mod audit;
 mod body;
 mod breach;
 mod config;
 mod email;
+mod fetch;
 mod handlers;
+mod hex;
 mod ip_limit;
 mod mail;
 mod metrics;

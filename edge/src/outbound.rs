@@ -1,8 +1,7 @@
-//! Requests the Worker sends to other services (mail provider APIs, the site's webhook, the breach check): built by
-//! pure code elsewhere, sent here over the Worker's `fetch`.
+//! A request the Worker sends to another service (a mail provider's API, the site's webhook, the breach check,
+//! Turnstile): built by pure code, sent by the `fetch` module.
 
 use latchkey_shared::Secret;
-use worker::{Fetch, Headers, Method, Request, RequestInit};
 
 /// Header values (API keys, signatures) and the body (mail carries reset links) are secrets: `Debug` shows the URL
 /// and the header names only.
@@ -11,35 +10,4 @@ pub struct OutboundRequest {
     pub url: String,
     pub headers: Vec<(&'static str, Secret<String>)>,
     pub body: Secret<String>,
-}
-
-/// POSTs `request`; the response's status.
-pub async fn post(request: &OutboundRequest) -> worker::Result<u16> {
-    Ok(send(Method::Post, request).await?.status_code())
-}
-
-/// POSTs `request`; the response's status and text.
-pub async fn post_text(request: &OutboundRequest) -> worker::Result<(u16, String)> {
-    let mut response = send(Method::Post, request).await?;
-    Ok((response.status_code(), response.text().await?))
-}
-
-/// GETs `request.url` (the body is not sent); the response's status and text.
-pub async fn get_text(request: &OutboundRequest) -> worker::Result<(u16, String)> {
-    let mut response = send(Method::Get, request).await?;
-    Ok((response.status_code(), response.text().await?))
-}
-
-async fn send(method: Method, request: &OutboundRequest) -> worker::Result<worker::Response> {
-    let headers = Headers::new();
-    for (name, value) in &request.headers {
-        headers.set(name, value.expose_str())?;
-    }
-    let mut init = RequestInit::new();
-    init.with_headers(headers);
-    if method == Method::Post {
-        init.with_body(Some(request.body.expose_str().into()));
-    }
-    init.with_method(method);
-    Fetch::Request(Request::new_with_init(&request.url, &init)?).send().await
 }

@@ -2,7 +2,7 @@
 //! pure modules never call these — they are handed `now` and fresh ids — so every rule is tested natively; the shells
 //! (handlers, the Durable Object, the queue consumer) call them.
 
-use crate::token::hex;
+use crate::hex::hex;
 
 /// The bindings in `wrangler.toml`, by the names the Worker looks them up with.
 pub mod binding {

@@ -1,6 +1,7 @@
 //! Secret tokens (reset links, sessions): 256 bits from the platform CSPRNG, base64url without padding. Only the
 //! SHA-256 of a token is ever stored or logged.
 
+use crate::hex::hex;
 use crate::platform::{random_bytes, RandomError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -59,11 +60,6 @@ impl TokenHash {
     pub fn short(&self) -> &str {
         &self.0[..12.min(self.0.len())]
     }
-}
-
-/// Lower-case hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 //! The receiver checks `Latchkey-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`, refuses a
 //! stale `t` (replays), and uses `Latchkey-Delivery` to drop a delivery it has already handled.
 
+use crate::hex::hex;
 use crate::outbound::OutboundRequest;
-use crate::token::hex;
 use hmac::{Hmac, KeyInit, Mac};
 use latchkey_shared::{Audience, Secret};
 use serde::{Deserialize, Serialize};

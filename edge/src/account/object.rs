@@ -12,7 +12,7 @@ use crate::audit::{self, AccountEvent, Event};
 use crate::config::Config;
 use crate::platform::{binding, new_id, now_secs};
 use crate::webhook::Outcome;
-use crate::{outbound, password, store};
+use crate::{fetch, password, store};
 use latchkey_shared::api::DeadLetter;
 use latchkey_shared::ErrorCode;
 use std::cell::RefCell;
@@ -204,7 +204,7 @@ impl Account {
         let name = account.pseudonym();
         let mut tried = Vec::new();
         for mut delivery in due {
-            let status = outbound::post(&delivery.request(hook, now)).await.ok();
+            let status = fetch::post(&delivery.request(hook, now)).await.ok();
             let reason = status.map_or_else(|| "no answer".to_owned(), |s| format!("HTTP {s}"));
             let outcome = delivery.record_try(status, now, hook.retry_base_secs);
             let id = delivery.id.as_str();

@@ -1,5 +1,5 @@
-//! The account's state and the transitions that span its parts. Pure: [`super::apply`] decides which transition a
-//! command makes, the Durable Object loads and stores the result. Stored in the layout of [`super::stored`].
+//! The account's state and the transitions that span its parts. Pure: the commands decide which transition to make,
+//! the Durable Object loads and stores the result (in the stored layout, which has a module of its own).
 
 use super::credential::{Credential, PasswordHasher};
 use super::outbox::Outbox;
@@ -28,8 +28,7 @@ pub struct Profile {
     pub status: AccountStatus,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "super::stored::StoredAccount", into = "super::stored::StoredAccount")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountState {
     pub profile: Profile,
     pub credential: Credential,

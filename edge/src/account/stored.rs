@@ -12,10 +12,10 @@ use super::two_step::TwoStep;
 use super::webhooks::Webhooks;
 use crate::mail::job::MailJob;
 use latchkey_shared::Secret;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Serialize, Deserialize)]
-pub struct StoredAccount {
+struct StoredAccount {
     profile: Profile,
     password_hash: Option<Secret<String>>,
     history: Vec<Secret<String>>,
@@ -34,6 +34,18 @@ pub struct StoredAccount {
     webhooks: Webhooks,
     #[serde(default)]
     two_step: TwoStep,
+}
+
+impl Serialize for AccountState {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StoredAccount::from(self.clone()).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for AccountState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<AccountState, D::Error> {
+        StoredAccount::deserialize(deserializer).map(AccountState::from)
+    }
 }
 
 impl From<StoredAccount> for AccountState {

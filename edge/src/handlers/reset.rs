@@ -9,7 +9,7 @@ use crate::mail::job::MailJob;
 use crate::platform::{binding, new_id};
 use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
 use crate::token::{Token, TokenHash};
-use crate::{breach, outbound, turnstile};
+use crate::{breach, fetch, turnstile};
 use latchkey_shared::api::{
     AcceptedStatus, ResetConfirm, ResetDone, ResetRequest, ResetRequestAccepted, ResetStatus, TokenStatus,
     VerifyRequest, VerifyResponse,
@@ -33,7 +33,7 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
             ip.as_deref(),
             &new_id().map_err(|e| call.internal("random", e))?,
         );
-        let passed = match outbound::post_text(&request).await {
+        let passed = match fetch::post_text(&request).await {
             Ok((status, answer)) => turnstile::passed(status, &answer),
             Err(err) => {
                 // Fails closed: the check exists to stop floods, and the person can try again.
@@ -154,7 +154,7 @@ pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
 /// (ops see why), since the rest of the policy still stands and a locked-out family helps nobody.
 async fn breach_check(base_url: &str, password: &str) -> Option<bool> {
     let query = breach::query(base_url, &normalize(password));
-    match outbound::get_text(&query.request).await {
+    match fetch::get_text(&query.request).await {
         Ok((200, answer)) => Some(query.breached(&answer)),
         Ok((status, _)) => {
             audit::record(&Event::BreachCheckUnavailable { reason: format!("HTTP {status}") });

@@ -5,7 +5,7 @@ use super::job::MailJob;
 use super::provider::{self, ProviderKind, Verdict};
 use super::template::{self, Rendered};
 use crate::config::{Config, MailConfig};
-use crate::outbound;
+use crate::fetch;
 use crate::platform::binding;
 use crate::store;
 use latchkey_shared::api::MailboxMessage;
@@ -33,7 +33,7 @@ impl Mailer for HttpApiMailer<'_> {
         let c = self.0;
         let request = provider::request(c.provider, &c.base_url, c.api_key.expose_str(), &c.from, mail, key)
             .ok_or_else(|| SendError::Permanent("this provider has no HTTP API".into()))?;
-        let status = outbound::post(&request).await.map_err(|e| SendError::Transient(e.to_string()))?;
+        let status = fetch::post(&request).await.map_err(|e| SendError::Transient(e.to_string()))?;
         match provider::verdict(status) {
             Verdict::Delivered => Ok(()),
             Verdict::Transient => Err(SendError::Transient(format!("HTTP {status}"))),

@@ -2,7 +2,7 @@
 //! Each carries 80 random bits, so an unsalted fast hash is enough (nobody can search 2^80 codes), and the person
 //! types sixteen characters from an alphabet without look-alikes.
 
-use crate::token::hex;
+use crate::hex::hex;
 use sha2::{Digest, Sha256};
 
 pub const COUNT: usize = 10;
