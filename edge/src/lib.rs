@@ -49,8 +49,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let locale = respond::locale_of(&req);
     // The method as sent: workers-rs maps a method it does not know (such as QUERY) to GET.
-    let route = match routes::route(&req.inner().method(), &req.path()) {
-        Ok(route) => route,
+    let endpoint = match routes::route(&req.inner().method(), &req.path()) {
+        Ok(endpoint) => endpoint,
         Err(code) => {
             let mut response = respond::error(&ApiError::new(code, locale))?;
             if let Some(allow) = routes::allow_header(&req.path()).filter(|_| code == ErrorCode::MethodNotAllowed) {
@@ -67,15 +67,18 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
             return respond::error(&ApiError::new(ErrorCode::ConfigInvalid, locale).with_detail(err.to_string()));
         }
     };
-    if let Some(group) = ip_limit::group(route) {
+    if let Some(group) = ip_limit::group(endpoint.route) {
         if config.ip_rate_limit && !ip_limit::allows(&env, &req, group).await {
             let mut response = respond::error(&ApiError::new(ErrorCode::RateLimited, locale))?;
             response.headers_mut().set("Retry-After", "60")?;
             return Ok(response);
         }
     }
-    let call = Call { req, env: &env, config, locale };
-    let outcome = match route {
+    let mut call = Call { req, env: &env, config, locale, session: None };
+    if let Err(refused) = handlers::guard(&mut call, endpoint.guard) {
+        return respond::error(&refused);
+    }
+    let outcome = match endpoint.route {
         Route::Health => {
             respond::json(200, &serde_json::json!({"status": "ok"})).map_err(|e| call.internal("respond", e))
         }
@@ -114,6 +117,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::DevMailboxJson => dev::json(call).await,
         Route::DevOps => dev::ops(call),
         Route::DevArgon2 => dev::argon2(call),
+        Route::DevRoutes => dev::routes(call),
     };
     match outcome {
         Ok(response) => Ok(response),

@@ -35,56 +35,106 @@ pub enum Route {
     DevOps,
     /// Hashes `n` times, so the benchmark can time argon2 in workerd from outside.
     DevArgon2,
+    /// The route table with each route's guard.
+    DevRoutes,
 }
 
-/// Every path and the methods it takes: the single table the router and the OpenAPI test read.
-pub const TABLE: &[(&str, &[(&str, Route)])] = &[
-    ("/api/health", &[("GET", Route::Health)]),
-    ("/api/openapi.json", &[("GET", Route::OpenApi), ("OPTIONS", Route::Preflight)]),
-    ("/api/policy", &[("GET", Route::Policy), ("OPTIONS", Route::Preflight)]),
-    ("/api/reset-requests", &[("POST", Route::RequestReset)]),
-    ("/api/resets/verify", &[("POST", Route::VerifyReset)]),
-    ("/api/resets", &[("POST", Route::ConfirmReset)]),
-    ("/api/messages", &[("GET", Route::Messages), ("OPTIONS", Route::Preflight)]),
-    ("/api/sessions", &[("POST", Route::Login)]),
-    ("/api/session", &[("GET", Route::CurrentSession), ("DELETE", Route::Logout)]),
-    ("/api/two-step", &[("GET", Route::TwoStepStatus)]),
-    ("/api/two-step/setup", &[("POST", Route::TwoStepSetup)]),
-    ("/api/two-step/confirm", &[("POST", Route::TwoStepConfirm)]),
-    ("/api/two-step/recovery-codes", &[("POST", Route::TwoStepRecoveryCodes)]),
-    ("/api/two-step/disable", &[("POST", Route::TwoStepDisable)]),
-    ("/api/admin/accounts", &[("GET", Route::AdminFindAccounts), ("POST", Route::AdminCreateAccount)]),
-    ("/api/admin/accounts/import", &[("POST", Route::AdminImportAccounts)]),
-    ("/api/admin/accounts/disable", &[("POST", Route::AdminDisableAccount)]),
-    ("/api/admin/accounts/two-step-off", &[("POST", Route::AdminTwoStepOff)]),
-    ("/api/admin/dead-letters", &[("GET", Route::AdminDeadLetters)]),
+/// Who may call a route. Checked by the router before the handler runs, so no handler checks it by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Guard {
+    Public,
+    /// The `ADMIN_TOKEN` bearer secret.
+    Admin,
+    /// A live session cookie (which session, and whether it is live, the account's Durable Object decides).
+    Session,
+    /// Only on a development Worker (`ENVIRONMENT = "dev"`); 404 everywhere else.
+    Dev,
+}
+
+/// One method on a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    pub method: &'static str,
+    pub route: Route,
+    pub guard: Guard,
+}
+
+const fn ep(method: &'static str, route: Route, guard: Guard) -> Endpoint {
+    Endpoint { method, route, guard }
+}
+
+use Guard::{Admin, Dev, Public, Session};
+
+/// Every path, the methods it takes and who may call them: the single table the router, the OpenAPI test and the
+/// guard test read.
+pub const TABLE: &[(&str, &[Endpoint])] = &[
+    ("/api/health", &[ep("GET", Route::Health, Public)]),
+    ("/api/openapi.json", &[ep("GET", Route::OpenApi, Public), ep("OPTIONS", Route::Preflight, Public)]),
+    ("/api/policy", &[ep("GET", Route::Policy, Public), ep("OPTIONS", Route::Preflight, Public)]),
+    ("/api/reset-requests", &[ep("POST", Route::RequestReset, Public)]),
+    ("/api/resets/verify", &[ep("POST", Route::VerifyReset, Public)]),
+    ("/api/resets", &[ep("POST", Route::ConfirmReset, Public)]),
+    ("/api/messages", &[ep("GET", Route::Messages, Public), ep("OPTIONS", Route::Preflight, Public)]),
+    ("/api/sessions", &[ep("POST", Route::Login, Public)]),
+    // Logging out always clears the cookie, whatever it holds.
+    ("/api/session", &[ep("GET", Route::CurrentSession, Session), ep("DELETE", Route::Logout, Public)]),
+    ("/api/two-step", &[ep("GET", Route::TwoStepStatus, Session)]),
+    ("/api/two-step/setup", &[ep("POST", Route::TwoStepSetup, Session)]),
+    ("/api/two-step/confirm", &[ep("POST", Route::TwoStepConfirm, Session)]),
+    ("/api/two-step/recovery-codes", &[ep("POST", Route::TwoStepRecoveryCodes, Session)]),
+    ("/api/two-step/disable", &[ep("POST", Route::TwoStepDisable, Session)]),
+    (
+        "/api/admin/accounts",
+        &[ep("GET", Route::AdminFindAccounts, Admin), ep("POST", Route::AdminCreateAccount, Admin)],
+    ),
+    ("/api/admin/accounts/import", &[ep("POST", Route::AdminImportAccounts, Admin)]),
+    ("/api/admin/accounts/disable", &[ep("POST", Route::AdminDisableAccount, Admin)]),
+    ("/api/admin/accounts/two-step-off", &[ep("POST", Route::AdminTwoStepOff, Admin)]),
+    ("/api/admin/dead-letters", &[ep("GET", Route::AdminDeadLetters, Admin)]),
     (
         "/api/admin/two-step-requirement",
-        &[("GET", Route::AdminTwoStepRequirement), ("PUT", Route::AdminSetTwoStepRequirement)],
+        &[ep("GET", Route::AdminTwoStepRequirement, Admin), ep("PUT", Route::AdminSetTwoStepRequirement, Admin)],
     ),
-    ("/dev/mailbox", &[("GET", Route::DevMailbox)]),
-    ("/dev/mailbox.json", &[("GET", Route::DevMailboxJson)]),
-    ("/dev/ops", &[("GET", Route::DevOps)]),
-    ("/dev/argon2", &[("POST", Route::DevArgon2)]),
+    ("/dev/mailbox", &[ep("GET", Route::DevMailbox, Dev)]),
+    ("/dev/mailbox.json", &[ep("GET", Route::DevMailboxJson, Dev)]),
+    ("/dev/ops", &[ep("GET", Route::DevOps, Dev)]),
+    ("/dev/argon2", &[ep("POST", Route::DevArgon2, Dev)]),
+    ("/dev/routes", &[ep("GET", Route::DevRoutes, Dev)]),
 ];
 
-/// The route for a request, or the error code to answer with. HEAD is served as GET.
-pub fn route(method: &str, path: &str) -> Result<Route, ErrorCode> {
+/// The route table as data (`GET /dev/routes`), for the test that walks every guarded route from outside.
+#[derive(Debug, serde::Serialize)]
+pub struct Listed {
+    pub path: &'static str,
+    pub method: &'static str,
+    pub guard: Guard,
+}
+
+pub fn listing() -> Vec<Listed> {
+    TABLE
+        .iter()
+        .flat_map(|(path, endpoints)| endpoints.iter().map(|e| Listed { path, method: e.method, guard: e.guard }))
+        .collect()
+}
+
+/// The endpoint for a request, or the error code to answer with. HEAD is served as GET.
+pub fn route(method: &str, path: &str) -> Result<Endpoint, ErrorCode> {
     let method = if method == "HEAD" { "GET" } else { method };
     let allowed = methods(path).ok_or(ErrorCode::NotFound)?;
-    allowed.iter().find(|(m, _)| *m == method).map(|(_, route)| *route).ok_or(ErrorCode::MethodNotAllowed)
+    allowed.iter().find(|e| e.method == method).copied().ok_or(ErrorCode::MethodNotAllowed)
 }
 
 /// The `Allow` header for a path a method was refused on (RFC 9110 asks for it with every 405).
 pub fn allow_header(path: &str) -> Option<String> {
-    let mut names: Vec<&str> = methods(path)?.iter().map(|(m, _)| *m).collect();
+    let mut names: Vec<&str> = methods(path)?.iter().map(|e| e.method).collect();
     if names.contains(&"GET") {
         names.push("HEAD");
     }
     Some(names.join(", "))
 }
 
-fn methods(path: &str) -> Option<&'static [(&'static str, Route)]> {
+fn methods(path: &str) -> Option<&'static [Endpoint]> {
     let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
     TABLE.iter().find(|(p, _)| *p == path).map(|(_, allowed)| *allowed)
 }
@@ -94,7 +144,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_admin_route_is_admin_guarded_and_every_dev_route_dev_guarded() {
+        for listed in listing() {
+            let guard = match listed.path {
+                p if p.starts_with("/api/admin/") => Guard::Admin,
+                p if p.starts_with("/dev/") => Guard::Dev,
+                _ => continue,
+            };
+            assert_eq!(listed.guard, guard, "{} {}", listed.method, listed.path);
+        }
+    }
+
+    #[test]
     fn routes_and_refusals() {
+        let route = |method, path| route(method, path).map(|e| e.route);
         assert_eq!(route("GET", "/api/policy"), Ok(Route::Policy));
         assert_eq!(route("HEAD", "/api/policy/"), Ok(Route::Policy));
         assert_eq!(route("OPTIONS", "/api/policy"), Ok(Route::Preflight));
@@ -116,8 +179,19 @@ mod tests {
         let paths = doc["paths"].as_object().unwrap();
         for (path, methods) in TABLE.iter().filter(|(p, _)| p.starts_with("/api/")) {
             let documented = paths.get(*path).unwrap_or_else(|| panic!("{path} missing from openapi.json"));
-            for (method, _) in methods.iter().filter(|(m, _)| *m != "OPTIONS") {
-                assert!(documented.get(method.to_lowercase()).is_some(), "{method} {path} missing from openapi.json");
+            for endpoint in methods.iter().filter(|e| e.method != "OPTIONS") {
+                let method = endpoint.method;
+                let operation = documented
+                    .get(method.to_lowercase())
+                    .unwrap_or_else(|| panic!("{method} {path} missing from openapi.json"));
+                // The document says who may call it, as the table does.
+                let scheme = operation["security"][0].as_object().and_then(|s| s.keys().next().cloned());
+                let expected = match endpoint.guard {
+                    Guard::Admin => Some("adminToken"),
+                    Guard::Session => Some("sessionCookie"),
+                    Guard::Public | Guard::Dev => None,
+                };
+                assert_eq!(scheme.as_deref(), expected, "security of {method} {path}");
             }
         }
         for (path, operations) in paths {
@@ -125,7 +199,7 @@ mod tests {
                 TABLE.iter().find(|(p, _)| p == path).unwrap_or_else(|| panic!("{path} documented, not routed"));
             for method in operations.as_object().unwrap().keys() {
                 assert!(
-                    known.1.iter().any(|(m, _)| m.eq_ignore_ascii_case(method)),
+                    known.1.iter().any(|e| e.method.eq_ignore_ascii_case(method)),
                     "{method} {path} documented, not routed"
                 );
             }

@@ -117,7 +117,8 @@ impl Engine {
             .connect(&webdriver)
             .await
             .unwrap_or_else(|err| panic!("cannot start {} through {webdriver}: {err}", self.name()));
-        Browser { client, _turn: turn }
+        let session = client.session_id().await.ok().flatten().map(|id| (webdriver, id));
+        Browser { client, session, _turn: turn }
     }
 }
 
@@ -133,9 +134,13 @@ where
     }
 }
 
-/// A WebDriver session, holding its engine's turn (if it needs one) until closed or dropped.
+/// A WebDriver session, holding its engine's turn (if it needs one) until closed or dropped. A test that fails
+/// drops it while unwinding, and the drop ends the session, so the engine is free for the next test: one failure
+/// shows as one failure.
 pub struct Browser {
     client: Client,
+    /// The driver's address and the session's id, until the session is closed.
+    session: Option<(String, String)>,
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
@@ -148,8 +153,33 @@ impl std::ops::Deref for Browser {
 }
 
 impl Browser {
-    pub async fn close(self) -> Result<(), fantoccini::error::CmdError> {
-        self.client.close().await
+    pub async fn close(mut self) -> Result<(), fantoccini::error::CmdError> {
+        self.session = None;
+        self.client.clone().close().await
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some((driver, id)) = self.session.take() {
+            end_session(&driver, &id);
+        }
+    }
+}
+
+/// `DELETE /session/{id}` (WebDriver's "Delete Session"), sent without the async runtime: a drop cannot await, and
+/// a panicking test's runtime may be gone.
+fn end_session(driver: &str, id: &str) {
+    use std::io::{Read, Write};
+    let Some(address) = driver.strip_prefix("http://") else { return };
+    let Ok(mut stream) = std::net::TcpStream::connect(address.trim_end_matches('/')) else { return };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let request = format!(
+        "DELETE /session/{id} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    if stream.write_all(request.as_bytes()).is_ok() {
+        // Reading to the end waits until the driver has closed the browser.
+        let _ = stream.read_to_end(&mut Vec::new());
     }
 }
 

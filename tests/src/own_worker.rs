@@ -32,7 +32,9 @@ impl OwnWorker {
         let dir = std::env::temp_dir().join(format!("latchkey-own-{name}-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a state directory");
         let mut own = std::fs::File::create(dir.join("own.vars")).expect("a vars file");
-        writeln!(own, "APP_ORIGIN=http://127.0.0.1:{port}").expect("write vars");
+        if !vars.iter().any(|(key, _)| *key == "APP_ORIGIN") {
+            writeln!(own, "APP_ORIGIN=http://127.0.0.1:{port}").expect("write vars");
+        }
         for (key, value) in vars {
             writeln!(own, "{key}={value}").expect("write vars");
         }

@@ -1,4 +1,4 @@
-//! The admin API, behind the `ADMIN_TOKEN` bearer secret: create and import accounts, disable, look up (login email
+//! The admin API, behind the `ADMIN_TOKEN` bearer secret (the route table's admin guard): create and import accounts, disable, look up (login email
 //! beside contact email), the mail dead letters, and which audiences must use 2-Step Verification.
 
 use super::{Call, HandlerResult};
@@ -20,14 +20,6 @@ use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext, Secr
 /// The most lines one import takes: each may cost an argon2 hash.
 const MAX_IMPORT_LINES: usize = 500;
 const MAX_NAME_CHARS: usize = 100;
-
-pub fn authorize(call: &Call<'_>) -> Result<(), ApiError> {
-    let presented = call.header("Authorization").and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
-    match presented {
-        Some(token) if call.config.admin_token_matches(&token) => Ok(()),
-        _ => Err(call.error(ErrorCode::Unauthorized)),
-    }
-}
 
 /// Checks a new account and makes its profile and password hash.
 fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(String, Profile, Option<Secret<String>>), ApiError> {
@@ -100,7 +92,6 @@ async fn index_contact(call: &Call<'_>, contact: &str, id: &str) -> Result<(), A
 
 /// `POST /api/admin/accounts`.
 pub async fn create(mut call: Call<'_>) -> HandlerResult {
-    authorize(&call)?;
     let new: NewAccount = call.json(MAX_JSON_BODY).await?;
     let view = create_one(&call, new).await?;
     call.reply(201, &view)
@@ -109,7 +100,6 @@ pub async fn create(mut call: Call<'_>) -> HandlerResult {
 /// `POST /api/admin/accounts/import`: one account per line (JSON lines). Each line stands alone: a bad line is
 /// reported with its number and the others are still created.
 pub async fn import(mut call: Call<'_>) -> HandlerResult {
-    authorize(&call)?;
     let body = call.body(&["application/x-ndjson", "application/jsonl", "application/json"], MAX_IMPORT_BODY).await?;
     let text = String::from_utf8(body)
         .map_err(|_| call.error(ErrorCode::MalformedJson).with_detail("the body is not UTF-8"))?;
@@ -151,7 +141,6 @@ pub async fn two_step_off(call: Call<'_>) -> HandlerResult {
 
 /// Sends `command` to the account the [`AccountRef`] body names; answers the account as it is then.
 async fn on_account<C: Ask<Reply = Result<AccountView, Refusal>>>(mut call: Call<'_>, command: C) -> HandlerResult {
-    authorize(&call)?;
     let target: AccountRef = call.json(MAX_JSON_BODY).await?;
     let email = Email::parse(&target.login_email)
         .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
@@ -163,7 +152,6 @@ async fn on_account<C: Ask<Reply = Result<AccountView, Refusal>>>(mut call: Call
 
 /// `GET /api/admin/accounts?email=…`: accounts whose login or contact email it is, in both audiences.
 pub async fn find(call: Call<'_>) -> HandlerResult {
-    authorize(&call)?;
     let url = call.req.url().map_err(|e| call.internal("url", e))?;
     let raw = url.query_pairs().find(|(k, _)| k == "email").map(|(_, v)| v.into_owned()).unwrap_or_default();
     let email = Email::parse(&raw).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
@@ -189,7 +177,6 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
 
 /// `GET /api/admin/dead-letters`: mail that could not be delivered.
 pub async fn dead_letters(call: Call<'_>) -> HandlerResult {
-    authorize(&call)?;
     let kv = call.kv()?;
     let mut dead_letters: Vec<DeadLetter> =
         store::list_json(&kv, "deadletter:").await.map_err(|e| call.internal("kv", e))?;
@@ -199,7 +186,6 @@ pub async fn dead_letters(call: Call<'_>) -> HandlerResult {
 
 /// `GET /api/admin/two-step-requirement`.
 pub async fn two_step_requirement(call: Call<'_>) -> HandlerResult {
-    authorize(&call)?;
     let requirement: TwoStepRequirement = store::get_json(&call.kv()?, store::TWO_STEP_REQUIREMENT_KEY)
         .await
         .map_err(|e| call.internal("kv", e))?
@@ -210,7 +196,6 @@ pub async fn two_step_requirement(call: Call<'_>) -> HandlerResult {
 /// `PUT /api/admin/two-step-requirement`: replaces the requirement. It applies from each person's next login, and
 /// may take up to a minute to reach every Cloudflare location (KV).
 pub async fn set_two_step_requirement(mut call: Call<'_>) -> HandlerResult {
-    authorize(&call)?;
     let requirement: TwoStepRequirement = call.json(MAX_JSON_BODY).await?;
     if !requirement.is_valid() {
         let detail = format!("grace days: 0 to {}", TwoStepRequirement::MAX_GRACE_DAYS);

@@ -1,31 +1,25 @@
-//! The development mailbox: what the `dev-mailbox` provider "sent", listed with clickable links. Exists only when
-//! `ENVIRONMENT` is `dev`; everywhere else these paths are 404.
+//! The development mailbox: what the `dev-mailbox` provider "sent", listed with clickable links; operation counts
+//! and argon2 timing for the benchmark; the route table. Exist only when `ENVIRONMENT` is `dev` (the route table's dev
+//! guard); everywhere else these paths are 404.
 
 use super::{Call, HandlerResult};
-use crate::config::Environment;
 use crate::mail::template::{escape, format_utc};
 use crate::store;
 use latchkey_shared::api::{Mailbox, MailboxMessage};
-use latchkey_shared::ErrorCode;
 
-fn dev_only(call: &Call<'_>) -> Result<(), latchkey_shared::ApiError> {
-    if call.config.environment == Environment::Dev {
-        Ok(())
-    } else {
-        Err(call.error(ErrorCode::NotFound))
-    }
+/// `GET /dev/routes`: every route and its guard, for the test that walks them from outside.
+pub fn routes(call: Call<'_>) -> HandlerResult {
+    call.reply(200, &crate::routes::listing())
 }
 
 /// `GET /dev/ops`: operation counts since the isolate started.
 pub fn ops(call: Call<'_>) -> HandlerResult {
-    dev_only(&call)?;
     call.reply(200, &crate::metrics::snapshot())
 }
 
 /// `POST /dev/argon2?n=N` (N ≤ 50): N argon2id hashes with the configured parameters. workerd freezes the clock
 /// during a request, so the benchmark times this from outside against `n=0`.
 pub fn argon2(call: Call<'_>) -> HandlerResult {
-    dev_only(&call)?;
     let url = call.req.url().map_err(|e| call.internal("url", e))?;
     let n: u32 = url.query_pairs().find(|(k, _)| k == "n").and_then(|(_, v)| v.parse().ok()).unwrap_or(1).min(50);
     for i in 0..n {
@@ -36,7 +30,6 @@ pub fn argon2(call: Call<'_>) -> HandlerResult {
 }
 
 async fn messages(call: &Call<'_>) -> Result<Vec<MailboxMessage>, latchkey_shared::ApiError> {
-    dev_only(call)?;
     let kv = call.kv()?;
     let mut messages: Vec<MailboxMessage> =
         store::list_json(&kv, "mailbox:").await.map_err(|e| call.internal("kv", e))?;

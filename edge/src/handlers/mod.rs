@@ -10,7 +10,9 @@ pub mod two_step;
 use crate::account::protocol::{Ask, Command};
 use crate::account::refusal::Refusal;
 use crate::body::{self, BodyError};
-use crate::config::Config;
+use crate::config::{Config, Environment};
+use crate::routes::Guard;
+use crate::token::TokenHash;
 use latchkey_shared::api::TwoStepRequirement;
 use latchkey_shared::{ApiError, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
@@ -22,11 +24,41 @@ pub struct Call<'a> {
     pub env: &'a Env,
     pub config: Config,
     pub locale: Locale,
+    /// The session cookie, read by the guard of a route that needs one.
+    pub session: Option<session::SessionCookie>,
+}
+
+/// Checks the guard the route table gives a route, before its handler runs.
+pub fn guard(call: &mut Call<'_>, guard: Guard) -> Result<(), ApiError> {
+    match guard {
+        Guard::Public => Ok(()),
+        Guard::Admin => {
+            let presented = call.header("Authorization");
+            match presented.as_deref().and_then(|h| h.strip_prefix("Bearer ")) {
+                Some(token) if call.config.admin_token_matches(token) => Ok(()),
+                _ => Err(call.error(ErrorCode::Unauthorized)),
+            }
+        }
+        Guard::Session => {
+            call.session = Some(session::session_from_cookie(call).ok_or_else(|| call.error(ErrorCode::Unauthorized))?);
+            Ok(())
+        }
+        // Everywhere but on a development Worker these paths do not exist.
+        Guard::Dev if call.config.environment == Environment::Dev => Ok(()),
+        Guard::Dev => Err(call.error(ErrorCode::NotFound)),
+    }
 }
 
 pub type HandlerResult = Result<worker::Response, ApiError>;
 
 impl Call<'_> {
+    /// The account id and the token hash of the session the route's guard read (only routes guarded by a session
+    /// have one).
+    pub fn session(&self) -> Result<(String, TokenHash), ApiError> {
+        let session = self.session.as_ref().ok_or_else(|| self.error(ErrorCode::Unauthorized))?;
+        Ok((session.account_id.clone(), session.token.hash()))
+    }
+
     pub fn error(&self, code: ErrorCode) -> ApiError {
         ApiError::new(code, self.locale)
     }

@@ -10,7 +10,7 @@ use crate::token::Token;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use latchkey_shared::api::LoginRequest;
-use latchkey_shared::{ApiError, ErrorCode};
+use latchkey_shared::ErrorCode;
 
 /// `POST /api/sessions`.
 pub async fn login(mut call: Call<'_>) -> HandlerResult {
@@ -35,24 +35,26 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
     }
 }
 
-/// The account id and the session token from the cookie, if it is well-formed.
-fn session_from_cookie(call: &Call<'_>) -> Option<(String, Token)> {
-    let header = call.header("Cookie")?;
-    let (id, token) = cookie_value(&header, session_cookie_name(call.config.secure_origin()))?.split_once('.')?;
-    let id = String::from_utf8(URL_SAFE_NO_PAD.decode(id).ok()?).ok()?;
-    Some((id, Token::parse(token).ok()?))
+/// What a well-formed session cookie holds: whose session, and its token.
+#[derive(Debug)]
+pub struct SessionCookie {
+    pub account_id: String,
+    pub token: Token,
 }
 
-/// The session's account id and token, for endpoints that need one: without it, every answer is `unauthorized`.
-pub(super) fn required_session(call: &Call<'_>) -> Result<(String, Token), ApiError> {
-    session_from_cookie(call).ok_or_else(|| call.error(ErrorCode::Unauthorized))
+/// The session cookie, if the request carries a well-formed one.
+pub fn session_from_cookie(call: &Call<'_>) -> Option<SessionCookie> {
+    let header = call.header("Cookie")?;
+    let (id, token) = cookie_value(&header, session_cookie_name(call.config.secure_origin()))?.split_once('.')?;
+    let account_id = String::from_utf8(URL_SAFE_NO_PAD.decode(id).ok()?).ok()?;
+    Some(SessionCookie { account_id, token: Token::parse(token).ok()? })
 }
 
 /// `GET /api/session`.
 pub async fn current(call: Call<'_>) -> HandlerResult {
-    let (id, token) = required_session(&call)?;
+    let (id, session_hash) = call.session()?;
     let requirement = call.two_step_requirement().await;
-    match call.account(&id, CheckSession { session_hash: token.hash(), requirement }).await? {
+    match call.account(&id, CheckSession { session_hash, requirement }).await? {
         Ok(info) => call.reply(200, &info),
         Err(refusal) => Err(call.refusal(refusal)),
     }
@@ -60,8 +62,8 @@ pub async fn current(call: Call<'_>) -> HandlerResult {
 
 /// `DELETE /api/session`: always clears the cookie.
 pub async fn logout(call: Call<'_>) -> HandlerResult {
-    if let Some((id, token)) = session_from_cookie(&call) {
-        call.account(&id, Logout { session_hash: token.hash() }).await?;
+    if let Some(session) = session_from_cookie(&call) {
+        call.account(&session.account_id, Logout { session_hash: session.token.hash() }).await?;
     }
     let mut response = worker::Response::empty().map_err(|e| call.internal("respond", e))?.with_status(204);
     response

@@ -3,7 +3,6 @@
 //! codes are made here too and leave only as this one answer; the account keeps their hashes. The session is checked
 //! before a body is read.
 
-use super::session::required_session;
 use super::{Call, HandlerResult};
 use crate::account::commands::two_step::{
     SetupStarted, TwoStepConfirm, TwoStepDisable, TwoStepNewCodes, TwoStepSetup, TwoStepStatusQuery,
@@ -22,17 +21,17 @@ use latchkey_shared::Secret;
 
 /// `GET /api/two-step`.
 pub async fn status(call: Call<'_>) -> HandlerResult {
-    let (id, token) = required_session(&call)?;
+    let (id, session_hash) = call.session()?;
     let requirement = call.two_step_requirement().await;
-    let status = call.account(&id, TwoStepStatusQuery { session_hash: token.hash(), requirement }).await?;
+    let status = call.account(&id, TwoStepStatusQuery { session_hash: session_hash, requirement }).await?;
     answer_status(&call, status)
 }
 
 /// `POST /api/two-step/setup`.
 pub async fn setup(call: Call<'_>) -> HandlerResult {
-    let (id, token) = required_session(&call)?;
+    let (id, session_hash) = call.session()?;
     let secret = random_bytes::<{ totp::SECRET_BYTES }>().map_err(|e| call.internal("random", e))?;
-    let command = TwoStepSetup { session_hash: token.hash(), secret: TotpSecret::new(secret.to_vec()) };
+    let command = TwoStepSetup { session_hash: session_hash, secret: TotpSecret::new(secret.to_vec()) };
     let SetupStarted { login_email, expires_at } =
         call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
     let otpauth_uri = totp::otpauth_uri(&call.config.two_step_issuer, &login_email, &secret);
@@ -70,10 +69,10 @@ pub async fn replace_recovery_codes(call: Call<'_>) -> HandlerResult {
 
 /// `POST /api/two-step/disable`.
 pub async fn disable(mut call: Call<'_>) -> HandlerResult {
-    let (id, token) = required_session(&call)?;
+    let (id, session_hash) = call.session()?;
     let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
     let requirement = call.two_step_requirement().await;
-    let status = call.account(&id, TwoStepDisable { session_hash: token.hash(), requirement, code: body.code }).await?;
+    let status = call.account(&id, TwoStepDisable { session_hash: session_hash, requirement, code: body.code }).await?;
     answer_status(&call, status)
 }
 
@@ -91,7 +90,7 @@ async fn with_new_recovery_codes<C>(
 where
     C: Ask<Reply = Result<TwoStepStatus, Refusal>>,
 {
-    let (id, token) = required_session(&call)?;
+    let (id, session_hash) = call.session()?;
     let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
     let recovery_codes = (0..recovery::COUNT)
         .map(|_| random_bytes::<{ recovery::CODE_BYTES }>().map(|bytes| Secret::new(recovery::format(&bytes))))
@@ -99,6 +98,6 @@ where
         .map_err(|e| call.internal("random", e))?;
     let hashes = recovery_codes.iter().map(|code| recovery::hash_of_formatted(code.expose_str())).collect();
     let requirement = call.two_step_requirement().await;
-    call.account(&id, make(token.hash(), requirement, body.code, hashes)).await?.map_err(|r| call.refusal(r))?;
+    call.account(&id, make(session_hash, requirement, body.code, hashes)).await?.map_err(|r| call.refusal(r))?;
     call.reply(200, &RecoveryCodes { recovery_codes })
 }
