@@ -108,6 +108,168 @@ crate::messages::catalogue! {
         es: "La verificación en 2 pasos está desactivada. Ahora para entrar solo hace falta tu contraseña.",
     },
     TwoStepContinue = "page.two_step.continue" { en: "Continue", es: "Continuar" },
+
+    // Shared by the login, restore and reset pages.
+    PageFailed = "page.failed" { en: "Something went wrong. Try again.", es: "Algo salió mal. Inténtalo de nuevo." },
+    PageStaff = "page.audience.staff" { en: "Staff", es: "Personal" },
+    PageParent = "page.audience.parent" { en: "Parent", es: "Familia" },
+    PageEmail = "page.email" { en: "Email", es: "Correo electrónico" },
+    PagePassword = "page.password" { en: "Password", es: "Contraseña" },
+    PageCodeLabel = "page.code_label" {
+        en: "Code from your authenticator app",
+        es: "Código de tu aplicación de autenticación",
+    },
+
+    LoginTitle = "page.login.title" { en: "Log in", es: "Iniciar sesión" },
+    LoginIAm = "page.login.i_am" { en: "I am", es: "Soy" },
+    LoginEmailHint = "page.login.email_hint" {
+        en: "Use the email from your invitation. It can differ from the contact email on your profile.",
+        es: "Usa el correo de tu invitación. Puede ser distinto del correo de contacto de tu perfil.",
+    },
+    LoginCodeHint = "page.login.code_hint" {
+        en: "Your account uses 2-Step Verification. Lost your phone? Enter one of your recovery codes instead.",
+        es: "Tu cuenta usa la verificación en 2 pasos. ¿Perdiste el teléfono? Escribe uno de tus códigos de \
+             recuperación.",
+    },
+    LoginButton = "page.login.button" { en: "Log in", es: "Entrar" },
+    LoginMissing = "page.login.missing" { en: "To log in, {what}.", es: "Para entrar, {what}." },
+    LoginMissingAudience = "page.login.missing_audience" {
+        en: "choose Staff or Parent",
+        es: "elige Personal o Familia",
+    },
+    LoginMissingEmail = "page.login.missing_email" { en: "enter your email", es: "escribe tu correo" },
+    LoginMissingPassword = "page.login.missing_password" { en: "enter your password", es: "escribe tu contraseña" },
+    LoginMissingCode = "page.login.missing_code" {
+        en: "enter the code from your app",
+        es: "escribe el código de tu aplicación",
+    },
+    LoginSignedIn = "page.login.signed_in" {
+        en: "You are logged in as {name}.",
+        es: "Has iniciado sesión como {name}.",
+    },
+    LoginTwoStepOff = "page.login.two_step_off" {
+        en: "2-Step Verification is off. Turn it on so a stolen password alone cannot get into your account.",
+        es: "La verificación en 2 pasos está desactivada. Actívala para que una contraseña robada no baste para \
+             entrar en tu cuenta.",
+    },
+    LoginManageTwoStep = "page.login.manage_two_step" {
+        en: "Manage 2-Step Verification",
+        es: "Gestionar la verificación en 2 pasos",
+    },
+    LoginLogOut = "page.login.log_out" { en: "Log out", es: "Cerrar sesión" },
+    LoginLoggingIn = "page.login.logging_in" { en: "Logging in…", es: "Entrando…" },
+    LoginLoggedOut = "page.login.logged_out" { en: "You are logged out.", es: "Has cerrado la sesión." },
+    LoginResetDone = "page.login.reset_done" {
+        en: "Your password was changed. Log in with the new one.",
+        es: "Tu contraseña se cambió. Entra con la nueva.",
+    },
+    LoginForgot = "page.login.forgot" { en: "Forgot password? Reset", es: "¿Olvidaste la contraseña? Restablécela" },
+    LoginCapsHint = "page.login.caps_hint" {
+        en: "Can't log in after a reset? Check Caps Lock, and that you chose Staff or Parent as on your account.",
+        es: "¿No puedes entrar después de restablecerla? Revisa el Bloq Mayús y que elegiste Personal o Familia como \
+             en tu cuenta.",
+    },
+
+    RestoreTitle = "page.restore.title" { en: "Reset your password", es: "Restablece tu contraseña" },
+    RestoreIntro = "page.restore.intro" {
+        en: "Enter the email you log in with. We will send you a link to choose a new password.",
+        es: "Escribe el correo con el que entras. Te enviaremos un enlace para elegir una contraseña nueva.",
+    },
+    RestoreAccountIs = "page.restore.account_is" { en: "My account is a", es: "Mi cuenta es de" },
+    RestoreStaff = "page.restore.staff" { en: "Staff account", es: "Personal" },
+    RestoreParent = "page.restore.parent" { en: "Parent account", es: "Familia" },
+    RestoreSend = "page.restore.send" { en: "Send the reset link", es: "Enviar el enlace" },
+    RestoreSent = "page.restore.sent" {
+        en: "If an account matches {email}, we have sent it an email with a link to reset the password.",
+        es: "Si hay una cuenta con {email}, le hemos enviado un correo con un enlace para restablecer la contraseña.",
+    },
+    RestoreSentWait = "page.restore.sent_wait" {
+        en: "It can take a few minutes. *Check your spam folder* too.",
+        es: "Puede tardar unos minutos. *Revisa también la carpeta de spam*.",
+    },
+    RestoreSentNewest = "page.restore.sent_newest" {
+        en: "Only the *newest* link works: if you ask again, use the latest email.",
+        es: "Solo funciona el enlace *más reciente*: si lo pides otra vez, usa el último correo.",
+    },
+    RestoreSentOnce = "page.restore.sent_once" {
+        en: "The link works once, for a limited time.",
+        es: "El enlace funciona una sola vez, durante un tiempo limitado.",
+    },
+    RestoreResend = "page.restore.resend" { en: "Resend the email", es: "Reenviar el correo" },
+    RestoreResendIn = "page.restore.resend_in" { en: "Resend the email ({n} s)", es: "Reenviar el correo ({n} s)" },
+    RestoreBack = "page.restore.back" { en: "Back to log in", es: "Volver a iniciar sesión" },
+    RestoreChallengeUnavailable = "page.restore.challenge_unavailable" {
+        en: "The anti-robot check could not load. Check your connection and reload the page.",
+        es: "La comprobación antirrobots no se pudo cargar. Revisa tu conexión y vuelve a cargar la página.",
+    },
+    RestoreChallengeFirst = "page.restore.challenge_first" {
+        en: "Complete the check that you are not a robot first.",
+        es: "Completa primero la comprobación de que no eres un robot.",
+    },
+    RestoreSending = "page.restore.sending" { en: "Sending…", es: "Enviando…" },
+    RestoreIncomplete = "page.restore.incomplete" {
+        en: "Choose Staff or Parent and enter the email you log in with.",
+        es: "Elige Personal o Familia y escribe el correo con el que entras.",
+    },
+    RestoreResent = "page.restore.resent" {
+        en: "We sent another email. Only the newest link works.",
+        es: "Hemos enviado otro correo. Solo funciona el enlace más reciente.",
+    },
+
+    ResetTitle = "page.reset.title" { en: "Choose a new password", es: "Elige una contraseña nueva" },
+    ResetNewPassword = "page.reset.new_password" { en: "New password", es: "Contraseña nueva" },
+    ResetAgain = "page.reset.again" { en: "Type it again", es: "Escríbela otra vez" },
+    ResetCodeHint = "page.reset.code_hint" {
+        en: "Your account uses 2-Step Verification, so changing the password takes a code too. Lost your phone? Enter \
+             one of your recovery codes.",
+        es: "Tu cuenta usa la verificación en 2 pasos, así que cambiar la contraseña también pide un código. \
+             ¿Perdiste el teléfono? Escribe uno de tus códigos de recuperación.",
+    },
+    ResetSave = "page.reset.save" { en: "Save the new password", es: "Guardar la contraseña nueva" },
+    ResetSaveHint = "page.reset.save_hint" {
+        en: "Saving logs you out everywhere. You will then log in with the new password.",
+        es: "Al guardarla se cierra tu sesión en todas partes. Después entrarás con la contraseña nueva.",
+    },
+    ResetAskNew = "page.reset.ask_new" { en: "Ask for a new link", es: "Pedir un enlace nuevo" },
+    ResetDone = "page.reset.done" {
+        en: "*Your password was changed.* Every device that was logged in has been logged out.",
+        es: "*Tu contraseña se cambió.* Se ha cerrado la sesión en todos los dispositivos.",
+    },
+    ResetLogIn = "page.reset.log_in" { en: "Log in with the new password", es: "Entrar con la contraseña nueva" },
+    ResetExpired = "page.reset.expired" {
+        en: "This link has expired. Reset links work for a limited time.",
+        es: "Este enlace ha caducado. Los enlaces para restablecer funcionan durante un tiempo limitado.",
+    },
+    ResetSuperseded = "page.reset.superseded" {
+        en: "A newer reset email was sent after this one. Only the newest link works: use the latest email, or ask \
+             for a new one.",
+        es: "Después de este se envió un correo más reciente. Solo funciona el enlace más reciente: usa el último \
+             correo o pide uno nuevo.",
+    },
+    ResetUsed = "page.reset.used" {
+        en: "This link has already been used to set a password. If that was not you, ask for a new link now.",
+        es: "Este enlace ya se usó para poner una contraseña. Si no fuiste tú, pide un enlace nuevo ahora.",
+    },
+    ResetInvalid = "page.reset.invalid" {
+        en: "This link is not valid. It may be incomplete: copy the whole link from the email, or ask for a new one.",
+        es: "Este enlace no es válido. Puede estar incompleto: copia el enlace entero del correo o pide uno nuevo.",
+    },
+    ResetMismatch = "page.reset.mismatch" {
+        en: "The two passwords do not match. Check Caps Lock and type them again.",
+        es: "Las dos contraseñas no coinciden. Revisa el Bloq Mayús y escríbelas otra vez.",
+    },
+    ResetCodeNeeded = "page.reset.code_needed" {
+        en: "Enter the code from your authenticator app, or a recovery code.",
+        es: "Escribe el código de tu aplicación de autenticación o un código de recuperación.",
+    },
+    ResetSaving = "page.reset.saving" { en: "Saving…", es: "Guardando…" },
+    ResetCheckList = "page.reset.check_list" {
+        en: "Check the list under the password.",
+        es: "Revisa la lista bajo la contraseña.",
+    },
+
+    NotFoundTitle = "page.not_found.title" { en: "This page does not exist", es: "Esta página no existe" },
+    NotFoundHome = "page.not_found.home" { en: "Go to the start page", es: "Ir a la página de inicio" },
 }
 
 #[cfg(test)]
@@ -122,5 +284,31 @@ mod tests {
             assert!(key.as_str().parse::<MessageKey>().is_err(), "{key} is in both catalogues");
         }
         assert!(MessageKey::ALL.iter().all(|k| !k.as_str().starts_with("page.")));
+    }
+
+    /// Every text a page names — each `"page.…"` in its HTML (`data-text`) and its scripts — is in the catalogue, so
+    /// no page shows a bare key in either language. (Scripts name keys whole, never built from pieces, for this.)
+    #[test]
+    fn every_text_the_pages_name_is_in_a_catalogue() {
+        let www = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../www");
+        let mut named = Vec::new();
+        let mut pages = 0;
+        for dir in [www.clone(), www.join("js")] {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                let source = match path.extension().and_then(|e| e.to_str()) {
+                    Some("html" | "js") => std::fs::read_to_string(&path).unwrap(),
+                    _ => continue,
+                };
+                pages += 1;
+                for piece in source.split("\"page.").skip(1) {
+                    let key = format!("page.{}", piece.split('"').next().unwrap_or_default());
+                    named.push((path.file_name().unwrap().to_string_lossy().into_owned(), key));
+                }
+            }
+        }
+        assert!(pages >= 10 && named.len() > 80, "the pages were read: {pages} files, {} texts", named.len());
+        let missing: Vec<_> = named.iter().filter(|(_, key)| key.parse::<PageKey>().is_err()).collect();
+        assert!(missing.is_empty(), "not in a catalogue: {missing:?}");
     }
 }

@@ -174,9 +174,8 @@ fn end_session(driver: &str, id: &str) {
     let Some(address) = driver.strip_prefix("http://") else { return };
     let Ok(mut stream) = std::net::TcpStream::connect(address.trim_end_matches('/')) else { return };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-    let request = format!(
-        "DELETE /session/{id} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    );
+    let request =
+        format!("DELETE /session/{id} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     if stream.write_all(request.as_bytes()).is_ok() {
         // Reading to the end waits until the driver has closed the browser.
         let _ = stream.read_to_end(&mut Vec::new());

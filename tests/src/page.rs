@@ -63,8 +63,7 @@ pub async fn click(browser: &Client, css: &str) {
 
 /// Logs in through the login page at `base`; a code when the page asks for one.
 pub async fn log_in(browser: &Client, base: &str, email: &str, audience: &str, password: &str, code: Option<String>) {
-    browser.goto(&format!("{base}/login")).await.unwrap();
-    browser.wait().for_element(Locator::Css("#login-button")).await.unwrap();
+    open_page(browser, &format!("{base}/login")).await;
     click(browser, &format!("input[name=audience][value={audience}]")).await;
     type_into(browser, "#email", email).await;
     type_into(browser, "#password", password).await;
@@ -78,10 +77,10 @@ pub async fn log_in(browser: &Client, base: &str, email: &str, audience: &str, p
     }
 }
 
-/// The settings page, loaded and filled with its texts.
-pub async fn open_settings(browser: &Client, address: &str) {
+/// Opens one of the pages and waits until it has its texts (from the catalogue, in its language) and its behaviour.
+pub async fn open_page(browser: &Client, address: &str) {
     browser.goto(address).await.unwrap();
-    eventually("the settings page to be ready", Duration::from_secs(15), || async {
+    eventually(&format!("{address} to be ready"), Duration::from_secs(15), || async {
         let body = browser.find(Locator::Css("body")).await.ok()?;
         (body.attr("data-ready").await.ok()?.as_deref() == Some("true")).then_some(())
     })

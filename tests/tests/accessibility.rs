@@ -1,7 +1,7 @@
 //! axe-core (npm, pinned in package.json) audits every page in Chromium, in each state a person meets: no violations.
 
 use fantoccini::Locator;
-use latchkey_e2e::page::{audit, click, log_in, open_settings, text_of, type_into, violations, wait_visible};
+use latchkey_e2e::page::{audit, click, log_in, open_page, text_of, type_into, violations, wait_visible};
 use latchkey_e2e::two_step::Authenticator;
 use latchkey_e2e::{
     base_url, chromium, create_account, eventually, fake_mail, in_widget, request_reset, token_in, unique_email, url,
@@ -13,14 +13,14 @@ use std::time::Duration;
 async fn every_page_passes_axe() {
     fake_mail::ensure_running();
     let browser = chromium().await;
-    for path in ["/", "/login", "/restore-password", "/reset#t=broken"] {
+    for path in ["/", "/login", "/restore-password", "/reset#t=broken", "/no-such-page", "/login?lang=es"] {
         browser.goto("about:blank").await.unwrap();
         browser.goto(&url(path)).await.unwrap();
         eventually(&format!("{path} to settle"), Duration::from_secs(15), || async {
             let ready = match path {
                 "/" => in_widget(&browser, ".latchkey-rule").await.is_some(),
                 "/reset#t=broken" => browser.find(Locator::Css("#problem:not([hidden])")).await.is_ok(),
-                _ => browser.find(Locator::Css("main")).await.is_ok(),
+                _ => browser.find(Locator::Css("body[data-ready='true']")).await.is_ok(),
             };
             ready.then_some(())
         })
@@ -29,7 +29,7 @@ async fn every_page_passes_axe() {
     }
 
     // The states after an action: the sent confirmation, the reset form with the widget showing a verdict.
-    browser.goto(&url("/restore-password")).await.unwrap();
+    open_page(&browser, &url("/restore-password")).await;
     let email = unique_email("axe", "");
     create_account(&email, None, "parent", "Otter-Harbor-93-Violet").await;
     browser.find(Locator::Css("input[name=audience][value=parent]")).await.unwrap().click().await.unwrap();
@@ -59,7 +59,7 @@ async fn every_page_passes_axe() {
 #[tokio::test]
 async fn the_two_step_pages_pass_axe() {
     let browser = chromium().await;
-    open_settings(&browser, &url("/two-step?lang=es")).await;
+    open_page(&browser, &url("/two-step?lang=es")).await;
     audit(&browser, "two-step, logged out, in Spanish").await;
 
     let email = unique_email("axe-2sv", "");
@@ -67,7 +67,7 @@ async fn the_two_step_pages_pass_axe() {
     log_in(&browser, &base_url(), &email, "staff", "Otter-Harbor-93-Violet", None).await;
     wait_visible(&browser, "#signed-in").await;
     audit(&browser, "login, logged in").await;
-    open_settings(&browser, &url("/two-step")).await;
+    open_page(&browser, &url("/two-step")).await;
     audit(&browser, "two-step, off").await;
     click(&browser, "#start").await;
     wait_visible(&browser, "#setup").await;
@@ -81,7 +81,7 @@ async fn the_two_step_pages_pass_axe() {
     wait_visible(&browser, "#on").await;
     audit(&browser, "two-step, on").await;
 
-    browser.goto(&url("/login")).await.unwrap();
+    open_page(&browser, &url("/login")).await;
     wait_visible(&browser, "#signed-in").await;
     click(&browser, "#logout").await;
     wait_visible(&browser, "#login").await;

@@ -1,6 +1,7 @@
 //! The pages in a real browser (headless Chromium through ChromeDriver).
 
 use fantoccini::Locator;
+use latchkey_e2e::page::open_page;
 use latchkey_e2e::{chromium, eventually, in_every_engine, in_widget, in_widgets, url, Engine};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -115,7 +116,7 @@ async fn the_strength_estimator_settles_the_strength_rule() {
 #[tokio::test]
 async fn show_hide_caps_lock_and_the_change_event() {
     let browser = chromium().await;
-    browser.goto(&url("/login")).await.unwrap();
+    open_page(&browser, &url("/login")).await;
     let toggle =
         eventually("the show/hide toggle", Duration::from_secs(15), || in_widget(&browser, ".latchkey-toggle")).await;
     let password = browser.find(Locator::Css("#password")).await.unwrap();

@@ -5,6 +5,7 @@ use fantoccini::Locator;
 use latchkey_e2e::fake_mail::{self, deliveries_to};
 use latchkey_e2e::fake_services::{self, TURNSTILE_PASS, TURNSTILE_SECRET};
 use latchkey_e2e::own_worker::OwnWorker;
+use latchkey_e2e::page::open_page;
 use latchkey_e2e::{chromium, error_code, eventually, http, unique_email, wait_for_mail};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -79,7 +80,7 @@ async fn turnstile_when_configured_guards_reset_requests() {
     // The page asks for the check. Turnstile's script comes from challenges.cloudflare.com, which this machine cannot
     // reach: the page must say so, and must not send a request without a token.
     let browser = chromium().await;
-    browser.goto(&worker.url("/restore-password")).await.unwrap();
+    open_page(&browser, &worker.url("/restore-password")).await;
     let status_text = || async { browser.find(Locator::Css("#status")).await.ok()?.text().await.ok() };
     eventually("the page to say the check could not load", Duration::from_secs(20), || async {
         status_text().await.filter(|t| t.contains("could not load"))

@@ -3,7 +3,8 @@
 
 use fantoccini::Locator;
 use latchkey_e2e::page::{
-    click, screenshot, text_of, type_into, visible, wait_acceptable, wait_visible, wait_widget_visible, widget_visible,
+    click, open_page, screenshot, text_of, type_into, visible, wait_acceptable, wait_visible, wait_widget_visible,
+    widget_visible,
 };
 use latchkey_e2e::{
     create_account, eventually, fake_mail, http, in_every_engine, request_reset, token_in, unique_email, url,
@@ -25,7 +26,7 @@ async fn a_person_resets_a_forgotten_password_and_logs_in_in(engine: Engine) {
     create_account(&email, None, "parent", OLD).await;
     let browser = engine.open().await;
 
-    browser.goto(&url("/restore-password")).await.unwrap();
+    open_page(&browser, &url("/restore-password")).await;
     screenshot(&browser, engine, "restore-password").await;
     click(&browser, "input[name=audience][value=parent]").await;
     type_into(&browser, "#email", &email).await;
@@ -82,7 +83,7 @@ async fn the_login_button_waits_for_role_email_and_password() {
 
 async fn the_login_button_waits_for_role_email_and_password_in(engine: Engine) {
     let browser = engine.open().await;
-    browser.goto(&url("/login")).await.unwrap();
+    open_page(&browser, &url("/login")).await;
     let button = browser.wait().for_element(Locator::Css("#login-button")).await.unwrap();
     screenshot(&browser, engine, "login").await;
     let why = || async { text_of(&browser, "#login-why").await };
@@ -168,5 +169,50 @@ async fn an_expired_link_says_so() {
     assert_eq!(shown.as_deref(), Some("expired"));
     assert!(text_of(&browser, "#problem-text").await.contains("expired"));
     screenshot(&browser, Engine::Chromium, "reset-expired").await;
+    browser.close().await.unwrap();
+}
+
+/// The login, restore, reset and not-found pages in Spanish (`?lang=es`, as the language link sets it): their texts
+/// from the shared catalogue, the document's language, and a reset asked for in Spanish arrives in Spanish.
+#[tokio::test]
+async fn every_page_speaks_spanish() {
+    fake_mail::ensure_running();
+    let browser = Engine::Chromium.open().await;
+    let pages = [
+        ("/login?lang=es", "Iniciar sesión"),
+        ("/restore-password?lang=es", "Restablece tu contraseña"),
+        ("/reset?lang=es", "Elige una contraseña nueva"),
+        ("/no-such-page?lang=es", "Esta página no existe"),
+    ];
+    for (path, heading) in pages {
+        open_page(&browser, &url(path)).await;
+        assert_eq!(text_of(&browser, "h1").await, heading, "{path}");
+        assert_eq!(browser.title().await.unwrap(), heading, "{path}");
+        let lang = browser.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap();
+        assert_eq!(lang.as_deref(), Some("es"), "{path}");
+        let switch = browser.find(Locator::Css("a[data-language-switch]")).await.unwrap();
+        assert_eq!(switch.text().await.unwrap(), "English", "{path}");
+    }
+    // The reset page without a token: the problem, in Spanish.
+    open_page(&browser, &url("/reset?lang=es")).await;
+    wait_visible(&browser, "#problem").await;
+    assert!(text_of(&browser, "#problem-text").await.contains("no es válido"));
+    // The login button's reasons, and the links to the other pages keep the language.
+    open_page(&browser, &url("/login?lang=es")).await;
+    assert!(text_of(&browser, "#login-why").await.contains("elige Personal o Familia"));
+    let forgot = browser.find(Locator::Css("a[href^='/restore-password']")).await.unwrap();
+    assert!(forgot.attr("href").await.unwrap().unwrap_or_default().contains("lang=es"));
+
+    let email = unique_email("pages-es", "");
+    create_account(&email, None, "parent", OLD).await;
+    open_page(&browser, &url("/restore-password?lang=es")).await;
+    click(&browser, "input[name=audience][value=parent]").await;
+    type_into(&browser, "#email", &email).await;
+    click(&browser, "#restore button[type=submit]").await;
+    wait_visible(&browser, "#sent").await;
+    let sent = text_of(&browser, "#sent").await;
+    assert!(sent.contains(&email) && sent.contains("carpeta de spam"), "{sent}");
+    screenshot(&browser, Engine::Chromium, "restore-password-sent-es").await;
+    assert_eq!(wait_for_mail(&email, 1).await[0].subject, "Restablece tu contraseña");
     browser.close().await.unwrap();
 }

@@ -4,7 +4,7 @@
 use fantoccini::{Client, Locator};
 use latchkey_e2e::own_worker::OwnWorker;
 use latchkey_e2e::page::{
-    click, log_in, open_settings, screenshot, text_of, type_into, visible, wait_acceptable, wait_visible,
+    click, log_in, open_page, screenshot, text_of, type_into, visible, wait_acceptable, wait_visible,
 };
 use latchkey_e2e::two_step::{require_two_step, Authenticator, Client as ApiClient};
 use latchkey_e2e::{
@@ -76,7 +76,7 @@ async fn turning_it_on_and_logging_in_with_a_code_in(engine: Engine) {
     assert!(text_of(&browser, "#status").await.contains("2-Step Verification is on"));
 
     // Logged out, the login page asks for the code after the password.
-    browser.goto(&url("/login")).await.unwrap();
+    open_page(&browser, &url("/login")).await;
     wait_visible(&browser, "#signed-in").await;
     click(&browser, "#logout").await;
     wait_visible(&browser, "#login").await;
@@ -86,7 +86,7 @@ async fn turning_it_on_and_logging_in_with_a_code_in(engine: Engine) {
     screenshot(&browser, engine, "login-two-step").await;
 
     // New recovery codes from the settings page, confirmed by one of the old ones.
-    open_settings(&browser, &url("/two-step")).await;
+    open_page(&browser, &url("/two-step")).await;
     wait_visible(&browser, "#on").await;
     type_into(&browser, "#manage-code", &codes[0]).await;
     click(&browser, "#regenerate").await;
@@ -103,7 +103,7 @@ async fn the_settings_page_speaks_spanish() {
 
 async fn the_settings_page_speaks_spanish_in(engine: Engine) {
     let browser = engine.open().await;
-    open_settings(&browser, &url("/two-step?lang=es")).await;
+    open_page(&browser, &url("/two-step?lang=es")).await;
     wait_visible(&browser, "#login-first").await;
     assert_eq!(text_of(&browser, "h1").await, "Verificación en 2 pasos");
     assert!(text_of(&browser, "#login-first").await.contains("Inicia sesión primero"));
@@ -116,7 +116,7 @@ async fn the_settings_page_speaks_spanish_in(engine: Engine) {
     create_account(&email, None, "parent", PASSWORD).await;
     log_in(&browser, &base_url(), &email, "parent", PASSWORD, None).await;
     wait_visible(&browser, "#signed-in").await;
-    open_settings(&browser, &url("/two-step?lang=es")).await;
+    open_page(&browser, &url("/two-step?lang=es")).await;
     assert!(text_of(&browser, "#off").await.contains("desactivada"));
     assert_eq!(text_of(&browser, "#start").await, "Activar la verificación en 2 pasos");
     let (_, _) = turn_on(&browser, engine, "two-step-es").await;
@@ -192,7 +192,7 @@ async fn a_required_setup_leads_to_the_settings_page() {
         screenshot(&browser, engine, "two-step-required").await;
         turn_on(&browser, engine, "two-step-required").await;
         // Turned on, the session is a whole one.
-        browser.goto(&format!("{base}/login")).await.unwrap();
+        open_page(&browser, &format!("{base}/login")).await;
         wait_visible(&browser, "#signed-in").await;
         assert!(text_of(&browser, "#two-step-state").await.contains("is on"));
         browser.close().await.unwrap();

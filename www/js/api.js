@@ -1,8 +1,11 @@
 let language = null;
+let t = (key) => key;
 
-// The language the API's error messages come back in (the page's own), instead of the browser's.
-export function setLanguage(locale) {
+// The language the API's error messages come back in (the page's own, instead of the browser's), and the page's
+// texts for the failures that have no answer from the API to show.
+export function setLanguage(locale, texts) {
   language = locale;
+  t = texts;
 }
 
 // The pages' one way to talk to the API: JSON in, JSON out, errors as { code, message } from the API's error body.
@@ -18,13 +21,13 @@ export async function api(method, path, body) {
       credentials: "same-origin",
     });
   } catch {
-    return { ok: false, status: 0, error: { code: "network", message: "The connection failed. Check your internet connection and try again." } };
+    return { ok: false, status: 0, error: { code: "network", message: t("page.network") } };
   }
   const text = await response.text();
-  let data = null;
+  let data;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   if (response.ok) return { ok: true, status: response.status, data };
-  const error = data && data.error ? data.error : { code: "http_" + response.status, message: "Something went wrong. Try again." };
+  const error = data && data.error ? data.error : { code: "http_" + response.status, message: t("page.failed") };
   return { ok: false, status: response.status, error };
 }
 

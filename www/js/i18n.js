@@ -1,6 +1,6 @@
-// The pages' texts come from the one message catalogue (shared/src/messages.rs) through GET /api/messages, so a page
-// says what the widget, the API's errors and the mail say, in the same two languages. Elements name their text with
-// data-text (content) or data-text-alt (an image's alt).
+// The pages' texts come from the shared catalogues (shared/src/messages.rs, page_texts.rs) through GET /api/messages,
+// so a page says what the widget, the API's errors and the mail say, in the same two languages. Elements name their
+// text with data-text (content) or data-text-alt (an image's alt); the HTML holds the English text until then.
 import { setLanguage } from "./api.js";
 
 const SPOKEN = ["en", "es"];
@@ -13,15 +13,34 @@ export function pageLocale() {
   return preferred.find((tag) => SPOKEN.includes(tag)) || "en";
 }
 
-// Loads the texts and fills the page; resolves to t(key, values), which fills {placeholders}.
+// Puts a catalogue text into an element, never as markup: *words* become <strong>, and {name} the node (or text) given
+// for it in `values`.
+export function fill(element, text, values = {}) {
+  const parts = text.split(/(\*[^*]+\*|\{[a-z_]+\})/).filter(Boolean);
+  element.replaceChildren(...parts.map((part) => {
+    if (part.length > 2 && part.startsWith("*") && part.endsWith("*")) {
+      const strong = document.createElement("strong");
+      strong.textContent = part.slice(1, -1);
+      return strong;
+    }
+    const name = /^\{([a-z_]+)\}$/.exec(part)?.[1];
+    if (name && name in values) {
+      const value = values[name];
+      return value instanceof Node ? value : document.createTextNode(String(value));
+    }
+    return document.createTextNode(part);
+  }));
+}
+
+// Loads the texts and fills the page; resolves to t(key, values), which fills {placeholders} with text.
 export async function localize(locale) {
   const response = await fetch("/api/messages?locale=" + locale);
   const catalogue = response.ok ? await response.json() : { locale: "en", messages: {} };
   const t = (key, values = {}) =>
     Object.entries(values).reduce((text, [name, value]) => text.replaceAll("{" + name + "}", value), catalogue.messages[key] || key);
   document.documentElement.lang = catalogue.locale;
-  setLanguage(catalogue.locale);
-  for (const element of document.querySelectorAll("[data-text]")) element.textContent = t(element.dataset.text);
+  setLanguage(catalogue.locale, t);
+  for (const element of document.querySelectorAll("[data-text]")) fill(element, t(element.dataset.text));
   for (const element of document.querySelectorAll("[data-text-alt]")) element.alt = t(element.dataset.textAlt);
   const other = catalogue.locale === "es" ? "en" : "es";
   for (const link of document.querySelectorAll("a[data-language-switch]")) {
@@ -30,6 +49,14 @@ export async function localize(locale) {
     link.href = "?" + params;
     link.lang = other;
     link.hreflang = other;
+  }
+  // A language chosen with the switch follows the person to the other pages.
+  if (new URLSearchParams(location.search).has("lang")) {
+    for (const link of document.querySelectorAll("a[href^='/']")) {
+      const target = new URL(link.href);
+      target.searchParams.set("lang", catalogue.locale);
+      link.href = target.pathname + target.search + target.hash;
+    }
   }
   return t;
 }

@@ -1,4 +1,5 @@
 import { api, say } from "./api.js";
+import { fill, localize, pageLocale } from "./i18n.js";
 
 const form = document.getElementById("login");
 const button = document.getElementById("login-button");
@@ -6,26 +7,30 @@ const why = document.getElementById("login-why");
 const status = document.getElementById("status");
 const signedIn = document.getElementById("signed-in");
 const codeStep = document.getElementById("code-step");
+const AUDIENCES = { staff: "page.audience.staff", parent: "page.audience.parent" };
+let t = (key) => key;
+let locale = "en";
 
 // The button stays disabled until role, email and password are all given, and says what is missing.
 function missing() {
   const parts = [];
-  if (!form.querySelector("input[name=audience]:checked")) parts.push("choose Staff or Parent");
-  if (!form.email.value.trim()) parts.push("enter your email");
-  if (!form.password.value) parts.push("enter your password");
-  if (!codeStep.hidden && !form.code.value.trim()) parts.push("enter the code from your app");
+  if (!form.querySelector("input[name=audience]:checked")) parts.push(t("page.login.missing_audience"));
+  if (!form.email.value.trim()) parts.push(t("page.login.missing_email"));
+  if (!form.password.value) parts.push(t("page.login.missing_password"));
+  if (!codeStep.hidden && !form.code.value.trim()) parts.push(t("page.login.missing_code"));
   return parts;
 }
 
 function update() {
   const parts = missing();
   button.disabled = parts.length > 0;
-  why.textContent = parts.length ? "To log in, " + parts.join(", ") + "." : "";
+  why.textContent = parts.length ? t("page.login.missing", { what: parts.join(", ") }) : "";
 }
 
 // A session past its grace period for 2-Step Verification is good only for turning it on: straight to that page.
 function toSetup() {
-  location.assign("/two-step");
+  const lang = new URLSearchParams(location.search).get("lang");
+  location.assign("/two-step" + (lang ? "?lang=" + lang : ""));
 }
 
 async function showSession() {
@@ -35,15 +40,17 @@ async function showSession() {
     signedIn.hidden = false;
     form.hidden = true;
     const info = session.data;
-    document.getElementById("signed-in-name").textContent = info.display_name + " (" + info.audience + ", " + info.email + ")";
-    document.getElementById("two-step-state").textContent = info.two_step.enabled
-      ? "2-Step Verification is on."
-      : "2-Step Verification is off. Turn it on so a stolen password alone cannot get into your account.";
+    const name = document.createElement("strong");
+    name.id = "signed-in-name";
+    name.textContent = info.display_name + " (" + t(AUDIENCES[info.audience]) + ", " + info.email + ")";
+    fill(document.getElementById("signed-in-as"), t("page.login.signed_in"), { name });
+    document.getElementById("two-step-state").textContent =
+      info.two_step.enabled ? t("page.two_step.is_on") : t("page.login.two_step_off");
     const due = document.getElementById("two-step-due");
     due.hidden = !info.two_step.enroll_by;
     if (info.two_step.enroll_by) {
-      const date = new Intl.DateTimeFormat("en", { dateStyle: "long" }).format(new Date(info.two_step.enroll_by * 1000));
-      due.textContent = "Your organisation requires 2-Step Verification for your account. Turn it on by " + date + ".";
+      const date = new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(new Date(info.two_step.enroll_by * 1000));
+      due.textContent = t("page.two_step.required_by", { date });
     }
   } else {
     signedIn.hidden = true;
@@ -57,7 +64,7 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   if (missing().length) return update();
   button.disabled = true;
-  say(status, "Logging in…");
+  say(status, t("page.login.logging_in"));
   const result = await api("POST", "/api/sessions", {
     email: form.email.value.trim(),
     audience: form.querySelector("input[name=audience]:checked").value,
@@ -85,12 +92,24 @@ form.addEventListener("submit", async (event) => {
 
 document.getElementById("logout").addEventListener("click", async () => {
   await api("DELETE", "/api/session");
-  say(status, "You are logged out.");
+  say(status, t("page.login.logged_out"));
   await showSession();
   update();
 });
 
-const params = new URLSearchParams(location.search);
-if (params.get("reset") === "done") say(status, "Your password was changed. Log in with the new one.", "success");
-update();
-showSession();
+async function start() {
+  locale = pageLocale();
+  try {
+    t = await localize(locale);
+  } catch {
+    // Without the catalogue the page still works, in English.
+  }
+  // The show/hide toggle and the Caps Lock warning, in the page's language (the widget reads it when it attaches).
+  import("/latchkey.js");
+  if (new URLSearchParams(location.search).get("reset") === "done") say(status, t("page.login.reset_done"), "success");
+  update();
+  await showSession();
+  document.body.dataset.ready = "true";
+}
+
+start();

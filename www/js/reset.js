@@ -1,4 +1,5 @@
 import { api, say } from "./api.js";
+import { localize, pageLocale } from "./i18n.js";
 
 const status = document.getElementById("status");
 const form = document.getElementById("reset");
@@ -11,20 +12,29 @@ const token = new URLSearchParams(location.hash.slice(1)).get("t") || "";
 history.replaceState(null, "", location.pathname);
 
 const PROBLEMS = {
-  expired: "This link has expired. Reset links work for a limited time.",
-  superseded: "A newer reset email was sent after this one. Only the newest link works: use the latest email, or ask for a new one.",
-  used: "This link has already been used to set a password. If that was not you, ask for a new link now.",
-  invalid: "This link is not valid. It may be incomplete: copy the whole link from the email, or ask for a new one.",
+  expired: "page.reset.expired",
+  superseded: "page.reset.superseded",
+  used: "page.reset.used",
+  invalid: "page.reset.invalid",
 };
+let t = (key) => key;
 
 function showProblem(kind) {
   form.hidden = true;
   problem.hidden = false;
   problem.dataset.status = kind;
-  document.getElementById("problem-text").textContent = PROBLEMS[kind] || PROBLEMS.invalid;
+  document.getElementById("problem-text").textContent = t(PROBLEMS[kind] || PROBLEMS.invalid);
 }
 
 async function start() {
+  try {
+    t = await localize(pageLocale());
+  } catch {
+    // Without the catalogue the page still works, in English.
+  }
+  // The language switch reloads the page: it takes the token along (only this page ever sees it).
+  if (token) for (const link of document.querySelectorAll("a[data-language-switch]")) link.hash = "t=" + token;
+  document.body.dataset.ready = "true";
   if (!token) return showProblem("invalid");
   const result = await api("POST", "/api/resets/verify", { token });
   if (!result.ok) return say(status, result.error.message, "error");
@@ -44,18 +54,18 @@ async function start() {
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   if (form.password.value !== form.confirm.value) {
-    say(status, "The two passwords do not match. Check Caps Lock and type them again.", "error");
+    say(status, t("page.reset.mismatch"), "error");
     return;
   }
   const needsCode = !document.getElementById("code-step").hidden;
   if (needsCode && !form.code.value.trim()) {
-    say(status, "Enter the code from your authenticator app, or a recovery code.", "error");
+    say(status, t("page.reset.code_needed"), "error");
     form.code.focus();
     return;
   }
   const submit = form.querySelector("button[type=submit]");
   submit.disabled = true;
-  say(status, "Saving…");
+  say(status, t("page.reset.saving"));
   const result = await api("POST", "/api/resets", {
     token,
     password: form.password.value,
@@ -71,7 +81,7 @@ form.addEventListener("submit", async (event) => {
   }
   const kind = { token_expired: "expired", token_superseded: "superseded", token_used: "used", token_invalid: "invalid" }[result.error.code];
   if (kind) return showProblem(kind);
-  const unmet = result.error.code === "password_rejected" ? " Check the list under the password." : "";
+  const unmet = result.error.code === "password_rejected" ? " " + t("page.reset.check_list") : "";
   say(status, result.error.message + unmet, "error");
 });
 

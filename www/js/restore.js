@@ -1,4 +1,5 @@
 import { api, say } from "./api.js";
+import { fill, localize, pageLocale } from "./i18n.js";
 
 const form = document.getElementById("restore");
 const sent = document.getElementById("sent");
@@ -14,6 +15,7 @@ const TURNSTILE = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=
 let siteKey = null;
 let challengeToken = null;
 let widget = null;
+let t = (key) => key;
 
 async function loadChallenge() {
   const result = await api("GET", "/api/policy");
@@ -25,7 +27,7 @@ async function loadChallenge() {
     script.onload = resolve;
     script.onerror = () => reject(new Error("Turnstile did not load"));
     document.head.append(script);
-  }).catch(() => say(status, "The anti-robot check could not load. Check your connection and reload the page.", "error"));
+  }).catch(() => say(status, t("page.restore.challenge_unavailable"), "error"));
   showChallenge("challenge");
 }
 
@@ -46,7 +48,7 @@ function cooldown() {
   let left = COOLDOWN_SECONDS;
   resend.disabled = true;
   const tick = () => {
-    resend.textContent = left > 0 ? `Resend the email (${left} s)` : "Resend the email";
+    resend.textContent = left > 0 ? t("page.restore.resend_in", { n: left }) : t("page.restore.resend");
     if (left-- <= 0) { clearInterval(timer); resend.disabled = false; }
   };
   clearInterval(timer);
@@ -56,17 +58,20 @@ function cooldown() {
 
 async function send(request) {
   if (siteKey && !challengeToken) {
-    say(status, "Complete the check that you are not a robot first.", "error");
+    say(status, t("page.restore.challenge_first"), "error");
     return false;
   }
-  say(status, "Sending…");
+  say(status, t("page.restore.sending"));
   const result = await api("POST", "/api/reset-requests", siteKey ? { ...request, turnstile_token: challengeToken } : request);
   if (result.ok) {
     say(status, "");
     last = request;
     form.hidden = true;
     sent.hidden = false;
-    document.getElementById("sent-to").textContent = request.email;
+    const to = document.createElement("strong");
+    to.id = "sent-to";
+    to.textContent = request.email;
+    fill(document.getElementById("sent-text"), t("page.restore.sent"), { email: to });
     cooldown();
   } else {
     say(status, result.error.message, "error");
@@ -80,14 +85,24 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const audience = form.querySelector("input[name=audience]:checked");
   if (!audience || !form.email.value.trim()) {
-    say(status, "Choose Staff or Parent and enter the email you log in with.", "error");
+    say(status, t("page.restore.incomplete"), "error");
     return;
   }
   await send({ email: form.email.value.trim(), audience: audience.value, locale: document.documentElement.lang === "es" ? "es" : "en" });
 });
 
-loadChallenge();
-
 resend.addEventListener("click", async () => {
-  if (last && (await send(last))) say(status, "We sent another email. Only the newest link works.", "success");
+  if (last && (await send(last))) say(status, t("page.restore.resent"), "success");
 });
+
+async function start() {
+  try {
+    t = await localize(pageLocale());
+  } catch {
+    // Without the catalogue the page still works, in English.
+  }
+  document.body.dataset.ready = "true";
+  await loadChallenge();
+}
+
+start();

@@ -1,0 +1,3 @@
+import { localize, pageLocale } from "./i18n.js";
+
+localize(pageLocale()).finally(() => { document.body.dataset.ready = "true"; });
