@@ -1,12 +1,14 @@
 //! A fake mail provider speaking Resend's API (`POST /emails`, Bearer key, `Idempotency-Key`) over real HTTP, served by
-//! the test process on `FAKE_MAIL_PORT` (the port `scripts/test` gave the Worker as `MAIL_API_BASE`).
+//! the test stack (`src/bin/stack.rs`) for the whole run, so a retry always lands in the same inbox; tests read what it
+//! received through its `GET /inspect/mail?to=…` (the functions at the end of this file).
 //!
 //! Behaviour is chosen by the recipient's address, so tests running in parallel never share state:
 //! `…+fail2@…` answers 503 twice per message then accepts; `…+alwaysfail@…` always answers 500;
 //! `…+refuse@…` answers 422 (a permanent refusal); `…+ratelimited@…` answers 429 twice per message then accepts;
 //! `…+slow@…` answers after 3 s. Like Resend, a repeated `Idempotency-Key` is not delivered twice.
 
-use crate::fake_http::{self, Request, Response};
+use crate::fake_http::{Request, Response};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -14,7 +16,7 @@ use std::sync::{Mutex, OnceLock};
 /// The API key the Worker is configured with in the test run.
 pub const API_KEY: &str = "test-mail-key";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Delivery {
     pub to: Vec<String>,
     pub subject: String,
@@ -35,25 +37,23 @@ struct Inbox {
 
 static INBOX: OnceLock<Mutex<Inbox>> = OnceLock::new();
 
-/// Starts the fake provider once per test process.
-pub fn ensure_running() {
-    INBOX.get_or_init(|| {
-        let port: u16 = std::env::var("FAKE_MAIL_PORT")
-            .expect("FAKE_MAIL_PORT is not set: run the end-to-end tests through scripts/test")
-            .parse()
-            .expect("FAKE_MAIL_PORT is a port number");
-        fake_http::listen(port, handle);
-        Mutex::new(Inbox::default())
-    });
-}
-
 fn inbox() -> std::sync::MutexGuard<'static, Inbox> {
-    INBOX.get().expect("fake mail provider started").lock().unwrap_or_else(|e| e.into_inner())
+    INBOX.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn handle(request: &Request) -> Response {
+/// The provider's API, for the stack's server.
+pub fn handle(request: &Request) -> Response {
     let (status, body) = answer(request);
     Response::json(status, body)
+}
+
+/// `GET /inspect/mail?to=…`, for the stack's server: what was accepted for that recipient, and how many requests
+/// named it.
+pub fn inspect(recipient: &str) -> Response {
+    let inbox = inbox();
+    let deliveries: Vec<&Delivery> = inbox.deliveries.iter().filter(|d| d.to.iter().any(|t| t == recipient)).collect();
+    let attempts = inbox.attempts.get(recipient).copied().unwrap_or(0);
+    Response::json(200, serde_json::json!({"deliveries": deliveries, "attempts": attempts}).to_string())
 }
 
 fn answer(Request { method, path, headers, body }: &Request) -> (u16, String) {
@@ -107,12 +107,22 @@ fn answer(Request { method, path, headers, body }: &Request) -> (u16, String) {
     (200, format!(r#"{{"id":"{key}"}}"#))
 }
 
+/// What the stack's provider recorded for `recipient`.
+fn recorded(recipient: &str) -> (Vec<Delivery>, u32) {
+    let url = format!("{}/inspect/mail?to={}", crate::fakes_url(), crate::http1::encode(recipient));
+    let (status, body) = crate::http1::request("GET", &url).expect("the test stack's fakes answer");
+    assert_eq!(status, 200, "{body}");
+    let recorded: Value = serde_json::from_str(&body).expect("a JSON record");
+    let deliveries = serde_json::from_value(recorded["deliveries"].clone()).expect("deliveries");
+    (deliveries, recorded["attempts"].as_u64().unwrap_or(0) as u32)
+}
+
 /// Mail accepted for `recipient`, oldest first.
 pub fn deliveries_to(recipient: &str) -> Vec<Delivery> {
-    inbox().deliveries.iter().filter(|d| d.to.iter().any(|t| t == recipient)).cloned().collect()
+    recorded(recipient).0
 }
 
 /// Requests the Worker made for `recipient`, accepted or not.
 pub fn attempts_for(recipient: &str) -> u32 {
-    inbox().attempts.get(recipient).copied().unwrap_or(0)
+    recorded(recipient).1
 }

@@ -1,4 +1,5 @@
-//! The services around latchkey, faked over real HTTP by the test process on `FAKE_SERVICES_PORT`:
+//! The services around latchkey, faked over real HTTP by the test stack (`src/bin/stack.rs`) for the whole run; tests
+//! read what the webhook receiver got through `GET /inspect/hooks?login_email=…`:
 //!
 //! - `POST /hooks/latchkey` — the site's own backend receiving the webhook (the Worker's `WEBHOOK_URL`). It checks
 //!   nothing itself: it keeps every request so tests can check the signature. Chosen by the account's login email, so
@@ -8,15 +9,16 @@
 //! - `POST /turnstile/siteverify` — Cloudflare Turnstile's siteverify: with [`TURNSTILE_SECRET`], the token
 //!   [`TURNSTILE_PASS`] passes and any other fails.
 
-use crate::fake_http::{self, Request, Response};
+use crate::fake_http::{Request, Response};
 use hmac::{Hmac, KeyInit, Mac};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Received {
     pub body: String,
     pub payload: Value,
@@ -28,29 +30,25 @@ pub struct Received {
 
 static RECEIVED: OnceLock<Mutex<Vec<Received>>> = OnceLock::new();
 
-/// Starts the receiver once per test process.
-pub fn ensure_running() {
-    RECEIVED.get_or_init(|| {
-        let port: u16 = std::env::var("FAKE_SERVICES_PORT")
-            .expect("FAKE_SERVICES_PORT is not set: run the end-to-end tests through scripts/test")
-            .parse()
-            .expect("FAKE_SERVICES_PORT is a port number");
-        fake_http::listen(port, handle);
-        Mutex::new(Vec::new())
-    });
-}
-
 fn received() -> std::sync::MutexGuard<'static, Vec<Received>> {
-    RECEIVED.get().expect("fake services started").lock().unwrap_or_else(|e| e.into_inner())
+    RECEIVED.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn handle(request: &Request) -> Response {
-    match (request.method.as_str(), request.path.as_str()) {
-        ("POST", "/hooks/latchkey") => webhook(request),
-        ("GET", path) if path.starts_with("/hibp/range/") => breach_range(&path["/hibp/range/".len()..]),
-        ("POST", "/turnstile/siteverify") => siteverify(request),
-        _ => Response::json(404, "{}"),
+/// The services, for the stack's server; `None` for a path that is not theirs.
+pub fn handle(request: &Request) -> Option<Response> {
+    let path = request.path.as_str();
+    match request.method.as_str() {
+        "POST" if path == "/hooks/latchkey" => Some(webhook(request)),
+        "GET" if path.starts_with("/hibp/range/") => Some(breach_range(&path["/hibp/range/".len()..])),
+        "POST" if path == "/turnstile/siteverify" => Some(siteverify(request)),
+        _ => None,
     }
+}
+
+/// `GET /inspect/hooks?login_email=…`, for the stack's server.
+pub fn inspect(login_email: &str) -> Response {
+    let about: Vec<Received> = received().iter().filter(|r| r.payload["login_email"] == login_email).cloned().collect();
+    Response::json(200, serde_json::to_string(&about).unwrap_or_default())
 }
 
 /// The secret a Worker under test must send to the fake siteverify.
@@ -106,7 +104,15 @@ fn webhook(request: &Request) -> Response {
 
 /// Every request received about `login_email`, oldest first.
 pub fn received_for(login_email: &str) -> Vec<Received> {
-    received().iter().filter(|r| r.payload["login_email"] == login_email).cloned().collect()
+    let url = format!("{}/inspect/hooks?login_email={}", crate::fakes_url(), crate::http1::encode(login_email));
+    let (status, body) = crate::http1::request("GET", &url).expect("the test stack's fakes answer");
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("the received requests")
+}
+
+/// Where the fake siteverify is.
+pub fn siteverify_url() -> String {
+    format!("{}/turnstile/siteverify", crate::fakes_url())
 }
 
 /// Checks a `Latchkey-Signature` header (`t=<unix>,v1=<hex>`) the way a site's backend would: the HMAC-SHA256 of

@@ -1,16 +1,22 @@
-//! What every end-to-end test needs: where the running Worker is, and a browser to drive.
+//! What every end-to-end test needs: where the stack's Worker and fakes are, a client, and a browser to drive.
 //!
-//! `scripts/test` starts `wrangler dev` and a WebDriver server and passes their addresses in the environment. A test
-//! run without them fails with a message saying so: it never passes by skipping.
+//! The test stack (`src/bin/stack.rs`, run by `scripts/test`) starts the fakes, `wrangler dev` and the WebDriver
+//! servers and passes their addresses in the environment. A test run without them fails with a message saying so: it
+//! never passes by skipping.
 
+pub mod client;
+pub mod drivers;
 pub mod fake_http;
 pub mod fake_mail;
 pub mod fake_services;
+pub mod fakes;
 pub mod foreign;
-pub mod own_worker;
+pub mod http1;
 pub mod page;
+pub mod process;
 pub mod stats;
 pub mod two_step;
+pub mod worker;
 
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client, ClientBuilder};
@@ -28,10 +34,18 @@ pub fn url(path: &str) -> String {
 
 fn required_env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| {
-        panic!(
-            "{name} is not set: run the end-to-end tests through scripts/test, which starts the Worker and a browser"
-        )
+        panic!("{name} is not set: run the end-to-end tests inside the test stack (scripts/test, or scripts/e2e)")
     })
+}
+
+/// Where the stack serves its fakes (mail provider, webhook receiver, breach range API, Turnstile).
+pub fn fakes_url() -> String {
+    required_env("LATCHKEY_FAKES_URL")
+}
+
+/// The secret the test Workers sign webhooks with.
+pub fn webhook_secret() -> String {
+    required_env("LATCHKEY_WEBHOOK_SECRET")
 }
 
 pub fn http() -> reqwest::Client {
@@ -168,18 +182,9 @@ impl Drop for Browser {
 }
 
 /// `DELETE /session/{id}` (WebDriver's "Delete Session"), sent without the async runtime: a drop cannot await, and
-/// a panicking test's runtime may be gone.
+/// a panicking test's runtime may be gone. The answer comes once the driver has closed the browser.
 fn end_session(driver: &str, id: &str) {
-    use std::io::{Read, Write};
-    let Some(address) = driver.strip_prefix("http://") else { return };
-    let Ok(mut stream) = std::net::TcpStream::connect(address.trim_end_matches('/')) else { return };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-    let request =
-        format!("DELETE /session/{id} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    if stream.write_all(request.as_bytes()).is_ok() {
-        // Reading to the end waits until the driver has closed the browser.
-        let _ = stream.read_to_end(&mut Vec::new());
-    }
+    let _ = http1::request("DELETE", &format!("{driver}/session/{id}"));
 }
 
 /// Everything the Worker has logged so far in this run (`wrangler dev`'s output, which `scripts/test` keeps).
@@ -234,12 +239,9 @@ pub fn unique_email(name: &str, tag: &str) -> String {
     format!("{name}-{}-{}{tag}@school.test", std::process::id(), unique())
 }
 
-/// POSTs JSON; returns the status and the parsed body (`Value::Null` when empty).
+/// POSTs JSON to the shared Worker; the status and the parsed body (`Value::Null` when empty).
 pub async fn post_json(path: &str, body: &Value) -> (u16, Value) {
-    let response = http().post(url(path)).json(body).send().await.expect("request reaches the Worker");
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    client::Client::shared().post(path, body).await
 }
 
 /// Creates an account through the admin API.
@@ -248,70 +250,25 @@ pub async fn create_account(login: &str, contact: Option<&str>, audience: &str, 
         "login_email": login, "contact_email": contact, "audience": audience,
         "display_name": "Test Person", "password": password,
     });
-    let response = http().post(url("/api/admin/accounts")).bearer_auth(admin_token()).json(&body).send().await.unwrap();
-    let status = response.status().as_u16();
-    assert_eq!(status, 201, "creating {login}: {}", response.text().await.unwrap_or_default());
+    let (status, answer) =
+        client::Client::shared().admin(reqwest::Method::POST, "/api/admin/accounts", Some(&body)).await;
+    assert_eq!(status, 201, "creating {login}: {answer}");
 }
 
 pub async fn request_reset(email: &str, audience: &str) -> (u16, Value) {
-    post_json("/api/reset-requests", &json!({"email": email, "audience": audience})).await
+    client::Client::shared().request_reset(email, audience).await
 }
 
 /// Creates an account for `email` with `password`, asks for a reset link and returns its token, from the mail.
 pub async fn link_for_new_account(email: &str, audience: &str, password: &str) -> String {
-    fake_mail::ensure_running();
     create_account(email, None, audience, password).await;
     let (status, body) = request_reset(email, audience).await;
     assert_eq!(status, 202, "{body}");
     token_in(&wait_for_mail(email, 1).await[0])
 }
 
-/// An answer as a client could compare two of them: status, headers (but `Date`, sorted) and body bytes.
-#[derive(Debug, PartialEq, Eq)]
-pub struct RawAnswer {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-/// `POST /api/reset-requests` for a parent account, exactly as the client receives it.
-pub async fn raw_reset_request(email: &str) -> RawAnswer {
-    let response = http()
-        .post(url("/api/reset-requests"))
-        .json(&json!({"email": email, "audience": "parent"}))
-        .send()
-        .await
-        .expect("the Worker answers");
-    let status = response.status().as_u16();
-    let mut headers: Vec<(String, String)> = response
-        .headers()
-        .iter()
-        .filter(|(name, _)| *name != "date")
-        .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or_default().to_owned()))
-        .collect();
-    headers.sort();
-    let body = response.bytes().await.expect("a body").to_vec();
-    RawAnswer { status, headers, body }
-}
-
-/// `POST /api/admin/accounts/import` of JSON lines; the import report.
-pub async fn import_accounts(lines: &[String]) -> Value {
-    http()
-        .post(url("/api/admin/accounts/import"))
-        .bearer_auth(admin_token())
-        .header("Content-Type", "application/x-ndjson")
-        .body(lines.join("\n"))
-        .send()
-        .await
-        .expect("the import answers")
-        .json()
-        .await
-        .expect("an import report")
-}
-
 /// Waits until `count` mails have been accepted for `recipient`; returns them.
 pub async fn wait_for_mail(recipient: &str, count: usize) -> Vec<fake_mail::Delivery> {
-    fake_mail::ensure_running();
     eventually(&format!("{count} mail(s) to {recipient}"), Duration::from_secs(30), || async {
         let mails = fake_mail::deliveries_to(recipient);
         (mails.len() >= count).then_some(mails)
@@ -327,7 +284,7 @@ pub fn token_in(mail: &fake_mail::Delivery) -> String {
 
 /// Logs in; returns the session cookie (`name=value`) or the refusal's status and code.
 pub async fn login(email: &str, audience: &str, password: &str) -> Result<String, (u16, String)> {
-    let mut client = two_step::Client::new(&base_url());
+    let mut client = client::Client::shared();
     let (status, body) = client.login(email, audience, password, None).await;
     match (status, client.cookie()) {
         (200, Some(cookie)) => Ok(cookie.to_owned()),
@@ -351,13 +308,16 @@ fn unique() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// Waits until `url` answers 200 (a Worker starting), for at most 90 s.
-pub async fn wait_until_up(url: &str) {
-    eventually(&format!("{url} to answer"), Duration::from_secs(90), || async {
-        let response = http().get(url).send().await.ok()?;
-        (response.status() == 200).then_some(())
-    })
-    .await;
+/// Watches for something that must not happen — a second delivery, a mail that must not be sent — long enough for it
+/// to have happened: the test Worker retries mail and webhooks after 1 s, then 2 s, so anything still to come would
+/// have come. Absence has no event to wait for; this is the one named wait for it.
+pub async fn watch_for_strays() {
+    tokio::time::sleep(Duration::from_secs(3)).await;
+}
+
+/// Waits out a reset link's life: the test Worker's links live 60 s (KV's minimum TTL), so expiry is tested for real.
+pub async fn outlive_a_link() {
+    tokio::time::sleep(Duration::from_secs(62)).await;
 }
 
 /// Polls `check` until it returns `Some`, for at most `timeout`; panics with `what` otherwise.

@@ -1,10 +1,7 @@
 //! 2-Step Verification from the person's side: an authenticator app — its own RFC 6238 implementation, reading the
-//! `otpauth://` URI as a phone app does, so the Worker's codes are checked against an independent one — and a client
-//! that keeps its session cookie.
+//! `otpauth://` URI as a phone app does, so the Worker's codes are checked against an independent one.
 
-use crate::http;
 use hmac::{Hmac, KeyInit, Mac};
-use serde_json::{json, Value};
 use sha1::Sha1;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -91,78 +88,4 @@ impl Authenticator {
         let accepted: Vec<String> = (now.saturating_sub(2)..=now + 2).map(|s| self.code_at_step(s)).collect();
         (0..).map(|n| format!("{:06}", (n * 7919) % 1_000_000)).find(|c| !accepted.contains(c)).expect("a wrong code")
     }
-}
-
-/// A browser-less client of one Worker, keeping its session cookie.
-pub struct Client {
-    base: String,
-    cookie: Option<String>,
-}
-
-impl Client {
-    pub fn new(base: &str) -> Client {
-        Client { base: base.trim_end_matches('/').to_owned(), cookie: None }
-    }
-
-    /// `POST /api/sessions`; keeps the cookie when it works.
-    pub async fn login(&mut self, email: &str, audience: &str, password: &str, code: Option<&str>) -> (u16, Value) {
-        let body = json!({"email": email, "audience": audience, "password": password, "code": code});
-        let response = http().post(format!("{}/api/sessions", self.base)).json(&body).send().await.expect("answers");
-        if let Some(cookie) = response.headers().get("set-cookie").and_then(|c| c.to_str().ok()) {
-            self.cookie = cookie.split(';').next().map(str::to_owned);
-        }
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    /// The session cookie (`name=value`), once a login set one.
-    pub fn cookie(&self) -> Option<&str> {
-        self.cookie.as_deref()
-    }
-
-    pub fn log_out_locally(&mut self) {
-        self.cookie = None;
-    }
-
-    pub async fn get(&self, path: &str) -> (u16, Value) {
-        self.send(http().get(format!("{}{path}", self.base))).await
-    }
-
-    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(http().post(format!("{}{path}", self.base)).json(&body)).await
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
-        let request = match &self.cookie {
-            Some(cookie) => request.header("Cookie", cookie),
-            None => request,
-        };
-        let response = request.send().await.expect("the Worker answers");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    /// Turns 2-Step Verification on for the logged-in account: the app, and the recovery codes.
-    pub async fn enrol(&self) -> (Authenticator, Vec<String>) {
-        let (status, setup) = self.post("/api/two-step/setup", json!({})).await;
-        assert_eq!(status, 200, "{setup}");
-        let app = Authenticator::from_uri(setup["otpauth_uri"].as_str().expect("a URI"));
-        let (status, codes) = self.post("/api/two-step/confirm", json!({"code": app.fresh_code().await})).await;
-        assert_eq!(status, 200, "{codes}");
-        let codes = codes["recovery_codes"].as_array().expect("codes").iter().map(|c| c.as_str().unwrap().to_owned());
-        (app, codes.collect())
-    }
-}
-
-/// `PUT /api/admin/two-step-requirement` on the Worker at `base`; the status and the answer.
-pub async fn require_two_step(base: &str, requirement: Value) -> (u16, Value) {
-    let response = http()
-        .put(format!("{}/api/admin/two-step-requirement", base.trim_end_matches('/')))
-        .bearer_auth(crate::admin_token())
-        .json(&requirement)
-        .send()
-        .await
-        .expect("the Worker answers");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }

@@ -4,14 +4,13 @@ use fantoccini::Locator;
 use latchkey_e2e::page::{audit, click, log_in, open_page, text_of, type_into, violations, wait_visible};
 use latchkey_e2e::two_step::Authenticator;
 use latchkey_e2e::{
-    base_url, chromium, create_account, eventually, fake_mail, in_widget, request_reset, token_in, unique_email, url,
+    base_url, chromium, create_account, eventually, in_widget, request_reset, token_in, unique_email, url,
     wait_for_mail,
 };
 use std::time::Duration;
 
 #[tokio::test]
 async fn every_page_passes_axe() {
-    fake_mail::ensure_running();
     let browser = chromium().await;
     for path in ["/", "/login", "/restore-password", "/reset#t=broken", "/no-such-page", "/login?lang=es"] {
         browser.goto("about:blank").await.unwrap();

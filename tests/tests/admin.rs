@@ -1,11 +1,9 @@
 //! The admin API: guarded by the bearer secret; create, import, look up, disable.
 
 use argon2::password_hash::PasswordHasher;
-use latchkey_e2e::{
-    admin_token, create_account, fake_mail, http, import_accounts, login, request_reset, unique_email, url,
-};
+use latchkey_e2e::client::Client;
+use latchkey_e2e::{admin_token, create_account, fake_mail, http, login, request_reset, unique_email, url};
 use serde_json::{json, Value};
-use std::time::Duration;
 
 const PASSWORD: &str = "Otter-Harbor-93-Violet";
 
@@ -80,7 +78,7 @@ async fn import_takes_json_lines_and_reports_each_bad_line() {
         json!({"login_email": bcrypt, "audience": "staff", "display_name": "Bcrypt", "password_hash": "$2b$10$notargon"}).to_string(),
         json!({"login_email": hashed, "audience": "staff", "display_name": "Hashed", "password_hash": phc}).to_string(),
     ];
-    let report = import_accounts(&lines).await;
+    let report = Client::shared().import(&lines).await;
     assert_eq!(report["created"], 2);
     let failed: Vec<(u64, &str)> = report["failed"]
         .as_array()
@@ -95,7 +93,6 @@ async fn import_takes_json_lines_and_reports_each_bad_line() {
 
 #[tokio::test]
 async fn a_disabled_account_cannot_log_in_or_get_mail() {
-    fake_mail::ensure_running();
     let email = unique_email("disabled", "");
     create_account(&email, None, "staff", PASSWORD).await;
     let session = login(&email, "staff", PASSWORD).await.unwrap();
@@ -110,6 +107,6 @@ async fn a_disabled_account_cannot_log_in_or_get_mail() {
     assert_eq!(latchkey_e2e::session_status(&session).await, 401);
     assert_eq!(login(&email, "staff", PASSWORD).await, Err((401, "invalid_credentials".into())));
     assert_eq!(request_reset(&email, "staff").await.0, 202, "the same answer as for anyone");
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    latchkey_e2e::watch_for_strays().await;
     assert!(fake_mail::deliveries_to(&email).is_empty());
 }

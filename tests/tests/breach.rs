@@ -1,13 +1,12 @@
 //! The breached-password check through a range API over HTTP (faked in this process, Have I Been Pwned's format):
 //! only a SHA-1 prefix goes out, a breached password is refused as a rule of its own, an outage lets the reset go on.
 
-use latchkey_e2e::fake_services::{self, BREACHED, BREACH_OUTAGE};
+use latchkey_e2e::fake_services::{BREACHED, BREACH_OUTAGE};
 use latchkey_e2e::{eventually, link_for_new_account, post_json, unique_email, worker_log};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 async fn link(tag: &str) -> String {
-    fake_services::ensure_running();
     link_for_new_account(&unique_email("breach", tag), "parent", "Otter-Harbor-93-Violet").await
 }
 

@@ -1,8 +1,8 @@
 //! Faults: the mail provider slow, rate-limiting or unreachable; KV or the Durable Objects missing. Each shows what
 //! the person sees, and that no reset and no mail is lost or sent twice.
 
-use latchkey_e2e::fake_mail::{self, attempts_for, deliveries_to};
-use latchkey_e2e::own_worker::OwnWorker;
+use latchkey_e2e::fake_mail::{attempts_for, deliveries_to};
+use latchkey_e2e::worker::Worker;
 use latchkey_e2e::{
     admin_token, create_account, eventually, http, request_reset, token_in, unique_email, wait_for_mail,
 };
@@ -14,25 +14,23 @@ const NEW: &str = "Quartz-Vivid-Meadow-77";
 
 #[tokio::test]
 async fn a_slow_provider_delivers_once() {
-    fake_mail::ensure_running();
     let email = unique_email("slow", "slow");
     create_account(&email, None, "parent", OLD).await;
     assert_eq!(request_reset(&email, "parent").await.0, 202, "the answer never waits for the provider");
     wait_for_mail(&email, 1).await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    latchkey_e2e::watch_for_strays().await;
     assert_eq!((attempts_for(&email), deliveries_to(&email).len()), (1, 1), "a slow answer is not a failure");
 }
 
 #[tokio::test]
 async fn a_provider_answering_429_is_retried_and_delivers_once() {
-    fake_mail::ensure_running();
     let email = unique_email("throttled", "ratelimited");
     create_account(&email, None, "parent", OLD).await;
     assert_eq!(request_reset(&email, "parent").await.0, 202);
     let mail = wait_for_mail(&email, 1).await;
     eventually("the third attempt", Duration::from_secs(10), || async { (attempts_for(&email) >= 3).then_some(()) })
         .await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    latchkey_e2e::watch_for_strays().await;
     assert_eq!((attempts_for(&email), deliveries_to(&email).len()), (3, 1));
     assert!(!token_in(&mail[0]).is_empty());
 }
@@ -41,7 +39,7 @@ async fn a_provider_answering_429_is_retried_and_delivers_once() {
 async fn an_unreachable_provider_dead_letters_the_mail_for_ops() {
     // Port 9 (discard) has no listener here: every attempt fails to connect.
     let worker =
-        OwnWorker::start("provider-down", &[("IP_RATE_LIMIT", "off"), ("MAIL_API_BASE", "http://127.0.0.1:9")]).await;
+        Worker::start("provider-down", &[("IP_RATE_LIMIT", "off"), ("MAIL_API_BASE", "http://127.0.0.1:9")]).await;
     let email = unique_email("provider-down", "");
     assert_eq!(worker.create_account(&email, OLD).await, 201);
     let (status, body) = worker.post("/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
@@ -65,8 +63,7 @@ async fn an_unreachable_provider_dead_letters_the_mail_for_ops() {
 
 #[tokio::test]
 async fn kv_failing_mid_reset_fails_safely_and_loses_nothing() {
-    fake_mail::ensure_running();
-    let mut worker = OwnWorker::start("kv-down", &[("IP_RATE_LIMIT", "off")]).await;
+    let mut worker = Worker::start("kv-down", &[("IP_RATE_LIMIT", "off")]).await;
     let email = unique_email("kv-down", "");
     let token = worker.link_for_new_account(&email, OLD).await;
 
@@ -89,14 +86,13 @@ async fn kv_failing_mid_reset_fails_safely_and_loses_nothing() {
         worker.post("/api/sessions", json!({"email": email, "audience": "parent", "password": NEW})).await;
     assert_eq!(status, 200);
     wait_for_mail(&email, 2).await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    latchkey_e2e::watch_for_strays().await;
     assert_eq!(deliveries_to(&email).len(), 2, "the first link and the notice; nothing from the failed request");
 }
 
 #[tokio::test]
 async fn durable_objects_failing_lose_no_account_and_no_password() {
-    fake_mail::ensure_running();
-    let mut worker = OwnWorker::start("do-down", &[("IP_RATE_LIMIT", "off")]).await;
+    let mut worker = Worker::start("do-down", &[("IP_RATE_LIMIT", "off")]).await;
     let email = unique_email("do-down", "");
     assert_eq!(worker.create_account(&email, OLD).await, 201);
 

@@ -2,7 +2,7 @@
 //! Worker): admin routes refuse a missing and a wrong token, session routes a missing cookie, and on a production
 //! Worker every development route is absent.
 
-use latchkey_e2e::own_worker::OwnWorker;
+use latchkey_e2e::worker::Worker;
 use latchkey_e2e::{error_code, http, url};
 use serde_json::{json, Value};
 
@@ -60,7 +60,7 @@ async fn every_development_route_is_absent_in_production() {
     let dev_routes: Vec<(String, String, String)> =
         table().await.into_iter().filter(|(_, _, guard)| guard == "dev").collect();
     assert!(dev_routes.iter().any(|(_, path, _)| path == "/dev/mailbox"), "{dev_routes:?}");
-    let production = OwnWorker::start(
+    let production = Worker::start(
         "production",
         &[
             ("ENVIRONMENT", "production"),

@@ -1,10 +1,10 @@
 //! Per-account limits, kept by the account's Durable Object: reset links sent, attempts with a live link, failed
 //! logins. None of them answers differently for an email with no account.
 
-use latchkey_e2e::fake_mail::{self, deliveries_to};
+use latchkey_e2e::client::Client;
+use latchkey_e2e::fake_mail::deliveries_to;
 use latchkey_e2e::{
-    create_account, link_for_new_account, login, post_json, raw_reset_request, request_reset, token_in, unique_email,
-    wait_for_mail,
+    create_account, link_for_new_account, login, post_json, request_reset, token_in, unique_email, wait_for_mail,
 };
 use serde_json::json;
 
@@ -12,14 +12,13 @@ const PASSWORD: &str = "Otter-Harbor-93-Violet";
 
 #[tokio::test]
 async fn an_account_is_sent_three_links_per_quarter_hour_and_nobody_can_tell() {
-    fake_mail::ensure_running();
     let known = unique_email("limit", "");
     let unknown = unique_email("limit-nobody", "");
     create_account(&known, None, "parent", PASSWORD).await;
     let mut answers = Vec::new();
     for _ in 0..4 {
-        answers.push(raw_reset_request(&known).await);
-        answers.push(raw_reset_request(&unknown).await);
+        answers.push(Client::shared().raw_reset_request(&known).await);
+        answers.push(Client::shared().raw_reset_request(&unknown).await);
     }
     assert_eq!(answers[0].status, 202);
     assert!(answers.iter().all(|a| a == &answers[0]), "every answer is the same, throttled or not: {answers:?}");

@@ -3,8 +3,8 @@
 //! email address or configured secret — and its audit lines are JSON naming the account by pseudonym.
 
 use latchkey_e2e::{
-    admin_token, create_account, eventually, fake_mail, fake_services, http, login, post_json, request_reset, token_in,
-    unique_email, url, wait_for_mail, worker_log,
+    admin_token, create_account, eventually, fake_mail, http, login, post_json, request_reset, token_in, unique_email,
+    url, wait_for_mail, worker_log,
 };
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -17,8 +17,6 @@ fn pseudonym(audience: &str, email: &str) -> String {
 
 #[tokio::test]
 async fn the_logs_of_a_whole_journey_hold_no_secret() {
-    fake_mail::ensure_running();
-    fake_services::ensure_running();
     let email = unique_email("logs", "");
     let (old, new, wrong) = ("Otter-Harbor-93-Violet", "Quartz-Vivid-Meadow-77", "Wrong-Guess-Password-5");
     create_account(&email, None, "staff", old).await;

@@ -2,10 +2,10 @@
 //! hundreds of requests from one address), Turnstile required, and restarts in the middle of a reset.
 
 use fantoccini::Locator;
-use latchkey_e2e::fake_mail::{self, deliveries_to};
-use latchkey_e2e::fake_services::{self, TURNSTILE_PASS, TURNSTILE_SECRET};
-use latchkey_e2e::own_worker::OwnWorker;
+use latchkey_e2e::fake_mail::deliveries_to;
+use latchkey_e2e::fake_services::{TURNSTILE_PASS, TURNSTILE_SECRET};
 use latchkey_e2e::page::open_page;
+use latchkey_e2e::worker::Worker;
 use latchkey_e2e::{chromium, error_code, eventually, http, unique_email, wait_for_mail};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -15,7 +15,7 @@ const NEW: &str = "Quartz-Vivid-Meadow-77";
 
 #[tokio::test]
 async fn the_per_ip_limit_answers_429_past_its_budget_for_every_email_alike() {
-    let worker = OwnWorker::start("ip-limit", &[]).await;
+    let worker = Worker::start("ip-limit", &[]).await;
     let mut statuses = Vec::new();
     for i in 0..31 {
         // Known or not makes no difference: the limit comes before any lookup.
@@ -41,10 +41,8 @@ async fn the_per_ip_limit_answers_429_past_its_budget_for_every_email_alike() {
 
 #[tokio::test]
 async fn turnstile_when_configured_guards_reset_requests() {
-    fake_mail::ensure_running();
-    fake_services::ensure_running();
-    let verify = format!("http://127.0.0.1:{}/turnstile/siteverify", std::env::var("FAKE_SERVICES_PORT").unwrap());
-    let worker = OwnWorker::start(
+    let verify = latchkey_e2e::fake_services::siteverify_url();
+    let worker = Worker::start(
         "turnstile",
         &[
             ("IP_RATE_LIMIT", "off"),
@@ -98,8 +96,7 @@ async fn turnstile_when_configured_guards_reset_requests() {
 
 #[tokio::test]
 async fn a_restart_in_the_middle_of_a_reset_loses_nothing_and_sends_nothing_twice() {
-    fake_mail::ensure_running();
-    let mut worker = OwnWorker::start("restart", &[("IP_RATE_LIMIT", "off")]).await;
+    let mut worker = Worker::start("restart", &[("IP_RATE_LIMIT", "off")]).await;
     let email = unique_email("restart", "");
     let token = worker.link_for_new_account(&email, OLD).await;
 
@@ -128,6 +125,6 @@ async fn a_restart_in_the_middle_of_a_reset_loses_nothing_and_sends_nothing_twic
     })
     .await;
     assert_eq!(mails[1].subject, "Your password was changed");
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    latchkey_e2e::watch_for_strays().await;
     assert_eq!(deliveries_to(&email).len(), 2, "the link and the notice, once each");
 }

@@ -7,8 +7,8 @@ use latchkey_e2e::page::{
     widget_visible,
 };
 use latchkey_e2e::{
-    create_account, eventually, fake_mail, http, in_every_engine, request_reset, token_in, unique_email, url,
-    wait_for_mail, Engine,
+    create_account, eventually, http, in_every_engine, request_reset, token_in, unique_email, url, wait_for_mail,
+    Engine,
 };
 use std::time::Duration;
 
@@ -21,7 +21,6 @@ async fn a_person_resets_a_forgotten_password_and_logs_in() {
 }
 
 async fn a_person_resets_a_forgotten_password_and_logs_in_in(engine: Engine) {
-    fake_mail::ensure_running();
     let email = unique_email("pages", "");
     create_account(&email, None, "parent", OLD).await;
     let browser = engine.open().await;
@@ -109,7 +108,6 @@ async fn links_that_no_longer_work_say_why() {
 }
 
 async fn links_that_no_longer_work_say_why_in(engine: Engine) {
-    fake_mail::ensure_running();
     let email = unique_email("pages-old", "");
     create_account(&email, None, "staff", OLD).await;
     request_reset(&email, "staff").await;
@@ -155,13 +153,11 @@ async fn pages_send_security_headers() {
 
 #[tokio::test]
 async fn an_expired_link_says_so() {
-    // scripts/test runs the Worker with 60 s links, the shortest KV allows.
-    fake_mail::ensure_running();
     let email = unique_email("pages-expired", "");
     create_account(&email, None, "parent", OLD).await;
     request_reset(&email, "parent").await;
     let token = token_in(&wait_for_mail(&email, 1).await[0]);
-    tokio::time::sleep(Duration::from_secs(62)).await;
+    latchkey_e2e::outlive_a_link().await;
     let browser = Engine::Chromium.open().await;
     browser.goto(&url(&format!("/reset#t={token}"))).await.unwrap();
     wait_visible(&browser, "#problem").await;
@@ -176,7 +172,6 @@ async fn an_expired_link_says_so() {
 /// from the shared catalogue, the document's language, and a reset asked for in Spanish arrives in Spanish.
 #[tokio::test]
 async fn every_page_speaks_spanish() {
-    fake_mail::ensure_running();
     let browser = Engine::Chromium.open().await;
     let pages = [
         ("/login?lang=es", "Iniciar sesión"),

@@ -1,9 +1,10 @@
 //! The reset journey against a running Worker, with mail captured by the fake provider this process serves.
 
-use latchkey_e2e::fake_mail::{self, attempts_for, deliveries_to};
+use latchkey_e2e::client::Client;
+use latchkey_e2e::fake_mail::{attempts_for, deliveries_to};
 use latchkey_e2e::{
-    admin_token, create_account, error_code, eventually, http, link_for_new_account, login, post_json,
-    raw_reset_request, request_reset, session_status, token_in, unique_email, url, wait_for_mail,
+    admin_token, create_account, error_code, eventually, http, link_for_new_account, login, post_json, request_reset,
+    session_status, token_in, unique_email, url, wait_for_mail,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -30,7 +31,6 @@ async fn account_with_link(tag: &str) -> (String, String) {
 
 #[tokio::test]
 async fn the_whole_journey() {
-    fake_mail::ensure_running();
     let email = unique_email("journey", "");
     let contact = unique_email("journey-home", "");
     create_account(&email, Some(&contact), "staff", OLD).await;
@@ -105,7 +105,7 @@ async fn links_expire() {
     // scripts/test runs the Worker with TOKEN_LIFETIME_SECS=60, the shortest KV allows.
     let (_, token) = account_with_link("").await;
     assert_eq!(verify(&token).await, "ok");
-    tokio::time::sleep(Duration::from_secs(62)).await;
+    latchkey_e2e::outlive_a_link().await;
     assert_eq!(verify(&token).await, "expired");
     let (status, body) = confirm(&token, NEW).await;
     assert_eq!((status, error_code(&body)), (410, "token_expired"));
@@ -152,7 +152,7 @@ async fn an_unknown_email_looks_exactly_like_a_known_one() {
     let known = unique_email("known", "");
     create_account(&known, None, "parent", OLD).await;
     let unknown = unique_email("unknown", "");
-    assert_eq!(raw_reset_request(&known).await, raw_reset_request(&unknown).await);
+    assert_eq!(Client::shared().raw_reset_request(&known).await, Client::shared().raw_reset_request(&unknown).await);
 }
 
 #[tokio::test]
@@ -175,8 +175,7 @@ async fn twenty_concurrent_confirmations_succeed_exactly_once() {
 #[tokio::test]
 async fn a_provider_failing_twice_delivers_once() {
     let (email, _) = account_with_link("fail2").await;
-    // Give a stray duplicate time to show up.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    latchkey_e2e::watch_for_strays().await;
     assert_eq!(deliveries_to(&email).len(), 1);
     assert_eq!(attempts_for(&email), 3, "two failures, then the delivery");
 }
@@ -197,7 +196,6 @@ async fn wait_for_dead_letter(email: &str) -> Value {
 
 #[tokio::test]
 async fn a_provider_that_always_fails_dead_letters_the_mail() {
-    fake_mail::ensure_running();
     let email = unique_email("down", "alwaysfail");
     create_account(&email, None, "parent", OLD).await;
     assert_eq!(request_reset(&email, "parent").await.0, 202);
@@ -211,7 +209,6 @@ async fn a_provider_that_always_fails_dead_letters_the_mail() {
 
 #[tokio::test]
 async fn a_refused_mail_is_dead_lettered_at_once() {
-    fake_mail::ensure_running();
     let email = unique_email("refused", "refuse");
     create_account(&email, None, "parent", OLD).await;
     assert_eq!(request_reset(&email, "parent").await.0, 202);
@@ -222,7 +219,6 @@ async fn a_refused_mail_is_dead_lettered_at_once() {
 
 #[tokio::test]
 async fn staff_and_parent_accounts_with_one_email_are_separate() {
-    fake_mail::ensure_running();
     let email = unique_email("both", "");
     create_account(&email, None, "staff", OLD).await;
     create_account(&email, None, "parent", "Maple-Harbor-93-Violet").await;

@@ -2,10 +2,11 @@
 //! (each once), recovery codes, replacing them, turning it off, throttled guessing, the reset that asks for a code,
 //! and a site that requires it with a grace period.
 
-use latchkey_e2e::own_worker::OwnWorker;
-use latchkey_e2e::two_step::{require_two_step, Authenticator, Client};
+use latchkey_e2e::client::Client;
+use latchkey_e2e::two_step::Authenticator;
+use latchkey_e2e::worker::Worker;
 use latchkey_e2e::{
-    admin_token, base_url, create_account, error_code, fake_mail, http, link_for_new_account, post_json, unique_email,
+    admin_token, base_url, create_account, error_code, http, link_for_new_account, post_json, unique_email,
     wait_for_mail, worker_log,
 };
 use serde_json::json;
@@ -14,7 +15,6 @@ const PASSWORD: &str = "Otter-Harbor-93-Violet";
 const NEW: &str = "Quartz-Vivid-Meadow-77";
 
 async fn logged_in(email: &str) -> Client {
-    fake_mail::ensure_running();
     create_account(email, None, "staff", PASSWORD).await;
     let mut client = Client::new(&base_url());
     let (status, body) = client.login(email, "staff", PASSWORD, None).await;
@@ -224,14 +224,14 @@ async fn a_reset_asks_for_a_code_and_only_a_working_link_learns_it() {
 /// the requirement would reach every other test's logins.
 #[tokio::test]
 async fn a_required_setup_with_a_grace_period_and_the_policy_that_follows_enrolment() {
-    let worker = OwnWorker::start("two-step-required", &[("POLICY", "nist-800-63b")]).await;
+    let worker = Worker::start("two-step-required", &[("POLICY", "nist-800-63b")]).await;
     let admin = |method| latchkey_e2e::http().request(method, worker.url("/api/admin/two-step-requirement"));
-    let (status, body) = require_two_step(&worker.url(""), json!({"staff": 400})).await;
+    let (status, body) = worker.client().require_two_step(&json!({"staff": 400})).await;
     assert_eq!((status, error_code(&body)), (422, "invalid_request"), "{body}");
-    let (status, body) = require_two_step(&worker.url(""), json!({"staff": 0, "pupil": 3})).await;
+    let (status, body) = worker.client().require_two_step(&json!({"staff": 0, "pupil": 3})).await;
     assert_eq!((status, error_code(&body)), (422, "invalid_request"), "{body}");
     assert_eq!(admin(reqwest::Method::PUT).json(&json!({"staff": 0})).send().await.unwrap().status(), 401);
-    let (status, body) = require_two_step(&worker.url(""), json!({"staff": 0, "parent": 30})).await;
+    let (status, body) = worker.client().require_two_step(&json!({"staff": 0, "parent": 30})).await;
     assert_eq!((status, &body), (200, &json!({"staff": 0, "parent": 30})));
     let answer = admin(reqwest::Method::GET).bearer_auth(latchkey_e2e::admin_token()).send().await.unwrap();
     assert_eq!(answer.json::<serde_json::Value>().await.unwrap(), json!({"staff": 0, "parent": 30}));

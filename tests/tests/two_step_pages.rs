@@ -2,11 +2,12 @@
 //! and in Spanish), logging in with a code, the reset page that asks for one, and a site that requires it.
 
 use fantoccini::{Client, Locator};
-use latchkey_e2e::own_worker::OwnWorker;
+use latchkey_e2e::client::Client as ApiClient;
 use latchkey_e2e::page::{
     click, log_in, open_page, screenshot, text_of, type_into, visible, wait_acceptable, wait_visible,
 };
-use latchkey_e2e::two_step::{require_two_step, Authenticator, Client as ApiClient};
+use latchkey_e2e::two_step::Authenticator;
+use latchkey_e2e::worker::Worker;
 use latchkey_e2e::{
     base_url, create_account, eventually, in_every_engine, link_for_new_account, unique_email, url, Engine,
 };
@@ -164,8 +165,8 @@ async fn the_reset_page_asks_for_a_code_in(engine: Engine) {
 
 #[tokio::test]
 async fn a_required_setup_leads_to_the_settings_page() {
-    let worker = OwnWorker::start("two-step-pages", &[]).await;
-    let (status, body) = require_two_step(&worker.url(""), serde_json::json!({"staff": 0, "parent": 14})).await;
+    let worker = Worker::start("two-step-pages", &[]).await;
+    let (status, body) = worker.client().require_two_step(&serde_json::json!({"staff": 0, "parent": 14})).await;
     assert_eq!(status, 200, "{body}");
     let worker = &worker;
     in_every_engine(|engine| async move {

@@ -1,18 +1,17 @@
 //! The webhook to the site's own backend on every password change: signed with HMAC-SHA256, retried until the
 //! backend takes it, delivered once.
 
-use latchkey_e2e::fake_services::{self, received_for, verify_signature};
+use latchkey_e2e::fake_services::{received_for, verify_signature};
 use latchkey_e2e::{eventually, link_for_new_account, post_json, unique_email};
 use serde_json::json;
 use std::time::Duration;
 
 fn secret() -> String {
-    std::env::var("LATCHKEY_WEBHOOK_SECRET").expect("LATCHKEY_WEBHOOK_SECRET is not set: run through scripts/test")
+    latchkey_e2e::webhook_secret()
 }
 
 /// Resets `email`'s password through its link.
 async fn reset_password(email: &str) {
-    fake_services::ensure_running();
     let token = link_for_new_account(email, "staff", "Otter-Harbor-93-Violet").await;
     let password = "Quartz-Vivid-Meadow-77";
     let (status, body) =
@@ -35,7 +34,7 @@ async fn a_password_change_reaches_the_sites_backend_signed() {
     // A receiver with the wrong secret, or a tampered body, would refuse it.
     assert!(verify_signature(&received.signature, &received.body, "another-secret-of-the-same-length!", 60).is_none());
     assert!(verify_signature(&received.signature, &received.body.replace("staff", "parent"), &secret(), 60).is_none());
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    latchkey_e2e::watch_for_strays().await;
     assert_eq!(received_for(&email).len(), 1, "delivered once");
 }
 
@@ -51,6 +50,6 @@ async fn a_failing_backend_gets_the_same_delivery_until_it_takes_it() {
     assert_eq!(tries.iter().map(|r| r.accepted).collect::<Vec<_>>(), [false, false, true]);
     assert!(tries.iter().all(|r| r.delivery == tries[0].delivery), "one delivery id on every try");
     assert!(tries.iter().all(|r| verify_signature(&r.signature, &r.body, &secret(), 60).is_some()));
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    latchkey_e2e::watch_for_strays().await;
     assert_eq!(received_for(&email).len(), 3, "nothing after it was taken");
 }

@@ -4,9 +4,7 @@
 use argon2::password_hash::PasswordHasher;
 use argon2::{Algorithm, Argon2, Params, Version};
 use latchkey_e2e::stats::percentile;
-use latchkey_e2e::{
-    create_account, fake_mail, http, post_json, request_reset, token_in, unique_email, url, wait_for_mail,
-};
+use latchkey_e2e::{create_account, http, post_json, request_reset, token_in, unique_email, url, wait_for_mail};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -38,7 +36,6 @@ fn row(name: &str, samples: &mut [f64]) -> (f64, f64) {
 
 #[tokio::main]
 async fn main() {
-    fake_mail::ensure_running();
     let client = http();
     let password = "Otter-Harbor-93-Violet";
     let email = unique_email("bench", "");

@@ -3,8 +3,9 @@
 //! byte-identical (status, body, and the headers a client could compare); exits non-zero if the answers differ or the
 //! medians are 10% or more apart.
 
+use latchkey_e2e::client::{Client, RawAnswer};
 use latchkey_e2e::stats::percentile;
-use latchkey_e2e::{fake_mail, import_accounts, raw_reset_request, unique_email, RawAnswer};
+use latchkey_e2e::unique_email;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,7 @@ const MAX_MEDIAN_GAP: f64 = 0.10;
 
 async fn reset_request(email: &str) -> (f64, RawAnswer) {
     let start = Instant::now();
-    let answer = raw_reset_request(email).await;
+    let answer = Client::shared().raw_reset_request(email).await;
     (start.elapsed().as_secs_f64() * 1000.0, answer)
 }
 
@@ -38,7 +39,7 @@ async fn existing_accounts(n: usize) -> Vec<String> {
                 .to_string()
         })
         .collect();
-    let report = import_accounts(&lines).await;
+    let report = Client::shared().import(&lines).await;
     assert_eq!(report["created"], n, "import report: {report}");
     emails
 }
@@ -55,7 +56,6 @@ fn summary(name: &str, samples: &mut [f64]) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    fake_mail::ensure_running();
     let existing = existing_accounts(PER_SIDE).await;
     let unknown: Vec<String> = (0..PER_SIDE).map(|i| unique_email(&format!("enum-nobody-{i}"), "")).collect();
     // Warm the isolate and the connection pool, on addresses the run does not use.

@@ -1,0 +1,81 @@
+//! The test stack: starts what the end-to-end tests, schemathesis, the enumeration check and the benchmark run
+//! against — the fake services (mail provider, webhook receiver, breach range API, Turnstile), the shared Worker
+//! (`wrangler dev`), and with `--browsers` the three WebDriver servers and Xvfb — then runs the command after `--`
+//! with their addresses in its environment, and stops everything when it ends, however it ends.
+//!
+//! `stack [--browsers] -- COMMAND [ARGS…]`; exits with the command's status.
+//!
+//! The environment it gives: `LATCHKEY_BASE_URL` (the shared Worker), `LATCHKEY_FAKES_URL`, `LATCHKEY_ADMIN_TOKEN`,
+//! `LATCHKEY_WEBHOOK_SECRET`, `LATCHKEY_WORKER_LOG` and, with `--browsers`, `WEBDRIVER_URL` (Chromium),
+//! `GECKODRIVER_URL` (Firefox) and `WEBKITDRIVER_URL` (WebKitGTK).
+
+use latchkey_e2e::drivers::Drivers;
+use latchkey_e2e::process::artifacts;
+use latchkey_e2e::worker::Worker;
+use std::process::{Command, ExitCode};
+
+/// 128 random bits as hex, from the kernel.
+fn random_hex() -> String {
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes)).expect("/dev/urandom");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(split) = args.iter().position(|a| a == "--") else {
+        eprintln!("usage: stack [--browsers] -- COMMAND [ARGS…]");
+        return ExitCode::from(2);
+    };
+    let browsers = args[..split].iter().any(|a| a == "--browsers");
+    let command = &args[split + 1..];
+    let Some(program) = command.first() else {
+        eprintln!("stack: no command after --");
+        return ExitCode::from(2);
+    };
+
+    // Set before anything starts: the Workers' configuration and the command read them.
+    let fakes = latchkey_e2e::fakes::serve();
+    std::env::set_var("LATCHKEY_FAKES_URL", &fakes);
+    std::env::set_var("LATCHKEY_ADMIN_TOKEN", format!("test-admin-token-{}", random_hex()));
+    std::env::set_var("LATCHKEY_WEBHOOK_SECRET", format!("test-webhook-secret-{}", random_hex()));
+    let log = artifacts().join("wrangler-dev.log");
+    let _ = std::fs::remove_file(&log);
+    // The suite sends hundreds of requests from one address; the per-IP limit is tested on a Worker of its own.
+    let shared = Worker::start_logging("shared", &[("IP_RATE_LIMIT", "off")], log.clone()).await;
+    std::env::set_var("LATCHKEY_BASE_URL", shared.url(""));
+    std::env::set_var("LATCHKEY_WORKER_LOG", &log);
+    let drivers = browsers.then(Drivers::start);
+    if let Some(drivers) = &drivers {
+        std::env::set_var("WEBDRIVER_URL", &drivers.chromium);
+        std::env::set_var("GECKODRIVER_URL", &drivers.firefox);
+        std::env::set_var("WEBKITDRIVER_URL", &drivers.webkit);
+    }
+    eprintln!(
+        "    Worker at {}; fakes at {fakes}{}",
+        shared.url(""),
+        drivers.as_ref().map_or(String::new(), |d| format!(
+            "; WebDriver: Chromium {}, Firefox {}, WebKitGTK {}",
+            d.chromium, d.firefox, d.webkit
+        ))
+    );
+
+    // The fakes serve from threads of this process while the command runs.
+    let status = tokio::task::spawn_blocking({
+        let (program, rest) = (program.clone(), command[1..].to_vec());
+        move || Command::new(&program).args(&rest).status()
+    })
+    .await
+    .expect("the command's thread");
+    drop(drivers);
+    drop(shared);
+    match status {
+        Ok(status) => ExitCode::from(status.code().map_or(1, |c| c.clamp(0, 255) as u8)),
+        Err(err) => {
+            eprintln!("stack: cannot run {program}: {err}");
+            ExitCode::from(127)
+        }
+    }
+}
