@@ -119,6 +119,17 @@ impl<R> Outcome<R> {
     }
 }
 
+/// Applies `change` to the account, if there is one, and saves it; a command with nothing to answer.
+pub fn change_account(slot: &mut Slot, change: impl FnOnce(&mut AccountState)) -> Outcome<()> {
+    match slot.account.as_mut() {
+        Some(account) => {
+            change(account);
+            Outcome::reply(()).saved()
+        }
+        None => Outcome::reply(()),
+    }
+}
+
 /// A command to an account: what it is answered, and how it changes the slot.
 pub trait Apply {
     type Reply: Serialize + DeserializeOwned;

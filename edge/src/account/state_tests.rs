@@ -10,15 +10,7 @@ const GOOD: &str = "Otter-Lantern-42-Quiet";
 const NOW: u64 = 1_800_000_000;
 
 fn account() -> AccountState {
-    let profile = Profile {
-        login_email: "ana@school.org".into(),
-        contact_email: Some("ana.home@mail.org".into()),
-        audience: Audience::Parent,
-        display_name: "Ana".into(),
-        locale: Locale::En,
-        status: AccountStatus::Active,
-    };
-    AccountState::new(profile, Some("plain:Old-Password-1!".into()))
+    crate::account::apply::testing::ana().account.expect("Ana's account")
 }
 
 fn log_in(state: &mut AccountState, password: &str, session: TokenHash, now: u64, ttl_secs: u64) -> LoginResult {

@@ -23,7 +23,7 @@ use latchkey_shared::Secret;
 pub async fn status(call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let requirement = call.two_step_requirement().await;
-    let status = call.account(&id, TwoStepStatusQuery { session_hash: session_hash, requirement }).await?;
+    let status = call.account(&id, TwoStepStatusQuery { session_hash, requirement }).await?;
     answer_status(&call, status)
 }
 
@@ -31,7 +31,7 @@ pub async fn status(call: Call<'_>) -> HandlerResult {
 pub async fn setup(call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let secret = random_bytes::<{ totp::SECRET_BYTES }>().map_err(|e| call.internal("random", e))?;
-    let command = TwoStepSetup { session_hash: session_hash, secret: TotpSecret::new(secret.to_vec()) };
+    let command = TwoStepSetup { session_hash, secret: TotpSecret::new(secret.to_vec()) };
     let SetupStarted { login_email, expires_at } =
         call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
     let otpauth_uri = totp::otpauth_uri(&call.config.two_step_issuer, &login_email, &secret);
@@ -72,7 +72,7 @@ pub async fn disable(mut call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
     let requirement = call.two_step_requirement().await;
-    let status = call.account(&id, TwoStepDisable { session_hash: session_hash, requirement, code: body.code }).await?;
+    let status = call.account(&id, TwoStepDisable { session_hash, requirement, code: body.code }).await?;
     answer_status(&call, status)
 }
 

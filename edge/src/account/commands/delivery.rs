@@ -2,7 +2,7 @@
 //! lost, webhook tries. Only the first comes over the wire (from the queue consumer); the others are the Durable
 //! Object's own, applied like every command so that results land on the latest state (a send lets other requests in).
 
-use crate::account::apply::{Apply, Context, Outcome, Slot};
+use crate::account::apply::{change_account, Apply, Context, Outcome, Slot};
 use crate::webhook;
 use serde::{Deserialize, Serialize};
 
@@ -16,13 +16,7 @@ impl Apply for MailSettled {
     type Reply = ();
 
     fn apply(self, slot: &mut Slot, _: &Context<'_>) -> Outcome<()> {
-        match slot.account.as_mut() {
-            Some(account) => {
-                account.outbox.settled(&self.id);
-                Outcome::reply(()).saved()
-            }
-            None => Outcome::reply(()),
-        }
+        change_account(slot, |account| account.outbox.settled(&self.id))
     }
 }
 
@@ -36,11 +30,9 @@ impl Apply for MailQueued {
     type Reply = ();
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<()> {
-        let Some(account) = slot.account.as_mut() else { return Outcome::reply(()) };
-        for id in &self.ids {
-            account.outbox.queued(id, cx.now, cx.rules.mail_retry_base_secs);
-        }
-        Outcome::reply(()).saved()
+        change_account(slot, |account| {
+            self.ids.iter().for_each(|id| account.outbox.queued(id, cx.now, cx.rules.mail_retry_base_secs))
+        })
     }
 }
 
@@ -52,9 +44,12 @@ impl Apply for RequeueLostMail {
     type Reply = ();
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<()> {
-        let Some(account) = slot.account.as_mut() else { return Outcome::reply(()) };
-        account.outbox.requeue_lost(cx.now);
-        Outcome::reply(()).saved().flushing()
+        let outcome = change_account(slot, |account| account.outbox.requeue_lost(cx.now));
+        if outcome.save {
+            outcome.flushing()
+        } else {
+            outcome
+        }
     }
 }
 
@@ -68,9 +63,7 @@ impl Apply for WebhooksTried {
     type Reply = ();
 
     fn apply(self, slot: &mut Slot, _: &Context<'_>) -> Outcome<()> {
-        let Some(account) = slot.account.as_mut() else { return Outcome::reply(()) };
-        account.webhooks.record(&self.tried);
-        Outcome::reply(()).saved()
+        change_account(slot, |account| account.webhooks.record(&self.tried))
     }
 }
 

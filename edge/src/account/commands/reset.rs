@@ -1,6 +1,6 @@
 //! The reset journey's commands: issue a link, check one, take one back, set the new password.
 
-use crate::account::apply::{Apply, Context, Outcome, Slot};
+use crate::account::apply::{change_account, Apply, Context, Outcome, Slot};
 use crate::account::refusal::Refusal;
 use crate::account::state::ResetInput;
 use crate::account::two_step::Proof;
@@ -85,13 +85,7 @@ impl Apply for WithdrawToken {
     type Reply = ();
 
     fn apply(self, slot: &mut Slot, _: &Context<'_>) -> Outcome<()> {
-        match slot.account.as_mut() {
-            Some(account) => {
-                account.withdraw_token(&self.token_hash);
-                Outcome::reply(()).saved()
-            }
-            None => Outcome::reply(()),
-        }
+        change_account(slot, |account| account.withdraw_token(&self.token_hash))
     }
 }
 

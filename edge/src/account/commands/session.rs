@@ -1,6 +1,6 @@
 //! Logging in and out, and checking a session.
 
-use crate::account::apply::{Apply, Context, Outcome, Slot};
+use crate::account::apply::{change_account, Apply, Context, Outcome, Slot};
 use crate::account::refusal::Refusal;
 use crate::account::state::{LoginInput, SessionRules};
 use crate::account::throttle::LOGIN_FAILURES;
@@ -96,13 +96,7 @@ impl Apply for Logout {
     type Reply = ();
 
     fn apply(self, slot: &mut Slot, _: &Context<'_>) -> Outcome<()> {
-        match slot.account.as_mut() {
-            Some(account) => {
-                account.sessions.end(&self.session_hash);
-                Outcome::reply(()).saved()
-            }
-            None => Outcome::reply(()),
-        }
+        change_account(slot, |account| account.sessions.end(&self.session_hash))
     }
 }
 

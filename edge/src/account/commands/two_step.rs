@@ -12,11 +12,16 @@ use latchkey_shared::api::{TwoStepRequirement, TwoStepStatus};
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
 
-/// The session's account, or `unauthorized`.
-fn session_account<'s>(slot: &'s mut Slot, session: &TokenHash, now: u64) -> Result<&'s mut AccountState, Refusal> {
+/// Applies `then` to the account of a live session; `unauthorized` without one.
+fn in_session<R>(
+    slot: &mut Slot,
+    session: &TokenHash,
+    now: u64,
+    then: impl FnOnce(&mut AccountState) -> Outcome<Result<R, Refusal>>,
+) -> Outcome<Result<R, Refusal>> {
     match slot.account.as_mut() {
-        Some(account) if account.has_session(session, now) => Ok(account),
-        _ => Err(ErrorCode::Unauthorized.into()),
+        Some(account) if account.has_session(session, now) => then(account),
+        _ => Outcome::reply(Err(ErrorCode::Unauthorized.into())),
     }
 }
 
@@ -54,9 +59,9 @@ impl Apply for TwoStepStatusQuery {
     type Reply = Result<TwoStepStatus, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let reply = session_account(slot, &self.session_hash, cx.now)
-            .map(|account| account.two_step.status(cx.now, self.requirement.grace_secs(account.profile.audience)));
-        Outcome::reply(reply)
+        in_session(slot, &self.session_hash, cx.now, |account| {
+            Outcome::reply(Ok(account.two_step.status(cx.now, self.requirement.grace_secs(account.profile.audience))))
+        })
     }
 }
 
@@ -78,17 +83,15 @@ impl Apply for TwoStepSetup {
     type Reply = Result<SetupStarted, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let account = match session_account(slot, &self.session_hash, cx.now) {
-            Ok(account) => account,
-            Err(refusal) => return Outcome::reply(Err(refusal)),
-        };
-        match account.two_step.start_setup(self.secret, cx.now) {
-            Ok(expires_at) => {
-                let login_email = account.profile.login_email.clone();
-                Outcome::reply(Ok(SetupStarted { login_email, expires_at })).saved()
+        in_session(slot, &self.session_hash, cx.now, |account| {
+            match account.two_step.start_setup(self.secret, cx.now) {
+                Ok(expires_at) => {
+                    let login_email = account.profile.login_email.clone();
+                    Outcome::reply(Ok(SetupStarted { login_email, expires_at })).saved()
+                }
+                Err(refusal) => Outcome::reply(Err(refusal)),
             }
-            Err(refusal) => Outcome::reply(Err(refusal)),
-        }
+        })
     }
 }
 
@@ -106,12 +109,10 @@ impl Apply for TwoStepConfirm {
     type Reply = Result<TwoStepStatus, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let account = match session_account(slot, &self.session_hash, cx.now) {
-            Ok(account) => account,
-            Err(refusal) => return Outcome::reply(Err(refusal)),
-        };
-        let result = account.two_step.confirm_setup(self.code.expose_str(), cx.now, self.recovery_hashes);
-        changed(account, result, TwoStepChange::Enabled, self.requirement, cx)
+        in_session(slot, &self.session_hash, cx.now, |account| {
+            let result = account.two_step.confirm_setup(self.code.expose_str(), cx.now, self.recovery_hashes);
+            changed(account, result, TwoStepChange::Enabled, self.requirement, cx)
+        })
     }
 }
 
@@ -129,12 +130,10 @@ impl Apply for TwoStepNewCodes {
     type Reply = Result<TwoStepStatus, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let account = match session_account(slot, &self.session_hash, cx.now) {
-            Ok(account) => account,
-            Err(refusal) => return Outcome::reply(Err(refusal)),
-        };
-        let result = account.two_step.replace_recovery_codes(self.code.expose_str(), cx.now, self.recovery_hashes);
-        changed(account, result, TwoStepChange::RecoveryCodesReplaced, self.requirement, cx)
+        in_session(slot, &self.session_hash, cx.now, |account| {
+            let result = account.two_step.replace_recovery_codes(self.code.expose_str(), cx.now, self.recovery_hashes);
+            changed(account, result, TwoStepChange::RecoveryCodesReplaced, self.requirement, cx)
+        })
     }
 }
 
@@ -151,12 +150,10 @@ impl Apply for TwoStepDisable {
     type Reply = Result<TwoStepStatus, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let account = match session_account(slot, &self.session_hash, cx.now) {
-            Ok(account) => account,
-            Err(refusal) => return Outcome::reply(Err(refusal)),
-        };
-        let result = account.two_step.disable(self.code.expose_str(), cx.now);
-        changed(account, result, TwoStepChange::Disabled, self.requirement, cx)
+        in_session(slot, &self.session_hash, cx.now, |account| {
+            let result = account.two_step.disable(self.code.expose_str(), cx.now);
+            changed(account, result, TwoStepChange::Disabled, self.requirement, cx)
+        })
     }
 }
 
