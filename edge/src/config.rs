@@ -6,7 +6,8 @@ use crate::password::HashParams;
 use crate::turnstile::{TurnstileConfig, DEFAULT_VERIFY_URL};
 use crate::webhook::WebhookConfig;
 use latchkey_shared::policy::{MAX_TOKEN_LIFETIME_SECS, MIN_TOKEN_LIFETIME_SECS};
-use latchkey_shared::{Policy, PolicyError, Secret};
+use latchkey_shared::{ApiError, ErrorCode, Locale, Policy, PolicyError, Secret};
+use url::Url;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -66,6 +67,66 @@ fn invalid(name: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError::Invalid { name, problem: problem.into() }
 }
 
+/// Whether a host is this machine: where a development Worker and the tests' fakes live.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// A URL the Worker serves from or calls, parsed (not matched by prefix): https, or http to a loopback host on a
+/// development Worker; never a user name or password in it.
+fn checked_url(name: &'static str, raw: &str, environment: Environment) -> Result<Url, ConfigError> {
+    let url = Url::parse(raw.trim()).map_err(|e| invalid(name, format!("`{raw}` is not a URL: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(name, "must not hold a user name or password"));
+    }
+    let local = url.host_str().is_some_and(is_loopback_host);
+    match url.scheme() {
+        "https" if url.host_str().is_some() => Ok(url),
+        "http" if local && environment == Environment::Dev => Ok(url),
+        _ => Err(invalid(
+            name,
+            format!("`{raw}`: expected an https:// URL (http:// only to 127.0.0.1 or localhost, on a development Worker)"),
+        )),
+    }
+}
+
+/// The answer to a request the configuration cannot serve: the code, and the detail (which variable, and why) only
+/// for a caller on this machine — a developer; everyone else's detail is in the log.
+pub fn config_invalid(error: &ConfigError, locale: Locale, local_caller: bool) -> ApiError {
+    let answer = ApiError::new(ErrorCode::ConfigInvalid, locale);
+    if local_caller {
+        answer.with_detail(error.to_string())
+    } else {
+        answer
+    }
+}
+
+/// The values set with `wrangler secret put`, never in `[vars]`.
+pub const SECRETS: &[&str] = &["MAIL_API_KEY", "ADMIN_TOKEN", "WEBHOOK_SECRET", "TURNSTILE_SECRET"];
+
+/// At least this long, with at least [`ADMIN_TOKEN_DISTINCT`] different characters: a random token, not a word.
+pub const ADMIN_TOKEN_MIN_CHARS: usize = 32;
+pub const ADMIN_TOKEN_DISTINCT: usize = 12;
+
+fn admin_token(value: Option<String>) -> Result<Option<Secret<String>>, ConfigError> {
+    let Some(token) = value.filter(|t| !t.is_empty()) else { return Ok(None) };
+    let distinct = token.chars().collect::<std::collections::BTreeSet<char>>().len();
+    if token.chars().count() < ADMIN_TOKEN_MIN_CHARS || distinct < ADMIN_TOKEN_DISTINCT {
+        return Err(invalid(
+            "ADMIN_TOKEN",
+            format!(
+                "must be at least {ADMIN_TOKEN_MIN_CHARS} characters with at least {ADMIN_TOKEN_DISTINCT} different \
+                 ones (for example `openssl rand -base64 32`)"
+            ),
+        ));
+    }
+    Ok(Some(Secret::new(token)))
+}
+
 /// The issuer in the `otpauth://` URI: `latchkey` unless set; the label's separator `:` cannot be in it.
 fn two_step_issuer(value: Option<String>) -> Result<String, ConfigError> {
     let issuer = value.map(|i| i.trim().to_owned()).filter(|i| !i.is_empty()).unwrap_or_else(|| "latchkey".into());
@@ -111,16 +172,15 @@ impl Config {
         policy.rules.token_lifetime_secs = lifetime as u32;
         policy.validate()?;
 
-        let app_origin = required("APP_ORIGIN")?.trim().trim_end_matches('/').to_owned();
-        let local = app_origin.starts_with("http://127.0.0.1") || app_origin.starts_with("http://localhost");
-        let origin_ok = (app_origin.starts_with("https://") || (local && environment == Environment::Dev))
-            && !app_origin[app_origin.find("//").map_or(0, |i| i + 2)..].contains(['/', '?', '#']);
-        if !origin_ok {
-            return Err(invalid(
-                "APP_ORIGIN",
-                format!("`{app_origin}`: expected https://host (http://127.0.0.1:port in dev)"),
-            ));
+        let origin = checked_url("APP_ORIGIN", &required("APP_ORIGIN")?, environment)?;
+        if origin.path() != "/" || origin.query().is_some() || origin.fragment().is_some() {
+            return Err(invalid("APP_ORIGIN", format!("`{origin}`: expected an origin, https://host, with no path")));
         }
+        // Development mode serves the dev mailbox, which lists every reset link: only ever on this machine.
+        if environment == Environment::Dev && !origin.host_str().is_some_and(is_loopback_host) {
+            return Err(invalid("ENVIRONMENT", "`dev` only with APP_ORIGIN on this machine (http://127.0.0.1:PORT)"));
+        }
+        let app_origin = origin.origin().ascii_serialization();
 
         let hash_params = HashParams {
             memory_kib: number("ARGON2_MEMORY_KIB", 19_456, 19_456..=1_048_576)? as u32,
@@ -143,8 +203,8 @@ impl Config {
         let base_url = var("MAIL_API_BASE")
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| provider.default_base_url().to_owned());
-        if provider.needs_api_key() && !(base_url.starts_with("https://") || base_url.starts_with("http://127.0.0.1")) {
-            return Err(invalid("MAIL_API_BASE", format!("`{base_url}`: expected an https:// URL")));
+        if provider.needs_api_key() {
+            checked_url("MAIL_API_BASE", &base_url, environment)?;
         }
         let from = required("MAIL_FROM")?;
         if from.contains(['\r', '\n']) {
@@ -158,15 +218,10 @@ impl Config {
             retry_base_secs: number("MAIL_RETRY_BASE_SECS", 30, 1..=3600)? as u32,
         };
 
-        // A service the Worker calls: https, or a local fake on 127.0.0.1 in development.
+        // A service the Worker calls: https, or a local fake on this machine in development.
         let service_url = |name: &'static str| -> Result<Option<String>, ConfigError> {
             let Some(url) = var(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else { return Ok(None) };
-            let local = url.starts_with("http://127.0.0.1") && environment == Environment::Dev;
-            if url.starts_with("https://") || local {
-                Ok(Some(url))
-            } else {
-                Err(invalid(name, format!("`{url}`: expected an https:// URL")))
-            }
+            checked_url(name, &url, environment).map(|_| Some(url))
         };
 
         let webhook = match service_url("WEBHOOK_URL")? {
@@ -212,16 +267,26 @@ impl Config {
             ip_rate_limit,
             breach_check_url,
             two_step_issuer: two_step_issuer(var("TWO_STEP_ISSUER"))?,
-            admin_token: var("ADMIN_TOKEN").filter(|t| t.len() >= 16).map(Secret::new),
+            admin_token: admin_token(var("ADMIN_TOKEN"))?,
         })
     }
 
-    /// The configuration from the Worker's `Env` (vars and secrets). Code that only has a `worker::Error` to return
-    /// can use `?` on it: the error names the variable, never a secret's value.
+    /// The configuration from the Worker's `Env`: secrets read as secrets, the rest as variables. Code that only has
+    /// a `worker::Error` to return can use `?` on it: the error names the variable, never a secret's value.
     pub fn from_env(env: &worker::Env) -> Result<Config, ConfigError> {
         Config::parse(|name| {
-            env.secret(name).map(|v| v.to_string()).or_else(|_| env.var(name).map(|v| v.to_string())).ok()
+            if SECRETS.contains(&name) {
+                env.secret(name).map(|v| v.to_string()).ok()
+            } else {
+                env.var(name).map(|v| v.to_string()).ok()
+            }
         })
+    }
+
+    /// Whether the development routes answer a request to `host`: on a development Worker, and only when the request
+    /// came to this machine (a dev Worker reachable from elsewhere still shows nobody its mailbox).
+    pub fn serves_dev_routes(&self, host: Option<&str>) -> bool {
+        self.environment == Environment::Dev && host.is_some_and(is_loopback_host)
     }
 
     /// Whether the pages are served over https (always, outside development).
@@ -230,7 +295,7 @@ impl Config {
     }
 
     /// Whether `presented` is the admin token. Compares SHA-256 digests, so timing tells nothing about the token;
-    /// without a configured token (or one under 16 characters) the admin API is closed.
+    /// without a configured token the admin API is closed.
     pub fn admin_token_matches(&self, presented: &str) -> bool {
         use sha2::{Digest, Sha256};
         match &self.admin_token {
@@ -281,7 +346,8 @@ mod tests {
         let turnstile = Config::parse(vars(&[("TURNSTILE_SECRET", "0x4BBB"), ("TURNSTILE_SITE_KEY", "0x4AAA")]));
         assert_eq!(turnstile.unwrap().turnstile.unwrap().verify_url, DEFAULT_VERIFY_URL);
         assert!(problem(&[("IP_RATE_LIMIT", "off")]).contains("IP_RATE_LIMIT"), "production keeps the IP limit");
-        assert!(!Config::parse(vars(&[("IP_RATE_LIMIT", "off"), ("ENVIRONMENT", "dev")])).unwrap().ip_rate_limit);
+        let dev = [("IP_RATE_LIMIT", "off"), ("ENVIRONMENT", "dev"), ("APP_ORIGIN", "http://127.0.0.1:8787")];
+        assert!(!Config::parse(vars(&dev)).unwrap().ip_rate_limit);
     }
 
     #[test]
@@ -342,6 +408,60 @@ mod tests {
     }
 
     #[test]
+    fn urls_are_parsed_not_matched_by_prefix() {
+        let dev = |pairs: &[(&'static str, &str)]| {
+            let mut all = vec![("ENVIRONMENT", "dev"), ("APP_ORIGIN", "http://127.0.0.1:8787")];
+            all.extend_from_slice(pairs);
+            Config::parse(vars(&all))
+        };
+        let problem_in_dev = |pairs: &[(&'static str, &str)]| dev(pairs).unwrap_err().to_string();
+        assert!(problem_in_dev(&[("APP_ORIGIN", "http://127.0.0.1.evil.tld")]).contains("APP_ORIGIN"));
+        assert!(problem_in_dev(&[("WEBHOOK_URL", "http://127.0.0.1.evil.tld/hook"), ("WEBHOOK_SECRET", &"k".repeat(32))])
+            .contains("WEBHOOK_URL"));
+        assert!(problem_in_dev(&[("BREACH_CHECK_URL", "http://127.0.0.1@evil.tld")]).contains("BREACH_CHECK_URL"));
+        assert!(problem(&[("APP_ORIGIN", "https://admin:hunter2@reset.school.org")]).contains("user name"));
+        assert!(problem(&[("APP_ORIGIN", "https://reset.school.org/?next=x")]).contains("APP_ORIGIN"));
+        assert!(problem(&[("MAIL_API_BASE", "http://127.0.0.1:9")]).contains("MAIL_API_BASE"), "http only in dev");
+        for local in ["http://localhost:8787", "http://[::1]:8787", "http://127.0.0.1:8787/"] {
+            assert_eq!(dev(&[("APP_ORIGIN", local)]).map(|c| c.app_origin).ok(), Some(local.trim_end_matches('/').into()));
+        }
+        assert!(dev(&[("BREACH_CHECK_URL", "http://127.0.0.1:9/hibp")]).is_ok(), "a local fake in development");
+    }
+
+    #[test]
+    fn development_mode_only_on_this_machine() {
+        let refused = problem(&[("ENVIRONMENT", "dev")]);
+        assert!(refused.contains("ENVIRONMENT") && refused.contains("127.0.0.1"), "{refused}");
+        assert!(is_loopback_host("127.0.0.1") && is_loopback_host("[::1]") && is_loopback_host("LOCALHOST"));
+        assert!(!is_loopback_host("127.0.0.1.evil.tld") && !is_loopback_host("reset.school.org"));
+    }
+
+    #[test]
+    fn development_routes_answer_only_a_development_worker_on_this_machine() {
+        let dev = Config::parse(vars(&[("ENVIRONMENT", "dev"), ("APP_ORIGIN", "http://127.0.0.1:8787")])).unwrap();
+        assert!(dev.serves_dev_routes(Some("127.0.0.1")) && dev.serves_dev_routes(Some("localhost")));
+        assert!(!dev.serves_dev_routes(Some("latchkey.example.org")) && !dev.serves_dev_routes(None));
+        assert!(!Config::parse(vars(&[])).unwrap().serves_dev_routes(Some("127.0.0.1")), "production: never");
+    }
+
+    #[test]
+    fn the_admin_token_is_long_and_random_or_absent() {
+        for weak in ["short-token-123", &"a".repeat(40), "passwordpasswordpasswordpassword"] {
+            assert!(problem(&[("ADMIN_TOKEN", weak)]).contains("ADMIN_TOKEN"), "{weak}");
+        }
+        let strong = "J8q2-vL0x_Rt5ZmWc9Ny3BkPd7FsH1gA";
+        assert!(Config::parse(vars(&[("ADMIN_TOKEN", strong)])).unwrap().admin_token_matches(strong));
+        assert!(!Config::parse(vars(&[("ADMIN_TOKEN", "")])).unwrap().admin_token_matches(""), "absent: closed");
+    }
+
+    #[test]
+    fn config_invalid_says_why_only_to_this_machine() {
+        let error = Config::parse(vars(&[("POLICY", "strict")])).unwrap_err();
+        assert_eq!(config_invalid(&error, Locale::En, false).error.detail, None);
+        assert!(config_invalid(&error, Locale::En, true).error.detail.is_some_and(|d| d.contains("POLICY")));
+    }
+
+    #[test]
     fn secrets_never_appear_in_errors() {
         let err = problem(&[("MAIL_API_BASE", "ftp://x"), ("MAIL_API_KEY", "re_SUPERSECRET")]);
         assert!(!err.contains("SUPERSECRET"), "{err}");
@@ -357,7 +477,10 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
             .collect();
-        // Secrets are set with `wrangler secret put`, not in the file.
+        // Secrets are set with `wrangler secret put`, never in the file.
+        for secret in SECRETS {
+            assert!(!shipped.contains_key(*secret), "{secret} in [vars]");
+        }
         let config = Config::parse(|name| match name {
             "MAIL_API_KEY" => Some("re_from_a_secret".into()),
             other => shipped.get(other).cloned(),
@@ -374,12 +497,12 @@ mod tests {
             ("APP_ORIGIN", "http://127.0.0.1:8787"),
             ("MAIL_PROVIDER", "dev-mailbox"),
             ("TOKEN_LIFETIME_SECS", "60"),
-            ("ADMIN_TOKEN", "dev-admin-token-0123456789"),
+            ("ADMIN_TOKEN", "dev-admin-token-0123456789abcdefXYZ"),
         ]))
         .unwrap();
         assert_eq!(config.environment, Environment::Dev);
         assert_eq!(config.policy.rules.token_lifetime_secs, 60);
-        assert!(config.admin_token_matches("dev-admin-token-0123456789"));
-        assert!(!config.admin_token_matches("dev-admin-token-012345678"));
+        assert!(config.admin_token_matches("dev-admin-token-0123456789abcdefXYZ"));
+        assert!(!config.admin_token_matches("dev-admin-token-0123456789abcdefXY"));
     }
 }

@@ -2,12 +2,17 @@
 //! mail or check passwords. They come before any lookup, so they answer the same for every email.
 
 use crate::audit::{self, Event};
-use crate::routes::Route;
+use crate::routes::{Endpoint, Guard, Route};
+use std::net::IpAddr;
 use worker::{Env, Request};
 
-/// The budget a route draws on, if any: each group has its own, so logins cannot starve reset requests.
-pub fn group(route: Route) -> Option<&'static str> {
-    match route {
+/// The budget a route draws on, if any: each group has its own, so logins cannot starve reset requests. The admin
+/// API has one too: its token is long, but nobody gets to try many.
+pub fn group(endpoint: Endpoint) -> Option<&'static str> {
+    if endpoint.guard == Guard::Admin {
+        return Some("admin");
+    }
+    match endpoint.route {
         Route::RequestReset => Some("reset-request"),
         Route::VerifyReset => Some("reset-verify"),
         Route::ConfirmReset => Some("reset-confirm"),
@@ -17,9 +22,19 @@ pub fn group(route: Route) -> Option<&'static str> {
     }
 }
 
-/// The key for a client: the group and the address Cloudflare saw (a client cannot set `CF-Connecting-IP`).
+/// The key for a client: the group and the address Cloudflare saw (a client cannot set `CF-Connecting-IP`). An IPv6
+/// client is keyed on its /64, the block one subscriber gets: rotating addresses inside it does not buy a new budget.
 pub fn key(group: &str, client_ip: Option<&str>) -> String {
-    format!("{group}:{}", client_ip.unwrap_or("unknown"))
+    let client = match client_ip.map(|ip| ip.trim().parse::<IpAddr>()) {
+        Some(Ok(IpAddr::V6(ip))) if ip.to_ipv4_mapped().is_none() => {
+            let s = ip.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(Ok(IpAddr::V6(ip))) => ip.to_ipv4_mapped().map_or_else(String::new, |v4| v4.to_string()),
+        Some(Ok(IpAddr::V4(ip))) => ip.to_string(),
+        Some(Err(_)) | None => "unknown".to_owned(),
+    };
+    format!("{group}:{client}")
 }
 
 /// Whether the client may go on. If the binding fails, the request goes on (ops see why): the per-account limits
@@ -45,16 +60,35 @@ mod tests {
 
     #[test]
     fn the_public_posts_are_limited_and_each_has_its_own_budget() {
+        let public = |route| Endpoint { method: "POST", route, guard: Guard::Public };
         let groups: Vec<_> = [Route::RequestReset, Route::VerifyReset, Route::ConfirmReset, Route::Login]
             .into_iter()
-            .map(group)
+            .map(|route| group(public(route)))
             .collect();
         assert!(groups.iter().all(Option::is_some));
         let mut distinct = groups.clone();
         distinct.dedup();
         assert_eq!(distinct.len(), groups.len());
-        assert_eq!(group(Route::Policy), None);
-        assert_eq!(group(Route::AdminImportAccounts), None, "the admin API has its token");
+        assert_eq!(group(public(Route::Policy)), None);
         assert_eq!(key("login", Some("203.0.113.9")), "login:203.0.113.9");
+    }
+
+    #[test]
+    fn every_admin_route_draws_on_the_admin_budget() {
+        for (path, endpoints) in crate::routes::TABLE {
+            for endpoint in endpoints.iter().filter(|e| e.guard == Guard::Admin) {
+                assert_eq!(group(*endpoint), Some("admin"), "{} {path}", endpoint.method);
+            }
+        }
+    }
+
+    #[test]
+    fn an_ipv6_client_is_one_client_across_its_64() {
+        let a = key("login", Some("2001:db8:85a3:12::1"));
+        assert_eq!(a, "login:2001:db8:85a3:12::/64");
+        assert_eq!(key("login", Some("2001:0db8:85a3:0012:ffff:1:2:3")), a, "another address in the same /64");
+        assert_ne!(key("login", Some("2001:db8:85a3:13::1")), a, "the next /64 is another client");
+        assert_eq!(key("login", Some("::ffff:203.0.113.9")), "login:203.0.113.9", "IPv4 mapped");
+        assert_eq!(key("login", Some("not an address")), "login:unknown");
     }
 }

@@ -62,12 +62,13 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let config = match Config::from_env(&env) {
         Ok(config) => config,
         Err(err) => {
-            // Names a variable and a field, never a secret's value.
+            // Names a variable and a field, never a secret's value; the caller learns which only on this machine.
             audit::record(&Event::ConfigInvalid { error: err.to_string() });
-            return respond::error(&ApiError::new(ErrorCode::ConfigInvalid, locale).with_detail(err.to_string()));
+            let host = req.url().ok().and_then(|url| url.host_str().map(config::is_loopback_host));
+            return respond::error(&config::config_invalid(&err, locale, host.unwrap_or(false)));
         }
     };
-    if let Some(group) = ip_limit::group(endpoint.route) {
+    if let Some(group) = ip_limit::group(endpoint) {
         if config.ip_rate_limit && !ip_limit::allows(&env, &req, group).await {
             let mut response = respond::error(&ApiError::new(ErrorCode::RateLimited, locale))?;
             response.headers_mut().set("Retry-After", "60")?;

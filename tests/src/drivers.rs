@@ -16,13 +16,16 @@ pub struct Drivers {
 impl Drivers {
     pub fn start() -> Drivers {
         let logs = artifacts();
+        for old in ["chromedriver.log", "geckodriver.log", "xvfb.log", "webkitdriver.log"] {
+            let _ = std::fs::remove_file(logs.join(old));
+        }
         let wait = Duration::from_secs(30);
 
         let mut chromedriver = Command::new("chromedriver");
         chromedriver.arg("--port=0");
         let mut chrome = Service::spawn("chromedriver", chromedriver, &logs.join("chromedriver.log"));
         let chrome_port: u16 = chrome.wait_for_log(wait, |log| {
-            let after = log.split("started successfully on port ").nth(1)?;
+            let after = log.rsplit("started successfully on port ").next().filter(|a| a.len() < log.len())?;
             after.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
         });
 
@@ -30,7 +33,7 @@ impl Drivers {
         geckodriver.args(["--host", "127.0.0.1", "--port", "0"]);
         let mut gecko = Service::spawn("geckodriver", geckodriver, &logs.join("geckodriver.log"));
         let gecko_port: u16 = gecko.wait_for_log(wait, |log| {
-            let after = log.split("Listening on 127.0.0.1:").nth(1)?;
+            let after = log.rsplit("Listening on 127.0.0.1:").next().filter(|a| a.len() < log.len())?;
             after.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
         });
 

@@ -12,12 +12,40 @@ pub fn request(method: &str, url: &str) -> Option<(u16, String)> {
     stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
     let head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     stream.write_all(head.as_bytes()).ok()?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).ok()?;
-    let answer = String::from_utf8_lossy(&answer);
-    let (head, body) = answer.split_once("\r\n\r\n")?;
+    // Read the head, then as many body bytes as it announces: some servers keep the connection open regardless.
+    let mut received = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(at) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        received.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&received[..head_end]).into_owned();
     let status = head.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, body.to_owned()))
+    let length = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok()).flatten()
+    });
+    match length {
+        Some(length) => {
+            while received.len() < head_end + length {
+                let n = stream.read(&mut chunk).ok()?;
+                if n == 0 {
+                    break;
+                }
+                received.extend_from_slice(&chunk[..n]);
+            }
+        }
+        None => {
+            stream.read_to_end(&mut received).ok()?;
+        }
+    }
+    Some((status, String::from_utf8_lossy(&received[head_end..]).into_owned()))
 }
 
 /// A query value, percent-encoded (emails carry `+` and `@`).

@@ -65,6 +65,8 @@ async fn every_development_route_is_absent_in_production() {
         &[
             ("ENVIRONMENT", "production"),
             ("APP_ORIGIN", "https://latchkey.example.org"),
+            // Production calls only https services; this test sends no mail.
+            ("MAIL_API_BASE", "https://api.resend.com"),
             ("WEBHOOK_URL", ""),
             ("BREACH_CHECK_URL", ""),
         ],

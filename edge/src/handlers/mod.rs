@@ -10,7 +10,7 @@ pub mod two_step;
 use crate::account::protocol::{Ask, Command};
 use crate::account::refusal::Refusal;
 use crate::body::{self, BodyError};
-use crate::config::{Config, Environment};
+use crate::config::Config;
 use crate::routes::Guard;
 use crate::token::TokenHash;
 use latchkey_shared::api::TwoStepRequirement;
@@ -43,9 +43,15 @@ pub fn guard(call: &mut Call<'_>, guard: Guard) -> Result<(), ApiError> {
             call.session = Some(session::session_from_cookie(call).ok_or_else(|| call.error(ErrorCode::Unauthorized))?);
             Ok(())
         }
-        // Everywhere but on a development Worker these paths do not exist.
-        Guard::Dev if call.config.environment == Environment::Dev => Ok(()),
-        Guard::Dev => Err(call.error(ErrorCode::NotFound)),
+        // Everywhere but on a development Worker, asked from this machine, these paths do not exist.
+        Guard::Dev => {
+            let url = call.req.url().ok();
+            if call.config.serves_dev_routes(url.as_ref().and_then(|u| u.host_str())) {
+                Ok(())
+            } else {
+                Err(call.error(ErrorCode::NotFound))
+            }
+        }
     }
 }
 

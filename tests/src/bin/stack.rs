@@ -12,7 +12,8 @@
 use latchkey_e2e::drivers::Drivers;
 use latchkey_e2e::process::artifacts;
 use latchkey_e2e::worker::Worker;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
+use tokio::signal::unix::{signal, SignalKind};
 
 /// 128 random bits as hex, from the kernel.
 fn random_hex() -> String {
@@ -62,20 +63,35 @@ async fn main() -> ExitCode {
         ))
     );
 
-    // The fakes serve from threads of this process while the command runs.
-    let status = tokio::task::spawn_blocking({
-        let (program, rest) = (program.clone(), command[1..].to_vec());
-        move || Command::new(&program).args(&rest).status()
-    })
-    .await
-    .expect("the command's thread");
-    drop(drivers);
-    drop(shared);
-    match status {
-        Ok(status) => ExitCode::from(status.code().map_or(1, |c| c.clamp(0, 255) as u8)),
+    // The fakes serve from threads of this process while the command runs. Interrupted (Ctrl-C, a timeout's
+    // SIGTERM), the stack still stops what it started: those run in process groups of their own, out of the signal's
+    // reach.
+    let mut child = match tokio::process::Command::new(program).args(&command[1..]).spawn() {
+        Ok(child) => child,
         Err(err) => {
             eprintln!("stack: cannot run {program}: {err}");
-            ExitCode::from(127)
+            return ExitCode::from(127);
         }
+    };
+    let mut terminate = signal(SignalKind::terminate()).expect("a SIGTERM handler");
+    let mut interrupt = signal(SignalKind::interrupt()).expect("a SIGINT handler");
+    let code = tokio::select! {
+        status = child.wait() => status.ok().and_then(|s| s.code()).unwrap_or(1),
+        _ = terminate.recv() => stop(&mut child, "SIGTERM").await,
+        _ = interrupt.recv() => stop(&mut child, "SIGINT").await,
+    };
+    drop(drivers);
+    drop(shared);
+    ExitCode::from(code.clamp(0, 255) as u8)
+}
+
+/// Ends the command on a signal; the exit code a shell gives for it.
+async fn stop(child: &mut tokio::process::Child, signal: &str) -> i32 {
+    eprintln!("stack: {signal}, stopping");
+    let _ = child.kill().await;
+    if signal == "SIGINT" {
+        130
+    } else {
+        143
     }
 }
