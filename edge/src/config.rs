@@ -89,7 +89,9 @@ fn checked_url(name: &'static str, raw: &str, environment: Environment) -> Resul
         "http" if local && environment == Environment::Dev => Ok(url),
         _ => Err(invalid(
             name,
-            format!("`{raw}`: expected an https:// URL (http:// only to 127.0.0.1 or localhost, on a development Worker)"),
+            format!(
+                "`{raw}`: expected an https:// URL (http:// only to 127.0.0.1 or localhost, on a development Worker)"
+            ),
         )),
     }
 }
@@ -289,6 +291,11 @@ impl Config {
         self.environment == Environment::Dev && host.is_some_and(is_loopback_host)
     }
 
+    /// The host the pages are served from (`APP_ORIGIN`'s).
+    pub fn app_host(&self) -> String {
+        Url::parse(&self.app_origin).ok().and_then(|url| url.host_str().map(str::to_owned)).unwrap_or_default()
+    }
+
     /// Whether the pages are served over https (always, outside development).
     pub fn secure_origin(&self) -> bool {
         self.app_origin.starts_with("https://")
@@ -335,6 +342,7 @@ mod tests {
     fn a_production_configuration() {
         let config = Config::parse(vars(&[])).unwrap();
         assert_eq!(config.environment, Environment::Production);
+        assert_eq!(config.app_host(), "reset.school.org");
         assert_eq!(config.mail.base_url, "https://api.resend.com");
         assert_eq!(config.hash_params, HashParams::default());
         assert_eq!(config.policy.rules.token_lifetime_secs, 3600);
@@ -416,14 +424,20 @@ mod tests {
         };
         let problem_in_dev = |pairs: &[(&'static str, &str)]| dev(pairs).unwrap_err().to_string();
         assert!(problem_in_dev(&[("APP_ORIGIN", "http://127.0.0.1.evil.tld")]).contains("APP_ORIGIN"));
-        assert!(problem_in_dev(&[("WEBHOOK_URL", "http://127.0.0.1.evil.tld/hook"), ("WEBHOOK_SECRET", &"k".repeat(32))])
-            .contains("WEBHOOK_URL"));
+        assert!(problem_in_dev(&[
+            ("WEBHOOK_URL", "http://127.0.0.1.evil.tld/hook"),
+            ("WEBHOOK_SECRET", &"k".repeat(32))
+        ])
+        .contains("WEBHOOK_URL"));
         assert!(problem_in_dev(&[("BREACH_CHECK_URL", "http://127.0.0.1@evil.tld")]).contains("BREACH_CHECK_URL"));
         assert!(problem(&[("APP_ORIGIN", "https://admin:hunter2@reset.school.org")]).contains("user name"));
         assert!(problem(&[("APP_ORIGIN", "https://reset.school.org/?next=x")]).contains("APP_ORIGIN"));
         assert!(problem(&[("MAIL_API_BASE", "http://127.0.0.1:9")]).contains("MAIL_API_BASE"), "http only in dev");
         for local in ["http://localhost:8787", "http://[::1]:8787", "http://127.0.0.1:8787/"] {
-            assert_eq!(dev(&[("APP_ORIGIN", local)]).map(|c| c.app_origin).ok(), Some(local.trim_end_matches('/').into()));
+            assert_eq!(
+                dev(&[("APP_ORIGIN", local)]).map(|c| c.app_origin).ok(),
+                Some(local.trim_end_matches('/').into())
+            );
         }
         assert!(dev(&[("BREACH_CHECK_URL", "http://127.0.0.1:9/hibp")]).is_ok(), "a local fake in development");
     }

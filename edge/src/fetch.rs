@@ -1,7 +1,7 @@
 //! Sends an [`OutboundRequest`] over the Worker's `fetch`.
 
 use crate::outbound::OutboundRequest;
-use worker::{Fetch, Headers, Method, Request, RequestInit};
+use worker::{Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
 /// POSTs `request`; the response's status.
 pub async fn post(request: &OutboundRequest) -> worker::Result<u16> {
@@ -26,7 +26,9 @@ async fn send(method: Method, request: &OutboundRequest) -> worker::Result<worke
         headers.set(name, value.expose_str())?;
     }
     let mut init = RequestInit::new();
-    init.with_headers(headers);
+    // A redirect is an answer, not an instruction: following one would send a signed webhook, a mail with a reset
+    // link, or an API key wherever the other side points.
+    init.with_headers(headers).with_redirect(RequestRedirect::Manual);
     if method == Method::Post {
         init.with_body(Some(request.body.expose_str().into()));
     }

@@ -39,10 +39,18 @@ pub fn verify_request(
     }
 }
 
-/// Whether siteverify's answer says the token is good.
-pub fn passed(status: u16, answer: &str) -> bool {
+/// The action the restore page gives its check: a token solved for another action (or another site's form) is no
+/// good here.
+pub const ACTION: &str = "reset_request";
+
+/// Whether siteverify's answer says the token is good, and was solved on this site (`hostname`, the host of
+/// `APP_ORIGIN`) for a reset request.
+pub fn passed(status: u16, answer: &str, hostname: &str) -> bool {
+    let Ok(answer) = serde_json::from_str::<serde_json::Value>(answer) else { return false };
     status == 200
-        && serde_json::from_str::<serde_json::Value>(answer).is_ok_and(|v| v["success"].as_bool() == Some(true))
+        && answer["success"].as_bool() == Some(true)
+        && answer["hostname"].as_str().is_some_and(|h| h.eq_ignore_ascii_case(hostname))
+        && answer["action"].as_str() == Some(ACTION)
 }
 
 #[cfg(test)]
@@ -69,11 +77,15 @@ mod tests {
     }
 
     #[test]
-    fn only_an_explicit_success_passes() {
-        assert!(passed(200, r#"{"success":true,"error-codes":[]}"#));
-        assert!(!passed(200, r#"{"success":false,"error-codes":["invalid-input-response"]}"#));
-        assert!(!passed(200, "not json"));
-        assert!(!passed(500, r#"{"success":true}"#));
+    fn only_an_explicit_success_on_this_site_for_this_action_passes() {
+        let good = r#"{"success":true,"error-codes":[],"hostname":"reset.school.org","action":"reset_request"}"#;
+        assert!(passed(200, good, "reset.school.org"));
+        assert!(!passed(200, good, "other.school.org"), "solved on another site");
+        assert!(!passed(200, &good.replace("reset_request", "login"), "reset.school.org"), "another action");
+        assert!(!passed(200, r#"{"success":true,"error-codes":[]}"#, "reset.school.org"), "no hostname");
+        assert!(!passed(200, r#"{"success":false,"error-codes":["invalid-input-response"]}"#, "reset.school.org"));
+        assert!(!passed(200, "not json", "reset.school.org"));
+        assert!(!passed(500, good, "reset.school.org"));
     }
 
     #[test]

@@ -1,11 +1,43 @@
-"""Schemathesis hooks for latchkey's API (loaded through SCHEMATHESIS_HOOKS by scripts/test).
+"""Schemathesis hooks for latchkey's API (loaded through SCHEMATHESIS_HOOKS by scripts/e2e).
 
-The account import takes JSON lines (application/x-ndjson): the document describes its body as a string, sent as is.
+- The account import takes JSON lines (application/x-ndjson): the document describes its body as a string, sent as is.
+- The operations that need a session (`sessionCookie` in the document) are sent with the session of a fresh account,
+  logged in once through the API, so they are fuzzed past authentication, as a logged-in person would call them.
+  (On the development Worker the cookie is named `latchkey-session`: its origin is plain http.)
 """
 
 import json
+import os
+import secrets
 
+import requests
 import schemathesis
+
+_session = {}
+
+
+def session_cookie():
+    """The `name=value` of a session of a parent account made for this run."""
+    if "cookie" not in _session:
+        base = os.environ["LATCHKEY_BASE_URL"]
+        admin = {"Authorization": "Bearer " + os.environ["LATCHKEY_ADMIN_TOKEN"]}
+        email = "schemathesis-%s@school.test" % secrets.token_hex(6)
+        password = "Quartz-Vivid-Meadow-77-" + secrets.token_hex(4)
+        account = {"login_email": email, "audience": "parent", "display_name": "Schemathesis", "password": password}
+        created = requests.post(base + "/api/admin/accounts", json=account, headers=admin, timeout=30)
+        created.raise_for_status()
+        login = {"email": email, "audience": "parent", "password": password}
+        answer = requests.post(base + "/api/sessions", json=login, timeout=30)
+        answer.raise_for_status()
+        _session["cookie"] = answer.headers["Set-Cookie"].split(";")[0]
+    return _session["cookie"]
+
+
+@schemathesis.hook
+def before_call(ctx, case, **kwargs):
+    security = case.operation.definition.raw.get("security") or []
+    if any("sessionCookie" in requirement for requirement in security):
+        case.headers = {**(case.headers or {}), "Cookie": session_cookie()}
 
 
 @schemathesis.serializer("application/x-ndjson")

@@ -1,6 +1,8 @@
 //! The services around latchkey, faked over real HTTP by the test stack (`src/bin/stack.rs`) for the whole run; tests
 //! read what the webhook receiver got through `GET /inspect/hooks?login_email=…`:
 //!
+//! - `POST /hooks/redirect` — a backend answering 307 to `/hooks/latchkey`: a Worker that followed it would be seen
+//!   there.
 //! - `POST /hooks/latchkey` — the site's own backend receiving the webhook (the Worker's `WEBHOOK_URL`). It checks
 //!   nothing itself: it keeps every request so tests can check the signature. Chosen by the account's login email, so
 //!   parallel tests never share state: `…+hookfail2@…` answers 500 to the first two tries of each delivery, then 200.
@@ -39,6 +41,10 @@ pub fn handle(request: &Request) -> Option<Response> {
     let path = request.path.as_str();
     match request.method.as_str() {
         "POST" if path == "/hooks/latchkey" => Some(webhook(request)),
+        // A backend that points elsewhere: whatever follows the redirect lands in the receiver above.
+        "POST" if path == "/hooks/redirect" => {
+            Some(Response { status: 307, location: Some("/hooks/latchkey".into()), ..Response::json(307, "{}") })
+        }
         "GET" if path.starts_with("/hibp/range/") => Some(breach_range(&path["/hibp/range/".len()..])),
         "POST" if path == "/turnstile/siteverify" => Some(siteverify(request)),
         _ => None,
@@ -60,7 +66,11 @@ fn siteverify(request: &Request) -> Response {
     let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
     let success = body["secret"] == TURNSTILE_SECRET && body["response"] == TURNSTILE_PASS;
     let codes = if success { "[]" } else { r#"["invalid-input-response"]"# };
-    Response::json(200, format!(r#"{{"success":{success},"error-codes":{codes}}}"#))
+    // As Cloudflare's does: the site the check was solved on, and the action the page gave it.
+    Response::json(
+        200,
+        format!(r#"{{"success":{success},"error-codes":{codes},"hostname":"127.0.0.1","action":"reset_request"}}"#),
+    )
 }
 
 /// Passwords the fake range API lists as breached (they pass the default policy otherwise).
@@ -74,7 +84,7 @@ fn sha1_hex(password: &str) -> String {
 
 fn breach_range(prefix: &str) -> Response {
     if sha1_hex(BREACH_OUTAGE).starts_with(prefix) {
-        return Response { status: 503, content_type: "text/plain", body: b"unavailable".to_vec() };
+        return Response::text(503, "unavailable");
     }
     // Decoys first, as a padded answer would have them; then the breached suffixes under this prefix.
     let mut lines: Vec<String> = (0..50).map(|i| format!("{:035X}:0", i * 7919 + 1)).collect();
@@ -83,7 +93,7 @@ fn breach_range(prefix: &str) -> Response {
             lines.push(format!("{suffix}:42"));
         }
     }
-    Response { status: 200, content_type: "text/plain", body: lines.join("\r\n").into_bytes() }
+    Response::text(200, lines.join("\r\n"))
 }
 
 fn webhook(request: &Request) -> Response {

@@ -30,8 +30,8 @@ type Answer = Option<(&'static str, Vec<u8>)>;
 
 fn serve(answer: impl Fn(&str) -> Answer + Send + Sync + 'static) -> String {
     let port = fake_http::listen(0, move |request| match answer(&request.path) {
-        Some((content_type, body)) => Response { status: 200, content_type, body },
-        None => Response { status: 404, content_type: "text/plain", body: b"not found".to_vec() },
+        Some((content_type, body)) => Response { status: 200, content_type, location: None, body },
+        None => Response::text(404, "not found"),
     });
     format!("http://127.0.0.1:{port}/")
 }

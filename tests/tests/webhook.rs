@@ -2,7 +2,8 @@
 //! backend takes it, delivered once.
 
 use latchkey_e2e::fake_services::{received_for, verify_signature};
-use latchkey_e2e::{eventually, link_for_new_account, post_json, unique_email};
+use latchkey_e2e::worker::Worker;
+use latchkey_e2e::{eventually, fakes_url, link_for_new_account, post_json, unique_email, watch_for_strays};
 use serde_json::json;
 use std::time::Duration;
 
@@ -52,4 +53,23 @@ async fn a_failing_backend_gets_the_same_delivery_until_it_takes_it() {
     assert!(tries.iter().all(|r| verify_signature(&r.signature, &r.body, &secret(), 60).is_some()));
     latchkey_e2e::watch_for_strays().await;
     assert_eq!(received_for(&email).len(), 3, "nothing after it was taken");
+}
+
+/// A backend answering with a redirect is not followed: the signed payload never goes where the other side points.
+#[tokio::test]
+async fn a_redirect_is_never_followed() {
+    let hook = format!("{}/hooks/redirect", fakes_url());
+    let worker = Worker::start("webhook-redirect", &[("IP_RATE_LIMIT", "off"), ("WEBHOOK_URL", &hook)]).await;
+    let email = unique_email("hook-redirect", "");
+    let token = worker.link_for_new_account(&email, "Otter-Harbor-93-Violet").await;
+    let password = "Quartz-Vivid-Meadow-77";
+    let (status, body) =
+        worker.post("/api/resets", json!({"token": token, "password": password, "confirm": password})).await;
+    assert_eq!(status, 200, "{body}");
+    eventually("the redirected try, retried", Duration::from_secs(30), || async {
+        worker.log().contains("HTTP 307").then_some(())
+    })
+    .await;
+    watch_for_strays().await;
+    assert!(received_for(&email).is_empty(), "nothing reached the address the redirect pointed to");
 }

@@ -39,6 +39,8 @@ function showChallenge(id) {
   challengeToken = null;
   widget = window.turnstile.render(container, {
     sitekey: siteKey,
+    // The Worker accepts a token only for this action, solved on its own site.
+    action: "reset_request",
     callback: (token) => { challengeToken = token; },
     "expired-callback": () => { challengeToken = null; },
   });

@@ -256,7 +256,15 @@ impl AccountState {
         if self.failed_logins.is_full(now, LOGIN_FAILURES) {
             return Err(ErrorCode::RateLimited.into());
         }
-        let matches = self.is_active() && self.credential.matches(&normalize(input.password), hasher);
+        let password = normalize(input.password);
+        let matches = if self.is_active() && self.credential.hash.is_some() {
+            self.credential.matches(&password, hasher)
+        } else {
+            // A disabled or invited account costs what every other login costs: one argon2 run at the current
+            // parameters, so timing never tells it from an unknown email or a wrong password.
+            let _ = hasher.hash(&password);
+            false
+        };
         if !matches {
             self.failed_logins.record(now, LOGIN_FAILURES);
             return Err(ErrorCode::InvalidCredentials.into());

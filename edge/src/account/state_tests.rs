@@ -320,3 +320,33 @@ fn a_session_past_the_grace_period_is_only_for_turning_two_step_on() {
     state.login(input, NOW + 2 * 86_400, rules, &PlainHasher).unwrap();
     assert_eq!(state.two_step.required_since, state_before, "the grace period is not renewed by logging in");
 }
+
+/// Counts argon2 runs: what a login costs, whatever the account.
+struct CountingHasher(std::cell::Cell<u32>);
+
+impl PasswordHasher for CountingHasher {
+    fn hash(&self, normalized: &str) -> Result<String, Refusal> {
+        self.0.set(self.0.get() + 1);
+        PlainHasher.hash(normalized)
+    }
+    fn verify(&self, normalized: &str, phc: &str) -> bool {
+        self.0.set(self.0.get() + 1);
+        PlainHasher.verify(normalized, phc)
+    }
+}
+
+#[test]
+fn every_failed_login_costs_one_argon2_run_whatever_the_account() {
+    let rules = SessionRules { ttl_secs: 3600, two_step_grace_secs: None };
+    let cost = |state: &mut AccountState| {
+        let hasher = CountingHasher(std::cell::Cell::new(0));
+        let input = LoginInput { password: "Wrong-Password-1!", code: None, session: hash(1) };
+        assert_eq!(state.login(input, NOW, rules, &hasher).unwrap_err().code, ErrorCode::InvalidCredentials);
+        hasher.0.get()
+    };
+    let mut existing = account();
+    let mut disabled = account();
+    disabled.disable();
+    let mut invited = AccountState::new(account().profile, None);
+    assert_eq!([cost(&mut existing), cost(&mut disabled), cost(&mut invited)], [1, 1, 1]);
+}

@@ -34,7 +34,7 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
             &new_id().map_err(|e| call.internal("random", e))?,
         );
         let passed = match fetch::post_text(&request).await {
-            Ok((status, answer)) => turnstile::passed(status, &answer),
+            Ok((status, answer)) => turnstile::passed(status, &answer, &call.config.app_host()),
             Err(err) => {
                 // Fails closed: the check exists to stop floods, and the person can try again.
                 audit::record(&Event::InternalError { context: "turnstile", error: err.to_string() });
