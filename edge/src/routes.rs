@@ -48,6 +48,11 @@ pub enum Guard {
     Admin,
     /// A live session cookie (which session, and whether it is live, the account's Durable Object decides).
     Session,
+    /// A session cookie, on a request from this site's own pages ([`from_this_site`]): what changes the account.
+    SessionChange,
+    /// No session needed, but a browser's request must come from this site's own pages: logging in and out (a
+    /// forged login would put someone in the attacker's account).
+    SameOrigin,
     /// Only on a development Worker (`ENVIRONMENT = "dev"`); 404 everywhere else.
     Dev,
 }
@@ -64,7 +69,7 @@ const fn ep(method: &'static str, route: Route, guard: Guard) -> Endpoint {
     Endpoint { method, route, guard }
 }
 
-use Guard::{Admin, Dev, Public, Session};
+use Guard::{Admin, Dev, Public, SameOrigin, Session, SessionChange};
 
 /// Every path, the methods it takes and who may call them: the single table the router, the OpenAPI test and the
 /// guard test read.
@@ -76,14 +81,14 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     ("/api/resets/verify", &[ep("POST", Route::VerifyReset, Public)]),
     ("/api/resets", &[ep("POST", Route::ConfirmReset, Public)]),
     ("/api/messages", &[ep("GET", Route::Messages, Public), ep("OPTIONS", Route::Preflight, Public)]),
-    ("/api/sessions", &[ep("POST", Route::Login, Public)]),
+    ("/api/sessions", &[ep("POST", Route::Login, SameOrigin)]),
     // Logging out always clears the cookie, whatever it holds.
-    ("/api/session", &[ep("GET", Route::CurrentSession, Session), ep("DELETE", Route::Logout, Public)]),
+    ("/api/session", &[ep("GET", Route::CurrentSession, Session), ep("DELETE", Route::Logout, SameOrigin)]),
     ("/api/two-step", &[ep("GET", Route::TwoStepStatus, Session)]),
-    ("/api/two-step/setup", &[ep("POST", Route::TwoStepSetup, Session)]),
-    ("/api/two-step/confirm", &[ep("POST", Route::TwoStepConfirm, Session)]),
-    ("/api/two-step/recovery-codes", &[ep("POST", Route::TwoStepRecoveryCodes, Session)]),
-    ("/api/two-step/disable", &[ep("POST", Route::TwoStepDisable, Session)]),
+    ("/api/two-step/setup", &[ep("POST", Route::TwoStepSetup, SessionChange)]),
+    ("/api/two-step/confirm", &[ep("POST", Route::TwoStepConfirm, SessionChange)]),
+    ("/api/two-step/recovery-codes", &[ep("POST", Route::TwoStepRecoveryCodes, SessionChange)]),
+    ("/api/two-step/disable", &[ep("POST", Route::TwoStepDisable, SessionChange)]),
     (
         "/api/admin/accounts",
         &[ep("GET", Route::AdminFindAccounts, Admin), ep("POST", Route::AdminCreateAccount, Admin)],
@@ -118,6 +123,16 @@ pub fn listing() -> Vec<Listed> {
         .collect()
 }
 
+/// Whether a request comes from this site's own pages, or from no browser at all. Browsers name the requesting site
+/// on every state-changing request — `Sec-Fetch-Site` (all current ones) and `Origin` (every POST and DELETE) — and
+/// a script on another site cannot change either; a request with neither comes from a program, which carries no one
+/// else's cookie. This, not only `SameSite=Strict`, JSON bodies and CORS, is what stops cross-site request forgery.
+pub fn from_this_site(sec_fetch_site: Option<&str>, origin: Option<&str>, app_origin: &str) -> bool {
+    let site_ok = sec_fetch_site.is_none_or(|site| site.trim().eq_ignore_ascii_case("same-origin"));
+    let origin_ok = origin.is_none_or(|origin| origin.trim().eq_ignore_ascii_case(app_origin));
+    site_ok && origin_ok
+}
+
 /// The endpoint for a request, or the error code to answer with. HEAD is served as GET.
 pub fn route(method: &str, path: &str) -> Result<Endpoint, ErrorCode> {
     let method = if method == "HEAD" { "GET" } else { method };
@@ -142,6 +157,32 @@ fn methods(path: &str) -> Option<&'static [Endpoint]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_this_sites_pages_or_a_program_may_change_things() {
+        let site = "https://reset.school.org";
+        assert!(from_this_site(Some("same-origin"), Some(site), site));
+        assert!(from_this_site(None, None, site), "not a browser: no one else's cookie rides on it");
+        assert!(!from_this_site(Some("cross-site"), None, site));
+        assert!(!from_this_site(Some("same-site"), Some(site), site), "a sibling subdomain is another site");
+        assert!(!from_this_site(None, Some("https://evil.example"), site));
+        assert!(!from_this_site(None, Some("null"), site), "a sandboxed frame or a data: page");
+    }
+
+    #[test]
+    fn every_state_change_riding_on_the_cookie_is_same_origin_guarded() {
+        for listed in listing() {
+            let cookie = listed.path.starts_with("/api/two-step") || listed.path.starts_with("/api/session");
+            if cookie && listed.method != "GET" {
+                assert!(
+                    matches!(listed.guard, Guard::SessionChange | Guard::SameOrigin),
+                    "{} {}",
+                    listed.method,
+                    listed.path
+                );
+            }
+        }
+    }
 
     #[test]
     fn every_admin_route_is_admin_guarded_and_every_dev_route_dev_guarded() {
@@ -188,8 +229,8 @@ mod tests {
                 let scheme = operation["security"][0].as_object().and_then(|s| s.keys().next().cloned());
                 let expected = match endpoint.guard {
                     Guard::Admin => Some("adminToken"),
-                    Guard::Session => Some("sessionCookie"),
-                    Guard::Public | Guard::Dev => None,
+                    Guard::Session | Guard::SessionChange => Some("sessionCookie"),
+                    Guard::Public | Guard::SameOrigin | Guard::Dev => None,
                 };
                 assert_eq!(scheme.as_deref(), expected, "security of {method} {path}");
             }

@@ -55,6 +55,7 @@ error_codes! {
     TwoStepOff = "two_step_off", 409, ErrorTwoStepOff;
     TwoStepNoSetup = "two_step_no_setup", 409, ErrorTwoStepNoSetup;
     Unauthorized = "unauthorized", 401, ErrorUnauthorized;
+    CrossSite = "cross_site", 403, ErrorCrossSite;
     RateLimited = "rate_limited", 429, ErrorRateLimited;
     AccountExists = "account_exists", 409, ErrorAccountExists;
     ConfigInvalid = "config_invalid", 500, ErrorConfigInvalid;

@@ -386,6 +386,10 @@ catalogue! {
         en: "This password appears in a known data breach, so attackers will try it early. Choose another one.",
         es: "Esta contraseña aparece en una filtración de datos conocida: los atacantes la probarán pronto. Elige otra.",
     },
+    ErrorCrossSite = "error.cross_site" {
+        en: "This request came from another site, so it was refused. Open latchkey's own page and try again there.",
+        es: "Esta solicitud vino de otro sitio y se rechazó. Abre la página de latchkey y vuelve a intentarlo allí.",
+    },
     ErrorChallengeFailed = "error.challenge_failed" {
         en: "We could not confirm you are not a robot. Complete the check on the page and try again.",
         es: "No pudimos confirmar que no eres un robot. Completa la comprobación de la página e inténtalo de nuevo.",

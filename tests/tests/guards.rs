@@ -23,13 +23,17 @@ async fn table() -> Vec<(String, String, String)> {
 
 /// Sends `method path` to `base` with an empty JSON object as the body where the method takes one.
 async fn send(base: &str, method: &str, path: &str, authorization: Option<&str>) -> (u16, Value) {
+    send_with(base, method, path, authorization.map(|value| ("Authorization", value))).await
+}
+
+async fn send_with(base: &str, method: &str, path: &str, header: Option<(&str, &str)>) -> (u16, Value) {
     let method: reqwest::Method = method.parse().unwrap();
     let mut request = http().request(method.clone(), format!("{base}{path}"));
     if method == reqwest::Method::POST || method == reqwest::Method::PUT {
         request = request.json(&json!({}));
     }
-    if let Some(value) = authorization {
-        request = request.header("Authorization", value);
+    if let Some((name, value)) = header {
+        request = request.header(name, value);
     }
     let response = request.send().await.expect("the Worker answers");
     let status = response.status().as_u16();
@@ -53,6 +57,28 @@ async fn every_admin_route_refuses_no_token_and_a_wrong_one_and_every_session_ro
         }
     }
     assert!(checked >= 8 * 3 + 6, "every guarded route was tried: {checked}");
+}
+
+/// Cross-site request forgery: a state change that rides on the session cookie (or logs someone in or out) is refused
+/// when a browser says it comes from another site, whatever the cookie.
+#[tokio::test]
+async fn every_state_change_is_refused_from_another_site() {
+    let base = url("");
+    let mut checked = 0;
+    for (method, path, guard) in table().await {
+        if guard != "same_origin" && guard != "session_change" {
+            continue;
+        }
+        for header in [("Origin", "https://evil.example"), ("Origin", "null"), ("Sec-Fetch-Site", "cross-site")] {
+            let (status, body) = send_with(&base, &method, &path, Some(header)).await;
+            assert_eq!((status, error_code(&body)), (403, "cross_site"), "{method} {path} with {header:?}");
+            checked += 1;
+        }
+        // From the site itself, the request goes on to what it asks (a login is checked, a change needs a session).
+        let (status, body) = send_with(&base, &method, &path, Some(("Origin", &base))).await;
+        assert_ne!(error_code(&body), "cross_site", "{method} {path} from the site itself: {status} {body}");
+    }
+    assert!(checked >= 6 * 3, "every such route was tried: {checked}");
 }
 
 #[tokio::test]

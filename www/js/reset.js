@@ -7,9 +7,9 @@ const problem = document.getElementById("problem");
 const done = document.getElementById("done");
 
 // The token travels in the fragment, so it never reaches a server log or a Referer; take it, then drop it from the
-// address bar and the history.
+// address bar and the history (keeping the query: the language).
 const token = new URLSearchParams(location.hash.slice(1)).get("t") || "";
-history.replaceState(null, "", location.pathname);
+history.replaceState(null, "", location.pathname + location.search);
 
 const PROBLEMS = {
   expired: "page.reset.expired",

@@ -28,6 +28,22 @@ pub struct Call<'a> {
     pub session: Option<session::SessionCookie>,
 }
 
+/// A request from this site's pages, or from no browser: otherwise `cross_site`.
+fn same_origin(call: &Call<'_>) -> Result<(), ApiError> {
+    let (site, origin) = (call.header("Sec-Fetch-Site"), call.header("Origin"));
+    if crate::routes::from_this_site(site.as_deref(), origin.as_deref(), &call.config.app_origin) {
+        Ok(())
+    } else {
+        Err(call.error(ErrorCode::CrossSite))
+    }
+}
+
+/// Reads the session cookie into the call for the handler; `unauthorized` without a well-formed one.
+fn read_session(call: &mut Call<'_>) -> Result<(), ApiError> {
+    call.session = Some(session::session_from_cookie(call).ok_or_else(|| call.error(ErrorCode::Unauthorized))?);
+    Ok(())
+}
+
 /// Checks the guard the route table gives a route, before its handler runs.
 pub fn guard(call: &mut Call<'_>, guard: Guard) -> Result<(), ApiError> {
     match guard {
@@ -39,10 +55,12 @@ pub fn guard(call: &mut Call<'_>, guard: Guard) -> Result<(), ApiError> {
                 _ => Err(call.error(ErrorCode::Unauthorized)),
             }
         }
-        Guard::Session => {
-            call.session = Some(session::session_from_cookie(call).ok_or_else(|| call.error(ErrorCode::Unauthorized))?);
-            Ok(())
+        Guard::Session => read_session(call),
+        Guard::SessionChange => {
+            same_origin(call)?;
+            read_session(call)
         }
+        Guard::SameOrigin => same_origin(call),
         // Everywhere but on a development Worker, asked from this machine, these paths do not exist.
         Guard::Dev => {
             let url = call.req.url().ok();
