@@ -37,6 +37,16 @@ pub fn check_declared_length(content_length: Option<&str>, max: usize) -> Result
     }
 }
 
+/// Adds a chunk of a body being read, refusing as soon as the body passes `max`: a body with no `Content-Length`
+/// (chunked) is never read further than the limit.
+pub fn append_within(body: &mut Vec<u8>, chunk: &[u8], max: usize) -> Result<(), BodyError> {
+    if body.len() + chunk.len() > max {
+        return Err(refuse(ErrorCode::BodyTooLarge, format!("limit {max} bytes")));
+    }
+    body.extend_from_slice(chunk);
+    Ok(())
+}
+
 /// Parses a JSON body already read (and already checked for type).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8], max: usize) -> Result<T, BodyError> {
     if body.len() > max {
@@ -90,6 +100,15 @@ mod tests {
             parse_json::<ResetRequest>(b"{\"email\":", MAX_JSON_BODY).unwrap_err().code,
             ErrorCode::MalformedJson
         );
+    }
+
+    #[test]
+    fn a_body_is_refused_at_the_chunk_that_passes_the_limit() {
+        let mut body = Vec::new();
+        append_within(&mut body, &[b'x'; 10], 16).unwrap();
+        append_within(&mut body, &[b'x'; 6], 16).unwrap();
+        assert_eq!(append_within(&mut body, b"x", 16).unwrap_err().code, ErrorCode::BodyTooLarge);
+        assert_eq!(body.len(), 16, "nothing past the limit was kept");
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct Config {
     pub hash_params: HashParams,
     pub mail: MailConfig,
     pub session_ttl_secs: u64,
+    /// How long a session lasts unused (`SESSION_IDLE_SECS`), within the absolute `SESSION_TTL_SECS`.
+    pub session_idle_secs: u64,
     /// The site's own backend, told of every password change (`WEBHOOK_URL`, `WEBHOOK_SECRET`).
     pub webhook: Option<WebhookConfig>,
     /// Cloudflare Turnstile on reset requests (`TURNSTILE_SECRET`, `TURNSTILE_SITE_KEY`); off when unset.
@@ -257,13 +259,17 @@ impl Config {
         // `breach::query` drops a trailing slash itself.
         let breach_check_url = service_url("BREACH_CHECK_URL")?;
 
+        let session_ttl_secs = number("SESSION_TTL_SECS", 12 * 3600, 300..=30 * 86_400)?;
+        let session_idle_secs = number("SESSION_IDLE_SECS", 3600, 300..=30 * 86_400)?.min(session_ttl_secs);
+
         Ok(Config {
             environment,
             policy,
             app_origin,
             hash_params,
             mail,
-            session_ttl_secs: number("SESSION_TTL_SECS", 12 * 3600, 300..=30 * 86_400)?,
+            session_ttl_secs,
+            session_idle_secs,
             webhook,
             turnstile,
             ip_rate_limit,
@@ -343,6 +349,8 @@ mod tests {
         let config = Config::parse(vars(&[])).unwrap();
         assert_eq!(config.environment, Environment::Production);
         assert_eq!(config.app_host(), "reset.school.org");
+        assert_eq!((config.session_ttl_secs, config.session_idle_secs), (12 * 3600, 3600));
+        assert!(problem(&[("SESSION_IDLE_SECS", "10")]).contains("SESSION_IDLE_SECS"));
         assert_eq!(config.mail.base_url, "https://api.resend.com");
         assert_eq!(config.hash_params, HashParams::default());
         assert_eq!(config.policy.rules.token_lifetime_secs, 3600);

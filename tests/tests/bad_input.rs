@@ -234,3 +234,44 @@ async fn odd_unicode_and_huge_passwords_get_verdicts_not_errors() {
     let (status, body) = confirm("Ｑｕａｒｔｚ-Vivid-Me\u{301}adow-77".into(), "Quartz-Vivid-Méadow-77".into()).await;
     assert_eq!(status, 200, "NFKC makes them one password: {body}");
 }
+
+/// A body with no `Content-Length` (chunked) is read only as far as the limit: a client that keeps sending is answered
+/// `413` while it sends, instead of being read to the end (which never comes).
+#[tokio::test]
+async fn an_endless_chunked_body_is_cut_off_at_the_limit() {
+    let address = url("").trim_start_matches("http://").to_owned();
+    let (status, waited) = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&address).expect("the Worker listens");
+        let head = format!(
+            "POST /api/reset-requests HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+             Transfer-Encoding: chunked\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let sending = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let still = sending.clone();
+        std::thread::spawn(move || {
+            let chunk = [b'a'; 4096];
+            while still.load(std::sync::atomic::Ordering::Relaxed) {
+                let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+                if writer.write_all(&framed).is_err() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        });
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+        let started = std::time::Instant::now();
+        let mut answer = [0u8; 512];
+        let read = stream.read(&mut answer).unwrap_or(0);
+        sending.store(false, std::sync::atomic::Ordering::Relaxed);
+        (String::from_utf8_lossy(&answer[..read]).into_owned(), started.elapsed())
+    })
+    .await
+    .unwrap();
+    assert!(
+        status.starts_with("HTTP/1.1 413"),
+        "answered while the body was still coming: {status:?} after {waited:?}"
+    );
+}

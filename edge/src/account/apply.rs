@@ -24,6 +24,7 @@ pub struct Slot {
 pub struct Rules {
     pub policy: Policy,
     pub session_ttl_secs: u64,
+    pub session_idle_secs: u64,
     /// Whether password changes are told to the site's backend.
     pub webhooks: bool,
     pub mail_retry_base_secs: u32,
@@ -34,6 +35,7 @@ impl Rules {
         Rules {
             policy: config.policy.clone(),
             session_ttl_secs: config.session_ttl_secs,
+            session_idle_secs: config.session_idle_secs,
             webhooks: config.webhook.is_some(),
             mail_retry_base_secs: config.mail.retry_base_secs,
         }
@@ -161,7 +163,13 @@ pub(crate) mod testing {
     }
 
     pub fn rules() -> Rules {
-        Rules { policy: Policy::brief_default(), session_ttl_secs: 3600, webhooks: false, mail_retry_base_secs: 1 }
+        Rules {
+            policy: Policy::brief_default(),
+            session_ttl_secs: 3600,
+            session_idle_secs: 1800,
+            webhooks: false,
+            mail_retry_base_secs: 1,
+        }
     }
 
     pub fn run<C: Apply>(slot: &mut Slot, command: C, now: u64, rules: &Rules) -> Applied<C::Reply> {

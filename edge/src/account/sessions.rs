@@ -1,4 +1,5 @@
-//! An account's sessions: only the tokens' hashes are kept, each until it expires, at most [`MAX_SESSIONS`].
+//! An account's sessions: only the tokens' hashes are kept, each until it expires — at its absolute end, or sooner
+//! when unused for the idle time — at most [`MAX_SESSIONS`].
 
 use crate::token::TokenHash;
 use serde::{Deserialize, Serialize};
@@ -9,7 +10,17 @@ const MAX_SESSIONS: usize = 20;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     pub hash: TokenHash,
+    /// The absolute end.
     pub expires_at: u64,
+    /// The end if it is not used again before then (sessions stored before the idle timeout have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_until: Option<u64>,
+}
+
+impl Session {
+    fn live(&self, now: u64) -> bool {
+        self.expires_at > now && self.idle_until.is_none_or(|idle| idle > now)
+    }
 }
 
 /// Stored as a plain list, oldest first.
@@ -18,17 +29,30 @@ pub struct Session {
 pub struct Sessions(Vec<Session>);
 
 impl Sessions {
-    /// Starts a session (forgetting expired ones, and the oldest if there are too many).
-    pub fn open(&mut self, hash: TokenHash, now: u64, ttl_secs: u64) {
-        self.0.retain(|s| s.expires_at > now);
+    /// Starts a session (forgetting ended ones, and the oldest if there are too many).
+    pub fn open(&mut self, hash: TokenHash, now: u64, ttl_secs: u64, idle_secs: u64) {
+        self.0.retain(|s| s.live(now));
         if self.0.len() >= MAX_SESSIONS {
             self.0.remove(0);
         }
-        self.0.push(Session { hash, expires_at: now + ttl_secs });
+        let expires_at = now + ttl_secs;
+        self.0.push(Session { hash, expires_at, idle_until: Some((now + idle_secs).min(expires_at)) });
     }
 
     pub fn is_live(&self, hash: &TokenHash, now: u64) -> bool {
-        self.0.iter().any(|s| &s.hash == hash && s.expires_at > now)
+        self.0.iter().any(|s| &s.hash == hash && s.live(now))
+    }
+
+    /// The session was used: its idle time starts again (never past its absolute end).
+    pub fn touch(&mut self, hash: &TokenHash, now: u64, idle_secs: u64) {
+        if let Some(session) = self.0.iter_mut().find(|s| &s.hash == hash && s.live(now)) {
+            session.idle_until = Some((now + idle_secs).min(session.expires_at));
+        }
+    }
+
+    /// Ends every session but `keep` (the one that made a change the others must not outlive).
+    pub fn end_others(&mut self, keep: &TokenHash) {
+        self.0.retain(|s| &s.hash == keep);
     }
 
     pub fn end(&mut self, hash: &TokenHash) {
@@ -43,7 +67,7 @@ impl Sessions {
     }
 
     pub fn live(&self, now: u64) -> u32 {
-        self.0.iter().filter(|s| s.expires_at > now).count() as u32
+        self.0.iter().filter(|s| s.live(now)).count() as u32
     }
 }
 
@@ -58,17 +82,49 @@ mod tests {
     #[test]
     fn sessions_expire_end_and_are_bounded() {
         let mut sessions = Sessions::default();
-        sessions.open(hash(1), 0, 100);
+        sessions.open(hash(1), 0, 100, 1000);
         assert!(sessions.is_live(&hash(1), 99) && !sessions.is_live(&hash(1), 100));
-        sessions.open(hash(2), 0, 100);
+        sessions.open(hash(2), 0, 100, 1000);
         sessions.end(&hash(2));
         assert!(!sessions.is_live(&hash(2), 0));
         for n in 0..MAX_SESSIONS as u8 {
-            sessions.open(hash(10 + n), 1, 100);
+            sessions.open(hash(10 + n), 1, 100, 1000);
         }
         assert!(!sessions.is_live(&hash(1), 1), "the oldest went first");
         assert_eq!(sessions.live(1), MAX_SESSIONS as u32);
         assert_eq!(sessions.end_all(), MAX_SESSIONS as u32);
         assert_eq!(sessions.live(1), 0);
+    }
+
+    #[test]
+    fn an_unused_session_ends_at_its_idle_time_and_use_extends_it_to_the_absolute_end() {
+        let mut sessions = Sessions::default();
+        sessions.open(hash(1), 0, 1000, 300);
+        assert!(sessions.is_live(&hash(1), 299) && !sessions.is_live(&hash(1), 300), "unused for 300 s");
+        sessions.open(hash(2), 0, 1000, 300);
+        sessions.touch(&hash(2), 200, 300);
+        assert!(sessions.is_live(&hash(2), 499));
+        sessions.touch(&hash(2), 800, 300);
+        assert!(!sessions.is_live(&hash(2), 1000), "never past the absolute end");
+        sessions.touch(&hash(1), 400, 300);
+        assert!(!sessions.is_live(&hash(1), 401), "an idle session is not brought back");
+    }
+
+    #[test]
+    fn one_session_can_end_the_others() {
+        let mut sessions = Sessions::default();
+        for n in 1..=3 {
+            sessions.open(hash(n), 0, 1000, 300);
+        }
+        sessions.end_others(&hash(2));
+        assert_eq!((sessions.live(1), sessions.is_live(&hash(2), 1)), (1, true));
+    }
+
+    #[test]
+    fn a_session_stored_before_the_idle_timeout_keeps_its_absolute_end() {
+        let stored: Sessions =
+            serde_json::from_str(&format!(r#"[{{"hash":"{}","expires_at":100}}]"#, hash(1).0)).unwrap();
+        assert!(stored.is_live(&hash(1), 99) && !stored.is_live(&hash(1), 100));
+        assert!(!serde_json::to_string(&stored).unwrap().contains("idle_until"), "written back as it was");
     }
 }

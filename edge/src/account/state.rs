@@ -67,6 +67,8 @@ pub struct LoginInput<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct SessionRules {
     pub ttl_secs: u64,
+    /// How long a session lasts unused.
+    pub idle_secs: u64,
     /// The grace period when the site requires 2-Step Verification for the account's audience.
     pub two_step_grace_secs: Option<u64>,
 }
@@ -277,7 +279,7 @@ impl AccountState {
         }
         self.failed_logins.clear();
         self.two_step.note_requirement(now, rules.two_step_grace_secs);
-        self.sessions.open(input.session, now, rules.ttl_secs);
+        self.sessions.open(input.session, now, rules.ttl_secs, rules.idle_secs);
         Ok(self.session_info(now, rules))
     }
 

@@ -103,14 +103,21 @@ impl Call<'_> {
         body::parse_json(&bytes, max).map_err(|e| self.body_error(e))
     }
 
-    /// Reads a body of one of the `accepted` types, refusing oversized ones before reading when the length is declared.
+    /// Reads a body of one of the `accepted` types: refused before reading when its declared length is over `max`,
+    /// and read as a stream, stopping at the chunk that passes `max`, when no length is declared (chunked).
     pub async fn body(&mut self, accepted: &[&str], max: usize) -> Result<Vec<u8>, ApiError> {
+        use futures_util::StreamExt;
         let header = |name: &str| self.req.headers().get(name).ok().flatten();
         body::check_content_type(header("Content-Type").as_deref(), accepted).map_err(|e| self.body_error(e))?;
         body::check_declared_length(header("Content-Length").as_deref(), max).map_err(|e| self.body_error(e))?;
-        let bytes = self.req.bytes().await.map_err(|_| self.error(ErrorCode::MalformedJson))?;
-        if bytes.len() > max {
-            return Err(self.error(ErrorCode::BodyTooLarge).with_detail(format!("limit {max} bytes")));
+        let mut bytes = Vec::new();
+        if self.req.inner().body().is_none() {
+            return Ok(bytes);
+        }
+        let mut stream = self.req.stream().map_err(|_| self.error(ErrorCode::MalformedJson))?;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|_| self.error(ErrorCode::MalformedJson))?;
+            body::append_within(&mut bytes, &chunk, max).map_err(|e| self.body_error(e))?;
         }
         Ok(bytes)
     }

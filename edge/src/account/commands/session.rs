@@ -39,6 +39,7 @@ impl Apply for Login {
         };
         let rules = SessionRules {
             ttl_secs: cx.rules.session_ttl_secs,
+            idle_secs: cx.rules.session_idle_secs,
             two_step_grace_secs: self.requirement.grace_secs(account.profile.audience),
         };
         let input = LoginInput {
@@ -70,19 +71,22 @@ impl Apply for CheckSession {
     type Reply = Result<SessionInfo, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let account = match slot.account.as_ref() {
+        let account = match slot.account.as_mut() {
             Some(account) if account.has_session(&self.session_hash, cx.now) => account,
             _ => return Outcome::reply(Err(ErrorCode::Unauthorized.into())),
         };
+        // Used: its idle time starts again.
+        account.sessions.touch(&self.session_hash, cx.now, cx.rules.session_idle_secs);
         let rules = SessionRules {
             ttl_secs: cx.rules.session_ttl_secs,
+            idle_secs: cx.rules.session_idle_secs,
             two_step_grace_secs: self.requirement.grace_secs(account.profile.audience),
         };
         let info = account.session_info(cx.now, rules);
         if info.two_step.setup_required {
-            Outcome::reply(Err(ErrorCode::TwoStepSetupRequired.into()))
+            Outcome::reply(Err(ErrorCode::TwoStepSetupRequired.into())).saved()
         } else {
-            Outcome::reply(Ok(info))
+            Outcome::reply(Ok(info)).saved()
         }
     }
 }
@@ -143,6 +147,19 @@ mod tests {
         assert_eq!(run(&mut slot, Logout { session_hash: hash(7) }, NOW + 2, &rules()).saves, 1);
         assert_eq!(run(&mut slot, check(), NOW + 3, &rules()).reply.unwrap_err().code, ErrorCode::Unauthorized);
         assert_eq!(run(&mut Slot::default(), check(), NOW, &rules()).reply.unwrap_err().code, ErrorCode::Unauthorized);
+    }
+
+    #[test]
+    fn a_session_unused_for_the_idle_time_ends_and_use_keeps_it() {
+        let mut slot = ana();
+        run(&mut slot, login(OLD_PASSWORD, 7), NOW, &rules()).reply.unwrap();
+        let idle = rules().session_idle_secs;
+        let check = || CheckSession { session_hash: hash(7), requirement: TwoStepRequirement::default() };
+        let used = run(&mut slot, check(), NOW + idle - 1, &rules());
+        assert_eq!((used.reply.is_ok(), used.saves), (true, 1), "used, and its idle time stored");
+        assert!(run(&mut slot, check(), NOW + 2 * idle - 2, &rules()).reply.is_ok(), "kept alive by use");
+        let late = run(&mut slot, check(), NOW + 4 * idle, &rules());
+        assert_eq!(late.reply.unwrap_err().code, ErrorCode::Unauthorized, "unused for longer than the idle time");
     }
 
     #[test]

@@ -12,23 +12,29 @@ use latchkey_shared::api::{TwoStepRequirement, TwoStepStatus};
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
 
-/// Applies `then` to the account of a live session; `unauthorized` without one.
+/// Applies `then` to the account of a live session, which was used (its idle time starts again); `unauthorized`
+/// without one.
 fn in_session<R>(
     slot: &mut Slot,
     session: &TokenHash,
-    now: u64,
+    cx: &Context<'_>,
     then: impl FnOnce(&mut AccountState) -> Outcome<Result<R, Refusal>>,
 ) -> Outcome<Result<R, Refusal>> {
     match slot.account.as_mut() {
-        Some(account) if account.has_session(session, now) => then(account),
+        Some(account) if account.has_session(session, cx.now) => {
+            account.sessions.touch(session, cx.now, cx.rules.session_idle_secs);
+            then(account).saved()
+        }
         _ => Outcome::reply(Err(ErrorCode::Unauthorized.into())),
     }
 }
 
-/// Answers the status after a change that `result` says happened or not. A change is audited and its notice queued;
-/// a refusal is audited too, and stored, since wrong codes are counted.
+/// Answers the status after a change that `result` says happened or not, made through `session`. A change ends every
+/// other session (one opened by whoever had the password must not outlive it), is audited and its notice queued; a
+/// refusal is audited too, and stored, since wrong codes are counted.
 fn changed(
     account: &mut AccountState,
+    session: &TokenHash,
     result: Result<(), Refusal>,
     change: TwoStepChange,
     requirement: TwoStepRequirement,
@@ -36,6 +42,7 @@ fn changed(
 ) -> Outcome<Result<TwoStepStatus, Refusal>> {
     match result {
         Ok(()) => {
+            account.sessions.end_others(session);
             account.queue_two_step_notice(cx.ids.notice.clone(), change, cx.now);
             let status = account.two_step.status(cx.now, requirement.grace_secs(account.profile.audience));
             Outcome::reply(Ok(status)).saved().flushing().event(AccountEvent::TwoStepChanged(change))
@@ -59,7 +66,7 @@ impl Apply for TwoStepStatusQuery {
     type Reply = Result<TwoStepStatus, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        in_session(slot, &self.session_hash, cx.now, |account| {
+        in_session(slot, &self.session_hash, cx, |account| {
             Outcome::reply(Ok(account.two_step.status(cx.now, self.requirement.grace_secs(account.profile.audience))))
         })
     }
@@ -83,14 +90,12 @@ impl Apply for TwoStepSetup {
     type Reply = Result<SetupStarted, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        in_session(slot, &self.session_hash, cx.now, |account| {
-            match account.two_step.start_setup(self.secret, cx.now) {
-                Ok(expires_at) => {
-                    let login_email = account.profile.login_email.clone();
-                    Outcome::reply(Ok(SetupStarted { login_email, expires_at })).saved()
-                }
-                Err(refusal) => Outcome::reply(Err(refusal)),
+        in_session(slot, &self.session_hash, cx, |account| match account.two_step.start_setup(self.secret, cx.now) {
+            Ok(expires_at) => {
+                let login_email = account.profile.login_email.clone();
+                Outcome::reply(Ok(SetupStarted { login_email, expires_at })).saved()
             }
+            Err(refusal) => Outcome::reply(Err(refusal)),
         })
     }
 }
@@ -109,9 +114,9 @@ impl Apply for TwoStepConfirm {
     type Reply = Result<TwoStepStatus, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        in_session(slot, &self.session_hash, cx.now, |account| {
+        in_session(slot, &self.session_hash, cx, |account| {
             let result = account.two_step.confirm_setup(self.code.expose_str(), cx.now, self.recovery_hashes);
-            changed(account, result, TwoStepChange::Enabled, self.requirement, cx)
+            changed(account, &self.session_hash, result, TwoStepChange::Enabled, self.requirement, cx)
         })
     }
 }
@@ -130,9 +135,9 @@ impl Apply for TwoStepNewCodes {
     type Reply = Result<TwoStepStatus, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        in_session(slot, &self.session_hash, cx.now, |account| {
+        in_session(slot, &self.session_hash, cx, |account| {
             let result = account.two_step.replace_recovery_codes(self.code.expose_str(), cx.now, self.recovery_hashes);
-            changed(account, result, TwoStepChange::RecoveryCodesReplaced, self.requirement, cx)
+            changed(account, &self.session_hash, result, TwoStepChange::RecoveryCodesReplaced, self.requirement, cx)
         })
     }
 }
@@ -150,9 +155,9 @@ impl Apply for TwoStepDisable {
     type Reply = Result<TwoStepStatus, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        in_session(slot, &self.session_hash, cx.now, |account| {
+        in_session(slot, &self.session_hash, cx, |account| {
             let result = account.two_step.disable(self.code.expose_str(), cx.now);
-            changed(account, result, TwoStepChange::Disabled, self.requirement, cx)
+            changed(account, &self.session_hash, result, TwoStepChange::Disabled, self.requirement, cx)
         })
     }
 }
@@ -215,8 +220,17 @@ mod tests {
         assert_eq!(wrong.reply.unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
         assert_eq!(wrong.events, [AccountEvent::TwoStepCodeRefused(ErrorCode::TwoStepCodeInvalid)]);
         assert_eq!((wrong.saves, wrong.flush_outbox), (1, false), "the wrong code is counted, so stored");
+        let other = Login {
+            password: OLD_PASSWORD.into(),
+            code: None,
+            session_hash: hash(2),
+            requirement: TwoStepRequirement::default(),
+        };
+        run(&mut slot, other, NOW, &rules()).reply.unwrap();
         let on = run(&mut slot, confirm(code(NOW)), NOW, &rules());
         assert!(on.reply.unwrap().enabled);
+        let sessions = &slot.account.as_ref().unwrap().sessions;
+        assert!(sessions.is_live(&hash(1), NOW) && !sessions.is_live(&hash(2), NOW), "only the changing one stays");
         assert_eq!(on.events, [AccountEvent::TwoStepChanged(TwoStepChange::Enabled)]);
         assert!(on.flush_outbox);
         let outbox = &slot.account.as_ref().unwrap().outbox.pending;
