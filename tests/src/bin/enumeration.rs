@@ -1,7 +1,11 @@
-//! The enumeration check (`scripts/enumeration`): 200 reset requests for existing accounts and 200 for unknown
-//! emails, interleaved, against the running Worker. Prints both latency distributions and whether every answer was
-//! byte-identical (status, body, and the headers a client could compare); exits non-zero if the answers differ or the
-//! medians are 10% or more apart.
+//! The enumeration check (`scripts/enumeration`), against the running Worker:
+//!
+//! - reset requests: 200 for existing accounts and 200 for unknown emails, interleaved; every answer must be
+//!   byte-identical (status, body, and the headers a client could compare) and the medians less than 10% apart;
+//! - logins with a wrong password: 50 each to existing, disabled and invited (no password yet) accounts and to unknown
+//!   emails, interleaved; every answer must be the same refusal and every median within 10% of the others.
+//!
+//! Prints the latency distributions; exits non-zero if a condition fails.
 
 use latchkey_e2e::client::{Client, RawAnswer};
 use latchkey_e2e::stats::percentile;
@@ -21,8 +25,9 @@ async fn reset_request(email: &str) -> (f64, RawAnswer) {
     (start.elapsed().as_secs_f64() * 1000.0, answer)
 }
 
-/// Creates `n` accounts in one import (with a ready-made argon2 hash, so no hashing is spent on setup).
-async fn existing_accounts(n: usize) -> Vec<String> {
+/// Creates `n` accounts in one import (with a ready-made argon2 hash at the Worker's parameters, so no hashing is spent
+/// on setup and a login verifies at the same cost as any other); `with_password: false` makes invited ones.
+async fn accounts(n: usize, name: &str, with_password: bool) -> Vec<String> {
     let params = argon2::Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
     let phc = argon2::password_hash::PasswordHasher::hash_password_with_salt(
         &argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params),
@@ -31,12 +36,15 @@ async fn existing_accounts(n: usize) -> Vec<String> {
     )
     .expect("hashing works")
     .to_string();
-    let emails: Vec<String> = (0..n).map(|i| unique_email(&format!("enum-{i}"), "")).collect();
+    let emails: Vec<String> = (0..n).map(|i| unique_email(&format!("{name}-{i}"), "")).collect();
     let lines: Vec<String> = emails
         .iter()
         .map(|e| {
-            json!({"login_email": e, "audience": "parent", "display_name": "Enumeration", "password_hash": phc})
-                .to_string()
+            let mut line = json!({"login_email": e, "audience": "parent", "display_name": "Enumeration"});
+            if with_password {
+                line["password_hash"] = json!(phc);
+            }
+            line.to_string()
         })
         .collect();
     let report = Client::shared().import(&lines).await;
@@ -54,9 +62,64 @@ fn summary(name: &str, samples: &mut [f64]) -> f64 {
     p50
 }
 
+/// A login with a wrong password: its time, status and error code.
+async fn login(email: &str) -> (f64, (u16, String)) {
+    let start = Instant::now();
+    let (status, body) = Client::shared().login(email, "parent", "Not-The-Password-42!", None).await;
+    (start.elapsed().as_secs_f64() * 1000.0, (status, body["error"]["code"].as_str().unwrap_or_default().to_owned()))
+}
+
+/// Logins to existing, disabled, invited and unknown accounts: the same refusal, the same time. Whether it passed.
+async fn logins() -> bool {
+    const PER_KIND: usize = 50;
+    let existing = accounts(PER_KIND, "enum-login", true).await;
+    let disabled = accounts(PER_KIND, "enum-disabled", true).await;
+    let client = Client::shared();
+    for email in &disabled {
+        let target = json!({"login_email": email, "audience": "parent"});
+        let (status, body) = client.admin(reqwest::Method::POST, "/api/admin/accounts/disable", Some(&target)).await;
+        assert_eq!(status, 200, "disabling {email}: {body}");
+    }
+    let invited = accounts(PER_KIND, "enum-invited", false).await;
+    let unknown: Vec<String> = (0..PER_KIND).map(|i| unique_email(&format!("enum-login-nobody-{i}"), "")).collect();
+    for i in 0..5 {
+        login(&unique_email(&format!("enum-login-warm-{i}"), "")).await;
+    }
+    let kinds = [("existing", &existing), ("disabled", &disabled), ("invited", &invited), ("unknown", &unknown)];
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); kinds.len()];
+    let mut answers = Vec::new();
+    for i in 0..PER_KIND {
+        for (k, (_, emails)) in kinds.iter().enumerate() {
+            let (ms, answer) = login(&emails[i]).await;
+            times[k].push(ms);
+            answers.push(answer);
+            tokio::time::sleep(GAP).await;
+        }
+    }
+    println!("\nPOST /api/sessions with a wrong password, {PER_KIND} per kind of account, interleaved, ms");
+    header();
+    let medians: Vec<f64> = kinds.iter().zip(&mut times).map(|((name, _), t)| summary(name, t)).collect();
+    let (low, high) = medians.iter().fold((f64::MAX, 0.0_f64), |(lo, hi), &m| (lo.min(m), hi.max(m)));
+    let gap = (high - low) / low;
+    let same = answers.iter().all(|a| a == &(401, "invalid_credentials".to_owned()));
+    println!("medians differ by at most {:.1}% (must be < {:.0}%)", gap * 100.0, MAX_MEDIAN_GAP * 100.0);
+    println!("every answer 401 invalid_credentials: {}", if same { "yes" } else { "NO" });
+    if !same {
+        eprintln!("answers: {:?}", answers.iter().filter(|a| a.0 != 401).take(5).collect::<Vec<_>>());
+    }
+    same && gap < MAX_MEDIAN_GAP
+}
+
+fn header() {
+    println!(
+        "{:<9} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
+        "", "min", "p10", "p25", "p50", "p75", "p90", "p99", "max", "mean"
+    );
+}
+
 #[tokio::main]
 async fn main() {
-    let existing = existing_accounts(PER_SIDE).await;
+    let existing = accounts(PER_SIDE, "enum", true).await;
     let unknown: Vec<String> = (0..PER_SIDE).map(|i| unique_email(&format!("enum-nobody-{i}"), "")).collect();
     // Warm the isolate and the connection pool, on addresses the run does not use.
     for i in 0..20 {
@@ -77,10 +140,7 @@ async fn main() {
     }
 
     println!("\nPOST /api/reset-requests, {PER_SIDE} existing and {PER_SIDE} unknown emails, interleaved, ms");
-    println!(
-        "{:<9} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
-        "", "min", "p10", "p25", "p50", "p75", "p90", "p99", "max", "mean"
-    );
+    header();
     let known_p50 = summary("existing", &mut known_ms);
     let unknown_p50 = summary("unknown", &mut unknown_ms);
     let gap = (known_p50 - unknown_p50).abs() / known_p50.min(unknown_p50);
@@ -92,10 +152,14 @@ async fn main() {
         answers[0].status,
         String::from_utf8_lossy(&answers[0].body)
     );
-    if !identical || gap >= MAX_MEDIAN_GAP {
+    if !identical {
         if let Some(odd) = answers.iter().find(|a| *a != &answers[0]) {
             eprintln!("first differing answer: {odd:?}\nfirst answer: {:?}", answers[0]);
         }
+    }
+    let requests_pass = identical && gap < MAX_MEDIAN_GAP;
+    let logins_pass = logins().await;
+    if !(requests_pass && logins_pass) {
         eprintln!("enumeration check FAILED");
         std::process::exit(1);
     }
