@@ -22,10 +22,15 @@ pub fn group(endpoint: Endpoint) -> Option<&'static str> {
     }
 }
 
-/// The key for a client: the group and the address Cloudflare saw (a client cannot set `CF-Connecting-IP`). An IPv6
-/// client is keyed on its /64, the block one subscriber gets: rotating addresses inside it does not buy a new budget.
+/// The key for a client: the group and the client ([`client`]).
 pub fn key(group: &str, client_ip: Option<&str>) -> String {
-    let client = match client_ip.map(|ip| ip.trim().parse::<IpAddr>()) {
+    format!("{group}:{}", client(client_ip))
+}
+
+/// A client as the address Cloudflare saw (a client cannot set `CF-Connecting-IP`). An IPv6 client is its /64, the
+/// block one subscriber gets: rotating addresses inside it does not make a new client.
+pub fn client(client_ip: Option<&str>) -> String {
+    match client_ip.map(|ip| ip.trim().parse::<IpAddr>()) {
         Some(Ok(IpAddr::V6(ip))) if ip.to_ipv4_mapped().is_none() => {
             let s = ip.segments();
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
@@ -33,8 +38,13 @@ pub fn key(group: &str, client_ip: Option<&str>) -> String {
         Some(Ok(IpAddr::V6(ip))) => ip.to_ipv4_mapped().map_or_else(String::new, |v4| v4.to_string()),
         Some(Ok(IpAddr::V4(ip))) => ip.to_string(),
         Some(Err(_)) | None => "unknown".to_owned(),
-    };
-    format!("{group}:{client}")
+    }
+}
+
+/// How an account's failed logins name a client: a digest of [`client`], never the address.
+pub fn client_pseudonym(client_ip: Option<&str>) -> String {
+    use sha2::{Digest, Sha256};
+    crate::hex::hex(&Sha256::digest(client(client_ip).as_bytes())[..8])
 }
 
 /// Whether the client may go on. If the binding fails, the request goes on (ops see why): the per-account limits
@@ -90,5 +100,14 @@ mod tests {
         assert_ne!(key("login", Some("2001:db8:85a3:13::1")), a, "the next /64 is another client");
         assert_eq!(key("login", Some("::ffff:203.0.113.9")), "login:203.0.113.9", "IPv4 mapped");
         assert_eq!(key("login", Some("not an address")), "login:unknown");
+    }
+
+    #[test]
+    fn an_account_names_a_client_by_a_digest_not_its_address() {
+        let named = client_pseudonym(Some("203.0.113.9"));
+        assert_eq!(named.len(), 16);
+        assert!(!named.contains("203"));
+        assert_eq!(client_pseudonym(Some("2001:db8:85a3:12::1")), client_pseudonym(Some("2001:db8:85a3:12::99")));
+        assert_ne!(client_pseudonym(Some("203.0.113.9")), client_pseudonym(Some("203.0.113.10")));
     }
 }

@@ -47,7 +47,7 @@ async fn every_admin_route_refuses_no_token_and_a_wrong_one_and_every_session_ro
     for (method, path, guard) in table().await {
         let attempts: &[Option<&str>] = match guard.as_str() {
             "admin" => &[None, Some("Bearer not-the-admin-token-0123456789"), Some("Basic YWRtaW46YWRtaW4=")],
-            "session" => &[None],
+            "session" | "session_change" => &[None],
             _ => continue,
         };
         for authorization in attempts {

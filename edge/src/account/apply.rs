@@ -4,7 +4,7 @@
 
 use super::credential::PasswordHasher;
 use super::state::AccountState;
-use super::throttle::SlidingWindow;
+use super::throttle::LoginFailures;
 use crate::audit::AccountEvent;
 use crate::config::Config;
 use latchkey_shared::Policy;
@@ -16,7 +16,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Slot {
     pub account: Option<AccountState>,
-    pub unknown_login_failures: SlidingWindow,
+    pub unknown_login_failures: LoginFailures,
 }
 
 /// The site's settings the account's rules use.

@@ -19,8 +19,9 @@ use std::cell::RefCell;
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
 const STATE_KEY: &str = "account";
-/// Failed logins for a name with no account, kept only for the throttling window (an alarm clears them).
-const UNKNOWN_FAILURES_KEY: &str = "unknown_login_failures";
+/// Failed logins for a name with no account, kept only for the throttling window (an alarm clears them). Counted per
+/// client since `v2`; what the key without it held has left its window and goes with the alarm's clean-up.
+const UNKNOWN_FAILURES_KEY: &str = "unknown_login_failures_v2";
 
 #[durable_object]
 pub struct Account {

@@ -5,7 +5,7 @@ use super::credential::{Credential, PasswordHasher};
 use super::outbox::Outbox;
 use super::refusal::Refusal;
 use super::sessions::Sessions;
-use super::throttle::{SlidingWindow, LOGIN_FAILURES, RESET_ATTEMPTS, RESET_REQUESTS};
+use super::throttle::{LoginFailures, SlidingWindow, RESET_ATTEMPTS, RESET_REQUESTS};
 use super::tokens::Tokens;
 use super::two_step::{Proof, TwoStep};
 use super::webhooks::Webhooks;
@@ -38,7 +38,7 @@ pub struct AccountState {
     /// When a live link was recently used to try a new password.
     pub reset_attempts: SlidingWindow,
     pub sessions: Sessions,
-    pub failed_logins: SlidingWindow,
+    pub failed_logins: LoginFailures,
     pub outbox: Outbox,
     pub webhooks: Webhooks,
     pub two_step: TwoStep,
@@ -57,6 +57,8 @@ pub struct ResetInput<'a> {
 
 /// What a login brings.
 pub struct LoginInput<'a> {
+    /// Who is trying: a pseudonym of the client's address (failures are counted per client, and in all).
+    pub client: &'a str,
     pub password: &'a str,
     /// A code from the authenticator app or a recovery code.
     pub code: Option<&'a str>,
@@ -82,7 +84,7 @@ impl AccountState {
             reset_requests: SlidingWindow::default(),
             reset_attempts: SlidingWindow::default(),
             sessions: Sessions::default(),
-            failed_logins: SlidingWindow::default(),
+            failed_logins: LoginFailures::default(),
             outbox: Outbox::default(),
             webhooks: Webhooks::default(),
             two_step: TwoStep::default(),
@@ -255,7 +257,7 @@ impl AccountState {
         rules: SessionRules,
         hasher: &dyn PasswordHasher,
     ) -> Result<SessionInfo, Refusal> {
-        if self.failed_logins.is_full(now, LOGIN_FAILURES) {
+        if self.failed_logins.throttles(input.client, now) {
             return Err(ErrorCode::RateLimited.into());
         }
         let password = normalize(input.password);
@@ -268,7 +270,7 @@ impl AccountState {
             false
         };
         if !matches {
-            self.failed_logins.record(now, LOGIN_FAILURES);
+            self.failed_logins.record(input.client, now);
             return Err(ErrorCode::InvalidCredentials.into());
         }
         if self.two_step.enabled() {
@@ -277,7 +279,7 @@ impl AccountState {
             let proof = self.two_step.check(code, now)?;
             self.two_step.spend(proof);
         }
-        self.failed_logins.clear();
+        self.failed_logins.forgive(input.client);
         self.two_step.note_requirement(now, rules.two_step_grace_secs);
         self.sessions.open(input.session, now, rules.ttl_secs, rules.idle_secs);
         Ok(self.session_info(now, rules))

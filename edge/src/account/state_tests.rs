@@ -15,7 +15,7 @@ fn account() -> AccountState {
 
 fn log_in(state: &mut AccountState, password: &str, session: TokenHash, now: u64, ttl_secs: u64) -> LoginResult {
     let rules = SessionRules { ttl_secs, idle_secs: ttl_secs, two_step_grace_secs: None };
-    state.login(LoginInput { password, code: None, session }, now, rules, &PlainHasher)
+    state.login(LoginInput { client: "test-client", password, code: None, session }, now, rules, &PlainHasher)
 }
 
 type LoginResult = Result<SessionInfo, Refusal>;
@@ -247,7 +247,7 @@ fn a_login_with_two_step_takes_the_password_then_a_code_once() {
     let mut state = account_with_two_step();
     let rules = SessionRules { ttl_secs: 3600, idle_secs: 3600, two_step_grace_secs: None };
     let attempt = |state: &mut AccountState, password, code: Option<&str>, n| {
-        let input = LoginInput { password, code, session: hash(n) };
+        let input = LoginInput { client: "test-client", password, code, session: hash(n) };
         state.login(input, NOW, rules, &PlainHasher).map_err(|r| r.code)
     };
     assert_eq!(attempt(&mut state, "wrong", Some(&code(NOW)), 1), Err(ErrorCode::InvalidCredentials));
@@ -310,13 +310,13 @@ fn the_nist_minimum_depends_on_two_step() {
 fn a_session_past_the_grace_period_is_only_for_turning_two_step_on() {
     let mut state = account();
     let rules = SessionRules { ttl_secs: 30 * 86_400, idle_secs: 30 * 86_400, two_step_grace_secs: Some(86_400) };
-    let input = LoginInput { password: "Old-Password-1!", code: None, session: hash(1) };
+    let input = LoginInput { client: "test-client", password: "Old-Password-1!", code: None, session: hash(1) };
     let info = state.login(input, NOW, rules, &PlainHasher).unwrap();
     assert_eq!(info.two_step.enroll_by, Some(NOW + 86_400));
     assert!(!info.two_step.setup_required);
     assert!(state.session_info(NOW + 86_400, rules).two_step.setup_required);
     let state_before = state.two_step.required_since;
-    let input = LoginInput { password: "Old-Password-1!", code: None, session: hash(2) };
+    let input = LoginInput { client: "test-client", password: "Old-Password-1!", code: None, session: hash(2) };
     state.login(input, NOW + 2 * 86_400, rules, &PlainHasher).unwrap();
     assert_eq!(state.two_step.required_since, state_before, "the grace period is not renewed by logging in");
 }
@@ -340,7 +340,7 @@ fn every_failed_login_costs_one_argon2_run_whatever_the_account() {
     let rules = SessionRules { ttl_secs: 3600, idle_secs: 3600, two_step_grace_secs: None };
     let cost = |state: &mut AccountState| {
         let hasher = CountingHasher(std::cell::Cell::new(0));
-        let input = LoginInput { password: "Wrong-Password-1!", code: None, session: hash(1) };
+        let input = LoginInput { client: "test-client", password: "Wrong-Password-1!", code: None, session: hash(1) };
         assert_eq!(state.login(input, NOW, rules, &hasher).unwrap_err().code, ErrorCode::InvalidCredentials);
         hasher.0.get()
     };

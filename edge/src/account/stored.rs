@@ -6,7 +6,7 @@ use super::credential::Credential;
 use super::outbox::{InFlight, Outbox};
 use super::sessions::Sessions;
 use super::state::{AccountState, Profile};
-use super::throttle::SlidingWindow;
+use super::throttle::{LoginFailures, SlidingWindow};
 use super::tokens::Tokens;
 use super::two_step::TwoStep;
 use super::webhooks::Webhooks;
@@ -23,6 +23,8 @@ struct StoredAccount {
     tokens: Tokens,
     sessions: Sessions,
     failed_logins: SlidingWindow,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    failed_logins_by_client: Vec<(String, u64)>,
     #[serde(default)]
     reset_requests: SlidingWindow,
     #[serde(default)]
@@ -57,7 +59,7 @@ impl From<StoredAccount> for AccountState {
             reset_requests: s.reset_requests,
             reset_attempts: s.reset_attempts,
             sessions: s.sessions,
-            failed_logins: s.failed_logins,
+            failed_logins: LoginFailures { all: s.failed_logins, by_client: s.failed_logins_by_client },
             outbox: Outbox { pending: s.outbox, in_flight: s.in_flight },
             webhooks: s.webhooks,
             two_step: s.two_step,
@@ -74,7 +76,8 @@ impl From<AccountState> for StoredAccount {
             password_changed_at: a.credential.changed_at,
             tokens: a.tokens,
             sessions: a.sessions,
-            failed_logins: a.failed_logins,
+            failed_logins: a.failed_logins.all,
+            failed_logins_by_client: a.failed_logins.by_client,
             reset_requests: a.reset_requests,
             reset_attempts: a.reset_attempts,
             outbox: a.outbox.pending,

@@ -10,8 +10,13 @@ pub struct Limit {
     pub window_secs: u64,
 }
 
-/// Failed logins before the account is throttled.
+/// Failed logins from one client before that client is throttled on the account: someone else's guessing does not
+/// lock the owner's own device out.
 pub const LOGIN_FAILURES: Limit = Limit { allowed: 5, window_secs: 15 * 60 };
+/// Failed logins from all clients before the account is throttled for everyone: a guess spread over many addresses is
+/// stopped too. 30 per 15 minutes is under 3,000 guesses a day, against passwords the policy requires to resist 10^8
+/// or more; the owner is locked out only while such a spread attack runs.
+pub const ACCOUNT_LOGIN_FAILURES: Limit = Limit { allowed: 30, window_secs: 15 * 60 };
 /// Reset links one account can be sent: enough for "it went to spam, send another", too few to flood a mailbox. Past
 /// it a request is answered as every request is, and no mail goes out.
 pub const RESET_REQUESTS: Limit = Limit { allowed: 3, window_secs: 15 * 60 };
@@ -74,9 +79,73 @@ impl SlidingWindow {
     }
 }
 
+/// Failed logins of one account (or of a name no account has): in all, and by client (a pseudonym of the client's
+/// address or /64, never the address).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginFailures {
+    pub all: SlidingWindow,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_client: Vec<(String, u64)>,
+}
+
+impl LoginFailures {
+    /// Whether a login from `client` must be refused without trying the password. Changes nothing.
+    pub fn throttles(&self, client: &str, now: u64) -> bool {
+        let window = LOGIN_FAILURES.window_secs;
+        let from_client = self.by_client.iter().filter(|(c, at)| c == client && at + window > now).count();
+        from_client >= LOGIN_FAILURES.allowed || self.all.is_full(now, ACCOUNT_LOGIN_FAILURES)
+    }
+
+    /// Records a failure from `client` (forgetting what has left the window).
+    pub fn record(&mut self, client: &str, now: u64) {
+        self.all.record(now, ACCOUNT_LOGIN_FAILURES);
+        self.by_client.retain(|(_, at)| at + LOGIN_FAILURES.window_secs > now);
+        self.by_client.push((client.to_owned(), now));
+    }
+
+    /// `client` logged in: its own failures are forgiven (the account-wide count stays: it measures an attack).
+    pub fn forgive(&mut self, client: &str) {
+        self.by_client.retain(|(c, _)| c != client);
+    }
+
+    pub fn clear(&mut self) {
+        self.all.clear();
+        self.by_client.clear();
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_clients_failures_do_not_throttle_another_but_many_clients_together_do() {
+        let mut failures = LoginFailures::default();
+        for i in 0..LOGIN_FAILURES.allowed as u64 {
+            failures.record("attacker", i);
+        }
+        assert!(failures.throttles("attacker", 10));
+        assert!(!failures.throttles("owner", 10), "the owner's own device still gets in");
+        failures.forgive("attacker");
+        assert!(!failures.throttles("attacker", 10));
+        let mut spread = LoginFailures::default();
+        for i in 0..ACCOUNT_LOGIN_FAILURES.allowed {
+            spread.record(&format!("client-{i}"), 100);
+        }
+        assert!(spread.throttles("owner", 101), "a guess spread over many clients stops everyone");
+        assert!(!spread.throttles("owner", 100 + ACCOUNT_LOGIN_FAILURES.window_secs));
+        assert!(spread.by_client.len() <= ACCOUNT_LOGIN_FAILURES.allowed, "bounded by the window");
+    }
 
     const LIMIT: Limit = Limit { allowed: 2, window_secs: 100 };
 

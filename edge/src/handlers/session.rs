@@ -20,7 +20,8 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
     let id = account_id(body.audience, &email);
     let token = Token::generate().map_err(|e| call.internal("random", e))?;
     let requirement = call.two_step_requirement().await;
-    let login = Login { password: body.password, code: body.code, session_hash: token.hash(), requirement };
+    let client = crate::ip_limit::client_pseudonym(call.header("CF-Connecting-IP").as_deref());
+    let login = Login { client, password: body.password, code: body.code, session_hash: token.hash(), requirement };
     match call.account(&id, login).await? {
         Ok(info) => {
             let value = format!("{}.{}", URL_SAFE_NO_PAD.encode(id.as_bytes()), token.as_str());

@@ -86,6 +86,7 @@ mod tests {
     fn create_once_and_forget_an_unknown_names_failures() {
         let mut slot = Slot::default();
         let login = || Login {
+            client: "test-client".into(),
             password: "Whatever-1".into(),
             code: None,
             session_hash: crate::account::apply::testing::hash(1),

@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Login {
+    /// A pseudonym of the client's address: failures are counted per client and in all.
+    #[serde(default)]
+    pub client: String,
     pub password: Secret<String>,
     #[serde(default)]
     pub code: Option<Secret<String>>,
@@ -29,11 +32,11 @@ impl Apply for Login {
         let Some(account) = slot.account.as_mut() else {
             // No such account: the same cost (one argon2 run, as a verification would) and, after as many failures,
             // the same 429, so neither timing nor throttling tells that no account exists.
-            if slot.unknown_login_failures.is_full(now, LOGIN_FAILURES) {
+            if slot.unknown_login_failures.throttles(&self.client, now) {
                 return Outcome::reply(Err(ErrorCode::RateLimited.into()));
             }
             let _ = cx.hasher.hash(self.password.expose_str());
-            slot.unknown_login_failures.record(now, LOGIN_FAILURES);
+            slot.unknown_login_failures.record(&self.client, now);
             let outcome = Outcome::reply(Err(ErrorCode::InvalidCredentials.into())).saved();
             return Outcome { forget_unknown_in: Some(LOGIN_FAILURES.window_secs), ..outcome };
         };
@@ -43,6 +46,7 @@ impl Apply for Login {
             two_step_grace_secs: self.requirement.grace_secs(account.profile.audience),
         };
         let input = LoginInput {
+            client: &self.client,
             password: self.password.expose_str(),
             code: self.code.as_ref().map(Secret::expose_str),
             session: self.session_hash,
@@ -111,6 +115,7 @@ mod tests {
 
     fn login(password: &str, session: u8) -> Login {
         Login {
+            client: "test-client".into(),
             password: password.into(),
             code: None,
             session_hash: hash(session),

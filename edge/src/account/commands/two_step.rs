@@ -179,6 +179,7 @@ mod tests {
     fn logged_in() -> Slot {
         let mut slot = ana();
         let login = Login {
+            client: "test-client".into(),
             password: OLD_PASSWORD.into(),
             code: None,
             session_hash: hash(1),
@@ -221,6 +222,7 @@ mod tests {
         assert_eq!(wrong.events, [AccountEvent::TwoStepCodeRefused(ErrorCode::TwoStepCodeInvalid)]);
         assert_eq!((wrong.saves, wrong.flush_outbox), (1, false), "the wrong code is counted, so stored");
         let other = Login {
+            client: "test-client".into(),
             password: OLD_PASSWORD.into(),
             code: None,
             session_hash: hash(2),
