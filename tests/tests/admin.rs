@@ -65,6 +65,7 @@ async fn import_takes_json_lines_and_reports_each_bad_line() {
     let good = unique_email("import", "");
     let hashed = unique_email("import-hash", "");
     let bcrypt = unique_email("import-bcrypt", "");
+    let huge = unique_email("import-huge", "");
     // A PHC hash of PASSWORD made with other (stronger) parameters, as another system would export it.
     let params = argon2::Params::new(32_768, 3, 1, None).unwrap();
     let phc = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
@@ -77,6 +78,10 @@ async fn import_takes_json_lines_and_reports_each_bad_line() {
         json!({"login_email": "not-an-email", "audience": "parent", "display_name": "X"}).to_string(),
         json!({"login_email": bcrypt, "audience": "staff", "display_name": "Bcrypt", "password_hash": "$2b$10$notargon"}).to_string(),
         json!({"login_email": hashed, "audience": "staff", "display_name": "Hashed", "password_hash": phc}).to_string(),
+        // An argon2 hash with a 4 GiB memory cost: verifying it would take the account's Durable Object down.
+        json!({"login_email": huge, "audience": "staff", "display_name": "Huge", "password_hash":
+            "$argon2id$v=19$m=4194304,t=3,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"})
+        .to_string(),
     ];
     let report = Client::shared().import(&lines).await;
     assert_eq!(report["created"], 2);
@@ -86,9 +91,12 @@ async fn import_takes_json_lines_and_reports_each_bad_line() {
         .iter()
         .map(|f| (f["line"].as_u64().unwrap(), f["code"].as_str().unwrap()))
         .collect();
-    assert_eq!(failed, [(2, "malformed_json"), (3, "invalid_email"), (4, "invalid_request")]);
+    assert_eq!(failed, [(2, "malformed_json"), (3, "invalid_email"), (4, "invalid_request"), (6, "invalid_request")]);
+    let detail = report["failed"][3]["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("password_hash") && detail.contains("m=4194304"), "{detail}");
     assert!(login(&good, "parent", PASSWORD).await.is_ok());
     assert!(login(&hashed, "staff", PASSWORD).await.is_ok(), "an imported argon2 hash logs in as it is");
+    assert!(login(&hashed, "staff", PASSWORD).await.is_ok(), "and again, once rehashed to the current parameters");
 }
 
 #[tokio::test]

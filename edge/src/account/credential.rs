@@ -9,6 +9,8 @@ pub trait PasswordHasher {
     /// The PHC string of a normalised password.
     fn hash(&self, normalized: &str) -> Result<String, Refusal>;
     fn verify(&self, normalized: &str, phc: &str) -> bool;
+    /// Whether a stored hash is not what [`Self::hash`] makes now (imported, or made with other parameters).
+    fn needs_rehash(&self, phc: &str) -> bool;
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,6 +33,16 @@ impl Credential {
         previous.any(|phc| hasher.verify(normalized, phc.expose_str()))
     }
 
+    /// The password just verified was hashed the way this service no longer hashes: its new hash replaces the old
+    /// one (the same password: nothing joins the history, nothing changed for the person).
+    pub fn upgrade(&mut self, normalized: &str, hasher: &dyn PasswordHasher) {
+        if self.hash.as_ref().is_some_and(|phc| hasher.needs_rehash(phc.expose_str())) {
+            if let Ok(new_hash) = hasher.hash(normalized) {
+                self.hash = Some(Secret::new(new_hash));
+            }
+        }
+    }
+
     /// Puts `new_hash` in place; the old one joins the history, which keeps the newest `depth`.
     pub fn replace(&mut self, new_hash: String, depth: usize, now: u64) {
         if let Some(old) = self.hash.replace(Secret::new(new_hash)) {
@@ -48,13 +60,25 @@ pub(crate) mod tests {
     /// Hashing stand-in: reversible and instant, so the account's rules are tested apart from argon2.
     pub struct PlainHasher;
 
+    /// `plain:` is its own form; `legacy:` stands for a hash another system made, which verifies but wants a rehash.
     impl PasswordHasher for PlainHasher {
         fn hash(&self, normalized: &str) -> Result<String, Refusal> {
             Ok(format!("plain:{normalized}"))
         }
         fn verify(&self, normalized: &str, phc: &str) -> bool {
-            phc == format!("plain:{normalized}")
+            phc == format!("plain:{normalized}") || phc == format!("legacy:{normalized}")
         }
+        fn needs_rehash(&self, phc: &str) -> bool {
+            !phc.starts_with("plain:")
+        }
+    }
+
+    #[test]
+    fn an_old_hash_is_upgraded_once_verified() {
+        let mut credential = Credential { hash: Some(Secret::from("legacy:pw")), ..Credential::default() };
+        credential.upgrade("pw", &PlainHasher);
+        assert_eq!(credential.hash, Some(Secret::from("plain:pw")));
+        assert!(credential.history.is_empty() && credential.changed_at.is_none(), "the same password");
     }
 
     #[test]

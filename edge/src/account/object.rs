@@ -44,6 +44,10 @@ impl PasswordHasher for Argon2Hasher {
     fn verify(&self, normalized: &str, phc: &str) -> bool {
         password::verify(normalized, phc)
     }
+
+    fn needs_rehash(&self, phc: &str) -> bool {
+        password::needs_rehash(phc, self.0)
+    }
 }
 
 /// A command applied: its reply, and whether mail waits to be handed to the queue.

@@ -273,6 +273,8 @@ impl AccountState {
             self.failed_logins.record(input.client, now);
             return Err(ErrorCode::InvalidCredentials.into());
         }
+        // Right: a hash made another way (imported, or older parameters) is made again, now that the password is here.
+        self.credential.upgrade(&password, hasher);
         if self.two_step.enabled() {
             // The password was right: asking for the code is not a failure; a wrong code is, on its own count.
             let code = input.code.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;

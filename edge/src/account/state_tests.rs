@@ -325,6 +325,9 @@ fn a_session_past_the_grace_period_is_only_for_turning_two_step_on() {
 struct CountingHasher(std::cell::Cell<u32>);
 
 impl PasswordHasher for CountingHasher {
+    fn needs_rehash(&self, phc: &str) -> bool {
+        PlainHasher.needs_rehash(phc)
+    }
     fn hash(&self, normalized: &str) -> Result<String, Refusal> {
         self.0.set(self.0.get() + 1);
         PlainHasher.hash(normalized)
@@ -349,4 +352,14 @@ fn every_failed_login_costs_one_argon2_run_whatever_the_account() {
     disabled.disable();
     let mut invited = AccountState::new(account().profile, None);
     assert_eq!([cost(&mut existing), cost(&mut disabled), cost(&mut invited)], [1, 1, 1]);
+}
+
+#[test]
+fn a_login_upgrades_a_hash_made_another_way() {
+    let mut state = account();
+    state.credential.hash = Some(Secret::from("legacy:Old-Password-1!"));
+    log_in(&mut state, "Old-Password-1!", hash(90), NOW, 3600).unwrap();
+    assert_eq!(state.credential.hash, Some(Secret::from("plain:Old-Password-1!")), "rehashed, now");
+    assert!(state.credential.history.is_empty() && state.credential.changed_at.is_none(), "not a password change");
+    assert!(log_in(&mut state, "Old-Password-1!", hash(91), NOW + 1, 3600).is_ok(), "the same password still works");
 }

@@ -40,8 +40,10 @@ fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(String, Profile, Option<
     let password_hash = match (new.password, new.password_hash) {
         (Some(_), Some(_)) => return Err(invalid("give password or password_hash, not both".into())),
         (None, None) => None,
-        (None, Some(phc)) if password::is_valid_phc(phc.expose_str()) => Some(phc),
-        (None, Some(_)) => return Err(invalid("password_hash: not an argon2 PHC string".into())),
+        (None, Some(phc)) => match password::check_import(phc.expose_str()) {
+            Ok(()) => Some(phc),
+            Err(err) => return Err(invalid(format!("password_hash: {err}"))),
+        },
         (Some(plain), None) => {
             let context = EvalContext {
                 audience: Some(new.audience),
