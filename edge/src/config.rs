@@ -3,6 +3,7 @@
 
 use crate::mail::provider::ProviderKind;
 use crate::password::HashParams;
+use crate::seal::Keys;
 use crate::turnstile::{TurnstileConfig, DEFAULT_VERIFY_URL};
 use crate::webhook::WebhookConfig;
 use latchkey_shared::policy::{MAX_TOKEN_LIFETIME_SECS, MIN_TOKEN_LIFETIME_SECS};
@@ -37,6 +38,8 @@ pub struct Config {
     pub breach_check_url: Option<String>,
     /// The name authenticator apps show beside the account (`TWO_STEP_ISSUER`).
     pub two_step_issuer: String,
+    /// What seals values that travel or rest where others can read them (`SEALING_KEYS`: the first seals, all open).
+    pub sealing_keys: Keys,
     admin_token: Option<Secret<String>>,
 }
 
@@ -110,7 +113,7 @@ pub fn config_invalid(error: &ConfigError, locale: Locale, local_caller: bool) -
 }
 
 /// The values set with `wrangler secret put`, never in `[vars]`.
-pub const SECRETS: &[&str] = &["MAIL_API_KEY", "ADMIN_TOKEN", "WEBHOOK_SECRET", "TURNSTILE_SECRET"];
+pub const SECRETS: &[&str] = &["MAIL_API_KEY", "ADMIN_TOKEN", "WEBHOOK_SECRET", "TURNSTILE_SECRET", "SEALING_KEYS"];
 
 /// At least this long, with at least [`ADMIN_TOKEN_DISTINCT`] different characters: a random token, not a word.
 pub const ADMIN_TOKEN_MIN_CHARS: usize = 32;
@@ -275,6 +278,8 @@ impl Config {
             ip_rate_limit,
             breach_check_url,
             two_step_issuer: two_step_issuer(var("TWO_STEP_ISSUER"))?,
+            sealing_keys: Keys::parse(&required("SEALING_KEYS")?)
+                .map_err(|e| invalid("SEALING_KEYS", e.to_string()))?,
             admin_token: admin_token(var("ADMIN_TOKEN"))?,
         })
     }

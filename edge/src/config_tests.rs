@@ -10,6 +10,7 @@ fn vars(pairs: &[(&'static str, &str)]) -> impl Fn(&'static str) -> Option<Strin
         ("MAIL_PROVIDER", "resend"),
         ("MAIL_API_KEY", "re_123"),
         ("MAIL_FROM", "School <no-reply@school.org>"),
+        ("SEALING_KEYS", "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_owned()))
@@ -83,6 +84,8 @@ fn each_bad_value_names_its_variable() {
     assert!(problem(&[("ENVIRONMENT", "staging")]).contains("ENVIRONMENT"));
     assert!(problem(&[("MAIL_FROM", "a@b.org\r\nBcc: x@y.org")]).contains("MAIL_FROM"));
     assert!(problem(&[("POLICY", "strict")]).contains("POLICY"));
+    assert!(problem(&[("SEALING_KEYS", "")]).contains("SEALING_KEYS"));
+    assert!(problem(&[("SEALING_KEYS", "k1:dG9vIHNob3J0")]).contains("SEALING_KEYS"));
 }
 
 #[test]
@@ -92,6 +95,7 @@ fn debug_of_a_full_configuration_prints_no_secret() {
         ("ADMIN_TOKEN", "SECRET-ADMIN-TOKEN-0123456789abcdef"),
         ("WEBHOOK_SECRET", "SECRET-WEBHOOK-0123456789abcdef-0123456789"),
         ("TURNSTILE_SECRET", "SECRET-TURNSTILE-0123456789"),
+        ("SEALING_KEYS", "k9:SECRETSECRETSECRETSECRETSECRETSECRETSECRET0="),
     ];
     let mut pairs = vec![("WEBHOOK_URL", "https://site.example/hook"), ("TURNSTILE_SITE_KEY", "0x4AAA")];
     pairs.extend(secrets);
@@ -176,6 +180,7 @@ fn the_shipped_wrangler_toml_is_a_valid_configuration() {
     }
     let config = Config::parse(|name| match name {
         "MAIL_API_KEY" => Some("re_from_a_secret".into()),
+        "SEALING_KEYS" => Some("k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into()),
         other => shipped.get(other).cloned(),
     })
     .unwrap();

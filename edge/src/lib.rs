@@ -21,6 +21,7 @@ mod password;
 mod platform;
 mod respond;
 mod routes;
+mod seal;
 mod store;
 mod token;
 mod turnstile;

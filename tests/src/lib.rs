@@ -32,7 +32,7 @@ pub fn url(path: &str) -> String {
     format!("{}{path}", base_url())
 }
 
-fn required_env(name: &str) -> String {
+pub(crate) fn required_env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| {
         panic!("{name} is not set: run the end-to-end tests inside the test stack (scripts/test, or scripts/e2e)")
     })

@@ -39,6 +39,7 @@ pub fn test_vars(origin: &str) -> BTreeMap<String, String> {
         ("WEBHOOK_SECRET", webhook_secret()),
         ("WEBHOOK_RETRY_BASE_SECS", "1".to_owned()),
         ("BREACH_CHECK_URL", format!("{fakes}/hibp")),
+        ("SEALING_KEYS", crate::required_env("LATCHKEY_SEALING_KEYS")),
     ]
     .into_iter()
     .map(|(name, value)| (name.to_owned(), value))

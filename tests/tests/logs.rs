@@ -61,6 +61,7 @@ async fn the_logs_of_a_whole_journey_hold_no_secret() {
         ("the admin token", admin_token()),
         ("the webhook secret", std::env::var("LATCHKEY_WEBHOOK_SECRET").unwrap_or_default()),
         ("the mail API key", fake_mail::API_KEY.to_owned()),
+        ("the sealing key", std::env::var("LATCHKEY_SEALING_KEYS").unwrap_or_default().replace("test:", "")),
         ("a password hash", "$argon2".to_owned()),
     ];
     for (what, secret) in &secrets {

@@ -5,8 +5,9 @@ use crate::account::commands::reset::{IssueToken, LinkStatus, Recipient, Reset, 
 use crate::audit::{self, Event, Pseudonym};
 use crate::body::MAX_JSON_BODY;
 use crate::email::{account_id, Email};
-use crate::mail::job::MailJob;
-use crate::platform::{binding, new_id};
+use crate::mail::job::{LinkToken, MailJob};
+use crate::platform::{binding, new_id, random_bytes};
+use crate::seal::Keys;
 use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
 use crate::token::{Token, TokenHash};
 use crate::{breach, fetch, turnstile};
@@ -48,12 +49,13 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
     let email =
         Email::parse(&body.email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
     let env = call.env.clone();
+    let keys = call.config.sealing_keys.clone();
     let lifetime = call.config.policy.rules_for(Some(body.audience)).token_lifetime_secs;
     ctx.wait_until(async move {
         // Yield to the event loop first, so the answer leaves before any lookup runs: otherwise a Durable Object
         // sharing this thread (as under local workerd) would make a known account's answer measurably slower.
         worker::Delay::from(std::time::Duration::from_millis(1)).await;
-        if let Err(err) = issue_and_mail(&env, email, body.audience, body.locale, lifetime).await {
+        if let Err(err) = issue_and_mail(&env, &keys, email, body.audience, body.locale, lifetime).await {
             // The person sees the same answer either way and can ask again; ops see this line.
             audit::record(&Event::ResetRequestFailed { error: err.to_string() });
         }
@@ -64,6 +66,7 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
 
 async fn issue_and_mail(
     env: &Env,
+    keys: &Keys,
     email: Email,
     audience: Audience,
     locale: Option<Locale>,
@@ -85,7 +88,7 @@ async fn issue_and_mail(
         display_name,
         audience,
         locale: locale.unwrap_or(account_locale),
-        token: token.as_str().into(),
+        token: LinkToken::seal(token.as_str(), keys, random_bytes()?),
         lifetime_secs,
     };
     if let Err(err) = record_and_send(env, &id, &token_hash, &job, lifetime_secs).await {

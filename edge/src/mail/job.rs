@@ -1,11 +1,41 @@
 //! A mail to send, as it travels through the queue.
 
 use crate::audit::{Pseudonym, TwoStepChange};
+use crate::seal::{Keys, Sealed, NONCE_BYTES};
 use latchkey_shared::{Audience, Locale, Secret};
 use serde::{Deserialize, Serialize};
 
-/// The reset job carries the raw token: the link has to be in the mail. It exists only in the queue message, never in
-/// KV, a Durable Object, a log line or a dead letter (it is a [`Secret`]).
+/// What a reset link's token is sealed for: it opens for nothing else.
+const LINK_TOKEN_PURPOSE: &str = "reset-link-token";
+
+/// The token a reset mail carries through the queue: sealed under `SEALING_KEYS`, so whoever reads queue messages
+/// (the dashboard, a retried or dead-lettered message) cannot use the link; the consumer opens it to write the mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LinkToken {
+    Sealed(Sealed),
+    /// Queued by a version that did not seal: still delivered.
+    Plain(Secret<String>),
+}
+
+impl LinkToken {
+    pub fn seal(token: &str, keys: &Keys, nonce: [u8; NONCE_BYTES]) -> LinkToken {
+        LinkToken::Sealed(keys.seal(LINK_TOKEN_PURPOSE, token.as_bytes(), nonce))
+    }
+
+    /// The token, if these keys open it (a key removed before its mail went out does not).
+    pub fn open(&self, keys: &Keys) -> Option<Secret<String>> {
+        match self {
+            LinkToken::Sealed(sealed) => {
+                keys.open(LINK_TOKEN_PURPOSE, sealed).and_then(|bytes| String::from_utf8(bytes).ok()).map(Secret::new)
+            }
+            LinkToken::Plain(token) => Some(token.clone()),
+        }
+    }
+}
+
+/// The reset job carries the link's token, sealed ([`LinkToken`]): the link has to be in the mail. It exists only in
+/// the queue message, never in KV, a Durable Object, a log line or a dead letter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MailJob {
@@ -15,7 +45,7 @@ pub enum MailJob {
         display_name: String,
         audience: Audience,
         locale: Locale,
-        token: Secret<String>,
+        token: LinkToken,
         lifetime_secs: u32,
     },
     PasswordChanged {
@@ -89,19 +119,38 @@ impl MailJob {
 mod tests {
     use super::*;
 
-    #[test]
-    fn debug_never_shows_the_token() {
-        let job = MailJob::Reset {
+    const KEYS: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+    fn reset(token: LinkToken) -> MailJob {
+        MailJob::Reset {
             id: "m1".into(),
             to: "a@b.org".into(),
             display_name: "A".into(),
             audience: Audience::Staff,
             locale: Locale::En,
-            token: Secret::from("SECRET-TOKEN"),
+            token,
             lifetime_secs: 3600,
-        };
-        assert!(!format!("{job:?}").contains("SECRET"));
-        let json = serde_json::to_string(&job).unwrap();
-        assert_eq!(serde_json::from_str::<MailJob>(&json).unwrap(), job);
+        }
+    }
+
+    #[test]
+    fn the_queue_message_holds_the_token_only_sealed() {
+        let keys = Keys::parse(KEYS).unwrap();
+        let job = reset(LinkToken::seal("SECRET-TOKEN", &keys, [3; NONCE_BYTES]));
+        let message = serde_json::to_string(&job).unwrap();
+        assert!(!message.contains("SECRET-TOKEN") && !format!("{job:?}").contains("SECRET"), "{message}");
+        let back: MailJob = serde_json::from_str(&message).unwrap();
+        let MailJob::Reset { token, .. } = &back else { panic!("a reset job") };
+        assert_eq!(token.open(&keys), Some(Secret::from("SECRET-TOKEN")));
+        let other = Keys::parse("k2:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=").unwrap();
+        assert_eq!(token.open(&other), None, "without the key, nothing");
+    }
+
+    #[test]
+    fn a_message_queued_before_sealing_is_still_delivered() {
+        let before = r#"{"kind":"reset","id":"m1","to":"a@b.org","display_name":"A","audience":"staff","locale":"en",
+            "token":"PLAIN-TOKEN","lifetime_secs":3600}"#;
+        let MailJob::Reset { token, .. } = serde_json::from_str::<MailJob>(before).unwrap() else { panic!("reset") };
+        assert_eq!(token.open(&Keys::parse(KEYS).unwrap()), Some(Secret::from("PLAIN-TOKEN")));
     }
 }

@@ -85,7 +85,8 @@ impl Mailer for DevMailbox<'_> {
 
 /// Renders a job and sends it with the configured mailer.
 pub async fn deliver(env: &Env, config: &Config, job: &MailJob) -> Result<(), SendError> {
-    let mail = template::render(job, &config.app_origin);
+    let mail = template::render(job, &config.app_origin, &config.sealing_keys)
+        .map_err(|unopened| SendError::Permanent(unopened.to_string()))?;
     match config.mail.provider {
         ProviderKind::Resend | ProviderKind::Postmark => HttpApiMailer(&config.mail).send(&mail, job.id()).await,
         ProviderKind::CloudflareSendEmail => {

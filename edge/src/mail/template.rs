@@ -2,6 +2,7 @@
 
 use super::job::MailJob;
 use crate::audit::TwoStepChange;
+use crate::seal::Keys;
 use latchkey_shared::{Audience, Locale, MailKey, MessageKey};
 
 /// A rendered mail, ready for any provider.
@@ -13,10 +14,17 @@ pub struct Rendered {
     pub html: String,
 }
 
-/// Renders a job; links start at `app_origin` (configuration, never the request's Host header).
-pub fn render(job: &MailJob, app_origin: &str) -> Rendered {
-    match job {
+/// A reset job whose token the configured keys do not open (a key removed while its mail waited).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the link's token does not open with SEALING_KEYS (was its key removed?)")]
+pub struct Unopened;
+
+/// Renders a job; links start at `app_origin` (configuration, never the request's Host header), and a reset link's
+/// token is opened with `keys`.
+pub fn render(job: &MailJob, app_origin: &str, keys: &Keys) -> Result<Rendered, Unopened> {
+    Ok(match job {
         MailJob::Reset { to, display_name, audience, locale, token, lifetime_secs, .. } => {
+            let token = token.open(keys).ok_or(Unopened)?;
             let link = format!("{app_origin}/reset#t={}", token.expose_str());
             let l = *locale;
             let greeting = MailKey::MailGreeting.render_with(l, &[("name", display_name)]);
@@ -62,7 +70,7 @@ pub fn render(job: &MailJob, app_origin: &str) -> Rendered {
                 Notice { to, display_name, audience: *audience, login_email, locale: *locale, at: *changed_at };
             notice.render(subject, body, app_origin)
         }
-    }
+    })
 }
 
 /// A security notice to every address on file: what changed on the account and when, and what to do if it was not
@@ -169,6 +177,10 @@ pub fn format_utc(unix: u64) -> String {
 mod tests {
     use super::*;
 
+    fn keys() -> Keys {
+        Keys::parse("k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").unwrap()
+    }
+
     fn reset_job(locale: Locale, name: &str) -> MailJob {
         MailJob::Reset {
             id: "m1".into(),
@@ -176,14 +188,14 @@ mod tests {
             display_name: name.into(),
             audience: Audience::Parent,
             locale,
-            token: latchkey_shared::Secret::from("TOKEN123"),
+            token: crate::mail::job::LinkToken::seal("TOKEN123", &keys(), [9; crate::seal::NONCE_BYTES]),
             lifetime_secs: 3600,
         }
     }
 
     #[test]
     fn reset_mail_has_the_link_expiry_and_newest_only_rule() {
-        let mail = render(&reset_job(Locale::En, "Ana"), "https://reset.school.org");
+        let mail = render(&reset_job(Locale::En, "Ana"), "https://reset.school.org", &keys()).unwrap();
         assert_eq!(mail.to, ["ana@school.org"]);
         assert_eq!(mail.subject, "Reset your password");
         for part in [&mail.text, &mail.html] {
@@ -196,7 +208,7 @@ mod tests {
 
     #[test]
     fn spanish_reset_mail() {
-        let mail = render(&reset_job(Locale::Es, "Ana"), "https://x.org");
+        let mail = render(&reset_job(Locale::Es, "Ana"), "https://x.org", &keys()).unwrap();
         assert_eq!(mail.subject, "Restablece tu contraseña");
         assert!(mail.text.contains("cuenta de familia"));
         assert!(mail.html.contains("lang=\"es\""));
@@ -204,7 +216,7 @@ mod tests {
 
     #[test]
     fn names_are_escaped_in_html() {
-        let mail = render(&reset_job(Locale::En, "<script>alert(1)</script>"), "https://x.org");
+        let mail = render(&reset_job(Locale::En, "<script>alert(1)</script>"), "https://x.org", &keys()).unwrap();
         assert!(!mail.html.contains("<script>"));
         assert!(mail.html.contains("&lt;script&gt;"));
     }
@@ -220,7 +232,7 @@ mod tests {
             locale: Locale::En,
             changed_at: 1_795_737_600,
         };
-        let mail = render(&job, "https://reset.school.org");
+        let mail = render(&job, "https://reset.school.org", &keys()).unwrap();
         assert_eq!(mail.to.len(), 2);
         assert!(mail.text.contains("If this was not you"));
         assert!(mail.text.contains("https://reset.school.org/restore-password"));
@@ -240,13 +252,15 @@ mod tests {
             change,
             changed_at: 1_795_737_600,
         };
-        let off = render(&job(TwoStepChange::DisabledByAdmin, Locale::En), "https://reset.school.org");
+        let off =
+            render(&job(TwoStepChange::DisabledByAdmin, Locale::En), "https://reset.school.org", &keys()).unwrap();
         assert_eq!(off.subject, "2-Step Verification was turned off");
         assert!(off.text.contains("Your administrator turned off") && off.text.contains("If this was not you"));
-        let on = render(&job(TwoStepChange::Enabled, Locale::Es), "https://reset.school.org");
+        let on = render(&job(TwoStepChange::Enabled, Locale::Es), "https://reset.school.org", &keys()).unwrap();
         assert_eq!(on.subject, "Se activó la verificación en 2 pasos");
         assert!(on.text.contains("cuenta de familia (ana@school.org) el 2026-11-27 00:00 UTC"), "{}", on.text);
-        let codes = render(&job(TwoStepChange::RecoveryCodesReplaced, Locale::En), "https://reset.school.org");
+        let codes = render(&job(TwoStepChange::RecoveryCodesReplaced, Locale::En), "https://reset.school.org", &keys())
+            .unwrap();
         assert!(codes.text.contains("the earlier ones no longer work"));
     }
 

@@ -6,7 +6,7 @@
 //! `stack [--browsers] -- COMMAND [ARGS…]`; exits with the command's status.
 //!
 //! The environment it gives: `LATCHKEY_BASE_URL` (the shared Worker), `LATCHKEY_FAKES_URL`, `LATCHKEY_ADMIN_TOKEN`,
-//! `LATCHKEY_WEBHOOK_SECRET`, `LATCHKEY_WORKER_LOG` and, with `--browsers`, `WEBDRIVER_URL` (Chromium),
+//! `LATCHKEY_WEBHOOK_SECRET`, `LATCHKEY_SEALING_KEYS`, `LATCHKEY_WORKER_LOG` and, with `--browsers`, `WEBDRIVER_URL` (Chromium),
 //! `GECKODRIVER_URL` (Firefox) and `WEBKITDRIVER_URL` (WebKitGTK).
 
 use latchkey_e2e::drivers::Drivers;
@@ -21,6 +21,13 @@ fn random_hex() -> String {
     let mut bytes = [0u8; 16];
     std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes)).expect("/dev/urandom");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A 256-bit key in base64, as `SEALING_KEYS` takes it.
+fn random_key() -> String {
+    use base64::Engine;
+    let bytes: Vec<u8> = (0..2).flat_map(|_| u128::from_str_radix(&random_hex(), 16).unwrap().to_be_bytes()).collect();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 #[tokio::main]
@@ -42,6 +49,7 @@ async fn main() -> ExitCode {
     std::env::set_var("LATCHKEY_FAKES_URL", &fakes);
     std::env::set_var("LATCHKEY_ADMIN_TOKEN", format!("test-admin-token-{}", random_hex()));
     std::env::set_var("LATCHKEY_WEBHOOK_SECRET", format!("test-webhook-secret-{}", random_hex()));
+    std::env::set_var("LATCHKEY_SEALING_KEYS", format!("test:{}", random_key()));
     let log = artifacts().join("wrangler-dev.log");
     let _ = std::fs::remove_file(&log);
     // The suite sends hundreds of requests from one address; the per-IP limit is tested on a Worker of its own.
