@@ -22,6 +22,7 @@ mod platform;
 mod respond;
 mod routes;
 mod seal;
+mod session_cookie;
 mod store;
 mod token;
 mod turnstile;

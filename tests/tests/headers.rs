@@ -66,6 +66,11 @@ async fn the_session_cookie_is_http_only_same_site_strict_and_cleared_on_logout(
     // The test Worker runs on a dev http origin; over https the cookie is `__Host-latchkey-session` and Secure
     // (unit-tested in edge/src/respond.rs).
     assert!(attributes[0].starts_with("latchkey-session="), "{cookie}");
+    // Opaque: it names no account, neither as the email nor as the email encoded.
+    let value = attributes[0].trim_start_matches("latchkey-session=");
+    let encoded_id =
+        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, format!("staff:{email}"));
+    assert!(!value.contains(&email) && !value.contains(&encoded_id), "{value}");
     for wanted in ["Path=/", "HttpOnly", "SameSite=Strict"] {
         assert!(attributes.contains(&wanted), "{wanted} missing: {cookie}");
     }

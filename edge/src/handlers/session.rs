@@ -1,14 +1,14 @@
-//! Logging in and out. The cookie holds the account id and a session token; the account's Durable Object holds only
-//! the token's hash, and a reset clears them all.
+//! Logging in and out. The cookie holds the account id, sealed, and a session token (`session_cookie.rs`); the
+//! account's Durable Object holds only the token's hash, and a reset clears them all.
 
 use super::{Call, HandlerResult};
 use crate::account::commands::session::{CheckSession, Login, Logout};
 use crate::body::MAX_JSON_BODY;
 use crate::email::{account_id, Email};
+use crate::platform::random_bytes;
 use crate::respond::{cookie_value, session_cookie, session_cookie_name};
+use crate::session_cookie;
 use crate::token::Token;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use latchkey_shared::api::LoginRequest;
 use latchkey_shared::ErrorCode;
 
@@ -24,7 +24,8 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
     let login = Login { client, password: body.password, code: body.code, session_hash: token.hash(), requirement };
     match call.account(&id, login).await? {
         Ok(info) => {
-            let value = format!("{}.{}", URL_SAFE_NO_PAD.encode(id.as_bytes()), token.as_str());
+            let nonce = random_bytes().map_err(|e| call.internal("random", e))?;
+            let value = session_cookie::value(&id, &token, &call.config.sealing_keys, nonce);
             let mut response = call.reply(200, &info)?;
             response
                 .headers_mut()
@@ -46,9 +47,9 @@ pub struct SessionCookie {
 /// The session cookie, if the request carries a well-formed one.
 pub fn session_from_cookie(call: &Call<'_>) -> Option<SessionCookie> {
     let header = call.header("Cookie")?;
-    let (id, token) = cookie_value(&header, session_cookie_name(call.config.secure_origin()))?.split_once('.')?;
-    let account_id = String::from_utf8(URL_SAFE_NO_PAD.decode(id).ok()?).ok()?;
-    Some(SessionCookie { account_id, token: Token::parse(token).ok()? })
+    let value = cookie_value(&header, session_cookie_name(call.config.secure_origin()))?;
+    let (account_id, token) = session_cookie::parse(value, &call.config.sealing_keys)?;
+    Some(SessionCookie { account_id, token })
 }
 
 /// `GET /api/session`.

@@ -1,0 +1,65 @@
+//! What the session cookie holds: whose session it is, sealed (`seal.rs`, so the cookie names no email — it is the
+//! account's address), and the session's token; the account's Durable Object keeps only the token's hash. Pure.
+//!
+//! The value is `KID~NONCE~DATA.TOKEN`. A cookie set before sealing, `BASE64(ACCOUNT-ID).TOKEN`, is still read until
+//! it expires, so nobody is logged out by the change.
+
+use crate::seal::{Keys, Sealed, NONCE_BYTES};
+use crate::token::Token;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+/// What the account id is sealed for: it opens for nothing else.
+const PURPOSE: &str = "session-account";
+
+pub fn value(account_id: &str, token: &Token, keys: &Keys, nonce: [u8; NONCE_BYTES]) -> String {
+    let sealed = keys.seal(PURPOSE, account_id.as_bytes(), nonce);
+    format!("{}~{}~{}.{}", sealed.kid, sealed.nonce, sealed.data, token.as_str())
+}
+
+/// The account id and the token, if `value` is a session cookie these keys open.
+pub fn parse(value: &str, keys: &Keys) -> Option<(String, Token)> {
+    let (whose, token) = value.split_once('.')?;
+    let token = Token::parse(token).ok()?;
+    let account_id = match whose.split('~').collect::<Vec<_>>()[..] {
+        [kid, nonce, data] => {
+            let sealed = Sealed { kid: kid.to_owned(), nonce: nonce.to_owned(), data: data.to_owned() };
+            String::from_utf8(keys.open(PURPOSE, &sealed)?).ok()?
+        }
+        [legacy] => String::from_utf8(URL_SAFE_NO_PAD.decode(legacy).ok()?).ok()?,
+        _ => return None,
+    };
+    Some((account_id, token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Keys {
+        Keys::parse("k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").unwrap()
+    }
+
+    #[test]
+    fn the_cookie_names_no_email_and_reads_back() {
+        let token = Token::from_bytes(&[5; 32]);
+        let cookie = value("parent:ana@school.org", &token, &keys(), [1; NONCE_BYTES]);
+        assert!(!cookie.contains("ana") && !cookie.contains(&URL_SAFE_NO_PAD.encode("parent:ana@school.org")));
+        let (id, read) = parse(&cookie, &keys()).unwrap();
+        assert_eq!((id.as_str(), read.hash()), ("parent:ana@school.org", token.hash()));
+        let other = Keys::parse("k1:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=").unwrap();
+        assert!(parse(&cookie, &other).is_none(), "another key: not a session");
+        let forged = cookie.replacen('~', "~A", 1);
+        assert!(parse(&forged, &keys()).is_none(), "altered: not a session");
+    }
+
+    #[test]
+    fn a_cookie_set_before_sealing_is_read_until_it_expires() {
+        let token = Token::from_bytes(&[5; 32]);
+        let legacy = format!("{}.{}", URL_SAFE_NO_PAD.encode("staff:ana@school.org"), token.as_str());
+        assert_eq!(parse(&legacy, &keys()).map(|(id, _)| id).as_deref(), Some("staff:ana@school.org"));
+        for junk in ["", "no-dot", "a~b.c", "a~b~c~d.x"] {
+            assert!(parse(junk, &keys()).is_none(), "{junk}");
+        }
+    }
+}
