@@ -2,8 +2,9 @@
 
 - The account import takes JSON lines (application/x-ndjson): the document describes its body as a string, sent as is.
 - The operations that need a session (`sessionCookie` in the document) are sent with the session of a fresh account,
-  logged in once through the API, so they are fuzzed past authentication, as a logged-in person would call them.
-  (On the development Worker the cookie is named `latchkey-session`: its origin is plain http.)
+  logged in once through the API, so they are fuzzed past authentication, as a logged-in person would call them —
+  whenever the case carries the documented cookie; a case without it stays without a session. (On the development
+  Worker the cookie is named `latchkey-session`: its origin is plain http.)
 """
 
 import json
@@ -35,9 +36,12 @@ def session_cookie():
 
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
-    security = case.operation.definition.raw.get("security") or []
-    if any("sessionCookie" in requirement for requirement in security):
-        case.headers = {**(case.headers or {}), "Cookie": session_cookie()}
+    # Only where the case carries the documented cookie: a case that leaves it out (to see the request refused) must
+    # go without a session too.
+    cookies = case.cookies or {}
+    if "__Host-latchkey-session" in cookies:
+        name, value = session_cookie().split("=", 1)
+        case.cookies = {**cookies, name: value}
 
 
 @schemathesis.serializer("application/x-ndjson")
