@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod audience;
+pub mod catalogue;
 pub mod chars;
 pub mod error;
 pub mod evaluate;

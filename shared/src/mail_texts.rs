@@ -1,7 +1,7 @@
 //! The mail's texts (`mail.*`), apart from [`MessageKey`](crate::MessageKey) so the widget, which never sends mail,
 //! does not carry them.
 
-crate::messages::catalogue! {
+crate::catalogue::catalogue! {
     /// A text of the mails the Worker sends. Placeholders are filled by `render_with`.
     MailKey;
 

@@ -1,7 +1,7 @@
 //! The pages' own texts (`page.*`), apart from [`MessageKey`](crate::MessageKey) so the widget, which never shows
 //! them, does not carry them. The Worker serves both catalogues to the pages at `/api/messages`.
 
-crate::messages::catalogue! {
+crate::catalogue::catalogue! {
     /// A text of the pages (`www/`), named in their `data-text` attributes.
     PageKey;
 
