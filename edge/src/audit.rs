@@ -19,6 +19,10 @@ impl Pseudonym {
         Pseudonym(hex(&Sha256::digest(account_id.as_bytes())[..8]))
     }
 
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     /// From an account's audience and login email (already normalised, as stored).
     pub fn for_account(audience: Audience, login_email: &str) -> Pseudonym {
         Pseudonym::of(&crate::email::account_id_of(audience, login_email))

@@ -10,7 +10,7 @@ fn vars(pairs: &[(&'static str, &str)]) -> impl Fn(&'static str) -> Option<Strin
         ("MAIL_PROVIDER", "resend"),
         ("MAIL_API_KEY", "re_123"),
         ("MAIL_FROM", "School <no-reply@school.org>"),
-        ("SEALING_KEYS", "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
+        ("SEALING_KEYS", crate::seal::TEST_KEYS),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_owned()))
@@ -180,7 +180,7 @@ fn the_shipped_wrangler_toml_is_a_valid_configuration() {
     }
     let config = Config::parse(|name| match name {
         "MAIL_API_KEY" => Some("re_from_a_secret".into()),
-        "SEALING_KEYS" => Some("k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into()),
+        "SEALING_KEYS" => Some(crate::seal::TEST_KEYS.into()),
         other => shipped.get(other).cloned(),
     })
     .unwrap();

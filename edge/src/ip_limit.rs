@@ -41,10 +41,9 @@ pub fn client(client_ip: Option<&str>) -> String {
     }
 }
 
-/// How an account's failed logins name a client: a digest of [`client`], never the address.
+/// How an account's failed logins name a client: a pseudonym of [`client`], as logs name accounts, never the address.
 pub fn client_pseudonym(client_ip: Option<&str>) -> String {
-    use sha2::{Digest, Sha256};
-    crate::hex::hex(&Sha256::digest(client(client_ip).as_bytes())[..8])
+    audit::Pseudonym::of(&client(client_ip)).as_str().to_owned()
 }
 
 /// Whether the client may go on. If the binding fails, the request goes on (ops see why): the per-account limits

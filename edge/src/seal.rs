@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 
 pub const NONCE_BYTES: usize = 12;
 
+/// A key for the unit tests of what is sealed.
+#[cfg(test)]
+pub const TEST_KEYS: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
 /// The keys, parsed from `SEALING_KEYS`: `ID:BASE64,ID:BASE64…`, each a 32-byte key.
 #[derive(Debug, Clone)]
 pub struct Keys(Vec<(String, Secret<[u8; 32]>)>);
@@ -78,7 +82,7 @@ impl Keys {
 mod tests {
     use super::*;
 
-    const ONE: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    const ONE: &str = TEST_KEYS;
     const TWO: &str = "k2:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=";
 
     #[test]

@@ -37,7 +37,7 @@ mod tests {
     use super::*;
 
     fn keys() -> Keys {
-        Keys::parse("k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").unwrap()
+        Keys::parse(crate::seal::TEST_KEYS).unwrap()
     }
 
     #[test]

@@ -76,16 +76,27 @@ impl Client {
 
     /// An account with a password, its login email as given: the status.
     pub async fn create_account_with(&self, audience_name: &str, email: &str, password: &str) -> u16 {
+        self.create_account_contact(audience_name, email, None, password).await.0
+    }
+
+    /// An account with a password and, if given, a contact email: the status and the answer.
+    pub async fn create_account_contact(
+        &self,
+        audience_name: &str,
+        email: &str,
+        contact: Option<&str>,
+        password: &str,
+    ) -> (u16, Value) {
         let account = NewAccount {
             login_email: email.to_owned(),
-            contact_email: None,
+            contact_email: contact.map(str::to_owned),
             audience: audience(audience_name),
             display_name: "Test Person".to_owned(),
             locale: None,
             password: Some(Secret::from(password)),
             password_hash: None,
         };
-        self.create_account(&account).await.0
+        self.create_account(&account).await
     }
 
     /// `POST /api/admin/accounts/import` of JSON lines; the import report.

@@ -246,12 +246,7 @@ pub async fn post_json(path: &str, body: &Value) -> (u16, Value) {
 
 /// Creates an account through the admin API.
 pub async fn create_account(login: &str, contact: Option<&str>, audience: &str, password: &str) {
-    let body = json!({
-        "login_email": login, "contact_email": contact, "audience": audience,
-        "display_name": "Test Person", "password": password,
-    });
-    let (status, answer) =
-        client::Client::shared().admin(reqwest::Method::POST, "/api/admin/accounts", Some(&body)).await;
+    let (status, answer) = client::Client::shared().create_account_contact(audience, login, contact, password).await;
     assert_eq!(status, 201, "creating {login}: {answer}");
 }
 

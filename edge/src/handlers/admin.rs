@@ -1,5 +1,6 @@
-//! The admin API, behind the `ADMIN_TOKEN` bearer secret (the route table's admin guard): create and import accounts, disable, look up (login email
-//! beside contact email), the mail dead letters, and which audiences must use 2-Step Verification.
+//! The admin API, behind the `ADMIN_TOKEN` bearer secret (the route table's admin guard): create and import accounts,
+//! disable, look up (login email beside contact email), the mail dead letters, and which audiences must use 2-Step
+//! Verification.
 
 use super::{Call, HandlerResult};
 use crate::account::commands::admin::{AdminTwoStepOff, Create, Disable, View};

@@ -119,8 +119,6 @@ impl MailJob {
 mod tests {
     use super::*;
 
-    const KEYS: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-
     fn reset(token: LinkToken) -> MailJob {
         MailJob::Reset {
             id: "m1".into(),
@@ -135,7 +133,7 @@ mod tests {
 
     #[test]
     fn the_queue_message_holds_the_token_only_sealed() {
-        let keys = Keys::parse(KEYS).unwrap();
+        let keys = Keys::parse(crate::seal::TEST_KEYS).unwrap();
         let job = reset(LinkToken::seal("SECRET-TOKEN", &keys, [3; NONCE_BYTES]));
         let message = serde_json::to_string(&job).unwrap();
         assert!(!message.contains("SECRET-TOKEN") && !format!("{job:?}").contains("SECRET"), "{message}");
@@ -151,6 +149,6 @@ mod tests {
         let before = r#"{"kind":"reset","id":"m1","to":"a@b.org","display_name":"A","audience":"staff","locale":"en",
             "token":"PLAIN-TOKEN","lifetime_secs":3600}"#;
         let MailJob::Reset { token, .. } = serde_json::from_str::<MailJob>(before).unwrap() else { panic!("reset") };
-        assert_eq!(token.open(&Keys::parse(KEYS).unwrap()), Some(Secret::from("PLAIN-TOKEN")));
+        assert_eq!(token.open(&Keys::parse(crate::seal::TEST_KEYS).unwrap()), Some(Secret::from("PLAIN-TOKEN")));
     }
 }

@@ -178,7 +178,7 @@ mod tests {
     use super::*;
 
     fn keys() -> Keys {
-        Keys::parse("k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").unwrap()
+        Keys::parse(crate::seal::TEST_KEYS).unwrap()
     }
 
     fn reset_job(locale: Locale, name: &str) -> MailJob {

@@ -15,19 +15,23 @@ use latchkey_e2e::worker::Worker;
 use std::process::ExitCode;
 use tokio::signal::unix::{signal, SignalKind};
 
-/// 128 random bits as hex, from the kernel.
-fn random_hex() -> String {
+/// Random bytes from the kernel.
+fn random_bytes<const N: usize>() -> [u8; N] {
     use std::io::Read;
-    let mut bytes = [0u8; 16];
+    let mut bytes = [0u8; N];
     std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes)).expect("/dev/urandom");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    bytes
+}
+
+/// 128 random bits as hex.
+fn random_hex() -> String {
+    random_bytes::<16>().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A 256-bit key in base64, as `SEALING_KEYS` takes it.
 fn random_key() -> String {
     use base64::Engine;
-    let bytes: Vec<u8> = (0..2).flat_map(|_| u128::from_str_radix(&random_hex(), 16).unwrap().to_be_bytes()).collect();
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    base64::engine::general_purpose::STANDARD.encode(random_bytes::<32>())
 }
 
 #[tokio::main]

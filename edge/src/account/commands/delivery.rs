@@ -44,12 +44,7 @@ impl Apply for RequeueLostMail {
     type Reply = ();
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<()> {
-        let outcome = change_account(slot, |account| account.outbox.requeue_lost(cx.now));
-        if outcome.save {
-            outcome.flushing()
-        } else {
-            outcome
-        }
+        change_account(slot, |account| account.outbox.requeue_lost(cx.now)).flushing()
     }
 }
 
