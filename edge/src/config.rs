@@ -28,6 +28,9 @@ pub struct Config {
     pub session_ttl_secs: u64,
     /// How long a session lasts unused (`SESSION_IDLE_SECS`), within the absolute `SESSION_TTL_SECS`.
     pub session_idle_secs: u64,
+    /// How recently the person must have typed their password in a session to change its 2-Step Verification
+    /// (`RECENT_AUTH_SECS`): a login, or the password typed again, that long ago at most.
+    pub recent_auth_secs: u64,
     /// The site's own backend, told of every password change (`WEBHOOK_URL`, `WEBHOOK_SECRET`).
     pub webhook: Option<WebhookConfig>,
     /// Cloudflare Turnstile on reset requests (`TURNSTILE_SECRET`, `TURNSTILE_SITE_KEY`); off when unset.
@@ -264,6 +267,7 @@ impl Config {
 
         let session_ttl_secs = number("SESSION_TTL_SECS", 12 * 3600, 300..=30 * 86_400)?;
         let session_idle_secs = number("SESSION_IDLE_SECS", 3600, 300..=30 * 86_400)?.min(session_ttl_secs);
+        let recent_auth_secs = number("RECENT_AUTH_SECS", 600, 1..=86_400)?;
 
         Ok(Config {
             environment,
@@ -273,6 +277,7 @@ impl Config {
             mail,
             session_ttl_secs,
             session_idle_secs,
+            recent_auth_secs,
             webhook,
             turnstile,
             ip_rate_limit,

@@ -32,6 +32,7 @@ fn a_production_configuration() {
     assert_eq!(config.app_host(), "reset.school.org");
     assert_eq!((config.session_ttl_secs, config.session_idle_secs), (12 * 3600, 3600));
     assert!(problem(&[("SESSION_IDLE_SECS", "10")]).contains("SESSION_IDLE_SECS"));
+    assert!(problem(&[("RECENT_AUTH_SECS", "0")]).contains("RECENT_AUTH_SECS"));
     assert_eq!(config.mail.base_url, "https://api.resend.com");
     assert_eq!(config.hash_params, HashParams::default());
     assert_eq!(config.policy.rules.token_lifetime_secs, 3600);

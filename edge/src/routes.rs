@@ -16,6 +16,7 @@ pub enum Route {
     Login,
     CurrentSession,
     Logout,
+    Reauthenticate,
     TwoStepStatus,
     TwoStepSetup,
     TwoStepConfirm,
@@ -50,6 +51,10 @@ pub enum Guard {
     Session,
     /// A session cookie, on a request from this site's own pages ([`from_this_site`]): what changes the account.
     SessionChange,
+    /// As [`Guard::SessionChange`], for a sensitive setting: the person must also have typed the password in this
+    /// session recently (`RECENT_AUTH_SECS`), which the account's Durable Object checks, answering
+    /// `reauthentication_required` otherwise (`POST /api/session/reauthenticate` makes a session recent again).
+    RecentSessionChange,
     /// No session needed, but a browser's request must come from this site's own pages: logging in and out (a
     /// forged login would put someone in the attacker's account).
     SameOrigin,
@@ -69,7 +74,7 @@ const fn ep(method: &'static str, route: Route, guard: Guard) -> Endpoint {
     Endpoint { method, route, guard }
 }
 
-use Guard::{Admin, Dev, Public, SameOrigin, Session, SessionChange};
+use Guard::{Admin, Dev, Public, RecentSessionChange, SameOrigin, Session, SessionChange};
 
 /// Every path, the methods it takes and who may call them: the single table the router, the OpenAPI test and the
 /// guard test read.
@@ -85,10 +90,11 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     // Logging out always clears the cookie, whatever it holds.
     ("/api/session", &[ep("GET", Route::CurrentSession, Session), ep("DELETE", Route::Logout, SameOrigin)]),
     ("/api/two-step", &[ep("GET", Route::TwoStepStatus, Session)]),
-    ("/api/two-step/setup", &[ep("POST", Route::TwoStepSetup, SessionChange)]),
-    ("/api/two-step/confirm", &[ep("POST", Route::TwoStepConfirm, SessionChange)]),
-    ("/api/two-step/recovery-codes", &[ep("POST", Route::TwoStepRecoveryCodes, SessionChange)]),
-    ("/api/two-step/disable", &[ep("POST", Route::TwoStepDisable, SessionChange)]),
+    ("/api/session/reauthenticate", &[ep("POST", Route::Reauthenticate, SessionChange)]),
+    ("/api/two-step/setup", &[ep("POST", Route::TwoStepSetup, RecentSessionChange)]),
+    ("/api/two-step/confirm", &[ep("POST", Route::TwoStepConfirm, RecentSessionChange)]),
+    ("/api/two-step/recovery-codes", &[ep("POST", Route::TwoStepRecoveryCodes, RecentSessionChange)]),
+    ("/api/two-step/disable", &[ep("POST", Route::TwoStepDisable, RecentSessionChange)]),
     (
         "/api/admin/accounts",
         &[ep("GET", Route::AdminFindAccounts, Admin), ep("POST", Route::AdminCreateAccount, Admin)],
@@ -175,12 +181,19 @@ mod tests {
             let cookie = listed.path.starts_with("/api/two-step") || listed.path.starts_with("/api/session");
             if cookie && listed.method != "GET" {
                 assert!(
-                    matches!(listed.guard, Guard::SessionChange | Guard::SameOrigin),
+                    matches!(listed.guard, Guard::SessionChange | Guard::RecentSessionChange | Guard::SameOrigin),
                     "{} {}",
                     listed.method,
                     listed.path
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_change_to_two_step_verification_needs_a_recent_password() {
+        for listed in listing().into_iter().filter(|l| l.path.starts_with("/api/two-step/") && l.method == "POST") {
+            assert_eq!(listed.guard, Guard::RecentSessionChange, "{}", listed.path);
         }
     }
 
@@ -229,7 +242,7 @@ mod tests {
                 let scheme = operation["security"][0].as_object().and_then(|s| s.keys().next().cloned());
                 let expected = match endpoint.guard {
                     Guard::Admin => Some("adminToken"),
-                    Guard::Session | Guard::SessionChange => Some("sessionCookie"),
+                    Guard::Session | Guard::SessionChange | Guard::RecentSessionChange => Some("sessionCookie"),
                     Guard::Public | Guard::SameOrigin | Guard::Dev => None,
                 };
                 assert_eq!(scheme.as_deref(), expected, "security of {method} {path}");

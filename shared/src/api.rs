@@ -112,6 +112,13 @@ pub struct LoginRequest {
     pub code: Option<Secret<String>>,
 }
 
+/// `POST /api/session/reauthenticate`: the password typed again before a sensitive change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReauthenticateRequest {
+    pub password: Secret<String>,
+}
+
 /// `GET /api/session` and the answer to a login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {

@@ -54,6 +54,9 @@ error_codes! {
     TwoStepAlreadyOn = "two_step_already_on", 409, ErrorTwoStepAlreadyOn;
     TwoStepOff = "two_step_off", 409, ErrorTwoStepOff;
     TwoStepNoSetup = "two_step_no_setup", 409, ErrorTwoStepNoSetup;
+    ReauthenticationRequired = "reauthentication_required", 403, ErrorReauthenticationRequired;
+    PasswordIncorrect = "password_incorrect", 403, ErrorPasswordIncorrect;
+    PasswordChangeRequired = "password_change_required", 403, ErrorPasswordChangeRequired;
     Unauthorized = "unauthorized", 401, ErrorUnauthorized;
     CrossSite = "cross_site", 403, ErrorCrossSite;
     RateLimited = "rate_limited", 429, ErrorRateLimited;

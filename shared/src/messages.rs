@@ -298,6 +298,18 @@ crate::catalogue::catalogue! {
         en: "This setup has expired or was not started. Start again.",
         es: "Esta configuración ha caducado o no se inició. Vuelve a empezar.",
     },
+    ErrorReauthenticationRequired = "error.reauthentication_required" {
+        en: "For your safety, enter your password again to change this setting.",
+        es: "Por tu seguridad, vuelve a escribir tu contraseña para cambiar este ajuste.",
+    },
+    ErrorPasswordIncorrect = "error.password_incorrect" {
+        en: "That password is not right. Check Caps Lock and try again.",
+        es: "Esa contraseña no es correcta. Revisa Bloq Mayús e inténtalo de nuevo.",
+    },
+    ErrorPasswordChangeRequired = "error.password_change_required" {
+        en: "Your password no longer meets the requirements and must change before you can log in. Choose a new one with “Forgot your password?”.",
+        es: "Tu contraseña ya no cumple los requisitos y debes cambiarla antes de entrar. Elige una nueva con «¿Olvidaste tu contraseña?».",
+    },
     ErrorUnauthorized = "error.unauthorized" {
         en: "You need to log in first.",
         es: "Primero tienes que iniciar sesión.",

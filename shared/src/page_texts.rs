@@ -82,6 +82,11 @@ crate::catalogue::catalogue! {
         en: "I have saved my recovery codes",
         es: "Ya he guardado mis códigos de recuperación",
     },
+    TwoStepReauthIntro = "page.two_step.reauth_intro" {
+        en: "For your safety, enter your password again before changing 2-Step Verification.",
+        es: "Por tu seguridad, vuelve a escribir tu contraseña antes de cambiar la verificación en 2 pasos.",
+    },
+    TwoStepReauthButton = "page.two_step.reauth_button" { en: "Confirm password", es: "Confirmar contraseña" },
     TwoStepManageLabel = "page.two_step.manage_label" {
         en: "Code from the app, or a recovery code",
         es: "Código de la aplicación o un código de recuperación",

@@ -315,6 +315,12 @@ pub async fn outlive_a_link() {
     tokio::time::sleep(Duration::from_secs(62)).await;
 }
 
+/// Waits until a login is no longer recent on a Worker started with `RECENT_AUTH_SECS = secs`, so the settings that
+/// ask for the password again are tested for real.
+pub async fn outlive_a_recent_login(secs: u64) {
+    tokio::time::sleep(Duration::from_secs(secs + 1)).await;
+}
+
 /// Polls `check` until it returns `Some`, for at most `timeout`; panics with `what` otherwise.
 pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
 where

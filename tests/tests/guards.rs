@@ -47,7 +47,7 @@ async fn every_admin_route_refuses_no_token_and_a_wrong_one_and_every_session_ro
     for (method, path, guard) in table().await {
         let attempts: &[Option<&str>] = match guard.as_str() {
             "admin" => &[None, Some("Bearer not-the-admin-token-0123456789"), Some("Basic YWRtaW46YWRtaW4=")],
-            "session" | "session_change" => &[None],
+            "session" | "session_change" | "recent_session_change" => &[None],
             _ => continue,
         };
         for authorization in attempts {
@@ -66,7 +66,7 @@ async fn every_state_change_is_refused_from_another_site() {
     let base = url("");
     let mut checked = 0;
     for (method, path, guard) in table().await {
-        if guard != "same_origin" && guard != "session_change" {
+        if !["same_origin", "session_change", "recent_session_change"].contains(&guard.as_str()) {
             continue;
         }
         for header in [("Origin", "https://evil.example"), ("Origin", "null"), ("Sec-Fetch-Site", "cross-site")] {

@@ -1,10 +1,11 @@
 //! What needs a Worker of its own: the per-IP limit switched on (the shared Worker has it off, since the suite sends
-//! hundreds of requests from one address), Turnstile required, and restarts in the middle of a reset.
+//! hundreds of requests from one address), Turnstile required, restarts in the middle of a reset, and logins that
+//! stop being recent within seconds.
 
 use fantoccini::Locator;
 use latchkey_e2e::fake_mail::deliveries_to;
 use latchkey_e2e::fake_services::{TURNSTILE_PASS, TURNSTILE_SECRET};
-use latchkey_e2e::page::open_page;
+use latchkey_e2e::page::{click, log_in, open_page, type_into, wait_visible};
 use latchkey_e2e::worker::Worker;
 use latchkey_e2e::{chromium, error_code, eventually, http, unique_email, wait_for_mail};
 use serde_json::{json, Value};
@@ -127,4 +128,60 @@ async fn a_restart_in_the_middle_of_a_reset_loses_nothing_and_sends_nothing_twic
     assert_eq!(mails[1].subject, "Your password was changed");
     latchkey_e2e::watch_for_strays().await;
     assert_eq!(deliveries_to(&email).len(), 2, "the link and the notice, once each");
+}
+
+/// How long a login stays recent on the Worker below: long enough for a change right after typing the password.
+const RECENT_AUTH_SECS: u64 = 4;
+
+#[tokio::test]
+async fn a_login_that_is_no_longer_recent_must_type_the_password_again_to_change_two_step_verification() {
+    let recent = RECENT_AUTH_SECS.to_string();
+    let worker = Worker::start("recent-auth", &[("IP_RATE_LIMIT", "off"), ("RECENT_AUTH_SECS", &recent)]).await;
+    let email = unique_email("recent-auth", "");
+    assert_eq!(worker.create_account(&email, OLD).await, 201);
+    let mut client = worker.client();
+    assert_eq!(client.login(&email, "parent", OLD, None).await.0, 200);
+    latchkey_e2e::outlive_a_recent_login(RECENT_AUTH_SECS).await;
+
+    // Every route the table marks for a recent password, walked from the table the Worker serves.
+    let (_, table) = client.get("/dev/routes").await;
+    let routes: Vec<String> = table
+        .as_array()
+        .expect("the route table")
+        .iter()
+        .filter(|r| r["guard"] == "recent_session_change")
+        .map(|r| r["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(routes.len(), 4, "setup, confirm, recovery codes, disable: {routes:?}");
+    for path in &routes {
+        let (status, body) = client.post(path, &json!({"code": "123456"})).await;
+        assert_eq!((status, error_code(&body)), (403, "reauthentication_required"), "{path}: {body}");
+    }
+    let (status, body) = client.get("/api/two-step").await;
+    assert_eq!(status, 200, "looking needs no password: {body}");
+    let (status, body) = client.post("/api/session/reauthenticate", &json!({"password": NEW})).await;
+    assert_eq!((status, error_code(&body)), (403, "password_incorrect"), "{body}");
+    let (status, body) = client.post("/api/session/reauthenticate", &json!({})).await;
+    assert_eq!((status, error_code(&body)), (422, "invalid_request"), "{body}");
+    let (status, _) = client.post("/api/session/reauthenticate", &json!({"password": OLD})).await;
+    assert_eq!(status, 204);
+    let (status, body) = client.post("/api/two-step/setup", &json!({})).await;
+    assert_eq!(status, 200, "the password typed again: {body}");
+
+    // The page asks for the password, then goes on with what was asked.
+    let browser = chromium().await;
+    log_in(&browser, &worker.url(""), &email, "parent", OLD, None).await;
+    wait_visible(&browser, "#signed-in").await;
+    latchkey_e2e::outlive_a_recent_login(RECENT_AUTH_SECS).await;
+    open_page(&browser, &worker.url("/two-step")).await;
+    click(&browser, "#start").await;
+    wait_visible(&browser, "#reauth").await;
+    let asked = browser.find(Locator::Css("#status")).await.unwrap().text().await.unwrap();
+    assert!(asked.contains("password again"), "{asked}");
+    type_into(&browser, "#reauth-password", OLD).await;
+    click(&browser, "#reauth button[type=submit]").await;
+    wait_visible(&browser, "#setup").await;
+    let hidden = browser.find(Locator::Css("#reauth")).await.unwrap().attr("hidden").await.unwrap();
+    assert!(hidden.is_some(), "the password form is gone once used");
+    browser.close().await.unwrap();
 }

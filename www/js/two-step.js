@@ -6,6 +6,8 @@ const status = document.getElementById("status");
 const sections = ["login-first", "off", "setup", "codes", "on"].map((id) => document.getElementById(id));
 let t = (key) => key;
 let locale = "en";
+// The change that asked for the password again, made once it has been typed.
+let pending = null;
 
 function show(id) {
   for (const section of sections) section.hidden = section.id !== id;
@@ -52,6 +54,34 @@ function fail(result) {
   say(status, result.error.code === "network" ? t("page.network") : result.error.message, "error");
 }
 
+// A change refused until the password is typed again (the login is too old): asks for it, and keeps `retry` to make
+// the change once it has been. Whether it was refused so.
+function needsPassword(result, retry) {
+  if (result.ok || result.error.code !== "reauthentication_required") return false;
+  pending = retry;
+  const form = document.getElementById("reauth");
+  form.hidden = false;
+  say(status, result.error.message, "error");
+  form.password.focus();
+  return true;
+}
+
+document.getElementById("reauth").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.target;
+  if (!form.password.value) return say(status, t("page.login.missing", { what: t("page.login.missing_password") }), "error");
+  return busy(form.querySelector("button"), async () => {
+    const result = await api("POST", "/api/session/reauthenticate", { password: form.password.value });
+    if (!result.ok) return fail(result);
+    form.password.value = "";
+    form.hidden = true;
+    say(status, "");
+    const retry = pending;
+    pending = null;
+    if (retry) await retry();
+  });
+});
+
 // A code typed into one of the forms, or a message saying it is missing.
 function typed(input) {
   const code = input.value.trim();
@@ -69,8 +99,9 @@ async function busy(button, work) {
   }
 }
 
-document.getElementById("start").addEventListener("click", (event) => busy(event.target, async () => {
+async function startSetup() {
   const result = await api("POST", "/api/two-step/setup");
+  if (needsPassword(result, startSetup)) return;
   if (!result.ok) return fail(result);
   say(status, "");
   // The QR code is an SVG document: shown as an image, never inserted as markup.
@@ -79,14 +110,17 @@ document.getElementById("start").addEventListener("click", (event) => busy(event
   document.getElementById("setup-code").value = "";
   show("setup");
   document.getElementById("setup-code").focus();
-}));
+}
+
+document.getElementById("start").addEventListener("click", (event) => busy(event.target, startSetup));
 
 document.getElementById("setup").addEventListener("submit", (event) => {
   event.preventDefault();
   const code = typed(event.target.code);
   if (!code) return;
-  return busy(event.submitter || event.target.querySelector("button"), async () => {
+  return busy(event.submitter || event.target.querySelector("button"), async function confirm() {
     const result = await api("POST", "/api/two-step/confirm", { code });
+    if (needsPassword(result, confirm)) return;
     if (!result.ok) return fail(result);
     say(status, t("page.two_step.done"), "success");
     document.getElementById("requirement").hidden = true;
@@ -103,8 +137,9 @@ document.getElementById("manage").addEventListener("submit", (event) => {
   event.preventDefault();
   const code = typed(event.target.code);
   if (!code) return;
-  return busy(document.getElementById("regenerate"), async () => {
+  return busy(document.getElementById("regenerate"), async function regenerate() {
     const result = await api("POST", "/api/two-step/recovery-codes", { code });
+    if (needsPassword(result, regenerate)) return;
     if (!result.ok) return fail(result);
     event.target.code.value = "";
     say(status, "");
@@ -116,8 +151,9 @@ document.getElementById("disable").addEventListener("click", (event) => {
   const input = document.getElementById("manage-code");
   const code = typed(input);
   if (!code) return;
-  return busy(event.target, async () => {
+  return busy(event.target, async function disable() {
     const result = await api("POST", "/api/two-step/disable", { code });
+    if (needsPassword(result, disable)) return;
     if (!result.ok) return fail(result);
     input.value = "";
     say(status, t("page.two_step.turned_off"), "success");

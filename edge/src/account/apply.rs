@@ -25,6 +25,8 @@ pub struct Rules {
     pub policy: Policy,
     pub session_ttl_secs: u64,
     pub session_idle_secs: u64,
+    /// How recently a session's person must have typed the password for a sensitive change.
+    pub recent_auth_secs: u64,
     /// Whether password changes are told to the site's backend.
     pub webhooks: bool,
     pub mail_retry_base_secs: u32,
@@ -36,6 +38,7 @@ impl Rules {
             policy: config.policy.clone(),
             session_ttl_secs: config.session_ttl_secs,
             session_idle_secs: config.session_idle_secs,
+            recent_auth_secs: config.recent_auth_secs,
             webhooks: config.webhook.is_some(),
             mail_retry_base_secs: config.mail.retry_base_secs,
         }
@@ -167,6 +170,7 @@ pub(crate) mod testing {
             policy: Policy::brief_default(),
             session_ttl_secs: 3600,
             session_idle_secs: 1800,
+            recent_auth_secs: 600,
             webhooks: false,
             mail_retry_base_secs: 1,
         }

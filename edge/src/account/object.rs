@@ -74,6 +74,7 @@ impl DurableObject for Account {
             Command::Login(c) => self.answer(c).await,
             Command::CheckSession(c) => self.answer(c).await,
             Command::Logout(c) => self.answer(c).await,
+            Command::Reauthenticate(c) => self.answer(c).await,
             Command::TwoStepStatus(c) => self.answer(c).await,
             Command::TwoStepSetup(c) => self.answer(c).await,
             Command::TwoStepConfirm(c) => self.answer(c).await,

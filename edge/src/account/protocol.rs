@@ -6,7 +6,7 @@ use super::apply::Apply;
 use super::commands::admin::{AdminTwoStepOff, Create, Disable, View};
 use super::commands::delivery::MailSettled;
 use super::commands::reset::{IssueToken, LinkStatus, Reset, WithdrawToken};
-use super::commands::session::{CheckSession, Login, Logout};
+use super::commands::session::{CheckSession, Login, Logout, Reauthenticate};
 use super::commands::two_step::{TwoStepConfirm, TwoStepDisable, TwoStepNewCodes, TwoStepSetup, TwoStepStatusQuery};
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +39,7 @@ wire! {
     Login(Login),
     CheckSession(CheckSession),
     Logout(Logout),
+    Reauthenticate(Reauthenticate),
     TwoStepStatus(TwoStepStatusQuery),
     TwoStepSetup(TwoStepSetup),
     TwoStepConfirm(TwoStepConfirm),

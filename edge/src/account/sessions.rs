@@ -15,6 +15,10 @@ pub struct Session {
     /// The end if it is not used again before then (sessions stored before the idle timeout have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_until: Option<u64>,
+    /// When the person last proved who they are in it: the login, or the password typed again (sessions stored
+    /// before this was kept have none, so they are never recent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authenticated_at: Option<u64>,
 }
 
 impl Session {
@@ -36,7 +40,8 @@ impl Sessions {
             self.0.remove(0);
         }
         let expires_at = now + ttl_secs;
-        self.0.push(Session { hash, expires_at, idle_until: Some((now + idle_secs).min(expires_at)) });
+        let idle_until = Some((now + idle_secs).min(expires_at));
+        self.0.push(Session { hash, expires_at, idle_until, authenticated_at: Some(now) });
     }
 
     pub fn is_live(&self, hash: &TokenHash, now: u64) -> bool {
@@ -48,6 +53,21 @@ impl Sessions {
         if let Some(session) = self.0.iter_mut().find(|s| &s.hash == hash && s.live(now)) {
             session.idle_until = Some((now + idle_secs).min(session.expires_at));
         }
+    }
+
+    /// The person proved again who they are in this (live) session.
+    pub fn reauthenticated(&mut self, hash: &TokenHash, now: u64) {
+        if let Some(session) = self.0.iter_mut().find(|s| &s.hash == hash && s.live(now)) {
+            session.authenticated_at = Some(now);
+        }
+    }
+
+    /// Whether the person proved who they are in this live session less than `window_secs` ago: what a sensitive
+    /// change asks, so a session left open or stolen cannot make it.
+    pub fn authenticated_within(&self, hash: &TokenHash, now: u64, window_secs: u64) -> bool {
+        self.0.iter().any(|s| {
+            &s.hash == hash && s.live(now) && s.authenticated_at.is_some_and(|at| now.saturating_sub(at) < window_secs)
+        })
     }
 
     /// Ends every session but `keep` (the one that made a change the others must not outlive).
@@ -111,6 +131,22 @@ mod tests {
     }
 
     #[test]
+    fn a_session_is_recently_authenticated_for_a_while_after_the_login_or_the_password_again() {
+        let mut sessions = Sessions::default();
+        sessions.open(hash(1), 0, 10_000, 5_000);
+        assert!(sessions.authenticated_within(&hash(1), 599, 600));
+        assert!(!sessions.authenticated_within(&hash(1), 600, 600), "the login is too old");
+        sessions.touch(&hash(1), 700, 5_000);
+        assert!(!sessions.authenticated_within(&hash(1), 700, 600), "using a session is not proving who you are");
+        sessions.reauthenticated(&hash(1), 800);
+        assert!(sessions.authenticated_within(&hash(1), 1_399, 600));
+        assert!(!sessions.authenticated_within(&hash(2), 800, 600), "another session is not");
+        sessions.end(&hash(1));
+        sessions.reauthenticated(&hash(1), 900);
+        assert!(!sessions.authenticated_within(&hash(1), 900, 600), "an ended session is not brought back");
+    }
+
+    #[test]
     fn one_session_can_end_the_others() {
         let mut sessions = Sessions::default();
         for n in 1..=3 {
@@ -125,6 +161,8 @@ mod tests {
         let stored: Sessions =
             serde_json::from_str(&format!(r#"[{{"hash":"{}","expires_at":100}}]"#, hash(1).0)).unwrap();
         assert!(stored.is_live(&hash(1), 99) && !stored.is_live(&hash(1), 100));
-        assert!(!serde_json::to_string(&stored).unwrap().contains("idle_until"), "written back as it was");
+        assert!(!stored.authenticated_within(&hash(1), 0, 600), "when it was authenticated is unknown: not recently");
+        let written = serde_json::to_string(&stored).unwrap();
+        assert!(!written.contains("idle_until") && !written.contains("authenticated_at"), "written back as it was");
     }
 }

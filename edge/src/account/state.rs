@@ -287,6 +287,31 @@ impl AccountState {
         Ok(self.session_info(now, rules))
     }
 
+    /// The person typed their password again in a live session, before a sensitive change. A wrong one counts as a
+    /// failed login of that client (a stolen session is no way around the login's throttle).
+    pub fn reauthenticate(
+        &mut self,
+        input: LoginInput<'_>,
+        now: u64,
+        hasher: &dyn PasswordHasher,
+    ) -> Result<(), Refusal> {
+        if !self.has_session(&input.session, now) {
+            return Err(ErrorCode::Unauthorized.into());
+        }
+        if self.failed_logins.throttles(input.client, now) {
+            return Err(ErrorCode::RateLimited.into());
+        }
+        let password = normalize(input.password);
+        if !self.credential.matches(&password, hasher) {
+            self.failed_logins.record(input.client, now);
+            return Err(ErrorCode::PasswordIncorrect.into());
+        }
+        self.credential.upgrade(&password, hasher);
+        self.failed_logins.forgive(input.client);
+        self.sessions.reauthenticated(&input.session, now);
+        Ok(())
+    }
+
     pub fn has_session(&self, hash: &TokenHash, now: u64) -> bool {
         self.is_active() && self.sessions.is_live(hash, now)
     }

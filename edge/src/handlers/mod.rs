@@ -56,7 +56,8 @@ pub fn guard(call: &mut Call<'_>, guard: Guard) -> Result<(), ApiError> {
             }
         }
         Guard::Session => read_session(call),
-        Guard::SessionChange => {
+        // How recently the password was typed, only the account knows: its Durable Object checks it.
+        Guard::SessionChange | Guard::RecentSessionChange => {
             same_origin(call)?;
             read_session(call)
         }

@@ -2,14 +2,14 @@
 //! account's Durable Object holds only the token's hash, and a reset clears them all.
 
 use super::{Call, HandlerResult};
-use crate::account::commands::session::{CheckSession, Login, Logout};
+use crate::account::commands::session::{CheckSession, Login, Logout, Reauthenticate};
 use crate::body::MAX_JSON_BODY;
 use crate::email::{account_id, Email};
 use crate::platform::random_bytes;
 use crate::respond::{cookie_value, session_cookie, session_cookie_name};
 use crate::session_cookie;
 use crate::token::Token;
-use latchkey_shared::api::LoginRequest;
+use latchkey_shared::api::{LoginRequest, ReauthenticateRequest};
 use latchkey_shared::ErrorCode;
 
 /// `POST /api/sessions`.
@@ -60,6 +60,17 @@ pub async fn current(call: Call<'_>) -> HandlerResult {
         Ok(info) => call.reply(200, &info),
         Err(refusal) => Err(call.refusal(refusal)),
     }
+}
+
+/// `POST /api/session/reauthenticate`: the password typed again makes this session recent, for the settings that ask
+/// for it. Answers 204.
+pub async fn reauthenticate(mut call: Call<'_>) -> HandlerResult {
+    let (id, session_hash) = call.session()?;
+    let body: ReauthenticateRequest = call.json(MAX_JSON_BODY).await?;
+    let client = crate::ip_limit::client_pseudonym(call.header("CF-Connecting-IP").as_deref());
+    let command = Reauthenticate { client, session_hash, password: body.password };
+    call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
+    worker::Response::empty().map(|r| r.with_status(204)).map_err(|e| call.internal("respond", e))
 }
 
 /// `DELETE /api/session`: always clears the cookie.

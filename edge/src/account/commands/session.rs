@@ -95,6 +95,39 @@ impl Apply for CheckSession {
     }
 }
 
+/// The password typed again in a live session, so that it counts as recently authenticated.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Reauthenticate {
+    /// A pseudonym of the client's address: a wrong password counts as that client's failed login.
+    pub client: String,
+    pub session_hash: TokenHash,
+    pub password: Secret<String>,
+}
+
+impl Apply for Reauthenticate {
+    type Reply = Result<(), Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else {
+            return Outcome::reply(Err(ErrorCode::Unauthorized.into()));
+        };
+        let input = LoginInput {
+            client: &self.client,
+            password: self.password.expose_str(),
+            code: None,
+            session: self.session_hash,
+        };
+        match account.reauthenticate(input, cx.now, cx.hasher) {
+            Ok(()) => Outcome::reply(Ok(())).saved(),
+            Err(refusal) if refusal.code == ErrorCode::Unauthorized => Outcome::reply(Err(refusal)),
+            Err(refusal) => {
+                let code = refusal.code;
+                Outcome::reply(Err(refusal)).saved().event(AccountEvent::LoginFailed(code))
+            }
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Logout {
     pub session_hash: TokenHash,
@@ -176,5 +209,37 @@ mod tests {
         assert!(run(&mut slot, login, NOW, &rules()).reply.unwrap().two_step.setup_required);
         let check = CheckSession { session_hash: hash(8), requirement };
         assert_eq!(run(&mut slot, check, NOW, &rules()).reply.unwrap_err().code, ErrorCode::TwoStepSetupRequired);
+    }
+
+    #[test]
+    fn the_password_again_makes_a_session_recent_and_a_wrong_one_counts_as_a_failed_login() {
+        let mut slot = ana();
+        run(&mut slot, login(OLD_PASSWORD, 7), NOW, &rules()).reply.unwrap();
+        let later = NOW + rules().recent_auth_secs;
+        let again = |password: &str| Reauthenticate {
+            client: "test-client".into(),
+            session_hash: hash(7),
+            password: password.into(),
+        };
+        let sessions = |slot: &Slot| slot.account.as_ref().unwrap().sessions.clone();
+        assert!(!sessions(&slot).authenticated_within(&hash(7), later, rules().recent_auth_secs));
+        let wrong = run(&mut slot, again("wrong"), later, &rules());
+        assert_eq!(wrong.reply.unwrap_err().code, ErrorCode::PasswordIncorrect);
+        assert_eq!(
+            (wrong.saves, &wrong.events[..]),
+            (1, &[AccountEvent::LoginFailed(ErrorCode::PasswordIncorrect)][..])
+        );
+        assert!(!sessions(&slot).authenticated_within(&hash(7), later, rules().recent_auth_secs));
+        let right = run(&mut slot, again(OLD_PASSWORD), later, &rules());
+        assert_eq!((right.reply, right.saves), (Ok(()), 1));
+        assert!(sessions(&slot).authenticated_within(&hash(7), later, rules().recent_auth_secs));
+        for i in 0..LOGIN_FAILURES.allowed as u64 {
+            run(&mut slot, again("wrong"), later + i, &rules()).reply.unwrap_err();
+        }
+        let throttled = run(&mut slot, again(OLD_PASSWORD), later + 10, &rules());
+        assert_eq!(throttled.reply.unwrap_err().code, ErrorCode::RateLimited, "no way around the login's throttle");
+        let stranger = Reauthenticate { session_hash: hash(8), ..again(OLD_PASSWORD) };
+        let refused = run(&mut slot, stranger, later, &rules());
+        assert_eq!((refused.reply.unwrap_err().code, refused.saves), (ErrorCode::Unauthorized, 0));
     }
 }

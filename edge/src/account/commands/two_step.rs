@@ -1,6 +1,7 @@
 //! The logged-in person's 2-Step Verification settings: where it stands, start a setup, turn it on with a first code,
-//! replace the recovery codes, turn it off. Each needs a live session; each change is audited and told to every
-//! address on file.
+//! replace the recovery codes, turn it off. Each needs a live session, and each change one in which the password was
+//! typed recently (a session left open or stolen must not enrol someone else's phone); each change is audited and
+//! told to every address on file.
 
 use crate::account::apply::{Apply, Context, Outcome, Slot};
 use crate::account::refusal::Refusal;
@@ -27,6 +28,24 @@ fn in_session<R>(
         }
         _ => Outcome::reply(Err(ErrorCode::Unauthorized.into())),
     }
+}
+
+/// [`in_session`], for a change: only in a session whose person typed the password within the last
+/// `recent_auth_secs` (at the login, or again); `reauthentication_required` otherwise, changing nothing.
+fn in_recent_session<R>(
+    slot: &mut Slot,
+    session: &TokenHash,
+    cx: &Context<'_>,
+    then: impl FnOnce(&mut AccountState) -> Outcome<Result<R, Refusal>>,
+) -> Outcome<Result<R, Refusal>> {
+    let stale = slot.account.as_ref().is_some_and(|account| {
+        account.has_session(session, cx.now)
+            && !account.sessions.authenticated_within(session, cx.now, cx.rules.recent_auth_secs)
+    });
+    if stale {
+        return Outcome::reply(Err(ErrorCode::ReauthenticationRequired.into()));
+    }
+    in_session(slot, session, cx, then)
 }
 
 /// Answers the status after a change that `result` says happened or not, made through `session`. A change ends every
@@ -90,12 +109,14 @@ impl Apply for TwoStepSetup {
     type Reply = Result<SetupStarted, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        in_session(slot, &self.session_hash, cx, |account| match account.two_step.start_setup(self.secret, cx.now) {
-            Ok(expires_at) => {
-                let login_email = account.profile.login_email.clone();
-                Outcome::reply(Ok(SetupStarted { login_email, expires_at })).saved()
+        in_recent_session(slot, &self.session_hash, cx, |account| {
+            match account.two_step.start_setup(self.secret, cx.now) {
+                Ok(expires_at) => {
+                    let login_email = account.profile.login_email.clone();
+                    Outcome::reply(Ok(SetupStarted { login_email, expires_at })).saved()
+                }
+                Err(refusal) => Outcome::reply(Err(refusal)),
             }
-            Err(refusal) => Outcome::reply(Err(refusal)),
         })
     }
 }
@@ -114,7 +135,7 @@ impl Apply for TwoStepConfirm {
     type Reply = Result<TwoStepStatus, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        in_session(slot, &self.session_hash, cx, |account| {
+        in_recent_session(slot, &self.session_hash, cx, |account| {
             let result = account.two_step.confirm_setup(self.code.expose_str(), cx.now, self.recovery_hashes);
             changed(account, &self.session_hash, result, TwoStepChange::Enabled, self.requirement, cx)
         })
@@ -135,7 +156,7 @@ impl Apply for TwoStepNewCodes {
     type Reply = Result<TwoStepStatus, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        in_session(slot, &self.session_hash, cx, |account| {
+        in_recent_session(slot, &self.session_hash, cx, |account| {
             let result = account.two_step.replace_recovery_codes(self.code.expose_str(), cx.now, self.recovery_hashes);
             changed(account, &self.session_hash, result, TwoStepChange::RecoveryCodesReplaced, self.requirement, cx)
         })
@@ -155,7 +176,7 @@ impl Apply for TwoStepDisable {
     type Reply = Result<TwoStepStatus, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        in_session(slot, &self.session_hash, cx, |account| {
+        in_recent_session(slot, &self.session_hash, cx, |account| {
             let result = account.two_step.disable(self.code.expose_str(), cx.now);
             changed(account, &self.session_hash, result, TwoStepChange::Disabled, self.requirement, cx)
         })
@@ -166,7 +187,7 @@ impl Apply for TwoStepDisable {
 mod tests {
     use super::*;
     use crate::account::apply::testing::{ana, hash, rules, run, NOW, OLD_PASSWORD};
-    use crate::account::commands::session::Login;
+    use crate::account::commands::session::{Login, Reauthenticate};
     use crate::mail::job::MailJob;
     use crate::otp::totp::{code_at, step_at, DIGITS};
 
@@ -237,5 +258,37 @@ mod tests {
         assert!(on.flush_outbox);
         let outbox = &slot.account.as_ref().unwrap().outbox.pending;
         assert!(matches!(&outbox[..], [MailJob::TwoStepChanged { change: TwoStepChange::Enabled, .. }]));
+    }
+
+    #[test]
+    fn a_change_needs_the_password_typed_recently_and_the_status_does_not() {
+        let mut slot = logged_in();
+        let stale = NOW + rules().recent_auth_secs;
+        let setup = || TwoStepSetup { session_hash: hash(1), secret: TotpSecret::new(SECRET.to_vec()) };
+        let refused = run(&mut slot, setup(), stale, &rules());
+        assert_eq!(refused.reply.unwrap_err().code, ErrorCode::ReauthenticationRequired);
+        assert_eq!((refused.saves, refused.events.len()), (0, 0), "nothing changed, nothing counted");
+        let confirm = TwoStepConfirm {
+            session_hash: hash(1),
+            requirement: TwoStepRequirement::default(),
+            code: code(stale),
+            recovery_hashes: vec!["h".into()],
+        };
+        assert_eq!(
+            run(&mut slot, confirm, stale, &rules()).reply.unwrap_err().code,
+            ErrorCode::ReauthenticationRequired
+        );
+        let disable =
+            TwoStepDisable { session_hash: hash(1), requirement: TwoStepRequirement::default(), code: code(stale) };
+        assert_eq!(
+            run(&mut slot, disable, stale, &rules()).reply.unwrap_err().code,
+            ErrorCode::ReauthenticationRequired
+        );
+        let status = TwoStepStatusQuery { session_hash: hash(1), requirement: TwoStepRequirement::default() };
+        assert!(run(&mut slot, status, stale, &rules()).reply.is_ok(), "looking needs no password");
+        let again =
+            Reauthenticate { client: "test-client".into(), session_hash: hash(1), password: OLD_PASSWORD.into() };
+        run(&mut slot, again, stale, &rules()).reply.unwrap();
+        assert!(run(&mut slot, setup(), stale + 1, &rules()).reply.is_ok(), "the password typed again");
     }
 }
