@@ -1,12 +1,13 @@
 //! The audit trail: one JSON line per event in the Worker's log (Workers Logs and Logpush collect it). Accounts
-//! appear only as a pseudonym — a truncated SHA-256 of the account id, the same in every line so one account's story
-//! can be followed — and tokens only as a hash prefix. Never an email address, token, password or password hash:
+//! appear only as a pseudonym — 16 hex digits of a digest of the account id keyed by the Worker's sealing key (so
+//! whoever has the logs and the school's directory cannot tell who is who), the same in every line so one account's
+//! story can be followed; the admin API shows an account's — and tokens only as a hash prefix. Never an email address, token, password or password hash:
 //! nothing that carries one can be put in an [`Event`].
 
 use crate::hex::hex;
+use crate::seal::Keys;
 use latchkey_shared::{Audience, ErrorCode};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// An account as logs name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -14,9 +15,9 @@ use sha2::{Digest, Sha256};
 pub struct Pseudonym(String);
 
 impl Pseudonym {
-    /// From the account id (`audience:login-email`, the Durable Object's name).
-    pub fn of(account_id: &str) -> Pseudonym {
-        Pseudonym(hex(&Sha256::digest(account_id.as_bytes())[..8]))
+    /// From the account id (`audience:login-email`, the Durable Object's name), keyed by the current sealing key.
+    pub fn of(keys: &Keys, account_id: &str) -> Pseudonym {
+        Pseudonym(hex(&keys.digest("pseudonym", account_id.as_bytes()).1[..8]))
     }
 
     pub fn as_str(&self) -> &str {
@@ -24,8 +25,8 @@ impl Pseudonym {
     }
 
     /// From an account's audience and login email (already normalised, as stored).
-    pub fn for_account(audience: Audience, login_email: &str) -> Pseudonym {
-        Pseudonym::of(&crate::email::account_id_of(audience, login_email))
+    pub fn for_account(keys: &Keys, audience: Audience, login_email: &str) -> Pseudonym {
+        Pseudonym::of(keys, &crate::email::account_id_of(audience, login_email))
     }
 }
 
@@ -200,7 +201,7 @@ mod tests {
 
     #[test]
     fn lines_are_json_objects_named_by_event() {
-        let account = Pseudonym::of("parent:ana@school.org");
+        let account = Pseudonym::of(&Keys::parse(crate::seal::TEST_KEYS).unwrap(), "parent:ana@school.org");
         let line = Event::LoginFailed { account: &account, code: ErrorCode::InvalidCredentials }.line();
         let parsed: Value = serde_json::from_str(&line).unwrap();
         assert_eq!(parsed["event"], "login_failed");
@@ -226,12 +227,20 @@ mod tests {
     fn a_pseudonym_names_the_account_the_durable_object_is_named_after() {
         let email = crate::email::Email::parse("Ana@School.org").unwrap();
         let id = crate::email::account_id(Audience::Staff, &email);
-        assert_eq!(Pseudonym::for_account(Audience::Staff, email.as_str()), Pseudonym::of(&id));
+        let keys = Keys::parse(crate::seal::TEST_KEYS).unwrap();
+        assert_eq!(Pseudonym::for_account(&keys, Audience::Staff, email.as_str()), Pseudonym::of(&keys, &id));
     }
 
     #[test]
-    fn one_account_one_pseudonym() {
-        assert_eq!(Pseudonym::of("staff:a@b.org"), Pseudonym::of("staff:a@b.org"));
-        assert_ne!(Pseudonym::of("staff:a@b.org"), Pseudonym::of("parent:a@b.org"));
+    fn one_account_one_pseudonym_which_only_the_secret_computes() {
+        let keys = Keys::parse(crate::seal::TEST_KEYS).unwrap();
+        let of = |id: &str| Pseudonym::of(&keys, id);
+        assert_eq!(of("staff:a@b.org"), of("staff:a@b.org"));
+        assert_ne!(of("staff:a@b.org"), of("parent:a@b.org"));
+        use sha2::Digest;
+        let unkeyed = hex(&sha2::Sha256::digest(b"staff:a@b.org")[..8]);
+        assert_ne!(of("staff:a@b.org").as_str(), unkeyed, "not what anyone with the directory can compute");
+        let other = Keys::parse("k1:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=").unwrap();
+        assert_ne!(Pseudonym::of(&other, "staff:a@b.org"), of("staff:a@b.org"));
     }
 }

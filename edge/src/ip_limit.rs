@@ -42,8 +42,8 @@ pub fn client(client_ip: Option<&str>) -> String {
 }
 
 /// How an account's failed logins name a client: a pseudonym of [`client`], as logs name accounts, never the address.
-pub fn client_pseudonym(client_ip: Option<&str>) -> String {
-    audit::Pseudonym::of(&client(client_ip)).as_str().to_owned()
+pub fn client_pseudonym(keys: &crate::seal::Keys, client_ip: Option<&str>) -> String {
+    audit::Pseudonym::of(keys, &client(client_ip)).as_str().to_owned()
 }
 
 /// Whether the client may go on. If the binding fails, the request goes on (ops see why): the per-account limits
@@ -103,10 +103,14 @@ mod tests {
 
     #[test]
     fn an_account_names_a_client_by_a_digest_not_its_address() {
-        let named = client_pseudonym(Some("203.0.113.9"));
+        let keys = crate::seal::Keys::parse(crate::seal::TEST_KEYS).unwrap();
+        let named = client_pseudonym(&keys, Some("203.0.113.9"));
         assert_eq!(named.len(), 16);
         assert!(!named.contains("203"));
-        assert_eq!(client_pseudonym(Some("2001:db8:85a3:12::1")), client_pseudonym(Some("2001:db8:85a3:12::99")));
-        assert_ne!(client_pseudonym(Some("203.0.113.9")), client_pseudonym(Some("203.0.113.10")));
+        assert_eq!(
+            client_pseudonym(&keys, Some("2001:db8:85a3:12::1")),
+            client_pseudonym(&keys, Some("2001:db8:85a3:12::99"))
+        );
+        assert_ne!(client_pseudonym(&keys, Some("203.0.113.9")), client_pseudonym(&keys, Some("203.0.113.10")));
     }
 }

@@ -145,21 +145,25 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
     for message in batch.messages()? {
         let job = message.body();
         if dead_letter_queue {
-            record_dead_letter(&kv, job, "retries_exhausted").await?;
+            record_dead_letter(&kv, &config, job, "retries_exhausted").await?;
             settle(&env, job).await;
             message.ack();
             continue;
         }
         match mail::send::deliver(&env, &config, job).await {
             Ok(()) => {
-                audit::record(&Event::MailSent { kind: job.kind(), mail: job.id(), account: &job.account() });
+                audit::record(&Event::MailSent {
+                    kind: job.kind(),
+                    mail: job.id(),
+                    account: &job.account(&config.sealing_keys),
+                });
                 settle(&env, job).await;
                 message.ack();
             }
             Err(SendError::Transient(reason)) => {
                 let waited = (platform::now_millis().saturating_sub(message.timestamp().as_millis())) / 1000;
                 let delay = mail::provider::retry_delay(waited, config.mail.retry_base_secs);
-                let account = job.account();
+                let account = job.account(&config.sealing_keys);
                 audit::record(&Event::MailRetry {
                     kind: job.kind(),
                     mail: job.id(),
@@ -170,14 +174,14 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
                 message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
             }
             Err(SendError::Permanent(reason)) => {
-                let account = job.account();
+                let account = job.account(&config.sealing_keys);
                 audit::record(&Event::MailRefused {
                     kind: job.kind(),
                     mail: job.id(),
                     account: &account,
                     reason: &reason,
                 });
-                record_dead_letter(&kv, job, "refused").await?;
+                record_dead_letter(&kv, &config, job, "refused").await?;
                 settle(&env, job).await;
                 message.ack();
             }
@@ -196,7 +200,7 @@ async fn settle(env: &Env, job: &MailJob) {
     }
 }
 
-async fn record_dead_letter(kv: &worker::kv::KvStore, job: &MailJob, reason: &str) -> Result<()> {
+async fn record_dead_letter(kv: &worker::kv::KvStore, config: &Config, job: &MailJob, reason: &str) -> Result<()> {
     let letter = DeadLetter {
         id: job.id().to_owned(),
         kind: job.kind().to_owned(),
@@ -204,6 +208,11 @@ async fn record_dead_letter(kv: &worker::kv::KvStore, job: &MailJob, reason: &st
         reason: reason.to_owned(),
         recorded_at: platform::now_secs(),
     };
-    audit::record(&Event::MailDeadLettered { kind: &letter.kind, mail: &letter.id, account: &job.account(), reason });
+    audit::record(&Event::MailDeadLettered {
+        kind: &letter.kind,
+        mail: &letter.id,
+        account: &job.account(&config.sealing_keys),
+        reason,
+    });
     store::record_dead_letter(kv, &letter).await
 }

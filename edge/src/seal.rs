@@ -1,14 +1,18 @@
-//! Sealing what must travel or rest where others can read it (a queue message holding a reset link): AES-256-GCM
-//! under the Worker's `SEALING_KEYS` secret, each sealed value naming its key, so keys can rotate — the first key
-//! seals, every listed key opens. The purpose is bound in, so a value sealed for one use never opens for another. Pure:
-//! the nonce comes from the caller (the platform's CSPRNG).
+//! Sealing what must travel or rest where others can read it (a queue message holding a reset link, an authenticator
+//! app's key in the account's storage): AES-256-GCM under the Worker's `SEALING_KEYS` secret, each sealed value naming
+//! its key, so keys can rotate — the first key seals, every listed key opens. The purpose is bound in, so a value
+//! sealed for one use never opens for another. The same keys give keyed digests (HMAC-SHA256 under a key derived for
+//! each purpose, never the sealing key itself): recovery codes' hashes and audit pseudonyms, which nobody without the
+//! secret can compute. Pure: the nonce comes from the caller (the platform's CSPRNG).
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::Aes256Gcm;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use latchkey_shared::Secret;
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 
 pub const NONCE_BYTES: usize = 12;
 
@@ -68,6 +72,23 @@ impl Keys {
         Sealed { kid: kid.clone(), nonce: URL_SAFE_NO_PAD.encode(nonce), data: URL_SAFE_NO_PAD.encode(data) }
     }
 
+    /// The id of the key that seals now.
+    pub fn current_kid(&self) -> &str {
+        &self.0[0].0
+    }
+
+    /// A keyed digest of `message` for `purpose` under the current key, with that key's id.
+    pub fn digest(&self, purpose: &str, message: &[u8]) -> (&str, [u8; 32]) {
+        let (kid, key) = &self.0[0];
+        (kid, keyed_digest(key.expose(), purpose, message))
+    }
+
+    /// A keyed digest of `message` for `purpose` under the key `kid`, if it is still listed.
+    pub fn digest_with(&self, kid: &str, purpose: &str, message: &[u8]) -> Option<[u8; 32]> {
+        let (_, key) = self.0.iter().find(|(known, _)| known == kid)?;
+        Some(keyed_digest(key.expose(), purpose, message))
+    }
+
     /// Opens a value sealed for `purpose` under any listed key; `None` if the key is gone or anything was altered.
     pub fn open(&self, purpose: &str, sealed: &Sealed) -> Option<Vec<u8>> {
         let (_, key) = self.0.iter().find(|(kid, _)| kid == &sealed.kid)?;
@@ -76,6 +97,18 @@ impl Keys {
         let cipher = Aes256Gcm::new(&(*key.expose()).into());
         cipher.decrypt(&nonce.into(), Payload { msg: &data, aad: purpose.as_bytes() }).ok()
     }
+}
+
+/// HMAC-SHA256 of `message` under a key derived from `key` for `purpose` (itself an HMAC), so a digest made for one
+/// purpose says nothing about another and the sealing key is never used for anything but sealing.
+fn keyed_digest(key: &[u8; 32], purpose: &str, message: &[u8]) -> [u8; 32] {
+    let hmac = |key: &[u8], data: &[u8]| -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts any key length");
+        mac.update(data);
+        mac.finalize().into_bytes().into()
+    };
+    let derived = hmac(key, format!("latchkey digest key: {purpose}").as_bytes());
+    hmac(&derived, message)
 }
 
 #[cfg(test)]
@@ -113,5 +146,17 @@ mod tests {
             assert!(Keys::parse(bad).is_err(), "{bad}");
         }
         assert!(!format!("{:?}", Keys::parse(ONE).unwrap()).contains("AAECAw"));
+    }
+
+    #[test]
+    fn digests_are_keyed_per_key_and_purpose() {
+        let keys = Keys::parse(&format!("{TWO},{ONE}")).unwrap();
+        let (kid, digest) = keys.digest("recovery-code", b"ABCD");
+        assert_eq!((kid, keys.digest_with("k2", "recovery-code", b"ABCD")), ("k2", Some(digest)));
+        assert_ne!(keys.digest_with("k1", "recovery-code", b"ABCD"), Some(digest), "another key");
+        assert_ne!(keys.digest("pseudonym", b"ABCD").1, digest, "another purpose");
+        assert_eq!(keys.digest_with("k3", "recovery-code", b"ABCD"), None, "a key no longer listed");
+        use sha2::Digest;
+        assert_ne!(&digest[..], &Sha256::digest(b"ABCD")[..], "not the plain hash anyone can compute");
     }
 }

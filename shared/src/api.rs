@@ -217,6 +217,8 @@ pub struct AccountView {
     /// Unix seconds of the last password change, if any.
     pub password_changed_at: Option<u64>,
     pub two_step_enabled: bool,
+    /// How the audit trail names this account, to find its lines in the logs.
+    pub pseudonym: String,
 }
 
 /// `GET /api/admin/accounts?email=…`: every account whose login or contact email matches.

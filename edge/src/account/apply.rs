@@ -7,6 +7,7 @@ use super::state::AccountState;
 use super::throttle::LoginFailures;
 use crate::audit::AccountEvent;
 use crate::config::Config;
+use crate::seal::Keys;
 use latchkey_shared::Policy;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -30,6 +31,8 @@ pub struct Rules {
     /// Whether password changes are told to the site's backend.
     pub webhooks: bool,
     pub mail_retry_base_secs: u32,
+    /// What seals the authenticator apps' keys and keys the recovery codes' digests (`SEALING_KEYS`).
+    pub sealing_keys: Keys,
 }
 
 impl Rules {
@@ -41,6 +44,7 @@ impl Rules {
             recent_auth_secs: config.recent_auth_secs,
             webhooks: config.webhook.is_some(),
             mail_retry_base_secs: config.mail.retry_base_secs,
+            sealing_keys: config.sealing_keys.clone(),
         }
     }
 }
@@ -173,6 +177,7 @@ pub(crate) mod testing {
             recent_auth_secs: 600,
             webhooks: false,
             mail_retry_base_secs: 1,
+            sealing_keys: crate::seal::Keys::parse(crate::seal::TEST_KEYS).unwrap(),
         }
     }
 

@@ -126,7 +126,7 @@ impl Account {
             if outcome.save {
                 self.save(&slot, existed).await?;
             }
-            self.emit(&slot, &outcome.events);
+            self.emit(&slot, &outcome.events, &config.sealing_keys);
             flush_outbox |= outcome.flush_outbox;
             if let Some(secs) = outcome.forget_unknown_in {
                 self.state.storage().set_alarm((secs * 1000) as i64).await?;
@@ -172,12 +172,12 @@ impl Account {
         Ok(())
     }
 
-    fn emit(&self, slot: &Slot, events: &[AccountEvent]) {
+    fn emit(&self, slot: &Slot, events: &[AccountEvent], keys: &crate::seal::Keys) {
         let Some(account) = &slot.account else { return };
         if events.is_empty() {
             return;
         }
-        let name = account.pseudonym();
+        let name = account.pseudonym(keys);
         events.iter().for_each(|event| audit::record(&event.event(&name)));
     }
 
@@ -207,7 +207,7 @@ impl Account {
         let due = account.webhooks.due(now);
         // Unconfigured since they were queued: they wait, in case it comes back.
         let Some(hook) = config.webhook.as_ref().filter(|_| !due.is_empty()) else { return Ok(()) };
-        let name = account.pseudonym();
+        let name = account.pseudonym(&config.sealing_keys);
         let mut tried = Vec::new();
         for mut delivery in due {
             let status = fetch::post(&delivery.request(hook, now)).await.ok();

@@ -11,6 +11,7 @@ use super::two_step::{Proof, TwoStep};
 use super::webhooks::Webhooks;
 use crate::audit::{Pseudonym, TwoStepChange};
 use crate::mail::job::MailJob;
+use crate::seal::Keys;
 use crate::token::TokenHash;
 use crate::webhook;
 use latchkey_shared::api::{AccountStatus, AccountView, SessionInfo, TokenStatus};
@@ -92,8 +93,8 @@ impl AccountState {
     }
 
     /// How logs name this account.
-    pub fn pseudonym(&self) -> Pseudonym {
-        Pseudonym::for_account(self.profile.audience, &self.profile.login_email)
+    pub fn pseudonym(&self, keys: &Keys) -> Pseudonym {
+        Pseudonym::for_account(keys, self.profile.audience, &self.profile.login_email)
     }
 
     pub fn is_active(&self) -> bool {
@@ -111,7 +112,7 @@ impl AccountState {
         to
     }
 
-    pub fn view(&self, now: u64) -> AccountView {
+    pub fn view(&self, now: u64, keys: &Keys) -> AccountView {
         AccountView {
             login_email: self.profile.login_email.clone(),
             contact_email: self.profile.contact_email.clone(),
@@ -122,6 +123,7 @@ impl AccountState {
             active_sessions: self.sessions.live(now),
             password_changed_at: self.credential.changed_at,
             two_step_enabled: self.two_step.enabled(),
+            pseudonym: self.pseudonym(keys).as_str().to_owned(),
         }
     }
 
@@ -176,12 +178,18 @@ impl AccountState {
     /// The second factor a reset with `token` needs: none for a dead link (refused for what it is, so only a holder
     /// of a working link learns the account uses 2-Step Verification) or an account without it; otherwise `code`,
     /// checked (a wrong one counts as a failure) but not yet spent.
-    pub fn reset_proof(&mut self, token: &TokenHash, code: Option<&str>, now: u64) -> Result<Option<Proof>, Refusal> {
+    pub fn reset_proof(
+        &mut self,
+        token: &TokenHash,
+        code: Option<&str>,
+        now: u64,
+        keys: &Keys,
+    ) -> Result<Option<Proof>, Refusal> {
         if self.token_status(token, now) != TokenStatus::Ok || !self.two_step.enabled() {
             return Ok(None);
         }
         let code = code.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
-        self.two_step.check(code, now).map(Some)
+        self.two_step.check(code, now, keys).map(Some)
     }
 
     /// Sets a new password through a reset link: all of it (token used, password and history updated, sessions
@@ -256,6 +264,7 @@ impl AccountState {
         now: u64,
         rules: SessionRules,
         hasher: &dyn PasswordHasher,
+        keys: &Keys,
     ) -> Result<SessionInfo, Refusal> {
         if self.failed_logins.throttles(input.client, now) {
             return Err(ErrorCode::RateLimited.into());
@@ -278,7 +287,7 @@ impl AccountState {
         if self.two_step.enabled() {
             // The password was right: asking for the code is not a failure; a wrong code is, on its own count.
             let code = input.code.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
-            let proof = self.two_step.check(code, now)?;
+            let proof = self.two_step.check(code, now, keys)?;
             self.two_step.spend(proof);
         }
         self.failed_logins.forgive(input.client);

@@ -15,10 +15,14 @@ fn account() -> AccountState {
 
 fn log_in(state: &mut AccountState, password: &str, session: TokenHash, now: u64, ttl_secs: u64) -> LoginResult {
     let rules = SessionRules { ttl_secs, idle_secs: ttl_secs, two_step_grace_secs: None };
-    state.login(LoginInput { client: "test-client", password, code: None, session }, now, rules, &PlainHasher)
+    state.login(LoginInput { client: "test-client", password, code: None, session }, now, rules, &PlainHasher, &keys())
 }
 
 type LoginResult = Result<SessionInfo, Refusal>;
+
+fn keys() -> Keys {
+    Keys::parse(crate::seal::TEST_KEYS).unwrap()
+}
 
 fn hash(n: u8) -> TokenHash {
     TokenHash(format!("{n:064}"))
@@ -228,10 +232,10 @@ fn sessions_expire_and_log_out() {
 fn account_with_two_step() -> AccountState {
     use crate::otp::totp::{code_at, step_at, DIGITS};
     let mut state = account();
-    state.two_step.start_setup(crate::account::two_step::TotpSecret::new(SECRET.to_vec()), NOW - 600).unwrap();
+    state.two_step.start_setup(crate::account::two_step::TotpSecret::new(SECRET.to_vec()), NOW - 600, &keys()).unwrap();
     let code = format!("{:06}", code_at(SECRET, step_at(NOW - 600), DIGITS));
-    let recovery = vec![crate::otp::recovery::hash("1111111111111111")];
-    state.two_step.confirm_setup(&code, NOW - 600, recovery).unwrap();
+    let recovery = vec![crate::otp::recovery::hash(&keys(), "1111111111111111")];
+    state.two_step.confirm_setup(&code, NOW - 600, recovery, &keys()).unwrap();
     state
 }
 
@@ -248,7 +252,7 @@ fn a_login_with_two_step_takes_the_password_then_a_code_once() {
     let rules = SessionRules { ttl_secs: 3600, idle_secs: 3600, two_step_grace_secs: None };
     let attempt = |state: &mut AccountState, password, code: Option<&str>, n| {
         let input = LoginInput { client: "test-client", password, code, session: hash(n) };
-        state.login(input, NOW, rules, &PlainHasher).map_err(|r| r.code)
+        state.login(input, NOW, rules, &PlainHasher, &keys()).map_err(|r| r.code)
     };
     assert_eq!(attempt(&mut state, "wrong", Some(&code(NOW)), 1), Err(ErrorCode::InvalidCredentials));
     assert_eq!(attempt(&mut state, "Old-Password-1!", None, 2), Err(ErrorCode::TwoStepRequired));
@@ -272,15 +276,15 @@ fn a_reset_with_two_step_needs_a_code_and_only_a_live_link_learns_it() {
     state.issue_token(hash(1), NOW - 10, 3600).unwrap();
     state.issue_token(hash(2), NOW - 5, 3600).unwrap();
     // A dead or unknown link: refused for what it is, nothing said about the second factor.
-    assert_eq!(state.reset_proof(&hash(1), None, NOW), Ok(None));
+    assert_eq!(state.reset_proof(&hash(1), None, NOW, &keys()), Ok(None));
     assert_eq!(reset(&mut state, &hash(1), GOOD, NOW).unwrap_err().code, ErrorCode::TokenSuperseded);
-    assert_eq!(state.reset_proof(&hash(9), None, NOW), Ok(None));
+    assert_eq!(state.reset_proof(&hash(9), None, NOW, &keys()), Ok(None));
     // The live link: a code is needed, checked, and spent only by the reset that succeeds.
-    assert_eq!(state.reset_proof(&hash(2), None, NOW).unwrap_err().code, ErrorCode::TwoStepRequired);
+    assert_eq!(state.reset_proof(&hash(2), None, NOW, &keys()).unwrap_err().code, ErrorCode::TwoStepRequired);
     assert_eq!(reset(&mut state, &hash(2), GOOD, NOW).unwrap_err().code, ErrorCode::TwoStepRequired);
-    assert_eq!(state.reset_proof(&hash(2), Some("123"), NOW).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+    assert_eq!(state.reset_proof(&hash(2), Some("123"), NOW, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
     let attempt = |state: &mut AccountState, password: &str| {
-        let proof = state.reset_proof(&hash(2), Some(&code(NOW)), NOW).unwrap();
+        let proof = state.reset_proof(&hash(2), Some(&code(NOW)), NOW, &keys()).unwrap();
         let input = ResetInput { token: &hash(2), password, confirm: password, breached: None, proof };
         state.reset_password(input, NOW, &Policy::nist_800_63b(), &PlainHasher, "n".into())
     };
@@ -289,11 +293,15 @@ fn a_reset_with_two_step_needs_a_code_and_only_a_live_link_learns_it() {
     assert_eq!(attempt(&mut state, "short").unwrap_err().code, ErrorCode::PasswordRejected);
     assert_eq!(attempt(&mut state, "vQx7mzRpe2"), Ok(0));
     assert_eq!(
-        state.reset_proof(&hash(2), Some(&code(NOW)), NOW),
+        state.reset_proof(&hash(2), Some(&code(NOW)), NOW, &keys()),
         Ok(None),
         "the link is used now: nothing more to learn"
     );
-    assert_eq!(state.two_step.check(&code(NOW), NOW).unwrap_err().code, ErrorCode::TwoStepCodeInvalid, "spent");
+    assert_eq!(
+        state.two_step.check(&code(NOW), NOW, &keys()).unwrap_err().code,
+        ErrorCode::TwoStepCodeInvalid,
+        "spent"
+    );
 }
 
 #[test]
@@ -311,13 +319,13 @@ fn a_session_past_the_grace_period_is_only_for_turning_two_step_on() {
     let mut state = account();
     let rules = SessionRules { ttl_secs: 30 * 86_400, idle_secs: 30 * 86_400, two_step_grace_secs: Some(86_400) };
     let input = LoginInput { client: "test-client", password: "Old-Password-1!", code: None, session: hash(1) };
-    let info = state.login(input, NOW, rules, &PlainHasher).unwrap();
+    let info = state.login(input, NOW, rules, &PlainHasher, &keys()).unwrap();
     assert_eq!(info.two_step.enroll_by, Some(NOW + 86_400));
     assert!(!info.two_step.setup_required);
     assert!(state.session_info(NOW + 86_400, rules).two_step.setup_required);
     let state_before = state.two_step.required_since;
     let input = LoginInput { client: "test-client", password: "Old-Password-1!", code: None, session: hash(2) };
-    state.login(input, NOW + 2 * 86_400, rules, &PlainHasher).unwrap();
+    state.login(input, NOW + 2 * 86_400, rules, &PlainHasher, &keys()).unwrap();
     assert_eq!(state.two_step.required_since, state_before, "the grace period is not renewed by logging in");
 }
 
@@ -344,7 +352,7 @@ fn every_failed_login_costs_one_argon2_run_whatever_the_account() {
     let cost = |state: &mut AccountState| {
         let hasher = CountingHasher(std::cell::Cell::new(0));
         let input = LoginInput { client: "test-client", password: "Wrong-Password-1!", code: None, session: hash(1) };
-        assert_eq!(state.login(input, NOW, rules, &hasher).unwrap_err().code, ErrorCode::InvalidCredentials);
+        assert_eq!(state.login(input, NOW, rules, &hasher, &keys()).unwrap_err().code, ErrorCode::InvalidCredentials);
         hasher.0.get()
     };
     let mut existing = account();

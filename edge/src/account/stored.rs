@@ -141,4 +141,22 @@ mod tests {
         assert!(account.reset_requests.is_empty() && account.outbox.in_flight.is_empty());
         assert!(account.webhooks.is_empty() && !account.two_step.enabled());
     }
+
+    #[test]
+    fn an_authenticator_key_saved_in_plain_keeps_working_and_is_sealed_at_its_next_use() {
+        use crate::otp::totp::{code_at, step_at, DIGITS};
+        let mut account: AccountState = serde_json::from_str(SAVED_BEFORE_THE_SPLIT).unwrap();
+        let keys = crate::seal::Keys::parse(crate::seal::TEST_KEYS).unwrap();
+        let plain = serde_json::to_string(&b"12345678901234567890".to_vec()).unwrap();
+        assert!(serde_json::to_string(&account).unwrap().contains(&plain), "saved in plain by the version before");
+        let code = format!("{:06}", code_at(b"12345678901234567890", step_at(NOW), DIGITS));
+        let proof = account.two_step.check(&code, NOW, &keys).expect("the person's app still works");
+        account.two_step.spend(proof);
+        let saved = serde_json::to_string(&account).unwrap();
+        let authenticator = &serde_json::from_str::<serde_json::Value>(&saved).unwrap()["two_step"]["authenticator"];
+        assert_eq!(authenticator["secret"]["kid"], "k1", "sealed now: {authenticator}");
+        assert!(!authenticator.to_string().contains(&plain[1..plain.len() - 1]));
+        let reloaded: AccountState = serde_json::from_str(&saved).unwrap();
+        assert_eq!(reloaded, account, "and loads back the same");
+    }
 }

@@ -1,10 +1,13 @@
-//! An account's 2-Step Verification: the authenticator's secret once a first code confirmed it, the last step a code
-//! was accepted for (so a code works once), the recovery codes' hashes, recent failures (throttled), and when the
-//! site's requirement first applied to it. Pure, like the rest of the account's state.
+//! An account's 2-Step Verification: the authenticator's secret once a first code confirmed it (sealed under the
+//! Worker's `SEALING_KEYS`), the last step a code was accepted for (so a code works once), the recovery codes' keyed
+//! digests, recent failures (throttled), and when the site's requirement first applied to it. Pure, like the rest of
+//! the account's state.
 
 use super::refusal::Refusal;
 use super::throttle::{SlidingWindow, CODE_FAILURES};
 use crate::otp::{recovery, totp};
+use crate::platform::random_bytes;
+use crate::seal::{Keys, Sealed};
 use latchkey_shared::api::TwoStepStatus;
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
@@ -14,6 +17,38 @@ pub const SETUP_LIFETIME_SECS: u64 = 15 * 60;
 
 /// The key the authenticator app shares with the account.
 pub type TotpSecret = Secret<Vec<u8>>;
+
+/// What the secret is sealed for.
+const PURPOSE: &str = "totp-secret";
+
+/// The authenticator's key as the account keeps it: sealed, or — kept before secrets were sealed — in plain, until
+/// its next use seals it. A key sealed under a key that is no longer the first is sealed again at its next use too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KeptSecret {
+    Sealed(Sealed),
+    Plain(TotpSecret),
+}
+
+impl KeptSecret {
+    pub fn seal(secret: &TotpSecret, keys: &Keys) -> Result<KeptSecret, Refusal> {
+        let nonce = random_bytes().map_err(|_| Refusal::new(ErrorCode::Internal))?;
+        Ok(KeptSecret::Sealed(keys.seal(PURPOSE, secret.expose(), nonce)))
+    }
+
+    /// The secret, if a listed key opens it.
+    fn open(&self, keys: &Keys) -> Option<TotpSecret> {
+        match self {
+            KeptSecret::Sealed(sealed) => keys.open(PURPOSE, sealed).map(Secret::new),
+            KeptSecret::Plain(secret) => Some(secret.clone()),
+        }
+    }
+
+    /// Sealed under the key that seals now: nothing to do at its next use.
+    fn is_current(&self, keys: &Keys) -> bool {
+        matches!(self, KeptSecret::Sealed(sealed) if sealed.kid == keys.current_kid())
+    }
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoStep {
@@ -33,17 +68,17 @@ pub struct TwoStep {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Authenticator {
-    pub secret: TotpSecret,
+    pub secret: KeptSecret,
     pub enabled_at: u64,
     /// The step of the last code accepted: no code of it or an earlier step works again.
     pub last_step: Option<u64>,
-    /// SHA-256 hashes of the unused recovery codes.
+    /// Keyed digests of the unused recovery codes ([`recovery::hash`]).
     pub recovery: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Setup {
-    pub secret: TotpSecret,
+    pub secret: KeptSecret,
     pub expires_at: u64,
 }
 
@@ -86,17 +121,17 @@ impl TwoStep {
     }
 
     /// Starts (or starts again) a setup with a new secret; the secret does nothing until a code confirms it.
-    pub fn start_setup(&mut self, secret: TotpSecret, now: u64) -> Result<u64, Refusal> {
+    pub fn start_setup(&mut self, secret: TotpSecret, now: u64, keys: &Keys) -> Result<u64, Refusal> {
         if self.enabled() {
             return Err(ErrorCode::TwoStepAlreadyOn.into());
         }
         let expires_at = now + SETUP_LIFETIME_SECS;
-        self.setup = Some(Setup { secret, expires_at });
+        self.setup = Some(Setup { secret: KeptSecret::seal(&secret, keys)?, expires_at });
         Ok(expires_at)
     }
 
     /// Turns 2-Step Verification on once a code from the new secret shows the app has it.
-    pub fn confirm_setup(&mut self, code: &str, now: u64, recovery: Vec<String>) -> Result<(), Refusal> {
+    pub fn confirm_setup(&mut self, code: &str, now: u64, recovery: Vec<String>, keys: &Keys) -> Result<(), Refusal> {
         if self.enabled() {
             return Err(ErrorCode::TwoStepAlreadyOn.into());
         }
@@ -105,9 +140,9 @@ impl TwoStep {
         }
         self.throttle(now)?;
         let matched = self.setup.as_ref().and_then(|setup| {
-            let step =
-                totp::parse_code(code).and_then(|code| totp::matching_step(setup.secret.expose(), code, now, None));
-            step.map(|step| (setup.secret.clone(), step))
+            let secret = setup.secret.open(keys)?;
+            let step = totp::parse_code(code).and_then(|code| totp::matching_step(secret.expose(), code, now, None))?;
+            Some((setup.secret.clone(), step))
         });
         let Some((secret, step)) = matched else { return Err(self.failed(now)) };
         self.setup = None;
@@ -118,21 +153,33 @@ impl TwoStep {
     }
 
     /// Checks a code from the app or an unused recovery code without spending it; a wrong one is counted, and too
-    /// many recently refuse every code until the window passes.
-    pub fn check(&mut self, code: &str, now: u64) -> Result<Proof, Refusal> {
+    /// many recently refuse every code until the window passes. A good code seals the secret under the current key
+    /// if it was not (kept before secrets were sealed, or before the keys rotated).
+    pub fn check(&mut self, code: &str, now: u64, keys: &Keys) -> Result<Proof, Refusal> {
         if !self.enabled() {
             return Err(ErrorCode::TwoStepOff.into());
         }
         self.throttle(now)?;
         let proof = self.authenticator.as_ref().and_then(|authenticator| match totp::parse_code(code) {
-            Some(code) => totp::matching_step(authenticator.secret.expose(), code, now, authenticator.last_step)
-                .map(|step| Proof::Totp { step }),
-            None => recovery::normalize(code)
-                .map(|canonical| recovery::hash(&canonical))
-                .filter(|hash| authenticator.recovery.contains(hash))
-                .map(|hash| Proof::Recovery { hash }),
+            Some(code) => {
+                let secret = authenticator.secret.open(keys)?;
+                totp::matching_step(secret.expose(), code, now, authenticator.last_step)
+                    .map(|step| Proof::Totp { step })
+            }
+            None => {
+                let canonical = recovery::normalize(code)?;
+                let kept = authenticator.recovery.iter().find(|kept| recovery::matches(kept, &canonical, keys))?;
+                Some(Proof::Recovery { hash: kept.clone() })
+            }
         });
-        proof.ok_or_else(|| self.failed(now))
+        let proof = proof.ok_or_else(|| self.failed(now))?;
+        if let Some(authenticator) = self.authenticator.as_mut().filter(|a| !a.secret.is_current(keys)) {
+            let resealed = authenticator.secret.open(keys).map(|secret| KeptSecret::seal(&secret, keys));
+            if let Some(Ok(sealed)) = resealed {
+                authenticator.secret = sealed;
+            }
+        }
+        Ok(proof)
     }
 
     /// Spends a proof: its step, or its recovery code, never works again.
@@ -146,8 +193,8 @@ impl TwoStep {
     }
 
     /// Turns 2-Step Verification off, confirmed by a code.
-    pub fn disable(&mut self, code: &str, now: u64) -> Result<(), Refusal> {
-        self.check(code, now)?;
+    pub fn disable(&mut self, code: &str, now: u64, keys: &Keys) -> Result<(), Refusal> {
+        self.check(code, now, keys)?;
         self.authenticator = None;
         self.failures.clear();
         Ok(())
@@ -166,8 +213,14 @@ impl TwoStep {
     }
 
     /// Replaces the recovery codes, confirmed by a code.
-    pub fn replace_recovery_codes(&mut self, code: &str, now: u64, recovery: Vec<String>) -> Result<(), Refusal> {
-        let proof = self.check(code, now)?;
+    pub fn replace_recovery_codes(
+        &mut self,
+        code: &str,
+        now: u64,
+        recovery: Vec<String>,
+        keys: &Keys,
+    ) -> Result<(), Refusal> {
+        let proof = self.check(code, now, keys)?;
         self.spend(proof);
         if let Some(authenticator) = &mut self.authenticator {
             authenticator.recovery = recovery;
@@ -197,6 +250,10 @@ mod tests {
     use crate::otp::totp::{code_at, step_at, DIGITS};
 
     const NOW: u64 = 1_800_000_000;
+
+    fn keys() -> Keys {
+        Keys::parse(crate::seal::TEST_KEYS).unwrap()
+    }
     const SECRET: &[u8] = b"12345678901234567890";
 
     fn code(now: u64) -> String {
@@ -205,32 +262,38 @@ mod tests {
 
     fn recovery_codes() -> (Vec<String>, Vec<String>) {
         let plain: Vec<String> = (0..recovery::COUNT as u8).map(|i| recovery::format(&[i; 10])).collect();
-        let hashes = plain.iter().map(|c| recovery::hash_of_formatted(c)).collect();
+        let hashes = plain.iter().map(|c| recovery::hash_of_formatted(&keys(), c)).collect();
         (plain, hashes)
     }
 
     fn enrolled() -> (TwoStep, Vec<String>) {
         let mut two_step = TwoStep::default();
-        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW).unwrap();
+        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW, &keys()).unwrap();
         let (plain, hashes) = recovery_codes();
-        two_step.confirm_setup(&code(NOW), NOW, hashes).unwrap();
+        two_step.confirm_setup(&code(NOW), NOW, hashes, &keys()).unwrap();
         (two_step, plain)
     }
 
     #[test]
     fn a_setup_turns_on_only_with_a_code_of_its_secret_in_time() {
         let mut two_step = TwoStep::default();
-        assert_eq!(two_step.confirm_setup("123456", NOW, vec![]).unwrap_err().code, ErrorCode::TwoStepNoSetup);
-        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW).unwrap();
+        assert_eq!(two_step.confirm_setup("123456", NOW, vec![], &keys()).unwrap_err().code, ErrorCode::TwoStepNoSetup);
+        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW, &keys()).unwrap();
         let wrong = format!("{:06}", (code_at(SECRET, step_at(NOW), DIGITS) + 1) % 1_000_000);
-        assert_eq!(two_step.confirm_setup(&wrong, NOW, vec![]).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+        assert_eq!(
+            two_step.confirm_setup(&wrong, NOW, vec![], &keys()).unwrap_err().code,
+            ErrorCode::TwoStepCodeInvalid
+        );
         assert!(!two_step.enabled());
         let late = NOW + SETUP_LIFETIME_SECS;
-        assert_eq!(two_step.confirm_setup(&code(late), late, vec![]).unwrap_err().code, ErrorCode::TwoStepNoSetup);
-        two_step.confirm_setup(&code(NOW + 10), NOW + 10, vec![]).unwrap();
+        assert_eq!(
+            two_step.confirm_setup(&code(late), late, vec![], &keys()).unwrap_err().code,
+            ErrorCode::TwoStepNoSetup
+        );
+        two_step.confirm_setup(&code(NOW + 10), NOW + 10, vec![], &keys()).unwrap();
         assert!(two_step.enabled() && two_step.setup.is_none() && two_step.failures.is_empty());
         assert_eq!(
-            two_step.start_setup(TotpSecret::new(vec![1; 20]), NOW).unwrap_err().code,
+            two_step.start_setup(TotpSecret::new(vec![1; 20]), NOW, &keys()).unwrap_err().code,
             ErrorCode::TwoStepAlreadyOn
         );
     }
@@ -239,52 +302,58 @@ mod tests {
     fn a_code_works_once() {
         let (mut two_step, _) = enrolled();
         // The confirming code's step is spent already.
-        assert_eq!(two_step.check(&code(NOW), NOW).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+        assert_eq!(two_step.check(&code(NOW), NOW, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
         let later = NOW + 60;
-        let proof = two_step.check(&code(later), later).unwrap();
+        let proof = two_step.check(&code(later), later, &keys()).unwrap();
         // Checked, not spent: a refused reset can use it again.
-        assert_eq!(two_step.check(&code(later), later), Ok(proof.clone()));
+        assert_eq!(two_step.check(&code(later), later, &keys()), Ok(proof.clone()));
         two_step.spend(proof);
-        assert_eq!(two_step.check(&code(later), later + 5).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
-        assert!(two_step.check(&code(later + 30), later + 30).is_ok(), "the next step's code works");
+        assert_eq!(two_step.check(&code(later), later + 5, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+        assert!(two_step.check(&code(later + 30), later + 30, &keys()).is_ok(), "the next step's code works");
     }
 
     #[test]
     fn recovery_codes_work_once_each_and_are_forgiving() {
         let (mut two_step, plain) = enrolled();
-        let proof = two_step.check(&plain[3].to_lowercase().replace('-', " "), NOW).unwrap();
+        let proof = two_step.check(&plain[3].to_lowercase().replace('-', " "), NOW, &keys()).unwrap();
         two_step.spend(proof);
         assert_eq!(two_step.status(NOW, None).recovery_codes_left, 9);
-        assert_eq!(two_step.check(&plain[3], NOW).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
-        assert!(two_step.check(&plain[4], NOW).is_ok());
-        assert_eq!(two_step.check("0000-0000-0000-0009", NOW).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+        assert_eq!(two_step.check(&plain[3], NOW, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+        assert!(two_step.check(&plain[4], NOW, &keys()).is_ok());
+        assert_eq!(
+            two_step.check("0000-0000-0000-0009", NOW, &keys()).unwrap_err().code,
+            ErrorCode::TwoStepCodeInvalid
+        );
     }
 
     #[test]
     fn wrong_codes_are_throttled_even_the_right_one_then() {
         let (mut two_step, plain) = enrolled();
         for _ in 0..CODE_FAILURES.allowed - 1 {
-            assert_eq!(two_step.check("000000", NOW + 60).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+            assert_eq!(two_step.check("000000", NOW + 60, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
         }
-        assert_eq!(two_step.check("not a code", NOW + 60).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
-        assert_eq!(two_step.check(&code(NOW + 60), NOW + 60).unwrap_err().code, ErrorCode::RateLimited);
-        assert_eq!(two_step.check(&plain[0], NOW + 60).unwrap_err().code, ErrorCode::RateLimited);
+        assert_eq!(two_step.check("not a code", NOW + 60, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+        assert_eq!(two_step.check(&code(NOW + 60), NOW + 60, &keys()).unwrap_err().code, ErrorCode::RateLimited);
+        assert_eq!(two_step.check(&plain[0], NOW + 60, &keys()).unwrap_err().code, ErrorCode::RateLimited);
         let after = NOW + 60 + CODE_FAILURES.window_secs;
-        assert!(two_step.check(&code(after), after).is_ok());
+        assert!(two_step.check(&code(after), after, &keys()).is_ok());
     }
 
     #[test]
     fn disable_and_new_recovery_codes_need_a_code() {
         let (mut two_step, plain) = enrolled();
-        let new_hashes = vec![recovery::hash("1111111111111111")];
-        assert!(two_step.replace_recovery_codes("000000", NOW + 60, new_hashes.clone()).is_err());
-        two_step.replace_recovery_codes(&code(NOW + 60), NOW + 60, new_hashes).unwrap();
+        let new_hashes = vec![recovery::hash(&keys(), "1111111111111111")];
+        assert!(two_step.replace_recovery_codes("000000", NOW + 60, new_hashes.clone(), &keys()).is_err());
+        two_step.replace_recovery_codes(&code(NOW + 60), NOW + 60, new_hashes, &keys()).unwrap();
         assert_eq!(two_step.status(NOW, None).recovery_codes_left, 1);
-        assert!(two_step.check(&plain[0], NOW + 60).is_err(), "the old codes stopped working");
-        assert_eq!(two_step.disable(&code(NOW + 60), NOW + 61).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
-        two_step.disable("1111-1111-1111-1111", NOW + 61).unwrap();
+        assert!(two_step.check(&plain[0], NOW + 60, &keys()).is_err(), "the old codes stopped working");
+        assert_eq!(
+            two_step.disable(&code(NOW + 60), NOW + 61, &keys()).unwrap_err().code,
+            ErrorCode::TwoStepCodeInvalid
+        );
+        two_step.disable("1111-1111-1111-1111", NOW + 61, &keys()).unwrap();
         assert!(!two_step.enabled());
-        assert_eq!(two_step.check(&code(NOW + 90), NOW + 90).unwrap_err().code, ErrorCode::TwoStepOff);
+        assert_eq!(two_step.check(&code(NOW + 90), NOW + 90, &keys()).unwrap_err().code, ErrorCode::TwoStepOff);
     }
 
     #[test]
@@ -304,9 +373,49 @@ mod tests {
         two_step.note_requirement(NOW + 9 * 86_400, grace);
         assert_eq!(two_step.status(NOW + 9 * 86_400, grace).enroll_by, Some(NOW + 16 * 86_400));
         // Turned on: nothing more required.
-        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW + 20 * 86_400).unwrap();
-        two_step.confirm_setup(&code(NOW + 20 * 86_400), NOW + 20 * 86_400, vec![]).unwrap();
+        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW + 20 * 86_400, &keys()).unwrap();
+        two_step.confirm_setup(&code(NOW + 20 * 86_400), NOW + 20 * 86_400, vec![], &keys()).unwrap();
         let status = two_step.status(NOW + 30 * 86_400, grace);
         assert_eq!((status.enroll_by, status.setup_required), (None, false));
+    }
+
+    #[test]
+    fn the_secret_is_kept_sealed_and_one_kept_in_plain_or_under_an_old_key_is_sealed_at_its_next_use() {
+        let (two_step, _) = enrolled();
+        let stored = serde_json::to_string(&two_step).unwrap();
+        let plain_bytes = serde_json::to_string(&SECRET.to_vec()).unwrap();
+        assert!(!stored.contains(&plain_bytes[1..plain_bytes.len() - 1]), "{stored}");
+        assert!(matches!(&two_step.authenticator.as_ref().unwrap().secret, KeptSecret::Sealed(s) if s.kid == "k1"));
+
+        // As kept before secrets were sealed: the bytes in plain, the recovery codes' plain SHA-256.
+        let mut before: TwoStep = serde_json::from_value(serde_json::json!({
+            "authenticator": {"secret": SECRET, "enabled_at": NOW, "last_step": null, "recovery": [
+                crate::hex::hex(&<sha2::Sha256 as sha2::Digest>::digest(b"0000000000000000"))
+            ]}
+        }))
+        .unwrap();
+        assert!(matches!(before.authenticator.as_ref().unwrap().secret, KeptSecret::Plain(_)));
+        let proof = before.check("0000-0000-0000-0000", NOW, &keys()).unwrap();
+        before.spend(proof);
+        assert_eq!(before.status(NOW, None).recovery_codes_left, 0, "the old code worked, once");
+        assert!(matches!(&before.authenticator.as_ref().unwrap().secret, KeptSecret::Sealed(s) if s.kid == "k1"));
+        assert!(before.check(&code(NOW), NOW, &keys()).is_ok(), "the sealed secret is the same secret");
+
+        // The keys rotated: the old key still opens it, the next use seals it under the new one.
+        let rotated =
+            Keys::parse(&format!("k2:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=,{}", crate::seal::TEST_KEYS))
+                .unwrap();
+        assert!(before.check(&code(NOW + 30), NOW + 30, &rotated).is_ok());
+        assert!(matches!(&before.authenticator.as_ref().unwrap().secret, KeptSecret::Sealed(s) if s.kid == "k2"));
+        assert!(
+            before
+                .check(
+                    &code(NOW + 60),
+                    NOW + 60,
+                    &Keys::parse("k2:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=").unwrap()
+                )
+                .is_ok(),
+            "the old key is no longer needed"
+        );
     }
 }

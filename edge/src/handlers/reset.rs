@@ -96,7 +96,11 @@ async fn issue_and_mail(
         super::ask_account(env, &id, WithdrawToken { token_hash }).await?;
         return Err(err);
     }
-    audit::record(&Event::ResetRequested { account: &Pseudonym::of(&id), token: token_hash.short(), mail: job.id() });
+    audit::record(&Event::ResetRequested {
+        account: &Pseudonym::of(keys, &id),
+        token: token_hash.short(),
+        mail: job.id(),
+    });
     Ok(())
 }
 

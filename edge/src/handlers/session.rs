@@ -20,7 +20,8 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
     let id = account_id(body.audience, &email);
     let token = Token::generate().map_err(|e| call.internal("random", e))?;
     let requirement = call.two_step_requirement().await;
-    let client = crate::ip_limit::client_pseudonym(call.header("CF-Connecting-IP").as_deref());
+    let client =
+        crate::ip_limit::client_pseudonym(&call.config.sealing_keys, call.header("CF-Connecting-IP").as_deref());
     let login = Login { client, password: body.password, code: body.code, session_hash: token.hash(), requirement };
     match call.account(&id, login).await? {
         Ok(info) => {
@@ -67,7 +68,8 @@ pub async fn current(call: Call<'_>) -> HandlerResult {
 pub async fn reauthenticate(mut call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let body: ReauthenticateRequest = call.json(MAX_JSON_BODY).await?;
-    let client = crate::ip_limit::client_pseudonym(call.header("CF-Connecting-IP").as_deref());
+    let client =
+        crate::ip_limit::client_pseudonym(&call.config.sealing_keys, call.header("CF-Connecting-IP").as_deref());
     let command = Reauthenticate { client, session_hash, password: body.password };
     call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
     worker::Response::empty().map(|r| r.with_status(204)).map_err(|e| call.internal("respond", e))

@@ -96,7 +96,10 @@ where
         .map(|_| random_bytes::<{ recovery::CODE_BYTES }>().map(|bytes| Secret::new(recovery::format(&bytes))))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| call.internal("random", e))?;
-    let hashes = recovery_codes.iter().map(|code| recovery::hash_of_formatted(code.expose_str())).collect();
+    let hashes = recovery_codes
+        .iter()
+        .map(|code| recovery::hash_of_formatted(&call.config.sealing_keys, code.expose_str()))
+        .collect();
     let requirement = call.two_step_requirement().await;
     call.account(&id, make(session_hash, requirement, body.code, hashes)).await?.map_err(|r| call.refusal(r))?;
     call.reply(200, &RecoveryCodes { recovery_codes })

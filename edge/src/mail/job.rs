@@ -99,11 +99,13 @@ impl MailJob {
     }
 
     /// The account the mail is about, as logs name it.
-    pub fn account(&self) -> Pseudonym {
+    pub fn account(&self, keys: &crate::seal::Keys) -> Pseudonym {
         match self {
             MailJob::Reset { to: login_email, audience, .. }
             | MailJob::PasswordChanged { login_email, audience, .. }
-            | MailJob::TwoStepChanged { login_email, audience, .. } => Pseudonym::for_account(*audience, login_email),
+            | MailJob::TwoStepChanged { login_email, audience, .. } => {
+                Pseudonym::for_account(keys, *audience, login_email)
+            }
         }
     }
 

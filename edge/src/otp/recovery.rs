@@ -1,9 +1,14 @@
-//! Recovery codes: ten single-use codes for when the phone is lost. Shown once; only their SHA-256 hashes are kept.
-//! Each carries 80 random bits, so an unsalted fast hash is enough (nobody can search 2^80 codes), and the person
-//! types sixteen characters from an alphabet without look-alikes.
+//! Recovery codes: ten single-use codes for when the phone is lost. Shown once; only a digest of each is kept, keyed
+//! by the Worker's sealing key (`KID$HEX`), so stored codes cannot be searched offline without the secret, nor one
+//! search cover every account. Each carries 80 random bits, and the person types sixteen characters from an alphabet
+//! without look-alikes. Codes stored before the digests were keyed (plain SHA-256) still work, once each.
 
 use crate::hex::hex;
+use crate::seal::Keys;
 use sha2::{Digest, Sha256};
+
+/// The purpose the digests are keyed for.
+const PURPOSE: &str = "recovery-code";
 
 pub const COUNT: usize = 10;
 /// 16 characters of 5 bits each.
@@ -40,14 +45,24 @@ pub fn normalize(typed: &str) -> Option<String> {
     (out.len() == LENGTH).then_some(out)
 }
 
-/// What is stored for a code, from its canonical form.
-pub fn hash(canonical: &str) -> String {
-    hex(&Sha256::digest(canonical.as_bytes()))
+/// What is stored for a code, from its canonical form: `KID$HEX`, keyed by the current sealing key.
+pub fn hash(keys: &Keys, canonical: &str) -> String {
+    let (kid, digest) = keys.digest(PURPOSE, canonical.as_bytes());
+    format!("{kid}${}", hex(&digest))
 }
 
 /// What is stored for a code [`format`] made.
-pub fn hash_of_formatted(code: &str) -> String {
-    hash(&code.replace('-', ""))
+pub fn hash_of_formatted(keys: &Keys, code: &str) -> String {
+    hash(keys, &code.replace('-', ""))
+}
+
+/// Whether `stored` is what was kept for the code `canonical`: a keyed digest under a key still listed, or a plain
+/// SHA-256 kept before digests were keyed.
+pub fn matches(stored: &str, canonical: &str, keys: &Keys) -> bool {
+    match stored.split_once('$') {
+        Some((kid, digest)) => keys.digest_with(kid, PURPOSE, canonical.as_bytes()).is_some_and(|d| hex(&d) == digest),
+        None => hex(&Sha256::digest(canonical.as_bytes())) == stored,
+    }
 }
 
 #[cfg(test)]
@@ -76,8 +91,21 @@ mod tests {
         {
             assert_eq!(normalize(bad), None, "{bad:?}");
         }
-        assert_eq!(hash(&canonical).len(), 64);
-        assert_eq!(hash_of_formatted(&code), hash(&canonical));
-        assert_ne!(hash(&canonical), hash("0000000000000000"));
+    }
+
+    #[test]
+    fn kept_codes_are_keyed_digests_and_plain_ones_kept_before_still_match() {
+        let keys = Keys::parse(crate::seal::TEST_KEYS).unwrap();
+        let code = format(&[0x5a; CODE_BYTES]);
+        let canonical = normalize(&code).unwrap();
+        let kept = hash_of_formatted(&keys, &code);
+        assert!(kept.starts_with("k1$") && kept.len() == 3 + 64, "{kept}");
+        assert!(!kept.contains(&hex(&Sha256::digest(canonical.as_bytes()))), "not the hash anyone can compute");
+        assert!(matches(&kept, &canonical, &keys));
+        assert!(!matches(&kept, "0000000000000000", &keys));
+        let other = Keys::parse("k1:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=").unwrap();
+        assert!(!matches(&kept, &canonical, &other), "another secret under the same id");
+        let before = hex(&Sha256::digest(canonical.as_bytes()));
+        assert!(matches(&before, &canonical, &keys) && !matches(&before, "0000000000000000", &keys));
     }
 }

@@ -23,7 +23,7 @@ impl Apply for Create {
             return Outcome::reply(Err(ErrorCode::AccountExists.into()));
         }
         let account = AccountState::new(self.profile, self.password_hash.map(Secret::into_exposed));
-        let view = account.view(cx.now);
+        let view = account.view(cx.now, &cx.rules.sealing_keys);
         // Failed logins tried on the name before it was an account are forgotten with the slot's old state.
         *slot = Slot { account: Some(account), ..Slot::default() };
         Outcome::reply(Ok(view)).saved()
@@ -37,7 +37,7 @@ impl Apply for View {
     type Reply = Option<AccountView>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        Outcome::reply(slot.account.as_ref().map(|account| account.view(cx.now)))
+        Outcome::reply(slot.account.as_ref().map(|account| account.view(cx.now, &cx.rules.sealing_keys)))
     }
 }
 
@@ -51,7 +51,7 @@ impl Apply for Disable {
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
         account.disable();
-        Outcome::reply(Ok(account.view(cx.now))).saved()
+        Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys))).saved()
     }
 }
 
@@ -66,7 +66,7 @@ impl Apply for AdminTwoStepOff {
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
         match account.turn_off_two_step_by_admin(cx.ids.notice.clone(), cx.now) {
-            Ok(()) => Outcome::reply(Ok(account.view(cx.now)))
+            Ok(()) => Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
                 .saved()
                 .flushing()
                 .event(AccountEvent::TwoStepChanged(TwoStepChange::DisabledByAdmin)),

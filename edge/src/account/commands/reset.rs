@@ -111,7 +111,8 @@ impl Apply for Reset {
             return Outcome::reply(Err(refusal)).event(AccountEvent::ResetAttemptThrottled);
         }
         // The attempt, and a wrong code, are on record whatever comes next.
-        match account.reset_proof(&self.token_hash, self.code.as_ref().map(Secret::expose_str), cx.now) {
+        let code = self.code.as_ref().map(Secret::expose_str);
+        match account.reset_proof(&self.token_hash, code, cx.now, &cx.rules.sealing_keys) {
             Err(refusal) => {
                 let code = refusal.code;
                 Outcome::reply(Err(refusal)).saved().event(AccountEvent::TwoStepCodeRefused(code))
@@ -168,8 +169,8 @@ mod tests {
     fn enrolled() -> Slot {
         let mut slot = ana();
         let two_step = &mut slot.account.as_mut().unwrap().two_step;
-        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW - 600).unwrap();
-        two_step.confirm_setup(code(NOW - 600).expose_str(), NOW - 600, vec![]).unwrap();
+        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW - 600, &rules().sealing_keys).unwrap();
+        two_step.confirm_setup(code(NOW - 600).expose_str(), NOW - 600, vec![], &rules().sealing_keys).unwrap();
         slot
     }
 

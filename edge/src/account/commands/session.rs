@@ -52,7 +52,7 @@ impl Apply for Login {
             session: self.session_hash,
         };
         // Failures are counted, so even a refusal is stored.
-        match account.login(input, now, rules, cx.hasher) {
+        match account.login(input, now, rules, cx.hasher, &cx.rules.sealing_keys) {
             Ok(info) => Outcome::reply(Ok(info)).saved(),
             Err(refusal) => {
                 let code = refusal.code;

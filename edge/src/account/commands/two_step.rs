@@ -110,7 +110,7 @@ impl Apply for TwoStepSetup {
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         in_recent_session(slot, &self.session_hash, cx, |account| {
-            match account.two_step.start_setup(self.secret, cx.now) {
+            match account.two_step.start_setup(self.secret, cx.now, &cx.rules.sealing_keys) {
                 Ok(expires_at) => {
                     let login_email = account.profile.login_email.clone();
                     Outcome::reply(Ok(SetupStarted { login_email, expires_at })).saved()
@@ -136,7 +136,12 @@ impl Apply for TwoStepConfirm {
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         in_recent_session(slot, &self.session_hash, cx, |account| {
-            let result = account.two_step.confirm_setup(self.code.expose_str(), cx.now, self.recovery_hashes);
+            let result = account.two_step.confirm_setup(
+                self.code.expose_str(),
+                cx.now,
+                self.recovery_hashes,
+                &cx.rules.sealing_keys,
+            );
             changed(account, &self.session_hash, result, TwoStepChange::Enabled, self.requirement, cx)
         })
     }
@@ -157,7 +162,12 @@ impl Apply for TwoStepNewCodes {
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         in_recent_session(slot, &self.session_hash, cx, |account| {
-            let result = account.two_step.replace_recovery_codes(self.code.expose_str(), cx.now, self.recovery_hashes);
+            let result = account.two_step.replace_recovery_codes(
+                self.code.expose_str(),
+                cx.now,
+                self.recovery_hashes,
+                &cx.rules.sealing_keys,
+            );
             changed(account, &self.session_hash, result, TwoStepChange::RecoveryCodesReplaced, self.requirement, cx)
         })
     }
@@ -177,7 +187,7 @@ impl Apply for TwoStepDisable {
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         in_recent_session(slot, &self.session_hash, cx, |account| {
-            let result = account.two_step.disable(self.code.expose_str(), cx.now);
+            let result = account.two_step.disable(self.code.expose_str(), cx.now, &cx.rules.sealing_keys);
             changed(account, &self.session_hash, result, TwoStepChange::Disabled, self.requirement, cx)
         })
     }
