@@ -69,6 +69,16 @@ pub fn is_control(c: char) -> bool {
         || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// A default-ignorable code point (Unicode's `Default_Ignorable_Code_Point`: zero-width spaces and joiners, word
+/// joiners, soft hyphens, variation selectors, tags…): shown as nothing, so two strings that look alike differ by one.
+pub fn is_default_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
+        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
 /// Which classes occur in `normalized`, and whether it holds a control character (never allowed: they cannot be
 /// typed reliably and are a classic injection vector).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -118,3 +118,39 @@ async fn a_disabled_account_cannot_log_in_or_get_mail() {
     latchkey_e2e::watch_for_strays().await;
     assert!(fake_mail::deliveries_to(&email).is_empty());
 }
+
+#[tokio::test]
+async fn look_alike_addresses_are_one_account_and_invisible_characters_are_refused() {
+    // The same address three ways: an accent composed or decomposed, the domain in Unicode or in its ASCII form.
+    let local = unique_email("idna-pe\u{301}rez", "").replace("@school.test", "");
+    let typed = format!("{local}@Bücher.test");
+    let composed = format!("{}@bücher.test", local.replace("e\u{301}", "\u{e9}"));
+    let ascii = format!("{}@xn--bcher-kva.test", local.replace("e\u{301}", "\u{e9}"));
+    create_account(&typed, None, "parent", PASSWORD).await;
+    let (status, body) = Client::shared().create_account_contact("parent", &ascii, None, PASSWORD).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("account_exists")), "{body}");
+    for form in [&typed, &composed, &ascii] {
+        assert!(login(form, "parent", PASSWORD).await.is_ok(), "logs in as {form:?}");
+    }
+    let mut client = Client::shared();
+    let (status, session) = client.login(&ascii, "parent", PASSWORD, None).await;
+    assert_eq!((status, session["email"].as_str()), (200, Some(composed.as_str())), "shown as people write it");
+    let found = find(&composed).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["login_email"], composed.as_str());
+
+    // The mail goes to the form every mail system takes.
+    assert_eq!(request_reset(&composed, "parent").await.0, 202);
+    latchkey_e2e::wait_for_mail(&ascii, 1).await;
+
+    // An invisible character would make a second account that looks like the first.
+    for invisible in ['\u{200B}', '\u{2060}', '\u{AD}', '\u{FEFF}'] {
+        let sneaky = format!("{local}{invisible}@bücher.test");
+        let (status, body) = Client::shared().create_account_contact("parent", &sneaky, None, PASSWORD).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid_email")), "{invisible:?}: {body}");
+        assert!(body["error"]["detail"].as_str().unwrap_or_default().contains("invisible"), "{body}");
+        let (status, body) = request_reset(&sneaky, "parent").await;
+        assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid_email")), "{body}");
+        assert_eq!(login(&sneaky, "parent", PASSWORD).await.unwrap_err().0, 401);
+    }
+}

@@ -10,6 +10,7 @@ use super::tokens::Tokens;
 use super::two_step::{Proof, TwoStep};
 use super::webhooks::Webhooks;
 use crate::audit::{Pseudonym, TwoStepChange};
+use crate::email::display;
 use crate::mail::job::MailJob;
 use crate::seal::Keys;
 use crate::token::TokenHash;
@@ -114,8 +115,8 @@ impl AccountState {
 
     pub fn view(&self, now: u64, keys: &Keys) -> AccountView {
         AccountView {
-            login_email: self.profile.login_email.clone(),
-            contact_email: self.profile.contact_email.clone(),
+            login_email: display(&self.profile.login_email),
+            contact_email: self.profile.contact_email.as_deref().map(display),
             audience: self.profile.audience,
             display_name: self.profile.display_name.clone(),
             locale: self.profile.locale,
@@ -129,7 +130,7 @@ impl AccountState {
 
     pub fn session_info(&self, now: u64, rules: SessionRules) -> SessionInfo {
         SessionInfo {
-            email: self.profile.login_email.clone(),
+            email: display(&self.profile.login_email),
             audience: self.profile.audience,
             display_name: self.profile.display_name.clone(),
             two_step: self.two_step.status(now, rules.two_step_grace_secs),

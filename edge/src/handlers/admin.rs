@@ -8,7 +8,7 @@ use crate::account::protocol::Ask;
 use crate::account::refusal::Refusal;
 use crate::account::state::Profile;
 use crate::body::{MAX_IMPORT_BODY, MAX_JSON_BODY};
-use crate::email::{account_id, Email};
+use crate::email::Email;
 use crate::password;
 use crate::store;
 use latchkey_shared::api::{
@@ -23,7 +23,7 @@ const MAX_IMPORT_LINES: usize = 500;
 const MAX_NAME_CHARS: usize = 100;
 
 /// Checks a new account and makes its profile and password hash.
-fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(String, Profile, Option<Secret<String>>), ApiError> {
+fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(Email, Profile, Option<Secret<String>>), ApiError> {
     let invalid = |detail: String| call.error(ErrorCode::InvalidRequest).with_detail(detail);
     let login = Email::parse(&new.login_email)
         .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(format!("login_email: {e}")))?;
@@ -67,11 +67,12 @@ fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(String, Profile, Option<
         locale: new.locale.unwrap_or_default(),
         status: AccountStatus::Active,
     };
-    Ok((account_id(new.audience, &login), profile, password_hash))
+    Ok((login, profile, password_hash))
 }
 
 async fn create_one(call: &Call<'_>, new: NewAccount) -> Result<AccountView, ApiError> {
-    let (id, profile, password_hash) = prepare(call, new)?;
+    let (login, profile, password_hash) = prepare(call, new)?;
+    let id = call.account_id_for(profile.audience, &login).await?;
     let contact = profile.contact_email.clone();
     let view = call.account(&id, Create { profile, password_hash }).await?.map_err(|r| call.refusal(r))?;
     if let Some(contact) = contact {
@@ -147,7 +148,8 @@ async fn on_account<C: Ask<Reply = Result<AccountView, Refusal>>>(mut call: Call
     let target: AccountRef = call.json(MAX_JSON_BODY).await?;
     let email = Email::parse(&target.login_email)
         .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
-    match call.account(&account_id(target.audience, &email), command).await? {
+    let id = call.account_id_for(target.audience, &email).await?;
+    match call.account(&id, command).await? {
         Ok(view) => call.reply(200, &view),
         Err(refusal) => Err(call.refusal(refusal)),
     }
@@ -159,14 +161,20 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
     let raw = url.query_pairs().find(|(k, _)| k == "email").map(|(_, v)| v.into_owned()).unwrap_or_default();
     let email = Email::parse(&raw).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
     let kv = call.kv()?;
-    let mut ids: Vec<String> = Audience::ALL.iter().map(|a| account_id(*a, &email)).collect();
-    let by_contact: Vec<String> = store::get_json(&kv, &store::contact_key(email.as_str()))
-        .await
-        .map_err(|e| call.internal("kv", e))?
-        .unwrap_or_default();
-    for id in by_contact {
-        if !ids.contains(&id) {
-            ids.push(id);
+    let mut ids = Vec::new();
+    for audience in Audience::ALL {
+        ids.push(call.account_id_for(audience, &email).await?);
+    }
+    // Contact emails indexed before addresses were normalised further are under their earlier form.
+    for form in std::iter::once(email.as_str()).chain(email.earlier_form()) {
+        let by_contact: Vec<String> = store::get_json(&kv, &store::contact_key(form))
+            .await
+            .map_err(|e| call.internal("kv", e))?
+            .unwrap_or_default();
+        for id in by_contact {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
         }
     }
     let mut accounts = Vec::new();

@@ -7,14 +7,16 @@ pub mod reset;
 pub mod session;
 pub mod two_step;
 
+use crate::account::commands::admin::View;
 use crate::account::protocol::{Ask, Command};
 use crate::account::refusal::Refusal;
 use crate::body::{self, BodyError};
 use crate::config::Config;
+use crate::email::{account_id, account_id_of, Email};
 use crate::routes::Guard;
 use crate::token::TokenHash;
 use latchkey_shared::api::TwoStepRequirement;
-use latchkey_shared::{ApiError, ErrorCode, Locale};
+use latchkey_shared::{ApiError, Audience, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 use worker::{Env, Method, Request, RequestInit};
 
@@ -141,6 +143,11 @@ impl Call<'_> {
         ask_account(self.env, account_id, command).await.map_err(|e| self.internal("durable_object", e))
     }
 
+    /// [`account_id_for`], answering `internal` if the accounts cannot be asked.
+    pub async fn account_id_for(&self, audience: Audience, email: &Email) -> Result<String, ApiError> {
+        account_id_for(self.env, audience, email).await.map_err(|e| self.internal("durable_object", e))
+    }
+
     /// The admin's 2-Step Verification requirement. If KV cannot answer, none: logins go on (ops see why), and an
     /// account that has 2-Step Verification on still needs its code.
     pub async fn two_step_requirement(&self) -> TwoStepRequirement {
@@ -163,6 +170,19 @@ impl Call<'_> {
         }
         error
     }
+}
+
+/// The Durable Object of the account `email` logs in to as `audience`. An address whose key changed when addresses
+/// came to be normalised further (a Unicode domain, a decomposed accent) may belong to an account made before, under
+/// its earlier form: both are looked at — always both, so timing does not tell which exists — and the earlier one is
+/// used only when it holds the account.
+pub async fn account_id_for(env: &Env, audience: Audience, email: &Email) -> worker::Result<String> {
+    let id = account_id(audience, email);
+    let Some(earlier) = email.earlier_form() else { return Ok(id) };
+    let earlier_id = account_id_of(audience, earlier);
+    let now = ask_account(env, &id, View {}).await?.is_some();
+    let before = ask_account(env, &earlier_id, View {}).await?.is_some();
+    Ok(crate::email::holding(id, earlier_id, now, before))
 }
 
 /// Sends a command to an account's Durable Object; its reply.

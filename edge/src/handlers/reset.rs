@@ -4,7 +4,7 @@ use super::{Call, HandlerResult};
 use crate::account::commands::reset::{IssueToken, LinkStatus, Recipient, Reset, WithdrawToken};
 use crate::audit::{self, Event, Pseudonym};
 use crate::body::MAX_JSON_BODY;
-use crate::email::{account_id, Email};
+use crate::email::Email;
 use crate::mail::job::{LinkToken, MailJob};
 use crate::platform::{binding, new_id, random_bytes};
 use crate::seal::Keys;
@@ -72,7 +72,7 @@ async fn issue_and_mail(
     locale: Option<Locale>,
     lifetime_secs: u32,
 ) -> worker::Result<()> {
-    let id = account_id(audience, &email);
+    let id = super::account_id_for(env, audience, &email).await?;
     let token = Token::generate().map_err(|e| worker::Error::RustError(e.to_string()))?;
     let token_hash = token.hash();
     let issue = IssueToken { token_hash: token_hash.clone(), lifetime_secs };

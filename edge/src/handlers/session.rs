@@ -4,7 +4,7 @@
 use super::{Call, HandlerResult};
 use crate::account::commands::session::{CheckSession, Login, Logout, Reauthenticate};
 use crate::body::MAX_JSON_BODY;
-use crate::email::{account_id, Email};
+use crate::email::Email;
 use crate::platform::random_bytes;
 use crate::respond::{cookie_value, session_cookie, session_cookie_name};
 use crate::session_cookie;
@@ -17,7 +17,7 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
     let body: LoginRequest = call.json(MAX_JSON_BODY).await?;
     // A malformed email cannot be an account: the same answer as a wrong password.
     let Ok(email) = Email::parse(&body.email) else { return Err(call.error(ErrorCode::InvalidCredentials)) };
-    let id = account_id(body.audience, &email);
+    let id = call.account_id_for(body.audience, &email).await?;
     let token = Token::generate().map_err(|e| call.internal("random", e))?;
     let requirement = call.two_step_requirement().await;
     let client =

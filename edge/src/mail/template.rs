@@ -92,7 +92,10 @@ impl Notice<'_> {
         let greeting = MailKey::MailGreeting.render_with(l, &[("name", self.display_name)]);
         let when = format_utc(self.at);
         let audience = audience_word(self.audience, l);
-        let body = body.render_with(l, &[("audience", audience), ("email", self.login_email), ("when", &when)]);
+        let body = body.render_with(
+            l,
+            &[("audience", audience), ("email", &crate::email::display(self.login_email)), ("when", &when)],
+        );
         let not_you = MailKey::MailChangedNotYou.render_with(l, &[("link", &link)]);
         let not_you_html = escape(MailKey::MailChangedNotYou.text(l))
             .replace("{link}", &format!("<a href=\"{}\">{}</a>", escape(&link), escape(&link)));
