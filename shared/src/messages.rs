@@ -307,8 +307,10 @@ crate::catalogue::catalogue! {
         es: "Esa contraseña no es correcta. Revisa Bloq Mayús e inténtalo de nuevo.",
     },
     ErrorPasswordChangeRequired = "error.password_change_required" {
-        en: "Your password no longer meets the requirements and must change before you can log in. Choose a new one with “Forgot your password?”.",
-        es: "Tu contraseña ya no cumple los requisitos y debes cambiarla antes de entrar. Elige una nueva con «¿Olvidaste tu contraseña?».",
+        en: "Your password no longer meets the requirements and must change before you can log in: choose a new one \
+             through “Forgot password?”.",
+        es: "Tu contraseña ya no cumple los requisitos y debes cambiarla antes de entrar: elige una nueva desde \
+             «¿Olvidaste la contraseña?».",
     },
     ErrorUnauthorized = "error.unauthorized" {
         en: "You need to log in first.",

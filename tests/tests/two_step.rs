@@ -270,6 +270,19 @@ async fn a_required_setup_with_a_grace_period_and_the_policy_that_follows_enrolm
         worker.post("/api/resets", json!({"token": token, "password": short, "confirm": short, "code": code})).await;
     assert_eq!(status, 200, "{body}");
 
+    // Turned off, the 8 characters it allowed no longer do: the right password opens no session until it changes.
+    let mut client = Client::new(&worker.url(""));
+    let (status, body) = client.login(&staff, "staff", short, Some(&app.fresh_code().await)).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = client.post("/api/two-step/disable", &json!({"code": app.fresh_code().await})).await;
+    assert_eq!(status, 200, "{body}");
+    let mut again = Client::new(&worker.url(""));
+    let (status, body) = again.login(&staff, "staff", short, None).await;
+    assert_eq!((status, error_code(&body)), (403, "password_change_required"), "{body}");
+    assert!(again.cookie().is_none(), "no session");
+    let (status, body) = again.login(&staff, "staff", "Wrong-Guess-Password-5", None).await;
+    assert_eq!((status, error_code(&body)), (401, "invalid_credentials"), "only the right password learns it");
+
     let plain = unique_email("required-short", "");
     let token = worker.link_for_new_account(&plain, PASSWORD).await;
     let (status, body) = worker.post("/api/resets", json!({"token": token, "password": short, "confirm": short})).await;

@@ -83,6 +83,11 @@ form.addEventListener("submit", async (event) => {
     codeStep.hidden = false;
     say(status, result.error.message);
     form.code.focus();
+  } else if (result.error.code === "password_change_required") {
+    // The password was right but must change: the way to a new one is the reset link.
+    form.password.value = "";
+    say(status, result.error.message, "error");
+    document.getElementById("forgot").focus();
   } else {
     if (result.error.code === "two_step_code_invalid") form.code.value = "";
     say(status, result.error.message, "error");

@@ -20,6 +20,10 @@ pub struct Credential {
     /// Earlier hashes, newest first, at most the policy's history depth.
     pub history: Vec<Secret<String>>,
     pub changed_at: Option<u64>,
+    /// The password met the policy only thanks to 2-Step Verification (the policy's shorter minimum with it).
+    pub only_with_two_step: bool,
+    /// It must change before the next login: 2-Step Verification went off under a password only it allowed.
+    pub must_change: bool,
 }
 
 impl Credential {
@@ -43,13 +47,21 @@ impl Credential {
         }
     }
 
-    /// Puts `new_hash` in place; the old one joins the history, which keeps the newest `depth`.
-    pub fn replace(&mut self, new_hash: String, depth: usize, now: u64) {
+    /// Puts `new_hash` in place; the old one joins the history, which keeps the newest `depth`. Whether the new
+    /// password met the policy only with 2-Step Verification on is kept, for the day it goes off.
+    pub fn replace(&mut self, new_hash: String, depth: usize, now: u64, only_with_two_step: bool) {
         if let Some(old) = self.hash.replace(Secret::new(new_hash)) {
             self.history.insert(0, old);
         }
         self.history.truncate(depth);
         self.changed_at = Some(now);
+        self.only_with_two_step = only_with_two_step;
+        self.must_change = false;
+    }
+
+    /// 2-Step Verification went off: a password that met the policy only with it must change at the next login.
+    pub fn two_step_turned_off(&mut self) {
+        self.must_change = self.only_with_two_step;
     }
 }
 
@@ -86,7 +98,7 @@ pub(crate) mod tests {
         let mut credential = Credential::default();
         assert!(!credential.matches("a", &PlainHasher), "no password yet");
         for (i, password) in ["a", "b", "c", "d"].iter().enumerate() {
-            credential.replace(PlainHasher.hash(password).unwrap(), 2, i as u64);
+            credential.replace(PlainHasher.hash(password).unwrap(), 2, i as u64, false);
         }
         assert!(credential.matches("d", &PlainHasher));
         assert_eq!(credential.history.len(), 2);

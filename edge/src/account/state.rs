@@ -224,6 +224,10 @@ impl AccountState {
             user_inputs: self.addresses().into_iter().chain([self.profile.display_name.clone()]).collect(),
         };
         let evaluation = evaluate(input.password, policy, &context);
+        // Recorded for the day 2-Step Verification goes off: would this password have been allowed without it?
+        let only_with_two_step = two_step
+            && evaluation.acceptable
+            && !evaluate(input.password, policy, &EvalContext { two_step: false, ..context.clone() }).acceptable;
         let breach = (input.breached == Some(true)).then(|| RuleResult::new(Rule::NotBreached, false));
         if !evaluation.acceptable || breach.is_some() {
             let code = if evaluation.acceptable { ErrorCode::PasswordBreached } else { ErrorCode::PasswordRejected };
@@ -241,7 +245,7 @@ impl AccountState {
         if let Some(proof) = input.proof {
             self.two_step.spend(proof);
         }
-        self.credential.replace(new_hash, depth, now);
+        self.credential.replace(new_hash, depth, now, only_with_two_step);
         self.tokens.spend(input.token);
         let revoked = self.sessions.end_all();
         self.failed_logins.clear();
@@ -292,6 +296,10 @@ impl AccountState {
             self.two_step.spend(proof);
         }
         self.failed_logins.forgive(input.client);
+        if self.credential.must_change && !self.two_step.enabled() {
+            // Right, but allowed only while 2-Step Verification was on: no session until it changes.
+            return Err(ErrorCode::PasswordChangeRequired.into());
+        }
         self.two_step.note_requirement(now, rules.two_step_grace_secs);
         self.sessions.open(input.session, now, rules.ttl_secs, rules.idle_secs);
         Ok(self.session_info(now, rules))
@@ -337,6 +345,7 @@ impl AccountState {
     /// ends, and every address on file is told (mail id `notice_id`).
     pub fn turn_off_two_step_by_admin(&mut self, notice_id: String, now: u64) -> Result<(), Refusal> {
         self.two_step.turn_off_by_admin()?;
+        self.credential.two_step_turned_off();
         self.sessions.end_all();
         self.queue_two_step_notice(notice_id, TwoStepChange::DisabledByAdmin, now);
         Ok(())

@@ -371,3 +371,31 @@ fn a_login_upgrades_a_hash_made_another_way() {
     assert!(state.credential.history.is_empty() && state.credential.changed_at.is_none(), "not a password change");
     assert!(log_in(&mut state, "Old-Password-1!", hash(91), NOW + 1, 3600).is_ok(), "the same password still works");
 }
+
+#[test]
+fn a_password_allowed_only_by_two_step_verification_must_change_once_it_goes_off() {
+    let nist = Policy::nist_800_63b();
+    let mut state = account_with_two_step();
+    let mut reset_with_code = |state: &mut AccountState, token: u8, password: &str, now: u64| {
+        state.issue_token(hash(token), now, 3600).unwrap();
+        let proof = state.reset_proof(&hash(token), Some(&code(now)), now, &keys()).unwrap();
+        let input = ResetInput { token: &hash(token), password, confirm: password, breached: None, proof };
+        state.reset_password(input, now, &nist, &PlainHasher, "n".into()).unwrap();
+    };
+    reset_with_code(&mut state, 1, "Kite-Amber-Harbor-58", NOW);
+    assert!(!state.credential.only_with_two_step, "15 characters or more: allowed either way");
+    // Eight characters: allowed only while 2-Step Verification is on (nist-800-63b's shorter minimum).
+    reset_with_code(&mut state, 2, "vQx7mzRpe2", NOW + 30);
+    assert!(state.credential.only_with_two_step && !state.credential.must_change);
+    state.turn_off_two_step_by_admin("off".into(), NOW + 60).unwrap();
+    let refused = log_in(&mut state, "vQx7mzRpe2", hash(3), NOW + 61, 3600).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::PasswordChangeRequired);
+    assert!(!state.has_session(&hash(3), NOW + 61), "no session until it changes");
+    assert_eq!(log_in(&mut state, "wrong", hash(4), NOW + 62, 3600).unwrap_err().code, ErrorCode::InvalidCredentials);
+    // A new password long enough without it: logs in again.
+    state.issue_token(hash(5), NOW + 63, 3600).unwrap();
+    assert_eq!(reset(&mut state, &hash(5), "vQx7mzRpe3", NOW + 63).unwrap_err().code, ErrorCode::PasswordRejected);
+    reset(&mut state, &hash(5), GOOD, NOW + 64).unwrap();
+    assert!(!state.credential.must_change && !state.credential.only_with_two_step);
+    assert!(log_in(&mut state, GOOD, hash(6), NOW + 65, 3600).is_ok());
+}

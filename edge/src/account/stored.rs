@@ -20,6 +20,10 @@ struct StoredAccount {
     password_hash: Option<Secret<String>>,
     history: Vec<Secret<String>>,
     password_changed_at: Option<u64>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    password_only_with_two_step: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    password_must_change: bool,
     tokens: Tokens,
     sessions: Sessions,
     failed_logins: SlidingWindow,
@@ -38,6 +42,10 @@ struct StoredAccount {
     two_step: TwoStep,
 }
 
+fn is_false(flag: &bool) -> bool {
+    !flag
+}
+
 impl Serialize for AccountState {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         StoredAccount::from(self.clone()).serialize(serializer)
@@ -54,7 +62,13 @@ impl From<StoredAccount> for AccountState {
     fn from(s: StoredAccount) -> AccountState {
         AccountState {
             profile: s.profile,
-            credential: Credential { hash: s.password_hash, history: s.history, changed_at: s.password_changed_at },
+            credential: Credential {
+                hash: s.password_hash,
+                history: s.history,
+                changed_at: s.password_changed_at,
+                only_with_two_step: s.password_only_with_two_step,
+                must_change: s.password_must_change,
+            },
             tokens: s.tokens,
             reset_requests: s.reset_requests,
             reset_attempts: s.reset_attempts,
@@ -74,6 +88,8 @@ impl From<AccountState> for StoredAccount {
             password_hash: a.credential.hash,
             history: a.credential.history,
             password_changed_at: a.credential.changed_at,
+            password_only_with_two_step: a.credential.only_with_two_step,
+            password_must_change: a.credential.must_change,
             tokens: a.tokens,
             sessions: a.sessions,
             failed_logins: a.failed_logins.all,

@@ -188,6 +188,9 @@ impl Apply for TwoStepDisable {
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         in_recent_session(slot, &self.session_hash, cx, |account| {
             let result = account.two_step.disable(self.code.expose_str(), cx.now, &cx.rules.sealing_keys);
+            if result.is_ok() {
+                account.credential.two_step_turned_off();
+            }
             changed(account, &self.session_hash, result, TwoStepChange::Disabled, self.requirement, cx)
         })
     }
