@@ -376,7 +376,7 @@ fn a_login_upgrades_a_hash_made_another_way() {
 fn a_password_allowed_only_by_two_step_verification_must_change_once_it_goes_off() {
     let nist = Policy::nist_800_63b();
     let mut state = account_with_two_step();
-    let mut reset_with_code = |state: &mut AccountState, token: u8, password: &str, now: u64| {
+    let reset_with_code = |state: &mut AccountState, token: u8, password: &str, now: u64| {
         state.issue_token(hash(token), now, 3600).unwrap();
         let proof = state.reset_proof(&hash(token), Some(&code(now)), now, &keys()).unwrap();
         let input = ResetInput { token: &hash(token), password, confirm: password, breached: None, proof };

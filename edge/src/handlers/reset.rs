@@ -51,10 +51,9 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
     let env = call.env.clone();
     let keys = call.config.sealing_keys.clone();
     let lifetime = call.config.policy.rules_for(Some(body.audience)).token_lifetime_secs;
+    let delay = lookup_delay(random_bytes().map_err(|e| call.internal("random", e))?);
     ctx.wait_until(async move {
-        // Yield to the event loop first, so the answer leaves before any lookup runs: otherwise a Durable Object
-        // sharing this thread (as under local workerd) would make a known account's answer measurably slower.
-        worker::Delay::from(std::time::Duration::from_millis(1)).await;
+        worker::Delay::from(delay).await;
         if let Err(err) = issue_and_mail(&env, &keys, email, body.audience, body.locale, lifetime).await {
             // The person sees the same answer either way and can ask again; ops see this line.
             audit::record(&Event::ResetRequestFailed { error: err.to_string() });
@@ -63,6 +62,18 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
     let accepted = ResetRequestAccepted { status: AcceptedStatus::Accepted, message_key: MessageKey::ResetAccepted };
     call.reply(202, &accepted)
 }
+
+/// How long after its answer a request's lookup runs: [`MIN_LOOKUP_DELAY_MS`], so the answer has left before any
+/// lookup (a Durable Object sharing this thread, as under local workerd, would otherwise slow it), and up to
+/// [`LOOKUP_JITTER_MS`] more at random, so the work an account costs (a token and a mail for a known email, a new
+/// Durable Object for an unknown one) lands on no particular later request: sent back to back, the request after a
+/// known email's is no slower than the one after an unknown email's. The mail leaves at most that much later.
+fn lookup_delay(random: [u8; 2]) -> std::time::Duration {
+    std::time::Duration::from_millis(MIN_LOOKUP_DELAY_MS + u64::from(u16::from_le_bytes(random)) % LOOKUP_JITTER_MS)
+}
+
+const MIN_LOOKUP_DELAY_MS: u64 = 20;
+const LOOKUP_JITTER_MS: u64 = 250;
 
 async fn issue_and_mail(
     env: &Env,
