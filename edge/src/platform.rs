@@ -1,6 +1,8 @@
 //! The platform's seams in one place: the clock, randomness, and the names the bindings have in `wrangler.toml`. The
-//! pure modules never call these — they are handed `now` and fresh ids — so every rule is tested natively; the shells
-//! (handlers, the Durable Object, the queue consumer) call them.
+//! pure modules are handed `now` and fresh ids, so every rule is tested natively; the shells (handlers, the Durable
+//! Object, the queue consumer) call these. The one exception is randomness that only has to be unpredictable — a
+//! salt, a sealing nonce —, which a pure module draws here itself: no rule depends on its value, and a nonce drawn
+//! where it is used can never be handed to two seals.
 
 use crate::hex::hex;
 
