@@ -104,6 +104,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::CurrentSession => session::current(call).await,
         Route::Logout => session::logout(call).await,
         Route::Reauthenticate => session::reauthenticate(call).await,
+        Route::ChangePassword => handlers::password::change(call).await,
         Route::TwoStepStatus => handlers::two_step::status(call).await,
         Route::TwoStepSetup => handlers::two_step::setup(call).await,
         Route::TwoStepConfirm => handlers::two_step::confirm(call).await,

@@ -17,6 +17,7 @@ pub enum Route {
     CurrentSession,
     Logout,
     Reauthenticate,
+    ChangePassword,
     TwoStepStatus,
     TwoStepSetup,
     TwoStepConfirm,
@@ -91,6 +92,8 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     ("/api/session", &[ep("GET", Route::CurrentSession, Session), ep("DELETE", Route::Logout, SameOrigin)]),
     ("/api/two-step", &[ep("GET", Route::TwoStepStatus, Session)]),
     ("/api/session/reauthenticate", &[ep("POST", Route::Reauthenticate, SessionChange)]),
+    // The current password is in the body: the change is its own recent authentication.
+    ("/api/password", &[ep("POST", Route::ChangePassword, SessionChange)]),
     ("/api/two-step/setup", &[ep("POST", Route::TwoStepSetup, RecentSessionChange)]),
     ("/api/two-step/confirm", &[ep("POST", Route::TwoStepConfirm, RecentSessionChange)]),
     ("/api/two-step/recovery-codes", &[ep("POST", Route::TwoStepRecoveryCodes, RecentSessionChange)]),
@@ -178,7 +181,7 @@ mod tests {
     #[test]
     fn every_state_change_riding_on_the_cookie_is_same_origin_guarded() {
         for listed in listing() {
-            let cookie = listed.path.starts_with("/api/two-step") || listed.path.starts_with("/api/session");
+            let cookie = ["/api/two-step", "/api/session", "/api/password"].iter().any(|p| listed.path.starts_with(p));
             if cookie && listed.method != "GET" {
                 assert!(
                     matches!(listed.guard, Guard::SessionChange | Guard::RecentSessionChange | Guard::SameOrigin),

@@ -119,6 +119,18 @@ pub struct ReauthenticateRequest {
     pub password: Secret<String>,
 }
 
+/// `POST /api/password`: the logged-in person's new password, typed twice, with the current one (and a code from the
+/// authenticator app or a recovery code, when the account uses 2-Step Verification). Answered with a [`ResetDone`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: Secret<String>,
+    pub password: Secret<String>,
+    pub confirm: Secret<String>,
+    #[serde(default)]
+    pub code: Option<Secret<String>>,
+}
+
 /// `GET /api/session` and the answer to a login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {

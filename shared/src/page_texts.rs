@@ -161,6 +161,7 @@ crate::catalogue::catalogue! {
         en: "Manage 2-Step Verification",
         es: "Gestionar la verificación en 2 pasos",
     },
+    LoginChangePassword = "page.login.change_password" { en: "Change password", es: "Cambiar la contraseña" },
     LoginLogOut = "page.login.log_out" { en: "Log out", es: "Cerrar sesión" },
     LoginLoggingIn = "page.login.logging_in" { en: "Logging in…", es: "Entrando…" },
     LoginLoggedOut = "page.login.logged_out" { en: "You are logged out.", es: "Has cerrado la sesión." },
@@ -272,6 +273,34 @@ crate::catalogue::catalogue! {
         en: "Check the list under the password.",
         es: "Revisa la lista bajo la contraseña.",
     },
+
+    // The password page, for someone logged in.
+    PasswordTitle = "page.password.title" { en: "Change your password", es: "Cambia tu contraseña" },
+    PasswordLoginFirst = "page.password.login_first" {
+        en: "Log in first to change your password. Forgot it? Ask for a reset link instead.",
+        es: "Inicia sesión primero para cambiar tu contraseña. ¿La olvidaste? Pide un enlace para restablecerla.",
+    },
+    PasswordCurrent = "page.password.current" { en: "Current password", es: "Contraseña actual" },
+    PasswordCodeHint = "page.password.code_hint" {
+        en: "Your account uses 2-Step Verification, so changing the password takes a code too. Lost your phone? Enter \
+             one of your recovery codes.",
+        es: "Tu cuenta usa la verificación en 2 pasos, así que cambiar la contraseña también pide un código. ¿Perdiste \
+             el teléfono? Escribe uno de tus códigos de recuperación.",
+    },
+    PasswordSave = "page.password.save" { en: "Change the password", es: "Cambiar la contraseña" },
+    PasswordSaveHint = "page.password.save_hint" {
+        en: "Your other devices will be logged out; you stay logged in here.",
+        es: "Se cerrará la sesión en tus otros dispositivos; aquí sigues conectado.",
+    },
+    PasswordMissing = "page.password.missing" {
+        en: "Type your current password, then the new one twice.",
+        es: "Escribe tu contraseña actual y después la nueva dos veces.",
+    },
+    PasswordDone = "page.password.done" {
+        en: "*Your password was changed.* Your other devices have been logged out, and we emailed you a notice.",
+        es: "*Tu contraseña se cambió.* Se cerró la sesión en tus otros dispositivos y te enviamos un aviso por correo.",
+    },
+    PasswordBack = "page.password.back" { en: "Back to your account", es: "Volver a tu cuenta" },
 
     NotFoundTitle = "page.not_found.title" { en: "This page does not exist", es: "Esta página no existe" },
     NotFoundHome = "page.not_found.home" { en: "Go to the start page", es: "Ir a la página de inicio" },

@@ -66,6 +66,9 @@ async fn the_two_step_pages_pass_axe() {
     log_in(&browser, &base_url(), &email, "staff", "Otter-Harbor-93-Violet", None).await;
     wait_visible(&browser, "#signed-in").await;
     audit(&browser, "login, logged in").await;
+    open_page(&browser, &url("/password")).await;
+    wait_visible(&browser, "form#change[data-ready]").await;
+    audit(&browser, "password, the form").await;
     open_page(&browser, &url("/two-step")).await;
     audit(&browser, "two-step, off").await;
     click(&browser, "#start").await;

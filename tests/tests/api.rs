@@ -59,14 +59,12 @@ async fn errors_speak_the_readers_language() {
 
 #[tokio::test]
 async fn pages_and_the_widget_are_served() {
-    for (path, kind) in
-        [
-            ("/", "text/html"),
-            ("/latchkey.js", "javascript"),
-            ("/latchkey.d.ts", "text/plain"),
-            ("/widget/latchkey_widget_bg.wasm", "wasm"),
-        ]
-    {
+    for (path, kind) in [
+        ("/", "text/html"),
+        ("/latchkey.js", "javascript"),
+        ("/latchkey.d.ts", "text/plain"),
+        ("/widget/latchkey_widget_bg.wasm", "wasm"),
+    ] {
         let response = http().get(url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();

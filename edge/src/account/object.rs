@@ -75,6 +75,7 @@ impl DurableObject for Account {
             Command::CheckSession(c) => self.answer(c).await,
             Command::Logout(c) => self.answer(c).await,
             Command::Reauthenticate(c) => self.answer(c).await,
+            Command::ChangePassword(c) => self.answer(c).await,
             Command::TwoStepStatus(c) => self.answer(c).await,
             Command::TwoStepSetup(c) => self.answer(c).await,
             Command::TwoStepConfirm(c) => self.answer(c).await,

@@ -5,6 +5,7 @@
 use super::apply::Apply;
 use super::commands::admin::{AdminTwoStepOff, Create, Disable, View};
 use super::commands::delivery::MailSettled;
+use super::commands::password::ChangePassword;
 use super::commands::reset::{IssueToken, LinkStatus, Reset, WithdrawToken};
 use super::commands::session::{CheckSession, Login, Logout, Reauthenticate};
 use super::commands::two_step::{TwoStepConfirm, TwoStepDisable, TwoStepNewCodes, TwoStepSetup, TwoStepStatusQuery};
@@ -40,6 +41,7 @@ wire! {
     CheckSession(CheckSession),
     Logout(Logout),
     Reauthenticate(Reauthenticate),
+    ChangePassword(ChangePassword),
     TwoStepStatus(TwoStepStatusQuery),
     TwoStepSetup(TwoStepSetup),
     TwoStepConfirm(TwoStepConfirm),

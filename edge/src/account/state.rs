@@ -57,6 +57,25 @@ pub struct ResetInput<'a> {
     pub proof: Option<Proof>,
 }
 
+/// A new password from someone logged in.
+pub struct ChangeInput<'a> {
+    pub session: TokenHash,
+    /// Who is trying: a wrong current password counts as that client's failed login.
+    pub client: &'a str,
+    pub current: &'a str,
+    pub password: &'a str,
+    pub confirm: &'a str,
+    pub breached: Option<bool>,
+    pub code: Option<&'a str>,
+}
+
+/// A new password that passed every check, hashed.
+struct NewPassword {
+    hash: String,
+    depth: usize,
+    only_with_two_step: bool,
+}
+
 /// What a login brings.
 pub struct LoginInput<'a> {
     /// Who is trying: a pseudonym of the client's address (failures are counted per client, and in all).
@@ -214,21 +233,87 @@ impl AccountState {
         if two_step && input.proof.is_none() {
             return Err(ErrorCode::TwoStepRequired.into());
         }
-        let password = normalize(input.password);
-        if password != normalize(input.confirm) {
+        let new = self.choose_password(input.password, input.confirm, input.breached, policy, hasher)?;
+
+        // Nothing can fail from here on.
+        if let Some(proof) = input.proof {
+            self.two_step.spend(proof);
+        }
+        self.tokens.spend(input.token);
+        let revoked = self.sessions.end_all();
+        self.put_password(new, now, notice_id);
+        Ok(revoked)
+    }
+
+    /// Changes the password of someone logged in, who types the current one (and a code, with 2-Step
+    /// Verification): all of it (password and history updated, every other session ended — this one stays, and
+    /// counts as recently authenticated —, the notice queued) or, on any refusal, none of it but the failure counted.
+    /// How many other sessions ended.
+    pub fn change_password(
+        &mut self,
+        input: ChangeInput<'_>,
+        now: u64,
+        policy: &Policy,
+        hasher: &dyn PasswordHasher,
+        keys: &Keys,
+        notice_id: String,
+    ) -> Result<u32, Refusal> {
+        if !self.has_session(&input.session, now) {
+            return Err(ErrorCode::Unauthorized.into());
+        }
+        if self.failed_logins.throttles(input.client, now) {
+            return Err(ErrorCode::RateLimited.into());
+        }
+        let current = normalize(input.current);
+        if !self.credential.matches(&current, hasher) {
+            self.failed_logins.record(input.client, now);
+            return Err(ErrorCode::PasswordIncorrect.into());
+        }
+        let proof = if self.two_step.enabled() {
+            let code = input.code.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
+            Some(self.two_step.check(code, now, keys)?)
+        } else {
+            None
+        };
+        let new = self.choose_password(input.password, input.confirm, input.breached, policy, hasher)?;
+
+        // Nothing can fail from here on.
+        if let Some(proof) = proof {
+            self.two_step.spend(proof);
+        }
+        let others = self.sessions.live(now).saturating_sub(1);
+        self.sessions.end_others(&input.session);
+        self.sessions.reauthenticated(&input.session, now);
+        self.put_password(new, now, notice_id);
+        Ok(others)
+    }
+
+    /// A new password checked as every new password is — typed twice alike, the policy for this account (and whether
+    /// it met it only thanks to 2-Step Verification), the breach check's verdict, not one of the last ones — and hashed.
+    fn choose_password(
+        &self,
+        password: &str,
+        confirm: &str,
+        breached: Option<bool>,
+        policy: &Policy,
+        hasher: &dyn PasswordHasher,
+    ) -> Result<NewPassword, Refusal> {
+        let normalized = normalize(password);
+        if normalized != normalize(confirm) {
             return Err(ErrorCode::PasswordMismatch.into());
         }
+        let two_step = self.two_step.enabled();
         let context = EvalContext {
             audience: Some(self.profile.audience),
             two_step,
             user_inputs: self.addresses().into_iter().chain([self.profile.display_name.clone()]).collect(),
         };
-        let evaluation = evaluate(input.password, policy, &context);
+        let evaluation = evaluate(password, policy, &context);
         // Recorded for the day 2-Step Verification goes off: would this password have been allowed without it?
         let only_with_two_step = two_step
             && evaluation.acceptable
-            && !evaluate(input.password, policy, &EvalContext { two_step: false, ..context.clone() }).acceptable;
-        let breach = (input.breached == Some(true)).then(|| RuleResult::new(Rule::NotBreached, false));
+            && !evaluate(password, policy, &EvalContext { two_step: false, ..context.clone() }).acceptable;
+        let breach = (breached == Some(true)).then(|| RuleResult::new(Rule::NotBreached, false));
         if !evaluation.acceptable || breach.is_some() {
             let code = if evaluation.acceptable { ErrorCode::PasswordBreached } else { ErrorCode::PasswordRejected };
             let mut refusal = Refusal::new(code);
@@ -236,18 +321,16 @@ impl AccountState {
             return Err(refusal);
         }
         let depth = policy.effective(Some(self.profile.audience), two_step).history_depth as usize;
-        if self.credential.reused(&password, depth, hasher) {
+        if self.credential.reused(&normalized, depth, hasher) {
             return Err(ErrorCode::PasswordReused.into());
         }
-        let new_hash = hasher.hash(&password)?;
+        Ok(NewPassword { hash: hasher.hash(&normalized)?, depth, only_with_two_step })
+    }
 
-        // Nothing can fail from here on.
-        if let Some(proof) = input.proof {
-            self.two_step.spend(proof);
-        }
-        self.credential.replace(new_hash, depth, now, only_with_two_step);
-        self.tokens.spend(input.token);
-        let revoked = self.sessions.end_all();
+    /// Puts a chosen password in place: the history moves, failed logins are forgotten, every address on file is told
+    /// (mail `notice_id`).
+    fn put_password(&mut self, new: NewPassword, now: u64, notice_id: String) {
+        self.credential.replace(new.hash, new.depth, now, new.only_with_two_step);
         self.failed_logins.clear();
         self.outbox.push(MailJob::PasswordChanged {
             id: notice_id,
@@ -258,7 +341,6 @@ impl AccountState {
             locale: self.profile.locale,
             changed_at: now,
         });
-        Ok(revoked)
     }
 
     /// Checks a login: the password, then (when the account uses 2-Step Verification) the code. Refuses without even

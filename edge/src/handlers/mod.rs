@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod catalogue;
 pub mod dev;
+pub mod password;
 pub mod reset;
 pub mod session;
 pub mod two_step;

@@ -170,7 +170,7 @@ pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
 
 /// Asks the breach range API about `password`. `None` when it cannot answer: the reset goes on without the check
 /// (ops see why), since the rest of the policy still stands and a locked-out family helps nobody.
-async fn breach_check(base_url: &str, password: &str) -> Option<bool> {
+pub(super) async fn breach_check(base_url: &str, password: &str) -> Option<bool> {
     let query = breach::query(base_url, &normalize(password));
     match fetch::get_text(&query.request).await {
         Ok((200, answer)) => Some(query.breached(&answer)),
