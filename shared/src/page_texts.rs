@@ -281,12 +281,6 @@ crate::catalogue::catalogue! {
         es: "Inicia sesión primero para cambiar tu contraseña. ¿La olvidaste? Pide un enlace para restablecerla.",
     },
     PasswordCurrent = "page.password.current" { en: "Current password", es: "Contraseña actual" },
-    PasswordCodeHint = "page.password.code_hint" {
-        en: "Your account uses 2-Step Verification, so changing the password takes a code too. Lost your phone? Enter \
-             one of your recovery codes.",
-        es: "Tu cuenta usa la verificación en 2 pasos, así que cambiar la contraseña también pide un código. ¿Perdiste \
-             el teléfono? Escribe uno de tus códigos de recuperación.",
-    },
     PasswordSave = "page.password.save" { en: "Change the password", es: "Cambiar la contraseña" },
     PasswordSaveHint = "page.password.save_hint" {
         en: "Your other devices will be logged out; you stay logged in here.",

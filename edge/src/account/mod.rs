@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod commands;
 pub mod credential;
+pub mod new_password;
 pub mod object;
 pub mod outbox;
 pub mod protocol;

@@ -2,8 +2,9 @@
 //! Verification), the new one checked as every new password is.
 
 use crate::account::apply::{Apply, Context, Outcome, Slot};
+use crate::account::new_password::ChangeInput;
 use crate::account::refusal::Refusal;
-use crate::account::state::ChangeInput;
+use crate::account::state::AccountState;
 use crate::audit::AccountEvent;
 use crate::token::TokenHash;
 use latchkey_shared::{ErrorCode, Secret};
@@ -41,15 +42,7 @@ impl Apply for ChangePassword {
         let notice = cx.ids.notice.clone();
         let keys = &cx.rules.sealing_keys;
         match account.change_password(input, cx.now, &cx.rules.policy, cx.hasher, keys, notice) {
-            Ok(revoked_sessions) => {
-                if cx.rules.webhooks {
-                    account.queue_webhook(cx.ids.webhook.clone(), cx.now);
-                }
-                Outcome::reply(Ok(revoked_sessions))
-                    .saved()
-                    .flushing()
-                    .event(AccountEvent::PasswordChanged { revoked_sessions })
-            }
+            Ok(revoked_sessions) => changed(account, revoked_sessions, cx),
             // Failures are counted (a wrong current password, a wrong code), so even a refusal is stored.
             Err(refusal) => {
                 let event = match refusal.code {
@@ -64,6 +57,20 @@ impl Apply for ChangePassword {
             }
         }
     }
+}
+
+/// A password was changed (through a reset link or by the person) and `revoked_sessions` logged out: the site's
+/// backend is told when webhooks are on, the notice is flushed at once and the webhook from the alarm (a slow backend
+/// never holds up the person's answer), and it is audited.
+pub(super) fn changed(
+    account: &mut AccountState,
+    revoked_sessions: u32,
+    cx: &Context<'_>,
+) -> Outcome<Result<u32, Refusal>> {
+    if cx.rules.webhooks {
+        account.queue_webhook(cx.ids.webhook.clone(), cx.now);
+    }
+    Outcome::reply(Ok(revoked_sessions)).saved().flushing().event(AccountEvent::PasswordChanged { revoked_sessions })
 }
 
 #[cfg(test)]

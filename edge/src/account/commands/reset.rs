@@ -133,17 +133,7 @@ impl Reset {
             proof,
         };
         match account.reset_password(input, cx.now, &cx.rules.policy, cx.hasher, cx.ids.notice.clone()) {
-            Ok(revoked_sessions) => {
-                if cx.rules.webhooks {
-                    account.queue_webhook(cx.ids.webhook.clone(), cx.now);
-                }
-                // The notice is queued at once; the webhook goes out from the alarm, so a slow backend never holds up
-                // the person's answer.
-                Outcome::reply(Ok(revoked_sessions))
-                    .saved()
-                    .flushing()
-                    .event(AccountEvent::PasswordChanged { revoked_sessions })
-            }
+            Ok(revoked_sessions) => super::password::changed(account, revoked_sessions, cx),
             Err(refusal) => Outcome::reply(Err(refusal)),
         }
     }
