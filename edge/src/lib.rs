@@ -100,6 +100,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::VerifyReset => reset::verify(call).await,
         Route::ConfirmReset => reset::confirm(call).await,
         Route::Messages => catalogue::messages(&call),
+        Route::Requirements => catalogue::requirements(&call),
         Route::Login => session::login(call).await,
         Route::CurrentSession => session::current(call).await,
         Route::Logout => session::logout(call).await,

@@ -13,6 +13,7 @@ pub enum Route {
     VerifyReset,
     ConfirmReset,
     Messages,
+    Requirements,
     Login,
     CurrentSession,
     Logout,
@@ -87,6 +88,7 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     ("/api/resets/verify", &[ep("POST", Route::VerifyReset, Public)]),
     ("/api/resets", &[ep("POST", Route::ConfirmReset, Public)]),
     ("/api/messages", &[ep("GET", Route::Messages, Public), ep("OPTIONS", Route::Preflight, Public)]),
+    ("/api/requirements", &[ep("GET", Route::Requirements, Public), ep("OPTIONS", Route::Preflight, Public)]),
     ("/api/sessions", &[ep("POST", Route::Login, SameOrigin)]),
     // Logging out always clears the cookie, whatever it holds.
     ("/api/session", &[ep("GET", Route::CurrentSession, Session), ep("DELETE", Route::Logout, SameOrigin)]),

@@ -189,6 +189,26 @@ pub struct Messages {
     pub messages: std::collections::BTreeMap<String, String>,
 }
 
+/// `GET /api/requirements`: the active policy's requirements for each account type, as texts in one language — the
+/// handout a school prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requirements {
+    pub locale: Locale,
+    pub audiences: Vec<AudienceRequirements>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AudienceRequirements {
+    pub audience: Audience,
+    /// Each rule a new password must meet, in the checklist's words and order.
+    pub rules: Vec<String>,
+    /// The shorter minimum length for an account with 2-Step Verification, when the policy has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length_two_step: Option<u32>,
+    /// How many earlier passwords may not be used again.
+    pub history_depth: u32,
+}
+
 /// `POST /api/admin/accounts` (and one line of `POST /api/admin/accounts/import`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

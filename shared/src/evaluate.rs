@@ -159,6 +159,12 @@ fn rules_for_normalized(normalized: &str, policy: &EffectivePolicy) -> Evaluatio
     Evaluation { acceptable, length, rules, strength: None }
 }
 
+/// What a password must be under `policy`, as a checklist lists it (the rules [`Rule::listed_in_checklist`]): the
+/// widget's list before anything is typed, and the printed requirements.
+pub fn requirements(policy: &EffectivePolicy) -> Vec<Rule> {
+    rules_for_normalized("", policy).rules.into_iter().map(|r| r.rule).filter(|r| r.listed_in_checklist()).collect()
+}
+
 /// The full verdict for a password: every rule, and (with the `strength` feature) the zxcvbn estimate.
 pub fn evaluate(password: &str, policy: &Policy, context: &EvalContext) -> Evaluation {
     let effective = policy.effective(context.audience, context.two_step);
@@ -186,6 +192,18 @@ fn bounded_normalize(password: &str, max_length: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_requirements_are_what_the_checklist_lists() {
+        let policy = Policy::brief_default().effective(None, false);
+        let rules = requirements(&policy);
+        assert_eq!(rules[0], Rule::MinLength { n: policy.min_length });
+        assert!(rules.iter().all(|r| r.listed_in_checklist()));
+        let listed: Vec<Rule> =
+            evaluate_rules("", &policy).rules.iter().map(|r| r.rule).filter(|r| r.listed_in_checklist()).collect();
+        assert_eq!(rules, listed);
+        assert!(rules.contains(&Rule::MinStrength { score: policy.min_score }));
+    }
     use crate::policy::Policy;
 
     fn statuses(e: &Evaluation) -> Vec<(Rule, RuleStatus)> {

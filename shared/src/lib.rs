@@ -21,7 +21,7 @@ pub mod strength;
 
 pub use audience::Audience;
 pub use error::{ApiError, ErrorCode};
-pub use evaluate::{evaluate, evaluate_rules, EvalContext, Evaluation, Rule, RuleResult, RuleStatus};
+pub use evaluate::{evaluate, evaluate_rules, requirements, EvalContext, Evaluation, Rule, RuleResult, RuleStatus};
 pub use mail_texts::MailKey;
 pub use messages::{Locale, MessageKey};
 pub use page_texts::PageKey;

@@ -296,6 +296,29 @@ crate::catalogue::catalogue! {
     },
     PasswordBack = "page.password.back" { en: "Back to your account", es: "Volver a tu cuenta" },
 
+    // The printable requirements.
+    RequirementsTitle = "page.requirements.title" { en: "Password requirements", es: "Requisitos de la contraseña" },
+    RequirementsIntro = "page.requirements.intro" {
+        en: "A new password must meet every requirement below. The form that asks for it ticks them off as you type.",
+        es: "Una contraseña nueva debe cumplir todos los requisitos de abajo. El formulario que la pide los marca \
+             mientras escribes.",
+    },
+    RequirementsStaff = "page.requirements.staff" { en: "For staff", es: "Para el personal" },
+    RequirementsParent = "page.requirements.parent" { en: "For parents and families", es: "Para las familias" },
+    RequirementsTwoStep = "page.requirements.two_step" {
+        en: "With 2-Step Verification on, {n} characters are enough.",
+        es: "Con la verificación en 2 pasos activada, bastan {n} caracteres.",
+    },
+    RequirementsHistory = "page.requirements.history" {
+        en: "It cannot be one of your last {n} passwords.",
+        es: "No puede ser una de tus últimas {n} contraseñas.",
+    },
+    RequirementsWhere = "page.requirements.where" {
+        en: "Change your password at {change}. Forgot it? Reset it at {reset}.",
+        es: "Cambia tu contraseña en {change}. ¿La olvidaste? Restablécela en {reset}.",
+    },
+    RequirementsPrint = "page.requirements.print" { en: "Print", es: "Imprimir" },
+
     NotFoundTitle = "page.not_found.title" { en: "This page does not exist", es: "Esta página no existe" },
     NotFoundHome = "page.not_found.home" { en: "Go to the start page", es: "Ir a la página de inicio" },
 }

@@ -12,7 +12,9 @@ use std::time::Duration;
 #[tokio::test]
 async fn every_page_passes_axe() {
     let browser = chromium().await;
-    for path in ["/", "/login", "/restore-password", "/reset#t=broken", "/no-such-page", "/login?lang=es"] {
+    for path in
+        ["/", "/login", "/restore-password", "/reset#t=broken", "/no-such-page", "/login?lang=es", "/requirements"]
+    {
         browser.goto("about:blank").await.unwrap();
         browser.goto(&url(path)).await.unwrap();
         eventually(&format!("{path} to settle"), Duration::from_secs(15), || async {

@@ -178,6 +178,8 @@ async fn every_page_speaks_spanish() {
         ("/restore-password?lang=es", "Restablece tu contraseña"),
         ("/reset?lang=es", "Elige una contraseña nueva"),
         ("/no-such-page?lang=es", "Esta página no existe"),
+        ("/password?lang=es", "Cambia tu contraseña"),
+        ("/requirements?lang=es", "Requisitos de la contraseña"),
     ];
     for (path, heading) in pages {
         open_page(&browser, &url(path)).await;

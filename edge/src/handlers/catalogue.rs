@@ -1,20 +1,48 @@
-//! `GET /api/messages`: both catalogues in one language — the pages' own texts and the messages they share with the
-//! widget, the API's errors and the mail — from the tables in `shared`.
+//! Texts in one language, from the tables in `shared`: `GET /api/messages`, both catalogues — the pages' own texts and
+//! the messages they share with the widget, the API's errors and the mail —, and `GET /api/requirements`, the active
+//! policy's requirements for each account type in the checklist's words.
 
 use super::{Call, HandlerResult};
-use latchkey_shared::api::Messages;
-use latchkey_shared::{Locale, MessageKey, PageKey};
+use latchkey_shared::api::{AudienceRequirements, Messages, Requirements};
+use latchkey_shared::{requirements as rules_of, Audience, Locale, MessageKey, PageKey};
 
 /// The language is `?locale=` when given (the page's language switch), else the request's `Accept-Language`.
-pub fn messages(call: &Call<'_>) -> HandlerResult {
+fn locale(call: &Call<'_>) -> Locale {
     let asked = call.req.url().ok().and_then(|url| {
         url.query_pairs().find(|(name, _)| name == "locale").and_then(|(_, value)| Locale::from_tag(&value))
     });
-    let locale = asked.unwrap_or(call.locale);
+    asked.unwrap_or(call.locale)
+}
+
+/// `GET /api/messages`.
+pub fn messages(call: &Call<'_>) -> HandlerResult {
+    let locale = locale(call);
     let shared = MessageKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
     let pages = PageKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
     let messages = shared.chain(pages).map(|(key, text)| (key.to_owned(), text.to_owned())).collect();
     crate::respond::json(200, &Messages { locale, messages })
+        .and_then(crate::respond::public)
+        .map_err(|e| call.internal("respond", e))
+}
+
+/// `GET /api/requirements`: what the printed handout shows, from the same rules the widget's checklist lists.
+pub fn requirements(call: &Call<'_>) -> HandlerResult {
+    let locale = locale(call);
+    let policy = &call.config.policy;
+    let audiences = Audience::ALL
+        .iter()
+        .map(|&audience| {
+            let rules = rules_of(&policy.effective(Some(audience), false));
+            let for_audience = policy.rules_for(Some(audience));
+            AudienceRequirements {
+                audience,
+                rules: rules.iter().map(|rule| rule.message().render(locale, rule.count())).collect(),
+                min_length_two_step: for_audience.min_length_two_step.filter(|&n| n < for_audience.min_length),
+                history_depth: for_audience.history_depth,
+            }
+        })
+        .collect();
+    crate::respond::json(200, &Requirements { locale, audiences })
         .and_then(crate::respond::public)
         .map_err(|e| call.internal("respond", e))
 }
