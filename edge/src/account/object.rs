@@ -130,7 +130,14 @@ impl Account {
             self.emit(&slot, &outcome.events, &config.sealing_keys);
             flush_outbox |= outcome.flush_outbox;
             if let Some(secs) = outcome.forget_unknown_in {
-                self.state.storage().set_alarm((secs * 1000) as i64).await?;
+                // After the answer: a known account's failed login sets no alarm, so an unknown one's must not be
+                // slower for it.
+                let storage = self.state.storage();
+                self.state.wait_until(async move {
+                    if let Err(err) = storage.set_alarm((secs * 1000) as i64).await {
+                        audit::record(&Event::InternalError { context: "alarm", error: err.to_string() });
+                    }
+                });
             }
             match outcome.next {
                 Next::Reply(reply) => return Ok(Ran { reply, flush_outbox }),
@@ -143,11 +150,15 @@ impl Account {
         if let Some(cached) = self.cache.borrow().as_ref() {
             return Ok(cached.clone());
         }
-        let storage = self.state.storage();
-        let account: Option<AccountState> = storage.get(STATE_KEY).await?;
-        let unknown_login_failures = match account {
-            Some(_) => Default::default(),
-            None => storage.get(UNKNOWN_FAILURES_KEY).await?.unwrap_or_default(),
+        // Both keys in one read, whichever is there: an unknown email's login costs what a known one's does.
+        let stored = self.state.storage().get_multiple(vec![STATE_KEY, UNKNOWN_FAILURES_KEY]).await?;
+        let value = |key: &str| Some(stored.get(&key.into())).filter(|v| !v.is_undefined());
+        let decode = |e: serde_wasm_bindgen::Error| worker::Error::RustError(e.to_string());
+        let account: Option<AccountState> =
+            value(STATE_KEY).map(serde_wasm_bindgen::from_value).transpose().map_err(decode)?;
+        let unknown_login_failures = match (&account, value(UNKNOWN_FAILURES_KEY)) {
+            (None, Some(failures)) => serde_wasm_bindgen::from_value(failures).map_err(decode)?,
+            _ => Default::default(),
         };
         let slot = Slot { account, unknown_login_failures };
         *self.cache.borrow_mut() = Some(slot.clone());

@@ -17,7 +17,7 @@ use crate::token::TokenHash;
 use crate::webhook;
 use latchkey_shared::api::{AccountStatus, AccountView, SessionInfo, TokenStatus};
 use latchkey_shared::chars::normalize;
-use latchkey_shared::{Audience, ErrorCode, Locale, Policy, Rule};
+use latchkey_shared::{Audience, ErrorCode, Locale, Policy};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use super::*;
 use crate::account::credential::tests::PlainHasher;
 use crate::account::throttle::{LOGIN_FAILURES, RESET_ATTEMPTS, RESET_REQUESTS};
-use latchkey_shared::{MessageKey, Secret};
+use latchkey_shared::{MessageKey, Rule, Secret};
 
 const GOOD: &str = "Otter-Lantern-42-Quiet";
 const NOW: u64 = 1_800_000_000;
