@@ -44,17 +44,7 @@ impl AccountState {
         keys: &Keys,
         notice_id: String,
     ) -> Result<u32, Refusal> {
-        if !self.has_session(&input.session, now) {
-            return Err(ErrorCode::Unauthorized.into());
-        }
-        if self.failed_logins.throttles(input.client, now) {
-            return Err(ErrorCode::RateLimited.into());
-        }
-        let current = normalize(input.current);
-        if !self.credential.matches(&current, hasher) {
-            self.failed_logins.record(input.client, now);
-            return Err(ErrorCode::PasswordIncorrect.into());
-        }
+        self.confirm_password(&input.session, input.client, input.current, now, hasher)?;
         let proof = if self.two_step.enabled() {
             let code = input.code.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
             Some(self.two_step.check(code, now, keys)?)

@@ -278,21 +278,35 @@ impl AccountState {
         now: u64,
         hasher: &dyn PasswordHasher,
     ) -> Result<(), Refusal> {
-        if !self.has_session(&input.session, now) {
-            return Err(ErrorCode::Unauthorized.into());
-        }
-        if self.failed_logins.throttles(input.client, now) {
-            return Err(ErrorCode::RateLimited.into());
-        }
-        let password = normalize(input.password);
-        if !self.credential.matches(&password, hasher) {
-            self.failed_logins.record(input.client, now);
-            return Err(ErrorCode::PasswordIncorrect.into());
-        }
+        let password = self.confirm_password(&input.session, input.client, input.password, now, hasher)?;
         self.credential.upgrade(&password, hasher);
         self.failed_logins.forgive(input.client);
         self.sessions.reauthenticated(&input.session, now);
         Ok(())
+    }
+
+    /// The password typed in a live session (to make it recent, or to change it): right, or a failed login of that
+    /// client, throttled as logins are. The password, normalised.
+    pub(super) fn confirm_password(
+        &mut self,
+        session: &TokenHash,
+        client: &str,
+        password: &str,
+        now: u64,
+        hasher: &dyn PasswordHasher,
+    ) -> Result<String, Refusal> {
+        if !self.has_session(session, now) {
+            return Err(ErrorCode::Unauthorized.into());
+        }
+        if self.failed_logins.throttles(client, now) {
+            return Err(ErrorCode::RateLimited.into());
+        }
+        let password = normalize(password);
+        if !self.credential.matches(&password, hasher) {
+            self.failed_logins.record(client, now);
+            return Err(ErrorCode::PasswordIncorrect.into());
+        }
+        Ok(password)
     }
 
     pub fn has_session(&self, hash: &TokenHash, now: u64) -> bool {

@@ -160,12 +160,10 @@ impl TwoStep {
             return Err(ErrorCode::TwoStepOff.into());
         }
         self.throttle(now)?;
+        let secret = self.authenticator.as_ref().and_then(|authenticator| authenticator.secret.open(keys));
         let proof = self.authenticator.as_ref().and_then(|authenticator| match totp::parse_code(code) {
-            Some(code) => {
-                let secret = authenticator.secret.open(keys)?;
-                totp::matching_step(secret.expose(), code, now, authenticator.last_step)
-                    .map(|step| Proof::Totp { step })
-            }
+            Some(code) => totp::matching_step(secret.as_ref()?.expose(), code, now, authenticator.last_step)
+                .map(|step| Proof::Totp { step }),
             None => {
                 let canonical = recovery::normalize(code)?;
                 let kept = authenticator.recovery.iter().find(|kept| recovery::matches(kept, &canonical, keys))?;
@@ -173,9 +171,9 @@ impl TwoStep {
             }
         });
         let proof = proof.ok_or_else(|| self.failed(now))?;
-        if let Some(authenticator) = self.authenticator.as_mut().filter(|a| !a.secret.is_current(keys)) {
-            let resealed = authenticator.secret.open(keys).map(|secret| KeptSecret::seal(&secret, keys));
-            if let Some(Ok(sealed)) = resealed {
+        let stale = self.authenticator.as_mut().filter(|a| !a.secret.is_current(keys));
+        if let (Some(authenticator), Some(secret)) = (stale, secret) {
+            if let Ok(sealed) = KeptSecret::seal(&secret, keys) {
                 authenticator.secret = sealed;
             }
         }

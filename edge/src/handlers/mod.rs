@@ -87,6 +87,11 @@ impl Call<'_> {
         Ok((session.account_id.clone(), session.token.hash()))
     }
 
+    /// How an account's failed logins name this request's client: a pseudonym of its address (its /64 for IPv6).
+    pub fn client(&self) -> String {
+        crate::ip_limit::client_pseudonym(&self.config.sealing_keys, self.header("CF-Connecting-IP").as_deref())
+    }
+
     pub fn error(&self, code: ErrorCode) -> ApiError {
         ApiError::new(code, self.locale)
     }

@@ -10,12 +10,8 @@ use latchkey_shared::api::{ChangePasswordRequest, ResetDone, ResetStatus};
 pub async fn change(mut call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let body: ChangePasswordRequest = call.json(MAX_JSON_BODY).await?;
-    let breached = match &call.config.breach_check_url {
-        Some(base) => super::reset::breach_check(base, body.password.expose_str()).await,
-        None => None,
-    };
-    let client =
-        crate::ip_limit::client_pseudonym(&call.config.sealing_keys, call.header("CF-Connecting-IP").as_deref());
+    let breached = super::reset::breached(&call.config, body.password.expose_str()).await;
+    let client = call.client();
     let command = ChangePassword {
         client,
         session_hash,

@@ -4,6 +4,7 @@ use super::{Call, HandlerResult};
 use crate::account::commands::reset::{IssueToken, LinkStatus, Recipient, Reset, WithdrawToken};
 use crate::audit::{self, Event, Pseudonym};
 use crate::body::MAX_JSON_BODY;
+use crate::config::Config;
 use crate::email::Email;
 use crate::mail::job::{LinkToken, MailJob};
 use crate::platform::{binding, new_id, random_bytes};
@@ -157,10 +158,7 @@ pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
     let Some((token_hash, account)) = token_account(&call, body.token.expose_str()).await? else {
         return Err(call.error(ErrorCode::TokenInvalid));
     };
-    let breached = match &call.config.breach_check_url {
-        Some(base) => breach_check(base, body.password.expose_str()).await,
-        None => None,
-    };
+    let breached = breached(&call.config, body.password.expose_str()).await;
     let reset = Reset { token_hash, password: body.password, confirm: body.confirm, breached, code: body.code };
     match call.account(&account, reset).await? {
         Ok(revoked_sessions) => call.reply(200, &ResetDone { status: ResetStatus::PasswordChanged, revoked_sessions }),
@@ -168,10 +166,11 @@ pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
     }
 }
 
-/// Asks the breach range API about `password`. `None` when it cannot answer: the reset goes on without the check
-/// (ops see why), since the rest of the policy still stands and a locked-out family helps nobody.
-pub(super) async fn breach_check(base_url: &str, password: &str) -> Option<bool> {
-    let query = breach::query(base_url, &normalize(password));
+/// Asks the breach range API about a new `password`, when one is configured. `None` when it is not, or cannot answer:
+/// the change goes on without the check (ops see why), since the rest of the policy still stands and a locked-out
+/// family helps nobody.
+pub(super) async fn breached(config: &Config, password: &str) -> Option<bool> {
+    let query = breach::query(config.breach_check_url.as_deref()?, &normalize(password));
     match fetch::get_text(&query.request).await {
         Ok((200, answer)) => Some(query.breached(&answer)),
         Ok((status, _)) => {

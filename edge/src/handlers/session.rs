@@ -20,8 +20,7 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
     let id = call.account_id_for(body.audience, &email).await?;
     let token = Token::generate().map_err(|e| call.internal("random", e))?;
     let requirement = call.two_step_requirement().await;
-    let client =
-        crate::ip_limit::client_pseudonym(&call.config.sealing_keys, call.header("CF-Connecting-IP").as_deref());
+    let client = call.client();
     let login = Login { client, password: body.password, code: body.code, session_hash: token.hash(), requirement };
     match call.account(&id, login).await? {
         Ok(info) => {
@@ -68,8 +67,7 @@ pub async fn current(call: Call<'_>) -> HandlerResult {
 pub async fn reauthenticate(mut call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let body: ReauthenticateRequest = call.json(MAX_JSON_BODY).await?;
-    let client =
-        crate::ip_limit::client_pseudonym(&call.config.sealing_keys, call.header("CF-Connecting-IP").as_deref());
+    let client = call.client();
     let command = Reauthenticate { client, session_hash, password: body.password };
     call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
     worker::Response::empty().map(|r| r.with_status(204)).map_err(|e| call.internal("respond", e))
