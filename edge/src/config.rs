@@ -31,6 +31,9 @@ pub struct Config {
     /// How recently the person must have typed their password in a session to change its 2-Step Verification
     /// (`RECENT_AUTH_SECS`): a login, or the password typed again, that long ago at most.
     pub recent_auth_secs: u64,
+    /// The least time a refused login takes to answer (`LOGIN_REFUSAL_FLOOR_MS`): long enough to cover the slowest
+    /// path a refusal can take, so its timing says nothing about which one it took (see `handlers::session::login`).
+    pub login_refusal_floor_ms: u64,
     /// The site's own backend, told of every password change (`WEBHOOK_URL`, `WEBHOOK_SECRET`).
     pub webhook: Option<WebhookConfig>,
     /// Cloudflare Turnstile on reset requests (`TURNSTILE_SECRET`, `TURNSTILE_SITE_KEY`); off when unset.
@@ -268,6 +271,7 @@ impl Config {
         let session_ttl_secs = number("SESSION_TTL_SECS", 12 * 3600, 300..=30 * 86_400)?;
         let session_idle_secs = number("SESSION_IDLE_SECS", 3600, 300..=30 * 86_400)?.min(session_ttl_secs);
         let recent_auth_secs = number("RECENT_AUTH_SECS", 600, 1..=86_400)?;
+        let login_refusal_floor_ms = number("LOGIN_REFUSAL_FLOOR_MS", 300, 0..=10_000)?;
 
         Ok(Config {
             environment,
@@ -278,6 +282,7 @@ impl Config {
             session_ttl_secs,
             session_idle_secs,
             recent_auth_secs,
+            login_refusal_floor_ms,
             webhook,
             turnstile,
             ip_rate_limit,

@@ -5,15 +5,31 @@ use super::{Call, HandlerResult};
 use crate::account::commands::session::{CheckSession, Login, Logout, Reauthenticate};
 use crate::body::MAX_JSON_BODY;
 use crate::email::Email;
-use crate::platform::random_bytes;
+use crate::platform::{now_millis, random_bytes};
 use crate::respond::{cookie_value, session_cookie, session_cookie_name};
 use crate::session_cookie;
 use crate::token::Token;
 use latchkey_shared::api::{LoginRequest, ReauthenticateRequest};
 use latchkey_shared::ErrorCode;
 
-/// `POST /api/sessions`.
+/// `POST /api/sessions`. A refusal answers no sooner than `LOGIN_REFUSAL_FLOOR_MS` after the request came: an email
+/// with no account is a Durable Object met for the first time, which the platform starts (a few milliseconds locally,
+/// more where it first places one), while a known account's may be running already. The account pays one password
+/// verification either way; the floor hides the rest, so timing does not tell whether an account exists.
 pub async fn login(mut call: Call<'_>) -> HandlerResult {
+    let started = now_millis();
+    let answer = attempt_login(&mut call).await;
+    if answer.is_err() {
+        let waited = now_millis().saturating_sub(started);
+        let left = call.config.login_refusal_floor_ms.saturating_sub(waited);
+        if left > 0 {
+            worker::Delay::from(std::time::Duration::from_millis(left)).await;
+        }
+    }
+    answer
+}
+
+async fn attempt_login(call: &mut Call<'_>) -> HandlerResult {
     let body: LoginRequest = call.json(MAX_JSON_BODY).await?;
     // A malformed email cannot be an account: the same answer as a wrong password.
     let Ok(email) = Email::parse(&body.email) else { return Err(call.error(ErrorCode::InvalidCredentials)) };
