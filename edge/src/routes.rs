@@ -38,6 +38,8 @@ pub enum Route {
     DevOps,
     /// Hashes `n` times, so the benchmark can time argon2 in workerd from outside.
     DevArgon2,
+    /// Verifies a password against a hash `n` times, so the benchmark can time imported hashes in workerd.
+    DevVerify,
     /// The route table with each route's guard.
     DevRoutes,
 }
@@ -116,6 +118,7 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     ("/dev/mailbox.json", &[ep("GET", Route::DevMailboxJson, Dev)]),
     ("/dev/ops", &[ep("GET", Route::DevOps, Dev)]),
     ("/dev/argon2", &[ep("POST", Route::DevArgon2, Dev)]),
+    ("/dev/verify", &[ep("POST", Route::DevVerify, Dev)]),
     ("/dev/routes", &[ep("GET", Route::DevRoutes, Dev)]),
 ];
 

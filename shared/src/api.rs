@@ -236,6 +236,19 @@ pub enum AccountStatus {
     Disabled,
 }
 
+/// How a password is hashed: `argon2id` once this service has hashed it; another scheme for a hash imported from
+/// another system and not yet replaced (the first successful login or reset replaces it with argon2id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordScheme {
+    Argon2id,
+    Argon2i,
+    Argon2d,
+    Bcrypt,
+    Pbkdf2Sha256,
+    Scrypt,
+}
+
 /// An account as the admin API shows it: never a hash, a token or a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {
@@ -248,6 +261,8 @@ pub struct AccountView {
     pub active_sessions: u32,
     /// Unix seconds of the last password change, if any.
     pub password_changed_at: Option<u64>,
+    /// How the password is hashed; none until one is set.
+    pub password_scheme: Option<PasswordScheme>,
     pub two_step_enabled: bool,
     /// How the audit trail names this account, to find its lines in the logs.
     pub pseudonym: String,

@@ -12,6 +12,7 @@ pub mod fake_services;
 pub mod fakes;
 pub mod foreign;
 pub mod http1;
+pub mod imported;
 pub mod page;
 pub mod process;
 pub mod stats;

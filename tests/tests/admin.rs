@@ -43,7 +43,8 @@ async fn lookup_by_contact_email_finds_the_login_email() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0]["login_email"], login_email.as_str());
     assert_eq!(found[0]["contact_email"], contact.as_str());
-    assert!(!found[0].to_string().contains("argon2"), "no hash is ever shown");
+    assert!(!found[0].to_string().contains("$argon2"), "no hash is ever shown");
+    assert_eq!(found[0]["password_scheme"], "argon2id", "only how the password is hashed");
 }
 
 #[tokio::test]

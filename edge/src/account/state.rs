@@ -123,6 +123,7 @@ impl AccountState {
             status: self.profile.status,
             active_sessions: self.sessions.live(now),
             password_changed_at: self.credential.changed_at,
+            password_scheme: self.credential.hash.as_ref().and_then(|h| crate::password::scheme(h.expose_str())),
             two_step_enabled: self.two_step.enabled(),
             pseudonym: self.pseudonym(keys).as_str().to_owned(),
         }

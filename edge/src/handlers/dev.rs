@@ -1,5 +1,5 @@
 //! The development mailbox: what the `dev-mailbox` provider "sent", listed with clickable links; operation counts
-//! and argon2 timing for the benchmark; the route table. Exist only when `ENVIRONMENT` is `dev` (the route table's dev
+//! argon2 and imported-hash timing for the benchmark; the route table. Exist only when `ENVIRONMENT` is `dev` (the route table's dev
 //! guard); everywhere else these paths are 404.
 
 use super::{Call, HandlerResult};
@@ -27,6 +27,21 @@ pub fn argon2(call: Call<'_>) -> HandlerResult {
             .map_err(|e| call.internal("hash", e))?;
     }
     call.reply(200, &serde_json::json!({ "hashes": n }))
+}
+
+/// `POST /dev/verify?n=N` (N ≤ 50) with `{password, hash}`: verifies the password against the hash N times, as a
+/// login would (any format an import takes), answering whether it matched; the benchmark times it from outside.
+pub async fn verify(mut call: Call<'_>) -> HandlerResult {
+    #[derive(serde::Deserialize)]
+    struct Verify {
+        password: String,
+        hash: String,
+    }
+    let url = call.req.url().map_err(|e| call.internal("url", e))?;
+    let n: u32 = url.query_pairs().find(|(k, _)| k == "n").and_then(|(_, v)| v.parse().ok()).unwrap_or(1).min(50);
+    let body: Verify = call.json(crate::body::MAX_JSON_BODY).await?;
+    let matched = (0..n).fold(true, |all, _| crate::password::verify(&body.password, &body.hash) && all);
+    call.reply(200, &serde_json::json!({ "verified": n, "matched": matched }))
 }
 
 async fn messages(call: &Call<'_>) -> Result<Vec<MailboxMessage>, latchkey_shared::ApiError> {

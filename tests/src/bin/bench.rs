@@ -34,6 +34,57 @@ fn row(name: &str, samples: &mut [f64]) -> (f64, f64) {
     (p50, p95)
 }
 
+/// Imported hashes at the import's caps, and argon2id at the Worker's parameters: verified in workerd
+/// (`/dev/verify`, timed from outside against n=0) and natively with the same crates.
+async fn imported_hashes(client: &reqwest::Client) {
+    use latchkey_e2e::imported::{at_the_caps, scrypt_params, PBKDF2_ITERATIONS, SALT};
+    const VERIFIES: u32 = 5;
+    let password = "Imported-Harbor-93-Violet";
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19_456, 2, 1, None).unwrap())
+        .hash_password_with_salt(password.as_bytes(), SALT)
+        .unwrap()
+        .to_string();
+    let [bcrypt, pbkdf2, scrypt] = at_the_caps(password);
+    let mut out = [0u8; 32];
+    let mut native_verify = |hash: &str| match hash.as_bytes()[1] {
+        b'2' => assert!(bcrypt::verify(password, hash).unwrap()),
+        b'b' => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), SALT, PBKDF2_ITERATIONS, &mut out),
+        b's' => scrypt::scrypt(password.as_bytes(), SALT, &scrypt_params(), &mut out).unwrap(),
+        _ => {
+            use argon2::password_hash::PasswordVerifier;
+            let parsed = argon2::password_hash::phc::PasswordHash::new(hash).unwrap();
+            Argon2::default().verify_password(password.as_bytes(), &parsed).unwrap()
+        }
+    };
+    println!("\nimported hashes at the import's caps, ms per verification (median of 5 x {VERIFIES})");
+    for (name, hash) in [bcrypt, pbkdf2, scrypt, ("argon2id m=19456 t=2 p=1", argon2)] {
+        let mut workerd = Vec::new();
+        for _ in 0..5 {
+            let verify = |n: u32| {
+                let request = client.post(url(&format!("/dev/verify?n={n}")));
+                let body = json!({"password": password, "hash": hash});
+                async move {
+                    let response = request.json(&body).send().await.unwrap();
+                    let status = response.status().as_u16();
+                    let answer: Value = response.json().await.unwrap();
+                    assert_eq!(answer["matched"], true, "{name}: workerd does not verify it");
+                    status
+                }
+            };
+            let zero = timed(verify(0)).await;
+            workerd.push((timed(verify(VERIFIES)).await - zero) / f64::from(VERIFIES));
+        }
+        let mut native = Vec::new();
+        for _ in 0..5 {
+            let start = Instant::now();
+            (0..VERIFIES).for_each(|_| native_verify(&hash));
+            native.push(ms(start.elapsed()) / f64::from(VERIFIES));
+        }
+        let (w, n) = (percentile(&mut workerd, 0.5), percentile(&mut native, 0.5));
+        println!("  {name:<26} workerd {w:>7.1}   native (release) {n:>7.1}   ratio {:.2}x", w / n);
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let client = http();
@@ -124,6 +175,7 @@ async fn main() {
     let (w, n) = (percentile(&mut workerd, 0.5), percentile(&mut native, 0.5));
     println!("\nargon2id m=19456 KiB t=2 p=1, ms per hash (median of 5 x {HASHES})");
     println!("  workerd {w:.1}   native (release) {n:.1}   ratio {:.2}x (target <= 1.3x)", w / n);
+    imported_hashes(&client).await;
 
     // Operations one reset costs: request (+ its background work) and confirmation (+ the notice).
     let ops_email = unique_email("bench-ops", "");

@@ -5,8 +5,9 @@
 //!   would send them: whatever work one request leaves behind lands on a later one); every answer must be byte-identical
 //!   (status, body, and the headers a client could compare), and the two sides less than 10% apart — the medians
 //!   spaced; back to back, the median of the paired differences (see [`reset_requests`]);
-//! - logins with a wrong password: 50 each to existing, disabled and invited (no password yet) accounts and to unknown
-//!   emails, interleaved; every answer must be the same refusal and every median within 10% of the others.
+//! - logins with a wrong password: 30 each to existing, disabled and invited (no password yet) accounts, to unknown
+//!   emails, and to accounts holding a bcrypt, PBKDF2 or scrypt hash imported at the import's caps, interleaved; every
+//!   answer must be the same refusal and every median within 10% of the others.
 //!
 //! Prints the latency distributions; exits non-zero if a condition fails.
 
@@ -31,24 +32,30 @@ async fn reset_request(email: &str) -> (f64, RawAnswer) {
     (start.elapsed().as_secs_f64() * 1000.0, answer)
 }
 
-/// Creates `n` accounts in one import (with a ready-made argon2 hash at the Worker's parameters, so no hashing is spent
-/// on setup and a login verifies at the same cost as any other); `with_password: false` makes invited ones.
-async fn accounts(n: usize, name: &str, with_password: bool) -> Vec<String> {
+/// A ready-made argon2 hash at the Worker's parameters: no hashing is spent on setup, and a login verifies it at the
+/// same cost as any other.
+fn native_hash() -> String {
     let params = argon2::Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
-    let phc = argon2::password_hash::PasswordHasher::hash_password_with_salt(
+    argon2::password_hash::PasswordHasher::hash_password_with_salt(
         &argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params),
-        b"Enumeration-Check-Password-1",
+        PASSWORD.as_bytes(),
         b"enumeration-salt",
     )
     .expect("hashing works")
-    .to_string();
+    .to_string()
+}
+
+const PASSWORD: &str = "Enumeration-Check-Password-1";
+
+/// Creates `n` accounts in one import, holding `hash` (none: invited ones).
+async fn accounts(n: usize, name: &str, hash: Option<&str>) -> Vec<String> {
     let emails: Vec<String> = (0..n).map(|i| unique_email(&format!("{name}-{i}"), "")).collect();
     let lines: Vec<String> = emails
         .iter()
         .map(|e| {
             let mut line = json!({"login_email": e, "audience": "parent", "display_name": "Enumeration"});
-            if with_password {
-                line["password_hash"] = json!(phc);
+            if let Some(hash) = hash {
+                line["password_hash"] = json!(hash);
             }
             line.to_string()
         })
@@ -68,7 +75,7 @@ fn summary(name: &str, samples: &mut [f64]) -> (f64, f64) {
     let mut q = |p| percentile(samples, p);
     let (min, p10, p25, p50, p75, p90, p99, max) = (q(0.0), q(0.1), q(0.25), q(0.5), q(0.75), q(0.9), q(0.99), q(1.0));
     println!(
-        "{name:<9} {min:>7.2} {p10:>7.2} {p25:>7.2} {p50:>7.2} {p75:>7.2} {p90:>7.2} {p99:>7.2} {max:>7.2} {mean:>7.2} \
+        "{name:<10} {min:>7.2} {p10:>7.2} {p25:>7.2} {p50:>7.2} {p75:>7.2} {p90:>7.2} {p99:>7.2} {max:>7.2} {mean:>7.2} \
          {iqm:>7.2}"
     );
     (p50, iqm)
@@ -86,23 +93,37 @@ async fn login(email: &str) -> (f64, (u16, String)) {
     (start.elapsed().as_secs_f64() * 1000.0, (status, body["error"]["code"].as_str().unwrap_or_default().to_owned()))
 }
 
-/// Logins to existing, disabled, invited and unknown accounts: the same refusal, the same time. Whether it passed.
+/// Logins to existing, disabled, invited and unknown accounts, and to accounts holding a hash imported from another
+/// system at the import's caps: the same refusal, the same time. Whether it passed.
 async fn logins() -> bool {
-    const PER_KIND: usize = 50;
-    let existing = accounts(PER_KIND, "enum-login", true).await;
-    let disabled = accounts(PER_KIND, "enum-disabled", true).await;
+    const PER_KIND: usize = 30;
+    let native = native_hash();
+    let existing = accounts(PER_KIND, "enum-login", Some(&native)).await;
+    let disabled = accounts(PER_KIND, "enum-disabled", Some(&native)).await;
     let client = Client::shared();
     for email in &disabled {
         let target = json!({"login_email": email, "audience": "parent"});
         let (status, body) = client.admin(reqwest::Method::POST, "/api/admin/accounts/disable", Some(&target)).await;
         assert_eq!(status, 200, "disabling {email}: {body}");
     }
-    let invited = accounts(PER_KIND, "enum-invited", false).await;
+    let invited = accounts(PER_KIND, "enum-invited", None).await;
+    let [bcrypt, pbkdf2, scrypt] = latchkey_e2e::imported::at_the_caps(PASSWORD);
+    let bcrypt = (bcrypt.0, accounts(PER_KIND, "enum-bcrypt", Some(&bcrypt.1)).await);
+    let pbkdf2 = (pbkdf2.0, accounts(PER_KIND, "enum-pbkdf2", Some(&pbkdf2.1)).await);
+    let scrypt = (scrypt.0, accounts(PER_KIND, "enum-scrypt", Some(&scrypt.1)).await);
     let unknown: Vec<String> = (0..PER_KIND).map(|i| unique_email(&format!("enum-login-nobody-{i}"), "")).collect();
     for i in 0..5 {
         login(&unique_email(&format!("enum-login-warm-{i}"), "")).await;
     }
-    let kinds = [("existing", &existing), ("disabled", &disabled), ("invited", &invited), ("unknown", &unknown)];
+    let kinds = [
+        ("existing", &existing),
+        ("disabled", &disabled),
+        ("invited", &invited),
+        ("unknown", &unknown),
+        (bcrypt.0, &bcrypt.1),
+        (pbkdf2.0, &pbkdf2.1),
+        (scrypt.0, &scrypt.1),
+    ];
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); kinds.len()];
     let mut answers = Vec::new();
     for i in 0..PER_KIND {
@@ -129,14 +150,14 @@ async fn logins() -> bool {
 
 fn header() {
     println!(
-        "{:<9} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
+        "{:<10} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
         "", "min", "p10", "p25", "p50", "p75", "p90", "p99", "max", "mean", "iqm"
     );
 }
 
 /// Reset requests for `per_side` existing and unknown emails, interleaved, `gap` apart. Whether they passed.
 async fn reset_requests(run: &str, per_side: usize, gap: Duration) -> bool {
-    let existing = accounts(per_side, &format!("enum-{run}"), true).await;
+    let existing = accounts(per_side, &format!("enum-{run}"), Some(&native_hash())).await;
     let unknown: Vec<String> = (0..per_side).map(|i| unique_email(&format!("enum-{run}-nobody-{i}"), "")).collect();
     // Warm the isolate and the connection pool, on addresses the run does not use.
     for i in 0..20 {
