@@ -19,6 +19,8 @@ pub enum Route {
     Logout,
     Reauthenticate,
     ChangePassword,
+    /// Whose password the change form is for, and why it must change: also for a session good only for that.
+    PasswordChangeContext,
     TwoStepStatus,
     TwoStepSetup,
     TwoStepConfirm,
@@ -32,6 +34,10 @@ pub enum Route {
     AdminDeadLetters,
     AdminTwoStepRequirement,
     AdminSetTwoStepRequirement,
+    AdminRequirePasswordChange,
+    AdminPasswordChangeRequirement,
+    AdminSetPasswordChangeRequirement,
+    AdminWithdrawPasswordChangeRequirement,
     DevMailbox,
     DevMailboxJson,
     /// Operation counts, for the benchmark.
@@ -97,7 +103,10 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     ("/api/two-step", &[ep("GET", Route::TwoStepStatus, Session)]),
     ("/api/session/reauthenticate", &[ep("POST", Route::Reauthenticate, SessionChange)]),
     // The current password is in the body: the change is its own recent authentication.
-    ("/api/password", &[ep("POST", Route::ChangePassword, SessionChange)]),
+    (
+        "/api/password",
+        &[ep("GET", Route::PasswordChangeContext, Session), ep("POST", Route::ChangePassword, SessionChange)],
+    ),
     ("/api/two-step/setup", &[ep("POST", Route::TwoStepSetup, RecentSessionChange)]),
     ("/api/two-step/confirm", &[ep("POST", Route::TwoStepConfirm, RecentSessionChange)]),
     ("/api/two-step/recovery-codes", &[ep("POST", Route::TwoStepRecoveryCodes, RecentSessionChange)]),
@@ -109,6 +118,15 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     ("/api/admin/accounts/import", &[ep("POST", Route::AdminImportAccounts, Admin)]),
     ("/api/admin/accounts/disable", &[ep("POST", Route::AdminDisableAccount, Admin)]),
     ("/api/admin/accounts/two-step-off", &[ep("POST", Route::AdminTwoStepOff, Admin)]),
+    ("/api/admin/accounts/require-password-change", &[ep("POST", Route::AdminRequirePasswordChange, Admin)]),
+    (
+        "/api/admin/password-change-requirement",
+        &[
+            ep("GET", Route::AdminPasswordChangeRequirement, Admin),
+            ep("PUT", Route::AdminSetPasswordChangeRequirement, Admin),
+            ep("DELETE", Route::AdminWithdrawPasswordChangeRequirement, Admin),
+        ],
+    ),
     ("/api/admin/dead-letters", &[ep("GET", Route::AdminDeadLetters, Admin)]),
     (
         "/api/admin/two-step-requirement",

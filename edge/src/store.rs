@@ -1,7 +1,8 @@
-//! What lives in Workers KV: token records (hash → account, with a TTL), the contact-email index, dead letters and
-//! the dev mailbox. KV is eventually consistent, so nothing here decides whether a token still works: the account's
+//! What lives in Workers KV: token records (hash → account, with a TTL), the contact-email index, the account
+//! registry, settings, dead letters and the dev mailbox. KV is eventually consistent, so nothing here decides whether a token still works: the account's
 //! Durable Object does.
 
+use crate::account::registry::Entry;
 use crate::metrics::{count, Op};
 use latchkey_shared::api::DeadLetter;
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,37 @@ pub fn contact_key(email: &str) -> String {
 
 /// The admin's 2-Step Verification requirement (`/api/admin/two-step-requirement`).
 pub const TWO_STEP_REQUIREMENT_KEY: &str = "settings:two_step_requirement";
+
+/// The admin's required password changes by account type (`/api/admin/password-change-requirement`).
+pub const PASSWORD_CHANGE_REQUIREMENT_KEY: &str = "settings:password_change_requirement";
+
+const REGISTRY_PREFIX: &str = "registry:";
+
+/// Writes an account's registry entry (in the key's metadata, so a listing reads every entry at once).
+pub async fn put_registry_entry(kv: &KvStore, account_id: &str, entry: &Entry) -> worker::Result<()> {
+    count(Op::KvWrite);
+    let put = kv.put(&format!("{REGISTRY_PREFIX}{account_id}"), "")?.metadata(entry)?;
+    put.execute().await.map_err(worker::Error::from)
+}
+
+/// Every account's registry entry, a page of 1,000 keys at a time.
+pub async fn registry(kv: &KvStore) -> worker::Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    let mut cursor = None;
+    loop {
+        count(Op::KvRead);
+        let mut list = kv.list().prefix(REGISTRY_PREFIX.to_owned()).limit(1000);
+        if let Some(cursor) = cursor {
+            list = list.cursor(cursor);
+        }
+        let page = list.execute().await.map_err(worker::Error::from)?;
+        entries.extend(page.keys.into_iter().filter_map(|key| serde_json::from_value(key.metadata?).ok()));
+        match page.cursor.filter(|_| !page.list_complete) {
+            Some(next) => cursor = Some(next),
+            None => return Ok(entries),
+        }
+    }
+}
 
 pub fn dead_letter_key(id: &str) -> String {
     format!("deadletter:{id}")

@@ -138,6 +138,117 @@ pub struct SessionInfo {
     pub audience: Audience,
     pub display_name: String,
     pub two_step: TwoStepStatus,
+    /// A change of password this account owes, found at the login: before its deadline the person is told and may
+    /// go on; once `due`, the session is good only for changing the password (`/password`), and everything else
+    /// answers `password_change_required`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_change: Option<PasswordChange>,
+}
+
+/// Why a password must change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordChangeReason {
+    /// It no longer meets the requirements (they became stricter, or 2-Step Verification, which allowed a shorter
+    /// one, went off).
+    Policy,
+    /// It appeared in a data breach (the breach check, at the login).
+    Breached,
+    /// The school asked: for this account, its account type, or everyone.
+    Required,
+}
+
+/// A change of password an account owes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub reason: PasswordChangeReason,
+    /// Unix seconds; none: at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<u64>,
+    /// The deadline has passed (or there is none): nothing but the change until it is made.
+    pub due: bool,
+}
+
+/// A change the admin asked for: every password set before `since` must change, by `deadline` (none: at the next
+/// login).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequiredChange {
+    pub since: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<u64>,
+}
+
+impl RequiredChange {
+    /// What a password last set at `changed_at` (none: never here, e.g. imported) owes at `now`, if anything.
+    pub fn owed(&self, changed_at: Option<u64>, now: u64) -> Option<PasswordChange> {
+        changed_at.is_none_or(|at| at < self.since).then_some(PasswordChange {
+            reason: PasswordChangeReason::Required,
+            deadline: self.deadline,
+            due: self.deadline.is_none_or(|deadline| now >= deadline),
+        })
+    }
+}
+
+/// `POST /api/admin/accounts/require-password-change` (one account) and `PUT /api/admin/password-change-requirement`
+/// (an account type, or everyone): every password set before now must change by `deadline` (unix seconds; none: at
+/// the next login); with `announce`, each person is mailed about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequirePasswordChange {
+    /// For one account: its login email and audience. For a campaign: the audience, or none for everyone.
+    #[serde(default)]
+    pub login_email: Option<String>,
+    #[serde(default)]
+    pub audience: Option<Audience>,
+    #[serde(default)]
+    pub deadline: Option<u64>,
+    #[serde(default)]
+    pub announce: bool,
+}
+
+/// The required changes in force for each account type (KV), as the login reads them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChangeRequirement {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<RequiredChange>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<RequiredChange>,
+}
+
+impl PasswordChangeRequirement {
+    pub fn for_audience(&self, audience: Audience) -> Option<RequiredChange> {
+        match audience {
+            Audience::Staff => self.staff,
+            Audience::Parent => self.parent,
+        }
+    }
+
+    pub fn set(&mut self, audience: Audience, change: Option<RequiredChange>) {
+        match audience {
+            Audience::Staff => self.staff = change,
+            Audience::Parent => self.parent = change,
+        }
+    }
+}
+
+/// `GET`, `PUT` and `DELETE /api/admin/password-change-requirement`: what is required, and how far each account type
+/// has come.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChangeProgress {
+    pub requirement: PasswordChangeRequirement,
+    pub staff: AudienceProgress,
+    pub parent: AudienceProgress,
+    /// With `announce`: how many mails were queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announced: Option<u32>,
+}
+
+/// Of the active accounts of one type with a password: how many, and how many still have to change it (for their
+/// type's requirement, their own, or because the login found it weak or breached).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AudienceProgress {
+    pub accounts: u32,
+    pub pending: u32,
 }
 
 /// Where an account stands with 2-Step Verification (`GET /api/two-step`, and in every [`SessionInfo`]).
@@ -263,6 +374,9 @@ pub struct AccountView {
     pub password_changed_at: Option<u64>,
     /// How the password is hashed; none until one is set.
     pub password_scheme: Option<PasswordScheme>,
+    /// A change the admin asked of this account and not yet made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_change: Option<RequiredChange>,
     pub two_step_enabled: bool,
     /// How the audit trail names this account, to find its lines in the logs.
     pub pseudonym: String,

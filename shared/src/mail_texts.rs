@@ -57,6 +57,27 @@ crate::catalogue::catalogue! {
         en: "New recovery codes were made for your {audience} account ({email}) on {when}; the earlier ones no longer work.",
         es: "Se crearon nuevos códigos de recuperación para tu cuenta de {audience} ({email}) el {when}; los anteriores ya no funcionan.",
     },
+    MailChangeRequestedSubject = "mail.change_requested.subject" {
+        en: "Please choose a new password",
+        es: "Elige una contraseña nueva, por favor",
+    },
+    MailChangeRequestedBody = "mail.change_requested.body" {
+        en: "Your school asks everyone to move to a password that meets its updated requirements. Please choose a new password for your {audience} account ({email}).",
+        es: "Tu centro pide a todos que pasen a una contraseña que cumpla sus requisitos actualizados. Elige una contraseña nueva para tu cuenta de {audience} ({email}).",
+    },
+    MailChangeRequestedBy = "mail.change_requested.by" {
+        en: "Until {when} you can still log in with your current password; after that, the next login asks for the new one first.",
+        es: "Hasta el {when} puedes seguir entrando con tu contraseña actual; después, al entrar se te pedirá primero la nueva.",
+    },
+    MailChangeRequestedNextLogin = "mail.change_requested.next_login" {
+        en: "The next time you log in, you will be asked to choose it first.",
+        es: "La próxima vez que entres se te pedirá que la elijas primero.",
+    },
+    MailChangeRequestedAction = "mail.change_requested.action" { en: "Log in and change it", es: "Entra y cámbiala" },
+    MailChangeRequestedRequirements = "mail.change_requested.requirements" {
+        en: "The requirements, on one page you can print: {link}",
+        es: "Los requisitos, en una página que puedes imprimir: {link}",
+    },
     MailFooter = "mail.footer" {
         en: "This email was sent automatically; replies are not read.",
         es: "Este correo se envió automáticamente; las respuestas no se leen.",

@@ -307,10 +307,8 @@ crate::catalogue::catalogue! {
         es: "Esa contraseña no es correcta. Revisa Bloq Mayús e inténtalo de nuevo.",
     },
     ErrorPasswordChangeRequired = "error.password_change_required" {
-        en: "Your password no longer meets the requirements and must change before you can log in: choose a new one \
-             through “Forgot password?”.",
-        es: "Tu contraseña ya no cumple los requisitos y debes cambiarla antes de entrar: elige una nueva desde \
-             «¿Olvidaste la contraseña?».",
+        en: "Your password must change before you can go on: choose a new one on the “Change your password” page.",
+        es: "Debes cambiar tu contraseña antes de continuar: elige una nueva en la página «Cambia tu contraseña».",
     },
     ErrorUnauthorized = "error.unauthorized" {
         en: "You need to log in first.",

@@ -295,6 +295,27 @@ crate::catalogue::catalogue! {
         es: "*Tu contraseña se cambió.* Se cerró la sesión en tus otros dispositivos y te enviamos un aviso por correo.",
     },
     PasswordBack = "page.password.back" { en: "Back to your account", es: "Volver a tu cuenta" },
+    PasswordWhyPolicy = "page.password.why.policy" {
+        en: "Our password requirements have changed, and your password no longer meets them. Choose a new one to go on.",
+        es: "Los requisitos de la contraseña han cambiado y la tuya ya no los cumple. Elige una nueva para continuar.",
+    },
+    PasswordWhyBreached = "page.password.why.breached" {
+        en: "Your password appeared in a data breach on another website, so it is no longer safe. Choose a new one to go on.",
+        es: "Tu contraseña apareció en una filtración de datos de otro sitio web, así que ya no es segura. Elige una nueva para continuar.",
+    },
+    PasswordWhyRequired = "page.password.why.required" {
+        en: "Your school asks everyone to choose a new password that meets its updated requirements. Choose one to go on.",
+        es: "Tu centro pide a todos que elijan una contraseña nueva que cumpla sus requisitos actualizados. Elige una para continuar.",
+    },
+    PasswordWhyRequiredBy = "page.password.why.required_by" {
+        en: "Your school asks everyone to choose a new password that meets its updated requirements, by {date}. Until then you may go on with the current one.",
+        es: "Tu centro pide a todos que elijan una contraseña nueva que cumpla sus requisitos actualizados, antes del {date}. Hasta entonces puedes seguir con la actual.",
+    },
+    PasswordRequirementsLink = "page.password.requirements_link" {
+        en: "See the requirements (to print)",
+        es: "Ver los requisitos (para imprimir)",
+    },
+    LoginChangeNow = "page.login.change_now" { en: "Change it now", es: "Cámbiala ahora" },
 
     // The printable requirements.
     RequirementsTitle = "page.requirements.title" { en: "Password requirements", es: "Requisitos de la contraseña" },

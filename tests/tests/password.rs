@@ -94,7 +94,7 @@ async fn a_person_changes_the_password_from_the_account_page_in(engine: Engine) 
     let browser = engine.open().await;
     log_in(&browser, &base_url(), &email, "parent", OLD, None).await;
     wait_visible(&browser, "#signed-in").await;
-    click(&browser, "a[href='/password']").await;
+    click(&browser, "#change-password").await;
     wait_visible(&browser, "form#change[data-ready]").await;
     screenshot(&browser, engine, "password").await;
     type_into(&browser, "#current", "Not-The-Password-1").await;

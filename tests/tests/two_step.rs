@@ -270,7 +270,8 @@ async fn a_required_setup_with_a_grace_period_and_the_policy_that_follows_enrolm
         worker.post("/api/resets", json!({"token": token, "password": short, "confirm": short, "code": code})).await;
     assert_eq!(status, 200, "{body}");
 
-    // Turned off, the 8 characters it allowed no longer do: the right password opens no session until it changes.
+    // Turned off, the 8 characters it allowed no longer do: the right password opens a session good only for a new
+    // one.
     let mut client = Client::new(&worker.url(""));
     let (status, body) = client.login(&staff, "staff", short, Some(&app.fresh_code().await)).await;
     assert_eq!(status, 200, "{body}");
@@ -278,9 +279,18 @@ async fn a_required_setup_with_a_grace_period_and_the_policy_that_follows_enrolm
     assert_eq!(status, 200, "{body}");
     let mut again = Client::new(&worker.url(""));
     let (status, body) = again.login(&staff, "staff", short, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["password_change"], json!({"reason": "policy", "due": true}));
+    let (status, body) = again.get("/api/session").await;
     assert_eq!((status, error_code(&body)), (403, "password_change_required"), "{body}");
-    assert!(again.cookie().is_none(), "no session");
-    let (status, body) = again.login(&staff, "staff", "Wrong-Guess-Password-5", None).await;
+    let new = "Quartz-Vivid-Meadow-77";
+    let change = json!({"current_password": short, "password": new, "confirm": new});
+    let (status, body) = again.post("/api/password", &change).await;
+    assert_eq!(status, 200, "{body}");
+    // No longer owing a password, the session is what this Worker's 2-Step Verification requirement makes it.
+    let (status, body) = again.get("/api/session").await;
+    assert_eq!((status, error_code(&body)), (403, "two_step_setup_required"), "{body}");
+    let (status, body) = Client::new(&worker.url("")).login(&staff, "staff", "Wrong-Guess-Password-5", None).await;
     assert_eq!((status, error_code(&body)), (401, "invalid_credentials"), "only the right password learns it");
 
     let plain = unique_email("required-short", "");

@@ -27,15 +27,21 @@ function update() {
   why.textContent = parts.length ? t("page.login.missing", { what: parts.join(", ") }) : "";
 }
 
-// A session past its grace period for 2-Step Verification is good only for turning it on: straight to that page.
-function toSetup() {
+// A session past its grace period for 2-Step Verification is good only for turning it on, and one that owes a new
+// password only for choosing it: straight to that page, in the page's language.
+function goTo(page) {
   const lang = new URLSearchParams(location.search).get("lang");
-  location.assign("/two-step" + (lang ? "?lang=" + lang : ""));
+  location.assign(page + (lang ? "?lang=" + lang : ""));
+}
+
+function longDate(unix) {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(new Date(unix * 1000));
 }
 
 async function showSession() {
   const session = await api("GET", "/api/session");
-  if (!session.ok && session.error.code === "two_step_setup_required") return toSetup();
+  if (!session.ok && session.error.code === "password_change_required") return goTo("/password");
+  if (!session.ok && session.error.code === "two_step_setup_required") return goTo("/two-step");
   if (session.ok) {
     signedIn.hidden = false;
     form.hidden = true;
@@ -48,9 +54,15 @@ async function showSession() {
       info.two_step.enabled ? t("page.two_step.is_on") : t("page.login.two_step_off");
     const due = document.getElementById("two-step-due");
     due.hidden = !info.two_step.enroll_by;
-    if (info.two_step.enroll_by) {
-      const date = new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(new Date(info.two_step.enroll_by * 1000));
-      due.textContent = t("page.two_step.required_by", { date });
+    if (info.two_step.enroll_by) due.textContent = t("page.two_step.required_by", { date: longDate(info.two_step.enroll_by) });
+    // A new password the school asks for by a date: told, and free to go on until then.
+    const change = info.password_change;
+    document.getElementById("password-due").hidden = !change;
+    if (change) {
+      const why = change.deadline
+        ? t("page.password.why.required_by", { date: longDate(change.deadline) })
+        : t("page.password.why." + change.reason);
+      document.getElementById("password-due-text").textContent = why;
     }
   } else {
     signedIn.hidden = true;
@@ -76,18 +88,16 @@ form.addEventListener("submit", async (event) => {
     form.password.value = "";
     form.code.value = "";
     codeStep.hidden = true;
-    if (result.data.two_step.setup_required) return toSetup();
+    const change = result.data.password_change;
+    const next = new URLSearchParams(location.search).get("next");
+    if ((change && change.due) || next === "password") return goTo("/password");
+    if (result.data.two_step.setup_required) return goTo("/two-step");
     await showSession();
   } else if (result.error.code === "two_step_required") {
     // The password was right: the code is the second step.
     codeStep.hidden = false;
     say(status, result.error.message);
     form.code.focus();
-  } else if (result.error.code === "password_change_required") {
-    // The password was right but must change: the way to a new one is the reset link.
-    form.password.value = "";
-    say(status, result.error.message, "error");
-    document.getElementById("forgot").focus();
   } else {
     if (result.error.code === "two_step_code_invalid") form.code.value = "";
     say(status, result.error.message, "error");

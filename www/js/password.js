@@ -12,7 +12,8 @@ async function start() {
   } catch {
     // Without the catalogue the page still works, in English.
   }
-  const session = await api("GET", "/api/session");
+  // Not /api/session: a session that owes a new password is good for this page and nothing else.
+  const session = await api("GET", "/api/password");
   document.body.dataset.ready = "true";
   if (!session.ok) {
     if (session.status === 401) return (document.getElementById("login-first").hidden = false);
@@ -23,6 +24,19 @@ async function start() {
   // The widget applies this account's rules (its audience, and the shorter minimum 2-Step Verification may allow),
   // so it loads once they are known.
   form.password.dataset.latchkeyAudience = session.data.audience;
+  const change = session.data.password_change;
+  if (change) {
+    // Why, in plain words: new requirements, a breach, or the school asked (by a date, or now).
+    const why = change.deadline && !change.due
+      ? t("page.password.why.required_by", {
+          date: new Intl.DateTimeFormat(pageLocale(), { dateStyle: "long" }).format(new Date(change.deadline * 1000)),
+        })
+      : t("page.password.why." + change.reason);
+    document.getElementById("why-text").textContent = why;
+    const lang = new URLSearchParams(location.search).get("lang");
+    if (lang) document.getElementById("requirements-link").search = "?lang=" + lang;
+    document.getElementById("why").hidden = false;
+  }
   const twoStep = session.data.two_step.enabled === true;
   if (twoStep) form.password.dataset.latchkeyTwoStep = "true";
   codeStep.hidden = !twoStep;
@@ -54,6 +68,7 @@ form.addEventListener("submit", async (event) => {
     say(status, "");
     form.reset();
     form.hidden = true;
+    document.getElementById("why").hidden = true;
     document.getElementById("done").hidden = false;
     return document.getElementById("back").focus();
   }

@@ -2,6 +2,7 @@
 //! it last changed. Hashing is injected ([`PasswordHasher`]), so the rules are tested with an instant stand-in.
 
 use super::refusal::Refusal;
+use latchkey_shared::api::{PasswordChange, PasswordChangeReason, RequiredChange};
 use latchkey_shared::Secret;
 
 /// What the account needs from outside to check and set passwords.
@@ -24,6 +25,11 @@ pub struct Credential {
     pub only_with_two_step: bool,
     /// It must change before the next login: 2-Step Verification went off under a password only it allowed.
     pub must_change: bool,
+    /// What the last login found wrong with it, the one moment the plaintext is there: it no longer meets the
+    /// policy, or it appeared in a breach.
+    pub flagged: Option<PasswordChangeReason>,
+    /// A change the admin asked of this account.
+    pub required: Option<RequiredChange>,
 }
 
 impl Credential {
@@ -57,6 +63,23 @@ impl Credential {
         self.changed_at = Some(now);
         self.only_with_two_step = only_with_two_step;
         self.must_change = false;
+        self.flagged = None;
+        self.required = None;
+    }
+
+    /// The change this password owes at `now`, if any: at once when the login found it weak or breached (or 2-Step
+    /// Verification, which allowed it, went off); else the earliest of the admin's requirement for this account and
+    /// `for_audience`, the one for its account type (met by a password set since).
+    pub fn owed(&self, for_audience: Option<RequiredChange>, now: u64) -> Option<PasswordChange> {
+        let flagged = self.flagged.or(self.must_change.then_some(PasswordChangeReason::Policy));
+        if let Some(reason) = flagged {
+            return Some(PasswordChange { reason, deadline: None, due: true });
+        }
+        [self.required, for_audience]
+            .into_iter()
+            .flatten()
+            .filter_map(|required| required.owed(self.changed_at, now))
+            .min_by_key(|owed| (!owed.due, owed.deadline))
     }
 
     /// 2-Step Verification went off: a password that met the policy only with it must change at the next login.

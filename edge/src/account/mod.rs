@@ -13,6 +13,7 @@ pub mod object;
 pub mod outbox;
 pub mod protocol;
 pub mod refusal;
+pub mod registry;
 pub mod sessions;
 pub mod state;
 pub mod stored;

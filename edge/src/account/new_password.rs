@@ -60,6 +60,7 @@ impl AccountState {
         let others = self.sessions.live(now).saturating_sub(1);
         self.sessions.end_others(&input.session);
         self.sessions.reauthenticated(&input.session, now);
+        self.sessions.password_changed(&input.session);
         self.put_password(new, now, notice_id);
         Ok(others)
     }
@@ -79,11 +80,7 @@ impl AccountState {
             return Err(ErrorCode::PasswordMismatch.into());
         }
         let two_step = self.two_step.enabled();
-        let context = EvalContext {
-            audience: Some(self.profile.audience),
-            two_step,
-            user_inputs: self.addresses().into_iter().chain([self.profile.display_name.clone()]).collect(),
-        };
+        let context = self.policy_context(two_step);
         let evaluation = evaluate(password, policy, &context);
         // Recorded for the day 2-Step Verification goes off: would this password have been allowed without it?
         let only_with_two_step = two_step
@@ -101,6 +98,16 @@ impl AccountState {
             return Err(ErrorCode::PasswordReused.into());
         }
         Ok(NewPassword { hash: hasher.hash(&normalized)?, depth, only_with_two_step })
+    }
+
+    /// What the policy is evaluated with for this account: its audience, 2-Step Verification, and its own words (its
+    /// addresses and name), which a password must not lean on.
+    pub(super) fn policy_context(&self, two_step: bool) -> EvalContext {
+        EvalContext {
+            audience: Some(self.profile.audience),
+            two_step,
+            user_inputs: self.addresses().into_iter().chain([self.profile.display_name.clone()]).collect(),
+        }
     }
 
     /// Puts a chosen password in place: the history moves, failed logins are forgotten, every address on file is told

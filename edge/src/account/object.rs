@@ -7,6 +7,7 @@ use super::commands::delivery::{MailQueued, RequeueLostMail, WebhooksTried};
 use super::credential::PasswordHasher;
 use super::protocol::Command;
 use super::refusal::Refusal;
+use super::registry::Entry;
 use super::state::AccountState;
 use crate::audit::{self, AccountEvent, Event};
 use crate::config::Config;
@@ -29,6 +30,8 @@ pub struct Account {
     env: Env,
     /// The stored slot, kept in memory between requests.
     cache: RefCell<Option<Slot>>,
+    /// The registry entry this object last wrote since it started (none yet: the first command writes it).
+    registered: RefCell<Option<Entry>>,
 }
 
 struct Argon2Hasher(password::HashParams);
@@ -58,7 +61,7 @@ struct Ran<R> {
 
 impl DurableObject for Account {
     fn new(state: State, env: Env) -> Self {
-        Account { state, env, cache: RefCell::new(None) }
+        Account { state, env, cache: RefCell::new(None), registered: RefCell::new(None) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -67,6 +70,7 @@ impl DurableObject for Account {
             Command::View(c) => self.answer(c).await,
             Command::Disable(c) => self.answer(c).await,
             Command::AdminTwoStepOff(c) => self.answer(c).await,
+            Command::RequireChange(c) => self.answer(c).await,
             Command::IssueToken(c) => self.answer(c).await,
             Command::LinkStatus(c) => self.answer(c).await,
             Command::WithdrawToken(c) => self.answer(c).await,
@@ -140,10 +144,35 @@ impl Account {
                 });
             }
             match outcome.next {
-                Next::Reply(reply) => return Ok(Ran { reply, flush_outbox }),
+                Next::Reply(reply) => {
+                    self.register(&slot);
+                    return Ok(Ran { reply, flush_outbox });
+                }
                 Next::Then(rest) => outcome = rest(&mut slot, &cx),
             }
         }
+    }
+
+    /// Writes the account's registry entry when it changed (or first, since this object started), after the answer:
+    /// the registry is a report, and no login waits for it.
+    fn register(&self, slot: &Slot) {
+        let Some(account) = &slot.account else { return };
+        let entry = account.registry_entry();
+        if self.registered.borrow().as_ref() == Some(&entry) {
+            return;
+        }
+        *self.registered.borrow_mut() = Some(entry.clone());
+        let id = crate::email::account_id_of(entry.audience, &entry.login_email);
+        let kv = self.env.kv(binding::KV);
+        self.state.wait_until(async move {
+            let written = match kv {
+                Ok(kv) => store::put_registry_entry(&kv, &id, &entry).await,
+                Err(err) => Err(err),
+            };
+            if let Err(err) = written {
+                audit::record(&Event::InternalError { context: "registry", error: err.to_string() });
+            }
+        });
     }
 
     async fn load(&self) -> Result<Slot> {

@@ -3,7 +3,7 @@
 //! that command's reply type back, so no reply can be mistaken for another's.
 
 use super::apply::Apply;
-use super::commands::admin::{AdminTwoStepOff, Create, Disable, View};
+use super::commands::admin::{AdminTwoStepOff, Create, Disable, RequireChange, View};
 use super::commands::delivery::MailSettled;
 use super::commands::password::ChangePassword;
 use super::commands::reset::{IssueToken, LinkStatus, Reset, WithdrawToken};
@@ -33,6 +33,7 @@ wire! {
     View(View),
     Disable(Disable),
     AdminTwoStepOff(AdminTwoStepOff),
+    RequireChange(RequireChange),
     IssueToken(IssueToken),
     LinkStatus(LinkStatus),
     WithdrawToken(WithdrawToken),

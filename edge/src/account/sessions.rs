@@ -2,6 +2,7 @@
 //! when unused for the idle time — at most [`MAX_SESSIONS`].
 
 use crate::token::TokenHash;
+use latchkey_shared::api::PasswordChange;
 use serde::{Deserialize, Serialize};
 
 /// The most sessions one account keeps; the oldest goes first.
@@ -19,6 +20,9 @@ pub struct Session {
     /// before this was kept have none, so they are never recent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authenticated_at: Option<u64>,
+    /// The change of password the login found owed; once due, the session is good only for making it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_change: Option<PasswordChange>,
 }
 
 impl Session {
@@ -33,15 +37,34 @@ impl Session {
 pub struct Sessions(Vec<Session>);
 
 impl Sessions {
-    /// Starts a session (forgetting ended ones, and the oldest if there are too many).
-    pub fn open(&mut self, hash: TokenHash, now: u64, ttl_secs: u64, idle_secs: u64) {
+    /// Starts a session (forgetting ended ones, and the oldest if there are too many), owing `password_change`.
+    pub fn open(
+        &mut self,
+        hash: TokenHash,
+        now: u64,
+        ttl_secs: u64,
+        idle_secs: u64,
+        password_change: Option<PasswordChange>,
+    ) {
         self.0.retain(|s| s.live(now));
         if self.0.len() >= MAX_SESSIONS {
             self.0.remove(0);
         }
         let expires_at = now + ttl_secs;
         let idle_until = Some((now + idle_secs).min(expires_at));
-        self.0.push(Session { hash, expires_at, idle_until, authenticated_at: Some(now) });
+        self.0.push(Session { hash, expires_at, idle_until, authenticated_at: Some(now), password_change });
+    }
+
+    /// The change of password a live session owes.
+    pub fn password_change(&self, hash: &TokenHash, now: u64) -> Option<PasswordChange> {
+        self.0.iter().find(|s| &s.hash == hash && s.live(now)).and_then(|s| s.password_change)
+    }
+
+    /// The password was changed in this session: it owes nothing any more.
+    pub fn password_changed(&mut self, hash: &TokenHash) {
+        if let Some(session) = self.0.iter_mut().find(|s| &s.hash == hash) {
+            session.password_change = None;
+        }
     }
 
     pub fn is_live(&self, hash: &TokenHash, now: u64) -> bool {
@@ -102,13 +125,13 @@ mod tests {
     #[test]
     fn sessions_expire_end_and_are_bounded() {
         let mut sessions = Sessions::default();
-        sessions.open(hash(1), 0, 100, 1000);
+        sessions.open(hash(1), 0, 100, 1000, None);
         assert!(sessions.is_live(&hash(1), 99) && !sessions.is_live(&hash(1), 100));
-        sessions.open(hash(2), 0, 100, 1000);
+        sessions.open(hash(2), 0, 100, 1000, None);
         sessions.end(&hash(2));
         assert!(!sessions.is_live(&hash(2), 0));
         for n in 0..MAX_SESSIONS as u8 {
-            sessions.open(hash(10 + n), 1, 100, 1000);
+            sessions.open(hash(10 + n), 1, 100, 1000, None);
         }
         assert!(!sessions.is_live(&hash(1), 1), "the oldest went first");
         assert_eq!(sessions.live(1), MAX_SESSIONS as u32);
@@ -119,9 +142,9 @@ mod tests {
     #[test]
     fn an_unused_session_ends_at_its_idle_time_and_use_extends_it_to_the_absolute_end() {
         let mut sessions = Sessions::default();
-        sessions.open(hash(1), 0, 1000, 300);
+        sessions.open(hash(1), 0, 1000, 300, None);
         assert!(sessions.is_live(&hash(1), 299) && !sessions.is_live(&hash(1), 300), "unused for 300 s");
-        sessions.open(hash(2), 0, 1000, 300);
+        sessions.open(hash(2), 0, 1000, 300, None);
         sessions.touch(&hash(2), 200, 300);
         assert!(sessions.is_live(&hash(2), 499));
         sessions.touch(&hash(2), 800, 300);
@@ -133,7 +156,7 @@ mod tests {
     #[test]
     fn a_session_is_recently_authenticated_for_a_while_after_the_login_or_the_password_again() {
         let mut sessions = Sessions::default();
-        sessions.open(hash(1), 0, 10_000, 5_000);
+        sessions.open(hash(1), 0, 10_000, 5_000, None);
         assert!(sessions.authenticated_within(&hash(1), 599, 600));
         assert!(!sessions.authenticated_within(&hash(1), 600, 600), "the login is too old");
         sessions.touch(&hash(1), 700, 5_000);
@@ -150,7 +173,7 @@ mod tests {
     fn one_session_can_end_the_others() {
         let mut sessions = Sessions::default();
         for n in 1..=3 {
-            sessions.open(hash(n), 0, 1000, 300);
+            sessions.open(hash(n), 0, 1000, 300, None);
         }
         sessions.end_others(&hash(2));
         assert_eq!((sessions.live(1), sessions.is_live(&hash(2), 1)), (1, true));

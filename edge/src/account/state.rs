@@ -15,9 +15,11 @@ use crate::mail::job::MailJob;
 use crate::seal::Keys;
 use crate::token::TokenHash;
 use crate::webhook;
-use latchkey_shared::api::{AccountStatus, AccountView, SessionInfo, TokenStatus};
+use latchkey_shared::api::{
+    AccountStatus, AccountView, PasswordChangeReason, RequiredChange, SessionInfo, TokenStatus,
+};
 use latchkey_shared::chars::normalize;
-use latchkey_shared::{Audience, ErrorCode, Locale, Policy};
+use latchkey_shared::{evaluate, Audience, ErrorCode, Locale, Policy};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +67,16 @@ pub struct LoginInput<'a> {
     /// A code from the authenticator app or a recovery code.
     pub code: Option<&'a str>,
     pub session: TokenHash,
+}
+
+/// What a login checks a right password against, to find a change it owes.
+pub struct PasswordChecks<'a> {
+    /// The policy now: a password it no longer accepts must change.
+    pub policy: &'a Policy,
+    /// The breach check's verdict on the typed password: `None` when it is off or could not be had.
+    pub breached: Option<bool>,
+    /// The admin's requirement for this account's type.
+    pub for_audience: Option<RequiredChange>,
 }
 
 /// The site's settings a login and a session are checked against.
@@ -124,17 +136,19 @@ impl AccountState {
             active_sessions: self.sessions.live(now),
             password_changed_at: self.credential.changed_at,
             password_scheme: self.credential.hash.as_ref().and_then(|h| crate::password::scheme(h.expose_str())),
+            required_change: self.credential.required,
             two_step_enabled: self.two_step.enabled(),
             pseudonym: self.pseudonym(keys).as_str().to_owned(),
         }
     }
 
-    pub fn session_info(&self, now: u64, rules: SessionRules) -> SessionInfo {
+    pub fn session_info(&self, session: &TokenHash, now: u64, rules: SessionRules) -> SessionInfo {
         SessionInfo {
             email: display(&self.profile.login_email),
             audience: self.profile.audience,
             display_name: self.profile.display_name.clone(),
             two_step: self.two_step.status(now, rules.two_step_grace_secs),
+            password_change: self.sessions.password_change(session, now),
         }
     }
 
@@ -234,6 +248,7 @@ impl AccountState {
         input: LoginInput<'_>,
         now: u64,
         rules: SessionRules,
+        checks: PasswordChecks<'_>,
         hasher: &dyn PasswordHasher,
         keys: &Keys,
     ) -> Result<SessionInfo, Refusal> {
@@ -262,13 +277,18 @@ impl AccountState {
             self.two_step.spend(proof);
         }
         self.failed_logins.forgive(input.client);
-        if self.credential.must_change && !self.two_step.enabled() {
-            // Right, but allowed only while 2-Step Verification was on: no session until it changes.
-            return Err(ErrorCode::PasswordChangeRequired.into());
-        }
+        // The one moment the plaintext is here: does the password still meet the policy, is it in a breach?
+        self.credential.flagged = if checks.breached == Some(true) {
+            Some(PasswordChangeReason::Breached)
+        } else if !evaluate(input.password, checks.policy, &self.policy_context(self.two_step.enabled())).acceptable {
+            Some(PasswordChangeReason::Policy)
+        } else {
+            None
+        };
+        let owed = self.credential.owed(checks.for_audience, now);
         self.two_step.note_requirement(now, rules.two_step_grace_secs);
-        self.sessions.open(input.session, now, rules.ttl_secs, rules.idle_secs);
-        Ok(self.session_info(now, rules))
+        self.sessions.open(input.session.clone(), now, rules.ttl_secs, rules.idle_secs, owed);
+        Ok(self.session_info(&input.session, now, rules))
     }
 
     /// The person typed their password again in a live session, before a sensitive change. A wrong one counts as a
@@ -314,6 +334,18 @@ impl AccountState {
         self.is_active() && self.sessions.is_live(hash, now)
     }
 
+    /// A live session good for everything: `unauthorized` without one, `password_change_required` while it owes a
+    /// change of password that is due (it is good only for making it).
+    pub fn full_session(&self, hash: &TokenHash, now: u64) -> Result<(), Refusal> {
+        if !self.has_session(hash, now) {
+            return Err(ErrorCode::Unauthorized.into());
+        }
+        match self.sessions.password_change(hash, now) {
+            Some(owed) if owed.due => Err(ErrorCode::PasswordChangeRequired.into()),
+            _ => Ok(()),
+        }
+    }
+
     /// Disables the account: no login, no reset, every session and link revoked.
     pub fn disable(&mut self) {
         self.profile.status = AccountStatus::Disabled;
@@ -343,6 +375,19 @@ impl AccountState {
             change,
             changed_at: now,
         });
+    }
+
+    /// The mail asking for a new password by `deadline` (none: at the next login), to every address on file.
+    pub fn change_request_mail(&self, id: String, deadline: Option<u64>) -> MailJob {
+        MailJob::ChangeRequested {
+            id,
+            to: self.addresses(),
+            display_name: self.profile.display_name.clone(),
+            audience: self.profile.audience,
+            login_email: self.profile.login_email.clone(),
+            locale: self.profile.locale,
+            deadline,
+        }
     }
 
     /// Queues a webhook notification of the password change made at `changed_at`, to go out with the new password's

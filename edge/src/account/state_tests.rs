@@ -4,6 +4,7 @@
 use super::*;
 use crate::account::credential::tests::PlainHasher;
 use crate::account::throttle::{LOGIN_FAILURES, RESET_ATTEMPTS, RESET_REQUESTS};
+use latchkey_shared::api::{PasswordChange, PasswordChangeReason, RequiredChange};
 use latchkey_shared::{MessageKey, Rule, Secret};
 
 const GOOD: &str = "Otter-Lantern-42-Quiet";
@@ -15,7 +16,15 @@ fn account() -> AccountState {
 
 fn log_in(state: &mut AccountState, password: &str, session: TokenHash, now: u64, ttl_secs: u64) -> LoginResult {
     let rules = SessionRules { ttl_secs, idle_secs: ttl_secs, two_step_grace_secs: None };
-    state.login(LoginInput { client: "test-client", password, code: None, session }, now, rules, &PlainHasher, &keys())
+    let input = LoginInput { client: "test-client", password, code: None, session };
+    state.login(input, now, rules, checks(), &PlainHasher, &keys())
+}
+
+static POLICY: std::sync::LazyLock<Policy> = std::sync::LazyLock::new(Policy::brief_default);
+
+/// A login's checks under the default policy, with no breach verdict and nothing required.
+fn checks() -> PasswordChecks<'static> {
+    PasswordChecks { policy: &POLICY, breached: None, for_audience: None }
 }
 
 type LoginResult = Result<SessionInfo, Refusal>;
@@ -252,7 +261,7 @@ fn a_login_with_two_step_takes_the_password_then_a_code_once() {
     let rules = SessionRules { ttl_secs: 3600, idle_secs: 3600, two_step_grace_secs: None };
     let attempt = |state: &mut AccountState, password, code: Option<&str>, n| {
         let input = LoginInput { client: "test-client", password, code, session: hash(n) };
-        state.login(input, NOW, rules, &PlainHasher, &keys()).map_err(|r| r.code)
+        state.login(input, NOW, rules, checks(), &PlainHasher, &keys()).map_err(|r| r.code)
     };
     assert_eq!(attempt(&mut state, "wrong", Some(&code(NOW)), 1), Err(ErrorCode::InvalidCredentials));
     assert_eq!(attempt(&mut state, "Old-Password-1!", None, 2), Err(ErrorCode::TwoStepRequired));
@@ -319,13 +328,13 @@ fn a_session_past_the_grace_period_is_only_for_turning_two_step_on() {
     let mut state = account();
     let rules = SessionRules { ttl_secs: 30 * 86_400, idle_secs: 30 * 86_400, two_step_grace_secs: Some(86_400) };
     let input = LoginInput { client: "test-client", password: "Old-Password-1!", code: None, session: hash(1) };
-    let info = state.login(input, NOW, rules, &PlainHasher, &keys()).unwrap();
+    let info = state.login(input, NOW, rules, checks(), &PlainHasher, &keys()).unwrap();
     assert_eq!(info.two_step.enroll_by, Some(NOW + 86_400));
     assert!(!info.two_step.setup_required);
-    assert!(state.session_info(NOW + 86_400, rules).two_step.setup_required);
+    assert!(state.session_info(&hash(1), NOW + 86_400, rules).two_step.setup_required);
     let state_before = state.two_step.required_since;
     let input = LoginInput { client: "test-client", password: "Old-Password-1!", code: None, session: hash(2) };
-    state.login(input, NOW + 2 * 86_400, rules, &PlainHasher, &keys()).unwrap();
+    state.login(input, NOW + 2 * 86_400, rules, checks(), &PlainHasher, &keys()).unwrap();
     assert_eq!(state.two_step.required_since, state_before, "the grace period is not renewed by logging in");
 }
 
@@ -352,7 +361,10 @@ fn every_failed_login_costs_one_argon2_run_whatever_the_account() {
     let cost = |state: &mut AccountState| {
         let hasher = CountingHasher(std::cell::Cell::new(0));
         let input = LoginInput { client: "test-client", password: "Wrong-Password-1!", code: None, session: hash(1) };
-        assert_eq!(state.login(input, NOW, rules, &hasher, &keys()).unwrap_err().code, ErrorCode::InvalidCredentials);
+        assert_eq!(
+            state.login(input, NOW, rules, checks(), &hasher, &keys()).unwrap_err().code,
+            ErrorCode::InvalidCredentials
+        );
         hasher.0.get()
     };
     let mut existing = account();
@@ -388,14 +400,70 @@ fn a_password_allowed_only_by_two_step_verification_must_change_once_it_goes_off
     reset_with_code(&mut state, 2, "vQx7mzRpe2", NOW + 30);
     assert!(state.credential.only_with_two_step && !state.credential.must_change);
     state.turn_off_two_step_by_admin("off".into(), NOW + 60).unwrap();
-    let refused = log_in(&mut state, "vQx7mzRpe2", hash(3), NOW + 61, 3600).unwrap_err();
-    assert_eq!(refused.code, ErrorCode::PasswordChangeRequired);
-    assert!(!state.has_session(&hash(3), NOW + 61), "no session until it changes");
+    let info = log_in(&mut state, "vQx7mzRpe2", hash(3), NOW + 61, 3600).unwrap();
+    let owed = PasswordChange { reason: PasswordChangeReason::Policy, deadline: None, due: true };
+    assert_eq!(info.password_change, Some(owed), "a session good only for a new password");
+    assert_eq!(state.full_session(&hash(3), NOW + 61).unwrap_err().code, ErrorCode::PasswordChangeRequired);
     assert_eq!(log_in(&mut state, "wrong", hash(4), NOW + 62, 3600).unwrap_err().code, ErrorCode::InvalidCredentials);
     // A new password long enough without it: logs in again.
     state.issue_token(hash(5), NOW + 63, 3600).unwrap();
     assert_eq!(reset(&mut state, &hash(5), "vQx7mzRpe3", NOW + 63).unwrap_err().code, ErrorCode::PasswordRejected);
     reset(&mut state, &hash(5), GOOD, NOW + 64).unwrap();
     assert!(!state.credential.must_change && !state.credential.only_with_two_step);
-    assert!(log_in(&mut state, GOOD, hash(6), NOW + 65, 3600).is_ok());
+    assert_eq!(log_in(&mut state, GOOD, hash(6), NOW + 65, 3600).unwrap().password_change, None);
+    assert!(state.full_session(&hash(6), NOW + 65).is_ok());
+}
+
+/// Logs in with the default policy, the breach check's `breached` verdict and `for_audience` required.
+fn log_in_checked(
+    state: &mut AccountState,
+    password: &str,
+    session: u8,
+    now: u64,
+    breached: Option<bool>,
+    for_audience: Option<RequiredChange>,
+) -> Option<PasswordChange> {
+    let rules = SessionRules { ttl_secs: 86_400, idle_secs: 86_400, two_step_grace_secs: None };
+    let input = LoginInput { client: "test-client", password, code: None, session: hash(session) };
+    let checks = PasswordChecks { policy: &POLICY, breached, for_audience };
+    state.login(input, now, rules, checks, &PlainHasher, &keys()).expect("the right password").password_change
+}
+
+#[test]
+fn a_password_the_policy_no_longer_takes_or_a_breach_lists_must_change_at_once() {
+    // Set when the policy was looser (an import, say): the login, which has the plaintext, finds it short.
+    let mut state = AccountState::new(account().profile, Some("plain:sunshine1".into()));
+    let owed = log_in_checked(&mut state, "sunshine1", 1, NOW, None, None).expect("a change owed");
+    assert_eq!((owed.reason, owed.due), (PasswordChangeReason::Policy, true));
+    assert_eq!(state.full_session(&hash(1), NOW).unwrap_err().code, ErrorCode::PasswordChangeRequired);
+    assert!(state.has_session(&hash(1), NOW), "the session exists, for the change");
+    // A good password the breach check now lists.
+    let mut state = account();
+    let owed = log_in_checked(&mut state, "Old-Password-1!", 2, NOW, Some(true), None).expect("a change owed");
+    assert_eq!((owed.reason, owed.due), (PasswordChangeReason::Breached, true));
+    // The breach check off or silent: nothing owed for it.
+    assert_eq!(log_in_checked(&mut state, "Old-Password-1!", 3, NOW, None, None), None, "the flag follows the login");
+}
+
+#[test]
+fn a_required_change_lets_the_person_go_on_until_its_deadline() {
+    let mut state = account();
+    state.credential.changed_at = Some(NOW - 100);
+    let campaign = RequiredChange { since: NOW - 10, deadline: Some(NOW + 1000) };
+    let before = log_in_checked(&mut state, "Old-Password-1!", 1, NOW, None, Some(campaign)).expect("owed");
+    assert_eq!((before.reason, before.deadline, before.due), (PasswordChangeReason::Required, Some(NOW + 1000), false));
+    assert!(state.full_session(&hash(1), NOW).is_ok(), "told, and may go on");
+    let after = log_in_checked(&mut state, "Old-Password-1!", 2, NOW + 1000, None, Some(campaign)).expect("owed");
+    assert!(after.due);
+    assert_eq!(state.full_session(&hash(2), NOW + 1000).unwrap_err().code, ErrorCode::PasswordChangeRequired);
+    // A password set since the requirement meets it.
+    state.credential.changed_at = Some(NOW + 1001);
+    assert_eq!(log_in_checked(&mut state, "Old-Password-1!", 3, NOW + 1002, None, Some(campaign)), None);
+    // The admin's requirement for this account alone, at the next login: owed until a new password is put in place.
+    state.credential.required = Some(RequiredChange { since: NOW + 1003, deadline: None });
+    assert!(log_in_checked(&mut state, "Old-Password-1!", 4, NOW + 1004, None, None).is_some_and(|o| o.due));
+    state.issue_token(hash(9), NOW + 1005, 3600).unwrap();
+    reset(&mut state, &hash(9), GOOD, NOW + 1005).unwrap();
+    assert_eq!(state.credential.required, None);
+    assert_eq!(log_in_checked(&mut state, GOOD, 5, NOW + 1006, None, Some(campaign)), None);
 }

@@ -11,6 +11,7 @@ use super::tokens::Tokens;
 use super::two_step::TwoStep;
 use super::webhooks::Webhooks;
 use crate::mail::job::MailJob;
+use latchkey_shared::api::{PasswordChangeReason, RequiredChange};
 use latchkey_shared::Secret;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -24,6 +25,10 @@ struct StoredAccount {
     password_only_with_two_step: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     password_must_change: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    password_flagged: Option<PasswordChangeReason>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    password_change_required: Option<RequiredChange>,
     tokens: Tokens,
     sessions: Sessions,
     failed_logins: SlidingWindow,
@@ -68,6 +73,8 @@ impl From<StoredAccount> for AccountState {
                 changed_at: s.password_changed_at,
                 only_with_two_step: s.password_only_with_two_step,
                 must_change: s.password_must_change,
+                flagged: s.password_flagged,
+                required: s.password_change_required,
             },
             tokens: s.tokens,
             reset_requests: s.reset_requests,
@@ -90,6 +97,8 @@ impl From<AccountState> for StoredAccount {
             password_changed_at: a.credential.changed_at,
             password_only_with_two_step: a.credential.only_with_two_step,
             password_must_change: a.credential.must_change,
+            password_flagged: a.credential.flagged,
+            password_change_required: a.credential.required,
             tokens: a.tokens,
             sessions: a.sessions,
             failed_logins: a.failed_logins.all,

@@ -1,19 +1,23 @@
 //! The admin API, behind the `ADMIN_TOKEN` bearer secret (the route table's admin guard): create and import accounts,
-//! disable, look up (login email beside contact email), the mail dead letters, and which audiences must use 2-Step
-//! Verification.
+//! disable, look up (login email beside contact email), the mail dead letters, which audiences must use 2-Step
+//! Verification, and required password changes (one account, an account type, everyone) with their progress.
 
 use super::{Call, HandlerResult};
-use crate::account::commands::admin::{AdminTwoStepOff, Create, Disable, View};
+use crate::account::commands::admin::{AdminTwoStepOff, Create, Disable, RequireChange, View};
 use crate::account::protocol::Ask;
 use crate::account::refusal::Refusal;
+use crate::account::registry;
 use crate::account::state::Profile;
 use crate::body::{MAX_IMPORT_BODY, MAX_JSON_BODY};
 use crate::email::Email;
+use crate::mail::job::MailJob;
 use crate::password;
+use crate::platform::binding;
 use crate::store;
 use latchkey_shared::api::{
     AccountList, AccountRef, AccountStatus, AccountView, DeadLetter, DeadLetterList, ImportFailure, ImportReport,
-    NewAccount, TwoStepRequirement,
+    NewAccount, PasswordChangeProgress, PasswordChangeRequirement, RequirePasswordChange, RequiredChange,
+    TwoStepRequirement,
 };
 use latchkey_shared::chars::normalize;
 use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext, Secret};
@@ -216,4 +220,133 @@ pub async fn set_two_step_requirement(mut call: Call<'_>) -> HandlerResult {
         .await
         .map_err(|e| call.internal("kv", e))?;
     call.reply(200, &requirement)
+}
+
+/// How far ahead a required change's deadline may be.
+const MAX_DEADLINE_SECS: u64 = 366 * 86_400;
+
+/// A deadline in the future (within a year), or none for "at the next login".
+fn check_deadline(call: &Call<'_>, deadline: Option<u64>) -> Result<(), ApiError> {
+    let now = crate::platform::now_secs();
+    match deadline {
+        Some(at) if at <= now => Err(call
+            .error(ErrorCode::InvalidRequest)
+            .with_detail("deadline: in the past (leave it out for \"at the next login\")")),
+        Some(at) if at > now + MAX_DEADLINE_SECS => {
+            Err(call.error(ErrorCode::InvalidRequest).with_detail("deadline: at most a year ahead"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `POST /api/admin/accounts/require-password-change`: this account must choose a new password by the deadline (or
+/// at its next login); with `announce`, every address on file is mailed.
+pub async fn require_password_change(mut call: Call<'_>) -> HandlerResult {
+    let asked: RequirePasswordChange = call.json(MAX_JSON_BODY).await?;
+    let (Some(login_email), Some(audience)) = (asked.login_email.as_deref(), asked.audience) else {
+        let detail = "login_email and audience name the account";
+        return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
+    };
+    check_deadline(&call, asked.deadline)?;
+    let email =
+        Email::parse(login_email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
+    let id = call.account_id_for(audience, &email).await?;
+    let command = RequireChange { deadline: asked.deadline, announce: asked.announce };
+    match call.account(&id, command).await? {
+        Ok(view) => call.reply(200, &view),
+        Err(refusal) => Err(call.refusal(refusal)),
+    }
+}
+
+/// What is required of each account type, and how far each has come (from the account registry, which KV may show
+/// up to a minute late).
+async fn progress(call: &Call<'_>, requirement: PasswordChangeRequirement) -> Result<PasswordChangeProgress, ApiError> {
+    let entries = store::registry(&call.kv()?).await.map_err(|e| call.internal("kv", e))?;
+    Ok(PasswordChangeProgress {
+        requirement,
+        staff: registry::progress(&entries, Audience::Staff, &requirement),
+        parent: registry::progress(&entries, Audience::Parent, &requirement),
+        announced: None,
+    })
+}
+
+/// `GET /api/admin/password-change-requirement`.
+pub async fn password_change_requirement(call: Call<'_>) -> HandlerResult {
+    let requirement = call.password_change_requirement().await;
+    let report = progress(&call, requirement).await?;
+    call.reply(200, &report)
+}
+
+/// `PUT /api/admin/password-change-requirement`: every password of `audience` (none: everyone) set before now must
+/// change by the deadline (or at the next login). It applies from each person's next login, and may take up to a
+/// minute to reach every Cloudflare location (KV). With `announce`, everyone who still has to change is mailed.
+pub async fn set_password_change_requirement(mut call: Call<'_>) -> HandlerResult {
+    let asked: RequirePasswordChange = call.json(MAX_JSON_BODY).await?;
+    if asked.login_email.is_some() {
+        let detail = "login_email: one account is /api/admin/accounts/require-password-change";
+        return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
+    }
+    check_deadline(&call, asked.deadline)?;
+    let audiences: Vec<Audience> = asked.audience.map_or(Audience::ALL.to_vec(), |a| vec![a]);
+    let mut requirement = call.password_change_requirement().await;
+    let change = RequiredChange { since: crate::platform::now_secs(), deadline: asked.deadline };
+    audiences.iter().for_each(|&audience| requirement.set(audience, Some(change)));
+    let kv = call.kv()?;
+    store::put_json(&kv, store::PASSWORD_CHANGE_REQUIREMENT_KEY, &requirement, None)
+        .await
+        .map_err(|e| call.internal("kv", e))?;
+    let mut report = progress(&call, requirement).await?;
+    if asked.announce {
+        report.announced = Some(announce(&call, &requirement, &audiences, asked.deadline).await?);
+    }
+    call.reply(200, &report)
+}
+
+/// Mails everyone of `audiences` who still has to change; how many mails were queued.
+async fn announce(
+    call: &Call<'_>,
+    requirement: &PasswordChangeRequirement,
+    audiences: &[Audience],
+    deadline: Option<u64>,
+) -> Result<u32, ApiError> {
+    let entries = store::registry(&call.kv()?).await.map_err(|e| call.internal("kv", e))?;
+    let mut jobs = Vec::new();
+    for entry in entries.iter().filter(|e| audiences.contains(&e.audience) && e.pending(requirement)) {
+        jobs.push(MailJob::ChangeRequested {
+            id: crate::platform::new_id().map_err(|e| call.internal("random", e))?,
+            to: vec![entry.login_email.clone()],
+            display_name: entry.display_name.clone(),
+            audience: entry.audience,
+            login_email: entry.login_email.clone(),
+            locale: entry.locale,
+            deadline,
+        });
+    }
+    let queue = call.env.queue(binding::MAIL_QUEUE).map_err(|e| call.internal("queue", e))?;
+    // A queue takes at most 100 messages per batch.
+    for batch in jobs.chunks(100) {
+        crate::metrics::count(crate::metrics::Op::QueueSend);
+        queue.send_batch(batch.to_vec()).await.map_err(|e| call.internal("queue", e))?;
+    }
+    Ok(jobs.len() as u32)
+}
+
+/// `DELETE /api/admin/password-change-requirement?audience=staff`: withdraws the requirement of one account type
+/// (none: of both). What an account was asked on its own stays.
+pub async fn withdraw_password_change_requirement(call: Call<'_>) -> HandlerResult {
+    let url = call.req.url().map_err(|e| call.internal("url", e))?;
+    let named = url.query_pairs().find(|(k, _)| k == "audience").map(|(_, v)| v.into_owned());
+    let audiences = match named.as_deref() {
+        None => Audience::ALL.to_vec(),
+        Some(name) => vec![name
+            .parse::<Audience>()
+            .map_err(|_| call.error(ErrorCode::InvalidRequest).with_detail("audience: `staff` or `parent`"))?],
+    };
+    let mut requirement = call.password_change_requirement().await;
+    audiences.iter().for_each(|&audience| requirement.set(audience, None));
+    store::put_json(&call.kv()?, store::PASSWORD_CHANGE_REQUIREMENT_KEY, &requirement, None)
+        .await
+        .map_err(|e| call.internal("kv", e))?;
+    let report = progress(&call, requirement).await?;
+    call.reply(200, &report)
 }

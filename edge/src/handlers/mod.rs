@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::email::{account_id, account_id_of, Email};
 use crate::routes::Guard;
 use crate::token::TokenHash;
-use latchkey_shared::api::TwoStepRequirement;
+use latchkey_shared::api::{PasswordChangeRequirement, TwoStepRequirement};
 use latchkey_shared::{ApiError, Audience, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 use worker::{Env, Method, Request, RequestInit};
@@ -154,12 +154,12 @@ impl Call<'_> {
         account_id_for(self.env, audience, email).await.map_err(|e| self.internal("durable_object", e))
     }
 
-    /// The admin's 2-Step Verification requirement. If KV cannot answer, none: logins go on (ops see why), and an
-    /// account that has 2-Step Verification on still needs its code.
-    pub async fn two_step_requirement(&self) -> TwoStepRequirement {
+    /// A setting the admin keeps in KV. If KV cannot answer, its default — nothing required —: logins go on (ops see
+    /// why), and what an account itself holds (2-Step Verification on, a change it owes) still applies.
+    async fn setting<T: DeserializeOwned + Default>(&self, key: &str) -> T {
         let stored = match self.kv() {
-            Ok(kv) => crate::store::get_json(&kv, crate::store::TWO_STEP_REQUIREMENT_KEY).await,
-            Err(_) => return TwoStepRequirement::default(),
+            Ok(kv) => crate::store::get_json(&kv, key).await,
+            Err(_) => return T::default(),
         };
         stored
             .unwrap_or_else(|e| {
@@ -167,6 +167,16 @@ impl Call<'_> {
                 None
             })
             .unwrap_or_default()
+    }
+
+    /// The admin's 2-Step Verification requirement.
+    pub async fn two_step_requirement(&self) -> TwoStepRequirement {
+        self.setting(crate::store::TWO_STEP_REQUIREMENT_KEY).await
+    }
+
+    /// The admin's required password changes by account type.
+    pub async fn password_change_requirement(&self) -> PasswordChangeRequirement {
+        self.setting(crate::store::PASSWORD_CHANGE_REQUIREMENT_KEY).await
     }
 
     pub fn refusal(&self, refusal: Refusal) -> ApiError {

@@ -36,8 +36,20 @@ async fn attempt_login(call: &mut Call<'_>) -> HandlerResult {
     let id = call.account_id_for(body.audience, &email).await?;
     let token = Token::generate().map_err(|e| call.internal("random", e))?;
     let requirement = call.two_step_requirement().await;
+    let password_change = call.password_change_requirement().await;
+    // Asked for every login, right password or not, so that it costs every login the same.
+    let breached = super::reset::breached(&call.config, body.password.expose_str()).await;
     let client = call.client();
-    let login = Login { client, password: body.password, code: body.code, session_hash: token.hash(), requirement };
+    let session_hash = token.hash();
+    let login = Login {
+        client,
+        password: body.password,
+        code: body.code,
+        session_hash,
+        requirement,
+        breached,
+        password_change,
+    };
     match call.account(&id, login).await? {
         Ok(info) => {
             let nonce = random_bytes().map_err(|e| call.internal("random", e))?;
@@ -72,7 +84,7 @@ pub fn session_from_cookie(call: &Call<'_>) -> Option<SessionCookie> {
 pub async fn current(call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let requirement = call.two_step_requirement().await;
-    match call.account(&id, CheckSession { session_hash, requirement }).await? {
+    match call.account(&id, CheckSession { session_hash, requirement, for_password_change: false }).await? {
         Ok(info) => call.reply(200, &info),
         Err(refusal) => Err(call.refusal(refusal)),
     }

@@ -68,13 +68,27 @@ pub enum MailJob {
         change: TwoStepChange,
         changed_at: u64,
     },
+    /// The school asks for a new password, by `deadline` (none: at the next login).
+    ChangeRequested {
+        id: String,
+        to: Vec<String>,
+        display_name: String,
+        audience: Audience,
+        login_email: String,
+        locale: Locale,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        deadline: Option<u64>,
+    },
 }
 
 impl MailJob {
     /// Unique per mail: the provider's idempotency key, so a retried send is delivered once.
     pub fn id(&self) -> &str {
         match self {
-            MailJob::Reset { id, .. } | MailJob::PasswordChanged { id, .. } | MailJob::TwoStepChanged { id, .. } => id,
+            MailJob::Reset { id, .. }
+            | MailJob::PasswordChanged { id, .. }
+            | MailJob::TwoStepChanged { id, .. }
+            | MailJob::ChangeRequested { id, .. } => id,
         }
     }
 
@@ -83,6 +97,7 @@ impl MailJob {
             MailJob::Reset { .. } => "reset",
             MailJob::PasswordChanged { .. } => "password_changed",
             MailJob::TwoStepChanged { .. } => "two_step_changed",
+            MailJob::ChangeRequested { .. } => "change_requested",
         }
     }
 
@@ -91,7 +106,8 @@ impl MailJob {
     pub fn tracking_account(&self) -> Option<String> {
         match self {
             MailJob::PasswordChanged { login_email, audience, .. }
-            | MailJob::TwoStepChanged { login_email, audience, .. } => {
+            | MailJob::TwoStepChanged { login_email, audience, .. }
+            | MailJob::ChangeRequested { login_email, audience, .. } => {
                 Some(crate::email::account_id_of(*audience, login_email))
             }
             MailJob::Reset { .. } => None,
@@ -103,7 +119,8 @@ impl MailJob {
         match self {
             MailJob::Reset { to: login_email, audience, .. }
             | MailJob::PasswordChanged { login_email, audience, .. }
-            | MailJob::TwoStepChanged { login_email, audience, .. } => {
+            | MailJob::TwoStepChanged { login_email, audience, .. }
+            | MailJob::ChangeRequested { login_email, audience, .. } => {
                 Pseudonym::for_account(keys, *audience, login_email)
             }
         }
@@ -112,7 +129,9 @@ impl MailJob {
     pub fn recipients(&self) -> Vec<String> {
         match self {
             MailJob::Reset { to, .. } => vec![to.clone()],
-            MailJob::PasswordChanged { to, .. } | MailJob::TwoStepChanged { to, .. } => to.clone(),
+            MailJob::PasswordChanged { to, .. }
+            | MailJob::TwoStepChanged { to, .. }
+            | MailJob::ChangeRequested { to, .. } => to.clone(),
         }
     }
 }

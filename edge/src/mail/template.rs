@@ -70,6 +70,40 @@ pub fn render(job: &MailJob, app_origin: &str, keys: &Keys) -> Result<Rendered, 
                 Notice { to, display_name, audience: *audience, login_email, locale: *locale, at: *changed_at };
             notice.render(subject, body, app_origin)
         }
+        MailJob::ChangeRequested { to, display_name, audience, login_email, locale, deadline, .. } => {
+            let l = *locale;
+            let link = format!("{app_origin}/login?next=password&lang={}", l.as_str());
+            let requirements = format!("{app_origin}/requirements?lang={}", l.as_str());
+            let greeting = MailKey::MailGreeting.render_with(l, &[("name", display_name)]);
+            let email = crate::email::display(login_email);
+            let body = MailKey::MailChangeRequestedBody
+                .render_with(l, &[("audience", audience_word(*audience, l)), ("email", &email)]);
+            let when = match deadline {
+                Some(at) => MailKey::MailChangeRequestedBy.render_with(l, &[("when", &format_utc(*at))]),
+                None => MailKey::MailChangeRequestedNextLogin.text(l).to_owned(),
+            };
+            let action = MailKey::MailChangeRequestedAction.text(l);
+            let rules = MailKey::MailChangeRequestedRequirements.render_with(l, &[("link", &requirements)]);
+            let rules_html = escape(MailKey::MailChangeRequestedRequirements.text(l))
+                .replace("{link}", &format!("<a href=\"{}\">{}</a>", escape(&requirements), escape(&requirements)));
+            let footer = MailKey::MailFooter.text(l);
+            Rendered {
+                to: to.clone(),
+                subject: MailKey::MailChangeRequestedSubject.text(l).to_owned(),
+                text: format!("{greeting}\n\n{body}\n\n{when}\n\n{action}:\n{link}\n\n{rules}\n\n-- \n{footer}\n"),
+                html: html_page(
+                    l,
+                    &[
+                        paragraph(&greeting),
+                        paragraph(&body),
+                        paragraph(&when),
+                        button(&link, action),
+                        format!("<p>{rules_html}</p>"),
+                        small(footer),
+                    ],
+                ),
+            }
+        }
     })
 }
 

@@ -1,10 +1,11 @@
-//! The admin's commands: create an account, look at it, disable it, turn its 2-Step Verification off.
+//! The admin's commands: create an account, look at it, disable it, turn its 2-Step Verification off, require a new
+//! password.
 
 use crate::account::apply::{Apply, Context, Outcome, Slot};
 use crate::account::refusal::Refusal;
 use crate::account::state::{AccountState, Profile};
 use crate::audit::{AccountEvent, TwoStepChange};
-use latchkey_shared::api::AccountView;
+use latchkey_shared::api::{AccountView, RequiredChange};
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -75,6 +76,29 @@ impl Apply for AdminTwoStepOff {
     }
 }
 
+/// The admin asks this account for a new password: every password set before now must change by `deadline` (none:
+/// at the next login); with `announce`, every address on file is told.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RequireChange {
+    pub deadline: Option<u64>,
+    pub announce: bool,
+}
+
+impl Apply for RequireChange {
+    type Reply = Result<AccountView, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
+        account.credential.required = Some(RequiredChange { since: cx.now, deadline: self.deadline });
+        let outcome = Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys))).saved();
+        if self.announce {
+            account.outbox.push(account.change_request_mail(cx.ids.notice.clone(), self.deadline));
+            return outcome.flushing();
+        }
+        outcome
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +115,8 @@ mod tests {
             code: None,
             session_hash: crate::account::apply::testing::hash(1),
             requirement: TwoStepRequirement::default(),
+            breached: None,
+            password_change: Default::default(),
         };
         run(&mut slot, login(), NOW, &rules());
         assert_eq!(slot.unknown_login_failures.len(), 1);

@@ -92,6 +92,8 @@ mod tests {
                 code: None,
                 session_hash: hash(n),
                 requirement: TwoStepRequirement::default(),
+                breached: None,
+                password_change: Default::default(),
             };
             run(&mut slot, login, NOW, &rules()).reply.unwrap();
         }

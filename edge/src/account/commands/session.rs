@@ -2,11 +2,11 @@
 
 use crate::account::apply::{change_account, Apply, Context, Outcome, Slot};
 use crate::account::refusal::Refusal;
-use crate::account::state::{LoginInput, SessionRules};
+use crate::account::state::{LoginInput, PasswordChecks, SessionRules};
 use crate::account::throttle::LOGIN_FAILURES;
 use crate::audit::AccountEvent;
 use crate::token::TokenHash;
-use latchkey_shared::api::{SessionInfo, TwoStepRequirement};
+use latchkey_shared::api::{PasswordChangeRequirement, SessionInfo, TwoStepRequirement};
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,12 @@ pub struct Login {
     pub session_hash: TokenHash,
     #[serde(default)]
     pub requirement: TwoStepRequirement,
+    /// The breach check's verdict on the password typed (none: off, or no answer).
+    #[serde(default)]
+    pub breached: Option<bool>,
+    /// The admin's required changes for each account type.
+    #[serde(default)]
+    pub password_change: PasswordChangeRequirement,
 }
 
 impl Apply for Login {
@@ -51,8 +57,13 @@ impl Apply for Login {
             code: self.code.as_ref().map(Secret::expose_str),
             session: self.session_hash,
         };
+        let checks = PasswordChecks {
+            policy: &cx.rules.policy,
+            breached: self.breached,
+            for_audience: self.password_change.for_audience(account.profile.audience),
+        };
         // Failures are counted, so even a refusal is stored.
-        match account.login(input, now, rules, cx.hasher, &cx.rules.sealing_keys) {
+        match account.login(input, now, rules, checks, cx.hasher, &cx.rules.sealing_keys) {
             Ok(info) => Outcome::reply(Ok(info)).saved(),
             Err(refusal) => {
                 let code = refusal.code;
@@ -66,6 +77,9 @@ impl Apply for Login {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CheckSession {
     pub session_hash: TokenHash,
+    /// Asked by the password change itself: a session that owes one is good for it.
+    #[serde(default)]
+    pub for_password_change: bool,
     /// The site's requirement, which a session past its grace period does not meet.
     #[serde(default)]
     pub requirement: TwoStepRequirement,
@@ -75,10 +89,17 @@ impl Apply for CheckSession {
     type Reply = Result<SessionInfo, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let account = match slot.account.as_mut() {
-            Some(account) if account.has_session(&self.session_hash, cx.now) => account,
-            _ => return Outcome::reply(Err(ErrorCode::Unauthorized.into())),
+        let Some(account) = slot.account.as_mut() else {
+            return Outcome::reply(Err(ErrorCode::Unauthorized.into()));
         };
+        let usable = match self.for_password_change {
+            true if account.has_session(&self.session_hash, cx.now) => Ok(()),
+            true => Err(ErrorCode::Unauthorized.into()),
+            false => account.full_session(&self.session_hash, cx.now),
+        };
+        if let Err(refusal) = usable {
+            return Outcome::reply(Err(refusal));
+        }
         // Used: its idle time starts again.
         account.sessions.touch(&self.session_hash, cx.now, cx.rules.session_idle_secs);
         let rules = SessionRules {
@@ -86,8 +107,8 @@ impl Apply for CheckSession {
             idle_secs: cx.rules.session_idle_secs,
             two_step_grace_secs: self.requirement.grace_secs(account.profile.audience),
         };
-        let info = account.session_info(cx.now, rules);
-        if info.two_step.setup_required {
+        let info = account.session_info(&self.session_hash, cx.now, rules);
+        if info.two_step.setup_required && !self.for_password_change {
             Outcome::reply(Err(ErrorCode::TwoStepSetupRequired.into())).saved()
         } else {
             Outcome::reply(Ok(info)).saved()
@@ -153,6 +174,8 @@ mod tests {
             code: None,
             session_hash: hash(session),
             requirement: TwoStepRequirement::default(),
+            breached: None,
+            password_change: Default::default(),
         }
     }
 
@@ -180,7 +203,11 @@ mod tests {
         let mut slot = ana();
         let info = run(&mut slot, login(OLD_PASSWORD, 7), NOW, &rules()).reply.unwrap();
         assert_eq!(info.email, "ana@school.org");
-        let check = || CheckSession { session_hash: hash(7), requirement: TwoStepRequirement::default() };
+        let check = || CheckSession {
+            session_hash: hash(7),
+            requirement: TwoStepRequirement::default(),
+            for_password_change: false,
+        };
         assert!(run(&mut slot, check(), NOW + 1, &rules()).reply.is_ok());
         assert_eq!(run(&mut slot, Logout { session_hash: hash(7) }, NOW + 2, &rules()).saves, 1);
         assert_eq!(run(&mut slot, check(), NOW + 3, &rules()).reply.unwrap_err().code, ErrorCode::Unauthorized);
@@ -192,7 +219,11 @@ mod tests {
         let mut slot = ana();
         run(&mut slot, login(OLD_PASSWORD, 7), NOW, &rules()).reply.unwrap();
         let idle = rules().session_idle_secs;
-        let check = || CheckSession { session_hash: hash(7), requirement: TwoStepRequirement::default() };
+        let check = || CheckSession {
+            session_hash: hash(7),
+            requirement: TwoStepRequirement::default(),
+            for_password_change: false,
+        };
         let used = run(&mut slot, check(), NOW + idle - 1, &rules());
         assert_eq!((used.reply.is_ok(), used.saves), (true, 1), "used, and its idle time stored");
         assert!(run(&mut slot, check(), NOW + 2 * idle - 2, &rules()).reply.is_ok(), "kept alive by use");
@@ -207,7 +238,7 @@ mod tests {
         let mut login = login(OLD_PASSWORD, 8);
         login.requirement = requirement;
         assert!(run(&mut slot, login, NOW, &rules()).reply.unwrap().two_step.setup_required);
-        let check = CheckSession { session_hash: hash(8), requirement };
+        let check = CheckSession { session_hash: hash(8), requirement, for_password_change: false };
         assert_eq!(run(&mut slot, check, NOW, &rules()).reply.unwrap_err().code, ErrorCode::TwoStepSetupRequired);
     }
 

@@ -14,20 +14,19 @@ use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
 
 /// Applies `then` to the account of a live session, which was used (its idle time starts again); `unauthorized`
-/// without one.
+/// without one, `password_change_required` while it owes a change of password that is due.
 fn in_session<R>(
     slot: &mut Slot,
     session: &TokenHash,
     cx: &Context<'_>,
     then: impl FnOnce(&mut AccountState) -> Outcome<Result<R, Refusal>>,
 ) -> Outcome<Result<R, Refusal>> {
-    match slot.account.as_mut() {
-        Some(account) if account.has_session(session, cx.now) => {
-            account.sessions.touch(session, cx.now, cx.rules.session_idle_secs);
-            then(account).saved()
-        }
-        _ => Outcome::reply(Err(ErrorCode::Unauthorized.into())),
+    let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::Unauthorized.into())) };
+    if let Err(refusal) = account.full_session(session, cx.now) {
+        return Outcome::reply(Err(refusal));
     }
+    account.sessions.touch(session, cx.now, cx.rules.session_idle_secs);
+    then(account).saved()
 }
 
 /// [`in_session`], for a change: only in a session whose person typed the password within the last
@@ -218,6 +217,8 @@ mod tests {
             code: None,
             session_hash: hash(1),
             requirement: TwoStepRequirement::default(),
+            breached: None,
+            password_change: Default::default(),
         };
         run(&mut slot, login, NOW, &rules()).reply.unwrap();
         slot
@@ -261,6 +262,8 @@ mod tests {
             code: None,
             session_hash: hash(2),
             requirement: TwoStepRequirement::default(),
+            breached: None,
+            password_change: Default::default(),
         };
         run(&mut slot, other, NOW, &rules()).reply.unwrap();
         let on = run(&mut slot, confirm(code(NOW)), NOW, &rules());
