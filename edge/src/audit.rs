@@ -6,6 +6,7 @@
 
 use crate::hex::hex;
 use crate::seal::Keys;
+use latchkey_shared::api::PasswordChangeReason;
 use latchkey_shared::{Audience, ErrorCode};
 use serde::{Deserialize, Serialize};
 
@@ -46,10 +47,16 @@ pub enum TwoStepChange {
 pub enum AccountEvent {
     ResetRequestThrottled,
     ResetAttemptThrottled,
-    PasswordChanged { revoked_sessions: u32 },
+    PasswordChanged {
+        revoked_sessions: u32,
+    },
     LoginFailed(ErrorCode),
     TwoStepChanged(TwoStepChange),
     TwoStepCodeRefused(ErrorCode),
+    /// The admin required a new password of this account.
+    PasswordChangeRequired,
+    /// A login opened a session that owes a new password, for this reason.
+    PasswordChangeOwed(PasswordChangeReason),
 }
 
 impl AccountEvent {
@@ -61,6 +68,8 @@ impl AccountEvent {
             AccountEvent::LoginFailed(code) => Event::LoginFailed { account, code },
             AccountEvent::TwoStepChanged(change) => Event::TwoStepChanged { account, change },
             AccountEvent::TwoStepCodeRefused(code) => Event::TwoStepCodeRefused { account, code },
+            AccountEvent::PasswordChangeRequired => Event::PasswordChangeRequired { account },
+            AccountEvent::PasswordChangeOwed(reason) => Event::PasswordChangeOwed { account, reason },
         }
     }
 }
@@ -101,6 +110,15 @@ pub enum Event<'a> {
     TwoStepCodeRefused {
         account: &'a Pseudonym,
         code: ErrorCode,
+    },
+    PasswordChangeRequired {
+        account: &'a Pseudonym,
+    },
+    /// Logged in with a password that must change now (`policy`, `breached`, `required`): a session good only for
+    /// that.
+    PasswordChangeOwed {
+        account: &'a Pseudonym,
+        reason: PasswordChangeReason,
     },
     MailSent {
         kind: &'a str,

@@ -90,7 +90,9 @@ impl Apply for RequireChange {
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
         account.credential.required = Some(RequiredChange { since: cx.now, deadline: self.deadline });
-        let outcome = Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys))).saved();
+        let outcome = Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
+            .saved()
+            .event(AccountEvent::PasswordChangeRequired);
         if self.announce {
             account.outbox.push(account.change_request_mail(cx.ids.notice.clone(), self.deadline));
             return outcome.flushing();

@@ -64,7 +64,10 @@ impl Apply for Login {
         };
         // Failures are counted, so even a refusal is stored.
         match account.login(input, now, rules, checks, cx.hasher, &cx.rules.sealing_keys) {
-            Ok(info) => Outcome::reply(Ok(info)).saved(),
+            Ok(info) => match info.password_change.filter(|owed| owed.due) {
+                Some(owed) => Outcome::reply(Ok(info)).saved().event(AccountEvent::PasswordChangeOwed(owed.reason)),
+                None => Outcome::reply(Ok(info)).saved(),
+            },
             Err(refusal) => {
                 let code = refusal.code;
                 Outcome::reply(Err(refusal)).saved().event(AccountEvent::LoginFailed(code))
