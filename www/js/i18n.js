@@ -60,3 +60,20 @@ export async function localize(locale) {
   }
   return t;
 }
+
+// A date as people write it in `locale` ("December 8, 2026", "8 de diciembre de 2026"), from unix seconds.
+export function longDate(unix, locale) {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(new Date(unix * 1000));
+}
+
+const WHY_CHANGE = {
+  policy: "page.password.why.policy",
+  breached: "page.password.why.breached",
+  required: "page.password.why.required",
+};
+
+// Why a password must change (a session's password_change), in plain words: by when, if there is still time.
+export function whyChange(t, change, locale) {
+  if (change.deadline && !change.due) return t("page.password.why.required_by", { date: longDate(change.deadline, locale) });
+  return t(WHY_CHANGE[change.reason]);
+}

@@ -1,5 +1,5 @@
 import { api, say } from "./api.js";
-import { fill, localize, pageLocale } from "./i18n.js";
+import { fill, localize, longDate, pageLocale, whyChange } from "./i18n.js";
 
 const form = document.getElementById("login");
 const button = document.getElementById("login-button");
@@ -34,9 +34,6 @@ function goTo(page) {
   location.assign(page + (lang ? "?lang=" + lang : ""));
 }
 
-function longDate(unix) {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(new Date(unix * 1000));
-}
 
 async function showSession() {
   const session = await api("GET", "/api/session");
@@ -54,16 +51,13 @@ async function showSession() {
       info.two_step.enabled ? t("page.two_step.is_on") : t("page.login.two_step_off");
     const due = document.getElementById("two-step-due");
     due.hidden = !info.two_step.enroll_by;
-    if (info.two_step.enroll_by) due.textContent = t("page.two_step.required_by", { date: longDate(info.two_step.enroll_by) });
+    if (info.two_step.enroll_by) {
+      due.textContent = t("page.two_step.required_by", { date: longDate(info.two_step.enroll_by, locale) });
+    }
     // A new password the school asks for by a date: told, and free to go on until then.
     const change = info.password_change;
     document.getElementById("password-due").hidden = !change;
-    if (change) {
-      const why = change.deadline
-        ? t("page.password.why.required_by", { date: longDate(change.deadline) })
-        : t("page.password.why." + change.reason);
-      document.getElementById("password-due-text").textContent = why;
-    }
+    if (change) document.getElementById("password-due-text").textContent = whyChange(t, change, locale);
   } else {
     signedIn.hidden = true;
     form.hidden = false;

@@ -1,5 +1,5 @@
 import { api, say } from "./api.js";
-import { localize, pageLocale } from "./i18n.js";
+import { localize, pageLocale, whyChange } from "./i18n.js";
 
 const status = document.getElementById("status");
 const form = document.getElementById("change");
@@ -27,12 +27,7 @@ async function start() {
   const change = session.data.password_change;
   if (change) {
     // Why, in plain words: new requirements, a breach, or the school asked (by a date, or now).
-    const why = change.deadline && !change.due
-      ? t("page.password.why.required_by", {
-          date: new Intl.DateTimeFormat(pageLocale(), { dateStyle: "long" }).format(new Date(change.deadline * 1000)),
-        })
-      : t("page.password.why." + change.reason);
-    document.getElementById("why-text").textContent = why;
+    document.getElementById("why-text").textContent = whyChange(t, change, pageLocale());
     const lang = new URLSearchParams(location.search).get("lang");
     if (lang) document.getElementById("requirements-link").search = "?lang=" + lang;
     document.getElementById("why").hidden = false;

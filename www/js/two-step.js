@@ -1,5 +1,5 @@
 import { api, say } from "./api.js";
-import { localize, pageLocale } from "./i18n.js";
+import { localize, longDate, pageLocale } from "./i18n.js";
 
 const page = document.getElementById("page");
 const status = document.getElementById("status");
@@ -18,7 +18,7 @@ function showStatus(state) {
   const requirement = document.getElementById("requirement");
   requirement.hidden = !state.enroll_by;
   if (state.enroll_by) {
-    const date = new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(new Date(state.enroll_by * 1000));
+    const date = longDate(state.enroll_by, locale);
     requirement.textContent = state.setup_required ? t("page.two_step.required_now") : t("page.two_step.required_by", { date });
   }
   if (state.enabled) {
