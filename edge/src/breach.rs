@@ -6,6 +6,10 @@ use crate::outbound::OutboundRequest;
 use latchkey_shared::Secret;
 use sha1::{Digest, Sha1};
 
+/// How long a login, a reset or a change waits for the range API: without an answer by then it goes on without the
+/// check (as when the service fails), so a slow or hung service never holds a person up.
+pub const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The question for one password: the request to send and the suffix to look for in the answer.
 pub struct RangeQuery {
     pub request: OutboundRequest,

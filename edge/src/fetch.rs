@@ -1,7 +1,10 @@
 //! Sends an [`OutboundRequest`] over the Worker's `fetch`.
 
 use crate::outbound::OutboundRequest;
-use worker::{Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
+use futures_util::future::{select, Either};
+use std::pin::pin;
+use std::time::Duration;
+use worker::{AbortController, AbortSignal, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
 /// POSTs `request`; the response's status.
 pub async fn post(request: &OutboundRequest) -> worker::Result<u16> {
@@ -14,13 +17,35 @@ pub async fn post_text(request: &OutboundRequest) -> worker::Result<(u16, String
     Ok((response.status_code(), response.text().await?))
 }
 
-/// GETs `request.url` (the body is not sent); the response's status and text.
-pub async fn get_text(request: &OutboundRequest) -> worker::Result<(u16, String)> {
-    let mut response = send(Method::Get, request).await?;
-    Ok((response.status_code(), response.text().await?))
+/// GETs `request.url` (the body is not sent); the response's status and text, if they come within `limit` (else the
+/// request is aborted and this is an error).
+pub async fn get_text_within(request: &OutboundRequest, limit: Duration) -> worker::Result<(u16, String)> {
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let answer = async {
+        let mut response = send_with(Method::Get, request, Some(&signal)).await?;
+        Ok::<_, worker::Error>((response.status_code(), response.text().await?))
+    };
+    let (answer, timer) = (pin!(answer), pin!(Delay::from(limit)));
+    let first = select(answer, timer).await;
+    match first {
+        Either::Left((answer, _)) => answer,
+        Either::Right(_) => {
+            controller.abort();
+            Err(worker::Error::RustError(format!("no answer within {} ms", limit.as_millis())))
+        }
+    }
 }
 
 async fn send(method: Method, request: &OutboundRequest) -> worker::Result<worker::Response> {
+    send_with(method, request, None).await
+}
+
+async fn send_with(
+    method: Method,
+    request: &OutboundRequest,
+    signal: Option<&AbortSignal>,
+) -> worker::Result<worker::Response> {
     let headers = Headers::new();
     for (name, value) in &request.headers {
         headers.set(name, value.expose_str())?;
@@ -33,5 +58,9 @@ async fn send(method: Method, request: &OutboundRequest) -> worker::Result<worke
         init.with_body(Some(request.body.expose_str().into()));
     }
     init.with_method(method);
-    Fetch::Request(Request::new_with_init(&request.url, &init)?).send().await
+    let fetch = Fetch::Request(Request::new_with_init(&request.url, &init)?);
+    match signal {
+        Some(signal) => fetch.send_with_signal(signal).await,
+        None => fetch.send().await,
+    }
 }

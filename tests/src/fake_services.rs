@@ -7,7 +7,7 @@
 //!   nothing itself: it keeps every request so tests can check the signature. Chosen by the account's login email, so
 //!   parallel tests never share state: `…+hookfail2@…` answers 500 to the first two tries of each delivery, then 200.
 //! - `GET /hibp/range/{prefix}` — a breached-password range API in Have I Been Pwned's format (`BREACH_CHECK_URL`):
-//!   [`BREACHED`] are listed as breached; a prefix of [`BREACH_OUTAGE`] answers 503.
+//!   [`BREACHED`] are listed as breached; a prefix of [`BREACH_OUTAGE`] answers 503, of [`BREACH_SLOW`] too late.
 //! - `POST /turnstile/siteverify` — Cloudflare Turnstile's siteverify: with [`TURNSTILE_SECRET`], the token
 //!   [`TURNSTILE_PASS`] passes and any other fails.
 
@@ -77,6 +77,10 @@ fn siteverify(request: &Request) -> Response {
 pub const BREACHED: &[&str] = &["Breached-Harbor-93-Violet"];
 /// A password whose range the fake API cannot answer (503): the Worker goes on without the check.
 pub const BREACH_OUTAGE: &str = "Outage-Harbor-93-Violet";
+/// A password whose range the fake API answers only after [`BREACH_SLOW_SECS`], listing it as breached: a Worker that
+/// waited that long would say so.
+pub const BREACH_SLOW: &str = "Slowpoke-Harbor-93-Violet";
+pub const BREACH_SLOW_SECS: u64 = 10;
 
 fn sha1_hex(password: &str) -> String {
     Sha1::digest(password.as_bytes()).iter().map(|b| format!("{b:02X}")).collect()
@@ -85,6 +89,11 @@ fn sha1_hex(password: &str) -> String {
 fn breach_range(prefix: &str) -> Response {
     if sha1_hex(BREACH_OUTAGE).starts_with(prefix) {
         return Response::text(503, "unavailable");
+    }
+    if let Some(suffix) = sha1_hex(BREACH_SLOW).strip_prefix(prefix) {
+        // Each connection has a thread of its own: only this answer waits.
+        std::thread::sleep(std::time::Duration::from_secs(BREACH_SLOW_SECS));
+        return Response::text(200, format!("{suffix}:7"));
     }
     // Decoys first, as a padded answer would have them; then the breached suffixes under this prefix.
     let mut lines: Vec<String> = (0..50).map(|i| format!("{:035X}:0", i * 7919 + 1)).collect();

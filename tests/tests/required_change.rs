@@ -6,7 +6,7 @@
 use argon2::password_hash::PasswordHasher;
 use latchkey_e2e::client::Client;
 use latchkey_e2e::fake_mail::deliveries_to;
-use latchkey_e2e::fake_services::BREACHED;
+use latchkey_e2e::fake_services::{BREACHED, BREACH_SLOW};
 use latchkey_e2e::page::{
     audit, click, log_in, open_page, screenshot, text_of, type_into, wait_acceptable, wait_visible,
 };
@@ -87,6 +87,15 @@ async fn a_password_found_in_a_breach_must_change_at_login() {
     let body = logged_in(&mut person, &email, "parent", BREACHED[0]).await;
     assert_eq!(body["password_change"], json!({"reason": "breached", "due": true}));
     only_the_change(&person, BREACHED[0]).await;
+}
+
+#[tokio::test]
+async fn a_breach_check_that_does_not_answer_holds_no_login_up() {
+    // The fake answers this password's range only after 10 s, listing it: a login that waited would owe a change.
+    let email = unique_email("breach-slow", "");
+    create_account(&email, None, "parent", BREACH_SLOW).await;
+    let body = logged_in(&mut Client::shared(), &email, "parent", BREACH_SLOW).await;
+    assert!(body.get("password_change").is_none(), "no answer in time, no verdict: {body}");
 }
 
 #[tokio::test]

@@ -171,7 +171,7 @@ pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
 /// family helps nobody.
 pub(super) async fn breached(config: &Config, password: &str) -> Option<bool> {
     let query = breach::query(config.breach_check_url.as_deref()?, &normalize(password));
-    match fetch::get_text(&query.request).await {
+    match fetch::get_text_within(&query.request, breach::ANSWER_WITHIN).await {
         Ok((200, answer)) => Some(query.breached(&answer)),
         Ok((status, _)) => {
             audit::record(&Event::BreachCheckUnavailable { reason: format!("HTTP {status}") });
