@@ -17,6 +17,7 @@ use crate::{fetch, password, store};
 use latchkey_shared::api::DeadLetter;
 use latchkey_shared::ErrorCode;
 use std::cell::RefCell;
+use std::rc::Rc;
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
 const STATE_KEY: &str = "account";
@@ -30,8 +31,9 @@ pub struct Account {
     env: Env,
     /// The stored slot, kept in memory between requests.
     cache: RefCell<Option<Slot>>,
-    /// The registry entry this object last wrote since it started (none yet: the first command writes it).
-    registered: RefCell<Option<Entry>>,
+    /// The registry entry this object last wrote since it started (none yet, or the last write failed: the next
+    /// command writes it).
+    registered: Rc<RefCell<Option<Entry>>>,
 }
 
 struct Argon2Hasher(password::HashParams);
@@ -61,7 +63,7 @@ struct Ran<R> {
 
 impl DurableObject for Account {
     fn new(state: State, env: Env) -> Self {
-        Account { state, env, cache: RefCell::new(None), registered: RefCell::new(None) }
+        Account { state, env, cache: RefCell::new(None), registered: Rc::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -164,6 +166,7 @@ impl Account {
         *self.registered.borrow_mut() = Some(entry.clone());
         let id = crate::email::account_id_of(entry.audience, &entry.login_email);
         let kv = self.env.kv(binding::KV);
+        let registered = Rc::clone(&self.registered);
         self.state.wait_until(async move {
             let written = match kv {
                 Ok(kv) => store::put_registry_entry(&kv, &id, &entry).await,
@@ -171,6 +174,7 @@ impl Account {
             };
             if let Err(err) = written {
                 audit::record(&Event::InternalError { context: "registry", error: err.to_string() });
+                *registered.borrow_mut() = None;
             }
         });
     }

@@ -1,7 +1,7 @@
 //! What the account registry keeps of each account (Workers KV, `registry:{account id}`, in the key's metadata):
 //! enough to count who still has to change their password and to mail them, without waking every Durable Object.
 //! The account's Durable Object writes its entry whenever it changes (and once after it starts, so accounts made
-//! before the registry appear at their next use). KV is eventually consistent: the counts are a report, never a
+//! before the registry appear at their next use; a write that failed is made again at the next command). KV is eventually consistent: the counts are a report, never a
 //! decision — the login decides from the account itself.
 
 use super::state::AccountState;
