@@ -30,7 +30,7 @@ impl Entry {
     pub fn pending(&self, requirement: &PasswordChangeRequirement) -> bool {
         let for_type =
             requirement.for_audience(self.audience).is_some_and(|r| self.changed_at.is_none_or(|at| at < r.since));
-        self.active && self.has_password && (self.owes || for_type)
+        self.counted() && (self.owes || for_type)
     }
 
     /// Counted at all: active, with a password (an invited account sets its first one from the invitation).

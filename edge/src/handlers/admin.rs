@@ -150,9 +150,19 @@ pub async fn two_step_off(call: Call<'_>) -> HandlerResult {
 /// Sends `command` to the account the [`AccountRef`] body names; answers the account as it is then.
 async fn on_account<C: Ask<Reply = Result<AccountView, Refusal>>>(mut call: Call<'_>, command: C) -> HandlerResult {
     let target: AccountRef = call.json(MAX_JSON_BODY).await?;
-    let email = Email::parse(&target.login_email)
-        .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
-    let id = call.account_id_for(target.audience, &email).await?;
+    on_named_account(&call, &target.login_email, target.audience, command).await
+}
+
+/// Sends `command` to the account of `login_email` and `audience`; answers the account as it is then.
+async fn on_named_account<C: Ask<Reply = Result<AccountView, Refusal>>>(
+    call: &Call<'_>,
+    login_email: &str,
+    audience: Audience,
+    command: C,
+) -> HandlerResult {
+    let email =
+        Email::parse(login_email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
+    let id = call.account_id_for(audience, &email).await?;
     match call.account(&id, command).await? {
         Ok(view) => call.reply(200, &view),
         Err(refusal) => Err(call.refusal(refusal)),
@@ -248,33 +258,42 @@ pub async fn require_password_change(mut call: Call<'_>) -> HandlerResult {
         return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
     };
     check_deadline(&call, asked.deadline)?;
-    let email =
-        Email::parse(login_email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
-    let id = call.account_id_for(audience, &email).await?;
     let command = RequireChange { deadline: asked.deadline, announce: asked.announce };
-    match call.account(&id, command).await? {
-        Ok(view) => call.reply(200, &view),
-        Err(refusal) => Err(call.refusal(refusal)),
+    on_named_account(&call, login_email, audience, command).await
+}
+
+/// Every account's registry entry (KV may show them up to a minute late).
+async fn registry_entries(call: &Call<'_>) -> Result<Vec<registry::Entry>, ApiError> {
+    store::registry(&call.kv()?).await.map_err(|e| call.internal("kv", e))
+}
+
+/// What is required of each account type, and how far each has come.
+fn progress(entries: &[registry::Entry], requirement: PasswordChangeRequirement) -> PasswordChangeProgress {
+    PasswordChangeProgress {
+        requirement,
+        staff: registry::progress(entries, Audience::Staff, &requirement),
+        parent: registry::progress(entries, Audience::Parent, &requirement),
+        announced: None,
     }
 }
 
-/// What is required of each account type, and how far each has come (from the account registry, which KV may show
-/// up to a minute late).
-async fn progress(call: &Call<'_>, requirement: PasswordChangeRequirement) -> Result<PasswordChangeProgress, ApiError> {
-    let entries = store::registry(&call.kv()?).await.map_err(|e| call.internal("kv", e))?;
-    Ok(PasswordChangeProgress {
-        requirement,
-        staff: registry::progress(&entries, Audience::Staff, &requirement),
-        parent: registry::progress(&entries, Audience::Parent, &requirement),
-        announced: None,
-    })
+/// Stores the required changes by account type; what they are then, and how far each type has come.
+async fn save_requirement(
+    call: &Call<'_>,
+    requirement: PasswordChangeRequirement,
+) -> Result<(PasswordChangeProgress, Vec<registry::Entry>), ApiError> {
+    store::put_json(&call.kv()?, store::PASSWORD_CHANGE_REQUIREMENT_KEY, &requirement, None)
+        .await
+        .map_err(|e| call.internal("kv", e))?;
+    let entries = registry_entries(call).await?;
+    Ok((progress(&entries, requirement), entries))
 }
 
 /// `GET /api/admin/password-change-requirement`.
 pub async fn password_change_requirement(call: Call<'_>) -> HandlerResult {
     let requirement = call.password_change_requirement().await;
-    let report = progress(&call, requirement).await?;
-    call.reply(200, &report)
+    let entries = registry_entries(&call).await?;
+    call.reply(200, &progress(&entries, requirement))
 }
 
 /// `PUT /api/admin/password-change-requirement`: every password of `audience` (none: everyone) set before now must
@@ -291,13 +310,9 @@ pub async fn set_password_change_requirement(mut call: Call<'_>) -> HandlerResul
     let mut requirement = call.password_change_requirement().await;
     let change = RequiredChange { since: crate::platform::now_secs(), deadline: asked.deadline };
     audiences.iter().for_each(|&audience| requirement.set(audience, Some(change)));
-    let kv = call.kv()?;
-    store::put_json(&kv, store::PASSWORD_CHANGE_REQUIREMENT_KEY, &requirement, None)
-        .await
-        .map_err(|e| call.internal("kv", e))?;
-    let mut report = progress(&call, requirement).await?;
+    let (mut report, entries) = save_requirement(&call, requirement).await?;
     if asked.announce {
-        report.announced = Some(announce(&call, &requirement, &audiences, asked.deadline).await?);
+        report.announced = Some(announce(&call, &entries, &requirement, &audiences, asked.deadline).await?);
     }
     call.reply(200, &report)
 }
@@ -305,11 +320,11 @@ pub async fn set_password_change_requirement(mut call: Call<'_>) -> HandlerResul
 /// Mails everyone of `audiences` who still has to change; how many mails were queued.
 async fn announce(
     call: &Call<'_>,
+    entries: &[registry::Entry],
     requirement: &PasswordChangeRequirement,
     audiences: &[Audience],
     deadline: Option<u64>,
 ) -> Result<u32, ApiError> {
-    let entries = store::registry(&call.kv()?).await.map_err(|e| call.internal("kv", e))?;
     let mut jobs = Vec::new();
     for entry in entries.iter().filter(|e| audiences.contains(&e.audience) && e.pending(requirement)) {
         jobs.push(MailJob::ChangeRequested {
@@ -344,9 +359,6 @@ pub async fn withdraw_password_change_requirement(call: Call<'_>) -> HandlerResu
     };
     let mut requirement = call.password_change_requirement().await;
     audiences.iter().for_each(|&audience| requirement.set(audience, None));
-    store::put_json(&call.kv()?, store::PASSWORD_CHANGE_REQUIREMENT_KEY, &requirement, None)
-        .await
-        .map_err(|e| call.internal("kv", e))?;
-    let report = progress(&call, requirement).await?;
+    let (report, _) = save_requirement(&call, requirement).await?;
     call.reply(200, &report)
 }

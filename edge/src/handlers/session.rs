@@ -33,12 +33,16 @@ async fn attempt_login(call: &mut Call<'_>) -> HandlerResult {
     let body: LoginRequest = call.json(MAX_JSON_BODY).await?;
     // A malformed email cannot be an account: the same answer as a wrong password.
     let Ok(email) = Email::parse(&body.email) else { return Err(call.error(ErrorCode::InvalidCredentials)) };
-    let id = call.account_id_for(body.audience, &email).await?;
     let token = Token::generate().map_err(|e| call.internal("random", e))?;
-    let requirement = call.two_step_requirement().await;
-    let password_change = call.password_change_requirement().await;
-    // Asked for every login, right password or not, so that it costs every login the same.
-    let breached = super::reset::breached(&call.config, body.password.expose_str()).await;
+    // Independent lookups, side by side. The breach check is asked for every login, right password or not, so that it
+    // costs every login the same.
+    let (id, requirement, password_change, breached) = futures_util::join!(
+        call.account_id_for(body.audience, &email),
+        call.two_step_requirement(),
+        call.password_change_requirement(),
+        super::reset::breached(&call.config, body.password.expose_str()),
+    );
+    let id = id?;
     let client = call.client();
     let session_hash = token.hash();
     let login = Login {
