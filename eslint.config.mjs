@@ -1,4 +1,4 @@
-// ESLint for the pages' scripts and the widget's loader (www/): ES modules in the browser, ESLint's recommended rules
+// ESLint for the pages' scripts and the widget's loader (www/), and the demo app (demo/): ES modules in the browser, ESLint's recommended rules
 // plus the few that keep this code honest. Run by scripts/test.
 import js from "@eslint/js";
 import globals from "globals";
@@ -7,7 +7,7 @@ export default [
   { ignores: ["www/widget/**"] },
   js.configs.recommended,
   {
-    files: ["www/**/*.js"],
+    files: ["www/**/*.js", "demo/**/*.js"],
     languageOptions: {
       ecmaVersion: 2024,
       sourceType: "module",
@@ -20,5 +20,9 @@ export default [
       "no-implicit-globals": "error",
       "no-unused-vars": ["error", { args: "after-used", caughtErrors: "none" }],
     },
+  },
+  {
+    files: ["demo/serve.mjs"],
+    languageOptions: { ecmaVersion: 2024, sourceType: "module", globals: { ...globals.node } },
   },
 ];

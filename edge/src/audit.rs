@@ -43,6 +43,21 @@ pub enum TwoStepChange {
 }
 
 /// What the account's state machine says happened, for the shell to record under the account's pseudonym.
+/// Why a code or refresh token is refused: each is `invalid_grant` to the app, told apart in the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantRefusal {
+    Unknown,
+    Expired,
+    /// Used before: what its first use issued is revoked.
+    Replayed,
+    WrongClient,
+    WrongRedirectUri,
+    WrongVerifier,
+    /// The latchkey session it came from has ended.
+    SessionEnded,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccountEvent {
     ResetRequestThrottled,
@@ -57,6 +72,10 @@ pub enum AccountEvent {
     PasswordChangeRequired,
     /// A login opened a session that owes a new password, for this reason.
     PasswordChangeOwed(PasswordChangeReason),
+    /// An app exchanged a code, or a refresh token, for tokens.
+    AppTokensIssued,
+    /// An app's code or refresh token was refused (a replay revokes what it issued).
+    AppGrantRefused(GrantRefusal),
 }
 
 impl AccountEvent {
@@ -70,6 +89,8 @@ impl AccountEvent {
             AccountEvent::TwoStepCodeRefused(code) => Event::TwoStepCodeRefused { account, code },
             AccountEvent::PasswordChangeRequired => Event::PasswordChangeRequired { account },
             AccountEvent::PasswordChangeOwed(reason) => Event::PasswordChangeOwed { account, reason },
+            AccountEvent::AppTokensIssued => Event::AppTokensIssued { account },
+            AccountEvent::AppGrantRefused(reason) => Event::AppGrantRefused { account, reason },
         }
     }
 }
@@ -153,6 +174,29 @@ pub enum Event<'a> {
         delivery: &'a str,
         account: &'a Pseudonym,
     },
+    AppTokensIssued {
+        account: &'a Pseudonym,
+    },
+    AppGrantRefused {
+        account: &'a Pseudonym,
+        reason: GrantRefusal,
+    },
+    /// A back-channel logout token reached an app (`delivery`: the session's `sid` and the client id).
+    BackChannelLogoutSent {
+        delivery: &'a str,
+        account: &'a Pseudonym,
+    },
+    BackChannelLogoutRetry {
+        delivery: &'a str,
+        account: &'a Pseudonym,
+        reason: &'a str,
+        delay_secs: u32,
+    },
+    BackChannelLogoutDeadLettered {
+        delivery: &'a str,
+        account: &'a Pseudonym,
+        reason: &'a str,
+    },
     WebhookRetry {
         delivery: &'a str,
         account: &'a Pseudonym,
@@ -190,6 +234,7 @@ impl Event<'_> {
                 | Event::MailDeadLettered { .. }
                 | Event::OutboxSendFailed { .. }
                 | Event::WebhookDeadLettered { .. }
+                | Event::BackChannelLogoutDeadLettered { .. }
                 | Event::BreachCheckUnavailable { .. }
                 | Event::HashFailed { .. }
                 | Event::InternalError { .. }

@@ -2,6 +2,7 @@
 //! the variable. Secrets' values never appear in an error.
 
 use crate::mail::provider::ProviderKind;
+use crate::oidc::keys::SigningKeys;
 use crate::password::HashParams;
 use crate::seal::Keys;
 use crate::turnstile::{TurnstileConfig, DEFAULT_VERIFY_URL};
@@ -46,6 +47,8 @@ pub struct Config {
     pub two_step_issuer: String,
     /// What seals values that travel or rest where others can read them (`SEALING_KEYS`: the first seals, all open).
     pub sealing_keys: Keys,
+    /// What signs the tokens apps get (`OIDC_SIGNING_KEYS`); OpenID Connect is off without it.
+    pub oidc_keys: Option<SigningKeys>,
     admin_token: Option<Secret<String>>,
 }
 
@@ -119,7 +122,8 @@ pub fn config_invalid(error: &ConfigError, locale: Locale, local_caller: bool) -
 }
 
 /// The values set with `wrangler secret put`, never in `[vars]`.
-pub const SECRETS: &[&str] = &["MAIL_API_KEY", "ADMIN_TOKEN", "WEBHOOK_SECRET", "TURNSTILE_SECRET", "SEALING_KEYS"];
+pub const SECRETS: &[&str] =
+    &["MAIL_API_KEY", "ADMIN_TOKEN", "WEBHOOK_SECRET", "TURNSTILE_SECRET", "SEALING_KEYS", "OIDC_SIGNING_KEYS"];
 
 /// At least this long, with at least [`ADMIN_TOKEN_DISTINCT`] different characters: a random token, not a word.
 pub const ADMIN_TOKEN_MIN_CHARS: usize = 32;
@@ -290,6 +294,10 @@ impl Config {
             two_step_issuer: two_step_issuer(var("TWO_STEP_ISSUER"))?,
             sealing_keys: Keys::parse(&required("SEALING_KEYS")?)
                 .map_err(|e| invalid("SEALING_KEYS", e.to_string()))?,
+            oidc_keys: var("OIDC_SIGNING_KEYS")
+                .filter(|v| !v.trim().is_empty())
+                .map(|raw| SigningKeys::parse(&raw).map_err(|e| invalid("OIDC_SIGNING_KEYS", e.to_string())))
+                .transpose()?,
             admin_token: admin_token(var("ADMIN_TOKEN"))?,
         })
     }

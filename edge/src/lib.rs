@@ -15,6 +15,7 @@ mod hex;
 mod ip_limit;
 mod mail;
 mod metrics;
+mod oidc;
 mod otp;
 mod outbound;
 mod password;
@@ -130,6 +131,21 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::DevArgon2 => dev::argon2(call),
         Route::DevVerify => dev::verify(call).await,
         Route::DevRoutes => dev::routes(call),
+        Route::OpenIdConfiguration => handlers::oidc::discovery(&call),
+        Route::Jwks => handlers::oidc::jwks(&call),
+        Route::OAuthPreflight => respond::oauth_preflight().map_err(|e| call.internal("respond", e)),
+        Route::Authorize => handlers::oidc::authorize(call).await,
+        Route::Token => handlers::oidc_tokens::token(call).await,
+        Route::UserInfo => handlers::oidc_tokens::userinfo(call).await,
+        Route::Revoke => handlers::oidc_tokens::revoke(call).await,
+        Route::Introspect => handlers::oidc_tokens::introspect(call).await,
+        Route::EndSession => handlers::oidc::logout(call).await,
+        Route::AppInfo => handlers::oidc::app_info(call).await,
+        Route::AdminClients => handlers::clients::list(call).await,
+        Route::AdminRegisterClient => handlers::clients::register(call).await,
+        Route::AdminUpdateClient => handlers::clients::update(call).await,
+        Route::AdminRotateClientSecret => handlers::clients::rotate_secret(call).await,
+        Route::AdminDeleteClient => handlers::clients::delete(call).await,
     };
     match outcome {
         Ok(response) => Ok(response),

@@ -45,6 +45,17 @@ pub fn preflight() -> Result<Response> {
     Ok(response)
 }
 
+/// CORS preflight for the endpoints browser apps call with a form or a bearer token (no cookie is ever involved).
+pub fn oauth_preflight() -> Result<Response> {
+    let mut response = Response::empty()?.with_status(204);
+    let headers = response.headers_mut();
+    headers.set("Access-Control-Allow-Origin", "*")?;
+    headers.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")?;
+    headers.set("Access-Control-Allow-Headers", "Authorization, Content-Type")?;
+    headers.set("Access-Control-Max-Age", "86400")?;
+    Ok(response)
+}
+
 /// The reader's language, from `Accept-Language`.
 pub fn locale_of(req: &Request) -> Locale {
     Locale::negotiate(&req.headers().get("Accept-Language").ok().flatten().unwrap_or_default())
@@ -64,6 +75,25 @@ pub fn session_cookie(value: &str, max_age_secs: u64, secure: bool) -> String {
     let name = session_cookie_name(secure);
     let secure = if secure { " Secure;" } else { "" };
     format!("{name}={value}; Path=/; HttpOnly;{secure} SameSite=Strict; Max-Age={max_age_secs}")
+}
+
+/// The second cookie a login sets, holding the same session: `SameSite=Lax`, so it comes along when an app sends the
+/// person to `/oauth2/authorize` (a cross-site navigation, on which the `Strict` cookie is not sent). Only that
+/// endpoint and RP-initiated logout read it — its path is `/oauth2/`, so no other route even receives it —, and every
+/// `/api` route reads the `Strict` one alone and keeps its own checks. `__Secure-` (not `__Host-`, which asks for path
+/// `/`) and no `Domain`: this host only, over https only.
+pub fn sso_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Secure-latchkey-sso"
+    } else {
+        "latchkey-sso"
+    }
+}
+
+pub fn sso_cookie(value: &str, max_age_secs: u64, secure: bool) -> String {
+    let name = sso_cookie_name(secure);
+    let secure = if secure { " Secure;" } else { "" };
+    format!("{name}={value}; Path=/oauth2/; HttpOnly;{secure} SameSite=Lax; Max-Age={max_age_secs}")
 }
 
 pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {

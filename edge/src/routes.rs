@@ -48,6 +48,23 @@ pub enum Route {
     DevVerify,
     /// The route table with each route's guard.
     DevRoutes,
+    OpenIdConfiguration,
+    Jwks,
+    /// CORS preflight for the endpoints a browser app calls with a token or a form.
+    OAuthPreflight,
+    Authorize,
+    Token,
+    UserInfo,
+    Revoke,
+    Introspect,
+    EndSession,
+    /// What the login page shows about the app a person logs in to.
+    AppInfo,
+    AdminClients,
+    AdminRegisterClient,
+    AdminUpdateClient,
+    AdminRotateClientSecret,
+    AdminDeleteClient,
 }
 
 /// Who may call a route. Checked by the router before the handler runs, so no handler checks it by hand.
@@ -132,6 +149,38 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
         "/api/admin/two-step-requirement",
         &[ep("GET", Route::AdminTwoStepRequirement, Admin), ep("PUT", Route::AdminSetTwoStepRequirement, Admin)],
     ),
+    (
+        "/api/admin/oauth2/clients",
+        &[
+            ep("GET", Route::AdminClients, Admin),
+            ep("POST", Route::AdminRegisterClient, Admin),
+            ep("PUT", Route::AdminUpdateClient, Admin),
+        ],
+    ),
+    ("/api/admin/oauth2/clients/rotate-secret", &[ep("POST", Route::AdminRotateClientSecret, Admin)]),
+    ("/api/admin/oauth2/clients/delete", &[ep("POST", Route::AdminDeleteClient, Admin)]),
+    ("/api/apps", &[ep("GET", Route::AppInfo, Public)]),
+    // OpenID Connect. The authorization endpoint and logout read the session themselves (a cross-site navigation
+    // brings only the `Lax` cookie); apps call the rest with their own credentials, never a cookie.
+    (
+        "/.well-known/openid-configuration",
+        &[ep("GET", Route::OpenIdConfiguration, Public), ep("OPTIONS", Route::Preflight, Public)],
+    ),
+    ("/oauth2/jwks", &[ep("GET", Route::Jwks, Public), ep("OPTIONS", Route::Preflight, Public)]),
+    ("/oauth2/authorize", &[ep("GET", Route::Authorize, Public)]),
+    ("/oauth2/token", &[ep("POST", Route::Token, Public), ep("OPTIONS", Route::OAuthPreflight, Public)]),
+    (
+        "/oauth2/userinfo",
+        &[
+            ep("GET", Route::UserInfo, Public),
+            ep("POST", Route::UserInfo, Public),
+            ep("OPTIONS", Route::OAuthPreflight, Public),
+        ],
+    ),
+    ("/oauth2/revoke", &[ep("POST", Route::Revoke, Public), ep("OPTIONS", Route::OAuthPreflight, Public)]),
+    ("/oauth2/introspect", &[ep("POST", Route::Introspect, Public)]),
+    // A confirmed logout comes from latchkey's own page.
+    ("/oauth2/logout", &[ep("GET", Route::EndSession, Public), ep("POST", Route::EndSession, SameOrigin)]),
     ("/dev/mailbox", &[ep("GET", Route::DevMailbox, Dev)]),
     ("/dev/mailbox.json", &[ep("GET", Route::DevMailboxJson, Dev)]),
     ("/dev/ops", &[ep("GET", Route::DevOps, Dev)]),
@@ -257,7 +306,16 @@ mod tests {
     fn every_api_path_is_in_the_openapi_document() {
         let doc: serde_json::Value = serde_json::from_str(crate::OPENAPI).unwrap();
         let paths = doc["paths"].as_object().unwrap();
-        for (path, methods) in TABLE.iter().filter(|(p, _)| p.starts_with("/api/")) {
+        // The API, and OpenID Connect's JSON endpoints (the authorization endpoint and logout answer with pages).
+        let oidc = [
+            "/.well-known/openid-configuration",
+            "/oauth2/jwks",
+            "/oauth2/token",
+            "/oauth2/userinfo",
+            "/oauth2/revoke",
+            "/oauth2/introspect",
+        ];
+        for (path, methods) in TABLE.iter().filter(|(p, _)| p.starts_with("/api/") || oidc.contains(p)) {
             let documented = paths.get(*path).unwrap_or_else(|| panic!("{path} missing from openapi.json"));
             for endpoint in methods.iter().filter(|e| e.method != "OPTIONS") {
                 let method = endpoint.method;
@@ -267,6 +325,7 @@ mod tests {
                 // The document says who may call it, as the table does.
                 let scheme = operation["security"][0].as_object().and_then(|s| s.keys().next().cloned());
                 let expected = match endpoint.guard {
+                    Guard::Public if *path == "/oauth2/userinfo" => Some("accessToken"),
                     Guard::Admin => Some("adminToken"),
                     Guard::Session | Guard::SessionChange | Guard::RecentSessionChange => Some("sessionCookie"),
                     Guard::Public | Guard::SameOrigin | Guard::Dev => None,

@@ -13,23 +13,32 @@ use base64::Engine;
 const PURPOSE: &str = "session-account";
 
 pub fn value(account_id: &str, token: &Token, keys: &Keys, nonce: [u8; NONCE_BYTES]) -> String {
-    let sealed = keys.seal(PURPOSE, account_id.as_bytes(), nonce);
-    format!("{}~{}~{}.{}", sealed.kid, sealed.nonce, sealed.data, token.as_str())
+    handle(PURPOSE, account_id, token, keys, nonce)
 }
 
 /// The account id and the token, if `value` is a session cookie these keys open.
 pub fn parse(value: &str, keys: &Keys) -> Option<(String, Token)> {
     let (whose, token) = value.split_once('.')?;
+    match whose.split('~').count() {
+        1 => Some((String::from_utf8(URL_SAFE_NO_PAD.decode(whose).ok()?).ok()?, Token::parse(token).ok()?)),
+        _ => open_handle(PURPOSE, value, keys),
+    }
+}
+
+/// A token that names the account it belongs to, sealed for `purpose`: a session cookie, and the authorization
+/// codes and refresh tokens apps hold (so the token endpoint finds the account's Durable Object without a lookup).
+pub fn handle(purpose: &str, account_id: &str, token: &Token, keys: &Keys, nonce: [u8; NONCE_BYTES]) -> String {
+    let sealed = keys.seal(purpose, account_id.as_bytes(), nonce);
+    format!("{}~{}~{}.{}", sealed.kid, sealed.nonce, sealed.data, token.as_str())
+}
+
+/// The account id and the token of a [`handle`] sealed for `purpose`.
+pub fn open_handle(purpose: &str, value: &str, keys: &Keys) -> Option<(String, Token)> {
+    let (whose, token) = value.split_once('.')?;
     let token = Token::parse(token).ok()?;
-    let account_id = match whose.split('~').collect::<Vec<_>>()[..] {
-        [kid, nonce, data] => {
-            let sealed = Sealed { kid: kid.to_owned(), nonce: nonce.to_owned(), data: data.to_owned() };
-            String::from_utf8(keys.open(PURPOSE, &sealed)?).ok()?
-        }
-        [legacy] => String::from_utf8(URL_SAFE_NO_PAD.decode(legacy).ok()?).ok()?,
-        _ => return None,
-    };
-    Some((account_id, token))
+    let [kid, nonce, data] = whose.split('~').collect::<Vec<_>>()[..] else { return None };
+    let sealed = Sealed { kid: kid.to_owned(), nonce: nonce.to_owned(), data: data.to_owned() };
+    Some((String::from_utf8(keys.open(purpose, &sealed)?).ok()?, token))
 }
 
 #[cfg(test)]
@@ -51,6 +60,7 @@ mod tests {
         assert!(parse(&cookie, &other).is_none(), "another key: not a session");
         let forged = cookie.replacen('~', "~A", 1);
         assert!(parse(&forged, &keys()).is_none(), "altered: not a session");
+        assert!(open_handle("oauth2-code", &cookie, &keys()).is_none(), "sealed for sessions: not a code");
     }
 
     #[test]

@@ -93,3 +93,26 @@ pub async fn record_dead_letter(kv: &KvStore, letter: &DeadLetter) -> worker::Re
     // Kept 30 days for ops.
     put_json(kv, &dead_letter_key(&letter.id), letter, Some(30 * 86_400)).await
 }
+
+const CLIENT_PREFIX: &str = "oauth2:client:";
+
+/// A registered app. Read with KV's default cache (60 s), which bounds how long an update takes to reach every location.
+pub async fn oauth2_client(kv: &KvStore, client_id: &str) -> worker::Result<Option<crate::oidc::clients::Client>> {
+    if client_id.is_empty() || client_id.len() > 64 {
+        return Ok(None);
+    }
+    get_json(kv, &format!("{CLIENT_PREFIX}{client_id}")).await
+}
+
+pub async fn put_oauth2_client(kv: &KvStore, client: &crate::oidc::clients::Client) -> worker::Result<()> {
+    put_json(kv, &format!("{CLIENT_PREFIX}{}", client.id()), client, None).await
+}
+
+pub async fn delete_oauth2_client(kv: &KvStore, client_id: &str) -> worker::Result<()> {
+    count(Op::KvWrite);
+    kv.delete(&format!("{CLIENT_PREFIX}{client_id}")).await.map_err(worker::Error::from)
+}
+
+pub async fn oauth2_clients(kv: &KvStore) -> worker::Result<Vec<crate::oidc::clients::Client>> {
+    list_json(kv, CLIENT_PREFIX).await
+}

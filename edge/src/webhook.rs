@@ -87,20 +87,26 @@ impl Delivery {
         }
     }
 
-    /// Records a try at `now` that got `status` (`None`: no answer at all) and says what comes next. Any 2xx is a
-    /// delivery; anything else is retried, with doubling delays, until [`MAX_ATTEMPTS`].
+    /// Records a try at `now` that got `status` (`None`: no answer at all) and says what comes next ([`next_try`]).
     pub fn record_try(&mut self, status: Option<u16>, now: u64, base_secs: u32) -> Outcome {
-        self.attempts += 1;
-        if status.is_some_and(|s| (200..300).contains(&s)) {
-            return Outcome::Delivered;
-        }
-        if self.attempts >= MAX_ATTEMPTS {
-            return Outcome::GiveUp;
-        }
-        let delay = (u64::from(base_secs) << (self.attempts - 1).min(20)).min(MAX_DELAY_SECS);
-        self.due_at = now + delay;
-        Outcome::RetryAt(self.due_at)
+        next_try(&mut self.attempts, &mut self.due_at, status, now, base_secs)
     }
+}
+
+/// The schedule of every delivery latchkey retries (webhooks, back-channel logouts): a try at `now` that got
+/// `status` is counted; any 2xx is a delivery; anything else is retried, with doubling delays, until
+/// [`MAX_ATTEMPTS`].
+pub fn next_try(attempts: &mut u32, due_at: &mut u64, status: Option<u16>, now: u64, base_secs: u32) -> Outcome {
+    *attempts += 1;
+    if status.is_some_and(|s| (200..300).contains(&s)) {
+        return Outcome::Delivered;
+    }
+    if *attempts >= MAX_ATTEMPTS {
+        return Outcome::GiveUp;
+    }
+    let delay = (u64::from(base_secs) << (*attempts - 1).min(20)).min(MAX_DELAY_SECS);
+    *due_at = now + delay;
+    Outcome::RetryAt(*due_at)
 }
 
 fn mac(secret: &str) -> Hmac<Sha256> {

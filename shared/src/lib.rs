@@ -13,6 +13,7 @@ pub mod error;
 pub mod evaluate;
 pub mod mail_texts;
 pub mod messages;
+pub mod oauth;
 pub mod page_texts;
 pub mod passwordrules;
 pub mod policy;

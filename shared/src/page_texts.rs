@@ -342,6 +342,46 @@ crate::catalogue::catalogue! {
 
     NotFoundTitle = "page.not_found.title" { en: "This page does not exist", es: "Esta página no existe" },
     NotFoundHome = "page.not_found.home" { en: "Go to the start page", es: "Ir a la página de inicio" },
+
+    AppLogInTo = "page.app.log_in_to" { en: "Log in to {app}", es: "Inicia sesión en {app}" },
+    AppLoggingInTo = "page.app.logging_in_to" {
+        en: "{app} asks you to log in with your school account. You will go back to it afterwards.",
+        es: "{app} te pide que inicies sesión con tu cuenta del colegio. Después volverás a la aplicación.",
+    },
+    AppErrorTitle = "page.app.error_title" {
+        en: "This app's login link does not work",
+        es: "El enlace de inicio de sesión de esta aplicación no funciona",
+    },
+    AppErrorIncomplete = "page.app.error_incomplete" {
+        en: "The link is incomplete: it does not say which app it is for, or where to go back to.",
+        es: "El enlace está incompleto: no dice para qué aplicación es, o adónde volver.",
+    },
+    AppErrorUnknown = "page.app.error_unknown" {
+        en: "The app that sent you here is not registered with this site.",
+        es: "La aplicación que te trajo aquí no está registrada en este sitio.",
+    },
+    AppErrorRedirect = "page.app.error_redirect" {
+        en: "The app asked to send you back to an address it has not registered, so you were not sent there.",
+        es: "La aplicación pidió devolverte a una dirección que no ha registrado, así que no se te envió allí.",
+    },
+    AppErrorOff = "page.app.error_off" {
+        en: "Logging in to other apps is not set up on this site.",
+        es: "El inicio de sesión en otras aplicaciones no está configurado en este sitio.",
+    },
+    AppErrorHelp = "page.app.error_help" {
+        en: "Go back to the app and try again. If it keeps happening, tell the school office what this page says.",
+        es: "Vuelve a la aplicación e inténtalo de nuevo. Si sigue pasando, cuéntale a la secretaría del colegio lo que dice esta página.",
+    },
+    AppLogoutTitle = "page.app.logout_title" { en: "Log out", es: "Cerrar sesión" },
+    AppLogoutConfirm = "page.app.logout_confirm" {
+        en: "Log out of this site and of the apps you logged in to with it?",
+        es: "¿Cerrar sesión en este sitio y en las aplicaciones en las que entraste con él?",
+    },
+    AppLogoutButton = "page.app.logout_button" { en: "Log out", es: "Cerrar sesión" },
+    AppLoggedOut = "page.app.logged_out" {
+        en: "You are logged out of this site and of the apps you logged in to with it.",
+        es: "Has cerrado sesión en este sitio y en las aplicaciones en las que entraste con él.",
+    },
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 //!   parallel tests never share state: `…+hookfail2@…` answers 500 to the first two tries of each delivery, then 200.
 //! - `GET /hibp/range/{prefix}` — a breached-password range API in Have I Been Pwned's format (`BREACH_CHECK_URL`):
 //!   [`BREACHED`] are listed as breached; a prefix of [`BREACH_OUTAGE`] answers 503, of [`BREACH_SLOW`] too late.
+//! - `POST /backchannel/{label}` — an app's back-channel logout endpoint (OpenID Connect Back-Channel Logout 1.0):
+//!   keeps each `logout_token` for `GET /inspect/backchannel?label=…`; tests check the signature and the claims.
 //! - `POST /turnstile/siteverify` — Cloudflare Turnstile's siteverify: with [`TURNSTILE_SECRET`], the token
 //!   [`TURNSTILE_PASS`] passes and any other fails.
 
@@ -47,6 +49,7 @@ pub fn handle(request: &Request) -> Option<Response> {
         }
         "GET" if path.starts_with("/hibp/range/") => Some(breach_range(&path["/hibp/range/".len()..])),
         "POST" if path == "/turnstile/siteverify" => Some(siteverify(request)),
+        "POST" if path.starts_with("/backchannel/") => Some(backchannel(&path["/backchannel/".len()..], request)),
         _ => None,
     }
 }
@@ -55,6 +58,31 @@ pub fn handle(request: &Request) -> Option<Response> {
 pub fn inspect(login_email: &str) -> Response {
     let about: Vec<Received> = received().iter().filter(|r| r.payload["login_email"] == login_email).cloned().collect();
     Response::json(200, serde_json::to_string(&about).unwrap_or_default())
+}
+
+static LOGOUTS: OnceLock<Mutex<HashMap<String, Vec<String>>>> = OnceLock::new();
+
+fn logouts() -> std::sync::MutexGuard<'static, HashMap<String, Vec<String>>> {
+    LOGOUTS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An app receiving a logout token: a form POST with `logout_token` (answered 200, as the specification asks).
+fn backchannel(label: &str, request: &Request) -> Response {
+    let token =
+        url::form_urlencoded::parse(&request.body).find(|(k, _)| k == "logout_token").map(|(_, v)| v.into_owned());
+    let form = request.headers.get("content-type").is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    match token.filter(|_| form) {
+        Some(token) => {
+            logouts().entry(label.to_owned()).or_default().push(token);
+            Response::json(200, "{}")
+        }
+        None => Response::json(400, r#"{"error":"invalid_request"}"#),
+    }
+}
+
+/// `GET /inspect/backchannel?label=…`, for the stack's server.
+pub fn inspect_backchannel(label: &str) -> Response {
+    Response::json(200, serde_json::to_string(&logouts().get(label).cloned().unwrap_or_default()).unwrap_or_default())
 }
 
 /// The secret a Worker under test must send to the fake siteverify.

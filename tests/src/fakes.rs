@@ -15,6 +15,7 @@ fn route(request: &Request) -> Response {
     match (request.method.as_str(), path) {
         ("GET", "/inspect/mail") => fake_mail::inspect(&query_value(query, "to")),
         ("GET", "/inspect/hooks") => fake_services::inspect(&query_value(query, "login_email")),
+        ("GET", "/inspect/backchannel") => fake_services::inspect_backchannel(&query_value(query, "label")),
         ("POST", "/emails") => fake_mail::handle(request),
         _ => fake_services::handle(request).unwrap_or_else(|| Response::json(404, "{}")),
     }

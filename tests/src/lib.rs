@@ -13,6 +13,7 @@ pub mod fakes;
 pub mod foreign;
 pub mod http1;
 pub mod imported;
+pub mod oidc;
 pub mod page;
 pub mod process;
 pub mod stats;

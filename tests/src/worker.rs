@@ -40,6 +40,7 @@ pub fn test_vars(origin: &str) -> BTreeMap<String, String> {
         ("WEBHOOK_RETRY_BASE_SECS", "1".to_owned()),
         ("BREACH_CHECK_URL", format!("{fakes}/hibp")),
         ("SEALING_KEYS", crate::required_env("LATCHKEY_SEALING_KEYS")),
+        ("OIDC_SIGNING_KEYS", crate::oidc::TEST_KEYS.trim().to_owned()),
     ]
     .into_iter()
     .map(|(name, value)| (name.to_owned(), value))

@@ -1,4 +1,5 @@
 import { api, say } from "./api.js";
+import { carry, continueTo } from "./continue.js";
 import { fill, localize, longDate, pageLocale, whyChange } from "./i18n.js";
 
 const form = document.getElementById("login");
@@ -28,14 +29,41 @@ function update() {
 }
 
 // A session past its grace period for 2-Step Verification is good only for turning it on, and one that owes a new
-// password only for choosing it: straight to that page, in the page's language.
+// password only for choosing it: straight to that page, in the page's language (and on to the app after, if one
+// asked for the login).
 function goTo(page) {
-  const lang = new URLSearchParams(location.search).get("lang");
-  location.assign(page + (lang ? "?lang=" + lang : ""));
+  location.assign(carry(page));
+}
+
+// An app sent the person here (/oauth2/authorize): name it, and take only the account types it takes.
+async function showApp() {
+  const app = new URLSearchParams(location.search).get("app");
+  if (!continueTo() || !app) return;
+  const found = await api("GET", "/api/apps?client_id=" + encodeURIComponent(app));
+  if (!found.ok) return;
+  const title = t("page.app.log_in_to", { app: found.data.name });
+  document.title = title;
+  document.querySelector("h1").textContent = title;
+  const intro = document.getElementById("app-intro");
+  intro.textContent = t("page.app.logging_in_to", { app: found.data.name });
+  intro.hidden = false;
+  const only = found.data.audiences.length === 1 ? found.data.audiences[0] : null;
+  for (const choice of form.querySelectorAll("input[name=audience]")) {
+    if (only && choice.value !== only) choice.closest("label").hidden = true;
+    if (only && choice.value === only) choice.checked = true;
+  }
+  const hint = new URLSearchParams(location.search).get("login_hint");
+  if (hint && !form.email.value) form.email.value = hint;
 }
 
 
 async function showSession() {
+  // An app asked for a (fresh) login: the form, even over a live session.
+  if (continueTo()) {
+    signedIn.hidden = true;
+    form.hidden = false;
+    return;
+  }
   const session = await api("GET", "/api/session");
   if (!session.ok && session.error.code === "password_change_required") return goTo("/password");
   if (!session.ok && session.error.code === "two_step_setup_required") return goTo("/two-step");
@@ -86,6 +114,7 @@ form.addEventListener("submit", async (event) => {
     const next = new URLSearchParams(location.search).get("next");
     if ((change && change.due) || next === "password") return goTo("/password");
     if (result.data.two_step.setup_required) return goTo("/two-step");
+    if (continueTo()) return location.assign(continueTo());
     await showSession();
   } else if (result.error.code === "two_step_required") {
     // The password was right: the code is the second step.
@@ -116,6 +145,7 @@ async function start() {
   // The show/hide toggle and the Caps Lock warning, in the page's language (the widget reads it when it attaches).
   import("/latchkey.js");
   if (new URLSearchParams(location.search).get("reset") === "done") say(status, t("page.login.reset_done"), "success");
+  await showApp();
   update();
   await showSession();
   document.body.dataset.ready = "true";

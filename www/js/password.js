@@ -1,5 +1,6 @@
 import { api, say } from "./api.js";
 import { localize, pageLocale, whyChange } from "./i18n.js";
+import { continueTo } from "./continue.js";
 
 const status = document.getElementById("status");
 const form = document.getElementById("change");
@@ -12,6 +13,8 @@ async function start() {
   } catch {
     // Without the catalogue the page still works, in English.
   }
+  // Changed on the way to an app: "Back" goes on to it.
+  if (continueTo()) document.getElementById("back").href = continueTo();
   // Not /api/session: a session that owes a new password is good for this page and nothing else.
   const session = await api("GET", "/api/password");
   document.body.dataset.ready = "true";

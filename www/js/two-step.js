@@ -1,5 +1,6 @@
 import { api, say } from "./api.js";
 import { localize, longDate, pageLocale } from "./i18n.js";
+import { continueTo } from "./continue.js";
 
 const page = document.getElementById("page");
 const status = document.getElementById("status");
@@ -168,6 +169,8 @@ async function start() {
   } catch {
     // Without the catalogue the page still works, showing message keys.
   }
+  // Set up on the way to an app: "Continue" goes back to it.
+  if (continueTo()) document.getElementById("continue").href = continueTo();
   page.hidden = false;
   await refresh();
   document.body.dataset.ready = "true";

@@ -58,7 +58,7 @@ impl AccountState {
             self.two_step.spend(proof);
         }
         let others = self.sessions.live(now).saturating_sub(1);
-        self.sessions.end_others(&input.session);
+        self.end_other_sessions(&input.session, now);
         self.sessions.reauthenticated(&input.session, now);
         self.sessions.password_changed(&input.session);
         self.put_password(new, now, notice_id);

@@ -3,6 +3,7 @@
 //! account goes through here, one at a time.
 
 use super::apply::{Apply, Context, FreshIds, Next, Rules, Slot};
+use super::commands::apps::LogoutsTried;
 use super::commands::delivery::{MailQueued, RequeueLostMail, WebhooksTried};
 use super::credential::PasswordHasher;
 use super::protocol::Command;
@@ -11,6 +12,9 @@ use super::registry::Entry;
 use super::state::AccountState;
 use crate::audit::{self, AccountEvent, Event};
 use crate::config::Config;
+use crate::oidc::jwt::{LogoutTokenClaims, LOGOUT_TOKEN_TYPE};
+use crate::oidc::sign;
+use crate::outbound::OutboundRequest;
 use crate::platform::{binding, new_id, now_secs};
 use crate::webhook::Outcome;
 use crate::{fetch, password, store};
@@ -55,10 +59,22 @@ impl PasswordHasher for Argon2Hasher {
     }
 }
 
-/// A command applied: its reply, and whether mail waits to be handed to the queue.
+/// The POST that carries a logout token (Back-Channel Logout 1.0 §2.5).
+fn logout_request(uri: String, token: &str) -> OutboundRequest {
+    let body = url::form_urlencoded::Serializer::new(String::new()).append_pair("logout_token", token).finish();
+    OutboundRequest {
+        url: uri,
+        headers: vec![("Content-Type", "application/x-www-form-urlencoded".to_owned().into())],
+        body: body.into(),
+    }
+}
+
+/// A command applied: its reply, whether mail waits to be handed to the queue, and whether apps wait for a
+/// back-channel logout.
 struct Ran<R> {
     reply: R,
     flush_outbox: bool,
+    logouts_owed: bool,
 }
 
 impl DurableObject for Account {
@@ -88,6 +104,11 @@ impl DurableObject for Account {
             Command::TwoStepNewCodes(c) => self.answer(c).await,
             Command::TwoStepDisable(c) => self.answer(c).await,
             Command::MailSettled(c) => self.answer(c).await,
+            Command::Authorize(c) => self.answer(c).await,
+            Command::ExchangeCode(c) => self.answer(c).await,
+            Command::Refresh(c) => self.answer(c).await,
+            Command::GrantStatus(c) => self.answer(c).await,
+            Command::RevokeGrant(c) => self.answer(c).await,
         }
     }
 
@@ -103,6 +124,7 @@ impl DurableObject for Account {
             self.flush_outbox(&config).await?;
         }
         self.deliver_webhooks(&config).await?;
+        self.deliver_logouts(&config).await?;
         self.schedule_alarm().await?;
         Response::ok("")
     }
@@ -115,6 +137,8 @@ impl Account {
         if ran.flush_outbox {
             // After the save: what was decided is on record even if the queue cannot take it now.
             self.flush_outbox(&config).await?;
+        } else if ran.logouts_owed {
+            self.schedule_alarm().await?;
         }
         Response::from_json(&ran.reply)
     }
@@ -148,7 +172,8 @@ impl Account {
             match outcome.next {
                 Next::Reply(reply) => {
                     self.register(&slot);
-                    return Ok(Ran { reply, flush_outbox });
+                    let logouts_owed = slot.account.as_ref().is_some_and(|a| !a.apps.logouts.is_empty());
+                    return Ok(Ran { reply, flush_outbox, logouts_owed });
                 }
                 Next::Then(rest) => outcome = rest(&mut slot, &cx),
             }
@@ -282,6 +307,66 @@ impl Account {
             tried.push((delivery, outcome));
         }
         self.run(WebhooksTried { tried }, config).await.map(|_| ())
+    }
+
+    /// Sends every back-channel logout that is due (Back-Channel Logout 1.0): a `logout_token` signed as the app's
+    /// ID tokens are, POSTed to its registered URI; retried and dead-lettered as webhooks are.
+    async fn deliver_logouts(&self, config: &Config) -> Result<()> {
+        let Some(account) = self.load().await?.account else { return Ok(()) };
+        let now = now_secs();
+        let due = account.apps.logouts_due(now);
+        // Without signing keys (OpenID Connect turned off since) they wait, in case it comes back.
+        let Some(keys) = config.oidc_keys.as_ref().filter(|_| !due.is_empty()) else { return Ok(()) };
+        let kv = self.env.kv(binding::KV)?;
+        let name = account.pseudonym(&config.sealing_keys);
+        let subject = account.apps.subject.clone().unwrap_or_default();
+        let retry_base = config.webhook.as_ref().map_or(config.mail.retry_base_secs, |w| w.retry_base_secs);
+        let mut tried = Vec::new();
+        for mut logout in due {
+            let client = store::oauth2_client(&kv, &logout.client_id).await?;
+            let Some((client, uri)) =
+                client.and_then(|c| c.registration().backchannel_logout_uri.clone().map(|uri| (c, uri)))
+            else {
+                // The app takes no back-channel logout (or is gone): nothing to send.
+                tried.push((logout, Outcome::Delivered));
+                continue;
+            };
+            let jti = format!("{}.{}", logout.id, logout.attempts);
+            let claims = LogoutTokenClaims::new(&config.app_origin, &subject, client.id(), &logout.sid, jti, now);
+            let alg = client.registration().id_token_signed_response_alg;
+            let status = match sign::sign(keys, alg, Some(LOGOUT_TOKEN_TYPE), &claims).await {
+                Ok(token) => fetch::post(&logout_request(uri, &token)).await.ok(),
+                Err(err) => {
+                    audit::record(&Event::InternalError { context: "logout_token", error: err.to_string() });
+                    None
+                }
+            };
+            let reason = status.map_or_else(|| "no answer".to_owned(), |s| format!("HTTP {s}"));
+            let outcome = logout.record_try(status, now, retry_base);
+            let delivery = logout.id.as_str();
+            match outcome {
+                Outcome::Delivered => audit::record(&Event::BackChannelLogoutSent { delivery, account: &name }),
+                Outcome::RetryAt(at) => audit::record(&Event::BackChannelLogoutRetry {
+                    delivery,
+                    account: &name,
+                    reason: &reason,
+                    delay_secs: u32::try_from(at.saturating_sub(now)).unwrap_or(u32::MAX),
+                }),
+                Outcome::GiveUp => {
+                    audit::record(&Event::BackChannelLogoutDeadLettered { delivery, account: &name, reason: &reason });
+                    let letter = DeadLetter {
+                        id: logout.id.clone(),
+                        kind: "backchannel_logout".into(),
+                        to: vec![client.id().to_owned()],
+                        reason: "retries_exhausted".into(),
+                        recorded_at: now,
+                    };
+                    store::record_dead_letter(&kv, &letter).await?;
+                }
+            }
+            tried.push((logout, outcome));
+        }
+        self.run(LogoutsTried { tried }, config).await.map(|_| ())
     }
 
     /// One alarm serves every retry (pending mail, lost mail, webhooks): it is set for whichever is due first.

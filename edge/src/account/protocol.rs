@@ -4,6 +4,7 @@
 
 use super::apply::Apply;
 use super::commands::admin::{AdminTwoStepOff, Create, Disable, RequireChange, View};
+use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, RevokeGrant};
 use super::commands::delivery::MailSettled;
 use super::commands::password::ChangePassword;
 use super::commands::reset::{IssueToken, LinkStatus, Reset, WithdrawToken};
@@ -49,6 +50,11 @@ wire! {
     TwoStepNewCodes(TwoStepNewCodes),
     TwoStepDisable(TwoStepDisable),
     MailSettled(MailSettled),
+    Authorize(Authorize),
+    ExchangeCode(ExchangeCode),
+    Refresh(Refresh),
+    GrantStatus(GrantStatus),
+    RevokeGrant(RevokeGrant),
 }
 
 /// A command the Worker can send: it travels as a [`Command`] and is answered with its own [`Apply::Reply`].

@@ -20,6 +20,9 @@ pub struct Session {
     /// before this was kept have none, so they are never recent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authenticated_at: Option<u64>,
+    /// Whether the login gave a 2-Step Verification code (an app's ID token then says `amr: ["pwd", "otp"]`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub otp: bool,
     /// The change of password the login found owed; once due, the session is good only for making it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_change: Option<PasswordChange>,
@@ -37,7 +40,8 @@ impl Session {
 pub struct Sessions(Vec<Session>);
 
 impl Sessions {
-    /// Starts a session (forgetting ended ones, and the oldest if there are too many), owing `password_change`.
+    /// Starts a session (forgetting ended ones, and the oldest if there are too many), owing `password_change`;
+    /// `otp` when the login gave a code. The sessions that ended to make room.
     pub fn open(
         &mut self,
         hash: TokenHash,
@@ -45,14 +49,23 @@ impl Sessions {
         ttl_secs: u64,
         idle_secs: u64,
         password_change: Option<PasswordChange>,
-    ) {
+        otp: bool,
+    ) -> Vec<TokenHash> {
+        let mut ended: Vec<TokenHash> = self.0.iter().filter(|s| !s.live(now)).map(|s| s.hash.clone()).collect();
         self.0.retain(|s| s.live(now));
         if self.0.len() >= MAX_SESSIONS {
-            self.0.remove(0);
+            ended.push(self.0.remove(0).hash);
         }
         let expires_at = now + ttl_secs;
         let idle_until = Some((now + idle_secs).min(expires_at));
-        self.0.push(Session { hash, expires_at, idle_until, authenticated_at: Some(now), password_change });
+        let authenticated_at = Some(now);
+        self.0.push(Session { hash, expires_at, idle_until, authenticated_at, otp, password_change });
+        ended
+    }
+
+    /// A live session.
+    pub fn get(&self, hash: &TokenHash, now: u64) -> Option<&Session> {
+        self.0.iter().find(|s| &s.hash == hash && s.live(now))
     }
 
     /// The change of password a live session owes.
@@ -93,20 +106,25 @@ impl Sessions {
         })
     }
 
-    /// Ends every session but `keep` (the one that made a change the others must not outlive).
-    pub fn end_others(&mut self, keep: &TokenHash) {
-        self.0.retain(|s| &s.hash == keep);
-    }
-
-    pub fn end(&mut self, hash: &TokenHash) {
-        self.0.retain(|s| &s.hash != hash);
-    }
-
-    /// Ends every session; how many there were.
-    pub fn end_all(&mut self) -> u32 {
-        let ended = self.0.len() as u32;
-        self.0.clear();
+    /// Ends the sessions `which` picks; the hashes of those that ended.
+    fn end_where(&mut self, which: impl Fn(&Session) -> bool) -> Vec<TokenHash> {
+        let ended = self.0.iter().filter(|s| which(s)).map(|s| s.hash.clone()).collect();
+        self.0.retain(|s| !which(s));
         ended
+    }
+
+    /// Ends every session but `keep` (the one that made a change the others must not outlive).
+    pub fn end_others(&mut self, keep: &TokenHash) -> Vec<TokenHash> {
+        self.end_where(|s| &s.hash != keep)
+    }
+
+    pub fn end(&mut self, hash: &TokenHash) -> Vec<TokenHash> {
+        self.end_where(|s| &s.hash == hash)
+    }
+
+    /// Ends every session.
+    pub fn end_all(&mut self) -> Vec<TokenHash> {
+        self.end_where(|_| true)
     }
 
     pub fn live(&self, now: u64) -> u32 {
@@ -125,26 +143,26 @@ mod tests {
     #[test]
     fn sessions_expire_end_and_are_bounded() {
         let mut sessions = Sessions::default();
-        sessions.open(hash(1), 0, 100, 1000, None);
+        sessions.open(hash(1), 0, 100, 1000, None, false);
         assert!(sessions.is_live(&hash(1), 99) && !sessions.is_live(&hash(1), 100));
-        sessions.open(hash(2), 0, 100, 1000, None);
+        sessions.open(hash(2), 0, 100, 1000, None, false);
         sessions.end(&hash(2));
         assert!(!sessions.is_live(&hash(2), 0));
         for n in 0..MAX_SESSIONS as u8 {
-            sessions.open(hash(10 + n), 1, 100, 1000, None);
+            sessions.open(hash(10 + n), 1, 100, 1000, None, false);
         }
         assert!(!sessions.is_live(&hash(1), 1), "the oldest went first");
         assert_eq!(sessions.live(1), MAX_SESSIONS as u32);
-        assert_eq!(sessions.end_all(), MAX_SESSIONS as u32);
+        assert_eq!(sessions.end_all().len(), MAX_SESSIONS);
         assert_eq!(sessions.live(1), 0);
     }
 
     #[test]
     fn an_unused_session_ends_at_its_idle_time_and_use_extends_it_to_the_absolute_end() {
         let mut sessions = Sessions::default();
-        sessions.open(hash(1), 0, 1000, 300, None);
+        sessions.open(hash(1), 0, 1000, 300, None, false);
         assert!(sessions.is_live(&hash(1), 299) && !sessions.is_live(&hash(1), 300), "unused for 300 s");
-        sessions.open(hash(2), 0, 1000, 300, None);
+        sessions.open(hash(2), 0, 1000, 300, None, false);
         sessions.touch(&hash(2), 200, 300);
         assert!(sessions.is_live(&hash(2), 499));
         sessions.touch(&hash(2), 800, 300);
@@ -156,7 +174,7 @@ mod tests {
     #[test]
     fn a_session_is_recently_authenticated_for_a_while_after_the_login_or_the_password_again() {
         let mut sessions = Sessions::default();
-        sessions.open(hash(1), 0, 10_000, 5_000, None);
+        sessions.open(hash(1), 0, 10_000, 5_000, None, false);
         assert!(sessions.authenticated_within(&hash(1), 599, 600));
         assert!(!sessions.authenticated_within(&hash(1), 600, 600), "the login is too old");
         sessions.touch(&hash(1), 700, 5_000);
@@ -173,7 +191,7 @@ mod tests {
     fn one_session_can_end_the_others() {
         let mut sessions = Sessions::default();
         for n in 1..=3 {
-            sessions.open(hash(n), 0, 1000, 300, None);
+            sessions.open(hash(n), 0, 1000, 300, None, false);
         }
         sessions.end_others(&hash(2));
         assert_eq!((sessions.live(1), sessions.is_live(&hash(2), 1)), (1, true));

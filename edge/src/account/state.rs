@@ -1,6 +1,7 @@
 //! The account's state and the transitions that span its parts. Pure: the commands decide which transition to make,
 //! the Durable Object loads and stores the result (in the stored layout, which has a module of its own).
 
+use super::apps::Apps;
 use super::credential::{Credential, PasswordHasher};
 use super::outbox::Outbox;
 use super::refusal::Refusal;
@@ -46,6 +47,8 @@ pub struct AccountState {
     pub outbox: Outbox,
     pub webhooks: Webhooks,
     pub two_step: TwoStep,
+    /// Its logins to other apps (OpenID Connect).
+    pub apps: Apps,
 }
 
 /// A new password through a reset link.
@@ -102,6 +105,7 @@ impl AccountState {
             outbox: Outbox::default(),
             webhooks: Webhooks::default(),
             two_step: TwoStep::default(),
+            apps: Apps::default(),
         }
     }
 
@@ -236,7 +240,7 @@ impl AccountState {
             self.two_step.spend(proof);
         }
         self.tokens.spend(input.token);
-        let revoked = self.sessions.end_all();
+        let revoked = self.end_all_sessions(now);
         self.put_password(new, now, notice_id);
         Ok(revoked)
     }
@@ -287,7 +291,9 @@ impl AccountState {
         };
         let owed = self.credential.owed(checks.for_audience, now);
         self.two_step.note_requirement(now, rules.two_step_grace_secs);
-        self.sessions.open(input.session.clone(), now, rules.ttl_secs, rules.idle_secs, owed);
+        let otp = self.two_step.enabled();
+        let gone = self.sessions.open(input.session.clone(), now, rules.ttl_secs, rules.idle_secs, owed, otp);
+        self.apps.forget_without(|session| !gone.contains(session));
         Ok(self.session_info(&input.session, now, rules))
     }
 
@@ -346,10 +352,29 @@ impl AccountState {
         }
     }
 
+    /// Ends every session: each app that got tokens in one is owed a back-channel logout. How many there were.
+    pub fn end_all_sessions(&mut self, now: u64) -> u32 {
+        let ended = self.sessions.end_all();
+        self.apps.sessions_ended(&ended, now);
+        ended.len() as u32
+    }
+
+    /// Ends every session but `keep` (the one that made a change the others must not outlive), and their apps'.
+    pub fn end_other_sessions(&mut self, keep: &TokenHash, now: u64) {
+        let ended = self.sessions.end_others(keep);
+        self.apps.sessions_ended(&ended, now);
+    }
+
+    /// Logs out of one session, and out of the apps it logged in to.
+    pub fn end_session(&mut self, hash: &TokenHash, now: u64) {
+        let ended = self.sessions.end(hash);
+        self.apps.sessions_ended(&ended, now);
+    }
+
     /// Disables the account: no login, no reset, every session and link revoked.
-    pub fn disable(&mut self) {
+    pub fn disable(&mut self, now: u64) {
         self.profile.status = AccountStatus::Disabled;
-        self.sessions.end_all();
+        self.end_all_sessions(now);
         self.tokens.revoke_all();
     }
 
@@ -358,7 +383,7 @@ impl AccountState {
     pub fn turn_off_two_step_by_admin(&mut self, notice_id: String, now: u64) -> Result<(), Refusal> {
         self.two_step.turn_off_by_admin()?;
         self.credential.two_step_turned_off();
-        self.sessions.end_all();
+        self.end_all_sessions(now);
         self.queue_two_step_notice(notice_id, TwoStepChange::DisabledByAdmin, now);
         Ok(())
     }
@@ -399,7 +424,7 @@ impl AccountState {
 
     /// Seconds until the Durable Object's alarm is next needed (mail to hand over or presumed lost, a webhook due).
     pub fn wake_in(&self, now: u64) -> Option<u64> {
-        self.outbox.wake_in(now).into_iter().chain(self.webhooks.wake_in(now)).min()
+        self.outbox.wake_in(now).into_iter().chain(self.webhooks.wake_in(now)).chain(self.apps.wake_in(now)).min()
     }
 }
 

@@ -216,7 +216,7 @@ fn disabled_accounts_cannot_log_in_or_reset() {
     let mut state = account();
     state.issue_token(hash(1), NOW, 3600).unwrap();
     log_in(&mut state, "Old-Password-1!", hash(70), NOW, 3600).unwrap();
-    state.disable();
+    state.disable(NOW);
     assert!(!state.has_session(&hash(70), NOW));
     assert_eq!(state.token_status(&hash(1), NOW), TokenStatus::Invalid);
     assert!(state.issue_token(hash(2), NOW, 3600).is_err());
@@ -369,7 +369,7 @@ fn every_failed_login_costs_one_argon2_run_whatever_the_account() {
     };
     let mut existing = account();
     let mut disabled = account();
-    disabled.disable();
+    disabled.disable(NOW);
     let mut invited = AccountState::new(account().profile, None);
     assert_eq!([cost(&mut existing), cost(&mut disabled), cost(&mut invited)], [1, 1, 1]);
 }

@@ -2,6 +2,7 @@
 //! since default when absent), so state saved by any of them loads as the same account; [`AccountState`] is free to
 //! be organised in parts.
 
+use super::apps::Apps;
 use super::credential::Credential;
 use super::outbox::{InFlight, Outbox};
 use super::sessions::Sessions;
@@ -45,6 +46,12 @@ struct StoredAccount {
     webhooks: Webhooks,
     #[serde(default)]
     two_step: TwoStep,
+    #[serde(default, skip_serializing_if = "is_default")]
+    apps: Apps,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 fn is_false(flag: &bool) -> bool {
@@ -84,6 +91,7 @@ impl From<StoredAccount> for AccountState {
             outbox: Outbox { pending: s.outbox, in_flight: s.in_flight },
             webhooks: s.webhooks,
             two_step: s.two_step,
+            apps: s.apps,
         }
     }
 }
@@ -109,6 +117,7 @@ impl From<AccountState> for StoredAccount {
             in_flight: a.outbox.in_flight,
             webhooks: a.webhooks,
             two_step: a.two_step,
+            apps: a.apps,
         }
     }
 }

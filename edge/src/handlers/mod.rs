@@ -2,7 +2,10 @@
 
 pub mod admin;
 pub mod catalogue;
+pub mod clients;
 pub mod dev;
+pub mod oidc;
+pub mod oidc_tokens;
 pub mod password;
 pub mod reset;
 pub mod session;

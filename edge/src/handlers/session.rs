@@ -6,7 +6,7 @@ use crate::account::commands::session::{CheckSession, Login, Logout, Reauthentic
 use crate::body::MAX_JSON_BODY;
 use crate::email::Email;
 use crate::platform::{now_millis, random_bytes};
-use crate::respond::{cookie_value, session_cookie, session_cookie_name};
+use crate::respond::{cookie_value, session_cookie, session_cookie_name, sso_cookie};
 use crate::session_cookie;
 use crate::token::Token;
 use latchkey_shared::api::{LoginRequest, ReauthenticateRequest};
@@ -59,10 +59,13 @@ async fn attempt_login(call: &mut Call<'_>) -> HandlerResult {
             let nonce = random_bytes().map_err(|e| call.internal("random", e))?;
             let value = session_cookie::value(&id, &token, &call.config.sealing_keys, nonce);
             let mut response = call.reply(200, &info)?;
-            response
-                .headers_mut()
-                .set("Set-Cookie", &session_cookie(&value, call.config.session_ttl_secs, call.config.secure_origin()))
+            let (ttl, secure) = (call.config.session_ttl_secs, call.config.secure_origin());
+            let headers = response.headers_mut();
+            headers
+                .append("Set-Cookie", &session_cookie(&value, ttl, secure))
                 .map_err(|e| call.internal("respond", e))?;
+            // The same session for the apps' login flow (`respond::sso_cookie`).
+            headers.append("Set-Cookie", &sso_cookie(&value, ttl, secure)).map_err(|e| call.internal("respond", e))?;
             Ok(response)
         }
         Err(refusal) => Err(call.refusal(refusal)),
@@ -111,9 +114,9 @@ pub async fn logout(call: Call<'_>) -> HandlerResult {
         call.account(&session.account_id, Logout { session_hash: session.token.hash() }).await?;
     }
     let mut response = worker::Response::empty().map_err(|e| call.internal("respond", e))?.with_status(204);
-    response
-        .headers_mut()
-        .set("Set-Cookie", &session_cookie("", 0, call.config.secure_origin()))
-        .map_err(|e| call.internal("respond", e))?;
+    let headers = response.headers_mut();
+    let secure = call.config.secure_origin();
+    headers.append("Set-Cookie", &session_cookie("", 0, secure)).map_err(|e| call.internal("respond", e))?;
+    headers.append("Set-Cookie", &sso_cookie("", 0, secure)).map_err(|e| call.internal("respond", e))?;
     Ok(response)
 }

@@ -51,7 +51,7 @@ impl Apply for Disable {
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
-        account.disable();
+        account.disable(cx.now);
         Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys))).saved()
     }
 }

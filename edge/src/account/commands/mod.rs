@@ -1,8 +1,9 @@
 //! Every command an account takes, one type each with its reply and its rules ([`super::apply::Apply`]), grouped by
-//! who asks: the admin, the reset journey, a session, a password change, 2-Step Verification settings, and the mail and webhook
+//! who asks: the admin, an app (OpenID Connect), the reset journey, a session, a password change, 2-Step Verification settings, and the mail and webhook
 //! bookkeeping.
 
 pub mod admin;
+pub mod apps;
 pub mod delivery;
 pub mod password;
 pub mod reset;

@@ -160,8 +160,8 @@ pub struct Logout {
 impl Apply for Logout {
     type Reply = ();
 
-    fn apply(self, slot: &mut Slot, _: &Context<'_>) -> Outcome<()> {
-        change_account(slot, |account| account.sessions.end(&self.session_hash))
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<()> {
+        change_account(slot, |account| account.end_session(&self.session_hash, cx.now))
     }
 }
 

@@ -60,7 +60,7 @@ fn changed(
 ) -> Outcome<Result<TwoStepStatus, Refusal>> {
     match result {
         Ok(()) => {
-            account.sessions.end_others(session);
+            account.end_other_sessions(session, cx.now);
             account.queue_two_step_notice(cx.ids.notice.clone(), change, cx.now);
             let status = account.two_step.status(cx.now, requirement.grace_secs(account.profile.audience));
             Outcome::reply(Ok(status)).saved().flushing().event(AccountEvent::TwoStepChanged(change))

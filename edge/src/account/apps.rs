@@ -1,0 +1,359 @@
+//! The account's logins to other apps (OpenID Connect): its stable subject, the authorization codes it issued, the
+//! refresh-token families they became, and the back-channel logouts owed to apps when a session ends. Decided here,
+//! in the account's Durable Object, never in KV (which is eventually consistent across locations): a code is used
+//! once, a spent refresh token is known as spent everywhere at once.
+
+pub use crate::audit::GrantRefusal;
+use crate::token::TokenHash;
+use crate::webhook::{self, Outcome};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A code lives 60 s (RFC 6749 §4.1.2 says at most 10 minutes).
+pub const CODE_TTL_SECS: u64 = 60;
+/// How long a used code is remembered, so a replay still revokes what its first use issued.
+const CODE_MEMORY_SECS: u64 = 600;
+const MAX_CODES: usize = 20;
+const MAX_FAMILIES: usize = 50;
+/// Spent refresh tokens remembered per family: a reuse of any of them revokes the family.
+const MAX_SPENT: usize = 20;
+
+/// The session id apps see (`sid`): derived from the session token's hash, so it names the session without being
+/// anything that opens it.
+pub fn sid_of(session: &TokenHash) -> String {
+    URL_SAFE_NO_PAD.encode(&Sha256::digest(format!("sid:{}", session.0).as_bytes())[..16])
+}
+
+/// PKCE (RFC 7636 §4.6): whether `verifier` is the one `challenge` was made from with S256.
+pub fn pkce_matches(verifier: &str, challenge: &str) -> bool {
+    let well_formed = (43..=128).contains(&verifier.len())
+        && verifier.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+    well_formed && URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) == challenge
+}
+
+/// An authorization code, by its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Code {
+    pub hash: TokenHash,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub challenge: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    pub scope: Vec<String>,
+    /// The latchkey session it was issued in.
+    pub session: TokenHash,
+    pub expires_at: u64,
+    /// The family its use began: set once used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+}
+
+/// What one code exchange began: every refresh token it leads to, and the access tokens they bring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Family {
+    pub id: String,
+    pub client_id: String,
+    pub session: TokenHash,
+    pub scope: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    /// The refresh token that works now.
+    pub current: TokenHash,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spent: Vec<TokenHash>,
+}
+
+/// A logout token owed to an app for a session that ended (sent from the alarm, retried like a webhook).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackChannelLogout {
+    /// Unique per delivery; each try's `jti` is made from it.
+    pub id: String,
+    pub client_id: String,
+    pub sid: String,
+    pub attempts: u32,
+    pub due_at: u64,
+}
+
+impl BackChannelLogout {
+    /// Records a try that got `status` (`None`: no answer) and says what comes next, on the webhook's schedule.
+    pub fn record_try(&mut self, status: Option<u16>, now: u64, base_secs: u32) -> Outcome {
+        webhook::next_try(&mut self.attempts, &mut self.due_at, status, now, base_secs)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Apps {
+    /// The account's `sub`: random, made at its first login to an app, never the email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<Code>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub families: Vec<Family>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logouts: Vec<BackChannelLogout>,
+}
+
+/// What a code exchange is checked against.
+pub struct Exchange<'a> {
+    pub code: &'a TokenHash,
+    pub client_id: &'a str,
+    pub redirect_uri: &'a str,
+    pub verifier: &'a str,
+    /// The new family's id and first refresh token's hash, made by the shell.
+    pub family_id: String,
+    pub refresh: TokenHash,
+}
+
+impl Apps {
+    /// The subject, made from `candidate` the first time.
+    pub fn subject(&mut self, candidate: &str) -> String {
+        self.subject.get_or_insert_with(|| candidate.to_owned()).clone()
+    }
+
+    pub fn issue_code(&mut self, code: Code, now: u64) {
+        self.codes.retain(|c| c.expires_at + CODE_MEMORY_SECS > now);
+        if self.codes.len() >= MAX_CODES {
+            self.codes.remove(0);
+        }
+        self.codes.push(code);
+    }
+
+    /// Exchanges a code for a new family (its first refresh token `exchange.refresh`). A code is used once: whatever
+    /// the outcome, it never works again, and a second use revokes the family the first one began.
+    pub fn exchange(&mut self, exchange: Exchange<'_>, now: u64) -> Result<Family, GrantRefusal> {
+        let code = self.codes.iter_mut().find(|c| &c.hash == exchange.code).ok_or(GrantRefusal::Unknown)?;
+        if let Some(family) = &code.family {
+            let family = family.clone();
+            self.families.retain(|f| f.id != family);
+            return Err(GrantRefusal::Replayed);
+        }
+        // Spent now, even if refused below: one try per code.
+        code.family = Some(exchange.family_id.clone());
+        let code = code.clone();
+        if code.expires_at <= now {
+            return Err(GrantRefusal::Expired);
+        }
+        if code.client_id != exchange.client_id {
+            return Err(GrantRefusal::WrongClient);
+        }
+        if code.redirect_uri != exchange.redirect_uri {
+            return Err(GrantRefusal::WrongRedirectUri);
+        }
+        if !pkce_matches(exchange.verifier, &code.challenge) {
+            return Err(GrantRefusal::WrongVerifier);
+        }
+        if self.families.len() >= MAX_FAMILIES {
+            self.families.remove(0);
+        }
+        let family = Family {
+            id: exchange.family_id,
+            client_id: code.client_id,
+            session: code.session,
+            scope: code.scope,
+            nonce: code.nonce,
+            current: exchange.refresh,
+            spent: Vec::new(),
+        };
+        self.families.push(family.clone());
+        Ok(family)
+    }
+
+    /// Rotates a refresh token: `presented` is spent and `next` works instead. A spent one presented again means it
+    /// was copied: the whole family is revoked (RFC 9700 §4.14.2).
+    pub fn refresh(&mut self, presented: &TokenHash, client_id: &str, next: TokenHash) -> Result<Family, GrantRefusal> {
+        if let Some(at) = self.families.iter().position(|f| f.spent.contains(presented)) {
+            self.families.remove(at);
+            return Err(GrantRefusal::Replayed);
+        }
+        let family = self.families.iter_mut().find(|f| &f.current == presented).ok_or(GrantRefusal::Unknown)?;
+        if family.client_id != client_id {
+            return Err(GrantRefusal::WrongClient);
+        }
+        let spent = std::mem::replace(&mut family.current, next);
+        family.spent.push(spent);
+        if family.spent.len() > MAX_SPENT {
+            family.spent.remove(0);
+        }
+        Ok(family.clone())
+    }
+
+    /// The family a refresh token belongs to, if it works now.
+    pub fn family_of(&self, refresh: &TokenHash) -> Option<&Family> {
+        self.families.iter().find(|f| &f.current == refresh)
+    }
+
+    pub fn family(&self, id: &str) -> Option<&Family> {
+        self.families.iter().find(|f| f.id == id)
+    }
+
+    /// Revokes a family (RFC 7009: a refresh token, or an access token it issued), if it is `client_id`'s.
+    pub fn revoke(&mut self, id: &str, client_id: &str) -> bool {
+        let before = self.families.len();
+        self.families.retain(|f| !(f.id == id && f.client_id == client_id));
+        before != self.families.len()
+    }
+
+    /// Sessions ended: their codes and families go, and every app that got tokens in one is owed a logout token.
+    /// `ids` makes a delivery id from the app and the session's `sid`.
+    pub fn sessions_ended(&mut self, ended: &[TokenHash], now: u64) {
+        for session in ended {
+            let sid = sid_of(session);
+            let mut clients: Vec<String> =
+                self.families.iter().filter(|f| &f.session == session).map(|f| f.client_id.clone()).collect();
+            clients.sort();
+            clients.dedup();
+            for client_id in clients {
+                let id = format!("{sid}.{client_id}");
+                if !self.logouts.iter().any(|l| l.id == id) {
+                    self.logouts.push(BackChannelLogout { id, client_id, sid: sid.clone(), attempts: 0, due_at: now });
+                }
+            }
+        }
+        self.codes.retain(|c| !ended.contains(&c.session));
+        self.families.retain(|f| !ended.contains(&f.session));
+    }
+
+    /// Families whose session has gone (expired unused): they end with it.
+    pub fn forget_without(&mut self, live: impl Fn(&TokenHash) -> bool) {
+        self.families.retain(|f| live(&f.session));
+    }
+
+    pub fn logouts_due(&self, now: u64) -> Vec<BackChannelLogout> {
+        self.logouts.iter().filter(|l| l.due_at <= now).cloned().collect()
+    }
+
+    /// Applies what the tries gave, as [`crate::account::webhooks::Webhooks::record`] does.
+    pub fn logouts_tried(&mut self, tried: &[(BackChannelLogout, Outcome)]) {
+        self.logouts.retain_mut(|pending| match tried.iter().find(|(l, _)| l.id == pending.id) {
+            Some((_, Outcome::Delivered | Outcome::GiveUp)) => false,
+            Some((updated, Outcome::RetryAt(_))) => {
+                *pending = updated.clone();
+                true
+            }
+            None => true,
+        })
+    }
+
+    pub fn wake_in(&self, now: u64) -> Option<u64> {
+        self.logouts.iter().map(|l| l.due_at.saturating_sub(now).max(1)).min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    fn h(n: u8) -> TokenHash {
+        TokenHash(format!("{n:064}"))
+    }
+
+    fn with_code(now: u64) -> Apps {
+        let mut apps = Apps::default();
+        let code = Code {
+            hash: h(1),
+            client_id: "app".into(),
+            redirect_uri: "https://app/cb".into(),
+            challenge: CHALLENGE.into(),
+            nonce: Some("n".into()),
+            scope: vec!["openid".into()],
+            session: h(9),
+            expires_at: now + CODE_TTL_SECS,
+            family: None,
+        };
+        apps.issue_code(code, now);
+        apps
+    }
+
+    fn exchange<'a>(
+        code: &'a TokenHash,
+        client_id: &'a str,
+        redirect_uri: &'a str,
+        verifier: &'a str,
+        n: u8,
+    ) -> Exchange<'a> {
+        Exchange { code, client_id, redirect_uri, verifier, family_id: format!("f{n}"), refresh: h(100 + n) }
+    }
+
+    fn code_hash() -> TokenHash {
+        h(1)
+    }
+
+    #[test]
+    fn pkce_is_rfc_7636s_s256() {
+        assert!(pkce_matches(VERIFIER, CHALLENGE), "RFC 7636 appendix B");
+        assert!(!pkce_matches(&VERIFIER[1..], CHALLENGE));
+        assert!(!pkce_matches("short", CHALLENGE));
+    }
+
+    #[test]
+    fn a_code_is_used_once_and_its_replay_revokes_what_it_issued() {
+        let mut apps = with_code(0);
+        let code = code_hash();
+        let first = exchange(&code, "app", "https://app/cb", VERIFIER, 1);
+        let family = apps.exchange(first, 10).unwrap();
+        assert_eq!((family.session.clone(), family.nonce.as_deref()), (h(9), Some("n")));
+        let again = exchange(&code, "app", "https://app/cb", VERIFIER, 2);
+        assert_eq!(apps.exchange(again, 11), Err(GrantRefusal::Replayed));
+        assert!(apps.family("f1").is_none(), "the first use's refresh tokens are revoked");
+    }
+
+    #[test]
+    fn a_code_is_bound_to_its_client_redirect_uri_verifier_and_minute() {
+        let code = code_hash();
+        for (client, uri, verifier, at, refusal) in [
+            ("other", "https://app/cb", VERIFIER, 10, GrantRefusal::WrongClient),
+            ("app", "https://app/cb2", VERIFIER, 10, GrantRefusal::WrongRedirectUri),
+            ("app", "https://app/cb", CHALLENGE, 10, GrantRefusal::WrongVerifier),
+            ("app", "https://app/cb", VERIFIER, 60, GrantRefusal::Expired),
+        ] {
+            let mut apps = with_code(0);
+            let tried = exchange(&code, client, uri, verifier, 1);
+            assert_eq!(apps.exchange(tried, at), Err(refusal));
+            let right = exchange(&code, "app", "https://app/cb", VERIFIER, 2);
+            assert_eq!(apps.exchange(right, 10), Err(GrantRefusal::Replayed), "one try per code");
+        }
+        let unknown = TokenHash("x".into());
+        assert_eq!(with_code(0).exchange(exchange(&unknown, "app", "", "", 1), 1), Err(GrantRefusal::Unknown));
+    }
+
+    #[test]
+    fn refresh_tokens_rotate_and_a_spent_one_revokes_the_family() {
+        let mut apps = with_code(0);
+        let code = code_hash();
+        apps.exchange(exchange(&code, "app", "https://app/cb", VERIFIER, 1), 1).unwrap();
+        assert_eq!(apps.refresh(&h(101), "other", h(102)), Err(GrantRefusal::WrongClient));
+        let rotated = apps.refresh(&h(101), "app", h(102)).unwrap();
+        assert_eq!(rotated.current, h(102));
+        assert!(apps.family_of(&h(101)).is_none() && apps.family_of(&h(102)).is_some());
+        assert_eq!(apps.refresh(&h(101), "app", h(103)), Err(GrantRefusal::Replayed));
+        assert!(apps.family_of(&h(102)).is_none(), "the thief's and the app's tokens both end");
+        assert_eq!(apps.refresh(&h(102), "app", h(104)), Err(GrantRefusal::Unknown));
+    }
+
+    #[test]
+    fn an_ended_session_ends_its_families_and_owes_each_app_one_logout() {
+        let mut apps = with_code(0);
+        let code = code_hash();
+        apps.exchange(exchange(&code, "app", "https://app/cb", VERIFIER, 1), 1).unwrap();
+        apps.sessions_ended(&[h(9)], 5);
+        apps.sessions_ended(&[h(9)], 6);
+        assert!(apps.families.is_empty() && apps.codes.is_empty());
+        assert_eq!(apps.logouts.len(), 1);
+        assert_eq!((apps.logouts[0].client_id.as_str(), apps.logouts[0].sid.clone()), ("app", sid_of(&h(9))));
+        assert_eq!(apps.wake_in(5), Some(1));
+        let mut tried = apps.logouts_due(5).remove(0);
+        let outcome = tried.record_try(Some(503), 5, 1);
+        apps.logouts_tried(&[(tried, outcome)]);
+        assert_eq!(apps.logouts_due(5).len(), 0, "retried later");
+        let again = apps.logouts_due(6).remove(0);
+        apps.logouts_tried(&[(again, Outcome::Delivered)]);
+        assert!(apps.logouts.is_empty());
+    }
+}

@@ -1,0 +1,274 @@
+//! OpenID Connect, the person's side: discovery and the keys, the authorization endpoint (the login page when there
+//! is no usable session, straight back to the app when there is), what the login page learns about the app, and
+//! RP-initiated logout. The token side is [`super::oidc_tokens`].
+//!
+//! The cookie: an app sends the person here with a cross-site navigation, on which the `SameSite=Strict` session
+//! cookie is not sent. A login therefore also sets `latchkey-sso` (`SameSite=Lax`, path `/oauth2/`, see
+//! `respond::sso_cookie`) holding the same session, which only these endpoints read. The API's CSRF protection is
+//! unchanged: every `/api` route still takes only the `Strict` cookie, with its `Sec-Fetch-Site`/`Origin` checks.
+//! What the `Lax` cookie allows a cross-site page is what every OpenID provider allows: to start a login to a
+//! registered app, answered only at that app's registered redirect URI.
+
+use super::{Call, HandlerResult};
+use crate::account::commands::apps::{Authorize, Authorized};
+use crate::account::commands::session::Logout;
+use crate::oidc::authorize::{self, AuthRequest, PageError};
+use crate::oidc::clients::Client;
+use crate::oidc::jwt::{self, IdTokenClaims};
+use crate::oidc::keys::SigningKeys;
+use crate::oidc::{page, sign};
+use crate::platform::{now_secs, random_bytes};
+use crate::respond::{cookie_value, session_cookie, sso_cookie, sso_cookie_name};
+use crate::session_cookie::{self, handle};
+use crate::token::Token;
+use crate::{respond, store};
+use latchkey_shared::oauth::{AppInfo, OAuthErrorCode};
+use latchkey_shared::{ErrorCode, Locale, PageKey};
+use worker::Response;
+
+/// What an authorization code is sealed for: it opens for nothing else.
+pub const CODE_PURPOSE: &str = "oauth2-code";
+
+/// The signing keys, or `not_found` when OpenID Connect is off (no `OIDC_SIGNING_KEYS`).
+pub fn keys<'a>(call: &'a Call<'_>) -> Result<&'a SigningKeys, latchkey_shared::ApiError> {
+    call.config.oidc_keys.as_ref().ok_or_else(|| {
+        call.error(ErrorCode::NotFound).with_detail("OpenID Connect is off: set OIDC_SIGNING_KEYS (scripts/oidc-keys)")
+    })
+}
+
+/// A public, cacheable JSON document any origin may read.
+fn public_json(call: &Call<'_>, body: &serde_json::Value) -> HandlerResult {
+    let mut response = respond::json(200, body).and_then(respond::public).map_err(|e| call.internal("respond", e))?;
+    let cache = format!("public, max-age={}", crate::oidc::PUBLIC_MAX_AGE_SECS);
+    response.headers_mut().set("Cache-Control", &cache).map_err(|e| call.internal("respond", e))?;
+    Ok(response)
+}
+
+/// `GET /.well-known/openid-configuration`.
+pub fn discovery(call: &Call<'_>) -> HandlerResult {
+    let keys = keys(call)?;
+    public_json(call, &crate::oidc::discovery(&call.config.app_origin, &keys.algorithms()))
+}
+
+/// `GET /oauth2/jwks`.
+pub fn jwks(call: &Call<'_>) -> HandlerResult {
+    public_json(call, &keys(call)?.jwks())
+}
+
+/// A registered client, or `None`; KV failing is an internal error.
+pub async fn client(call: &Call<'_>, client_id: &str) -> Result<Option<Client>, latchkey_shared::ApiError> {
+    store::oauth2_client(&call.kv()?, client_id).await.map_err(|e| call.internal("kv", e))
+}
+
+/// `GET /api/apps?client_id=`: the app's name and the account types it takes, for the login page.
+pub async fn app_info(call: Call<'_>) -> HandlerResult {
+    keys(&call)?;
+    let client_id = query(&call).into_iter().find(|(k, _)| k == "client_id").map(|(_, v)| v).unwrap_or_default();
+    let found = client(&call, &client_id).await?.ok_or_else(|| call.error(ErrorCode::NotFound))?;
+    let registration = found.registration();
+    let info = AppInfo {
+        client_id: found.id().to_owned(),
+        name: registration.name.clone(),
+        audiences: registration.audiences.clone(),
+    };
+    call.reply(200, &info)
+}
+
+fn query(call: &Call<'_>) -> Vec<(String, String)> {
+    call.req.url().map(|url| url.query_pairs().into_owned().collect()).unwrap_or_default()
+}
+
+/// An HTML answer from these endpoints, with the pages' CSP (`form_target`: an origin the page's form may lead to).
+fn html(call: &Call<'_>, status: u16, body: String, form_target: Option<&str>) -> HandlerResult {
+    let mut response = Response::from_html(body).map_err(|e| call.internal("respond", e))?.with_status(status);
+    let csp = match form_target {
+        Some(origin) => page::CSP.replace("form-action 'self'", &format!("form-action 'self' {origin}")),
+        None => page::CSP.to_owned(),
+    };
+    let headers = response.headers_mut();
+    headers.set("Content-Security-Policy", &csp).map_err(|e| call.internal("respond", e))?;
+    Ok(response)
+}
+
+fn error_page(call: &Call<'_>, locale: Locale, reason: PageError) -> HandlerResult {
+    let text = match reason {
+        PageError::MissingClient | PageError::MissingRedirectUri | PageError::Repeated => PageKey::AppErrorIncomplete,
+        PageError::UnknownClient => PageKey::AppErrorUnknown,
+        PageError::UnregisteredRedirectUri => PageKey::AppErrorRedirect,
+    };
+    html(call, 400, page::error(locale, text), None)
+}
+
+fn redirect(call: &Call<'_>, to: &str) -> HandlerResult {
+    let mut response = Response::empty().map_err(|e| call.internal("respond", e))?.with_status(302);
+    response.headers_mut().set("Location", to).map_err(|e| call.internal("respond", e))?;
+    Ok(response)
+}
+
+/// The session the request carries: the `Lax` cookie (sent on an app's navigation here) or the `Strict` one.
+fn session(call: &Call<'_>) -> Option<(String, Token)> {
+    let header = call.header("Cookie")?;
+    let secure = call.config.secure_origin();
+    let value = cookie_value(&header, sso_cookie_name(secure))
+        .or_else(|| cookie_value(&header, respond::session_cookie_name(secure)))?;
+    session_cookie::parse(value, &call.config.sealing_keys)
+}
+
+/// `GET /oauth2/authorize`.
+pub async fn authorize(call: Call<'_>) -> HandlerResult {
+    let pairs = query(&call);
+    let page_locale = |request: Option<&AuthRequest>| request.and_then(|r| r.locale).unwrap_or(call.locale);
+    if call.config.oidc_keys.is_none() {
+        return html(&call, 404, page::error(call.locale, PageKey::AppErrorOff), None);
+    }
+    let (client_id, redirect_uri) = match authorize::addressee(&pairs) {
+        Ok(addressee) => addressee,
+        Err(reason) => return error_page(&call, page_locale(None), reason),
+    };
+    let Some(client) = client(&call, client_id).await? else {
+        return error_page(&call, page_locale(None), PageError::UnknownClient);
+    };
+    if !client.redirects_to(redirect_uri) {
+        return error_page(&call, page_locale(None), PageError::UnregisteredRedirectUri);
+    }
+    let issuer = call.config.app_origin.clone();
+    let now = now_secs();
+    let request = match authorize::check(&pairs, &client, redirect_uri, now) {
+        Ok(request) => request,
+        Err(error) => {
+            let state = pairs.iter().find(|(k, _)| k == "state").map(|(_, v)| v.as_str());
+            return redirect(&call, &authorize::error_redirect(redirect_uri, state, &error, &issuer));
+        }
+    };
+    let refuse = |code: OAuthErrorCode, description: &'static str| {
+        let error = authorize::RedirectError { code, description };
+        redirect(&call, &authorize::error_redirect(&request.redirect_uri, request.state.as_deref(), &error, &issuer))
+    };
+    let session = session(&call);
+    if session.is_none() && request.no_prompt {
+        return refuse(OAuthErrorCode::LoginRequired, "no session");
+    }
+    // `prompt=login` asks for a login whatever the session: the login page, which comes back with `login_after`.
+    let Some((account_id, token)) = session.filter(|_| !request.prompt_login) else {
+        return redirect(&call, &interaction("/login", &pairs, &request, now));
+    };
+    let code = Token::generate().map_err(|e| call.internal("random", e))?;
+    let subject = Token::generate().map_err(|e| call.internal("random", e))?;
+    let command = Authorize {
+        session_hash: token.hash(),
+        code_hash: code.hash(),
+        client_id: request.client_id.clone(),
+        redirect_uri: request.redirect_uri.clone(),
+        code_challenge: request.code_challenge.clone(),
+        nonce: request.nonce.clone(),
+        scope: request.scope.clone(),
+        fresh_after: request.fresh_after(now),
+        audiences: client.registration().audiences.clone(),
+        requirement: call.two_step_requirement().await,
+        subject: subject.as_str().to_owned(),
+    };
+    let page = match call.account(&account_id, command).await? {
+        Authorized::Code => {
+            let nonce = random_bytes().map_err(|e| call.internal("random", e))?;
+            let code = handle(CODE_PURPOSE, &account_id, &code, &call.config.sealing_keys, nonce);
+            let mut params = vec![("code", code.as_str())];
+            if let Some(state) = &request.state {
+                params.push(("state", state));
+            }
+            return redirect(&call, &authorize::redirect_with(&request.redirect_uri, &params, &issuer));
+        }
+        Authorized::AccessDenied => {
+            return refuse(OAuthErrorCode::AccessDenied, "this account type may not use this app")
+        }
+        Authorized::Login => "/login",
+        Authorized::TwoStepSetup => "/two-step",
+        Authorized::PasswordChange => "/password",
+    };
+    if request.no_prompt {
+        return refuse(OAuthErrorCode::LoginRequired, "the person must log in");
+    }
+    redirect(&call, &interaction(page, &pairs, &request, now))
+}
+
+/// The page the person goes to before coming back: the request to come back to, the app, the language.
+fn interaction(page: &str, pairs: &[(String, String)], request: &AuthRequest, now: u64) -> String {
+    let back = authorize::after_login(pairs, request, now);
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("continue", &back).append_pair("app", &request.client_id);
+    if let Some(locale) = request.locale {
+        query.append_pair("lang", locale.as_str());
+    }
+    if let Some(hint) = &request.login_hint {
+        query.append_pair("login_hint", hint);
+    }
+    format!("{page}?{}", query.finish())
+}
+
+/// The id token an app presented as `id_token_hint`, if latchkey signed it (expired is fine: it only names the
+/// session).
+async fn hinted(call: &Call<'_>, hint: Option<&str>) -> Option<IdTokenClaims> {
+    let token = jwt::parse::<IdTokenClaims>(hint?)?;
+    let keys = call.config.oidc_keys.as_ref()?;
+    let signed = sign::verify(keys, &token).await.ok()?;
+    (signed && token.claims.iss == call.config.app_origin).then_some(token.claims)
+}
+
+/// `GET` and `POST /oauth2/logout` (RP-Initiated Logout 1.0). With an `id_token_hint` latchkey signed for this
+/// session (or no session left to end), it logs out at once; otherwise it asks first, so a page elsewhere cannot
+/// log people out. The session ends everywhere (each app that got tokens in it hears by back channel); the person
+/// goes back to a `post_logout_redirect_uri` the app registered, or sees that they are logged out.
+pub async fn logout(mut call: Call<'_>) -> HandlerResult {
+    keys(&call)?;
+    let pairs: Vec<(String, String)> = if call.req.method() == worker::Method::Post {
+        let body = call.body(&["application/x-www-form-urlencoded"], 16 * 1024).await?;
+        url::form_urlencoded::parse(&body).into_owned().collect()
+    } else {
+        query(&call)
+    };
+    let param = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty());
+    let locale = param("ui_locales").map(|tags| Locale::negotiate(&tags.replace(' ', ","))).unwrap_or(call.locale);
+    let hint = hinted(&call, param("id_token_hint")).await;
+    if param("id_token_hint").is_some() && hint.is_none() {
+        return html(&call, 400, page::error(locale, PageKey::AppErrorUnknown), None);
+    }
+    let client_id = param("client_id").map(str::to_owned).or_else(|| hint.as_ref().map(|h| h.aud.clone()));
+    let back_to = match (param("post_logout_redirect_uri"), client_id) {
+        (None, _) => None,
+        (Some(uri), Some(id)) => match client(&call, &id).await? {
+            Some(found) if found.may_log_out_to(uri) && hint.as_ref().is_none_or(|h| h.aud == id) => Some(uri),
+            _ => return error_page(&call, locale, PageError::UnregisteredRedirectUri),
+        },
+        (Some(_), None) => return error_page(&call, locale, PageError::MissingClient),
+    };
+    let session = session(&call);
+    let hinted_here = match (&session, &hint) {
+        (Some((_, token)), Some(claims)) => claims.sid == crate::account::apps::sid_of(&token.hash()),
+        (None, _) => true,
+        _ => false,
+    };
+    let confirmed = call.req.method() == worker::Method::Post;
+    if confirmed {
+        super::same_origin(&call)?;
+    } else if !hinted_here {
+        let fields: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "id_token_hint").cloned().collect();
+        let target = back_to.and_then(|uri| url::Url::parse(uri).ok()).map(|u| u.origin().ascii_serialization());
+        return html(&call, 200, page::confirm_logout(locale, &fields), target.as_deref());
+    }
+    if let Some((account_id, token)) = session {
+        call.account(&account_id, Logout { session_hash: token.hash() }).await?;
+    }
+    let mut response = match back_to {
+        Some(uri) => {
+            let state = param("state").map(|s| vec![("state", s)]).unwrap_or_default();
+            let mut url = url::Url::parse(uri).map_err(|e| call.internal("logout", e))?;
+            url.query_pairs_mut().extend_pairs(state);
+            redirect(&call, url.as_str())?.with_status(if confirmed { 303 } else { 302 })
+        }
+        None => html(&call, 200, page::logged_out(locale), None)?,
+    };
+    let secure = call.config.secure_origin();
+    let headers = response.headers_mut();
+    headers.append("Set-Cookie", &session_cookie("", 0, secure)).map_err(|e| call.internal("respond", e))?;
+    headers.append("Set-Cookie", &sso_cookie("", 0, secure)).map_err(|e| call.internal("respond", e))?;
+    Ok(response)
+}

@@ -1,0 +1,374 @@
+//! OpenID Connect, the app's side: the token endpoint (a code, or a refresh token, for tokens), userinfo, revocation
+//! (RFC 7009) and introspection (RFC 7662). Errors are OAuth's own (RFC 6749 §5.2), never a 5xx for bad input. Every
+//! decision about a code or a refresh token is the account's Durable Object's.
+
+use super::oidc::{client, keys, CODE_PURPOSE};
+use super::{Call, HandlerResult};
+use crate::account::commands::apps::{ExchangeCode, Grant, GrantStatus, GrantToken, Refresh, RevokeGrant};
+use crate::oidc::clients::Client;
+use crate::oidc::jwt::{self, AccessTokenClaims, IdTokenClaims, PersonClaims, ACCESS_TOKEN_TYPE};
+use crate::oidc::sign;
+use crate::platform::{new_id, now_secs, random_bytes};
+use crate::session_cookie::{handle, open_handle};
+use crate::token::Token;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use latchkey_shared::oauth::{ClientKind, OAuthError, OAuthErrorCode, SigningAlg};
+use latchkey_shared::Secret;
+use serde_json::json;
+use worker::Response;
+
+const REFRESH_PURPOSE: &str = "oauth2-refresh";
+const GRANT_PURPOSE: &str = "oauth2-grant";
+/// Token, revocation and introspection requests are a few short fields.
+const MAX_FORM_BODY: usize = 16 * 1024;
+/// ID tokens are for the app at the moment of login: five minutes to check one.
+const ID_TOKEN_TTL_SECS: u64 = 300;
+
+type OAuthResult<T> = Result<T, OAuthError>;
+
+fn oauth(code: OAuthErrorCode, description: &str) -> OAuthError {
+    OAuthError::new(code, description)
+}
+
+/// A JSON answer the token endpoints give: never cached, readable by a browser app on any origin (no cookie is
+/// involved: the app proves itself with PKCE, its secret or the token).
+fn answer(call: &Call<'_>, status: u16, body: &impl serde::Serialize) -> HandlerResult {
+    let mut response =
+        crate::respond::json(status, body).and_then(crate::respond::public).map_err(|e| call.internal("respond", e))?;
+    let headers = response.headers_mut();
+    headers.set("Pragma", "no-cache").map_err(|e| call.internal("respond", e))?;
+    Ok(response)
+}
+
+fn refused(call: &Call<'_>, error: OAuthError) -> HandlerResult {
+    let mut response = answer(call, error.error.http_status(), &error)?;
+    let challenge = match error.error {
+        OAuthErrorCode::InvalidClient => Some("Basic realm=\"latchkey\"".to_owned()),
+        OAuthErrorCode::InvalidToken => Some("Bearer error=\"invalid_token\"".to_owned()),
+        _ => None,
+    };
+    if let Some(challenge) = challenge {
+        response.headers_mut().set("WWW-Authenticate", &challenge).map_err(|e| call.internal("respond", e))?;
+    }
+    Ok(response)
+}
+
+/// Runs `work`, answering its OAuth error as such.
+async fn oauth_answer(
+    call: &mut Call<'_>,
+    work: impl AsyncFnOnce(&mut Call<'_>) -> OAuthResult<HandlerResult>,
+) -> HandlerResult {
+    match work(call).await {
+        Ok(result) => result,
+        Err(error) => refused(call, error),
+    }
+}
+
+/// The form body, each field at most once (RFC 6749 §3.2).
+async fn form(call: &mut Call<'_>) -> OAuthResult<Vec<(String, String)>> {
+    let body = call
+        .body(&["application/x-www-form-urlencoded"], MAX_FORM_BODY)
+        .await
+        .map_err(|e| oauth(OAuthErrorCode::InvalidRequest, &format!("expected a form body: {}", e.error.code)))?;
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    for (i, (name, _)) in pairs.iter().enumerate() {
+        if pairs[..i].iter().any(|(earlier, _)| earlier == name) {
+            return Err(oauth(OAuthErrorCode::InvalidRequest, &format!("`{name}` is given twice")));
+        }
+    }
+    Ok(pairs)
+}
+
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+}
+
+fn required<'a>(pairs: &'a [(String, String)], name: &str) -> OAuthResult<&'a str> {
+    field(pairs, name).ok_or_else(|| oauth(OAuthErrorCode::InvalidRequest, &format!("`{name}` is missing")))
+}
+
+/// Who is calling (RFC 6749 §2.3): `client_secret_basic`, `client_secret_post`, or a public client's `client_id`
+/// alone. A confidential client must prove itself; a public one has nothing to prove and may not pretend to.
+async fn authenticate(call: &Call<'_>, pairs: &[(String, String)]) -> OAuthResult<Client> {
+    let invalid = |why: &str| oauth(OAuthErrorCode::InvalidClient, why);
+    let basic = call.header("Authorization").and_then(|h| h.strip_prefix("Basic ").map(str::to_owned));
+    let (id, secret) = match basic {
+        Some(encoded) => {
+            if field(pairs, "client_secret").is_some() {
+                return Err(oauth(OAuthErrorCode::InvalidRequest, "one way of authenticating, not two"));
+            }
+            let decoded = STANDARD.decode(encoded.trim()).ok().and_then(|d| String::from_utf8(d).ok());
+            let (id, secret) = decoded
+                .as_deref()
+                .and_then(|d| d.split_once(':'))
+                .ok_or_else(|| invalid("malformed Basic credentials"))?;
+            let decode =
+                |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+            (decode(id).unwrap_or_default(), decode(secret))
+        }
+        None => {
+            (field(pairs, "client_id").unwrap_or_default().to_owned(), field(pairs, "client_secret").map(str::to_owned))
+        }
+    };
+    if field(pairs, "client_id").is_some_and(|given| given != id) {
+        return Err(oauth(OAuthErrorCode::InvalidRequest, "client_id differs from the authenticated client"));
+    }
+    let found = client(call, &id).await.map_err(|_| oauth(OAuthErrorCode::ServerError, "clients unavailable"))?;
+    let found = found.ok_or_else(|| invalid("unknown client"))?;
+    match (found.registration().kind, secret) {
+        (ClientKind::Confidential, Some(secret)) if found.secret_matches(&secret) => Ok(found),
+        (ClientKind::Public, None) => Ok(found),
+        _ => Err(invalid("client authentication failed")),
+    }
+}
+
+fn oauth_internal(call: &Call<'_>, context: &str, err: impl std::fmt::Display) -> OAuthError {
+    call.internal(context, err);
+    oauth(OAuthErrorCode::ServerError, "try again")
+}
+
+/// `POST /oauth2/token`.
+pub async fn token(mut call: Call<'_>) -> HandlerResult {
+    keys(&call)?;
+    oauth_answer(&mut call, async |call| {
+        let pairs = form(call).await?;
+        let client = authenticate(call, &pairs).await?;
+        let next = Token::generate().map_err(|e| oauth_internal(call, "random", e))?;
+        let (account_id, grant) = match required(&pairs, "grant_type")? {
+            "authorization_code" => {
+                let code = required(&pairs, "code")?;
+                let redirect_uri = required(&pairs, "redirect_uri")?;
+                let verifier = required(&pairs, "code_verifier")?;
+                let (account_id, code) = open_handle(CODE_PURPOSE, code, &call.config.sealing_keys)
+                    .ok_or_else(|| oauth(OAuthErrorCode::InvalidGrant, "unknown code"))?;
+                let family = Token::generate().map_err(|e| oauth_internal(call, "random", e))?;
+                let exchange = ExchangeCode {
+                    code_hash: code.hash(),
+                    client_id: client.id().to_owned(),
+                    redirect_uri: redirect_uri.to_owned(),
+                    code_verifier: Secret::new(verifier.to_owned()),
+                    family_id: family.as_str().to_owned(),
+                    refresh_hash: next.hash(),
+                };
+                (account_id.clone(), ask(call, &account_id, exchange).await?)
+            }
+            "refresh_token" => {
+                let presented = required(&pairs, "refresh_token")?;
+                let (account_id, presented) = open_handle(REFRESH_PURPOSE, presented, &call.config.sealing_keys)
+                    .ok_or_else(|| oauth(OAuthErrorCode::InvalidGrant, "unknown refresh token"))?;
+                let refresh = Refresh {
+                    refresh_hash: presented.hash(),
+                    client_id: client.id().to_owned(),
+                    next_hash: next.hash(),
+                };
+                (account_id.clone(), ask(call, &account_id, refresh).await?)
+            }
+            _ => return Err(oauth(OAuthErrorCode::UnsupportedGrantType, "authorization_code or refresh_token")),
+        };
+        let refresh = grant.scope.iter().any(|s| s == "offline_access").then_some(&next);
+        Ok(issue(call, &client, &account_id, &grant, refresh).await)
+    })
+    .await
+}
+
+/// Sends a code or refresh command; a refusal is `invalid_grant` (why, only in the audit trail and the description).
+async fn ask<C>(call: &Call<'_>, account_id: &str, command: C) -> OAuthResult<Grant>
+where
+    C: crate::account::protocol::Ask<Reply = Result<Grant, crate::account::apps::GrantRefusal>>,
+{
+    let reply = crate::handlers::ask_account(call.env, account_id, command)
+        .await
+        .map_err(|e| oauth_internal(call, "durable_object", e))?;
+    reply.map_err(|refusal| oauth(OAuthErrorCode::InvalidGrant, &format!("{refusal:?}").to_lowercase()))
+}
+
+fn person(grant: &Grant) -> PersonClaims {
+    let has = |scope: &str| grant.scope.iter().any(|s| s == scope);
+    let (email, profile) = (has("email"), has("profile"));
+    PersonClaims {
+        email: email.then(|| grant.email.clone()),
+        // An invitation or a reset link reached the login email before any password was set.
+        email_verified: email.then_some(true),
+        name: profile.then(|| grant.name.clone()),
+        account_type: profile.then_some(grant.audience),
+        locale: profile.then(|| grant.locale.as_str().to_owned()),
+    }
+}
+
+/// The ID token, the access token and (with `offline_access`) the next refresh token.
+async fn issue(
+    call: &Call<'_>,
+    client: &Client,
+    account_id: &str,
+    grant: &Grant,
+    refresh: Option<&Token>,
+) -> HandlerResult {
+    let keys = keys(call)?;
+    let now = now_secs();
+    let issuer = call.config.app_origin.clone();
+    let alg = client.registration().id_token_signed_response_alg;
+    let id_claims = IdTokenClaims {
+        iss: issuer.clone(),
+        sub: grant.subject.clone(),
+        aud: client.id().to_owned(),
+        exp: now + ID_TOKEN_TTL_SECS,
+        iat: now,
+        auth_time: grant.auth_time,
+        nonce: grant.nonce.clone(),
+        amr: if grant.otp { vec!["pwd".into(), "otp".into()] } else { vec!["pwd".into()] },
+        sid: grant.sid.clone(),
+        person: person(grant),
+    };
+    let sealed = |purpose: &str, token: &Token| -> Result<String, latchkey_shared::ApiError> {
+        let nonce = random_bytes().map_err(|e| call.internal("random", e))?;
+        Ok(handle(purpose, account_id, token, &call.config.sealing_keys, nonce))
+    };
+    let family = Token::parse(&grant.family_id).map_err(|e| call.internal("grant", e))?;
+    let ttl = u64::from(client.registration().access_token_ttl_secs);
+    let access_claims = AccessTokenClaims {
+        iss: issuer,
+        sub: grant.subject.clone(),
+        aud: client.id().to_owned(),
+        client_id: client.id().to_owned(),
+        exp: now + ttl,
+        iat: now,
+        jti: new_id().map_err(|e| call.internal("random", e))?,
+        scope: grant.scope.join(" "),
+        sid: grant.sid.clone(),
+        auth_time: grant.auth_time,
+        grant: sealed(GRANT_PURPOSE, &family)?,
+    };
+    let id_token = sign::sign(keys, alg, None, &id_claims).await.map_err(|e| call.internal("sign", e))?;
+    let access_token =
+        sign::sign(keys, alg, Some(ACCESS_TOKEN_TYPE), &access_claims).await.map_err(|e| call.internal("sign", e))?;
+    let mut body = json!({
+        "access_token": access_token,
+        "token_type": "Bearer",
+        "expires_in": ttl,
+        "id_token": id_token,
+        "scope": grant.scope.join(" "),
+    });
+    if let Some(refresh) = refresh {
+        body["refresh_token"] = sealed(REFRESH_PURPOSE, refresh)?.into();
+    }
+    answer(call, 200, &body)
+}
+
+/// An access token latchkey signed, checked: signature, issuer, type, and (unless `expired_ok`) expiry. The account
+/// and the grant it belongs to.
+async fn access_token(call: &Call<'_>, token: &str, expired_ok: bool) -> Option<(AccessTokenClaims, String, String)> {
+    let parsed = jwt::parse::<AccessTokenClaims>(token)?;
+    let keys = call.config.oidc_keys.as_ref()?;
+    let typed = parsed.header.typ.as_deref() == Some(ACCESS_TOKEN_TYPE);
+    if !typed || parsed.claims.iss != call.config.app_origin || !sign::verify(keys, &parsed).await.ok()? {
+        return None;
+    }
+    if !expired_ok && parsed.claims.exp <= now_secs() {
+        return None;
+    }
+    let (account_id, family) = open_handle(GRANT_PURPOSE, &parsed.claims.grant, &call.config.sealing_keys)?;
+    Some((parsed.claims, account_id, family.as_str().to_owned()))
+}
+
+async fn grant_status(call: &Call<'_>, account_id: &str, token: GrantToken) -> OAuthResult<Option<Grant>> {
+    crate::handlers::ask_account(call.env, account_id, GrantStatus { token })
+        .await
+        .map_err(|e| oauth_internal(call, "durable_object", e))
+}
+
+/// `GET`/`POST /oauth2/userinfo`: the person, for a live access token (asked of the account, so a token whose
+/// session has ended is refused at once, not when it expires).
+pub async fn userinfo(mut call: Call<'_>) -> HandlerResult {
+    keys(&call)?;
+    oauth_answer(&mut call, async |call| {
+        let bearer = call.header("Authorization").and_then(|h| h.strip_prefix("Bearer ").map(|t| t.trim().to_owned()));
+        let bearer = bearer.ok_or_else(|| {
+            oauth(OAuthErrorCode::InvalidToken, "an access token is required (Authorization: Bearer)")
+        })?;
+        let invalid = || oauth(OAuthErrorCode::InvalidToken, "the access token is not valid");
+        let (claims, account_id, family) = access_token(call, &bearer, false).await.ok_or_else(invalid)?;
+        let grant = grant_status(call, &account_id, GrantToken::Family(family)).await?.ok_or_else(invalid)?;
+        let mut body = serde_json::to_value(person(&grant)).map_err(|e| oauth_internal(call, "respond", e))?;
+        body["sub"] = claims.sub.into();
+        Ok(answer(call, 200, &body))
+    })
+    .await
+}
+
+/// Which grant a presented token names: an access token (its signature checked) or a refresh token.
+async fn presented(call: &Call<'_>, token: &str) -> Option<(String, GrantToken, Option<AccessTokenClaims>)> {
+    if token.matches('.').count() == 2 {
+        let (claims, account_id, family) = access_token(call, token, true).await?;
+        return Some((account_id, GrantToken::Family(family), Some(claims)));
+    }
+    let (account_id, refresh) = open_handle(REFRESH_PURPOSE, token, &call.config.sealing_keys)?;
+    Some((account_id, GrantToken::Refresh(refresh.hash()), None))
+}
+
+/// `POST /oauth2/revoke` (RFC 7009): ends the grant the token belongs to — every refresh token and access token it
+/// issued — if it is the calling client's. Answers 200 whatever the token was.
+pub async fn revoke(mut call: Call<'_>) -> HandlerResult {
+    keys(&call)?;
+    oauth_answer(&mut call, async |call| {
+        let pairs = form(call).await?;
+        let client = authenticate(call, &pairs).await?;
+        let token = required(&pairs, "token")?;
+        if let Some((account_id, token, _)) = presented(call, token).await {
+            let revoke = RevokeGrant { token, client_id: client.id().to_owned() };
+            crate::handlers::ask_account(call.env, &account_id, revoke)
+                .await
+                .map_err(|e| oauth_internal(call, "durable_object", e))?;
+        }
+        let mut response = Response::empty().map_err(|e| oauth_internal(call, "respond", e))?.with_status(200);
+        let _ = response.headers_mut().set("Access-Control-Allow-Origin", "*");
+        Ok(Ok(response))
+    })
+    .await
+}
+
+/// `POST /oauth2/introspect` (RFC 7662), for confidential clients, about their own tokens: active only while the
+/// grant is (a session that ended, a revocation, a reset make it `active: false` at once).
+pub async fn introspect(mut call: Call<'_>) -> HandlerResult {
+    keys(&call)?;
+    oauth_answer(&mut call, async |call| {
+        let pairs = form(call).await?;
+        let client = authenticate(call, &pairs).await?;
+        if client.registration().kind != ClientKind::Confidential {
+            return Err(oauth(OAuthErrorCode::InvalidClient, "introspection is for confidential clients"));
+        }
+        let token = required(&pairs, "token")?;
+        let inactive = json!({ "active": false });
+        let Some((account_id, grant_token, access)) = presented(call, token).await else {
+            return Ok(answer(call, 200, &inactive));
+        };
+        let now = now_secs();
+        let expired = access.as_ref().is_some_and(|claims| claims.exp <= now);
+        let grant = grant_status(call, &account_id, grant_token).await?;
+        let Some(grant) = grant.filter(|g| g.client_id == client.id() && !expired) else {
+            return Ok(answer(call, 200, &inactive));
+        };
+        let mut body = json!({
+            "active": true,
+            "client_id": grant.client_id,
+            "sub": grant.subject,
+            "scope": grant.scope.join(" "),
+            "sid": grant.sid,
+            "auth_time": grant.auth_time,
+            "iss": call.config.app_origin,
+            "aud": client.id(),
+            "token_type": if access.is_some() { "access_token" } else { "refresh_token" },
+        });
+        if let Some(claims) = access {
+            body["exp"] = claims.exp.into();
+            body["iat"] = claims.iat.into();
+        }
+        Ok(answer(call, 200, &body))
+    })
+    .await
+}
+
+/// The algorithms a client could be registered with: those a key signs with.
+pub fn algorithms(call: &Call<'_>) -> Vec<SigningAlg> {
+    call.config.oidc_keys.as_ref().map(|k| k.algorithms()).unwrap_or_default()
+}
