@@ -131,6 +131,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::DevArgon2 => dev::argon2(call),
         Route::DevVerify => dev::verify(call).await,
         Route::DevRoutes => dev::routes(call),
+        Route::DevSign => dev::sign(call).await,
         Route::OpenIdConfiguration => handlers::oidc::discovery(&call),
         Route::Jwks => handlers::oidc::jwks(&call),
         Route::OAuthPreflight => respond::oauth_preflight().map_err(|e| call.internal("respond", e)),

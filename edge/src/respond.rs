@@ -72,9 +72,13 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
 }
 
 pub fn session_cookie(value: &str, max_age_secs: u64, secure: bool) -> String {
-    let name = session_cookie_name(secure);
+    cookie(session_cookie_name(secure), value, "/", "Strict", max_age_secs, secure)
+}
+
+/// An `HttpOnly` cookie; `Secure` over https.
+fn cookie(name: &str, value: &str, path: &str, same_site: &str, max_age_secs: u64, secure: bool) -> String {
     let secure = if secure { " Secure;" } else { "" };
-    format!("{name}={value}; Path=/; HttpOnly;{secure} SameSite=Strict; Max-Age={max_age_secs}")
+    format!("{name}={value}; Path={path}; HttpOnly;{secure} SameSite={same_site}; Max-Age={max_age_secs}")
 }
 
 /// The second cookie a login sets, holding the same session: `SameSite=Lax`, so it comes along when an app sends the
@@ -91,9 +95,7 @@ pub fn sso_cookie_name(secure: bool) -> &'static str {
 }
 
 pub fn sso_cookie(value: &str, max_age_secs: u64, secure: bool) -> String {
-    let name = sso_cookie_name(secure);
-    let secure = if secure { " Secure;" } else { "" };
-    format!("{name}={value}; Path=/oauth2/; HttpOnly;{secure} SameSite=Lax; Max-Age={max_age_secs}")
+    cookie(sso_cookie_name(secure), value, "/oauth2/", "Lax", max_age_secs, secure)
 }
 
 pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
@@ -113,6 +115,8 @@ mod tests {
         assert!(cookie.starts_with("__Host-latchkey-session=abc;"));
         let dev = session_cookie("abc", 60, false);
         assert_eq!(dev, "latchkey-session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60");
+        let sso = sso_cookie("abc", 60, true);
+        assert_eq!(sso, "__Secure-latchkey-sso=abc; Path=/oauth2/; HttpOnly; Secure; SameSite=Lax; Max-Age=60");
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub enum Route {
     DevArgon2,
     /// Verifies a password against a hash `n` times, so the benchmark can time imported hashes in workerd.
     DevVerify,
+    /// Signs `n` tokens, so the benchmark can time WebCrypto signing in workerd.
+    DevSign,
     /// The route table with each route's guard.
     DevRoutes,
     OpenIdConfiguration,
@@ -186,6 +188,7 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     ("/dev/ops", &[ep("GET", Route::DevOps, Dev)]),
     ("/dev/argon2", &[ep("POST", Route::DevArgon2, Dev)]),
     ("/dev/verify", &[ep("POST", Route::DevVerify, Dev)]),
+    ("/dev/sign", &[ep("POST", Route::DevSign, Dev)]),
     ("/dev/routes", &[ep("GET", Route::DevRoutes, Dev)]),
 ];
 

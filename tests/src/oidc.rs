@@ -5,10 +5,10 @@
 
 use crate::client::Client;
 use crate::{base_url, fakes_url};
-use openidconnect::core::{CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata};
+use openidconnect::core::{CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreTokenResponse};
 use openidconnect::{
-    AuthenticationFlow, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl,
-    Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    AuthenticationFlow, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -192,4 +192,21 @@ pub fn serve_demo(client_id: &str) -> String {
         }
     });
     format!("http://localhost:{port}/")
+}
+
+/// The code exchanged, as the app does it (PKCE verifier included): the token response.
+pub async fn exchange(rp: &Rp, code: String, verifier: PkceCodeVerifier) -> CoreTokenResponse {
+    rp.exchange_code(AuthorizationCode::new(code))
+        .expect("a token endpoint")
+        .set_pkce_verifier(verifier)
+        .request_async(&http())
+        .await
+        .unwrap_or_else(|e| panic!("the code exchange works: {e:?}"))
+}
+
+/// Logs `person` in to the app with `scopes`: the authorization request, the code, the exchange.
+pub async fn log_in_to(rp: &Rp, person: &Client, scopes: &[&str]) -> CoreTokenResponse {
+    let started = start(rp, scopes, &[]);
+    let code = code_for(&started, person).await;
+    exchange(rp, code, started.verifier).await
 }

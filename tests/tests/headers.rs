@@ -13,11 +13,9 @@ fn assert_hardened(what: &str, response: &reqwest::Response) {
     assert!(header("strict-transport-security").starts_with("max-age=63072000"), "{what}");
     assert!(header("content-security-policy").contains("frame-ancestors 'none'"), "{what}");
     assert!(header("content-security-policy").starts_with("default-src 'none'"), "{what}");
-    assert!(
-        header("cache-control").contains("no-store") || what.contains("openapi"),
-        "{what}: {}",
-        header("cache-control")
-    );
+    // Public documents any app may cache (the OpenAPI document, OpenID Connect discovery and its keys); nothing else.
+    let public = ["openapi", "openid-configuration", "jwks"].iter().any(|doc| what.contains(doc));
+    assert!(header("cache-control").contains("no-store") || public, "{what}: {}", header("cache-control"));
 }
 
 #[tokio::test]
@@ -36,6 +34,9 @@ async fn every_route_sends_the_security_headers() {
         (Method::PUT, "/api/resets"),
         (Method::GET, "/dev/mailbox"),
         (Method::GET, "/dev/mailbox.json"),
+        // The OpenID Connect pages: an authorization request for no app, and logout's confirmation.
+        (Method::GET, "/oauth2/authorize?client_id=nobody&redirect_uri=https://app.test/"),
+        (Method::GET, "/oauth2/logout"),
     ] {
         requests.push((extra.0, extra.1.to_owned()));
     }

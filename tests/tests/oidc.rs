@@ -3,14 +3,14 @@
 //! `jsonwebtoken` checks access and logout tokens as an API would. Against the real `wrangler dev`.
 
 use latchkey_e2e::client::Client;
-use latchkey_e2e::oidc::{self, backchannel_uri, claims, code_for, follow, logout_tokens, param, start, verified, App};
+use latchkey_e2e::oidc::{
+    self, backchannel_uri, claims, code_for, exchange, follow, log_in_to, logout_tokens, param, start, verified, App,
+};
 use latchkey_e2e::{
     base_url, create_account, eventually, link_for_new_account, outlive_a_link, post_json, unique_email, url,
 };
 use openidconnect::core::CoreIdTokenVerifier;
-use openidconnect::{
-    AccessToken, AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, RefreshToken, TokenResponse,
-};
+use openidconnect::{AccessToken, OAuth2TokenResponse, PkceCodeVerifier, RefreshToken, TokenResponse};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -80,13 +80,7 @@ async fn the_code_flow_works_for_every_algorithm_with_pkce_nonce_and_userinfo() 
         let rp = app.client(&metadata);
         let started = start(&rp, &["email", "profile"], &[]);
         let code = code_for(&started, &ana).await;
-        let tokens = rp
-            .exchange_code(AuthorizationCode::new(code))
-            .unwrap()
-            .set_pkce_verifier(started.verifier)
-            .request_async(&oidc::http())
-            .await
-            .unwrap_or_else(|e| panic!("{alg}: the code exchange works: {e:?}"));
+        let tokens = exchange(&rp, code, started.verifier).await;
         let id_token = tokens.id_token().expect("an ID token");
         let verifier: CoreIdTokenVerifier = rp.id_token_verifier().set_allowed_algs(vec![app.signing_alg()]);
         let checked = id_token.claims(&verifier, &started.nonce).unwrap_or_else(|e| panic!("{alg}: {e:?}"));
@@ -120,15 +114,7 @@ async fn staff_and_parent_accounts_on_one_email_are_two_subjects() {
     let rp = app.client(&oidc::metadata().await);
     let mut subjects = Vec::new();
     for audience in ["staff", "parent"] {
-        let started = start(&rp, &["profile"], &[]);
-        let code = code_for(&started, &person(&email, audience).await).await;
-        let tokens = rp
-            .exchange_code(AuthorizationCode::new(code))
-            .unwrap()
-            .set_pkce_verifier(started.verifier)
-            .request_async(&oidc::http())
-            .await
-            .unwrap();
+        let tokens = log_in_to(&rp, &person(&email, audience).await, &["profile"]).await;
         let raw = claims(&tokens.id_token().unwrap().to_string());
         assert_eq!(raw["account_type"], json!(audience));
         subjects.push(raw["sub"].clone());
@@ -142,15 +128,7 @@ async fn refresh_tokens_rotate_and_reusing_a_spent_one_revokes_the_family() {
     let app = App::register(&admin, json!({"kind": "confidential"})).await;
     let rp = app.client(&oidc::metadata().await);
     let (_, ana) = new_person("oidc-refresh").await;
-    let started = start(&rp, &["offline_access"], &[]);
-    let code = code_for(&started, &ana).await;
-    let tokens = rp
-        .exchange_code(AuthorizationCode::new(code))
-        .unwrap()
-        .set_pkce_verifier(started.verifier)
-        .request_async(&oidc::http())
-        .await
-        .unwrap();
+    let tokens = log_in_to(&rp, &ana, &["offline_access"]).await;
     let first = tokens.refresh_token().expect("a refresh token with offline_access").clone();
     let rotated =
         rp.exchange_refresh_token(&first).unwrap().request_async(&oidc::http()).await.expect("a refresh works");
@@ -193,15 +171,7 @@ async fn a_reset_ends_the_apps_tokens_and_tells_each_app_by_back_channel_within_
     let email = unique_email("oidc-reset", "");
     let link = link_for_new_account(&email, "parent", PASSWORD).await;
     let ana = person(&email, "parent").await;
-    let started = start(&rp, &["offline_access"], &[]);
-    let code = code_for(&started, &ana).await;
-    let tokens = rp
-        .exchange_code(AuthorizationCode::new(code))
-        .unwrap()
-        .set_pkce_verifier(started.verifier)
-        .request_async(&oidc::http())
-        .await
-        .unwrap();
+    let tokens = log_in_to(&rp, &ana, &["offline_access"]).await;
     let sid = claims(&tokens.id_token().unwrap().to_string())["sid"].clone();
     let refresh = tokens.refresh_token().unwrap().clone();
 
@@ -351,13 +321,7 @@ async fn prompt_login_and_max_age_ask_for_a_fresh_login_and_a_new_one_meets_them
         let (status, answer) = follow(&url(&back), Some(&again)).await;
         assert_eq!(status, 302, "{answer}");
         let code = param(&answer, "code").unwrap_or_else(|| panic!("{extra:?}: a code after the new login: {answer}"));
-        let tokens = rp
-            .exchange_code(AuthorizationCode::new(code))
-            .unwrap()
-            .set_pkce_verifier(started.verifier)
-            .request_async(&oidc::http())
-            .await
-            .unwrap();
+        let tokens = exchange(&rp, code, started.verifier).await;
         let auth_time = claims(&tokens.id_token().unwrap().to_string())["auth_time"].as_u64().unwrap();
         let iat = claims(&tokens.id_token().unwrap().to_string())["iat"].as_u64().unwrap();
         assert!(iat - auth_time <= 1, "the new login's time: {auth_time} vs {iat}");
@@ -374,15 +338,7 @@ async fn an_account_with_two_step_verification_says_otp_in_amr() {
     let mut again = Client::shared();
     let code = authenticator.fresh_code().await;
     assert_eq!(again.login(&email, "parent", PASSWORD, Some(&code)).await.0, 200);
-    let started = start(&rp, &[], &[]);
-    let code = code_for(&started, &again).await;
-    let tokens = rp
-        .exchange_code(AuthorizationCode::new(code))
-        .unwrap()
-        .set_pkce_verifier(started.verifier)
-        .request_async(&oidc::http())
-        .await
-        .unwrap();
+    let tokens = log_in_to(&rp, &again, &[]).await;
     assert_eq!(claims(&tokens.id_token().unwrap().to_string())["amr"], json!(["pwd", "otp"]));
 }
 
@@ -393,15 +349,7 @@ async fn an_app_logs_the_person_out_of_latchkey_and_back_to_its_registered_page(
     let app = App::register(&admin, json!({"backchannel_logout_uri": backchannel_uri(&label)})).await;
     let rp = app.client(&oidc::metadata().await);
     let (_, ana) = new_person("oidc-logout").await;
-    let started = start(&rp, &[], &[]);
-    let code = code_for(&started, &ana).await;
-    let tokens = rp
-        .exchange_code(AuthorizationCode::new(code))
-        .unwrap()
-        .set_pkce_verifier(started.verifier)
-        .request_async(&oidc::http())
-        .await
-        .unwrap();
+    let tokens = log_in_to(&rp, &ana, &[]).await;
     let hint = tokens.id_token().unwrap().to_string();
     // To an address it did not register: not sent there.
     let bad = format!("{}?id_token_hint={hint}&post_logout_redirect_uri=https://evil.test/", url("/oauth2/logout"));

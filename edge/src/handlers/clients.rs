@@ -2,7 +2,6 @@
 //! rotate a confidential client's secret, delete. The secret is shown once, when made; only its hash is kept.
 
 use super::oidc::{client, keys};
-use super::oidc_tokens::algorithms;
 use super::{Call, HandlerResult};
 use crate::body::MAX_JSON_BODY;
 use crate::config::Environment;
@@ -15,9 +14,11 @@ use latchkey_shared::oauth::{
 };
 use latchkey_shared::{ApiError, ErrorCode};
 
+/// Checks a registration against the rules and the algorithms a configured key signs with.
 fn checked(call: &Call<'_>, registration: &ClientRegistration) -> Result<(), ApiError> {
     let dev = call.config.environment == Environment::Dev;
-    clients::check(registration, &algorithms(call), dev)
+    let algorithms = keys(call)?.algorithms();
+    clients::check(registration, &algorithms, dev)
         .map_err(|e| call.error(ErrorCode::InvalidRequest).with_detail(e.to_string()))
 }
 

@@ -44,6 +44,26 @@ pub async fn verify(mut call: Call<'_>) -> HandlerResult {
     call.reply(200, &serde_json::json!({ "verified": n, "matched": matched }))
 }
 
+/// `POST /dev/sign?alg=ALG&n=N` (N ≤ 200): signs an ID token's worth of claims N times with the configured key for
+/// ALG (RS256, ES256, EdDSA) through WebCrypto; the benchmark times it from outside against n=0.
+pub async fn sign(call: Call<'_>) -> HandlerResult {
+    let url = call.req.url().map_err(|e| call.internal("url", e))?;
+    let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let n: u32 = query("n").and_then(|v| v.parse().ok()).unwrap_or(1).min(200);
+    let alg = latchkey_shared::oauth::SigningAlg::ALL
+        .into_iter()
+        .find(|a| Some(a.as_str()) == query("alg").as_deref())
+        .ok_or_else(|| {
+            call.error(latchkey_shared::ErrorCode::InvalidRequest).with_detail("alg: RS256, ES256 or EdDSA")
+        })?;
+    let keys = super::oidc::keys(&call)?;
+    let claims = serde_json::json!({"iss": call.config.app_origin, "sub": "benchmark", "aud": "benchmark", "iat": 0});
+    for _ in 0..n {
+        crate::oidc::sign::sign(keys, alg, None, &claims).await.map_err(|e| call.internal("sign", e))?;
+    }
+    call.reply(200, &serde_json::json!({ "signed": n, "alg": alg }))
+}
+
 async fn messages(call: &Call<'_>) -> Result<Vec<MailboxMessage>, latchkey_shared::ApiError> {
     let kv = call.kv()?;
     let mut messages: Vec<MailboxMessage> =

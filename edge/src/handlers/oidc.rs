@@ -18,8 +18,8 @@ use crate::oidc::jwt::{self, IdTokenClaims};
 use crate::oidc::keys::SigningKeys;
 use crate::oidc::{page, sign};
 use crate::platform::{now_secs, random_bytes};
-use crate::respond::{cookie_value, session_cookie, sso_cookie, sso_cookie_name};
-use crate::session_cookie::{self, handle};
+use crate::respond::{session_cookie, sso_cookie, sso_cookie_name};
+use crate::session_cookie::handle;
 use crate::token::Token;
 use crate::{respond, store};
 use latchkey_shared::oauth::{AppInfo, OAuthErrorCode};
@@ -107,11 +107,9 @@ fn redirect(call: &Call<'_>, to: &str) -> HandlerResult {
 
 /// The session the request carries: the `Lax` cookie (sent on an app's navigation here) or the `Strict` one.
 fn session(call: &Call<'_>) -> Option<(String, Token)> {
-    let header = call.header("Cookie")?;
     let secure = call.config.secure_origin();
-    let value = cookie_value(&header, sso_cookie_name(secure))
-        .or_else(|| cookie_value(&header, respond::session_cookie_name(secure)))?;
-    session_cookie::parse(value, &call.config.sealing_keys)
+    let found = super::session::session_in(call, &[sso_cookie_name(secure), respond::session_cookie_name(secure)])?;
+    Some((found.account_id, found.token))
 }
 
 /// `GET /oauth2/authorize`.
@@ -246,10 +244,9 @@ pub async fn logout(mut call: Call<'_>) -> HandlerResult {
         (None, _) => true,
         _ => false,
     };
+    // A POST is the confirmation from latchkey's own page (its route's guard checked it came from this site).
     let confirmed = call.req.method() == worker::Method::Post;
-    if confirmed {
-        super::same_origin(&call)?;
-    } else if !hinted_here {
+    if !confirmed && !hinted_here {
         let fields: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "id_token_hint").cloned().collect();
         let target = back_to.and_then(|uri| url::Url::parse(uri).ok()).map(|u| u.origin().ascii_serialization());
         return html(&call, 200, page::confirm_logout(locale, &fields), target.as_deref());

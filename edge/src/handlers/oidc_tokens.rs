@@ -13,7 +13,7 @@ use crate::session_cookie::{handle, open_handle};
 use crate::token::Token;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use latchkey_shared::oauth::{ClientKind, OAuthError, OAuthErrorCode, SigningAlg};
+use latchkey_shared::oauth::{ClientKind, OAuthError, OAuthErrorCode};
 use latchkey_shared::Secret;
 use serde_json::json;
 use worker::Response;
@@ -366,9 +366,4 @@ pub async fn introspect(mut call: Call<'_>) -> HandlerResult {
         Ok(answer(call, 200, &body))
     })
     .await
-}
-
-/// The algorithms a client could be registered with: those a key signs with.
-pub fn algorithms(call: &Call<'_>) -> Vec<SigningAlg> {
-    call.config.oidc_keys.as_ref().map(|k| k.algorithms()).unwrap_or_default()
 }

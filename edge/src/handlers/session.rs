@@ -81,8 +81,13 @@ pub struct SessionCookie {
 
 /// The session cookie, if the request carries a well-formed one.
 pub fn session_from_cookie(call: &Call<'_>) -> Option<SessionCookie> {
+    session_in(call, &[session_cookie_name(call.config.secure_origin())])
+}
+
+/// The session in the first of the cookies `names` the request carries.
+pub fn session_in(call: &Call<'_>, names: &[&str]) -> Option<SessionCookie> {
     let header = call.header("Cookie")?;
-    let value = cookie_value(&header, session_cookie_name(call.config.secure_origin()))?;
+    let value = names.iter().find_map(|name| cookie_value(&header, name))?;
     let (account_id, token) = session_cookie::parse(value, &call.config.sealing_keys)?;
     Some(SessionCookie { account_id, token })
 }

@@ -1,5 +1,7 @@
 //! The edge benchmark (`scripts/bench`): latency of the reset endpoints beside a no-op route in the same run, argon2id
-//! in workerd beside native, and the storage and messaging operations one reset costs. Prints figures; asserts nothing.
+//! in workerd beside native, the storage and messaging operations one reset costs, and OpenID Connect: the token
+//! endpoint and the authorization endpoint beside the no-op route, token signing in workerd beside native. Prints
+//! figures; asserts nothing.
 
 use argon2::password_hash::PasswordHasher;
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -82,6 +84,116 @@ async fn imported_hashes(client: &reqwest::Client) {
         }
         let (w, n) = (percentile(&mut workerd, 0.5), percentile(&mut native, 0.5));
         println!("  {name:<26} workerd {w:>7.1}   native (release) {n:>7.1}   ratio {:.2}x", w / n);
+    }
+}
+
+/// OpenID Connect: the authorization endpoint with a live session, the code exchange and a refresh, each beside the
+/// no-op route in the same run (one connection pool, no redirects followed); then signing per algorithm.
+async fn openid_connect(password: &str) {
+    use latchkey_e2e::oidc::{self, param, start, App};
+    const ROUNDS: usize = 100;
+    let admin = latchkey_e2e::client::Client::shared();
+    let app = App::register(&admin, json!({"name": "Benchmark"})).await;
+    let rp = app.client(&oidc::metadata().await);
+    let email = unique_email("bench-oidc", "");
+    create_account(&email, None, "parent", password).await;
+    let mut person = latchkey_e2e::client::Client::shared();
+    person.login(&email, "parent", password, None).await;
+    let cookie = person.cookie().expect("a session").to_owned();
+    let client = oidc::http();
+    let form = |pairs: Vec<(&str, String)>| {
+        let request = client.post(url("/oauth2/token")).form(&pairs);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status().as_u16(), 200, "token endpoint");
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let (mut noop, mut authorize, mut exchange, mut refresh) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let settle = || tokio::time::sleep(Duration::from_millis(30));
+    for _ in 0..ROUNDS {
+        noop.push(timed(async { client.get(url("/api/health")).send().await.unwrap().status().as_u16() }).await);
+        settle().await;
+        let started = start(&rp, &["offline_access"], &[]);
+        let started_at = Instant::now();
+        let answer = client.get(started.url.as_str()).header("Cookie", &cookie).send().await.unwrap();
+        authorize.push(ms(started_at.elapsed()));
+        let location = answer.headers()["location"].to_str().unwrap().to_owned();
+        let code = param(&location, "code").expect("a code at once, with a live session");
+        settle().await;
+        let started_at = Instant::now();
+        let tokens = form(vec![
+            ("grant_type", "authorization_code".into()),
+            ("code", code),
+            ("redirect_uri", app.redirect_uri.clone()),
+            ("code_verifier", started.verifier.secret().clone()),
+            ("client_id", app.id.clone()),
+        ])
+        .await;
+        exchange.push(ms(started_at.elapsed()));
+        settle().await;
+        let started_at = Instant::now();
+        let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
+        form(vec![
+            ("grant_type", "refresh_token".into()),
+            ("refresh_token", refresh_token),
+            ("client_id", app.id.clone()),
+        ])
+        .await;
+        refresh.push(ms(started_at.elapsed()));
+        settle().await;
+    }
+    println!("\nOpenID Connect on local workerd, ms (sequential, interleaved, 30 ms apart; RS256)");
+    println!("{:<34} {:>9} {:>9} {:>6}", "route", "p50", "p95", "n");
+    let (noop_p50, _) = row("GET /api/health (no-op)", &mut noop);
+    let (authorize_p50, _) = row("GET /oauth2/authorize (session)", &mut authorize);
+    let (exchange_p50, _) = row("POST /oauth2/token (code)", &mut exchange);
+    let (refresh_p50, _) = row("POST /oauth2/token (refresh)", &mut refresh);
+    println!(
+        "over the no-op route at p50: authorize {:+.2} ms, code exchange {:+.2} ms, refresh {:+.2} ms (target <= 5 ms)",
+        authorize_p50 - noop_p50,
+        exchange_p50 - noop_p50,
+        refresh_p50 - noop_p50
+    );
+
+    // Signing: workerd through /dev/sign (timed from outside against n=0), native with jsonwebtoken (RustCrypto), the
+    // same keys (scripts/bench writes them as PKCS#8 PEM into $BENCH_DIR).
+    const SIGNS: u32 = 50;
+    let pem_dir = std::path::PathBuf::from(std::env::var("BENCH_DIR").expect("BENCH_DIR (scripts/bench sets it)"));
+    println!("\nsigning an ID token, ms per signature (median of 5 x {SIGNS})");
+    for (alg, file, jwt_alg) in [
+        ("RS256", "rs256.pem", jsonwebtoken::Algorithm::RS256),
+        ("ES256", "es256.pem", jsonwebtoken::Algorithm::ES256),
+        ("EdDSA", "eddsa.pem", jsonwebtoken::Algorithm::EdDSA),
+    ] {
+        let sign = |n: u32| {
+            let request = client.post(url(&format!("/dev/sign?alg={alg}&n={n}")));
+            async move { request.send().await.unwrap().status().as_u16() }
+        };
+        sign(1).await; // imports the key
+        let mut workerd = Vec::new();
+        for _ in 0..5 {
+            let zero = timed(sign(0)).await;
+            workerd.push((timed(sign(SIGNS)).await - zero) / f64::from(SIGNS));
+        }
+        let pem = std::fs::read(pem_dir.join(file)).expect("the benchmark's PEM keys");
+        let key = match jwt_alg {
+            jsonwebtoken::Algorithm::RS256 => jsonwebtoken::EncodingKey::from_rsa_pem(&pem),
+            jsonwebtoken::Algorithm::ES256 => jsonwebtoken::EncodingKey::from_ec_pem(&pem),
+            _ => jsonwebtoken::EncodingKey::from_ed_pem(&pem),
+        }
+        .unwrap();
+        let claims = json!({"iss": "https://id.test", "sub": "benchmark", "aud": "benchmark", "iat": 0});
+        let mut native = Vec::new();
+        for _ in 0..5 {
+            let started_at = Instant::now();
+            for _ in 0..SIGNS {
+                jsonwebtoken::encode(&jsonwebtoken::Header::new(jwt_alg), &claims, &key).unwrap();
+            }
+            native.push(ms(started_at.elapsed()) / f64::from(SIGNS));
+        }
+        let (w, n) = (percentile(&mut workerd, 0.5), percentile(&mut native, 0.5));
+        println!("  {alg:<6} workerd (WebCrypto) {w:>6.3}   native (jsonwebtoken, RustCrypto, release) {n:>6.3}");
     }
 }
 
@@ -176,6 +288,7 @@ async fn main() {
     println!("\nargon2id m=19456 KiB t=2 p=1, ms per hash (median of 5 x {HASHES})");
     println!("  workerd {w:.1}   native (release) {n:.1}   ratio {:.2}x (target <= 1.3x)", w / n);
     imported_hashes(&client).await;
+    openid_connect(password).await;
 
     // Operations one reset costs: request (+ its background work) and confirmation (+ the notice).
     let ops_email = unique_email("bench-ops", "");

@@ -125,29 +125,28 @@ impl Apply for Authorize {
     }
 }
 
+/// The grant a code exchange or a refresh gave, while the session it came from lives (else the family ends with it).
+/// Used, the session's idle time starts again: an app refreshing is the person still using it.
 fn granted(
     account: &mut AccountState,
     family: Result<Family, GrantRefusal>,
     cx: &Context<'_>,
 ) -> Outcome<Result<Grant, GrantRefusal>> {
-    let grant = family.and_then(|family| match account.grant(&family, cx.now) {
-        Some(grant) => Ok(grant),
-        None => {
-            account.apps.families.retain(|f| f.id != family.id);
-            Err(GrantRefusal::SessionEnded)
-        }
-    });
-    match grant {
-        Ok(grant) => {
-            account.sessions.touch(&family_session(account, &grant.family_id), cx.now, cx.rules.session_idle_secs);
+    let refused = |refusal| Outcome::reply(Err(refusal)).saved().event(AccountEvent::AppGrantRefused(refusal));
+    let family = match family {
+        Ok(family) => family,
+        Err(refusal) => return refused(refusal),
+    };
+    match account.grant(&family, cx.now) {
+        Some(grant) => {
+            account.sessions.touch(&family.session, cx.now, cx.rules.session_idle_secs);
             Outcome::reply(Ok(grant)).saved().event(AccountEvent::AppTokensIssued)
         }
-        Err(refusal) => Outcome::reply(Err(refusal)).saved().event(AccountEvent::AppGrantRefused(refusal)),
+        None => {
+            account.apps.families.retain(|f| f.id != family.id);
+            refused(GrantRefusal::SessionEnded)
+        }
     }
-}
-
-fn family_session(account: &AccountState, family_id: &str) -> TokenHash {
-    account.apps.family(family_id).map(|f| f.session.clone()).unwrap_or_else(|| TokenHash(String::new()))
 }
 
 /// `grant_type=authorization_code`.
