@@ -38,6 +38,9 @@ pub struct Account {
     /// The registry entry this object last wrote since it started (none yet, or the last write failed: the next
     /// command writes it).
     registered: Rc<RefCell<Option<Entry>>>,
+    /// The configuration, read once: an object's variables and secrets do not change under it (a deploy starts new
+    /// objects), and every command needs it.
+    config: RefCell<Option<Config>>,
 }
 
 struct Argon2Hasher(password::HashParams);
@@ -79,7 +82,7 @@ struct Ran<R> {
 
 impl DurableObject for Account {
     fn new(state: State, env: Env) -> Self {
-        Account { state, env, cache: RefCell::new(None), registered: Rc::default() }
+        Account { state, env, cache: RefCell::new(None), registered: Rc::default(), config: RefCell::new(None) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -119,7 +122,7 @@ impl DurableObject for Account {
             self.state.storage().delete_all().await?;
             return Response::ok("");
         }
-        let config = Config::from_env(&self.env)?;
+        let config = self.config()?;
         if self.run(RequeueLostMail {}, &config).await?.flush_outbox {
             self.flush_outbox(&config).await?;
         }
@@ -131,8 +134,17 @@ impl DurableObject for Account {
 }
 
 impl Account {
-    async fn answer<C: Apply>(&self, command: C) -> Result<Response> {
+    fn config(&self) -> Result<Config> {
+        if let Some(config) = self.config.borrow().as_ref() {
+            return Ok(config.clone());
+        }
         let config = Config::from_env(&self.env)?;
+        *self.config.borrow_mut() = Some(config.clone());
+        Ok(config)
+    }
+
+    async fn answer<C: Apply>(&self, command: C) -> Result<Response> {
+        let config = self.config()?;
         let ran = self.run(command, &config).await?;
         if ran.flush_outbox {
             // After the save: what was decided is on record even if the queue cannot take it now.

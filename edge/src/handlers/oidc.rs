@@ -123,7 +123,9 @@ pub async fn authorize(call: Call<'_>) -> HandlerResult {
         Ok(addressee) => addressee,
         Err(reason) => return error_page(&call, page_locale(None), reason),
     };
-    let Some(client) = client(&call, client_id).await? else {
+    // Independent lookups, side by side: the app, and the site's 2-Step requirement a session is checked against.
+    let (client, requirement) = futures_util::join!(client(&call, client_id), call.two_step_requirement());
+    let Some(client) = client? else {
         return error_page(&call, page_locale(None), PageError::UnknownClient);
     };
     if !client.redirects_to(redirect_uri) {
@@ -162,7 +164,7 @@ pub async fn authorize(call: Call<'_>) -> HandlerResult {
         scope: request.scope.clone(),
         fresh_after: request.fresh_after(now),
         audiences: client.registration().audiences.clone(),
-        requirement: call.two_step_requirement().await,
+        requirement,
         subject: subject.as_str().to_owned(),
     };
     let page = match call.account(&account_id, command).await? {
