@@ -197,9 +197,10 @@ impl Apps {
         before != self.families.len()
     }
 
-    /// Sessions ended: their codes and families go, and every app that got tokens in one is owed a logout token.
-    /// `ids` makes a delivery id from the app and the session's `sid`.
-    pub fn sessions_ended(&mut self, ended: &[TokenHash], now: u64) {
+    /// Ends what apps got in these sessions (ended, or outlived by a new password): their codes and families go,
+    /// and every app that got tokens in one is owed a logout token (one per app and session).
+    pub fn end_grants(&mut self, sessions: &[TokenHash], now: u64) {
+        let ended = sessions;
         for session in ended {
             let sid = sid_of(session);
             let mut clients: Vec<String> =
@@ -342,8 +343,8 @@ mod tests {
         let mut apps = with_code(0);
         let code = code_hash();
         apps.exchange(exchange(&code, "app", "https://app/cb", VERIFIER, 1), 1).unwrap();
-        apps.sessions_ended(&[h(9)], 5);
-        apps.sessions_ended(&[h(9)], 6);
+        apps.end_grants(&[h(9)], 5);
+        apps.end_grants(&[h(9)], 6);
         assert!(apps.families.is_empty() && apps.codes.is_empty());
         assert_eq!(apps.logouts.len(), 1);
         assert_eq!((apps.logouts[0].client_id.as_str(), apps.logouts[0].sid.clone()), ("app", sid_of(&h(9))));

@@ -59,6 +59,8 @@ impl AccountState {
         }
         let others = self.sessions.live(now).saturating_sub(1);
         self.end_other_sessions(&input.session, now);
+        // This session stays, but not what apps got through it: every app logs in again with the new password.
+        self.apps.end_grants(std::slice::from_ref(&input.session), now);
         self.sessions.reauthenticated(&input.session, now);
         self.sessions.password_changed(&input.session);
         self.put_password(new, now, notice_id);

@@ -355,20 +355,20 @@ impl AccountState {
     /// Ends every session: each app that got tokens in one is owed a back-channel logout. How many there were.
     pub fn end_all_sessions(&mut self, now: u64) -> u32 {
         let ended = self.sessions.end_all();
-        self.apps.sessions_ended(&ended, now);
+        self.apps.end_grants(&ended, now);
         ended.len() as u32
     }
 
     /// Ends every session but `keep` (the one that made a change the others must not outlive), and their apps'.
     pub fn end_other_sessions(&mut self, keep: &TokenHash, now: u64) {
         let ended = self.sessions.end_others(keep);
-        self.apps.sessions_ended(&ended, now);
+        self.apps.end_grants(&ended, now);
     }
 
     /// Logs out of one session, and out of the apps it logged in to.
     pub fn end_session(&mut self, hash: &TokenHash, now: u64) {
         let ended = self.sessions.end(hash);
-        self.apps.sessions_ended(&ended, now);
+        self.apps.end_grants(&ended, now);
     }
 
     /// Disables the account: no login, no reset, every session and link revoked.

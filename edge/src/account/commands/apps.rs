@@ -336,6 +336,30 @@ mod tests {
     }
 
     #[test]
+    fn a_password_change_ends_what_apps_got_even_through_the_session_that_made_it() {
+        use crate::account::commands::password::ChangePassword;
+        let mut slot = ana();
+        login(&mut slot, 1, NOW);
+        let _ = run(&mut slot, authorize(1, 10, None, vec![]), NOW, &rules());
+        run(&mut slot, exchange(10, "f1", 50), NOW, &rules()).reply.unwrap();
+        let change = ChangePassword {
+            client: "test-client".into(),
+            session_hash: hash(1),
+            current: OLD_PASSWORD.into(),
+            password: "Otter-Lantern-42-Quiet".into(),
+            confirm: "Otter-Lantern-42-Quiet".into(),
+            breached: None,
+            code: None,
+        };
+        run(&mut slot, change, NOW + 1, &rules()).reply.unwrap();
+        let status = GrantStatus { token: GrantToken::Refresh(hash(50)) };
+        assert!(run(&mut slot, status, NOW + 2, &rules()).reply.is_none(), "the app's refresh token ended");
+        let account = slot.account.as_ref().unwrap();
+        assert!(account.has_session(&hash(1), NOW + 2), "the latchkey session that made the change stays");
+        assert_eq!(account.apps.logouts.len(), 1, "and the app is told");
+    }
+
+    #[test]
     fn logging_out_ends_the_apps_tokens_and_owes_them_a_logout() {
         let mut slot = ana();
         login(&mut slot, 1, NOW);
