@@ -1,8 +1,9 @@
-//! The account's logins to other apps (OpenID Connect): its stable subject, the authorization codes it issued, the
-//! refresh-token families they became, and the back-channel logouts owed to apps when a session ends. Decided here,
-//! in the account's Durable Object, never in KV (which is eventually consistent across locations): a code is used
-//! once, a spent refresh token is known as spent everywhere at once.
+//! The account's logins to other apps (OpenID Connect): its stable subject, the authorization codes it has seen spent
+//! (a code itself is sealed, [`super::codes`]), the refresh-token families they became, and the back-channel logouts
+//! owed to apps when a session ends. Decided here, in the account's Durable Object, never in KV (which is eventually
+//! consistent across locations): a code is used once, a spent refresh token is known as spent everywhere at once.
 
+use super::codes::Code;
 pub use crate::audit::GrantRefusal;
 use crate::token::TokenHash;
 use crate::webhook::{self, Outcome};
@@ -11,11 +12,9 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// A code lives 60 s (RFC 6749 §4.1.2 says at most 10 minutes).
-pub const CODE_TTL_SECS: u64 = 60;
-/// How long a used code is remembered, so a replay still revokes what its first use issued.
+/// How long a spent code is remembered after it expired, so a replay still revokes what its first use issued.
 const CODE_MEMORY_SECS: u64 = 600;
-const MAX_CODES: usize = 20;
+const MAX_SPENT_CODES: usize = 50;
 const MAX_FAMILIES: usize = 50;
 /// Spent refresh tokens remembered per family: a reuse of any of them revokes the family.
 const MAX_SPENT: usize = 20;
@@ -33,22 +32,13 @@ pub fn pkce_matches(verifier: &str, challenge: &str) -> bool {
     well_formed && URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) == challenge
 }
 
-/// An authorization code, by its hash.
+/// A code spent: remembered until its life is well over, so a second use is known as one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Code {
+pub struct SpentCode {
     pub hash: TokenHash,
-    pub client_id: String,
-    pub redirect_uri: String,
-    pub challenge: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nonce: Option<String>,
-    pub scope: Vec<String>,
-    /// The latchkey session it was issued in.
-    pub session: TokenHash,
-    pub expires_at: u64,
-    /// The family its use began: set once used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family: Option<String>,
+    /// The family its use began: revoked if the code comes again.
+    pub family: String,
+    pub forget_at: u64,
 }
 
 /// What one code exchange began: every refresh token it leads to, and the access tokens they bring.
@@ -90,7 +80,7 @@ pub struct Apps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub codes: Vec<Code>,
+    pub spent_codes: Vec<SpentCode>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub families: Vec<Family>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -99,7 +89,9 @@ pub struct Apps {
 
 /// What a code exchange is checked against.
 pub struct Exchange<'a> {
-    pub code: &'a TokenHash,
+    /// The presented code's hash, and what it was issued for (opened by the shell).
+    pub code: TokenHash,
+    pub issued: &'a Code,
     pub client_id: &'a str,
     pub redirect_uri: &'a str,
     pub verifier: &'a str,
@@ -109,31 +101,22 @@ pub struct Exchange<'a> {
 }
 
 impl Apps {
-    /// The subject, made from `candidate` the first time.
-    pub fn subject(&mut self, candidate: &str) -> String {
-        self.subject.get_or_insert_with(|| candidate.to_owned()).clone()
-    }
-
-    pub fn issue_code(&mut self, code: Code, now: u64) {
-        self.codes.retain(|c| c.expires_at + CODE_MEMORY_SECS > now);
-        if self.codes.len() >= MAX_CODES {
-            self.codes.remove(0);
-        }
-        self.codes.push(code);
-    }
-
     /// Exchanges a code for a new family (its first refresh token `exchange.refresh`). A code is used once: whatever
     /// the outcome, it never works again, and a second use revokes the family the first one began.
     pub fn exchange(&mut self, exchange: Exchange<'_>, now: u64) -> Result<Family, GrantRefusal> {
-        let code = self.codes.iter_mut().find(|c| &c.hash == exchange.code).ok_or(GrantRefusal::Unknown)?;
-        if let Some(family) = &code.family {
-            let family = family.clone();
+        self.spent_codes.retain(|c| c.forget_at > now);
+        if let Some(spent) = self.spent_codes.iter().find(|c| c.hash == exchange.code) {
+            let family = spent.family.clone();
             self.families.retain(|f| f.id != family);
             return Err(GrantRefusal::Replayed);
         }
         // Spent now, even if refused below: one try per code.
-        code.family = Some(exchange.family_id.clone());
-        let code = code.clone();
+        if self.spent_codes.len() >= MAX_SPENT_CODES {
+            self.spent_codes.remove(0);
+        }
+        let code = exchange.issued;
+        let forget_at = code.expires_at + CODE_MEMORY_SECS;
+        self.spent_codes.push(SpentCode { hash: exchange.code, family: exchange.family_id.clone(), forget_at });
         if code.expires_at <= now {
             return Err(GrantRefusal::Expired);
         }
@@ -151,10 +134,10 @@ impl Apps {
         }
         let family = Family {
             id: exchange.family_id,
-            client_id: code.client_id,
-            session: code.session,
-            scope: code.scope,
-            nonce: code.nonce,
+            client_id: code.client_id.clone(),
+            session: code.session.clone(),
+            scope: code.scope.clone(),
+            nonce: code.nonce.clone(),
             current: exchange.refresh,
             spent: Vec::new(),
         };
@@ -197,7 +180,8 @@ impl Apps {
         before != self.families.len()
     }
 
-    /// Ends what apps got in these sessions (ended, or outlived by a new password): their codes and families go,
+    /// Ends what apps got in these sessions (ended, or outlived by a new password): their families go (a code issued
+    /// in one finds its session gone when it is exchanged),
     /// and every app that got tokens in one is owed a logout token (one per app and session).
     pub fn end_grants(&mut self, sessions: &[TokenHash], now: u64) {
         let ended = sessions;
@@ -214,7 +198,6 @@ impl Apps {
                 }
             }
         }
-        self.codes.retain(|c| !ended.contains(&c.session));
         self.families.retain(|f| !ended.contains(&f.session));
     }
 
@@ -247,6 +230,7 @@ impl Apps {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::account::codes::CODE_TTL_SECS;
 
     const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
@@ -255,35 +239,28 @@ mod tests {
         TokenHash(format!("{n:064}"))
     }
 
-    fn with_code(now: u64) -> Apps {
-        let mut apps = Apps::default();
-        let code = Code {
-            hash: h(1),
+    /// A code issued at `now` in session 9 (its hash: 1).
+    fn issued(now: u64) -> Code {
+        Code {
+            session: h(9),
             client_id: "app".into(),
             redirect_uri: "https://app/cb".into(),
             challenge: CHALLENGE.into(),
             nonce: Some("n".into()),
             scope: vec!["openid".into()],
-            session: h(9),
             expires_at: now + CODE_TTL_SECS,
-            family: None,
-        };
-        apps.issue_code(code, now);
-        apps
+        }
     }
 
     fn exchange<'a>(
-        code: &'a TokenHash,
+        code: &'a Code,
         client_id: &'a str,
         redirect_uri: &'a str,
         verifier: &'a str,
         n: u8,
     ) -> Exchange<'a> {
-        Exchange { code, client_id, redirect_uri, verifier, family_id: format!("f{n}"), refresh: h(100 + n) }
-    }
-
-    fn code_hash() -> TokenHash {
-        h(1)
+        let (family_id, refresh) = (format!("f{n}"), h(100 + n));
+        Exchange { code: h(1), issued: code, client_id, redirect_uri, verifier, family_id, refresh }
     }
 
     #[test]
@@ -295,39 +272,35 @@ mod tests {
 
     #[test]
     fn a_code_is_used_once_and_its_replay_revokes_what_it_issued() {
-        let mut apps = with_code(0);
-        let code = code_hash();
-        let first = exchange(&code, "app", "https://app/cb", VERIFIER, 1);
-        let family = apps.exchange(first, 10).unwrap();
+        let (mut apps, code) = (Apps::default(), issued(0));
+        let family = apps.exchange(exchange(&code, "app", "https://app/cb", VERIFIER, 1), 10).unwrap();
         assert_eq!((family.session.clone(), family.nonce.as_deref()), (h(9), Some("n")));
         let again = exchange(&code, "app", "https://app/cb", VERIFIER, 2);
         assert_eq!(apps.exchange(again, 11), Err(GrantRefusal::Replayed));
         assert!(apps.family("f1").is_none(), "the first use's refresh tokens are revoked");
+        let late = exchange(&code, "app", "https://app/cb", VERIFIER, 3);
+        assert_eq!(apps.exchange(late, 650), Err(GrantRefusal::Replayed), "remembered well past its life");
     }
 
     #[test]
     fn a_code_is_bound_to_its_client_redirect_uri_verifier_and_minute() {
-        let code = code_hash();
+        let code = issued(0);
         for (client, uri, verifier, at, refusal) in [
             ("other", "https://app/cb", VERIFIER, 10, GrantRefusal::WrongClient),
             ("app", "https://app/cb2", VERIFIER, 10, GrantRefusal::WrongRedirectUri),
             ("app", "https://app/cb", CHALLENGE, 10, GrantRefusal::WrongVerifier),
             ("app", "https://app/cb", VERIFIER, 60, GrantRefusal::Expired),
         ] {
-            let mut apps = with_code(0);
-            let tried = exchange(&code, client, uri, verifier, 1);
-            assert_eq!(apps.exchange(tried, at), Err(refusal));
+            let mut apps = Apps::default();
+            assert_eq!(apps.exchange(exchange(&code, client, uri, verifier, 1), at), Err(refusal));
             let right = exchange(&code, "app", "https://app/cb", VERIFIER, 2);
             assert_eq!(apps.exchange(right, 10), Err(GrantRefusal::Replayed), "one try per code");
         }
-        let unknown = TokenHash("x".into());
-        assert_eq!(with_code(0).exchange(exchange(&unknown, "app", "", "", 1), 1), Err(GrantRefusal::Unknown));
     }
 
     #[test]
     fn refresh_tokens_rotate_and_a_spent_one_revokes_the_family() {
-        let mut apps = with_code(0);
-        let code = code_hash();
+        let (mut apps, code) = (Apps::default(), issued(0));
         apps.exchange(exchange(&code, "app", "https://app/cb", VERIFIER, 1), 1).unwrap();
         assert_eq!(apps.refresh(&h(101), "other", h(102)), Err(GrantRefusal::WrongClient));
         let rotated = apps.refresh(&h(101), "app", h(102)).unwrap();
@@ -340,12 +313,11 @@ mod tests {
 
     #[test]
     fn an_ended_session_ends_its_families_and_owes_each_app_one_logout() {
-        let mut apps = with_code(0);
-        let code = code_hash();
+        let (mut apps, code) = (Apps::default(), issued(0));
         apps.exchange(exchange(&code, "app", "https://app/cb", VERIFIER, 1), 1).unwrap();
         apps.end_grants(&[h(9)], 5);
         apps.end_grants(&[h(9)], 6);
-        assert!(apps.families.is_empty() && apps.codes.is_empty());
+        assert!(apps.families.is_empty());
         assert_eq!(apps.logouts.len(), 1);
         assert_eq!((apps.logouts[0].client_id.as_str(), apps.logouts[0].sid.clone()), ("app", sid_of(&h(9))));
         assert_eq!(apps.wake_in(5), Some(1));

@@ -10,6 +10,7 @@
 //! registered app, answered only at that app's registered redirect URI.
 
 use super::{Call, HandlerResult};
+use crate::account::codes::{self, Code, CODE_TTL_SECS};
 use crate::account::commands::apps::{Authorize, Authorized};
 use crate::account::commands::session::Logout;
 use crate::oidc::authorize::{self, AuthRequest, PageError};
@@ -19,15 +20,11 @@ use crate::oidc::keys::SigningKeys;
 use crate::oidc::{page, sign};
 use crate::platform::{now_secs, random_bytes};
 use crate::respond::{session_cookie, sso_cookie, sso_cookie_name};
-use crate::session_cookie::handle;
 use crate::token::Token;
 use crate::{respond, store};
 use latchkey_shared::oauth::{AppInfo, OAuthErrorCode};
 use latchkey_shared::{ErrorCode, Locale, PageKey};
 use worker::Response;
-
-/// What an authorization code is sealed for: it opens for nothing else.
-pub const CODE_PURPOSE: &str = "oauth2-code";
 
 /// The signing keys, or `not_found` when OpenID Connect is off (no `OIDC_SIGNING_KEYS`).
 pub fn keys<'a>(call: &'a Call<'_>) -> Result<&'a SigningKeys, latchkey_shared::ApiError> {
@@ -152,16 +149,9 @@ pub async fn authorize(call: Call<'_>) -> HandlerResult {
     let Some((account_id, token)) = session.filter(|_| !request.prompt_login) else {
         return redirect(&call, &interaction("/login", &pairs, &request, now));
     };
-    let code = Token::generate().map_err(|e| call.internal("random", e))?;
     let subject = Token::generate().map_err(|e| call.internal("random", e))?;
     let command = Authorize {
         session_hash: token.hash(),
-        code_hash: code.hash(),
-        client_id: request.client_id.clone(),
-        redirect_uri: request.redirect_uri.clone(),
-        code_challenge: request.code_challenge.clone(),
-        nonce: request.nonce.clone(),
-        scope: request.scope.clone(),
         fresh_after: request.fresh_after(now),
         audiences: client.registration().audiences.clone(),
         requirement,
@@ -169,8 +159,17 @@ pub async fn authorize(call: Call<'_>) -> HandlerResult {
     };
     let page = match call.account(&account_id, command).await? {
         Authorized::Code => {
+            let issued = Code {
+                session: token.hash(),
+                client_id: request.client_id.clone(),
+                redirect_uri: request.redirect_uri.clone(),
+                challenge: request.code_challenge.clone(),
+                nonce: request.nonce.clone(),
+                scope: request.scope.clone(),
+                expires_at: now + CODE_TTL_SECS,
+            };
             let nonce = random_bytes().map_err(|e| call.internal("random", e))?;
-            let code = handle(CODE_PURPOSE, &account_id, &code, &call.config.sealing_keys, nonce);
+            let code = codes::seal(&call.config.sealing_keys, &account_id, &issued, nonce);
             let mut params = vec![("code", code.as_str())];
             if let Some(state) = &request.state {
                 params.push(("state", state));

@@ -2,8 +2,9 @@
 //! (RFC 7009) and introspection (RFC 7662). Errors are OAuth's own (RFC 6749 §5.2), never a 5xx for bad input. Every
 //! decision about a code or a refresh token is the account's Durable Object's.
 
-use super::oidc::{client, keys, CODE_PURPOSE};
+use super::oidc::{client, keys};
 use super::{Call, HandlerResult};
+use crate::account::codes;
 use crate::account::commands::apps::{ExchangeCode, Grant, GrantStatus, GrantToken, Refresh, RevokeGrant};
 use crate::oidc::clients::Client;
 use crate::oidc::jwt::{self, AccessTokenClaims, IdTokenClaims, PersonClaims, ACCESS_TOKEN_TYPE};
@@ -140,11 +141,12 @@ pub async fn token(mut call: Call<'_>) -> HandlerResult {
                 let code = required(&pairs, "code")?;
                 let redirect_uri = required(&pairs, "redirect_uri")?;
                 let verifier = required(&pairs, "code_verifier")?;
-                let (account_id, code) = open_handle(CODE_PURPOSE, code, &call.config.sealing_keys)
+                let (account_id, issued) = codes::open(&call.config.sealing_keys, code)
                     .ok_or_else(|| oauth(OAuthErrorCode::InvalidGrant, "unknown code"))?;
                 let family = Token::generate().map_err(|e| oauth_internal(call, "random", e))?;
                 let exchange = ExchangeCode {
-                    code_hash: code.hash(),
+                    code_hash: codes::hash(code),
+                    code: issued,
                     client_id: client.id().to_owned(),
                     redirect_uri: redirect_uri.to_owned(),
                     code_verifier: Secret::new(verifier.to_owned()),

@@ -2,7 +2,8 @@
 //! family, refreshed with rotation, looked at (userinfo, introspection), revoked; and the back-channel logouts tried.
 
 use crate::account::apply::{Apply, Context, Outcome, Slot};
-use crate::account::apps::{sid_of, BackChannelLogout, Code, Exchange, Family, GrantRefusal, CODE_TTL_SECS};
+use crate::account::apps::{sid_of, BackChannelLogout, Exchange, Family, GrantRefusal};
+use crate::account::codes::Code;
 use crate::account::state::AccountState;
 use crate::audit::AccountEvent;
 use crate::email::display;
@@ -67,16 +68,12 @@ pub enum Authorized {
     AccessDenied,
 }
 
-/// Issue a code in a live session, if it is fresh enough and may log in to this app.
+/// Whether a code may be issued in this session: live, fresh enough, nothing owed first, an account type the app
+/// takes. Reads the account (the code itself is sealed by the shell, [`crate::account::codes`]); writes only the
+/// account's subject, the first time it logs in to an app.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Authorize {
     pub session_hash: TokenHash,
-    pub code_hash: TokenHash,
-    pub client_id: String,
-    pub redirect_uri: String,
-    pub code_challenge: String,
-    pub nonce: Option<String>,
-    pub scope: Vec<String>,
     /// The login must be no older than this.
     pub fresh_after: Option<u64>,
     /// The account types the app takes (none: both).
@@ -107,21 +104,13 @@ impl Apply for Authorize {
         if !self.audiences.is_empty() && !self.audiences.contains(&account.profile.audience) {
             return Outcome::reply(Authorized::AccessDenied);
         }
-        account.apps.subject(&self.subject);
-        account.sessions.touch(&self.session_hash, cx.now, cx.rules.session_idle_secs);
-        let code = Code {
-            hash: self.code_hash,
-            client_id: self.client_id,
-            redirect_uri: self.redirect_uri,
-            challenge: self.code_challenge,
-            nonce: self.nonce,
-            scope: self.scope,
-            session: self.session_hash,
-            expires_at: cx.now + CODE_TTL_SECS,
-            family: None,
-        };
-        account.apps.issue_code(code, cx.now);
-        Outcome::reply(Authorized::Code).saved()
+        match account.apps.subject {
+            Some(_) => Outcome::reply(Authorized::Code),
+            None => {
+                account.apps.subject = Some(self.subject);
+                Outcome::reply(Authorized::Code).saved()
+            }
+        }
     }
 }
 
@@ -153,6 +142,8 @@ fn granted(
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ExchangeCode {
     pub code_hash: TokenHash,
+    /// What the code was issued for, opened from its seal.
+    pub code: Code,
     pub client_id: String,
     pub redirect_uri: String,
     pub code_verifier: Secret<String>,
@@ -166,7 +157,8 @@ impl Apply for ExchangeCode {
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(GrantRefusal::Unknown)) };
         let exchange = Exchange {
-            code: &self.code_hash,
+            code: self.code_hash,
+            issued: &self.code,
             client_id: &self.client_id,
             redirect_uri: &self.redirect_uri,
             verifier: self.code_verifier.expose_str(),
@@ -279,25 +271,30 @@ mod tests {
         assert!(run(slot, login, at, &rules()).reply.is_ok());
     }
 
-    fn authorize(session: u8, code: u8, fresh_after: Option<u64>, audiences: Vec<Audience>) -> Authorize {
+    /// `n` names the subject the command brings.
+    fn authorize(session: u8, n: u8, fresh_after: Option<u64>, audiences: Vec<Audience>) -> Authorize {
         Authorize {
             session_hash: hash(session),
-            code_hash: hash(code),
-            client_id: "app".into(),
-            redirect_uri: "https://app/cb".into(),
-            code_challenge: CHALLENGE.into(),
-            nonce: Some("n-1".into()),
-            scope: vec!["openid".into(), "email".into()],
             fresh_after,
             audiences,
             requirement: TwoStepRequirement::default(),
-            subject: format!("subject-{code}"),
+            subject: format!("subject-{n}"),
         }
     }
 
+    /// The code (hash `code`) issued in session 1, exchanged.
     fn exchange(code: u8, family: &str, refresh: u8) -> ExchangeCode {
         ExchangeCode {
             code_hash: hash(code),
+            code: Code {
+                session: hash(1),
+                client_id: "app".into(),
+                redirect_uri: "https://app/cb".into(),
+                challenge: CHALLENGE.into(),
+                nonce: Some("n-1".into()),
+                scope: vec!["openid".into(), "email".into()],
+                expires_at: NOW + crate::account::codes::CODE_TTL_SECS,
+            },
             client_id: "app".into(),
             redirect_uri: "https://app/cb".into(),
             code_verifier: Secret::new(VERIFIER.into()),
@@ -318,7 +315,10 @@ mod tests {
         );
         let denied = run(&mut slot, authorize(1, 10, None, vec![Audience::Staff]), NOW + 10, &rules());
         assert_eq!(denied.reply, Authorized::AccessDenied, "Ana's parent account may not use a staff app");
-        assert_eq!(run(&mut slot, authorize(1, 10, Some(NOW), vec![]), NOW + 10, &rules()).reply, Authorized::Code);
+        let first = run(&mut slot, authorize(1, 10, Some(NOW), vec![]), NOW + 10, &rules());
+        assert_eq!((first.reply, first.saves), (Authorized::Code, 1), "the subject is made and kept");
+        let again = run(&mut slot, authorize(1, 11, None, vec![]), NOW + 11, &rules());
+        assert_eq!((again.reply, again.saves), (Authorized::Code, 0), "a code costs the account no write");
     }
 
     #[test]
