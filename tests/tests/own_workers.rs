@@ -17,16 +17,22 @@ const NEW: &str = "Quartz-Vivid-Meadow-77";
 #[tokio::test]
 async fn the_per_ip_limit_answers_429_past_its_budget_for_every_email_alike() {
     let worker = Worker::start("ip-limit", &[]).await;
+    // 30 a minute, counted in windows of a minute: a run that straddles a window's end gets a fresh budget part way,
+    // so it is sent until the first refusal, which must come after at least 30 and within two windows' worth.
     let mut statuses = Vec::new();
-    for i in 0..31 {
+    for i in 0..61 {
         // Known or not makes no difference: the limit comes before any lookup.
         let (status, body) = worker
             .post("/api/reset-requests", json!({"email": unique_email(&format!("ip-{i}"), ""), "audience": "staff"}))
             .await;
         statuses.push((status, error_code(&body).to_owned()));
+        if status != 202 {
+            break;
+        }
     }
-    assert!(statuses[..30].iter().all(|(s, _)| *s == 202), "{statuses:?}");
-    assert_eq!(statuses[30], (429, "rate_limited".to_owned()));
+    let (refused, accepted) = statuses.split_last().expect("answers");
+    assert!(accepted.len() >= 30 && accepted.iter().all(|(s, _)| *s == 202), "{statuses:?}");
+    assert_eq!(refused, &(429, "rate_limited".to_owned()), "{statuses:?}");
     let response = http()
         .post(worker.url("/api/reset-requests"))
         .json(&json!({"email": "a@b.test", "audience": "staff"}))
