@@ -275,7 +275,7 @@ impl Config {
         let session_ttl_secs = number("SESSION_TTL_SECS", 12 * 3600, 300..=30 * 86_400)?;
         let session_idle_secs = number("SESSION_IDLE_SECS", 3600, 300..=30 * 86_400)?.min(session_ttl_secs);
         let recent_auth_secs = number("RECENT_AUTH_SECS", 600, 1..=86_400)?;
-        let login_refusal_floor_ms = number("LOGIN_REFUSAL_FLOOR_MS", 600, 0..=10_000)?;
+        let login_refusal_floor_ms = number("LOGIN_REFUSAL_FLOOR_MS", 1000, 0..=10_000)?;
 
         Ok(Config {
             environment,

@@ -33,7 +33,7 @@ fn a_production_configuration() {
     assert_eq!((config.session_ttl_secs, config.session_idle_secs), (12 * 3600, 3600));
     assert!(problem(&[("SESSION_IDLE_SECS", "10")]).contains("SESSION_IDLE_SECS"));
     assert!(problem(&[("RECENT_AUTH_SECS", "0")]).contains("RECENT_AUTH_SECS"));
-    assert_eq!(config.login_refusal_floor_ms, 600);
+    assert_eq!(config.login_refusal_floor_ms, 1000);
     assert!(problem(&[("LOGIN_REFUSAL_FLOOR_MS", "60000")]).contains("LOGIN_REFUSAL_FLOOR_MS"));
     assert_eq!(config.mail.base_url, "https://api.resend.com");
     assert_eq!(config.hash_params, HashParams::default());

@@ -11,7 +11,7 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
 use subtle::ConstantTimeEq;
 
-// The caps keep every verification within a Worker's memory and below `LOGIN_REFUSAL_FLOOR_MS` (600 ms), so a wrong
+// The caps keep every verification within a Worker's memory and below `LOGIN_REFUSAL_FLOOR_MS` (1000 ms), so a wrong
 // password for an imported account answers when anyone else's does; measured in workerd by `scripts/bench`.
 /// bcrypt's cost (log2 of its rounds): OWASP's minimum, and 12, the default of Python's `bcrypt`, Rails and Laravel.
 pub const BCRYPT_COST: std::ops::RangeInclusive<u32> = 10..=12;
