@@ -2,7 +2,7 @@
 //! URI, the PKCE challenge, the nonce, the scopes, its expiry — and the account it belongs to, sealed under
 //! `SEALING_KEYS` for this purpose alone (AES-256-GCM: nobody can read or alter it). Issuing one therefore writes
 //! nothing: the authorization endpoint only reads the account. The account records a code when it is spent, so it
-//! works once and its replay is known ([`super::apps`]). Pure: the nonce comes from the caller.
+//! works once and its replay is known (`account/apps.rs`). Pure: the nonce comes from the caller.
 
 use crate::hex::hex;
 use crate::seal::{Keys, Sealed, NONCE_BYTES};

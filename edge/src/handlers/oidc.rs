@@ -1,6 +1,6 @@
 //! OpenID Connect, the person's side: discovery and the keys, the authorization endpoint (the login page when there
 //! is no usable session, straight back to the app when there is), what the login page learns about the app, and
-//! RP-initiated logout. The token side is [`super::oidc_tokens`].
+//! RP-initiated logout. The token side is `handlers/oidc_tokens.rs`.
 //!
 //! The cookie: an app sends the person here with a cross-site navigation, on which the `SameSite=Strict` session
 //! cookie is not sent. A login therefore also sets `latchkey-sso` (`SameSite=Lax`, path `/oauth2/`, see

@@ -1,6 +1,6 @@
 //! JSON Web Tokens latchkey signs — ID tokens, access tokens (RFC 9068) and logout tokens — and reads back (its own
 //! access tokens, an `id_token_hint`). Pure: the claims, the signing input and taking a token apart; the signature
-//! is made and checked by [`super::sign`].
+//! is made and checked by the WebCrypto shell (`oidc/sign.rs`).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

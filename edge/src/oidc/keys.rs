@@ -1,7 +1,7 @@
 //! The keys tokens are signed with, from the `OIDC_SIGNING_KEYS` secret: a JSON array (or JWK Set) of private JWKs,
 //! each with a `kid`. The first key of each algorithm signs; every key is published in the JWKS, so a new key can be
 //! published ahead of a rotation and an old one kept for verification only (`"key_ops": ["verify"]`). Pure: parsing,
-//! checking and the public halves; signing itself is the platform's WebCrypto ([`super::sign`]).
+//! checking and the public halves; signing itself is the platform's WebCrypto (`oidc/sign.rs`).
 
 use latchkey_shared::oauth::SigningAlg;
 use latchkey_shared::Secret;
