@@ -6,7 +6,7 @@
 
 use crate::hex::hex;
 use crate::seal::Keys;
-use latchkey_shared::api::PasswordChangeReason;
+use latchkey_shared::api::{MailEventKind, PasswordChangeReason};
 use latchkey_shared::{Audience, ErrorCode};
 use serde::{Deserialize, Serialize};
 
@@ -208,6 +208,16 @@ pub enum Event<'a> {
         account: &'a Pseudonym,
         reason: &'a str,
     },
+    /// The mail provider reported what became of a message (the address is not named: it may be no account's).
+    MailEventRecorded {
+        provider: &'a str,
+        kind: MailEventKind,
+    },
+    /// A request to the delivery-event endpoint was refused: not from the provider, replayed, or unreadable.
+    MailEventRefused {
+        provider: &'a str,
+        reason: &'a str,
+    },
     /// The breach range API did not answer; the reset went on without the check.
     BreachCheckUnavailable {
         reason: String,
@@ -235,6 +245,7 @@ impl Event<'_> {
                 | Event::OutboxSendFailed { .. }
                 | Event::WebhookDeadLettered { .. }
                 | Event::BackChannelLogoutDeadLettered { .. }
+                | Event::MailEventRefused { .. }
                 | Event::BreachCheckUnavailable { .. }
                 | Event::HashFailed { .. }
                 | Event::InternalError { .. }

@@ -5,6 +5,8 @@ use serde::de::DeserializeOwned;
 
 /// The largest JSON body any public endpoint takes. A reset confirmation with two 1,024-character passwords fits.
 pub const MAX_JSON_BODY: usize = 16 * 1024;
+/// The largest delivery event a mail provider posts: Postmark's bounce can carry the bounce message itself.
+pub const MAX_MAIL_EVENT_BODY: usize = 128 * 1024;
 /// The largest admin import (JSON lines).
 pub const MAX_IMPORT_BODY: usize = 1024 * 1024;
 

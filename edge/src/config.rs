@@ -1,6 +1,7 @@
 //! The Worker's configuration, from `wrangler.toml` `[vars]` and secrets, validated as a whole with errors that name
 //! the variable. Secrets' values never appear in an error.
 
+use crate::mail::events::Verifier;
 use crate::mail::provider::ProviderKind;
 use crate::oidc::keys::SigningKeys;
 use crate::password::HashParams;
@@ -59,6 +60,9 @@ pub struct MailConfig {
     pub api_key: Secret<String>,
     pub from: String,
     pub retry_base_secs: u32,
+    /// How the provider's delivery-event webhook proves itself (`MAIL_EVENTS_SECRET`); `POST /api/mail-events` is
+    /// off without it.
+    pub events: Option<Verifier>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,8 +126,15 @@ pub fn config_invalid(error: &ConfigError, locale: Locale, local_caller: bool) -
 }
 
 /// The values set with `wrangler secret put`, never in `[vars]`.
-pub const SECRETS: &[&str] =
-    &["MAIL_API_KEY", "ADMIN_TOKEN", "WEBHOOK_SECRET", "TURNSTILE_SECRET", "SEALING_KEYS", "OIDC_SIGNING_KEYS"];
+pub const SECRETS: &[&str] = &[
+    "MAIL_API_KEY",
+    "MAIL_EVENTS_SECRET",
+    "ADMIN_TOKEN",
+    "WEBHOOK_SECRET",
+    "TURNSTILE_SECRET",
+    "SEALING_KEYS",
+    "OIDC_SIGNING_KEYS",
+];
 
 /// At least this long, with at least [`ADMIN_TOKEN_DISTINCT`] different characters: a random token, not a word.
 pub const ADMIN_TOKEN_MIN_CHARS: usize = 32;
@@ -233,6 +244,12 @@ impl Config {
             api_key,
             from,
             retry_base_secs: number("MAIL_RETRY_BASE_SECS", 30, 1..=3600)? as u32,
+            events: var("MAIL_EVENTS_SECRET")
+                .filter(|v| !v.trim().is_empty())
+                .map(|secret| {
+                    Verifier::parse(provider, &secret).map_err(|e| invalid("MAIL_EVENTS_SECRET", e.to_string()))
+                })
+                .transpose()?,
         };
 
         // A service the Worker calls: https, or a local fake on this machine in development.

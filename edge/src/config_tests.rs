@@ -89,6 +89,12 @@ fn each_bad_value_names_its_variable() {
     assert!(problem(&[("POLICY", "strict")]).contains("POLICY"));
     assert!(problem(&[("SEALING_KEYS", "")]).contains("SEALING_KEYS"));
     assert!(problem(&[("SEALING_KEYS", "k1:dG9vIHNob3J0")]).contains("SEALING_KEYS"));
+    assert!(problem(&[("MAIL_EVENTS_SECRET", "U0VDUkVU")]).contains("MAIL_EVENTS_SECRET"));
+    assert!(
+        problem(&[("MAIL_PROVIDER", "postmark"), ("MAIL_EVENTS_SECRET", "user:short")]).contains("MAIL_EVENTS_SECRET")
+    );
+    assert!(problem(&[("MAIL_PROVIDER", "cloudflare"), ("MAIL_EVENTS_SECRET", "whsec_U0VDUkVU")])
+        .contains("resend or postmark"));
 }
 
 #[test]
@@ -98,12 +104,14 @@ fn debug_of_a_full_configuration_prints_no_secret() {
         ("ADMIN_TOKEN", "SECRET-ADMIN-TOKEN-0123456789abcdef"),
         ("WEBHOOK_SECRET", "SECRET-WEBHOOK-0123456789abcdef-0123456789"),
         ("TURNSTILE_SECRET", "SECRET-TURNSTILE-0123456789"),
+        ("MAIL_EVENTS_SECRET", "whsec_U0VDUkVULU1BSUwtRVZFTlRTLTAxMjM0NTY3ODk="),
         ("SEALING_KEYS", "k9:SECRETSECRETSECRETSECRETSECRETSECRETSECRET0="),
     ];
     let mut pairs = vec![("WEBHOOK_URL", "https://site.example/hook"), ("TURNSTILE_SITE_KEY", "0x4AAA")];
     pairs.extend(secrets);
     let config = Config::parse(vars(&pairs)).unwrap();
     assert!(config.webhook.is_some() && config.turnstile.is_some() && config.admin_token_matches(secrets[1].1));
+    assert!(config.mail.events.is_some());
     let printed = format!("{config:?}");
     for (name, secret) in secrets {
         assert!(!printed.contains(secret), "{name} printed: {printed}");

@@ -147,6 +147,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::AdminUpdateClient => handlers::clients::update(call).await,
         Route::AdminRotateClientSecret => handlers::clients::rotate_secret(call).await,
         Route::AdminDeleteClient => handlers::clients::delete(call).await,
+        Route::MailEvents => handlers::mail_events::receive(call).await,
     };
     match outcome {
         Ok(response) => Ok(response),

@@ -67,6 +67,8 @@ pub enum Route {
     AdminUpdateClient,
     AdminRotateClientSecret,
     AdminDeleteClient,
+    /// The mail provider's delivery events (bounces, complaints, deliveries).
+    MailEvents,
 }
 
 /// Who may call a route. Checked by the router before the handler runs, so no handler checks it by hand.
@@ -162,6 +164,8 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     ("/api/admin/oauth2/clients/rotate-secret", &[ep("POST", Route::AdminRotateClientSecret, Admin)]),
     ("/api/admin/oauth2/clients/delete", &[ep("POST", Route::AdminDeleteClient, Admin)]),
     ("/api/apps", &[ep("GET", Route::AppInfo, Public)]),
+    // The provider proves itself with a signature or credentials, which the handler checks on the body.
+    ("/api/mail-events", &[ep("POST", Route::MailEvents, Public)]),
     // OpenID Connect. The authorization endpoint and logout read the session themselves (a cross-site navigation
     // brings only the `Lax` cookie); apps call the rest with their own credentials, never a cookie.
     (

@@ -1,10 +1,10 @@
 //! What lives in Workers KV: token records (hash → account, with a TTL), the contact-email index, the account
-//! registry, settings, dead letters and the dev mailbox. KV is eventually consistent, so nothing here decides whether a token still works: the account's
+//! registry, settings, dead letters, the mail provider's delivery events and the dev mailbox. KV is eventually consistent, so nothing here decides whether a token still works: the account's
 //! Durable Object does.
 
 use crate::account::registry::Entry;
 use crate::metrics::{count, Op};
-use latchkey_shared::api::DeadLetter;
+use latchkey_shared::api::{DeadLetter, MailEvent, MAIL_EVENTS_SHOWN};
 use serde::{Deserialize, Serialize};
 use worker::kv::KvStore;
 
@@ -115,4 +115,37 @@ pub async fn delete_oauth2_client(kv: &KvStore, client_id: &str) -> worker::Resu
 
 pub async fn oauth2_clients(kv: &KvStore) -> worker::Result<Vec<crate::oidc::clients::Client>> {
     list_json(kv, CLIENT_PREFIX).await
+}
+
+const MAIL_EVENT_PREFIX: &str = "mail-event:";
+/// How long a delivery event is kept: long enough for "the mail I asked for last month never came".
+pub const MAIL_EVENT_TTL_SECS: u64 = 90 * 86_400;
+
+fn mail_events_of(address: &str) -> String {
+    format!("{MAIL_EVENT_PREFIX}{address}:")
+}
+
+/// Records what the provider reported about mail to an address (normalised), in the key's metadata. One key per
+/// event, named by the provider's id for it, so a retried or replayed delivery of the same event is kept once; the
+/// key counts the time down from 2286, so a listing comes newest first.
+pub async fn record_mail_event(kv: &KvStore, event: &MailEvent, event_id: &str) -> worker::Result<()> {
+    use sha2::{Digest, Sha256};
+    let id = crate::hex::hex(&Sha256::digest(event_id.as_bytes())[..8]);
+    let key = format!("{}{:010}:{id}", mail_events_of(&event.address), 9_999_999_999_u64.saturating_sub(event.at));
+    count(Op::KvWrite);
+    let put = kv.put(&key, "")?.metadata(event)?.expiration_ttl(MAIL_EVENT_TTL_SECS);
+    put.execute().await.map_err(worker::Error::from)
+}
+
+/// The latest delivery events for an address (normalised), newest first.
+pub async fn mail_events(kv: &KvStore, address: &str) -> worker::Result<Vec<MailEvent>> {
+    count(Op::KvRead);
+    let page = kv
+        .list()
+        .prefix(mail_events_of(address))
+        .limit(MAIL_EVENTS_SHOWN as u64)
+        .execute()
+        .await
+        .map_err(worker::Error::from)?;
+    Ok(page.keys.into_iter().filter_map(|key| serde_json::from_value(key.metadata?).ok()).collect())
 }

@@ -380,6 +380,51 @@ pub struct AccountView {
     pub two_step_enabled: bool,
     /// How the audit trail names this account, to find its lines in the logs.
     pub pseudonym: String,
+    /// What the mail provider reported about mail to the login and contact emails (`POST /api/mail-events`), newest
+    /// first, at most [`MAIL_EVENTS_SHOWN`].
+    #[serde(default)]
+    pub mail_events: Vec<MailEvent>,
+}
+
+/// The answer to the mail provider's webhook (`POST /api/mail-events`): how many events were kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailEventsRecorded {
+    pub recorded: u32,
+}
+
+/// How many of an address's mail events the admin API shows.
+pub const MAIL_EVENTS_SHOWN: usize = 10;
+
+/// What a mail provider reported about one message to one address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailEvent {
+    /// The address, as the account holds it.
+    pub address: String,
+    pub kind: MailEventKind,
+    /// Unix seconds, as the provider dated the event.
+    pub at: u64,
+    /// `resend` or `postmark`.
+    pub provider: String,
+    /// The provider's words for a bounce or a delay (at most 200 characters), e.g. the receiving server's reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// What became of a message, as the provider saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailEventKind {
+    /// The receiving mail server accepted it (it may still have gone to the spam folder).
+    Delivered,
+    /// The receiving server put it off; the provider keeps trying.
+    Delayed,
+    /// Refused for good (no such mailbox, the organisation's mail system blocks it): the provider will not send to
+    /// the address again until it is reactivated there.
+    Bounced,
+    /// Refused for now (mailbox full, greylisting).
+    SoftBounced,
+    /// The person marked it as spam.
+    Complained,
 }
 
 /// `GET /api/admin/accounts?email=…`: every account whose login or contact email matches.

@@ -13,6 +13,7 @@ pub mod fakes;
 pub mod foreign;
 pub mod http1;
 pub mod imported;
+pub mod mail_events;
 pub mod oidc;
 pub mod page;
 pub mod process;

@@ -22,8 +22,9 @@ pub struct Worker {
 }
 
 /// The configuration every test Worker starts from, for one served at `origin`: development mode, mail through the
-/// stack's fake Resend API, the webhook to its fake receiver, the breach check against its fake range API, reset links
-/// of 60 s (KV's minimum, so expiry is tested for real), retries from 1 s.
+/// stack's fake Resend API (and Resend's delivery events signed with [`crate::mail_events::RESEND_SECRET`]), the
+/// webhook to its fake receiver, the breach check against its fake range API, reset links of 60 s (KV's minimum, so
+/// expiry is tested for real), retries from 1 s.
 pub fn test_vars(origin: &str) -> BTreeMap<String, String> {
     let fakes = fakes_url();
     [
@@ -32,6 +33,7 @@ pub fn test_vars(origin: &str) -> BTreeMap<String, String> {
         ("MAIL_PROVIDER", "resend".to_owned()),
         ("MAIL_API_BASE", fakes.clone()),
         ("MAIL_API_KEY", fake_mail::API_KEY.to_owned()),
+        ("MAIL_EVENTS_SECRET", crate::mail_events::RESEND_SECRET.to_owned()),
         ("MAIL_RETRY_BASE_SECS", "1".to_owned()),
         ("TOKEN_LIFETIME_SECS", "60".to_owned()),
         ("ADMIN_TOKEN", admin_token()),

@@ -143,6 +143,8 @@ impl AccountState {
             required_change: self.credential.required,
             two_step_enabled: self.two_step.enabled(),
             pseudonym: self.pseudonym(keys).as_str().to_owned(),
+            // Kept per address in KV, not by the account: the admin handler adds them.
+            mail_events: Vec::new(),
         }
     }
 

@@ -16,11 +16,12 @@ use crate::platform::binding;
 use crate::store;
 use latchkey_shared::api::{
     AccountList, AccountRef, AccountStatus, AccountView, DeadLetter, DeadLetterList, ImportFailure, ImportReport,
-    NewAccount, PasswordChangeProgress, PasswordChangeRequirement, RequirePasswordChange, RequiredChange,
-    TwoStepRequirement,
+    MailEvent, NewAccount, PasswordChangeProgress, PasswordChangeRequirement, RequirePasswordChange, RequiredChange,
+    TwoStepRequirement, MAIL_EVENTS_SHOWN,
 };
 use latchkey_shared::chars::normalize;
 use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext, Secret};
+use worker::kv::KvStore;
 
 /// The most lines one import takes: each may cost an argon2 hash.
 const MAX_IMPORT_LINES: usize = 500;
@@ -193,11 +194,25 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
     }
     let mut accounts = Vec::new();
     for id in ids {
-        if let Some(view) = call.account(&id, View {}).await? {
+        if let Some(mut view) = call.account(&id, View {}).await? {
+            view.mail_events = mail_events(&call, &kv, &view).await?;
             accounts.push(view);
         }
     }
     call.reply(200, &AccountList { accounts })
+}
+
+/// What the provider reported about mail to the account's login and contact emails, newest first.
+async fn mail_events(call: &Call<'_>, kv: &KvStore, view: &AccountView) -> Result<Vec<MailEvent>, ApiError> {
+    let mut events = Vec::new();
+    for address in std::iter::once(&view.login_email).chain(view.contact_email.as_ref()) {
+        // The view shows addresses as people write them; events are kept under the normalised form.
+        let Ok(address) = Email::parse(address) else { continue };
+        events.extend(store::mail_events(kv, address.as_str()).await.map_err(|e| call.internal("kv", e))?);
+    }
+    events.sort_by_key(|event| std::cmp::Reverse(event.at));
+    events.truncate(MAIL_EVENTS_SHOWN);
+    Ok(events)
 }
 
 /// `GET /api/admin/dead-letters`: mail that could not be delivered.
