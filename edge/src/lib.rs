@@ -172,7 +172,7 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
         let job = message.body();
         if dead_letter_queue {
             record_dead_letter(&kv, &config, job, "retries_exhausted").await?;
-            settle(&env, job).await;
+            settle(&env, job, Some("retries_exhausted")).await;
             message.ack();
             continue;
         }
@@ -183,7 +183,7 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
                     mail: job.id(),
                     account: &job.account(&config.sealing_keys),
                 });
-                settle(&env, job).await;
+                settle(&env, job, None).await;
                 message.ack();
             }
             Err(SendError::Transient(reason)) => {
@@ -197,6 +197,8 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
                     reason: &reason,
                     delay_secs: delay,
                 });
+                let retrying = account::commands::delivery::MailRetrying { id: job.id().to_owned(), reason };
+                tell_account(&env, job, retrying).await;
                 message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
             }
             Err(SendError::Permanent(reason)) => {
@@ -208,7 +210,7 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
                     reason: &reason,
                 });
                 record_dead_letter(&kv, &config, job, "refused").await?;
-                settle(&env, job).await;
+                settle(&env, job, Some("refused")).await;
                 message.ack();
             }
         }
@@ -216,13 +218,18 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
     Ok(())
 }
 
-/// Tells the account's Durable Object that a mail it keeps track of is done with. If the word does not get through,
-/// the mail is queued again later under the same id, and the provider's idempotency key stops a second delivery.
-async fn settle(env: &Env, job: &MailJob) {
-    let Some(account_id) = job.tracking_account() else { return };
-    let settled = account::commands::delivery::MailSettled { id: job.id().to_owned() };
-    if let Err(err) = handlers::ask_account(env, &account_id, settled).await {
-        audit::record(&Event::InternalError { context: "mail_settled", error: err.to_string() });
+/// Tells the account's Durable Object that a mail is done with: sent, or dead-lettered for `dead_lettered`. If the word
+/// does not get through, a notice is queued again later under the same id, and the provider's idempotency key stops
+/// a second delivery.
+async fn settle(env: &Env, job: &MailJob, dead_lettered: Option<&str>) {
+    let dead_lettered = dead_lettered.map(str::to_owned);
+    tell_account(env, job, account::commands::delivery::MailSettled { id: job.id().to_owned(), dead_lettered }).await;
+}
+
+/// Tells the account the mail is about what became of it (what the school office sees of its latest mails).
+async fn tell_account<C: account::protocol::Ask>(env: &Env, job: &MailJob, word: C) {
+    if let Err(err) = handlers::ask_account(env, &job.reporting_account(), word).await {
+        audit::record(&Event::InternalError { context: "mail_report", error: err.to_string() });
     }
 }
 

@@ -384,6 +384,55 @@ pub struct AccountView {
     /// first, at most [`MAIL_EVENTS_SHOWN`].
     #[serde(default)]
     pub mail_events: Vec<MailEvent>,
+    /// The latest reset link: when it was sent, until when it works, and whether it still does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_link: Option<ResetLinkView>,
+    /// The account's latest mails (reset links and notices), newest first, and what became of each.
+    #[serde(default)]
+    pub recent_mail: Vec<RecentMail>,
+}
+
+/// The account's latest reset link, as the admin API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetLinkView {
+    /// Unix seconds; none for a link issued before this was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<u64>,
+    pub expires_at: u64,
+    /// `ok` (it works), `expired`, `superseded` (a later request, a reset or a password change ended it) or `used`.
+    pub status: TokenStatus,
+    /// How many of the links the account remembers (the last ten) a later one replaced before they were used.
+    pub superseded: u32,
+}
+
+/// One of an account's latest mails and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentMail {
+    /// `reset`, `password_changed`, `two_step_changed` or `change_requested`.
+    pub kind: String,
+    /// Unix seconds when it was decided on.
+    pub queued_at: u64,
+    pub state: MailState,
+    /// Unix seconds of the latest word about it.
+    pub updated_at: u64,
+    /// How many times the provider put it off (429, 5xx, a timeout).
+    #[serde(default)]
+    pub retries: u32,
+    /// Why it was retried or given up on (the provider's status), never the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Where a mail is: waiting to be sent, put off by the provider, accepted by it (what the receiving side did next is
+/// in `mail_events`), given up on (in the dead letters), or never handed to the queue (the request failed and said so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailState {
+    Queued,
+    Retrying,
+    Sent,
+    DeadLettered,
+    NotQueued,
 }
 
 /// The answer to the mail provider's webhook (`POST /api/mail-events`): how many events were kept.

@@ -155,3 +155,53 @@ async fn look_alike_addresses_are_one_account_and_invisible_characters_are_refus
         assert_eq!(login(&sneaky, "parent", PASSWORD).await.unwrap_err().0, 401);
     }
 }
+
+/// The account as the admin API shows it once `ready` holds of it.
+async fn view_once(email: &str, what: &str, ready: impl Fn(&Value) -> bool) -> Value {
+    latchkey_e2e::eventually(what, std::time::Duration::from_secs(20), || async {
+        find(email).await.into_iter().next().filter(|account| ready(account))
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_account_shows_its_latest_link_and_what_became_of_each_mail() {
+    let email = unique_email("office-link", "");
+    create_account(&email, None, "parent", PASSWORD).await;
+    assert_eq!(request_reset(&email, "parent").await.0, 202);
+    latchkey_e2e::wait_for_mail(&email, 1).await;
+    let sent = |account: &Value| account["recent_mail"][0]["state"] == "sent";
+    let account = view_once(&email, "the reset mail reported sent", sent).await;
+    let link = &account["reset_link"];
+    assert_eq!((link["status"].as_str(), link["superseded"].as_u64()), (Some("ok"), Some(0)), "{account}");
+    let sent_at = link["sent_at"].as_u64().expect("when it was sent");
+    assert_eq!(link["expires_at"].as_u64(), Some(sent_at + 60), "the test Worker's links live 60 s");
+    assert_eq!(account["recent_mail"][0]["kind"], "reset");
+
+    // Asked again: the first link is superseded, both mails are listed, newest first.
+    assert_eq!(request_reset(&email, "parent").await.0, 202);
+    latchkey_e2e::wait_for_mail(&email, 2).await;
+    let both = |account: &Value| account["recent_mail"].as_array().is_some_and(|m| m.len() == 2) && sent(account);
+    let account = view_once(&email, "the second mail reported sent", both).await;
+    assert_eq!(account["reset_link"]["superseded"], 1, "{account}");
+    assert!(account["recent_mail"][0]["queued_at"].as_u64() >= account["recent_mail"][1]["queued_at"].as_u64());
+    assert!(!account.to_string().contains(&latchkey_e2e::token_in(&latchkey_e2e::wait_for_mail(&email, 2).await[1])));
+}
+
+#[tokio::test]
+async fn a_mail_the_provider_puts_off_or_refuses_shows_as_such() {
+    // The fake provider answers 429 twice for `+ratelimited`, and refuses `+refuse` for good.
+    let throttled = unique_email("office-throttled", "ratelimited");
+    let refused = unique_email("office-refused", "refuse");
+    for email in [&throttled, &refused] {
+        create_account(email, None, "staff", PASSWORD).await;
+        assert_eq!(request_reset(email, "staff").await.0, 202);
+    }
+    let account =
+        view_once(&throttled, "the throttled mail sent at last", |a| a["recent_mail"][0]["state"] == "sent").await;
+    assert_eq!(account["recent_mail"][0]["retries"], 2, "{account}");
+    let account =
+        view_once(&refused, "the refused mail dead-lettered", |a| a["recent_mail"][0]["state"] == "dead_lettered")
+            .await;
+    assert_eq!(account["recent_mail"][0]["reason"], "refused", "{account}");
+}

@@ -117,7 +117,7 @@ impl AccountState {
     pub(super) fn put_password(&mut self, new: NewPassword, now: u64, notice_id: String) {
         self.credential.replace(new.hash, new.depth, now, new.only_with_two_step);
         self.failed_logins.clear();
-        self.outbox.push(MailJob::PasswordChanged {
+        let notice = MailJob::PasswordChanged {
             id: notice_id,
             to: self.addresses(),
             display_name: self.profile.display_name.clone(),
@@ -125,6 +125,7 @@ impl AccountState {
             login_email: self.profile.login_email.clone(),
             locale: self.profile.locale,
             changed_at: now,
-        });
+        };
+        self.outbox.push(notice, now);
     }
 }

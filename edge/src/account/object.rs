@@ -107,6 +107,7 @@ impl DurableObject for Account {
             Command::TwoStepNewCodes(c) => self.answer(c).await,
             Command::TwoStepDisable(c) => self.answer(c).await,
             Command::MailSettled(c) => self.answer(c).await,
+            Command::MailRetrying(c) => self.answer(c).await,
             Command::Authorize(c) => self.answer(c).await,
             Command::ExchangeCode(c) => self.answer(c).await,
             Command::Refresh(c) => self.answer(c).await,

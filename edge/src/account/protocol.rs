@@ -5,7 +5,7 @@
 use super::apply::Apply;
 use super::commands::admin::{AdminTwoStepOff, Create, Disable, RequireChange, View};
 use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, RevokeGrant};
-use super::commands::delivery::MailSettled;
+use super::commands::delivery::{MailRetrying, MailSettled};
 use super::commands::password::ChangePassword;
 use super::commands::reset::{IssueToken, LinkStatus, Reset, WithdrawToken};
 use super::commands::session::{CheckSession, Login, Logout, Reauthenticate};
@@ -50,6 +50,7 @@ wire! {
     TwoStepNewCodes(TwoStepNewCodes),
     TwoStepDisable(TwoStepDisable),
     MailSettled(MailSettled),
+    MailRetrying(MailRetrying),
     Authorize(Authorize),
     ExchangeCode(ExchangeCode),
     Refresh(Refresh),

@@ -145,6 +145,8 @@ impl AccountState {
             pseudonym: self.pseudonym(keys).as_str().to_owned(),
             // Kept per address in KV, not by the account: the admin handler adds them.
             mail_events: Vec::new(),
+            reset_link: self.tokens.latest(now),
+            recent_mail: self.outbox.recent_mail(),
         }
     }
 
@@ -167,7 +169,7 @@ impl AccountState {
         if !self.reset_requests.try_record(now, RESET_REQUESTS) {
             return Err(ErrorCode::RateLimited.into());
         }
-        self.tokens.issue(hash, now + u64::from(lifetime_secs));
+        self.tokens.issue(hash, now, now + u64::from(lifetime_secs));
         Ok(())
     }
 
@@ -392,7 +394,7 @@ impl AccountState {
 
     /// Queues the notice of a change to 2-Step Verification to every address on file.
     pub fn queue_two_step_notice(&mut self, id: String, change: TwoStepChange, now: u64) {
-        self.outbox.push(MailJob::TwoStepChanged {
+        let notice = MailJob::TwoStepChanged {
             id,
             to: self.addresses(),
             display_name: self.profile.display_name.clone(),
@@ -401,7 +403,8 @@ impl AccountState {
             locale: self.profile.locale,
             change,
             changed_at: now,
-        });
+        };
+        self.outbox.push(notice, now);
     }
 
     /// The mail asking for a new password by `deadline` (none: at the next login), to every address on file.

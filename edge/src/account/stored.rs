@@ -4,7 +4,7 @@
 
 use super::apps::Apps;
 use super::credential::Credential;
-use super::outbox::{InFlight, Outbox};
+use super::outbox::{InFlight, MailRecord, Outbox};
 use super::sessions::Sessions;
 use super::state::{AccountState, Profile};
 use super::throttle::{LoginFailures, SlidingWindow};
@@ -42,6 +42,8 @@ struct StoredAccount {
     outbox: Vec<MailJob>,
     #[serde(default)]
     in_flight: Vec<InFlight>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    recent_mail: Vec<MailRecord>,
     #[serde(default)]
     webhooks: Webhooks,
     #[serde(default)]
@@ -88,7 +90,7 @@ impl From<StoredAccount> for AccountState {
             reset_attempts: s.reset_attempts,
             sessions: s.sessions,
             failed_logins: LoginFailures { all: s.failed_logins, by_client: s.failed_logins_by_client },
-            outbox: Outbox { pending: s.outbox, in_flight: s.in_flight },
+            outbox: Outbox { pending: s.outbox, in_flight: s.in_flight, recent: s.recent_mail },
             webhooks: s.webhooks,
             two_step: s.two_step,
             apps: s.apps,
@@ -115,6 +117,7 @@ impl From<AccountState> for StoredAccount {
             reset_attempts: a.reset_attempts,
             outbox: a.outbox.pending,
             in_flight: a.outbox.in_flight,
+            recent_mail: a.outbox.recent,
             webhooks: a.webhooks,
             two_step: a.two_step,
             apps: a.apps,

@@ -2,7 +2,7 @@
 //! hashes are kept.
 
 use crate::token::TokenHash;
-use latchkey_shared::api::TokenStatus;
+use latchkey_shared::api::{ResetLinkView, TokenStatus};
 use serde::{Deserialize, Serialize};
 
 /// How many issued tokens an account remembers (to tell "superseded" and "used" from "invalid").
@@ -19,6 +19,9 @@ pub enum Fate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedToken {
     pub hash: TokenHash,
+    /// None for a link issued before this was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_at: Option<u64>,
     pub expires_at: u64,
     pub fate: Fate,
     /// The link that was live when this one was issued, brought back if this one is withdrawn.
@@ -32,8 +35,8 @@ pub struct IssuedToken {
 pub struct Tokens(Vec<IssuedToken>);
 
 impl Tokens {
-    /// Records a new link; every earlier one stops working.
-    pub fn issue(&mut self, hash: TokenHash, expires_at: u64) {
+    /// Records a new link, issued `now`; every earlier one stops working.
+    pub fn issue(&mut self, hash: TokenHash, now: u64, expires_at: u64) {
         let mut replaced = None;
         for token in &mut self.0 {
             if token.fate == Fate::Live {
@@ -41,7 +44,7 @@ impl Tokens {
                 replaced = Some(token.hash.clone());
             }
         }
-        self.0.push(IssuedToken { hash, expires_at, fate: Fate::Live, replaced });
+        self.0.push(IssuedToken { hash, issued_at: Some(now), expires_at, fate: Fate::Live, replaced });
         if self.0.len() > TOKENS_KEPT {
             self.0.remove(0);
         }
@@ -70,6 +73,18 @@ impl Tokens {
                 Fate::Live => TokenStatus::Ok,
             },
         }
+    }
+
+    /// The latest link, for the school office: when it was sent, until when, whether it works, and how many of those
+    /// remembered were replaced before use.
+    pub fn latest(&self, now: u64) -> Option<ResetLinkView> {
+        let latest = self.0.last()?;
+        Some(ResetLinkView {
+            sent_at: latest.issued_at,
+            expires_at: latest.expires_at,
+            status: self.status(&latest.hash, now),
+            superseded: self.0.iter().filter(|t| t.fate == Fate::Superseded).count() as u32,
+        })
     }
 
     /// `used` set a new password: it is spent, and any other live link stops working.
@@ -104,8 +119,8 @@ mod tests {
     #[test]
     fn only_the_newest_works_until_it_expires() {
         let mut tokens = Tokens::default();
-        tokens.issue(hash(1), NOW + 60);
-        tokens.issue(hash(2), NOW + 60);
+        tokens.issue(hash(1), NOW, NOW + 60);
+        tokens.issue(hash(2), NOW, NOW + 60);
         assert_eq!(tokens.status(&hash(1), NOW), TokenStatus::Superseded);
         assert_eq!(tokens.status(&hash(2), NOW + 59), TokenStatus::Ok);
         assert_eq!(tokens.status(&hash(2), NOW + 60), TokenStatus::Expired);
@@ -115,10 +130,26 @@ mod tests {
     }
 
     #[test]
+    fn the_latest_link_as_the_office_sees_it() {
+        let mut tokens = Tokens::default();
+        assert_eq!(tokens.latest(NOW), None);
+        tokens.issue(hash(1), NOW, NOW + 60);
+        tokens.issue(hash(2), NOW + 5, NOW + 65);
+        let latest = tokens.latest(NOW + 10).unwrap();
+        assert_eq!(
+            latest,
+            ResetLinkView { sent_at: Some(NOW + 5), expires_at: NOW + 65, status: TokenStatus::Ok, superseded: 1 }
+        );
+        assert_eq!(tokens.latest(NOW + 65).unwrap().status, TokenStatus::Expired);
+        tokens.spend(&hash(2));
+        assert_eq!(tokens.latest(NOW + 10).unwrap().status, TokenStatus::Used);
+    }
+
+    #[test]
     fn a_withdrawn_link_brings_back_the_one_it_replaced() {
         let mut tokens = Tokens::default();
-        tokens.issue(hash(1), NOW + 60);
-        tokens.issue(hash(2), NOW + 60);
+        tokens.issue(hash(1), NOW, NOW + 60);
+        tokens.issue(hash(2), NOW, NOW + 60);
         assert!(tokens.withdraw(&hash(2)));
         assert!(!tokens.withdraw(&hash(2)), "once");
         assert_eq!(tokens.status(&hash(2), NOW), TokenStatus::Invalid);
@@ -129,7 +160,7 @@ mod tests {
     fn ten_are_remembered() {
         let mut tokens = Tokens::default();
         for n in 0..=TOKENS_KEPT as u8 {
-            tokens.issue(hash(n), NOW + 60);
+            tokens.issue(hash(n), NOW, NOW + 60);
         }
         assert_eq!(tokens.status(&hash(0), NOW), TokenStatus::Invalid, "forgotten");
         assert_eq!(tokens.status(&hash(1), NOW), TokenStatus::Superseded);

@@ -87,7 +87,8 @@ async fn issue_and_mail(
     let id = super::account_id_for(env, audience, &email).await?;
     let token = Token::generate().map_err(|e| worker::Error::RustError(e.to_string()))?;
     let token_hash = token.hash();
-    let issue = IssueToken { token_hash: token_hash.clone(), lifetime_secs };
+    let mail_id = new_id()?;
+    let issue = IssueToken { token_hash: token_hash.clone(), lifetime_secs, mail_id: Some(mail_id.clone()) };
     let Some(Recipient { to, display_name, audience, locale: account_locale }) =
         super::ask_account(env, &id, issue).await?
     else {
@@ -95,7 +96,7 @@ async fn issue_and_mail(
         return Ok(());
     };
     let job = MailJob::Reset {
-        id: new_id()?,
+        id: mail_id.clone(),
         to,
         display_name,
         audience,
@@ -105,7 +106,7 @@ async fn issue_and_mail(
     };
     if let Err(err) = record_and_send(env, &id, &token_hash, &job, lifetime_secs).await {
         // The link was issued but cannot reach anyone: take it back, so the link sent before it works again.
-        super::ask_account(env, &id, WithdrawToken { token_hash }).await?;
+        super::ask_account(env, &id, WithdrawToken { token_hash, mail_id: Some(mail_id) }).await?;
         return Err(err);
     }
     audit::record(&Event::ResetRequested {

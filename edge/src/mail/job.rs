@@ -101,16 +101,16 @@ impl MailJob {
         }
     }
 
-    /// The account whose Durable Object tracks this mail until it is settled: the notices (a reset mail the queue
-    /// loses is asked for again by its reader).
-    pub fn tracking_account(&self) -> Option<String> {
+    /// The account whose Durable Object hears what became of this mail: it tracks the notices until they are settled
+    /// (a reset mail the queue loses is asked for again by its reader), and remembers the fate of every mail.
+    pub fn reporting_account(&self) -> String {
         match self {
-            MailJob::PasswordChanged { login_email, audience, .. }
+            MailJob::Reset { to: login_email, audience, .. }
+            | MailJob::PasswordChanged { login_email, audience, .. }
             | MailJob::TwoStepChanged { login_email, audience, .. }
             | MailJob::ChangeRequested { login_email, audience, .. } => {
-                Some(crate::email::account_id_of(*audience, login_email))
+                crate::email::account_id_of(*audience, login_email)
             }
-            MailJob::Reset { .. } => None,
         }
     }
 

@@ -94,7 +94,8 @@ impl Apply for RequireChange {
             .saved()
             .event(AccountEvent::PasswordChangeRequired);
         if self.announce {
-            account.outbox.push(account.change_request_mail(cx.ids.notice.clone(), self.deadline));
+            let mail = account.change_request_mail(cx.ids.notice.clone(), self.deadline);
+            account.outbox.push(mail, cx.now);
             return outcome.flushing();
         }
         outcome

@@ -1,22 +1,46 @@
-//! Bookkeeping of what the account sends: mail the queue consumer settled, mail handed to the queue, mail presumed
-//! lost, webhook tries. Only the first comes over the wire (from the queue consumer); the others are the Durable
-//! Object's own, applied like every command so that results land on the latest state (a send lets other requests in).
+//! Bookkeeping of what the account sends: mail the queue consumer settled or was told to retry, mail handed to the
+//! queue, mail presumed lost, webhook tries. Only the first two come over the wire (from the queue consumer); the
+//! others are the Durable Object's own, applied like every command so that results land on the latest state (a send
+//! lets other requests in).
 
 use crate::account::apply::{change_account, Apply, Context, Outcome, Slot};
 use crate::webhook;
+use latchkey_shared::api::MailState;
 use serde::{Deserialize, Serialize};
 
-/// From the mail queue's consumer: this mail was sent or dead-lettered.
+/// From the mail queue's consumer: this mail was sent (the provider took it) or, with the reason, dead-lettered.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct MailSettled {
     pub id: String,
+    #[serde(default)]
+    pub dead_lettered: Option<String>,
 }
 
 impl Apply for MailSettled {
     type Reply = ();
 
-    fn apply(self, slot: &mut Slot, _: &Context<'_>) -> Outcome<()> {
-        change_account(slot, |account| account.outbox.settled(&self.id))
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<()> {
+        change_account(slot, |account| {
+            account.outbox.settled(&self.id);
+            let state = if self.dead_lettered.is_some() { MailState::DeadLettered } else { MailState::Sent };
+            account.outbox.report(&self.id, state, self.dead_lettered, cx.now);
+        })
+    }
+}
+
+/// From the mail queue's consumer: the provider put this mail off (the reason: its status, or a timeout); the queue
+/// tries again.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MailRetrying {
+    pub id: String,
+    pub reason: String,
+}
+
+impl Apply for MailRetrying {
+    type Reply = ();
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<()> {
+        change_account(slot, |account| account.outbox.report(&self.id, MailState::Retrying, Some(self.reason), cx.now))
     }
 }
 
@@ -70,7 +94,8 @@ mod tests {
     #[test]
     fn bookkeeping_on_no_account_changes_nothing() {
         let mut slot = Slot::default();
-        assert_eq!(run(&mut slot, MailSettled { id: "m".into() }, NOW, &rules()).saves, 0);
+        assert_eq!(run(&mut slot, MailSettled { id: "m".into(), dead_lettered: None }, NOW, &rules()).saves, 0);
+        assert_eq!(run(&mut slot, MailRetrying { id: "m".into(), reason: "429".into() }, NOW, &rules()).saves, 0);
         assert_eq!(run(&mut slot, MailQueued { ids: vec!["m".into()] }, NOW, &rules()).saves, 0);
         assert_eq!(run(&mut slot, RequeueLostMail {}, NOW, &rules()).saves, 0);
         assert_eq!(slot, Slot::default());
@@ -87,5 +112,20 @@ mod tests {
         let requeued = run(&mut slot, RequeueLostMail {}, NOW + 60, &rules());
         assert!(requeued.flush_outbox);
         assert_eq!(slot.account.as_ref().unwrap().outbox.pending.len(), 1);
+    }
+
+    #[test]
+    fn the_consumers_word_reaches_the_offices_view() {
+        let mut slot = ana();
+        let account = slot.account.as_mut().unwrap();
+        account.queue_two_step_notice("n1".into(), crate::audit::TwoStepChange::Enabled, NOW);
+        account.queue_two_step_notice("n2".into(), crate::audit::TwoStepChange::Disabled, NOW);
+        run(&mut slot, MailRetrying { id: "n1".into(), reason: "provider answered 503".into() }, NOW + 1, &rules());
+        run(&mut slot, MailSettled { id: "n1".into(), dead_lettered: None }, NOW + 2, &rules());
+        let refused = MailSettled { id: "n2".into(), dead_lettered: Some("refused".into()) };
+        run(&mut slot, refused, NOW + 3, &rules());
+        let recent = slot.account.as_ref().unwrap().outbox.recent_mail();
+        assert_eq!((recent[0].state, recent[0].reason.as_deref()), (MailState::DeadLettered, Some("refused")));
+        assert_eq!((recent[1].state, recent[1].retries, recent[1].updated_at), (MailState::Sent, 1, NOW + 2));
     }
 }

@@ -6,7 +6,7 @@ use crate::account::state::ResetInput;
 use crate::account::two_step::Proof;
 use crate::audit::AccountEvent;
 use crate::token::TokenHash;
-use latchkey_shared::api::{TokenStatus, VerifyResponse};
+use latchkey_shared::api::{MailState, TokenStatus, VerifyResponse};
 use latchkey_shared::{Audience, ErrorCode, Locale, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 pub struct IssueToken {
     pub token_hash: TokenHash,
     pub lifetime_secs: u32,
+    /// The id the link's mail will be queued under, so the account can say what became of it.
+    #[serde(default)]
+    pub mail_id: Option<String>,
 }
 
 /// Where a newly issued link goes.
@@ -34,6 +37,9 @@ impl Apply for IssueToken {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(None) };
         match account.issue_token(self.token_hash, cx.now, self.lifetime_secs) {
             Ok(()) => {
+                if let Some(id) = &self.mail_id {
+                    account.outbox.record(id, "reset", cx.now);
+                }
                 let p = &account.profile;
                 let to = Recipient {
                     to: p.login_email.clone(),
@@ -79,13 +85,21 @@ impl Apply for LinkStatus {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct WithdrawToken {
     pub token_hash: TokenHash,
+    /// The mail that could not be queued.
+    #[serde(default)]
+    pub mail_id: Option<String>,
 }
 
 impl Apply for WithdrawToken {
     type Reply = ();
 
-    fn apply(self, slot: &mut Slot, _: &Context<'_>) -> Outcome<()> {
-        change_account(slot, |account| account.withdraw_token(&self.token_hash))
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<()> {
+        change_account(slot, |account| {
+            account.withdraw_token(&self.token_hash);
+            if let Some(id) = &self.mail_id {
+                account.outbox.report(id, MailState::NotQueued, None, cx.now);
+            }
+        })
     }
 }
 
@@ -164,8 +178,12 @@ mod tests {
         slot
     }
 
+    fn issue_token(n: u8) -> IssueToken {
+        IssueToken { token_hash: hash(n), lifetime_secs: 3600, mail_id: Some(format!("mail-{n}")) }
+    }
+
     fn issue(slot: &mut Slot, n: u8, now: u64) -> Option<Recipient> {
-        run(slot, IssueToken { token_hash: hash(n), lifetime_secs: 3600 }, now, &rules()).reply
+        run(slot, issue_token(n), now, &rules()).reply
     }
 
     fn reset(n: u8, password: &str, code: Option<Secret<String>>) -> Reset {
@@ -178,13 +196,13 @@ mod tests {
         for n in 0..RESET_REQUESTS.allowed as u8 {
             assert_eq!(issue(&mut slot, n, NOW).map(|r| r.to), Some("ana@school.org".into()));
         }
-        let throttled = run(&mut slot, IssueToken { token_hash: hash(9), lifetime_secs: 3600 }, NOW, &rules());
-        let unknown = run(&mut Slot::default(), IssueToken { token_hash: hash(9), lifetime_secs: 3600 }, NOW, &rules());
+        let throttled = run(&mut slot, issue_token(9), NOW, &rules());
+        let unknown = run(&mut Slot::default(), issue_token(9), NOW, &rules());
         assert_eq!((throttled.reply, unknown.reply), (None, None));
         assert_eq!(throttled.events, [AccountEvent::ResetRequestThrottled]);
         assert_eq!((throttled.saves, unknown.saves), (1, 0));
         run(&mut slot, Disable {}, NOW, &rules());
-        let disabled = run(&mut slot, IssueToken { token_hash: hash(10), lifetime_secs: 3600 }, NOW + 3600, &rules());
+        let disabled = run(&mut slot, issue_token(10), NOW + 3600, &rules());
         assert_eq!((disabled.reply, disabled.saves, disabled.events), (None, 0, vec![]));
     }
 
@@ -246,11 +264,34 @@ mod tests {
     fn a_withdrawn_link_is_saved_and_an_unknown_one_ignored() {
         let mut slot = ana();
         issue(&mut slot, 1, NOW);
-        assert_eq!(run(&mut slot, WithdrawToken { token_hash: hash(1) }, NOW, &rules()).saves, 1);
+        let withdraw = || WithdrawToken { token_hash: hash(1), mail_id: Some("mail-1".into()) };
+        assert_eq!(run(&mut slot, withdraw(), NOW, &rules()).saves, 1);
         assert_eq!(
             run(&mut slot, LinkStatus { token_hash: hash(1) }, NOW, &rules()).reply.status,
             TokenStatus::Invalid
         );
-        assert_eq!(run(&mut Slot::default(), WithdrawToken { token_hash: hash(1) }, NOW, &rules()).saves, 0);
+        let recent = slot.account.as_ref().unwrap().outbox.recent_mail();
+        assert_eq!(
+            (recent[0].kind.as_str(), recent[0].state),
+            ("reset", MailState::NotQueued),
+            "said so to the office"
+        );
+        assert_eq!(run(&mut Slot::default(), withdraw(), NOW, &rules()).saves, 0);
+    }
+
+    #[test]
+    fn the_office_sees_the_latest_link_and_its_mail() {
+        let mut slot = ana();
+        issue(&mut slot, 1, NOW);
+        issue(&mut slot, 2, NOW + 10);
+        let view = slot.account.as_ref().unwrap().view(NOW + 20, &rules().sealing_keys);
+        let link = view.reset_link.unwrap();
+        assert_eq!(
+            (link.sent_at, link.expires_at, link.status, link.superseded),
+            (Some(NOW + 10), NOW + 3610, TokenStatus::Ok, 1)
+        );
+        let kinds: Vec<(&str, MailState)> = view.recent_mail.iter().map(|m| (m.kind.as_str(), m.state)).collect();
+        assert_eq!(kinds, [("reset", MailState::Queued), ("reset", MailState::Queued)]);
+        assert_eq!(view.recent_mail[0].queued_at, NOW + 10, "newest first");
     }
 }
