@@ -76,6 +76,12 @@ pub enum AccountEvent {
     AppTokensIssued,
     /// An app's code or refresh token was refused (a replay revokes what it issued).
     AppGrantRefused(GrantRefusal),
+    DisabledByAdmin,
+    EnabledByAdmin,
+    /// The admin ended every session (`ended` of them).
+    SessionsEndedByAdmin {
+        ended: u32,
+    },
 }
 
 impl AccountEvent {
@@ -91,6 +97,9 @@ impl AccountEvent {
             AccountEvent::PasswordChangeOwed(reason) => Event::PasswordChangeOwed { account, reason },
             AccountEvent::AppTokensIssued => Event::AppTokensIssued { account },
             AccountEvent::AppGrantRefused(reason) => Event::AppGrantRefused { account, reason },
+            AccountEvent::DisabledByAdmin => Event::AccountDisabled { account },
+            AccountEvent::EnabledByAdmin => Event::AccountEnabled { account },
+            AccountEvent::SessionsEndedByAdmin { ended } => Event::SessionsEndedByAdmin { account, ended },
         }
     }
 }
@@ -176,6 +185,17 @@ pub enum Event<'a> {
     },
     AppTokensIssued {
         account: &'a Pseudonym,
+    },
+    /// By the admin API.
+    AccountDisabled {
+        account: &'a Pseudonym,
+    },
+    AccountEnabled {
+        account: &'a Pseudonym,
+    },
+    SessionsEndedByAdmin {
+        account: &'a Pseudonym,
+        ended: u32,
     },
     AppGrantRefused {
         account: &'a Pseudonym,

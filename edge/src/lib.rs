@@ -116,6 +116,8 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::AdminCreateAccount => admin::create(call).await,
         Route::AdminImportAccounts => admin::import(call).await,
         Route::AdminDisableAccount => admin::disable(call).await,
+        Route::AdminEnableAccount => admin::enable(call).await,
+        Route::AdminEndSessions => admin::end_sessions(call).await,
         Route::AdminTwoStepOff => admin::two_step_off(call).await,
         Route::AdminRequirePasswordChange => admin::require_password_change(call).await,
         Route::AdminPasswordChangeRequirement => admin::password_change_requirement(call).await,

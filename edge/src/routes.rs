@@ -29,6 +29,8 @@ pub enum Route {
     AdminCreateAccount,
     AdminImportAccounts,
     AdminDisableAccount,
+    AdminEnableAccount,
+    AdminEndSessions,
     AdminTwoStepOff,
     AdminFindAccounts,
     AdminDeadLetters,
@@ -138,6 +140,8 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     ),
     ("/api/admin/accounts/import", &[ep("POST", Route::AdminImportAccounts, Admin)]),
     ("/api/admin/accounts/disable", &[ep("POST", Route::AdminDisableAccount, Admin)]),
+    ("/api/admin/accounts/enable", &[ep("POST", Route::AdminEnableAccount, Admin)]),
+    ("/api/admin/accounts/end-sessions", &[ep("POST", Route::AdminEndSessions, Admin)]),
     ("/api/admin/accounts/two-step-off", &[ep("POST", Route::AdminTwoStepOff, Admin)]),
     ("/api/admin/accounts/require-password-change", &[ep("POST", Route::AdminRequirePasswordChange, Admin)]),
     (

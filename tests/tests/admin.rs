@@ -1,4 +1,4 @@
-//! The admin API: guarded by the bearer secret; create, import, look up, disable.
+//! The admin API: guarded by the bearer secret; create, import, look up, disable and enable, end sessions.
 
 use argon2::password_hash::PasswordHasher;
 use latchkey_e2e::client::Client;
@@ -118,6 +118,31 @@ async fn a_disabled_account_cannot_log_in_or_get_mail() {
     assert_eq!(request_reset(&email, "staff").await.0, 202, "the same answer as for anyone");
     latchkey_e2e::watch_for_strays().await;
     assert!(fake_mail::deliveries_to(&email).is_empty());
+
+    let target = json!({"login_email": email, "audience": "staff"});
+    let (status, view) =
+        Client::shared().admin(reqwest::Method::POST, "/api/admin/accounts/enable", Some(&target)).await;
+    assert_eq!((status, view["status"].as_str()), (200, Some("active")), "{view}");
+    assert!(login(&email, "staff", PASSWORD).await.is_ok(), "enabled, it logs in again");
+}
+
+#[tokio::test]
+async fn ending_the_sessions_logs_the_account_out_everywhere_and_keeps_the_password() {
+    let email = unique_email("lost-phone", "");
+    create_account(&email, None, "parent", PASSWORD).await;
+    let phone = login(&email, "parent", PASSWORD).await.unwrap();
+    let laptop = login(&email, "parent", PASSWORD).await.unwrap();
+    let target = json!({"login_email": email, "audience": "parent"});
+    let path = "/api/admin/accounts/end-sessions";
+    let (status, view) = Client::shared().admin(reqwest::Method::POST, path, Some(&target)).await;
+    assert_eq!((status, view["active_sessions"].as_u64()), (200, Some(0)), "{view}");
+    for session in [&phone, &laptop] {
+        assert_eq!(latchkey_e2e::session_status(session).await, 401);
+    }
+    assert!(login(&email, "parent", PASSWORD).await.is_ok(), "the password still works");
+    let nobody = json!({"login_email": unique_email("nobody-sessions", ""), "audience": "parent"});
+    let (status, answer) = Client::shared().admin(reqwest::Method::POST, path, Some(&nobody)).await;
+    assert_eq!((status, answer["error"]["code"].as_str()), (404, Some("not_found")), "{answer}");
 }
 
 #[tokio::test]

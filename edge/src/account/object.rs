@@ -108,6 +108,8 @@ impl DurableObject for Account {
             Command::TwoStepDisable(c) => self.answer(c).await,
             Command::MailSettled(c) => self.answer(c).await,
             Command::MailRetrying(c) => self.answer(c).await,
+            Command::Enable(c) => self.answer(c).await,
+            Command::EndSessions(c) => self.answer(c).await,
             Command::Authorize(c) => self.answer(c).await,
             Command::ExchangeCode(c) => self.answer(c).await,
             Command::Refresh(c) => self.answer(c).await,

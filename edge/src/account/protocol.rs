@@ -3,7 +3,7 @@
 //! that command's reply type back, so no reply can be mistaken for another's.
 
 use super::apply::Apply;
-use super::commands::admin::{AdminTwoStepOff, Create, Disable, RequireChange, View};
+use super::commands::admin::{AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, View};
 use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, RevokeGrant};
 use super::commands::delivery::{MailRetrying, MailSettled};
 use super::commands::password::ChangePassword;
@@ -33,6 +33,8 @@ wire! {
     Create(Create),
     View(View),
     Disable(Disable),
+    Enable(Enable),
+    EndSessions(EndSessions),
     AdminTwoStepOff(AdminTwoStepOff),
     RequireChange(RequireChange),
     IssueToken(IssueToken),

@@ -3,7 +3,7 @@
 //! Verification, and required password changes (one account, an account type, everyone) with their progress.
 
 use super::{Call, HandlerResult};
-use crate::account::commands::admin::{AdminTwoStepOff, Create, Disable, RequireChange, View};
+use crate::account::commands::admin::{AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, View};
 use crate::account::protocol::Ask;
 use crate::account::refusal::Refusal;
 use crate::account::registry;
@@ -139,6 +139,17 @@ pub async fn import(mut call: Call<'_>) -> HandlerResult {
 /// `POST /api/admin/accounts/disable`.
 pub async fn disable(call: Call<'_>) -> HandlerResult {
     on_account(call, Disable {}).await
+}
+
+/// `POST /api/admin/accounts/enable`: logins and reset requests work again.
+pub async fn enable(call: Call<'_>) -> HandlerResult {
+    on_account(call, Enable {}).await
+}
+
+/// `POST /api/admin/accounts/end-sessions`: logs the account out everywhere (a lost or shared device), and out of the
+/// apps those sessions logged in to.
+pub async fn end_sessions(call: Call<'_>) -> HandlerResult {
+    on_account(call, EndSessions {}).await
 }
 
 /// `POST /api/admin/accounts/two-step-off`: turns 2-Step Verification off for someone who lost the phone and the

@@ -1,11 +1,11 @@
-//! The admin's commands: create an account, look at it, disable it, turn its 2-Step Verification off, require a new
-//! password.
+//! The admin's commands: create an account, look at it, disable and enable it, end its sessions, turn its 2-Step
+//! Verification off, require a new password.
 
 use crate::account::apply::{Apply, Context, Outcome, Slot};
 use crate::account::refusal::Refusal;
 use crate::account::state::{AccountState, Profile};
 use crate::audit::{AccountEvent, TwoStepChange};
-use latchkey_shared::api::{AccountView, RequiredChange};
+use latchkey_shared::api::{AccountStatus, AccountView, RequiredChange};
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -52,7 +52,40 @@ impl Apply for Disable {
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
         account.disable(cx.now);
-        Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys))).saved()
+        Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys))).saved().event(AccountEvent::DisabledByAdmin)
+    }
+}
+
+/// Logins and reset links work again (the links revoked at the disabling stay revoked).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Enable {}
+
+impl Apply for Enable {
+    type Reply = Result<AccountView, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
+        if account.is_active() {
+            return Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)));
+        }
+        account.profile.status = AccountStatus::Active;
+        Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys))).saved().event(AccountEvent::EnabledByAdmin)
+    }
+}
+
+/// Every session ends (a lost or shared device), and the apps it logged in to are told; the password stays.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct EndSessions {}
+
+impl Apply for EndSessions {
+    type Reply = Result<AccountView, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
+        let ended = account.end_all_sessions(cx.now);
+        Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
+            .saved()
+            .event(AccountEvent::SessionsEndedByAdmin { ended })
     }
 }
 
@@ -146,7 +179,32 @@ mod tests {
         let mut slot = ana();
         let disabled = run(&mut slot, Disable {}, NOW, &rules());
         assert_eq!((disabled.reply.unwrap().status, disabled.saves), (AccountStatus::Disabled, 1));
+        assert_eq!(disabled.events, [AccountEvent::DisabledByAdmin]);
         let off = run(&mut slot, AdminTwoStepOff {}, NOW, &rules());
         assert_eq!((off.reply.unwrap_err().code, off.saves, off.events), (ErrorCode::TwoStepOff, 0, vec![]));
+    }
+
+    #[test]
+    fn enable_undoes_disable_once_and_end_sessions_logs_out_everywhere() {
+        let mut slot = ana();
+        let active = run(&mut slot, Enable {}, NOW, &rules());
+        assert_eq!((active.saves, active.events), (0, vec![]), "already active: nothing to do or audit");
+        run(&mut slot, Disable {}, NOW, &rules());
+        let enabled = run(&mut slot, Enable {}, NOW, &rules());
+        assert_eq!((enabled.reply.unwrap().status, enabled.saves), (AccountStatus::Active, 1));
+        assert_eq!(enabled.events, [AccountEvent::EnabledByAdmin]);
+
+        let account = slot.account.as_mut().unwrap();
+        for n in 1..=2 {
+            account.sessions.open(crate::account::apply::testing::hash(n), NOW, 3600, 3600, None, false);
+        }
+        let ended = run(&mut slot, EndSessions {}, NOW + 1, &rules());
+        assert_eq!(ended.reply.unwrap().active_sessions, 0);
+        assert_eq!((ended.saves, ended.events), (1, vec![AccountEvent::SessionsEndedByAdmin { ended: 2 }]));
+        assert_eq!(
+            run(&mut Slot::default(), EndSessions {}, NOW, &rules()).reply.unwrap_err().code,
+            ErrorCode::NotFound
+        );
+        assert_eq!(run(&mut Slot::default(), Enable {}, NOW, &rules()).reply.unwrap_err().code, ErrorCode::NotFound);
     }
 }
