@@ -1,6 +1,6 @@
 //! What lives in Workers KV: token records (hash → account, with a TTL), the contact-email index, the account
-//! registry, settings, dead letters, the mail provider's delivery events and the dev mailbox. KV is eventually consistent, so nothing here decides whether a token still works: the account's
-//! Durable Object does.
+//! registry, settings, dead letters, the mail provider's delivery events and the dev mailbox. KV is eventually
+//! consistent, so nothing here decides whether a token still works: the account's Durable Object does.
 
 use crate::account::registry::Entry;
 use crate::metrics::{count, Op};

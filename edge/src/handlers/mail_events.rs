@@ -46,13 +46,13 @@ pub async fn receive(mut call: Call<'_>) -> HandlerResult {
     for report in reported {
         // An address no mail of ours could have gone to is nobody's: nothing to keep.
         let Ok(address) = Email::parse(&report.recipient) else { continue };
-        let entry = MailEvent {
+        let entry = crate::mail::events::fitted(MailEvent {
             address: address.as_str().to_owned(),
             kind: report.kind,
             at: report.at,
             provider: provider.to_owned(),
             detail: report.detail,
-        };
+        });
         store::record_mail_event(&kv, &entry, &report.event_id).await.map_err(|e| call.internal("kv", e))?;
         audit::record(&Event::MailEventRecorded { provider, kind: entry.kind });
         recorded += 1;

@@ -6,7 +6,7 @@
 use super::provider::ProviderKind;
 use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
-use latchkey_shared::api::MailEventKind;
+use latchkey_shared::api::{MailEvent, MailEventKind};
 use latchkey_shared::Secret;
 use serde_json::Value;
 use sha2::Sha256;
@@ -296,6 +296,18 @@ fn read_postmark(event: &Value, now: u64) -> Result<Vec<Reported>, Refusal> {
     }])
 }
 
+/// KV keeps at most 1024 bytes of metadata with a key.
+const METADATA_MAX_BYTES: usize = 1024;
+
+/// The event as KV can keep it in a key's metadata: without the provider's words if, with a long address, they would
+/// not fit (the kind and the time are what the desk needs).
+pub fn fitted(mut event: MailEvent) -> MailEvent {
+    if serde_json::to_vec(&event).map_or(true, |json| json.len() > METADATA_MAX_BYTES) {
+        event.detail = None;
+    }
+    event
+}
+
 /// `Ana <ana@x.org>` → `ana@x.org`.
 fn bare_address(to: &str) -> &str {
     match (to.rfind('<'), to.rfind('>')) {
@@ -548,6 +560,26 @@ mod tests {
         {
             assert_eq!(unix_from_rfc3339(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn an_event_always_fits_a_keys_metadata() {
+        let event = |address: String, detail: &str| MailEvent {
+            address,
+            kind: MailEventKind::Bounced,
+            at: NOW,
+            provider: "resend".into(),
+            detail: Some(clean_detail(detail)),
+        };
+        let short = fitted(event("ana@school.org".into(), "550 no such user"));
+        assert_eq!(short.detail.as_deref(), Some("550 no such user"));
+        // A long non-ASCII address and a detail of quotes, which JSON escapes: the detail goes, the rest stays.
+        let long = fitted(event(format!("{}@école.fr", "漢".repeat(200)), &"\"".repeat(300)));
+        assert_eq!((long.detail, long.kind), (None, MailEventKind::Bounced));
+        assert!(
+            serde_json::to_vec(&fitted(event("a@b.org".into(), &"\"".repeat(300)))).unwrap().len()
+                <= METADATA_MAX_BYTES
+        );
     }
 
     #[test]
