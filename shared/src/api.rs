@@ -384,6 +384,13 @@ pub struct AccountView {
     /// first, at most [`MAIL_EVENTS_SHOWN`].
     #[serde(default)]
     pub mail_events: Vec<MailEvent>,
+    /// Unix seconds of the last successful login; none before the first (or before this was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_login_at: Option<u64>,
+    /// Failed logins in the last 15 minutes, from anyone (30 lock the account for everyone until they age out; 5 from
+    /// one device lock that device).
+    #[serde(default)]
+    pub failed_logins_recent: u32,
     /// The latest reset link: when it was sent, until when it works, and whether it still does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reset_link: Option<ResetLinkView>,

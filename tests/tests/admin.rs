@@ -136,6 +136,7 @@ async fn ending_the_sessions_logs_the_account_out_everywhere_and_keeps_the_passw
     let path = "/api/admin/accounts/end-sessions";
     let (status, view) = Client::shared().admin(reqwest::Method::POST, path, Some(&target)).await;
     assert_eq!((status, view["active_sessions"].as_u64()), (200, Some(0)), "{view}");
+    assert!(view["last_login_at"].as_u64().is_some(), "the desk sees when it last logged in: {view}");
     for session in [&phone, &laptop] {
         assert_eq!(latchkey_e2e::session_status(session).await, 401);
     }

@@ -49,6 +49,8 @@ pub struct AccountState {
     pub two_step: TwoStep,
     /// Its logins to other apps (OpenID Connect).
     pub apps: Apps,
+    /// When a login last succeeded (unix seconds).
+    pub last_login_at: Option<u64>,
 }
 
 /// A new password through a reset link.
@@ -106,6 +108,7 @@ impl AccountState {
             webhooks: Webhooks::default(),
             two_step: TwoStep::default(),
             apps: Apps::default(),
+            last_login_at: None,
         }
     }
 
@@ -146,6 +149,8 @@ impl AccountState {
             // Kept per address in KV, not by the account: the admin handler adds them.
             mail_events: Vec::new(),
             reset_link: self.tokens.latest(now),
+            last_login_at: self.last_login_at,
+            failed_logins_recent: self.failed_logins.recent(now),
             recent_mail: self.outbox.recent_mail(),
         }
     }
@@ -296,6 +301,7 @@ impl AccountState {
         let owed = self.credential.owed(checks.for_audience, now);
         self.two_step.note_requirement(now, rules.two_step_grace_secs);
         let otp = self.two_step.enabled();
+        self.last_login_at = Some(now);
         let gone = self.sessions.open(input.session.clone(), now, rules.ttl_secs, rules.idle_secs, owed, otp);
         self.apps.forget_without(|session| !gone.contains(session));
         Ok(self.session_info(&input.session, now, rules))

@@ -208,7 +208,16 @@ fn logins_are_throttled_after_repeated_failures() {
     }
     let throttled = log_in(&mut state, "Old-Password-1!", hash(61), NOW + 10, 3600).unwrap_err();
     assert_eq!(throttled.code, ErrorCode::RateLimited);
-    assert!(log_in(&mut state, "Old-Password-1!", hash(62), NOW + LOGIN_FAILURES.window_secs + 10, 3600).is_ok());
+    let view = state.view(NOW + 10, &keys());
+    assert_eq!(
+        (view.failed_logins_recent, view.last_login_at),
+        (LOGIN_FAILURES.allowed as u32, None),
+        "as the desk sees it"
+    );
+    let later = NOW + LOGIN_FAILURES.window_secs + 10;
+    assert!(log_in(&mut state, "Old-Password-1!", hash(62), later, 3600).is_ok());
+    let view = state.view(later, &keys());
+    assert_eq!((view.failed_logins_recent, view.last_login_at), (0, Some(later)));
 }
 
 #[test]

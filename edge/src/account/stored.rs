@@ -50,6 +50,8 @@ struct StoredAccount {
     two_step: TwoStep,
     #[serde(default, skip_serializing_if = "is_default")]
     apps: Apps,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_login_at: Option<u64>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -94,6 +96,7 @@ impl From<StoredAccount> for AccountState {
             webhooks: s.webhooks,
             two_step: s.two_step,
             apps: s.apps,
+            last_login_at: s.last_login_at,
         }
     }
 }
@@ -121,6 +124,7 @@ impl From<AccountState> for StoredAccount {
             webhooks: a.webhooks,
             two_step: a.two_step,
             apps: a.apps,
+            last_login_at: a.last_login_at,
         }
     }
 }

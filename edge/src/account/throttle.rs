@@ -39,7 +39,12 @@ impl SlidingWindow {
 
     /// Whether the window already holds as many events as the limit allows. Changes nothing.
     pub fn is_full(&self, now: u64, limit: Limit) -> bool {
-        self.0.iter().filter(|&&at| at + limit.window_secs > now).count() >= limit.allowed
+        self.within(now, limit) >= limit.allowed
+    }
+
+    /// How many events the window holds now. Changes nothing.
+    pub fn within(&self, now: u64, limit: Limit) -> usize {
+        self.0.iter().filter(|&&at| at + limit.window_secs > now).count()
     }
 
     /// Records an event at `now` (forgetting what has left the window), full or not: a failure is counted once it
@@ -89,6 +94,11 @@ pub struct LoginFailures {
 }
 
 impl LoginFailures {
+    /// How many logins failed on the account, from any client, in the last window.
+    pub fn recent(&self, now: u64) -> u32 {
+        self.all.within(now, ACCOUNT_LOGIN_FAILURES) as u32
+    }
+
     /// Whether a login from `client` must be refused without trying the password. Changes nothing.
     pub fn throttles(&self, client: &str, now: u64) -> bool {
         let window = LOGIN_FAILURES.window_secs;
