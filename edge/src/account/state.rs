@@ -381,6 +381,13 @@ impl AccountState {
         self.apps.end_grants(&ended, now);
     }
 
+    /// Logins and reset links work again (the links revoked at the disabling stay revoked); whether it was disabled.
+    pub fn enable(&mut self) -> bool {
+        let was_disabled = !self.is_active();
+        self.profile.status = AccountStatus::Active;
+        was_disabled
+    }
+
     /// Disables the account: no login, no reset, every session and link revoked.
     pub fn disable(&mut self, now: u64) {
         self.profile.status = AccountStatus::Disabled;

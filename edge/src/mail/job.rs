@@ -81,6 +81,9 @@ pub enum MailJob {
     },
 }
 
+/// A reset link's mail, as [`MailJob::kind`] names it (the account records one before the Worker makes the job).
+pub const RESET_KIND: &str = "reset";
+
 impl MailJob {
     /// Unique per mail: the provider's idempotency key, so a retried send is delivered once.
     pub fn id(&self) -> &str {
@@ -94,7 +97,7 @@ impl MailJob {
 
     pub fn kind(&self) -> &'static str {
         match self {
-            MailJob::Reset { .. } => "reset",
+            MailJob::Reset { .. } => RESET_KIND,
             MailJob::PasswordChanged { .. } => "password_changed",
             MailJob::TwoStepChanged { .. } => "two_step_changed",
             MailJob::ChangeRequested { .. } => "change_requested",
@@ -116,14 +119,7 @@ impl MailJob {
 
     /// The account the mail is about, as logs name it.
     pub fn account(&self, keys: &crate::seal::Keys) -> Pseudonym {
-        match self {
-            MailJob::Reset { to: login_email, audience, .. }
-            | MailJob::PasswordChanged { login_email, audience, .. }
-            | MailJob::TwoStepChanged { login_email, audience, .. }
-            | MailJob::ChangeRequested { login_email, audience, .. } => {
-                Pseudonym::for_account(keys, *audience, login_email)
-            }
-        }
+        Pseudonym::of(keys, &self.reporting_account())
     }
 
     pub fn recipients(&self) -> Vec<String> {

@@ -5,7 +5,7 @@ use crate::account::apply::{Apply, Context, Outcome, Slot};
 use crate::account::refusal::Refusal;
 use crate::account::state::{AccountState, Profile};
 use crate::audit::{AccountEvent, TwoStepChange};
-use latchkey_shared::api::{AccountStatus, AccountView, RequiredChange};
+use latchkey_shared::api::{AccountView, RequiredChange};
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -65,10 +65,9 @@ impl Apply for Enable {
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
-        if account.is_active() {
+        if !account.enable() {
             return Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)));
         }
-        account.profile.status = AccountStatus::Active;
         Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys))).saved().event(AccountEvent::EnabledByAdmin)
     }
 }

@@ -38,7 +38,7 @@ impl Apply for IssueToken {
         match account.issue_token(self.token_hash, cx.now, self.lifetime_secs) {
             Ok(()) => {
                 if let Some(id) = &self.mail_id {
-                    account.outbox.record(id, "reset", cx.now);
+                    account.outbox.record(id, crate::mail::job::RESET_KIND, cx.now);
                 }
                 let p = &account.profile;
                 let to = Recipient {
