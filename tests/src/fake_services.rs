@@ -167,7 +167,7 @@ pub fn siteverify_url() -> String {
 pub fn verify_signature(header: &str, body: &str, secret: &str, tolerance_secs: u64) -> Option<u64> {
     let fields: HashMap<&str, &str> = header.split(',').filter_map(|kv| kv.split_once('=')).collect();
     let timestamp: u64 = fields.get("t")?.parse().ok()?;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    let now = crate::now_secs();
     if now.abs_diff(timestamp) > tolerance_secs {
         return None;
     }

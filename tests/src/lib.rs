@@ -300,7 +300,13 @@ pub async fn session_status(cookie: &str) -> u16 {
     http().get(url("/api/session")).header("Cookie", cookie).send().await.unwrap().status().as_u16()
 }
 
-fn unique() -> u64 {
+/// Unix seconds now, on this machine's clock (the Worker under test reads the same one).
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("a clock after 1970").as_secs()
+}
+
+/// A number no other call in this test process gets.
+pub fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     NEXT.fetch_add(1, Ordering::Relaxed)

@@ -10,8 +10,9 @@ pub const RESEND_SECRET: &str = "whsec_dGVzdC1tYWlsLWV2ZW50cy1zaWduaW5nLXNlY3Jld
 /// The Postmark webhook credentials a Worker that sends with Postmark is given.
 pub const POSTMARK_CREDENTIALS: &str = "latchkey:test-postmark-webhook-password";
 
-/// A recorded event, `name` under `tests/fixtures/mail-events/`, about message `message` (see [`message`]) to `to`,
-/// dated `at` (Unix seconds).
+/// A recorded event, `name` under `tests/fixtures/mail-events/`, about message number `message` to `to`, dated `at`
+/// (Unix seconds). The provider's ids for it follow from the number, so a test's own [`crate::unique`] numbers (its
+/// addresses are its own too) never collide with another's.
 pub fn event(name: &str, to: &str, at: u64, message: u64) -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/mail-events/");
     let template = std::fs::read_to_string(format!("{path}{name}.json")).expect("a recorded event");
@@ -20,15 +21,6 @@ pub fn event(name: &str, to: &str, at: u64, message: u64) -> String {
         .replace("{{created_at}}", &rfc3339(at))
         .replace("{{email_id}}", &format!("4ef9a417-02e9-4d39-ad75-{message:012x}"))
         .replace("{{id}}", &message.to_string())
-}
-
-/// A message number no other test uses.
-pub fn message() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let start = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64);
-    let _ = NEXT.compare_exchange(0, start & 0xffff_ffff_ffff, Ordering::SeqCst, Ordering::SeqCst);
-    NEXT.fetch_add(1, Ordering::SeqCst)
 }
 
 /// Svix's headers for `body`, sent `at`, under `secret` (`whsec_…`).
@@ -44,8 +36,4 @@ pub fn svix_headers(secret: &str, id: &str, at: u64, body: &str) -> Vec<(&'stati
 fn rfc3339(unix: u64) -> String {
     let at = chrono::DateTime::from_timestamp(i64::try_from(unix).expect("a time"), 123_000_000).expect("a time");
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-pub fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs()
 }

@@ -1,19 +1,16 @@
 //! 2-Step Verification from the person's side: an authenticator app — its own RFC 6238 implementation, reading the
 //! `otpauth://` URI as a phone app does, so the Worker's codes are checked against an independent one.
 
+use crate::now_secs;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 pub struct Authenticator {
     secret: Vec<u8>,
     /// The last step a code was handed out for: the Worker takes each step's code once.
     last_step: Mutex<u64>,
-}
-
-fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).expect("a clock after 1970").as_secs()
 }
 
 impl Authenticator {

@@ -3,9 +3,9 @@
 //! in the admin API, and the restore page says the same as ever.
 
 use latchkey_e2e::client::Client;
-use latchkey_e2e::mail_events::{event, message, now, svix_headers, POSTMARK_CREDENTIALS, RESEND_SECRET};
+use latchkey_e2e::mail_events::{event, svix_headers, POSTMARK_CREDENTIALS, RESEND_SECRET};
 use latchkey_e2e::worker::Worker;
-use latchkey_e2e::{create_account, http, unique_email};
+use latchkey_e2e::{create_account, http, now_secs, unique, unique_email};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -25,8 +25,8 @@ async fn post(base: &str, body: &str, headers: &[(&str, String)]) -> (u16, Value
 
 /// A Resend event, signed now, to the shared Worker.
 async fn resend(kind: &str, to: &str, message: u64) -> (u16, Value) {
-    let body = event(&format!("resend-email.{kind}"), to, now(), message);
-    let headers = svix_headers(RESEND_SECRET, &format!("msg_{message:x}_{kind}"), now(), &body);
+    let body = event(&format!("resend-email.{kind}"), to, now_secs(), message);
+    let headers = svix_headers(RESEND_SECRET, &format!("msg_{message:x}_{kind}"), now_secs(), &body);
     post(&Client::shared().url(""), &body, &headers).await
 }
 
@@ -43,11 +43,11 @@ async fn a_bounce_and_a_delivery_show_beside_the_account_they_concern() {
     let login = unique_email("bounced", "");
     let contact = unique_email("bounced-contact", "");
     create_account(&login, Some(&contact), "parent", PASSWORD).await;
-    let (status, answer) = resend("bounced", &login, message()).await;
+    let (status, answer) = resend("bounced", &login, unique()).await;
     assert_eq!((status, answer["recorded"].as_u64()), (200, Some(1)), "{answer}");
     // A second later, so the order is certain: newest first.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let (status, answer) = resend("delivered", &contact, message()).await;
+    let (status, answer) = resend("delivered", &contact, unique()).await;
     assert_eq!((status, answer["recorded"].as_u64()), (200, Some(1)), "{answer}");
 
     // Found by either address, the account shows both: the desk reads which address refused the mail, and why.
@@ -80,7 +80,7 @@ async fn forged_stale_and_unreadable_events_are_refused_and_record_nothing() {
     let email = unique_email("forged", "");
     create_account(&email, None, "parent", PASSWORD).await;
     let base = Client::shared().url("");
-    let body = event("resend-email.bounced", &email, now(), message());
+    let body = event("resend-email.bounced", &email, now_secs(), unique());
     let signed = |secret: &str, at: u64, body: &str| svix_headers(secret, "msg_forged", at, body);
     let other_secret = "whsec_c29tZW9uZS1lbHNlcy1zaWduaW5nLXNlY3JldA==";
     let no_recipient = r#"{"type":"email.bounced","created_at":"2026-01-01T00:00:00Z","data":{"email_id":"x"}}"#;
@@ -89,14 +89,14 @@ async fn forged_stale_and_unreadable_events_are_refused_and_record_nothing() {
         Case {
             name: "another endpoint's secret",
             body: body.clone(),
-            headers: signed(other_secret, now(), &body),
+            headers: signed(other_secret, now_secs(), &body),
             status: 401,
             detail: "svix-signature",
         },
         Case {
             name: "the body changed after signing",
             body: body.replace("bounced", "delivered"),
-            headers: signed(RESEND_SECRET, now(), &body),
+            headers: signed(RESEND_SECRET, now_secs(), &body),
             status: 401,
             detail: "svix-signature",
         },
@@ -104,21 +104,21 @@ async fn forged_stale_and_unreadable_events_are_refused_and_record_nothing() {
         Case {
             name: "replayed late",
             body: body.clone(),
-            headers: signed(RESEND_SECRET, now() - 600, &body),
+            headers: signed(RESEND_SECRET, now_secs() - 600, &body),
             status: 401,
             detail: "300 s",
         },
         Case {
             name: "signed, not JSON",
             body: "{\"type\": ".to_owned(),
-            headers: signed(RESEND_SECRET, now(), "{\"type\": "),
+            headers: signed(RESEND_SECRET, now_secs(), "{\"type\": "),
             status: 400,
             detail: "",
         },
         Case {
             name: "signed, no recipient",
             body: no_recipient.to_owned(),
-            headers: signed(RESEND_SECRET, now(), no_recipient),
+            headers: signed(RESEND_SECRET, now_secs(), no_recipient),
             status: 422,
             detail: "recipient",
         },
@@ -150,13 +150,13 @@ async fn forged_stale_and_unreadable_events_are_refused_and_record_nothing() {
 async fn an_event_delivered_twice_is_kept_once_and_unkept_kinds_are_accepted() {
     let email = unique_email("twice", "");
     create_account(&email, None, "staff", PASSWORD).await;
-    let bounce = message();
+    let bounce = unique();
     // Providers retry a webhook they think failed: the same event, a new delivery attempt.
     for _ in 0..2 {
         let (status, answer) = resend("complained", &email, bounce).await;
         assert_eq!((status, answer["recorded"].as_u64()), (200, Some(1)), "{answer}");
     }
-    let (status, answer) = resend("opened", &email, message()).await;
+    let (status, answer) = resend("opened", &email, unique()).await;
     assert_eq!((status, answer["recorded"].as_u64()), (200, Some(0)), "an open is not kept: {answer}");
     let events = mail_events(&Client::shared(), &email).await;
     assert_eq!(events.len(), 1, "{events:?}");
@@ -167,7 +167,7 @@ async fn an_event_delivered_twice_is_kept_once_and_unkept_kinds_are_accepted() {
 async fn a_bounce_changes_nothing_the_restore_page_says() {
     let email = unique_email("bounced-restore", "");
     create_account(&email, None, "parent", PASSWORD).await;
-    let (status, _) = resend("bounced", &email, message()).await;
+    let (status, _) = resend("bounced", &email, unique()).await;
     assert_eq!(status, 200);
     let client = Client::shared();
     let known = client.raw_reset_request(&email).await;
@@ -190,23 +190,26 @@ async fn postmark_events_need_the_webhook_credentials_and_must_be_recent() {
         vec![("Authorization", format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials)))]
     };
     let good = basic(POSTMARK_CREDENTIALS);
-    let bounce = event("postmark-bounce", &email, now() - 60, message());
+    let bounce = event("postmark-bounce", &email, now_secs() - 60, unique());
     for (case, headers) in [("no credentials", vec![]), ("wrong password", basic("latchkey:not-the-webhook-password"))]
     {
         let (status, answer) = post(&base, &bounce, &headers).await;
         assert_eq!((status, answer["error"]["code"].as_str()), (401, Some("unauthorized")), "{case}: {answer}");
     }
     // Two days old: Postmark retries for hours, not days; this is a replay.
-    let (status, answer) = post(&base, &event("postmark-bounce", &email, now() - 2 * 86_400, message()), &good).await;
+    let (status, answer) =
+        post(&base, &event("postmark-bounce", &email, now_secs() - 2 * 86_400, unique()), &good).await;
     assert_eq!((status, answer["error"]["code"].as_str()), (401, Some("unauthorized")), "{answer}");
     // A Resend signature means nothing to a Worker that sends with Postmark.
-    let (status, _) = post(&base, &bounce, &svix_headers(RESEND_SECRET, "msg_x", now(), &bounce)).await;
+    let (status, _) = post(&base, &bounce, &svix_headers(RESEND_SECRET, "msg_x", now_secs(), &bounce)).await;
     assert_eq!(status, 401);
 
-    for (name, at) in
-        [("postmark-delivery", now() - 120), ("postmark-bounce", now() - 60), ("postmark-spam-complaint", now())]
-    {
-        let (status, answer) = post(&base, &event(name, &email, at, message()), &good).await;
+    for (name, at) in [
+        ("postmark-delivery", now_secs() - 120),
+        ("postmark-bounce", now_secs() - 60),
+        ("postmark-spam-complaint", now_secs()),
+    ] {
+        let (status, answer) = post(&base, &event(name, &email, at, unique()), &good).await;
         assert_eq!((status, answer["recorded"].as_u64()), (200, Some(1)), "{name}: {answer}");
     }
     let events = mail_events(&worker.client(), &email).await;

@@ -12,19 +12,15 @@ use latchkey_e2e::page::{
 };
 use latchkey_e2e::worker::Worker;
 use latchkey_e2e::{
-    base_url, create_account, error_code, eventually, in_every_engine, unique_email, wait_for_mail, Engine,
+    base_url, create_account, error_code, eventually, in_every_engine, now_secs, unique_email, wait_for_mail, Engine,
 };
 use serde_json::{json, Value};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 const GOOD: &str = "Otter-Harbor-93-Violet";
 const NEW: &str = "Quartz-Vivid-Meadow-77";
 /// Too short and too common for today's policy: as an older system would have let it through.
 const WEAK: &str = "sunshine1";
-
-fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_secs()
-}
 
 /// An account brought in with the argon2 hash of `password`, which no policy check saw.
 async fn imported(client: &Client, email: &str, audience: &str, password: &str) {
@@ -107,15 +103,15 @@ async fn the_admin_requires_a_change_of_one_account_by_a_deadline() {
         let admin = Client::shared();
         async move { admin.admin(reqwest::Method::POST, "/api/admin/accounts/require-password-change", Some(&body)).await }
     };
-    let (status, body) = require(json!({"login_email": email, "audience": "staff", "deadline": now() - 10})).await;
+    let (status, body) = require(json!({"login_email": email, "audience": "staff", "deadline": now_secs() - 10})).await;
     assert_eq!((status, error_code(&body)), (422, "invalid_request"), "a deadline in the past: {body}");
-    let (status, body) = require(json!({"login_email": email, "deadline": now() + 60})).await;
+    let (status, body) = require(json!({"login_email": email, "deadline": now_secs() + 60})).await;
     assert_eq!((status, error_code(&body)), (422, "invalid_request"), "which account: {body}");
     let nobody = unique_email("required-nobody", "");
     let (status, body) = require(json!({"login_email": nobody, "audience": "staff"})).await;
     assert_eq!((status, error_code(&body)), (404, "not_found"), "{body}");
 
-    let deadline = now() + 4;
+    let deadline = now_secs() + 4;
     let (status, body) =
         require(json!({"login_email": email, "audience": "staff", "deadline": deadline, "announce": true})).await;
     assert_eq!(status, 200, "{body}");
@@ -133,7 +129,7 @@ async fn the_admin_requires_a_change_of_one_account_by_a_deadline() {
     assert_eq!(body["password_change"]["due"], false);
 
     // After it: nothing but the change.
-    let past = deadline.saturating_sub(now()) + 1;
+    let past = deadline.saturating_sub(now_secs()) + 1;
     tokio::time::sleep(Duration::from_secs(past)).await;
     let mut late = Client::shared();
     let body = logged_in(&mut late, &email, "staff", GOOD).await;
@@ -201,7 +197,7 @@ async fn a_requirement_for_an_account_type_counts_who_is_left_and_mails_them() {
     // Everyone, by a date: the parent is told and goes on. (Times are in seconds: a password set in the same second
     // as the requirement meets it.)
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let deadline = now() + 3600;
+    let deadline = now_secs() + 3600;
     let (status, body) = requirement(
         reqwest::Method::PUT,
         "/api/admin/password-change-requirement",
@@ -254,7 +250,7 @@ async fn the_login_page_leads_to_the_change_and_says_why_in(engine: Engine) {
 async fn a_deadline_ahead_is_shown_on_the_account_page_in_spanish() {
     let email = unique_email("required-es", "");
     create_account(&email, None, "parent", GOOD).await;
-    let body = json!({"login_email": email, "audience": "parent", "deadline": now() + 7 * 86_400});
+    let body = json!({"login_email": email, "audience": "parent", "deadline": now_secs() + 7 * 86_400});
     let (status, answer) =
         Client::shared().admin(reqwest::Method::POST, "/api/admin/accounts/require-password-change", Some(&body)).await;
     assert_eq!(status, 200, "{answer}");

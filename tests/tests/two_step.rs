@@ -241,7 +241,7 @@ async fn a_required_setup_with_a_grace_period_and_the_policy_that_follows_enrolm
     let mut client = Client::new(&worker.url(""));
     let (status, body) = client.login(&parent, "parent", PASSWORD, None).await;
     assert_eq!(status, 200, "{body}");
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let now = latchkey_e2e::now_secs();
     let enroll_by = body["two_step"]["enroll_by"].as_u64().expect("a deadline");
     assert!((now + 30 * 86_400 - 60..=now + 30 * 86_400 + 60).contains(&enroll_by), "{body}");
     assert_eq!(body["two_step"]["setup_required"], false);
