@@ -1,0 +1,280 @@
+//! The admin API's bodies: accounts as the school office sees them (with their mail and reset links), imports, the
+//! 2-Step Verification requirement, dead letters, the provider's delivery events and the development mailbox.
+
+use super::{RequiredChange, TokenStatus};
+use crate::audience::Audience;
+use crate::messages::Locale;
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/admin/accounts` (and one line of `POST /api/admin/accounts/import`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    /// The email from the invitation, used to log in.
+    pub login_email: String,
+    /// The email on the profile, if different; the password-changed notice goes to both.
+    #[serde(default)]
+    pub contact_email: Option<String>,
+    pub audience: Audience,
+    pub display_name: String,
+    #[serde(default)]
+    pub locale: Option<Locale>,
+    /// Exactly one of `password` and `password_hash` (an argon2 PHC string, for imports).
+    #[serde(default)]
+    pub password: Option<Secret<String>>,
+    #[serde(default)]
+    pub password_hash: Option<Secret<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    Active,
+    Disabled,
+}
+
+/// How a password is hashed: `argon2id` once this service has hashed it; another scheme for a hash imported from
+/// another system and not yet replaced (the first successful login or reset replaces it with argon2id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordScheme {
+    Argon2id,
+    Argon2i,
+    Argon2d,
+    Bcrypt,
+    Pbkdf2Sha256,
+    Scrypt,
+}
+
+/// An account as the admin API shows it: never a hash, a token or a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub login_email: String,
+    pub contact_email: Option<String>,
+    pub audience: Audience,
+    pub display_name: String,
+    pub locale: Locale,
+    pub status: AccountStatus,
+    pub active_sessions: u32,
+    /// Unix seconds of the last password change, if any.
+    pub password_changed_at: Option<u64>,
+    /// How the password is hashed; none until one is set.
+    pub password_scheme: Option<PasswordScheme>,
+    /// A change the admin asked of this account and not yet made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_change: Option<RequiredChange>,
+    pub two_step_enabled: bool,
+    /// How the audit trail names this account, to find its lines in the logs.
+    pub pseudonym: String,
+    /// What the mail provider reported about mail to the login and contact emails (`POST /api/mail-events`), newest
+    /// first, at most [`MAIL_EVENTS_SHOWN`].
+    #[serde(default)]
+    pub mail_events: Vec<MailEvent>,
+    /// Unix seconds of the last successful login; none before the first (or before this was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_login_at: Option<u64>,
+    /// Failed logins in the last 15 minutes, from anyone (30 lock the account for everyone until they age out; 5 from
+    /// one device lock that device).
+    #[serde(default)]
+    pub failed_logins_recent: u32,
+    /// The latest reset link: when it was sent, until when it works, and whether it still does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_link: Option<ResetLinkView>,
+    /// The account's latest mails (reset links and notices), newest first, and what became of each.
+    #[serde(default)]
+    pub recent_mail: Vec<RecentMail>,
+}
+
+/// The account's latest reset link, as the admin API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetLinkView {
+    /// Unix seconds; none for a link issued before this was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<u64>,
+    pub expires_at: u64,
+    /// `ok` (it works), `expired`, `superseded` (a later request, a reset or a password change ended it) or `used`.
+    pub status: TokenStatus,
+    /// How many of the links the account remembers (the last ten) a later one replaced before they were used.
+    pub superseded: u32,
+}
+
+/// One of an account's latest mails and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentMail {
+    /// `reset`, `password_changed`, `two_step_changed` or `change_requested`.
+    pub kind: String,
+    /// Unix seconds when it was decided on.
+    pub queued_at: u64,
+    pub state: MailState,
+    /// Unix seconds of the latest word about it.
+    pub updated_at: u64,
+    /// How many times the provider put it off (429, 5xx, a timeout).
+    #[serde(default)]
+    pub retries: u32,
+    /// Why it was retried or given up on (the provider's status), never the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Where a mail is: waiting to be sent, put off by the provider, accepted by it (what the receiving side did next is
+/// in `mail_events`), given up on (in the dead letters), or never handed to the queue (the request failed and said so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailState {
+    Queued,
+    Retrying,
+    Sent,
+    DeadLettered,
+    NotQueued,
+}
+
+/// The answer to the mail provider's webhook (`POST /api/mail-events`): how many events were kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailEventsRecorded {
+    pub recorded: u32,
+}
+
+/// How many of an address's mail events the admin API shows.
+pub const MAIL_EVENTS_SHOWN: usize = 10;
+
+/// What a mail provider reported about one message to one address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailEvent {
+    /// The address, as the account holds it.
+    pub address: String,
+    pub kind: MailEventKind,
+    /// Unix seconds, as the provider dated the event.
+    pub at: u64,
+    /// `resend` or `postmark`.
+    pub provider: String,
+    /// The provider's words for a bounce or a delay (at most 200 characters), e.g. the receiving server's reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// What became of a message, as the provider saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailEventKind {
+    /// The receiving mail server accepted it (it may still have gone to the spam folder).
+    Delivered,
+    /// The receiving server put it off; the provider keeps trying.
+    Delayed,
+    /// Refused for good (no such mailbox, the organisation's mail system blocks it): the provider will not send to
+    /// the address again until it is reactivated there.
+    Bounced,
+    /// Refused for now (mailbox full, greylisting).
+    SoftBounced,
+    /// The person marked it as spam.
+    Complained,
+}
+
+/// `GET /api/admin/accounts?email=…`: every account whose login or contact email matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountList {
+    pub accounts: Vec<AccountView>,
+}
+
+/// The answer to an import: how many lines made accounts, and why the others did not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub created: u32,
+    pub failed: Vec<ImportFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportFailure {
+    /// 1-based line number in the request body.
+    pub line: u32,
+    pub code: crate::ErrorCode,
+    pub detail: Option<String>,
+}
+
+/// `GET` and `PUT /api/admin/two-step-requirement`: the audiences that must turn 2-Step Verification on, each with the
+/// days of grace a person has from their first login after the requirement (`null`: not required; `0`: at the next
+/// login).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwoStepRequirement {
+    #[serde(default)]
+    pub staff: Option<u32>,
+    #[serde(default)]
+    pub parent: Option<u32>,
+}
+
+impl TwoStepRequirement {
+    pub const MAX_GRACE_DAYS: u32 = 365;
+
+    /// The grace period for an audience that must turn it on.
+    pub fn grace_secs(&self, audience: Audience) -> Option<u64> {
+        let days = match audience {
+            Audience::Staff => self.staff,
+            Audience::Parent => self.parent,
+        };
+        days.map(|d| u64::from(d) * 86_400)
+    }
+
+    /// Whether every grace period is within [`Self::MAX_GRACE_DAYS`].
+    pub fn is_valid(&self) -> bool {
+        [self.staff, self.parent].iter().flatten().all(|&days| days <= Self::MAX_GRACE_DAYS)
+    }
+}
+
+/// `POST /api/admin/accounts/disable`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountRef {
+    pub login_email: String,
+    pub audience: Audience,
+}
+
+/// A mail that could not be delivered after every retry, kept for ops (`GET /api/admin/dead-letters`).
+/// Holds no link and no token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    pub id: String,
+    pub kind: String,
+    pub to: Vec<String>,
+    /// `retries_exhausted` (transient failures until the queue gave up) or `refused` (the provider said no).
+    pub reason: String,
+    /// Unix seconds.
+    pub recorded_at: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetterList {
+    pub dead_letters: Vec<DeadLetter>,
+}
+
+/// A message in the development mailbox (`GET /dev/mailbox.json`, only when `ENVIRONMENT` is `dev`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxMessage {
+    pub id: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub sent_at: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mailbox {
+    pub messages: Vec<MailboxMessage>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_two_step_requirement_per_audience() {
+        let required: TwoStepRequirement = serde_json::from_str(r#"{"staff": 14}"#).unwrap();
+        assert_eq!(required.grace_secs(Audience::Staff), Some(14 * 86_400));
+        assert_eq!(required.grace_secs(Audience::Parent), None);
+        assert!(required.is_valid());
+        assert!(!TwoStepRequirement { staff: None, parent: Some(366) }.is_valid());
+        assert!(serde_json::from_str::<TwoStepRequirement>(r#"{"pupil": 1}"#).is_err());
+        assert!(serde_json::from_str::<TwoStepRequirement>(r#"{"staff": -1}"#).is_err());
+    }
+}
