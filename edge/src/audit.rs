@@ -6,7 +6,7 @@
 
 use crate::hex::hex;
 use crate::seal::Keys;
-use latchkey_shared::api::{MailEventKind, PasswordChangeReason};
+use latchkey_shared::api::{Actor, MailEventKind, PasswordChangeReason, Role};
 use latchkey_shared::{Audience, ErrorCode};
 use serde::{Deserialize, Serialize};
 
@@ -58,49 +58,100 @@ pub enum GrantRefusal {
     SessionEnded,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the account's state machine says happened: an audit line under the account's pseudonym (for most), and an
+/// entry in the account's own history (for most; see `account::history`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccountEvent {
+    /// A reset link was issued (the handler that mails it writes the audit line, with the token's hash prefix),
+    /// by staff when `by` says so.
+    ResetLinkIssued {
+        by: Option<Actor>,
+    },
     ResetRequestThrottled,
     ResetAttemptThrottled,
     PasswordChanged {
         revoked_sessions: u32,
     },
+    LoggedIn,
     LoginFailed(ErrorCode),
     TwoStepChanged(TwoStepChange),
+    /// Staff (or the admin API) turned 2-Step Verification off for someone who lost the phone and the codes.
+    TwoStepTurnedOff {
+        by: Actor,
+    },
     TwoStepCodeRefused(ErrorCode),
     /// The admin required a new password of this account.
-    PasswordChangeRequired,
+    PasswordChangeRequired {
+        by: Actor,
+    },
     /// A login opened a session that owes a new password, for this reason.
     PasswordChangeOwed(PasswordChangeReason),
     /// An app exchanged a code, or a refresh token, for tokens.
     AppTokensIssued,
     /// An app's code or refresh token was refused (a replay revokes what it issued).
     AppGrantRefused(GrantRefusal),
-    DisabledByAdmin,
-    EnabledByAdmin,
-    /// The admin ended every session (`ended` of them).
-    SessionsEndedByAdmin {
+    Disabled {
+        by: Actor,
+    },
+    Enabled {
+        by: Actor,
+    },
+    /// Every session was ended for the person (`ended` of them).
+    SessionsEnded {
         ended: u32,
+        by: Actor,
+    },
+    RolesChanged {
+        roles: Vec<Role>,
+        by: Actor,
+    },
+    /// The provider accepted one of the account's mails, or it was given up on (the queue consumer logs both).
+    MailSettled {
+        kind: String,
+        dead_lettered: bool,
     },
 }
 
+/// How the audit trail names who acted: `admin_token`, or the staff member's pseudonym.
+pub fn actor_name(by: &Actor) -> &str {
+    match by {
+        Actor::AdminToken => "admin_token",
+        Actor::Staff { pseudonym, .. } => pseudonym,
+    }
+}
+
 impl AccountEvent {
-    pub fn event<'a>(&self, account: &'a Pseudonym) -> Event<'a> {
-        match *self {
+    /// Its audit line, if it has one of its own.
+    pub fn event<'a>(&'a self, account: &'a Pseudonym) -> Option<Event<'a>> {
+        Some(match self {
+            AccountEvent::ResetLinkIssued { by: Some(by) } => {
+                Event::ResetLinkSentByStaff { account, by: actor_name(by) }
+            }
+            AccountEvent::ResetLinkIssued { by: None } | AccountEvent::LoggedIn | AccountEvent::MailSettled { .. } => {
+                return None
+            }
             AccountEvent::ResetRequestThrottled => Event::ResetRequestThrottled { account },
             AccountEvent::ResetAttemptThrottled => Event::ResetAttemptThrottled { account },
-            AccountEvent::PasswordChanged { revoked_sessions } => Event::PasswordChanged { account, revoked_sessions },
-            AccountEvent::LoginFailed(code) => Event::LoginFailed { account, code },
-            AccountEvent::TwoStepChanged(change) => Event::TwoStepChanged { account, change },
-            AccountEvent::TwoStepCodeRefused(code) => Event::TwoStepCodeRefused { account, code },
-            AccountEvent::PasswordChangeRequired => Event::PasswordChangeRequired { account },
-            AccountEvent::PasswordChangeOwed(reason) => Event::PasswordChangeOwed { account, reason },
+            &AccountEvent::PasswordChanged { revoked_sessions } => Event::PasswordChanged { account, revoked_sessions },
+            &AccountEvent::LoginFailed(code) => Event::LoginFailed { account, code },
+            &AccountEvent::TwoStepChanged(change) => Event::TwoStepChanged { account, change, by: None },
+            AccountEvent::TwoStepTurnedOff { by } => {
+                Event::TwoStepChanged { account, change: TwoStepChange::DisabledByAdmin, by: Some(actor_name(by)) }
+            }
+            &AccountEvent::TwoStepCodeRefused(code) => Event::TwoStepCodeRefused { account, code },
+            AccountEvent::PasswordChangeRequired { by } => {
+                Event::PasswordChangeRequired { account, by: actor_name(by) }
+            }
+            &AccountEvent::PasswordChangeOwed(reason) => Event::PasswordChangeOwed { account, reason },
             AccountEvent::AppTokensIssued => Event::AppTokensIssued { account },
-            AccountEvent::AppGrantRefused(reason) => Event::AppGrantRefused { account, reason },
-            AccountEvent::DisabledByAdmin => Event::AccountDisabled { account },
-            AccountEvent::EnabledByAdmin => Event::AccountEnabled { account },
-            AccountEvent::SessionsEndedByAdmin { ended } => Event::SessionsEndedByAdmin { account, ended },
-        }
+            &AccountEvent::AppGrantRefused(reason) => Event::AppGrantRefused { account, reason },
+            AccountEvent::Disabled { by } => Event::AccountDisabled { account, by: actor_name(by) },
+            AccountEvent::Enabled { by } => Event::AccountEnabled { account, by: actor_name(by) },
+            AccountEvent::SessionsEnded { ended, by } => {
+                Event::SessionsEndedByAdmin { account, ended: *ended, by: actor_name(by) }
+            }
+            AccountEvent::RolesChanged { roles, by } => Event::RolesChanged { account, roles, by: actor_name(by) },
+        })
     }
 }
 
@@ -135,6 +186,9 @@ pub enum Event<'a> {
     TwoStepChanged {
         account: &'a Pseudonym,
         change: TwoStepChange,
+        /// Who did it, when it was not the person (`admin_token` or a staff member's pseudonym).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        by: Option<&'a str>,
     },
     /// A 2-Step Verification code was refused (wrong, or too many wrong ones recently) outside a login.
     TwoStepCodeRefused {
@@ -143,6 +197,7 @@ pub enum Event<'a> {
     },
     PasswordChangeRequired {
         account: &'a Pseudonym,
+        by: &'a str,
     },
     /// Logged in with a password that must change now (`policy`, `breached`, `required`): a session good only for
     /// that.
@@ -186,16 +241,35 @@ pub enum Event<'a> {
     AppTokensIssued {
         account: &'a Pseudonym,
     },
-    /// By the admin API.
+    /// By the admin API or staff in the console (`by`: `admin_token` or the staff member's pseudonym), as are the
+    /// next four.
     AccountDisabled {
         account: &'a Pseudonym,
+        by: &'a str,
     },
     AccountEnabled {
         account: &'a Pseudonym,
+        by: &'a str,
     },
     SessionsEndedByAdmin {
         account: &'a Pseudonym,
         ended: u32,
+        by: &'a str,
+    },
+    RolesChanged {
+        account: &'a Pseudonym,
+        roles: &'a [Role],
+        by: &'a str,
+    },
+    ResetLinkSentByStaff {
+        account: &'a Pseudonym,
+        by: &'a str,
+    },
+    /// Staff in the console were refused (`forbidden`: no such role; `two_step_setup_required`: 2-Step Verification
+    /// is off on their account).
+    ConsoleRefused {
+        actor: &'a Pseudonym,
+        code: ErrorCode,
     },
     AppGrantRefused {
         account: &'a Pseudonym,

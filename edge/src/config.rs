@@ -46,6 +46,8 @@ pub struct Config {
     pub breach_check_url: Option<String>,
     /// The name authenticator apps show beside the account (`TWO_STEP_ISSUER`).
     pub two_step_issuer: String,
+    /// What the desk checks before turning someone's 2-Step Verification off (`IDENTITY_CHECKS`).
+    pub identity_checks: crate::identity_checks::IdentityChecks,
     /// What seals values that travel or rest where others can read them (`SEALING_KEYS`: the first seals, all open).
     pub sealing_keys: Keys,
     /// What signs the tokens apps get (`OIDC_SIGNING_KEYS`); OpenID Connect is off without it.
@@ -309,6 +311,8 @@ impl Config {
             ip_rate_limit,
             breach_check_url,
             two_step_issuer: two_step_issuer(var("TWO_STEP_ISSUER"))?,
+            identity_checks: crate::identity_checks::IdentityChecks::parse(var("IDENTITY_CHECKS").as_deref())
+                .map_err(|problem| invalid("IDENTITY_CHECKS", problem))?,
             sealing_keys: Keys::parse(&required("SEALING_KEYS")?)
                 .map_err(|e| invalid("SEALING_KEYS", e.to_string()))?,
             oidc_keys: var("OIDC_SIGNING_KEYS")

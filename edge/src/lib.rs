@@ -12,6 +12,7 @@ mod email;
 mod fetch;
 mod handlers;
 mod hex;
+mod identity_checks;
 mod ip_limit;
 mod mail;
 mod metrics;
@@ -78,8 +79,8 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
             return Ok(response);
         }
     }
-    let mut call = Call { req, env: &env, config, locale, session: None };
-    if let Err(refused) = handlers::guard(&mut call, endpoint.guard) {
+    let mut call = Call { req, env: &env, config, locale, session: None, actor: None };
+    if let Err(refused) = handlers::guard(&mut call, endpoint.guard).await {
         return respond::error(&refused);
     }
     let outcome = match endpoint.route {
@@ -124,6 +125,10 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::AdminSetPasswordChangeRequirement => admin::set_password_change_requirement(call).await,
         Route::AdminWithdrawPasswordChangeRequirement => admin::withdraw_password_change_requirement(call).await,
         Route::AdminFindAccounts => admin::find(call).await,
+        Route::AdminMe => admin::me(call).await,
+        Route::AdminIdentityChecks => admin::identity_checks(call).await,
+        Route::AdminSendResetLink => admin::send_reset_link(call).await,
+        Route::AdminSetRoles => admin::set_roles(call).await,
         Route::AdminDeadLetters => admin::dead_letters(call).await,
         Route::AdminTwoStepRequirement => admin::two_step_requirement(call).await,
         Route::AdminSetTwoStepRequirement => admin::set_two_step_requirement(call).await,

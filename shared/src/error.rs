@@ -59,6 +59,7 @@ error_codes! {
     PasswordChangeRequired = "password_change_required", 403, ErrorPasswordChangeRequired;
     Unauthorized = "unauthorized", 401, ErrorUnauthorized;
     CrossSite = "cross_site", 403, ErrorCrossSite;
+    Forbidden = "forbidden", 403, ErrorForbidden;
     RateLimited = "rate_limited", 429, ErrorRateLimited;
     AccountExists = "account_exists", 409, ErrorAccountExists;
     ConfigInvalid = "config_invalid", 500, ErrorConfigInvalid;

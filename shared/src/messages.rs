@@ -314,6 +314,10 @@ crate::catalogue::catalogue! {
         en: "You need to log in first.",
         es: "Primero tienes que iniciar sesión.",
     },
+    ErrorForbidden = "error.forbidden" {
+        en: "Your account may not do this. Ask the school's latchkey administrator if you need to.",
+        es: "Tu cuenta no puede hacer esto. Si lo necesitas, pídeselo a quien administra latchkey en el centro.",
+    },
     ErrorRateLimited = "error.rate_limited" {
         en: "Too many attempts. Wait a few minutes and try again.",
         es: "Demasiados intentos. Espera unos minutos y vuelve a intentarlo.",

@@ -382,6 +382,538 @@ crate::catalogue::catalogue! {
         en: "You are logged out of this site and of the apps you logged in to with it.",
         es: "Has cerrado sesión en este sitio y en las aplicaciones en las que entraste con él.",
     },
+    ConsoleTitle = "page.console.title" {
+        en: "Accounts console",
+        es: "Consola de cuentas",
+    },
+    ConsoleSignedInAs = "page.console.signed_in_as" {
+        en: "Signed in as {name} ({roles}).",
+        es: "Sesión de {name} ({roles}).",
+    },
+    ConsoleToken = "page.console.token" {
+        en: "the admin token",
+        es: "el token de administración",
+    },
+    ConsoleAccountLink = "page.console.account_link" {
+        en: "Your account",
+        es: "Tu cuenta",
+    },
+    ConsoleGateLogin = "page.console.gate.login" {
+        en: "Log in with your staff account to use the console.",
+        es: "Inicia sesión con tu cuenta de personal para usar la consola.",
+    },
+    ConsoleGateLoginLink = "page.console.gate.login_link" {
+        en: "Log in",
+        es: "Iniciar sesión",
+    },
+    ConsoleGateTwoStep = "page.console.gate.two_step" {
+        en: "The console needs 2-Step Verification on your account. Turn it on, then come back.",
+        es: "La consola exige la verificación en 2 pasos en tu cuenta. Actívala y vuelve.",
+    },
+    ConsoleGateTwoStepLink = "page.console.gate.two_step_link" {
+        en: "Turn on 2-Step Verification",
+        es: "Activar la verificación en 2 pasos",
+    },
+    ConsoleGatePassword = "page.console.gate.password" {
+        en: "Your password must change before you can use the console.",
+        es: "Debes cambiar tu contraseña antes de usar la consola.",
+    },
+    ConsoleGatePasswordLink = "page.console.gate.password_link" {
+        en: "Change your password",
+        es: "Cambiar la contraseña",
+    },
+    ConsoleGateForbidden = "page.console.gate.forbidden" {
+        en: "Your account has no console role. Ask the school's latchkey administrator for one.",
+        es: "Tu cuenta no tiene un rol de consola. Pídeselo a quien administra latchkey en el centro.",
+    },
+    ConsoleGateForbiddenLink = "page.console.gate.forbidden_link" {
+        en: "Back to your account",
+        es: "Volver a tu cuenta",
+    },
+    ConsoleFindTitle = "page.console.find_title" {
+        en: "Find a person",
+        es: "Buscar a una persona",
+    },
+    ConsoleQueryLabel = "page.console.query_label" {
+        en: "Email or name",
+        es: "Correo o nombre",
+    },
+    ConsoleQueryHint = "page.console.query_hint" {
+        en: "Any email of theirs (the one they log in with, or their contact email), or words of their name.",
+        es: "Cualquier correo suyo (con el que inicia sesión o el de contacto), o palabras de su nombre.",
+    },
+    ConsoleQueryMissing = "page.console.query_missing" {
+        en: "Type an email or a name first.",
+        es: "Escribe primero un correo o un nombre.",
+    },
+    ConsoleSearch = "page.console.search" {
+        en: "Search",
+        es: "Buscar",
+    },
+    ConsoleFound = "page.console.found" {
+        en: "Accounts found: {n}.",
+        es: "Cuentas encontradas: {n}.",
+    },
+    ConsoleFoundNone = "page.console.found_none" {
+        en: "No account matches. Check the spelling, or try their other email.",
+        es: "Ninguna cuenta coincide. Revisa cómo está escrito o prueba con su otro correo.",
+    },
+    ConsoleAccountType = "page.console.account_type" {
+        en: "Account type",
+        es: "Tipo de cuenta",
+    },
+    ConsoleLoginEmail = "page.console.login_email" {
+        en: "Login email",
+        es: "Correo de acceso",
+    },
+    ConsoleContactEmail = "page.console.contact_email" {
+        en: "Contact email",
+        es: "Correo de contacto",
+    },
+    ConsoleContactNone = "page.console.contact_none" {
+        en: "None on file",
+        es: "No consta",
+    },
+    ConsoleEmailsExplained = "page.console.emails_explained" {
+        en: "They log in with the login email (the one the invitation went to); reset links go there. The contact email is on their profile and may have changed since.",
+        es: "Se inicia sesión con el correo de acceso (al que llegó la invitación); los enlaces de restablecimiento van ahí. El correo de contacto es el del perfil y puede haber cambiado desde entonces.",
+    },
+    ConsoleStatus = "page.console.status" {
+        en: "Status",
+        es: "Estado",
+    },
+    ConsoleActive = "page.console.active" {
+        en: "Active",
+        es: "Activa",
+    },
+    ConsoleDisabled = "page.console.disabled" {
+        en: "Disabled",
+        es: "Desactivada",
+    },
+    ConsoleTwoStep = "page.console.two_step" {
+        en: "2-Step Verification",
+        es: "Verificación en 2 pasos",
+    },
+    ConsoleOn = "page.console.on" {
+        en: "On",
+        es: "Activada",
+    },
+    ConsoleOff = "page.console.off" {
+        en: "Off",
+        es: "Desactivada",
+    },
+    ConsoleLastLogin = "page.console.last_login" {
+        en: "Last login",
+        es: "Último inicio de sesión",
+    },
+    ConsolePasswordChanged = "page.console.password_changed" {
+        en: "Password last changed",
+        es: "Último cambio de contraseña",
+    },
+    ConsoleNever = "page.console.never" {
+        en: "Never",
+        es: "Nunca",
+    },
+    ConsoleNone = "page.console.none" {
+        en: "None",
+        es: "Ninguno",
+    },
+    ConsoleRequiredChange = "page.console.required_change" {
+        en: "Required password change",
+        es: "Cambio de contraseña exigido",
+    },
+    ConsoleRequiredBy = "page.console.required_by" {
+        en: "Pending, by {date}",
+        es: "Pendiente, antes del {date}",
+    },
+    ConsoleRequiredNextLogin = "page.console.required_next_login" {
+        en: "Pending, at the next login",
+        es: "Pendiente, en el próximo inicio de sesión",
+    },
+    ConsoleFailedLogins = "page.console.failed_logins" {
+        en: "Failed logins (last 15 minutes)",
+        es: "Inicios fallidos (últimos 15 minutos)",
+    },
+    ConsoleSessions = "page.console.sessions" {
+        en: "Active sessions",
+        es: "Sesiones activas",
+    },
+    ConsoleRoles = "page.console.roles" {
+        en: "Console roles",
+        es: "Roles de consola",
+    },
+    ConsoleRoleHelpdesk = "page.console.role.helpdesk" {
+        en: "Helpdesk",
+        es: "Atención",
+    },
+    ConsoleRoleAdmin = "page.console.role.admin" {
+        en: "Administrator",
+        es: "Administración",
+    },
+    ConsoleResetLinkTitle = "page.console.reset_link_title" {
+        en: "Reset link",
+        es: "Enlace de restablecimiento",
+    },
+    ConsoleResetLink = "page.console.reset_link" {
+        en: "Last sent {sent}, works until {expires}: {status}. Replaced by a newer one before use: {superseded}.",
+        es: "Último enviado el {sent}, válido hasta el {expires}: {status}. Sustituidos por otro antes de usarse: {superseded}.",
+    },
+    ConsoleResetLinkNone = "page.console.reset_link_none" {
+        en: "No reset link sent lately.",
+        es: "No se ha enviado ningún enlace últimamente.",
+    },
+    ConsoleLinkOk = "page.console.link.ok" {
+        en: "still works",
+        es: "sigue siendo válido",
+    },
+    ConsoleLinkExpired = "page.console.link.expired" {
+        en: "expired",
+        es: "caducado",
+    },
+    ConsoleLinkSuperseded = "page.console.link.superseded" {
+        en: "replaced by a newer link",
+        es: "sustituido por otro más reciente",
+    },
+    ConsoleLinkUsed = "page.console.link.used" {
+        en: "used",
+        es: "usado",
+    },
+    ConsoleMailTitle = "page.console.mail_title" {
+        en: "Last mails",
+        es: "Últimos correos",
+    },
+    ConsoleMailNone = "page.console.mail_none" {
+        en: "No mail sent lately.",
+        es: "No se ha enviado ningún correo últimamente.",
+    },
+    ConsoleMailReset = "page.console.mail.reset" {
+        en: "Reset link",
+        es: "Enlace de restablecimiento",
+    },
+    ConsoleMailPasswordChanged = "page.console.mail.password_changed" {
+        en: "Password changed notice",
+        es: "Aviso de contraseña cambiada",
+    },
+    ConsoleMailTwoStepChanged = "page.console.mail.two_step_changed" {
+        en: "2-Step Verification notice",
+        es: "Aviso de verificación en 2 pasos",
+    },
+    ConsoleMailChangeRequested = "page.console.mail.change_requested" {
+        en: "Password change request",
+        es: "Petición de cambio de contraseña",
+    },
+    ConsoleMailStateQueued = "page.console.mail_state.queued" {
+        en: "waiting to be sent",
+        es: "esperando envío",
+    },
+    ConsoleMailStateRetrying = "page.console.mail_state.retrying" {
+        en: "put off by the mail provider, retrying",
+        es: "aplazado por el proveedor de correo, reintentando",
+    },
+    ConsoleMailStateSent = "page.console.mail_state.sent" {
+        en: "accepted by the mail provider",
+        es: "aceptado por el proveedor de correo",
+    },
+    ConsoleMailStateDeadLettered = "page.console.mail_state.dead_lettered" {
+        en: "given up on (see the dead letters)",
+        es: "abandonado (ver correos no entregados)",
+    },
+    ConsoleMailStateNotQueued = "page.console.mail_state.not_queued" {
+        en: "not sent (the request failed)",
+        es: "no enviado (la petición falló)",
+    },
+    ConsoleRetries = "page.console.retries" {
+        en: "{n} retries",
+        es: "{n} reintentos",
+    },
+    ConsoleProviderTitle = "page.console.provider_title" {
+        en: "What the mail provider reported",
+        es: "Lo que informó el proveedor de correo",
+    },
+    ConsoleProviderNone = "page.console.provider_none" {
+        en: "Nothing reported for these addresses.",
+        es: "Nada informado para estas direcciones.",
+    },
+    ConsoleProviderDelivered = "page.console.provider.delivered" {
+        en: "delivered (if they cannot find it, it is in the spam folder)",
+        es: "entregado (si no lo encuentran, está en la carpeta de spam)",
+    },
+    ConsoleProviderDelayed = "page.console.provider.delayed" {
+        en: "delayed by their mail system",
+        es: "retrasado por su sistema de correo",
+    },
+    ConsoleProviderBounced = "page.console.provider.bounced" {
+        en: "refused by their mail system",
+        es: "rechazado por su sistema de correo",
+    },
+    ConsoleProviderSoftBounced = "page.console.provider.soft_bounced" {
+        en: "refused for now (mailbox full?)",
+        es: "rechazado por ahora (¿buzón lleno?)",
+    },
+    ConsoleProviderComplained = "page.console.provider.complained" {
+        en: "marked as spam",
+        es: "marcado como spam",
+    },
+    ConsoleHistoryTitle = "page.console.history_title" {
+        en: "History",
+        es: "Historial",
+    },
+    ConsoleHistoryNone = "page.console.history_none" {
+        en: "Nothing recorded yet.",
+        es: "Aún no hay nada registrado.",
+    },
+    ConsoleBy = "page.console.by" {
+        en: "by {name}",
+        es: "por {name}",
+    },
+    ConsoleEventResetLinkSent = "page.console.event.reset_link_sent" {
+        en: "Reset link sent",
+        es: "Enlace de restablecimiento enviado",
+    },
+    ConsoleEventResetRequestThrottled = "page.console.event.reset_request_throttled" {
+        en: "Reset link refused: too many asked for",
+        es: "Enlace denegado: se pidieron demasiados",
+    },
+    ConsoleEventPasswordChanged = "page.console.event.password_changed" {
+        en: "Password changed",
+        es: "Contraseña cambiada",
+    },
+    ConsoleEventLoggedIn = "page.console.event.logged_in" {
+        en: "Logged in",
+        es: "Inicio de sesión",
+    },
+    ConsoleEventLoginFailed = "page.console.event.login_failed" {
+        en: "Login failed",
+        es: "Inicio de sesión fallido",
+    },
+    ConsoleEventTwoStepEnabled = "page.console.event.two_step_enabled" {
+        en: "2-Step Verification turned on",
+        es: "Verificación en 2 pasos activada",
+    },
+    ConsoleEventTwoStepDisabled = "page.console.event.two_step_disabled" {
+        en: "2-Step Verification turned off",
+        es: "Verificación en 2 pasos desactivada",
+    },
+    ConsoleEventTwoStepDisabledByStaff = "page.console.event.two_step_disabled_by_staff" {
+        en: "2-Step Verification turned off by staff",
+        es: "Verificación en 2 pasos desactivada por el personal",
+    },
+    ConsoleEventRecoveryCodesReplaced = "page.console.event.recovery_codes_replaced" {
+        en: "New recovery codes",
+        es: "Nuevos códigos de recuperación",
+    },
+    ConsoleEventTwoStepCodeRefused = "page.console.event.two_step_code_refused" {
+        en: "2-Step code refused",
+        es: "Código de 2 pasos rechazado",
+    },
+    ConsoleEventPasswordChangeRequired = "page.console.event.password_change_required" {
+        en: "Password change required",
+        es: "Cambio de contraseña exigido",
+    },
+    ConsoleEventAppGrantRefused = "page.console.event.app_grant_refused" {
+        en: "An app's sign-in was refused",
+        es: "Se rechazó el acceso de una aplicación",
+    },
+    ConsoleEventDisabled = "page.console.event.disabled" {
+        en: "Account disabled",
+        es: "Cuenta desactivada",
+    },
+    ConsoleEventEnabled = "page.console.event.enabled" {
+        en: "Account enabled",
+        es: "Cuenta activada",
+    },
+    ConsoleEventSessionsEnded = "page.console.event.sessions_ended" {
+        en: "Logged out everywhere",
+        es: "Sesión cerrada en todas partes",
+    },
+    ConsoleEventRolesChanged = "page.console.event.roles_changed" {
+        en: "Console roles changed",
+        es: "Roles de consola cambiados",
+    },
+    ConsoleEventMailSent = "page.console.event.mail_sent" {
+        en: "Mail accepted by the provider",
+        es: "Correo aceptado por el proveedor",
+    },
+    ConsoleEventMailDeadLettered = "page.console.event.mail_dead_lettered" {
+        en: "Mail given up on",
+        es: "Correo abandonado",
+    },
+    ConsoleEventLoginEmailChangeRequested = "page.console.event.login_email_change_requested" {
+        en: "Login email change asked",
+        es: "Cambio de correo de acceso solicitado",
+    },
+    ConsoleEventLoginEmailChanged = "page.console.event.login_email_changed" {
+        en: "Login email changed",
+        es: "Correo de acceso cambiado",
+    },
+    ConsoleActionResetLink = "page.console.action.reset_link" {
+        en: "Send a reset link",
+        es: "Enviar un enlace de restablecimiento",
+    },
+    ConsoleActionEndSessions = "page.console.action.end_sessions" {
+        en: "Log out everywhere",
+        es: "Cerrar sesión en todas partes",
+    },
+    ConsoleActionRequireChange = "page.console.action.require_change" {
+        en: "Require a new password",
+        es: "Exigir una contraseña nueva",
+    },
+    ConsoleActionDisable = "page.console.action.disable" {
+        en: "Disable the account",
+        es: "Desactivar la cuenta",
+    },
+    ConsoleActionEnable = "page.console.action.enable" {
+        en: "Enable the account",
+        es: "Activar la cuenta",
+    },
+    ConsoleActionTwoStepOff = "page.console.action.two_step_off" {
+        en: "Turn 2-Step Verification off",
+        es: "Desactivar la verificación en 2 pasos",
+    },
+    ConsoleActionRoles = "page.console.action.roles" {
+        en: "Console roles",
+        es: "Roles de consola",
+    },
+    ConsoleConfirmResetLink = "page.console.confirm.reset_link" {
+        en: "Mail a new reset link to {email}? Earlier links stop working.",
+        es: "¿Enviar un enlace nuevo a {email}? Los anteriores dejarán de funcionar.",
+    },
+    ConsoleConfirmEndSessions = "page.console.confirm.end_sessions" {
+        en: "Log {name} out on every device and app? Their password stays.",
+        es: "¿Cerrar la sesión de {name} en todos sus dispositivos y aplicaciones? Su contraseña no cambia.",
+    },
+    ConsoleConfirmRequireChange = "page.console.confirm.require_change" {
+        en: "Ask {name} for a new password at their next login? They are mailed about it.",
+        es: "¿Pedir a {name} una contraseña nueva en su próximo inicio de sesión? Se le avisará por correo.",
+    },
+    ConsoleConfirmDisable = "page.console.confirm.disable" {
+        en: "Disable {name}'s account? They cannot log in or reset the password until it is enabled again.",
+        es: "¿Desactivar la cuenta de {name}? No podrá entrar ni restablecer la contraseña hasta que se active de nuevo.",
+    },
+    ConsoleConfirmEnable = "page.console.confirm.enable" {
+        en: "Enable {name}'s account again?",
+        es: "¿Activar de nuevo la cuenta de {name}?",
+    },
+    ConsoleConfirmTwoStepOff = "page.console.confirm.two_step_off" {
+        en: "Turn 2-Step Verification off for {name}? Do it only after every check below. They are logged out everywhere and mailed.",
+        es: "¿Desactivar la verificación en 2 pasos de {name}? Hazlo solo tras todas las comprobaciones de abajo. Se cerrarán sus sesiones y se le avisará por correo.",
+    },
+    ConsoleConfirmRoles = "page.console.confirm.roles" {
+        en: "What may {name} do in the console?",
+        es: "¿Qué puede hacer {name} en la consola?",
+    },
+    ConsoleConfirmYes = "page.console.confirm_yes" {
+        en: "Confirm",
+        es: "Confirmar",
+    },
+    ConsoleCancel = "page.console.cancel" {
+        en: "Cancel",
+        es: "Cancelar",
+    },
+    ConsoleChecksLegend = "page.console.checks_legend" {
+        en: "Identity checks (all required)",
+        es: "Comprobaciones de identidad (todas obligatorias)",
+    },
+    ConsoleChecksMissing = "page.console.checks_missing" {
+        en: "Tick every check first: they are what keeps a stranger out of this account.",
+        es: "Marca primero todas las comprobaciones: son lo que impide que un extraño entre en esta cuenta.",
+    },
+    ConsoleRolesLegend = "page.console.roles_legend" {
+        en: "Roles it holds",
+        es: "Roles que tiene",
+    },
+    ConsoleDoneResetLink = "page.console.done.reset_link" {
+        en: "A reset link is on its way to {name}.",
+        es: "Un enlace de restablecimiento va de camino a {name}.",
+    },
+    ConsoleDoneEndSessions = "page.console.done.end_sessions" {
+        en: "{name} is logged out everywhere.",
+        es: "Se cerró la sesión de {name} en todas partes.",
+    },
+    ConsoleDoneRequireChange = "page.console.done.require_change" {
+        en: "{name} must choose a new password.",
+        es: "{name} deberá elegir una contraseña nueva.",
+    },
+    ConsoleDoneDisable = "page.console.done.disable" {
+        en: "{name}'s account is disabled.",
+        es: "La cuenta de {name} está desactivada.",
+    },
+    ConsoleDoneEnable = "page.console.done.enable" {
+        en: "{name}'s account is enabled.",
+        es: "La cuenta de {name} está activada.",
+    },
+    ConsoleDoneTwoStepOff = "page.console.done.two_step_off" {
+        en: "2-Step Verification is off for {name}.",
+        es: "La verificación en 2 pasos de {name} está desactivada.",
+    },
+    ConsoleDoneRoles = "page.console.done.roles" {
+        en: "{name}'s console roles are saved.",
+        es: "Se guardaron los roles de consola de {name}.",
+    },
+    ConsoleSettingsTitle = "page.console.settings_title" {
+        en: "Settings",
+        es: "Ajustes",
+    },
+    ConsoleRequirementTitle = "page.console.requirement_title" {
+        en: "2-Step Verification requirement",
+        es: "Exigencia de verificación en 2 pasos",
+    },
+    ConsoleRequirementHint = "page.console.requirement_hint" {
+        en: "Days of grace from each person's next login; leave empty for not required, 0 for at once.",
+        es: "Días de margen desde el próximo inicio de sesión de cada persona; vacío para no exigirla, 0 para de inmediato.",
+    },
+    ConsoleRequirementStaff = "page.console.requirement_staff" {
+        en: "Staff accounts",
+        es: "Cuentas de personal",
+    },
+    ConsoleRequirementParent = "page.console.requirement_parent" {
+        en: "Parent accounts",
+        es: "Cuentas de familias",
+    },
+    ConsoleRequirementInvalid = "page.console.requirement_invalid" {
+        en: "Days: a whole number from 0 to 365, or empty.",
+        es: "Días: un número entero de 0 a 365, o vacío.",
+    },
+    ConsoleSave = "page.console.save" {
+        en: "Save",
+        es: "Guardar",
+    },
+    ConsoleSaved = "page.console.saved" {
+        en: "Saved. It applies from each person's next login.",
+        es: "Guardado. Se aplica desde el próximo inicio de sesión de cada persona.",
+    },
+    ConsoleDeadLettersTitle = "page.console.dead_letters_title" {
+        en: "Mail that could not be delivered",
+        es: "Correo que no se pudo entregar",
+    },
+    ConsoleDeadLettersHint = "page.console.dead_letters_hint" {
+        en: "After every retry, or refused by the provider. To send a reset link again, find the person above.",
+        es: "Tras todos los reintentos, o rechazado por el proveedor. Para reenviar un enlace, busca a la persona arriba.",
+    },
+    ConsoleDeadLettersNone = "page.console.dead_letters_none" {
+        en: "None.",
+        es: "Ninguno.",
+    },
+    ConsolePolicyTitle = "page.console.policy_title" {
+        en: "Password policy",
+        es: "Política de contraseñas",
+    },
+    ConsolePolicyLink = "page.console.policy_link" {
+        en: "The password requirements, as people see them",
+        es: "Los requisitos de contraseña, tal como los ven las personas",
+    },
+    ConsoleCheckContact = "page.console.check.contact" {
+        en: "The caller gave the account's contact email or phone number as the school has it on file.",
+        es: "Quien llama dio el correo de contacto o el teléfono de la cuenta tal como los tiene el centro.",
+    },
+    ConsoleCheckKnown = "page.console.check.known" {
+        en: "The caller answered a question only the account's owner can (a pupil's class, a date of birth on file).",
+        es: "Quien llama respondió una pregunta que solo sabe la persona titular (la clase de un alumno, una fecha de nacimiento registrada).",
+    },
+    ConsoleCheckCallback = "page.console.check.callback" {
+        en: "I called back on the number the school has on file (not a number the caller gave) and spoke to them.",
+        es: "Devolví la llamada al número que tiene el centro (no a uno que dio quien llama) y hablé con la persona.",
+    },
 }
 
 #[cfg(test)]

@@ -48,6 +48,10 @@ impl Client {
         self.send(http().post(self.url(path)).json(&body)).await
     }
 
+    pub async fn put(&self, path: &str, body: impl Serialize) -> (u16, Value) {
+        self.send(http().put(self.url(path)).json(&body)).await
+    }
+
     /// With the admin token.
     pub async fn admin(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> (u16, Value) {
         let request = http().request(method, self.url(path)).bearer_auth(admin_token());

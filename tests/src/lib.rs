@@ -5,6 +5,7 @@
 //! never passes by skipping.
 
 pub mod client;
+pub mod console;
 pub mod drivers;
 pub mod fake_http;
 pub mod fake_mail;

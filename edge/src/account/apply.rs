@@ -139,6 +139,14 @@ pub fn change_account(slot: &mut Slot, change: impl FnOnce(&mut AccountState)) -
     }
 }
 
+/// Writes what a step's events say happened into the account's history; the step is saved if that added anything.
+/// The shell calls it on every step, before saving.
+pub fn remember<R>(slot: &mut Slot, outcome: &mut Outcome<R>, now: u64) {
+    if let Some(account) = slot.account.as_mut() {
+        outcome.save |= account.history.record(&outcome.events, now);
+    }
+}
+
 /// A command to an account: what it is answered, and how it changes the slot.
 pub trait Apply {
     type Reply: Serialize + DeserializeOwned;
@@ -187,6 +195,7 @@ pub(crate) mod testing {
         let mut outcome = command.apply(slot, &cx);
         let (mut events, mut saves, mut flush_outbox, mut forget_unknown_in) = (Vec::new(), 0, false, None);
         loop {
+            remember(slot, &mut outcome, now);
             saves += usize::from(outcome.save);
             events.append(&mut outcome.events);
             flush_outbox |= outcome.flush_outbox;

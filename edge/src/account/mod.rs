@@ -2,7 +2,7 @@
 //! the newest one works, whatever arrives concurrently and wherever.
 //!
 //! Pure, tested natively: the state and its parts ([`state`], [`tokens`], [`sessions`], [`throttle`],
-//! [`credential`], [`outbox`], [`webhooks`], [`two_step`], [`apps`], [`codes`]), how it is stored ([`stored`]), and the commands that
+//! [`credential`], [`outbox`], [`webhooks`], [`two_step`], [`apps`], [`codes`], [`history`]), how it is stored ([`stored`]), and the commands that
 //! change it ([`commands`], applied through [`apply`]). The shell: [`object`], the Durable Object.
 
 pub mod apply;
@@ -10,6 +10,7 @@ pub mod apps;
 pub mod codes;
 pub mod commands;
 pub mod credential;
+pub mod history;
 pub mod new_password;
 pub mod object;
 pub mod outbox;

@@ -2,7 +2,7 @@
 //! outcome says — audit lines, mail to the queue, the alarm — then answers. It decides nothing. Every change to an
 //! account goes through here, one at a time.
 
-use super::apply::{Apply, Context, FreshIds, Next, Rules, Slot};
+use super::apply::{remember, Apply, Context, FreshIds, Next, Rules, Slot};
 use super::commands::apps::LogoutsTried;
 use super::commands::delivery::{MailQueued, RequeueLostMail, WebhooksTried};
 use super::credential::PasswordHasher;
@@ -115,6 +115,8 @@ impl DurableObject for Account {
             Command::Refresh(c) => self.answer(c).await,
             Command::GrantStatus(c) => self.answer(c).await,
             Command::RevokeGrant(c) => self.answer(c).await,
+            Command::SetRoles(c) => self.answer(c).await,
+            Command::CheckStaff(c) => self.answer(c).await,
         }
     }
 
@@ -169,6 +171,7 @@ impl Account {
         let mut outcome = command.apply(&mut slot, &cx);
         let mut flush_outbox = false;
         loop {
+            remember(&mut slot, &mut outcome, cx.now);
             if outcome.save {
                 self.save(&slot, existed).await?;
             }
@@ -263,7 +266,7 @@ impl Account {
             return;
         }
         let name = account.pseudonym(keys);
-        events.iter().for_each(|event| audit::record(&event.event(&name)));
+        events.iter().filter_map(|event| event.event(&name)).for_each(|event| audit::record(&event));
     }
 
     /// Hands every pending mail to the queue; what cannot be handed over stays and is retried by alarm, so a password

@@ -82,6 +82,11 @@ impl Outbox {
     }
 
     /// The latest mails, newest first.
+    /// The kind of a recent mail (`reset`, `password_changed`…), if it is one.
+    pub fn kind_of(&self, id: &str) -> Option<String> {
+        self.recent.iter().find(|r| r.id == id).map(|r| r.mail.kind.clone())
+    }
+
     pub fn recent_mail(&self) -> Vec<RecentMail> {
         self.recent.iter().rev().map(|r| r.mail.clone()).collect()
     }

@@ -3,12 +3,12 @@
 //! that command's reply type back, so no reply can be mistaken for another's.
 
 use super::apply::Apply;
-use super::commands::admin::{AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, View};
+use super::commands::admin::{AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SetRoles, View};
 use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, RevokeGrant};
 use super::commands::delivery::{MailRetrying, MailSettled};
 use super::commands::password::ChangePassword;
 use super::commands::reset::{IssueToken, LinkStatus, Reset, WithdrawToken};
-use super::commands::session::{CheckSession, Login, Logout, Reauthenticate};
+use super::commands::session::{CheckSession, CheckStaff, Login, Logout, Reauthenticate};
 use super::commands::two_step::{TwoStepConfirm, TwoStepDisable, TwoStepNewCodes, TwoStepSetup, TwoStepStatusQuery};
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +37,8 @@ wire! {
     EndSessions(EndSessions),
     AdminTwoStepOff(AdminTwoStepOff),
     RequireChange(RequireChange),
+    SetRoles(SetRoles),
+    CheckStaff(CheckStaff),
     IssueToken(IssueToken),
     LinkStatus(LinkStatus),
     WithdrawToken(WithdrawToken),

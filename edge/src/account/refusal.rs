@@ -17,6 +17,11 @@ impl Refusal {
     pub fn new(code: ErrorCode) -> Refusal {
         Refusal { code, detail: None, unmet: Vec::new() }
     }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Refusal {
+        self.detail = Some(detail.into());
+        self
+    }
 }
 
 impl From<ErrorCode> for Refusal {

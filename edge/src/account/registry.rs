@@ -9,6 +9,36 @@ use latchkey_shared::api::{AccountStatus, AudienceProgress, PasswordChangeRequir
 use latchkey_shared::{Audience, Locale};
 use serde::{Deserialize, Serialize};
 
+/// A name as people search for it: compatibility-decomposed, accents dropped, lower case, spaces collapsed — so
+/// "maria jose" finds "María José" and "MARÍA".
+pub fn fold_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = name
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The entries whose display name holds every word of `query` (folded), at most `limit`, sorted by name.
+pub fn named<'a>(entries: &'a [Entry], query: &str, limit: usize) -> Vec<&'a Entry> {
+    let words: Vec<String> = fold_name(query).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let mut found: Vec<&Entry> = entries
+        .iter()
+        .filter(|entry| {
+            let name = fold_name(&entry.display_name);
+            words.iter().all(|word| name.contains(word.as_str()))
+        })
+        .collect();
+    found.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.login_email.cmp(&b.login_email)));
+    found.truncate(limit);
+    found
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub login_email: String,
@@ -82,6 +112,27 @@ mod tests {
             changed_at,
             owes: false,
         }
+    }
+
+    #[test]
+    fn a_name_is_found_by_its_words_whatever_the_accents_and_case() {
+        let named_as = |name: &str, email: &str| Entry {
+            display_name: name.into(),
+            login_email: email.into(),
+            ..entry(Audience::Parent, None)
+        };
+        let entries = [
+            named_as("María José Pérez", "mj@school.org"),
+            named_as("Ana Pérez", "ana@school.org"),
+            named_as("Jose Ramírez", "jr@school.org"),
+        ];
+        let found = |query| named(&entries, query, 10).iter().map(|e| e.login_email.as_str()).collect::<Vec<_>>();
+        assert_eq!(found("maria  JOSE"), ["mj@school.org"]);
+        assert_eq!(found("perez"), ["ana@school.org", "mj@school.org"]);
+        assert_eq!(found("jos"), ["jr@school.org", "mj@school.org"]);
+        assert_eq!(found("ＡＮＡ"), ["ana@school.org"], "full-width letters fold too");
+        assert!(found("   ").is_empty() && found("zoe").is_empty());
+        assert_eq!(named(&entries, "e", 2).len(), 2, "bounded");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::apps::Apps;
 use super::credential::{Credential, PasswordHasher};
+use super::history::History;
 use super::outbox::Outbox;
 use super::refusal::Refusal;
 use super::sessions::Sessions;
@@ -17,7 +18,7 @@ use crate::seal::Keys;
 use crate::token::TokenHash;
 use crate::webhook;
 use latchkey_shared::api::{
-    AccountStatus, AccountView, PasswordChangeReason, RequiredChange, SessionInfo, TokenStatus,
+    AccountStatus, AccountView, PasswordChangeReason, RequiredChange, Role, SessionInfo, TokenStatus,
 };
 use latchkey_shared::chars::normalize;
 use latchkey_shared::{evaluate, Audience, ErrorCode, Locale, Policy};
@@ -51,6 +52,10 @@ pub struct AccountState {
     pub apps: Apps,
     /// When a login last succeeded (unix seconds).
     pub last_login_at: Option<u64>,
+    /// What this staff account may do in the console.
+    pub roles: Vec<Role>,
+    /// What happened to the account lately, for the school office.
+    pub history: History,
 }
 
 /// A new password through a reset link.
@@ -109,6 +114,8 @@ impl AccountState {
             two_step: TwoStep::default(),
             apps: Apps::default(),
             last_login_at: None,
+            roles: Vec::new(),
+            history: History::default(),
         }
     }
 
@@ -152,6 +159,8 @@ impl AccountState {
             last_login_at: self.last_login_at,
             failed_logins_recent: self.failed_logins.recent(now),
             recent_mail: self.outbox.recent_mail(),
+            roles: self.roles.clone(),
+            history: self.history.recent(),
         }
     }
 

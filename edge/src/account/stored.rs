@@ -4,6 +4,7 @@
 
 use super::apps::Apps;
 use super::credential::Credential;
+use super::history::History;
 use super::outbox::{InFlight, MailRecord, Outbox};
 use super::sessions::Sessions;
 use super::state::{AccountState, Profile};
@@ -12,7 +13,7 @@ use super::tokens::Tokens;
 use super::two_step::TwoStep;
 use super::webhooks::Webhooks;
 use crate::mail::job::MailJob;
-use latchkey_shared::api::{PasswordChangeReason, RequiredChange};
+use latchkey_shared::api::{PasswordChangeReason, RequiredChange, Role};
 use latchkey_shared::Secret;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -52,6 +53,11 @@ struct StoredAccount {
     apps: Apps,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     last_login_at: Option<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    roles: Vec<Role>,
+    /// The account's own history (`history` is the password history, named before this existed).
+    #[serde(default, skip_serializing_if = "History::is_empty")]
+    journal: History,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -97,6 +103,8 @@ impl From<StoredAccount> for AccountState {
             two_step: s.two_step,
             apps: s.apps,
             last_login_at: s.last_login_at,
+            roles: s.roles,
+            history: s.journal,
         }
     }
 }
@@ -125,6 +133,8 @@ impl From<AccountState> for StoredAccount {
             two_step: a.two_step,
             apps: a.apps,
             last_login_at: a.last_login_at,
+            roles: a.roles,
+            journal: a.history,
         }
     }
 }

@@ -1,9 +1,13 @@
-//! The admin API, behind the `ADMIN_TOKEN` bearer secret (the route table's admin guard): create and import accounts,
-//! disable, look up (login email beside contact email), the mail dead letters, which audiences must use 2-Step
-//! Verification, and required password changes (one account, an account type, everyone) with their progress.
+//! The admin API, behind the `ADMIN_TOKEN` bearer secret or a console session of staff with a role (the route table's
+//! `admin` and `helpdesk` guards): create and import accounts, find them (by login or contact email, or by name),
+//! disable and enable, end sessions, send reset links, grant roles, the mail dead letters, which audiences must use
+//! 2-Step Verification, and required password changes (one account, an account type, everyone) with their progress.
+//! Every change names who made it (`Call::actor`) in the audit trail and in the account's history.
 
 use super::{Call, HandlerResult};
-use crate::account::commands::admin::{AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, View};
+use crate::account::commands::admin::{
+    AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SetRoles, View,
+};
 use crate::account::protocol::Ask;
 use crate::account::refusal::Refusal;
 use crate::account::registry;
@@ -15,9 +19,9 @@ use crate::password;
 use crate::platform::binding;
 use crate::store;
 use latchkey_shared::api::{
-    AccountList, AccountRef, AccountStatus, AccountView, DeadLetter, DeadLetterList, ImportFailure, ImportReport,
-    MailEvent, NewAccount, PasswordChangeProgress, PasswordChangeRequirement, RequirePasswordChange, RequiredChange,
-    TwoStepRequirement, MAIL_EVENTS_SHOWN,
+    AccountList, AccountRef, AccountStatus, AccountView, Actor, DeadLetter, DeadLetterList, IdentityChecks,
+    ImportFailure, ImportReport, MailEvent, NewAccount, PasswordChangeProgress, PasswordChangeRequirement,
+    RequirePasswordChange, RequiredChange, StaffMember, TwoStepOff, TwoStepRequirement, MAIL_EVENTS_SHOWN,
 };
 use latchkey_shared::chars::normalize;
 use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext, Secret};
@@ -138,30 +142,99 @@ pub async fn import(mut call: Call<'_>) -> HandlerResult {
 
 /// `POST /api/admin/accounts/disable`.
 pub async fn disable(call: Call<'_>) -> HandlerResult {
-    on_account(call, Disable {}).await
+    on_account(call, |by| Disable { by }).await
 }
 
 /// `POST /api/admin/accounts/enable`: logins and reset requests work again.
 pub async fn enable(call: Call<'_>) -> HandlerResult {
-    on_account(call, Enable {}).await
+    on_account(call, |by| Enable { by }).await
 }
 
 /// `POST /api/admin/accounts/end-sessions`: logs the account out everywhere (a lost or shared device), and out of the
 /// apps those sessions logged in to.
 pub async fn end_sessions(call: Call<'_>) -> HandlerResult {
-    on_account(call, EndSessions {}).await
+    on_account(call, |by| EndSessions { by }).await
 }
 
 /// `POST /api/admin/accounts/two-step-off`: turns 2-Step Verification off for someone who lost the phone and the
-/// recovery codes (once the school has checked who is asking), logs the account out everywhere and mails a notice to
-/// every address on file.
-pub async fn two_step_off(call: Call<'_>) -> HandlerResult {
-    on_account(call, AdminTwoStepOff {}).await
+/// recovery codes, logs the account out everywhere and mails a notice to every address on file. Staff in the console
+/// must have ticked every identity check the school defined; the bearer token (automation) is trusted to have.
+pub async fn two_step_off(mut call: Call<'_>) -> HandlerResult {
+    let asked: TwoStepOff = call.json(MAX_JSON_BODY).await?;
+    let by = call.actor()?;
+    if matches!(by, Actor::Staff { .. }) {
+        let missing = call.config.identity_checks.missing(&asked.checks);
+        if !missing.is_empty() {
+            let detail = format!("checks: not ticked: {}", missing.join(", "));
+            return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
+        }
+    }
+    on_named_account(&call, &asked.login_email, asked.audience, AdminTwoStepOff { by }).await
 }
 
-/// Sends `command` to the account the [`AccountRef`] body names; answers the account as it is then.
-async fn on_account<C: Ask<Reply = Result<AccountView, Refusal>>>(mut call: Call<'_>, command: C) -> HandlerResult {
+/// `GET /api/admin/identity-checks`: what the desk must check before turning 2-Step Verification off, in the
+/// caller's language (the school's own list, `IDENTITY_CHECKS`, as written).
+pub async fn identity_checks(call: Call<'_>) -> HandlerResult {
+    call.reply(200, &IdentityChecks { checks: call.config.identity_checks.listed(call.locale) })
+}
+
+/// `GET /api/admin/me`: who uses the console, and what they may do.
+pub async fn me(call: Call<'_>) -> HandlerResult {
+    let actor = call.actor()?;
+    let member = match actor {
+        // The token may do everything.
+        Actor::AdminToken => StaffMember { actor, roles: vec![latchkey_shared::api::Role::Admin] },
+        Actor::Staff { .. } => {
+            let (id, session_hash) = call.session()?;
+            let need = latchkey_shared::api::Role::Helpdesk;
+            let checked = call.account(&id, crate::account::commands::session::CheckStaff { session_hash, need });
+            checked.await?.map_err(|refusal| call.refusal(refusal))?
+        }
+    };
+    call.reply(200, &member)
+}
+
+/// `PUT /api/admin/accounts/roles`: the roles a staff account holds from now on.
+pub async fn set_roles(mut call: Call<'_>) -> HandlerResult {
+    let asked: latchkey_shared::api::SetRoles = call.json(MAX_JSON_BODY).await?;
+    let command = SetRoles { roles: asked.roles, by: call.actor()? };
+    on_named_account(&call, &asked.login_email, asked.audience, command).await
+}
+
+/// `POST /api/admin/accounts/reset-link`: mails a reset link to the account's login email now (someone on the phone
+/// who cannot find the restore page, or whose link ran out). Unlike the public request, the answer says what
+/// happened: the account as it is then, with the new link, or why none was sent.
+pub async fn send_reset_link(mut call: Call<'_>) -> HandlerResult {
     let target: AccountRef = call.json(MAX_JSON_BODY).await?;
+    let email = Email::parse(&target.login_email)
+        .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
+    let id = call.account_id_for(target.audience, &email).await?;
+    let view = call.account(&id, View {}).await?.ok_or_else(|| call.error(ErrorCode::NotFound))?;
+    if view.status == AccountStatus::Disabled {
+        let detail = "the account is disabled: enable it first";
+        return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
+    }
+    let lifetime = call.config.policy.rules_for(Some(target.audience)).token_lifetime_secs;
+    let by = Some(call.actor()?);
+    let sent = super::reset::issue_and_mail(call.env, &call.config.sealing_keys, &id, None, lifetime, by)
+        .await
+        .map_err(|e| call.internal("reset_link", e))?;
+    if !sent {
+        let detail = "the account has had as many links as it may for now; the last one still works";
+        return Err(call.error(ErrorCode::RateLimited).with_detail(detail));
+    }
+    let view = call.account(&id, View {}).await?.ok_or_else(|| call.error(ErrorCode::NotFound))?;
+    call.reply(200, &view)
+}
+
+/// Sends the command `make` builds, naming the caller, to the account the [`AccountRef`] body names; answers the
+/// account as it is then.
+async fn on_account<C: Ask<Reply = Result<AccountView, Refusal>>>(
+    mut call: Call<'_>,
+    make: impl FnOnce(Actor) -> C,
+) -> HandlerResult {
+    let target: AccountRef = call.json(MAX_JSON_BODY).await?;
+    let command = make(call.actor()?);
     on_named_account(&call, &target.login_email, target.audience, command).await
 }
 
@@ -175,25 +248,58 @@ async fn on_named_account<C: Ask<Reply = Result<AccountView, Refusal>>>(
     let email =
         Email::parse(login_email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
     let id = call.account_id_for(audience, &email).await?;
-    match call.account(&id, command).await? {
-        Ok(view) => call.reply(200, &view),
-        Err(refusal) => Err(call.refusal(refusal)),
-    }
+    call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
+    // Looked at again: the history entry a command's events make is written after its reply was.
+    let view = call.account(&id, View {}).await?.ok_or_else(|| call.error(ErrorCode::NotFound))?;
+    call.reply(200, &view)
 }
 
-/// `GET /api/admin/accounts?email=…`: accounts whose login or contact email it is, in both audiences.
+/// How many accounts a search by name shows.
+const NAME_RESULTS: usize = 20;
+const MAX_QUERY_CHARS: usize = 100;
+
+/// `GET /api/admin/accounts?email=…`: accounts whose login or contact email it is, in both audiences; or
+/// `?name=…`: accounts whose name holds every word given (accents and case aside), at most [`NAME_RESULTS`], from
+/// the registry (which may show an account up to a minute late).
 pub async fn find(call: Call<'_>) -> HandlerResult {
     let url = call.req.url().map_err(|e| call.internal("url", e))?;
-    let raw = url.query_pairs().find(|(k, _)| k == "email").map(|(_, v)| v.into_owned()).unwrap_or_default();
-    let email = Email::parse(&raw).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
+    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
     let kv = call.kv()?;
+    let ids = match (param("email"), param("name")) {
+        (None, Some(name)) => {
+            if name.trim().is_empty() || name.chars().count() > MAX_QUERY_CHARS {
+                let detail = format!("name: 1 to {MAX_QUERY_CHARS} characters");
+                return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
+            }
+            let entries = registry_entries(&call).await?;
+            let found = registry::named(&entries, &name, NAME_RESULTS);
+            found.iter().map(|e| crate::email::account_id_of(e.audience, &e.login_email)).collect()
+        }
+        (email, None) => ids_by_email(&call, &kv, &email.unwrap_or_default()).await?,
+        (Some(_), Some(_)) => {
+            return Err(call.error(ErrorCode::InvalidRequest).with_detail("give email or name, not both"));
+        }
+    };
+    let mut accounts = Vec::new();
+    for id in ids {
+        if let Some(mut view) = call.account(&id, View {}).await? {
+            view.mail_events = mail_events(&call, &kv, &view).await?;
+            accounts.push(view);
+        }
+    }
+    call.reply(200, &AccountList { accounts })
+}
+
+/// The accounts whose login or contact email `raw` is.
+async fn ids_by_email(call: &Call<'_>, kv: &KvStore, raw: &str) -> Result<Vec<String>, ApiError> {
+    let email = Email::parse(raw).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
     let mut ids = Vec::new();
     for audience in Audience::ALL {
         ids.push(call.account_id_for(audience, &email).await?);
     }
     // Contact emails indexed before addresses were normalised further are under their earlier form.
     for form in std::iter::once(email.as_str()).chain(email.earlier_form()) {
-        let by_contact: Vec<String> = store::get_json(&kv, &store::contact_key(form))
+        let by_contact: Vec<String> = store::get_json(kv, &store::contact_key(form))
             .await
             .map_err(|e| call.internal("kv", e))?
             .unwrap_or_default();
@@ -203,14 +309,7 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
             }
         }
     }
-    let mut accounts = Vec::new();
-    for id in ids {
-        if let Some(mut view) = call.account(&id, View {}).await? {
-            view.mail_events = mail_events(&call, &kv, &view).await?;
-            accounts.push(view);
-        }
-    }
-    call.reply(200, &AccountList { accounts })
+    Ok(ids)
 }
 
 /// What the provider reported about mail to the account's login and contact emails, newest first.
@@ -284,7 +383,7 @@ pub async fn require_password_change(mut call: Call<'_>) -> HandlerResult {
         return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
     };
     check_deadline(&call, asked.deadline)?;
-    let command = RequireChange { deadline: asked.deadline, announce: asked.announce };
+    let command = RequireChange { deadline: asked.deadline, announce: asked.announce, by: call.actor()? };
     on_named_account(&call, login_email, audience, command).await
 }
 

@@ -13,6 +13,7 @@ pub mod session;
 pub mod two_step;
 
 use crate::account::commands::admin::View;
+use crate::account::commands::session::CheckStaff;
 use crate::account::protocol::{Ask, Command};
 use crate::account::refusal::Refusal;
 use crate::body::{self, BodyError};
@@ -20,7 +21,7 @@ use crate::config::Config;
 use crate::email::{account_id, account_id_of, Email};
 use crate::routes::Guard;
 use crate::token::TokenHash;
-use latchkey_shared::api::{PasswordChangeRequirement, TwoStepRequirement};
+use latchkey_shared::api::{Actor, PasswordChangeRequirement, Role, TwoStepRequirement};
 use latchkey_shared::{ApiError, Audience, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 use worker::{Env, Method, Request, RequestInit};
@@ -33,6 +34,8 @@ pub struct Call<'a> {
     pub locale: Locale,
     /// The session cookie, read by the guard of a route that needs one.
     pub session: Option<session::SessionCookie>,
+    /// Who calls an admin route: the bearer token or a staff member in the console (set by the route's guard).
+    pub actor: Option<Actor>,
 }
 
 /// A request from this site's pages, or from no browser: otherwise `cross_site`.
@@ -51,17 +54,43 @@ fn read_session(call: &mut Call<'_>) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// An admin route's caller: the `ADMIN_TOKEN` bearer secret (automation, the first admin), or — with no
+/// `Authorization` header — a console session from this site's own pages whose account holds a role covering `need`
+/// and has 2-Step Verification on (its Durable Object decides). Sets [`Call::actor`].
+async fn staff(call: &mut Call<'_>, need: Role) -> Result<(), ApiError> {
+    if let Some(presented) = call.header("Authorization") {
+        return match presented.strip_prefix("Bearer ") {
+            Some(token) if call.config.admin_token_matches(token) => {
+                call.actor = Some(Actor::AdminToken);
+                Ok(())
+            }
+            _ => Err(call.error(ErrorCode::Unauthorized)),
+        };
+    }
+    same_origin(call)?;
+    read_session(call)?;
+    let (id, session_hash) = call.session()?;
+    match call.account(&id, CheckStaff { session_hash, need }).await? {
+        Ok(member) => {
+            call.actor = Some(member.actor);
+            Ok(())
+        }
+        Err(refusal) => {
+            if matches!(refusal.code, ErrorCode::Forbidden | ErrorCode::TwoStepSetupRequired) {
+                let actor = crate::audit::Pseudonym::of(&call.config.sealing_keys, &id);
+                crate::audit::record(&crate::audit::Event::ConsoleRefused { actor: &actor, code: refusal.code });
+            }
+            Err(call.refusal(refusal))
+        }
+    }
+}
+
 /// Checks the guard the route table gives a route, before its handler runs.
-pub fn guard(call: &mut Call<'_>, guard: Guard) -> Result<(), ApiError> {
+pub async fn guard(call: &mut Call<'_>, guard: Guard) -> Result<(), ApiError> {
     match guard {
         Guard::Public => Ok(()),
-        Guard::Admin => {
-            let presented = call.header("Authorization");
-            match presented.as_deref().and_then(|h| h.strip_prefix("Bearer ")) {
-                Some(token) if call.config.admin_token_matches(token) => Ok(()),
-                _ => Err(call.error(ErrorCode::Unauthorized)),
-            }
-        }
+        Guard::Admin => staff(call, Role::Admin).await,
+        Guard::Helpdesk => staff(call, Role::Helpdesk).await,
         Guard::Session => read_session(call),
         // How recently the password was typed, only the account knows: its Durable Object checks it.
         Guard::SessionChange | Guard::RecentSessionChange => {
@@ -94,6 +123,11 @@ impl Call<'_> {
     /// How an account's failed logins name this request's client: a pseudonym of its address (its /64 for IPv6).
     pub fn client(&self) -> String {
         crate::ip_limit::client_pseudonym(&self.config.sealing_keys, self.header("CF-Connecting-IP").as_deref())
+    }
+
+    /// Who calls an admin route (its guard has set it).
+    pub fn actor(&self) -> Result<Actor, ApiError> {
+        self.actor.clone().ok_or_else(|| self.error(ErrorCode::Unauthorized))
     }
 
     pub fn error(&self, code: ErrorCode) -> ApiError {

@@ -13,11 +13,11 @@ use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
 use crate::token::{Token, TokenHash};
 use crate::{breach, fetch, turnstile};
 use latchkey_shared::api::{
-    AcceptedStatus, ResetConfirm, ResetDone, ResetRequest, ResetRequestAccepted, ResetStatus, TokenStatus,
+    AcceptedStatus, Actor, ResetConfirm, ResetDone, ResetRequest, ResetRequestAccepted, ResetStatus, TokenStatus,
     VerifyRequest, VerifyResponse,
 };
 use latchkey_shared::chars::normalize;
-use latchkey_shared::{Audience, ErrorCode, Locale, MessageKey};
+use latchkey_shared::{ErrorCode, Locale, MessageKey};
 use worker::{Context, Env};
 
 /// `POST /api/reset-requests`: the same 202 and body for every well-formed request; the lookup, the token and the
@@ -55,7 +55,11 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
     let delay = lookup_delay(random_bytes().map_err(|e| call.internal("random", e))?);
     ctx.wait_until(async move {
         worker::Delay::from(delay).await;
-        if let Err(err) = issue_and_mail(&env, &keys, email, body.audience, body.locale, lifetime).await {
+        let issued = match super::account_id_for(&env, body.audience, &email).await {
+            Ok(id) => issue_and_mail(&env, &keys, &id, body.locale, lifetime, None).await,
+            Err(err) => Err(err),
+        };
+        if let Err(err) = issued {
             // The person sees the same answer either way and can ask again; ops see this line.
             audit::record(&Event::ResetRequestFailed { error: err.to_string() });
         }
@@ -76,24 +80,26 @@ fn lookup_delay(random: [u8; 2]) -> std::time::Duration {
 const MIN_LOOKUP_DELAY_MS: u64 = 20;
 const LOOKUP_JITTER_MS: u64 = 250;
 
-async fn issue_and_mail(
+/// Issues a link for the account `id` and mails it to the login email (in `locale`, else the account's own); whether
+/// one was sent — none for no account, a disabled one, or one that has had its links for this window. `by`: staff
+/// who sent it.
+pub(super) async fn issue_and_mail(
     env: &Env,
     keys: &Keys,
-    email: Email,
-    audience: Audience,
+    id: &str,
     locale: Option<Locale>,
     lifetime_secs: u32,
-) -> worker::Result<()> {
-    let id = super::account_id_for(env, audience, &email).await?;
+    by: Option<Actor>,
+) -> worker::Result<bool> {
     let token = Token::generate().map_err(|e| worker::Error::RustError(e.to_string()))?;
     let token_hash = token.hash();
     let mail_id = new_id()?;
-    let issue = IssueToken { token_hash: token_hash.clone(), lifetime_secs, mail_id: Some(mail_id.clone()) };
+    let issue = IssueToken { token_hash: token_hash.clone(), lifetime_secs, mail_id: Some(mail_id.clone()), by };
     let Some(Recipient { to, display_name, audience, locale: account_locale }) =
-        super::ask_account(env, &id, issue).await?
+        super::ask_account(env, id, issue).await?
     else {
-        // Nothing to send, and nothing the requester can observe.
-        return Ok(());
+        // Nothing to send, and nothing the public requester can observe.
+        return Ok(false);
     };
     let job = MailJob::Reset {
         id: mail_id.clone(),
@@ -104,17 +110,17 @@ async fn issue_and_mail(
         token: LinkToken::seal(token.as_str(), keys, random_bytes()?),
         lifetime_secs,
     };
-    if let Err(err) = record_and_send(env, &id, &token_hash, &job, lifetime_secs).await {
+    if let Err(err) = record_and_send(env, id, &token_hash, &job, lifetime_secs).await {
         // The link was issued but cannot reach anyone: take it back, so the link sent before it works again.
-        super::ask_account(env, &id, WithdrawToken { token_hash, mail_id: Some(mail_id) }).await?;
+        super::ask_account(env, id, WithdrawToken { token_hash, mail_id: Some(mail_id) }).await?;
         return Err(err);
     }
     audit::record(&Event::ResetRequested {
-        account: &Pseudonym::of(keys, &id),
+        account: &Pseudonym::of(keys, id),
         token: token_hash.short(),
         mail: job.id(),
     });
-    Ok(())
+    Ok(true)
 }
 
 /// Maps the token to its account in KV, then hands the mail to the queue.

@@ -84,6 +84,129 @@ pub struct AccountView {
     /// The account's latest mails (reset links and notices), newest first, and what became of each.
     #[serde(default)]
     pub recent_mail: Vec<RecentMail>,
+    /// What this staff account may do in the console (none for most accounts, and always none for parents).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+    /// What happened to the account lately, newest first, at most [`HISTORY_KEPT`]: never a token, a password or a
+    /// code.
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+}
+
+/// What a staff account may do in the console (`/admin`). `helpdesk` finds accounts, looks at them, sends reset
+/// links, ends sessions, disables and enables, turns 2-Step Verification off after the identity checks and changes a
+/// login email; `admin` does all that and also grants roles and runs the settings (2-Step requirement, required
+/// changes, dead letters, apps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Helpdesk,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Helpdesk => "helpdesk",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Whether holding `self` allows what `needed` allows.
+    pub fn covers(self, needed: Role) -> bool {
+        self == Role::Admin || needed == Role::Helpdesk
+    }
+}
+
+/// How many entries an account's history keeps: the oldest go first.
+pub const HISTORY_KEPT: usize = 50;
+
+/// Who did something to an account: the admin API's bearer token (automation, the first admin), or a staff member
+/// in the console (named for the desk, and by pseudonym for the logs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Actor {
+    AdminToken,
+    Staff { name: String, pseudonym: String },
+}
+
+/// One thing that happened to an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// Unix seconds.
+    pub at: u64,
+    pub event: HistoryEvent,
+    /// Who did it, when it was done to the account by staff or the admin API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+    /// More about it: a refusal's error code, a mail's kind, the roles now held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// The kinds of [`HistoryEntry`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryEvent {
+    ResetLinkSent,
+    ResetRequestThrottled,
+    PasswordChanged,
+    LoggedIn,
+    LoginFailed,
+    TwoStepEnabled,
+    TwoStepDisabled,
+    TwoStepDisabledByStaff,
+    RecoveryCodesReplaced,
+    TwoStepCodeRefused,
+    PasswordChangeRequired,
+    AppGrantRefused,
+    Disabled,
+    Enabled,
+    SessionsEnded,
+    RolesChanged,
+    MailSent,
+    MailDeadLettered,
+    LoginEmailChangeRequested,
+    LoginEmailChanged,
+}
+
+/// `PUT /api/admin/accounts/roles`: the roles a staff account holds from now on (an empty list takes them all away).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetRoles {
+    pub login_email: String,
+    pub audience: Audience,
+    pub roles: Vec<Role>,
+}
+
+/// `POST /api/admin/accounts/two-step-off`. A staff member in the console must tick every identity check the school
+/// defined (`GET /api/admin/identity-checks`), by its id; the bearer token (automation) is trusted to have done them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwoStepOff {
+    pub login_email: String,
+    pub audience: Audience,
+    #[serde(default)]
+    pub checks: Vec<String>,
+}
+
+/// `GET /api/admin/identity-checks`: what the desk must check before turning someone's 2-Step Verification off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityChecks {
+    pub checks: Vec<IdentityCheck>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityCheck {
+    pub id: String,
+    pub text: String,
+}
+
+/// `GET /api/admin/me`: who is using the console, and what they may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub actor: Actor,
+    pub roles: Vec<Role>,
 }
 
 /// The account's latest reset link, as the admin API shows it.

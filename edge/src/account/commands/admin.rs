@@ -1,11 +1,13 @@
-//! The admin's commands: create an account, look at it, disable and enable it, end its sessions, turn its 2-Step
-//! Verification off, require a new password.
+//! The admin's and the helpdesk's commands: create an account, look at it, disable and enable it, end its sessions,
+//! turn its 2-Step Verification off, require a new password, grant roles. Each names who asks (`by`), for the audit
+//! trail and the account's history.
 
 use crate::account::apply::{Apply, Context, Outcome, Slot};
 use crate::account::refusal::Refusal;
 use crate::account::state::{AccountState, Profile};
-use crate::audit::{AccountEvent, TwoStepChange};
-use latchkey_shared::api::{AccountView, RequiredChange};
+use crate::audit::AccountEvent;
+use latchkey_shared::api::{AccountView, Actor, RequiredChange, Role};
+use latchkey_shared::Audience;
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +46,9 @@ impl Apply for View {
 
 /// No login, no reset, every session and link revoked.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Disable {}
+pub struct Disable {
+    pub by: Actor,
+}
 
 impl Apply for Disable {
     type Reply = Result<AccountView, Refusal>;
@@ -52,13 +56,17 @@ impl Apply for Disable {
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
         account.disable(cx.now);
-        Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys))).saved().event(AccountEvent::DisabledByAdmin)
+        Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
+            .saved()
+            .event(AccountEvent::Disabled { by: self.by })
     }
 }
 
 /// Logins and reset links work again (the links revoked at the disabling stay revoked).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Enable {}
+pub struct Enable {
+    pub by: Actor,
+}
 
 impl Apply for Enable {
     type Reply = Result<AccountView, Refusal>;
@@ -68,13 +76,17 @@ impl Apply for Enable {
         if !account.enable() {
             return Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)));
         }
-        Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys))).saved().event(AccountEvent::EnabledByAdmin)
+        Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
+            .saved()
+            .event(AccountEvent::Enabled { by: self.by })
     }
 }
 
 /// Every session ends (a lost or shared device), and the apps it logged in to are told; the password stays.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct EndSessions {}
+pub struct EndSessions {
+    pub by: Actor,
+}
 
 impl Apply for EndSessions {
     type Reply = Result<AccountView, Refusal>;
@@ -84,14 +96,16 @@ impl Apply for EndSessions {
         let ended = account.end_all_sessions(cx.now);
         Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
             .saved()
-            .event(AccountEvent::SessionsEndedByAdmin { ended })
+            .event(AccountEvent::SessionsEnded { ended, by: self.by })
     }
 }
 
 /// For someone who lost the phone and the recovery codes, once the school has checked who is asking: every session
 /// ends and every address on file is told.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct AdminTwoStepOff {}
+pub struct AdminTwoStepOff {
+    pub by: Actor,
+}
 
 impl Apply for AdminTwoStepOff {
     type Reply = Result<AccountView, Refusal>;
@@ -102,7 +116,7 @@ impl Apply for AdminTwoStepOff {
             Ok(()) => Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
                 .saved()
                 .flushing()
-                .event(AccountEvent::TwoStepChanged(TwoStepChange::DisabledByAdmin)),
+                .event(AccountEvent::TwoStepTurnedOff { by: self.by }),
             Err(refusal) => Outcome::reply(Err(refusal)),
         }
     }
@@ -114,6 +128,7 @@ impl Apply for AdminTwoStepOff {
 pub struct RequireChange {
     pub deadline: Option<u64>,
     pub announce: bool,
+    pub by: Actor,
 }
 
 impl Apply for RequireChange {
@@ -124,7 +139,7 @@ impl Apply for RequireChange {
         account.credential.required = Some(RequiredChange { since: cx.now, deadline: self.deadline });
         let outcome = Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
             .saved()
-            .event(AccountEvent::PasswordChangeRequired);
+            .event(AccountEvent::PasswordChangeRequired { by: self.by });
         if self.announce {
             let mail = account.change_request_mail(cx.ids.notice.clone(), self.deadline);
             account.outbox.push(mail, cx.now);
@@ -134,12 +149,41 @@ impl Apply for RequireChange {
     }
 }
 
+/// The roles a staff account holds from now on. Parents hold none.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SetRoles {
+    pub roles: Vec<Role>,
+    pub by: Actor,
+}
+
+impl Apply for SetRoles {
+    type Reply = Result<AccountView, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
+        if account.profile.audience != Audience::Staff && !self.roles.is_empty() {
+            let refusal = Refusal::new(ErrorCode::InvalidRequest).with_detail("roles: only staff accounts hold roles");
+            return Outcome::reply(Err(refusal));
+        }
+        let mut roles = self.roles;
+        roles.sort();
+        roles.dedup();
+        if account.roles == roles {
+            return Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)));
+        }
+        account.roles = roles.clone();
+        Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
+            .saved()
+            .event(AccountEvent::RolesChanged { roles, by: self.by })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::account::apply::testing::{ana, rules, run, NOW};
     use crate::account::commands::session::Login;
-    use latchkey_shared::api::{AccountStatus, TwoStepRequirement};
+    use latchkey_shared::api::{AccountStatus, HistoryEvent, TwoStepRequirement};
 
     #[test]
     fn create_once_and_forget_an_unknown_names_failures() {
@@ -168,42 +212,91 @@ mod tests {
     fn commands_on_no_account_say_not_found() {
         let mut slot = Slot::default();
         assert_eq!(run(&mut slot, View {}, NOW, &rules()).reply, None);
-        assert_eq!(run(&mut slot, Disable {}, NOW, &rules()).reply.unwrap_err().code, ErrorCode::NotFound);
-        assert_eq!(run(&mut slot, AdminTwoStepOff {}, NOW, &rules()).reply.unwrap_err().code, ErrorCode::NotFound);
+        assert_eq!(
+            run(&mut slot, Disable { by: Actor::AdminToken }, NOW, &rules()).reply.unwrap_err().code,
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            run(&mut slot, AdminTwoStepOff { by: Actor::AdminToken }, NOW, &rules()).reply.unwrap_err().code,
+            ErrorCode::NotFound
+        );
         assert_eq!(slot, Slot::default(), "nothing was made");
     }
 
     #[test]
     fn disable_is_saved_and_two_step_off_refused_when_it_is_off() {
         let mut slot = ana();
-        let disabled = run(&mut slot, Disable {}, NOW, &rules());
+        let disabled = run(&mut slot, Disable { by: Actor::AdminToken }, NOW, &rules());
         assert_eq!((disabled.reply.unwrap().status, disabled.saves), (AccountStatus::Disabled, 1));
-        assert_eq!(disabled.events, [AccountEvent::DisabledByAdmin]);
-        let off = run(&mut slot, AdminTwoStepOff {}, NOW, &rules());
+        assert_eq!(disabled.events, [AccountEvent::Disabled { by: Actor::AdminToken }]);
+        let off = run(&mut slot, AdminTwoStepOff { by: Actor::AdminToken }, NOW, &rules());
         assert_eq!((off.reply.unwrap_err().code, off.saves, off.events), (ErrorCode::TwoStepOff, 0, vec![]));
     }
 
     #[test]
     fn enable_undoes_disable_once_and_end_sessions_logs_out_everywhere() {
         let mut slot = ana();
-        let active = run(&mut slot, Enable {}, NOW, &rules());
+        let active = run(&mut slot, Enable { by: Actor::AdminToken }, NOW, &rules());
         assert_eq!((active.saves, active.events), (0, vec![]), "already active: nothing to do or audit");
-        run(&mut slot, Disable {}, NOW, &rules());
-        let enabled = run(&mut slot, Enable {}, NOW, &rules());
+        run(&mut slot, Disable { by: Actor::AdminToken }, NOW, &rules());
+        let enabled = run(&mut slot, Enable { by: Actor::AdminToken }, NOW, &rules());
         assert_eq!((enabled.reply.unwrap().status, enabled.saves), (AccountStatus::Active, 1));
-        assert_eq!(enabled.events, [AccountEvent::EnabledByAdmin]);
+        assert_eq!(enabled.events, [AccountEvent::Enabled { by: Actor::AdminToken }]);
 
         let account = slot.account.as_mut().unwrap();
         for n in 1..=2 {
             account.sessions.open(crate::account::apply::testing::hash(n), NOW, 3600, 3600, None, false);
         }
-        let ended = run(&mut slot, EndSessions {}, NOW + 1, &rules());
+        let ended = run(&mut slot, EndSessions { by: Actor::AdminToken }, NOW + 1, &rules());
         assert_eq!(ended.reply.unwrap().active_sessions, 0);
-        assert_eq!((ended.saves, ended.events), (1, vec![AccountEvent::SessionsEndedByAdmin { ended: 2 }]));
         assert_eq!(
-            run(&mut Slot::default(), EndSessions {}, NOW, &rules()).reply.unwrap_err().code,
+            (ended.saves, ended.events),
+            (1, vec![AccountEvent::SessionsEnded { ended: 2, by: Actor::AdminToken }])
+        );
+        assert_eq!(
+            run(&mut Slot::default(), EndSessions { by: Actor::AdminToken }, NOW, &rules()).reply.unwrap_err().code,
             ErrorCode::NotFound
         );
-        assert_eq!(run(&mut Slot::default(), Enable {}, NOW, &rules()).reply.unwrap_err().code, ErrorCode::NotFound);
+        assert_eq!(
+            run(&mut Slot::default(), Enable { by: Actor::AdminToken }, NOW, &rules()).reply.unwrap_err().code,
+            ErrorCode::NotFound
+        );
+    }
+
+    #[test]
+    fn roles_are_for_staff_and_the_console_wants_the_role_and_two_step_verification() {
+        use crate::account::apply::testing::hash;
+        use crate::account::commands::session::CheckStaff;
+        use crate::account::two_step::TotpSecret;
+        use crate::otp::totp::{code_at, step_at, DIGITS};
+        let mut slot = ana();
+        let grant = |roles: Vec<Role>| SetRoles { roles, by: Actor::AdminToken };
+        let parent = run(&mut slot, grant(vec![Role::Helpdesk]), NOW, &rules());
+        assert_eq!((parent.reply.unwrap_err().code, parent.saves), (ErrorCode::InvalidRequest, 0));
+        slot.account.as_mut().unwrap().profile.audience = Audience::Staff;
+        let granted = run(&mut slot, grant(vec![Role::Admin, Role::Helpdesk, Role::Admin]), NOW, &rules());
+        assert_eq!(granted.reply.unwrap().roles, [Role::Helpdesk, Role::Admin]);
+        let roles = vec![Role::Helpdesk, Role::Admin];
+        assert_eq!(granted.events, [AccountEvent::RolesChanged { roles, by: Actor::AdminToken }]);
+        assert_eq!(run(&mut slot, grant(vec![Role::Helpdesk, Role::Admin]), NOW, &rules()).saves, 0, "no change");
+        let history = &slot.account.as_ref().unwrap().history.recent()[0];
+        assert_eq!((history.event, history.detail.as_deref()), (HistoryEvent::RolesChanged, Some("helpdesk,admin")));
+
+        let account = slot.account.as_mut().unwrap();
+        account.sessions.open(hash(1), NOW, 3600, 3600, None, false);
+        let check = |slot: &mut Slot, n, need| run(slot, CheckStaff { session_hash: hash(n), need }, NOW, &rules());
+        assert_eq!(check(&mut slot, 2, Role::Helpdesk).reply.unwrap_err().code, ErrorCode::Unauthorized);
+        assert_eq!(check(&mut slot, 1, Role::Admin).reply.unwrap_err().code, ErrorCode::TwoStepSetupRequired);
+        let keys = rules().sealing_keys;
+        let two_step = &mut slot.account.as_mut().unwrap().two_step;
+        const SECRET: &[u8] = b"12345678901234567890";
+        two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW, &keys).unwrap();
+        let code = format!("{:06}", code_at(SECRET, step_at(NOW), DIGITS));
+        two_step.confirm_setup(&code, NOW, Vec::new(), &keys).unwrap();
+        let member = check(&mut slot, 1, Role::Admin).reply.unwrap();
+        assert!(matches!(&member.actor, Actor::Staff { name, .. } if name == "Ana"));
+        run(&mut slot, grant(vec![Role::Helpdesk]), NOW, &rules());
+        assert_eq!(check(&mut slot, 1, Role::Admin).reply.unwrap_err().code, ErrorCode::Forbidden);
+        assert!(check(&mut slot, 1, Role::Helpdesk).reply.is_ok());
     }
 }

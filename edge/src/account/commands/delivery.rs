@@ -4,6 +4,7 @@
 //! lets other requests in).
 
 use crate::account::apply::{change_account, Apply, Context, Outcome, Slot};
+use crate::audit::AccountEvent;
 use crate::webhook;
 use latchkey_shared::api::MailState;
 use serde::{Deserialize, Serialize};
@@ -20,11 +21,17 @@ impl Apply for MailSettled {
     type Reply = ();
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<()> {
-        change_account(slot, |account| {
+        let kind = slot.account.as_ref().and_then(|account| account.outbox.kind_of(&self.id));
+        let dead_lettered = self.dead_lettered.is_some();
+        let outcome = change_account(slot, |account| {
             account.outbox.settled(&self.id);
-            let state = if self.dead_lettered.is_some() { MailState::DeadLettered } else { MailState::Sent };
+            let state = if dead_lettered { MailState::DeadLettered } else { MailState::Sent };
             account.outbox.report(&self.id, state, self.dead_lettered, cx.now);
-        })
+        });
+        match kind {
+            Some(kind) => outcome.event(AccountEvent::MailSettled { kind, dead_lettered }),
+            None => outcome,
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use crate::account::state::ResetInput;
 use crate::account::two_step::Proof;
 use crate::audit::AccountEvent;
 use crate::token::TokenHash;
-use latchkey_shared::api::{MailState, TokenStatus, VerifyResponse};
+use latchkey_shared::api::{Actor, MailState, TokenStatus, VerifyResponse};
 use latchkey_shared::{Audience, ErrorCode, Locale, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,9 @@ pub struct IssueToken {
     /// The id the link's mail will be queued under, so the account can say what became of it.
     #[serde(default)]
     pub mail_id: Option<String>,
+    /// Staff who sent it from the console (or the admin API); none when the person asked.
+    #[serde(default)]
+    pub by: Option<Actor>,
 }
 
 /// Where a newly issued link goes.
@@ -47,7 +50,7 @@ impl Apply for IssueToken {
                     audience: p.audience,
                     locale: p.locale,
                 };
-                Outcome::reply(Some(to)).saved()
+                Outcome::reply(Some(to)).saved().event(AccountEvent::ResetLinkIssued { by: self.by })
             }
             Err(refusal) if refusal.code == ErrorCode::RateLimited => {
                 Outcome::reply(None).saved().event(AccountEvent::ResetRequestThrottled)
@@ -179,7 +182,7 @@ mod tests {
     }
 
     fn issue_token(n: u8) -> IssueToken {
-        IssueToken { token_hash: hash(n), lifetime_secs: 3600, mail_id: Some(format!("mail-{n}")) }
+        IssueToken { token_hash: hash(n), lifetime_secs: 3600, mail_id: Some(format!("mail-{n}")), by: None }
     }
 
     fn issue(slot: &mut Slot, n: u8, now: u64) -> Option<Recipient> {
@@ -201,7 +204,7 @@ mod tests {
         assert_eq!((throttled.reply, unknown.reply), (None, None));
         assert_eq!(throttled.events, [AccountEvent::ResetRequestThrottled]);
         assert_eq!((throttled.saves, unknown.saves), (1, 0));
-        run(&mut slot, Disable {}, NOW, &rules());
+        run(&mut slot, Disable { by: Actor::AdminToken }, NOW, &rules());
         let disabled = run(&mut slot, issue_token(10), NOW + 3600, &rules());
         assert_eq!((disabled.reply, disabled.saves, disabled.events), (None, 0, vec![]));
     }

@@ -6,7 +6,7 @@ use crate::account::state::{LoginInput, PasswordChecks, SessionRules};
 use crate::account::throttle::LOGIN_FAILURES;
 use crate::audit::AccountEvent;
 use crate::token::TokenHash;
-use latchkey_shared::api::{PasswordChangeRequirement, SessionInfo, TwoStepRequirement};
+use latchkey_shared::api::{Actor, PasswordChangeRequirement, Role, SessionInfo, StaffMember, TwoStepRequirement};
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -64,10 +64,14 @@ impl Apply for Login {
         };
         // Failures are counted, so even a refusal is stored.
         match account.login(input, now, rules, checks, cx.hasher, &cx.rules.sealing_keys) {
-            Ok(info) => match info.password_change.filter(|owed| owed.due) {
-                Some(owed) => Outcome::reply(Ok(info)).saved().event(AccountEvent::PasswordChangeOwed(owed.reason)),
-                None => Outcome::reply(Ok(info)).saved(),
-            },
+            Ok(info) => {
+                let owed = info.password_change.filter(|owed| owed.due);
+                let outcome = Outcome::reply(Ok(info)).saved().event(AccountEvent::LoggedIn);
+                match owed {
+                    Some(owed) => outcome.event(AccountEvent::PasswordChangeOwed(owed.reason)),
+                    None => outcome,
+                }
+            }
             Err(refusal) => {
                 let code = refusal.code;
                 Outcome::reply(Err(refusal)).saved().event(AccountEvent::LoginFailed(code))
@@ -116,6 +120,41 @@ impl Apply for CheckSession {
         } else {
             Outcome::reply(Ok(info)).saved()
         }
+    }
+}
+
+/// Whether a live session may use the console for what needs `need`: its account holds a role that covers it and
+/// has 2-Step Verification on. Answers who it is, for the audit trail and the history of the accounts it acts on.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CheckStaff {
+    pub session_hash: TokenHash,
+    pub need: Role,
+}
+
+impl Apply for CheckStaff {
+    type Reply = Result<StaffMember, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else {
+            return Outcome::reply(Err(ErrorCode::Unauthorized.into()));
+        };
+        if let Err(refusal) = account.full_session(&self.session_hash, cx.now) {
+            return Outcome::reply(Err(refusal));
+        }
+        account.sessions.touch(&self.session_hash, cx.now, cx.rules.session_idle_secs);
+        let outcome = |reply| Outcome::reply(reply).saved();
+        if !account.roles.iter().any(|held| held.covers(self.need)) {
+            return outcome(Err(ErrorCode::Forbidden.into()));
+        }
+        // The console reaches every account: a stolen password alone must not open it.
+        if !account.two_step.enabled() {
+            return outcome(Err(ErrorCode::TwoStepSetupRequired.into()));
+        }
+        let actor = Actor::Staff {
+            name: account.profile.display_name.clone(),
+            pseudonym: account.pseudonym(&cx.rules.sealing_keys).as_str().to_owned(),
+        };
+        outcome(Ok(StaffMember { actor, roles: account.roles.clone() }))
     }
 }
 

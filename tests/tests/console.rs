@@ -1,0 +1,196 @@
+//! The console's API: staff use the admin API with their session — a role that covers the route and 2-Step
+//! Verification on, from this site's own pages — and every change names them in the account's history.
+
+use latchkey_e2e::console::{set_roles, staff};
+use latchkey_e2e::{error_code, http, unique_email, url, wait_for_mail};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "Otter-Harbor-93-Violet";
+
+/// Every route behind the admin or helpdesk guard, from the table the Worker serves.
+async fn console_routes() -> Vec<(String, String, String)> {
+    let listing: Value = http().get(url("/dev/routes")).send().await.unwrap().json().await.unwrap();
+    listing
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["method"].as_str().unwrap().to_owned(),
+                r["path"].as_str().unwrap().to_owned(),
+                r["guard"].as_str().unwrap().to_owned(),
+            )
+        })
+        .filter(|(_, _, guard)| guard == "admin" || guard == "helpdesk")
+        .collect()
+}
+
+async fn call(cookie: &str, method: &str, path: &str, origin: Option<&str>) -> (u16, Value) {
+    let method: reqwest::Method = method.parse().unwrap();
+    let mut request = http().request(method.clone(), url(path)).header("Cookie", cookie);
+    if method != reqwest::Method::GET {
+        request = request.json(&json!({}));
+    }
+    if let Some(origin) = origin {
+        request = request.header("Origin", origin);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_normal_account_gets_403_everywhere_and_a_role_without_two_step_is_not_enough() {
+    let plain = staff("plain", &[], true).await;
+    let no_two_step = staff("unverified", &["admin"], false).await;
+    let routes = console_routes().await;
+    assert!(routes.len() >= 20, "the whole admin API: {routes:?}");
+    for (method, path, _) in &routes {
+        let (status, body) = call(plain.client.cookie().unwrap(), method, path, None).await;
+        assert_eq!((status, error_code(&body)), (403, "forbidden"), "{method} {path}: {body}");
+        let (status, body) = call(no_two_step.client.cookie().unwrap(), method, path, None).await;
+        assert_eq!((status, error_code(&body)), (403, "two_step_setup_required"), "{method} {path}: {body}");
+    }
+    // A parent account can hold no role at all.
+    let parent = unique_email("parent-role", "");
+    plain.client.create_account_with("parent", &parent, PASSWORD).await;
+    let (status, body) = set_roles(&plain.client, &parent, "parent", &["helpdesk"]).await;
+    assert_eq!((status, error_code(&body)), (422, "invalid_request"), "{body}");
+}
+
+#[tokio::test]
+async fn a_console_session_is_refused_from_another_site() {
+    let desk = staff("csrf", &["admin"], true).await;
+    let cookie = desk.client.cookie().unwrap();
+    for (method, path) in [("POST", "/api/admin/accounts/disable"), ("PUT", "/api/admin/accounts/roles")] {
+        let (status, body) = call(cookie, method, path, Some("https://evil.example")).await;
+        assert_eq!((status, error_code(&body)), (403, "cross_site"), "{method} {path}");
+    }
+    let (status, me) = call(cookie, "GET", "/api/admin/me", Some(&url(""))).await;
+    assert_eq!(status, 200, "from the site itself: {me}");
+    assert_eq!(me["actor"]["name"], desk.name.as_str());
+    assert_eq!(me["roles"], json!(["admin"]));
+}
+
+#[tokio::test]
+async fn the_helpdesk_finds_a_person_acts_and_is_named_but_cannot_grant_roles_or_change_settings() {
+    let desk = staff("desk", &["helpdesk"], true).await;
+    let login_email = unique_email("ana-login", "");
+    let contact = unique_email("ana-home", "");
+    let name = format!("Ana María Pérez {}", latchkey_e2e::unique());
+    let ana = json!({"login_email": login_email, "contact_email": contact, "audience": "parent", "display_name": name, "password": PASSWORD});
+    let (status, _) = desk.client.admin(reqwest::Method::POST, "/api/admin/accounts", Some(&ana)).await;
+    assert_eq!(status, 201);
+
+    // Found by her contact email, her login email beside it.
+    let (status, found) = desk.client.get(&format!("/api/admin/accounts?email={contact}")).await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["accounts"][0]["login_email"], login_email.as_str());
+    // And by words of her name, accents aside (the registry may take a moment).
+    let words = name.replace("Ana María Pérez", "maria PEREZ");
+    let by_name = latchkey_e2e::eventually("the registry to list Ana", std::time::Duration::from_secs(20), || async {
+        let (_, found) = desk.client.get(&format!("/api/admin/accounts?name={}", urlencode(&words))).await;
+        (found["accounts"].as_array()?.len() == 1).then_some(found)
+    })
+    .await;
+    assert_eq!(by_name["accounts"][0]["contact_email"], contact.as_str());
+
+    let target = json!({"login_email": login_email, "audience": "parent"});
+    let (status, sent) = desk.client.post("/api/admin/accounts/reset-link", &target).await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(sent["reset_link"]["status"], "ok");
+    let mails = wait_for_mail(&login_email, 1).await;
+    assert!(mails[0].text.contains("/reset"), "the link went to the login email");
+    let entry = &sent["history"][0];
+    assert_eq!(
+        (entry["event"].as_str(), entry["by"]["name"].as_str()),
+        (Some("reset_link_sent"), Some(desk.name.as_str()))
+    );
+
+    for (path, event) in [("disable", "disabled"), ("enable", "enabled"), ("end-sessions", "sessions_ended")] {
+        let (status, view) = desk.client.post(&format!("/api/admin/accounts/{path}"), &target).await;
+        assert_eq!(status, 200, "{path}: {view}");
+        assert_eq!(view["history"][0]["event"], event);
+        assert_eq!(view["history"][0]["by"]["kind"], "staff");
+    }
+
+    let (status, body) = set_roles(&desk.client, &desk.email, "staff", &["admin"]).await;
+    assert_eq!(status, 200, "the bearer token may: {body}");
+    set_roles(&desk.client, &desk.email, "staff", &["helpdesk"]).await;
+    let (status, body) = desk
+        .client
+        .put("/api/admin/accounts/roles", json!({"login_email": desk.email, "audience": "staff", "roles": ["admin"]}))
+        .await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (403, "forbidden"),
+        "a helpdesk user cannot grant roles, not even to themselves"
+    );
+    let (status, body) = desk.client.put("/api/admin/two-step-requirement", json!({"staff": 0})).await;
+    assert_eq!((status, error_code(&body)), (403, "forbidden"), "nor change the settings");
+    let (status, _) = desk.client.get("/api/admin/dead-letters").await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn turning_two_step_off_needs_every_identity_check_ticked() {
+    let desk = staff("checks", &["helpdesk"], true).await;
+    let mut person = latchkey_e2e::client::Client::shared();
+    let email = unique_email("lost-phone", "");
+    person.create_account_with("staff", &email, PASSWORD).await;
+    person.login(&email, "staff", PASSWORD, None).await;
+    person.enrol().await;
+
+    let (status, checks) = desk.client.get("/api/admin/identity-checks").await;
+    assert_eq!(status, 200);
+    let ids: Vec<String> =
+        checks["checks"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(ids.len(), 3, "the default list: {checks}");
+    let off = |ticked: &[String]| json!({"login_email": email, "audience": "staff", "checks": ticked});
+    let (status, body) = desk.client.post("/api/admin/accounts/two-step-off", off(&ids[..2])).await;
+    assert_eq!((status, error_code(&body)), (422, "invalid_request"), "{body}");
+    assert!(body["error"]["detail"].as_str().unwrap_or_default().contains('3'), "names the check left: {body}");
+    let (status, view) = desk.client.post("/api/admin/accounts/two-step-off", off(&ids)).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!((view["two_step_enabled"].as_bool(), view["active_sessions"].as_u64()), (Some(false), Some(0)));
+    assert_eq!(view["history"][0]["event"], "two_step_disabled_by_staff");
+    assert_eq!(view["history"][0]["by"]["name"], desk.name.as_str());
+    assert!(
+        latchkey_e2e::worker_log().contains(&format!("\"by\":\"{}\"", view_pseudonym(&desk).await)),
+        "the audit line names the actor"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_grants_roles_from_the_console_and_the_history_says_who() {
+    let admin = staff("admin", &["admin"], true).await;
+    let colleague = unique_email("colleague", "");
+    admin.client.create_account_with("staff", &colleague, PASSWORD).await;
+    let roles = json!({"login_email": colleague, "audience": "staff", "roles": ["helpdesk"]});
+    let (status, view) = admin.client.put("/api/admin/accounts/roles", &roles).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["roles"], json!(["helpdesk"]));
+    assert_eq!(
+        (view["history"][0]["event"].as_str(), view["history"][0]["detail"].as_str()),
+        (Some("roles_changed"), Some("helpdesk"))
+    );
+    let (status, body) = admin.client.put("/api/admin/two-step-requirement", json!({})).await;
+    assert_eq!(status, 200, "an admin runs the settings: {body}");
+    let mut logged = latchkey_e2e::client::Client::shared();
+    logged.login(&colleague, "staff", PASSWORD, None).await;
+    let (status, body) = logged.get("/api/admin/me").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (403, "two_step_setup_required"),
+        "the role alone does not open the console"
+    );
+}
+
+/// The staff member's audit pseudonym, as the console says it.
+async fn view_pseudonym(staff: &latchkey_e2e::console::Staff) -> String {
+    let (_, me) = staff.client.get("/api/admin/me").await;
+    me["actor"]["pseudonym"].as_str().unwrap().to_owned()
+}
+
+fn urlencode(text: &str) -> String {
+    ::url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
