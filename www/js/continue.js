@@ -1,10 +1,10 @@
 // Logging in to an app (OpenID Connect): /oauth2/authorize sends the person to the login page — or, first, to set up
-// 2-Step Verification or choose a new password — with `continue`, the request to go back to once done. Only that
-// path on this site is followed, so the parameter cannot send anyone elsewhere.
+// 2-Step Verification or choose a new password — with `continue`, the request to go back to once done. The console
+// (/admin) does the same. Only those paths on this site are followed, so the parameter cannot send anyone elsewhere.
 
 export function continueTo() {
   const target = new URLSearchParams(location.search).get("continue");
-  return target && target.startsWith("/oauth2/authorize?") ? target : null;
+  return target && (target.startsWith("/oauth2/authorize?") || target === "/admin") ? target : null;
 }
 
 // `page` with what the person came with: the app's request to go back to, the app, the language.

@@ -1,0 +1,344 @@
+// The school office's console: find a person by any email or by name, see what the desk needs to answer the call
+// (which email logs in, what became of the mail, the reset link, the account's history) and act, each action
+// confirmed. It calls the admin API with the session cookie: the API checks the role and 2-Step Verification on every
+// call, and refuses requests from other sites (Sec-Fetch-Site / Origin), so this page decides nothing.
+import { api, say } from "./api.js";
+import { localize, pageLocale } from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+const status = $("status");
+let t = (key) => key;
+let locale = "en";
+let me = null;
+let checks = null;
+
+const AUDIENCE = { staff: "page.audience.staff", parent: "page.audience.parent" };
+const ROLE = { helpdesk: "page.console.role.helpdesk", admin: "page.console.role.admin" };
+const MAIL_KIND = {
+  reset: "page.console.mail.reset",
+  password_changed: "page.console.mail.password_changed",
+  two_step_changed: "page.console.mail.two_step_changed",
+  change_requested: "page.console.mail.change_requested",
+};
+const MAIL_STATE = {
+  queued: "page.console.mail_state.queued",
+  retrying: "page.console.mail_state.retrying",
+  sent: "page.console.mail_state.sent",
+  dead_lettered: "page.console.mail_state.dead_lettered",
+  not_queued: "page.console.mail_state.not_queued",
+};
+const PROVIDER_SAID = {
+  delivered: "page.console.provider.delivered",
+  delayed: "page.console.provider.delayed",
+  bounced: "page.console.provider.bounced",
+  soft_bounced: "page.console.provider.soft_bounced",
+  complained: "page.console.provider.complained",
+};
+const LINK = {
+  ok: "page.console.link.ok",
+  expired: "page.console.link.expired",
+  superseded: "page.console.link.superseded",
+  used: "page.console.link.used",
+  invalid: "page.console.link.expired",
+};
+const EVENT = {
+  reset_link_sent: "page.console.event.reset_link_sent",
+  reset_request_throttled: "page.console.event.reset_request_throttled",
+  password_changed: "page.console.event.password_changed",
+  logged_in: "page.console.event.logged_in",
+  login_failed: "page.console.event.login_failed",
+  two_step_enabled: "page.console.event.two_step_enabled",
+  two_step_disabled: "page.console.event.two_step_disabled",
+  two_step_disabled_by_staff: "page.console.event.two_step_disabled_by_staff",
+  recovery_codes_replaced: "page.console.event.recovery_codes_replaced",
+  two_step_code_refused: "page.console.event.two_step_code_refused",
+  password_change_required: "page.console.event.password_change_required",
+  app_grant_refused: "page.console.event.app_grant_refused",
+  disabled: "page.console.event.disabled",
+  enabled: "page.console.event.enabled",
+  sessions_ended: "page.console.event.sessions_ended",
+  roles_changed: "page.console.event.roles_changed",
+  mail_sent: "page.console.event.mail_sent",
+  mail_dead_lettered: "page.console.event.mail_dead_lettered",
+  login_email_change_requested: "page.console.event.login_email_change_requested",
+  login_email_changed: "page.console.event.login_email_changed",
+};
+// Why the console is closed to this person, and where to go about it.
+const GATE = {
+  unauthorized: ["page.console.gate.login", "page.console.gate.login_link", "/login?continue=%2Fadmin"],
+  two_step_setup_required: ["page.console.gate.two_step", "page.console.gate.two_step_link", "/two-step?continue=%2Fadmin"],
+  password_change_required: ["page.console.gate.password", "page.console.gate.password_link", "/password?continue=%2Fadmin"],
+  forbidden: ["page.console.gate.forbidden", "page.console.gate.forbidden_link", "/login"],
+};
+
+const when = (unix) =>
+  new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(unix * 1000));
+const label = (map, value) => (map[value] ? t(map[value]) : value);
+
+function element(tag, text, attributes = {}) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
+function gate(error) {
+  const [text, link, href] = GATE[error.code] || [null, null, null];
+  $("gate-text").textContent = text ? t(text) : error.message;
+  $("gate-link").hidden = !link;
+  if (link) {
+    $("gate-link").textContent = t(link);
+    $("gate-link").href = href;
+  }
+  $("gate").hidden = false;
+}
+
+async function start() {
+  locale = pageLocale();
+  t = await localize(locale);
+  $("page").hidden = false;
+  const who = await api("GET", "/api/admin/me");
+  if (!who.ok) return gate(who.error);
+  me = who.data;
+  const name = me.actor.kind === "staff" ? me.actor.name : t("page.console.token");
+  $("who").textContent = t("page.console.signed_in_as", { name, roles: me.roles.map((r) => label(ROLE, r)).join(", ") });
+  $("find").hidden = false;
+  $("query").focus();
+  if (me.roles.includes("admin")) {
+    $("settings").hidden = false;
+    loadSettings();
+  }
+  const asked = new URLSearchParams(location.search).get("q");
+  if (asked) {
+    $("query").value = asked;
+    await search(asked);
+  }
+}
+
+async function search(query) {
+  const text = query.trim();
+  if (!text) return say(status, t("page.console.query_missing"), "error");
+  const param = text.includes("@") ? "email" : "name";
+  say(status, t("page.working"));
+  const found = await api("GET", "/api/admin/accounts?" + new URLSearchParams({ [param]: text }));
+  if (!found.ok) return say(status, found.error.message, "error");
+  say(status, "");
+  const accounts = found.data.accounts;
+  $("result-count").textContent = t(accounts.length ? "page.console.found" : "page.console.found_none", { n: accounts.length });
+  $("results").replaceChildren(...accounts.map((account, n) => card(account, n)));
+}
+
+function fact(list, term, value) {
+  list.append(element("dt", term), element("dd", value));
+}
+
+function card(account, n) {
+  const id = "account-" + n;
+  const article = element("article", null, { class: "account", "aria-labelledby": id + "-name" });
+  article.dataset.login = account.login_email;
+  article.dataset.audience = account.audience;
+  article.append(element("h3", account.display_name, { id: id + "-name", tabindex: "-1" }));
+
+  const emails = element("dl", null, { class: "facts" });
+  fact(emails, t("page.console.account_type"), label(AUDIENCE, account.audience));
+  fact(emails, t("page.console.login_email"), account.login_email);
+  fact(emails, t("page.console.contact_email"), account.contact_email || t("page.console.contact_none"));
+  article.append(emails, element("p", t("page.console.emails_explained"), { class: "hint" }));
+
+  const state = element("dl", null, { class: "facts" });
+  fact(state, t("page.console.status"), t(account.status === "active" ? "page.console.active" : "page.console.disabled"));
+  fact(state, t("page.console.two_step"), t(account.two_step_enabled ? "page.console.on" : "page.console.off"));
+  fact(state, t("page.console.last_login"), account.last_login_at ? when(account.last_login_at) : t("page.console.never"));
+  fact(state, t("page.console.password_changed"), account.password_changed_at ? when(account.password_changed_at) : t("page.console.never"));
+  const change = account.required_change;
+  fact(state, t("page.console.required_change"), change
+    ? (change.deadline ? t("page.console.required_by", { date: when(change.deadline) }) : t("page.console.required_next_login"))
+    : t("page.console.none"));
+  fact(state, t("page.console.failed_logins"), String(account.failed_logins_recent || 0));
+  fact(state, t("page.console.sessions"), String(account.active_sessions));
+  if (account.audience === "staff") {
+    fact(state, t("page.console.roles"), (account.roles || []).map((r) => label(ROLE, r)).join(", ") || t("page.console.none"));
+  }
+  article.append(state);
+
+  article.append(element("h4", t("page.console.reset_link_title")));
+  const link = account.reset_link;
+  article.append(element("p", link
+    ? t("page.console.reset_link", {
+      sent: link.sent_at ? when(link.sent_at) : "—",
+      expires: when(link.expires_at),
+      status: label(LINK, link.status),
+      superseded: link.superseded,
+    })
+    : t("page.console.reset_link_none")));
+
+  article.append(element("h4", t("page.console.mail_title")));
+  article.append(list(account.recent_mail, "page.console.mail_none", (mail) =>
+    [label(MAIL_KIND, mail.kind), label(MAIL_STATE, mail.state), when(mail.updated_at)]
+      .concat(mail.retries ? [t("page.console.retries", { n: mail.retries })] : [])
+      .concat(mail.reason ? [mail.reason] : []).join(" · ")));
+
+  article.append(element("h4", t("page.console.provider_title")));
+  article.append(list(account.mail_events, "page.console.provider_none", (event) =>
+    [event.address, label(PROVIDER_SAID, event.kind), when(event.at)].concat(event.detail ? [event.detail] : []).join(" · ")));
+
+  const history = element("details");
+  history.append(element("summary", t("page.console.history_title")));
+  history.append(list(account.history, "page.console.history_none", (entry) =>
+    [when(entry.at), label(EVENT, entry.event)]
+      .concat(entry.by ? [t("page.console.by", { name: entry.by.kind === "staff" ? entry.by.name : t("page.console.token") })] : [])
+      .concat(entry.detail ? [entry.detail] : []).join(" · ")));
+  article.append(history);
+
+  article.append(actions(account));
+  return article;
+}
+
+function list(items, none, line) {
+  if (!items || !items.length) return element("p", t(none), { class: "hint" });
+  const ul = element("ul", null, { class: "plain" });
+  for (const item of items) ul.append(element("li", line(item)));
+  return ul;
+}
+
+function actions(account) {
+  const box = element("div", null, { class: "actions" });
+  const target = { login_email: account.login_email, audience: account.audience };
+  const button = (text, run) => {
+    const b = element("button", t(text), { type: "button", class: "secondary" });
+    b.addEventListener("click", run);
+    box.append(b);
+  };
+  const simple = (text, confirmText, path, body, done) => button(text, async () => {
+    const answer = await ask({ title: t(text), text: t(confirmText, { name: account.display_name, email: account.login_email }) });
+    if (answer) act("POST", path, body(answer), done);
+  });
+  if (account.status === "active") {
+    simple("page.console.action.reset_link", "page.console.confirm.reset_link", "/api/admin/accounts/reset-link", () => target, "page.console.done.reset_link");
+    simple("page.console.action.end_sessions", "page.console.confirm.end_sessions", "/api/admin/accounts/end-sessions", () => target, "page.console.done.end_sessions");
+    simple("page.console.action.require_change", "page.console.confirm.require_change", "/api/admin/accounts/require-password-change",
+      () => ({ ...target, announce: true }), "page.console.done.require_change");
+    simple("page.console.action.disable", "page.console.confirm.disable", "/api/admin/accounts/disable", () => target, "page.console.done.disable");
+  } else {
+    simple("page.console.action.enable", "page.console.confirm.enable", "/api/admin/accounts/enable", () => target, "page.console.done.enable");
+  }
+  if (account.two_step_enabled) {
+    button("page.console.action.two_step_off", async () => {
+      checks = checks || await api("GET", "/api/admin/identity-checks");
+      if (!checks.ok) return say(status, checks.error.message, "error");
+      const answer = await ask({
+        title: t("page.console.action.two_step_off"),
+        text: t("page.console.confirm.two_step_off", { name: account.display_name }),
+        checks: checks.data.checks,
+      });
+      if (answer) act("POST", "/api/admin/accounts/two-step-off", { ...target, checks: answer.checks }, "page.console.done.two_step_off");
+    });
+  }
+  if (me.roles.includes("admin") && account.audience === "staff") {
+    button("page.console.action.roles", async () => {
+      const answer = await ask({ title: t("page.console.action.roles"), text: t("page.console.confirm.roles", { name: account.display_name }), roles: account.roles || [] });
+      if (answer) act("PUT", "/api/admin/accounts/roles", { ...target, roles: answer.roles }, "page.console.done.roles");
+    });
+  }
+  return box;
+}
+
+// Runs an action and shows the account as it is after it, in place; the status line says what happened.
+async function act(method, path, body, done) {
+  say(status, t("page.working"));
+  const answer = await api(method, path, body);
+  if (!answer.ok) return say(status, answer.error.message + (answer.error.detail ? " (" + answer.error.detail + ")" : ""), "error");
+  const old = [...document.querySelectorAll("article.account")]
+    .find((a) => a.dataset.login === body.login_email && a.dataset.audience === body.audience);
+  if (old) {
+    const fresh = card(answer.data, [...$("results").children].indexOf(old));
+    old.replaceWith(fresh);
+    fresh.querySelector("h3").focus();
+  }
+  say(status, t(done, { name: answer.data.display_name }), "success");
+}
+
+// The confirmation dialog: resolves to what was chosen (the ticked checks, the roles), or null when cancelled.
+function ask({ title, text, checks: toTick, roles }) {
+  const dialog = $("confirm");
+  $("confirm-title").textContent = title;
+  $("confirm-text").textContent = text;
+  $("confirm-yes").textContent = t("page.console.confirm_yes");
+  $("confirm-error").hidden = true;
+  $("checks").hidden = !toTick;
+  $("check-list").replaceChildren(...(toTick || []).map((check) => {
+    const row = element("label", null, { class: "check" });
+    const box = element("input", null, { type: "checkbox", name: "check", value: check.id });
+    row.append(box, document.createTextNode(" " + check.text));
+    return row;
+  }));
+  $("roles").hidden = !roles;
+  for (const box of document.querySelectorAll("#roles input")) box.checked = (roles || []).includes(box.value);
+  const opener = document.activeElement;
+  return new Promise((resolve) => {
+    const form = $("confirm-form");
+    const finish = (value) => {
+      form.removeEventListener("submit", submit);
+      $("confirm-no").removeEventListener("click", cancel);
+      dialog.removeEventListener("cancel", cancel);
+      dialog.close();
+      if (opener) opener.focus();
+      resolve(value);
+    };
+    const submit = (event) => {
+      event.preventDefault();
+      const ticked = [...document.querySelectorAll("#check-list input:checked")].map((box) => box.value);
+      if (toTick && ticked.length < toTick.length) {
+        $("confirm-error").textContent = t("page.console.checks_missing");
+        $("confirm-error").hidden = false;
+        return;
+      }
+      const chosen = [...document.querySelectorAll("#roles input:checked")].map((box) => box.value);
+      finish({ checks: ticked, roles: chosen });
+    };
+    const cancel = (event) => {
+      event.preventDefault();
+      finish(null);
+    };
+    form.addEventListener("submit", submit);
+    $("confirm-no").addEventListener("click", cancel);
+    dialog.addEventListener("cancel", cancel);
+    dialog.showModal();
+  });
+}
+
+async function loadSettings() {
+  const requirement = await api("GET", "/api/admin/two-step-requirement");
+  if (requirement.ok) {
+    $("req-staff").value = requirement.data.staff ?? "";
+    $("req-parent").value = requirement.data.parent ?? "";
+  }
+  const letters = await api("GET", "/api/admin/dead-letters");
+  if (letters.ok) {
+    const items = letters.data.dead_letters.slice().reverse();
+    $("dead-letters").replaceChildren(...(items.length ? items.map((letter) =>
+      element("li", [label(MAIL_KIND, letter.kind), letter.to.join(", "), letter.reason, when(letter.recorded_at)].join(" · ")))
+      : [element("li", t("page.console.dead_letters_none"))]));
+  }
+}
+
+$("two-step-requirement").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const days = (id) => {
+    const raw = $(id).value.trim();
+    return raw === "" ? null : Number(raw);
+  };
+  const body = { staff: days("req-staff"), parent: days("req-parent") };
+  if (Object.values(body).some((d) => d !== null && !(Number.isInteger(d) && d >= 0 && d <= 365))) {
+    return say(status, t("page.console.requirement_invalid"), "error");
+  }
+  const saved = await api("PUT", "/api/admin/two-step-requirement", body);
+  say(status, saved.ok ? t("page.console.saved") : saved.error.message, saved.ok ? "success" : "error");
+});
+
+$("search").addEventListener("submit", (event) => {
+  event.preventDefault();
+  search($("query").value);
+});
+
+start().finally(() => { document.body.dataset.ready = "true"; });
