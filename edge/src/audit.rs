@@ -105,6 +105,14 @@ pub enum AccountEvent {
         roles: Vec<Role>,
         by: Actor,
     },
+    /// Staff asked for a new login email; its address has a link to confirm it.
+    LoginEmailChangeRequested {
+        by: Actor,
+    },
+    /// The new address confirmed: the account moved to its new name (a new pseudonym from here on).
+    LoginEmailChanged {
+        by: Actor,
+    },
     /// The provider accepted one of the account's mails, or it was given up on (the queue consumer logs both).
     MailSettled {
         kind: String,
@@ -151,6 +159,10 @@ impl AccountEvent {
                 Event::SessionsEndedByAdmin { account, ended: *ended, by: actor_name(by) }
             }
             AccountEvent::RolesChanged { roles, by } => Event::RolesChanged { account, roles, by: actor_name(by) },
+            AccountEvent::LoginEmailChangeRequested { by } => {
+                Event::LoginEmailChangeRequested { account, by: actor_name(by) }
+            }
+            AccountEvent::LoginEmailChanged { by } => Event::LoginEmailChanged { account, by: actor_name(by) },
         })
     }
 }
@@ -262,6 +274,15 @@ pub enum Event<'a> {
         by: &'a str,
     },
     ResetLinkSentByStaff {
+        account: &'a Pseudonym,
+        by: &'a str,
+    },
+    LoginEmailChangeRequested {
+        account: &'a Pseudonym,
+        by: &'a str,
+    },
+    /// Under the account's new pseudonym (its name changed with its login email).
+    LoginEmailChanged {
         account: &'a Pseudonym,
         by: &'a str,
     },

@@ -15,7 +15,7 @@ pub fn group(endpoint: Endpoint) -> Option<&'static str> {
     match endpoint.route {
         Route::RequestReset => Some("reset-request"),
         Route::VerifyReset => Some("reset-verify"),
-        Route::ConfirmReset => Some("reset-confirm"),
+        Route::ConfirmReset | Route::ConfirmLoginEmail => Some("reset-confirm"),
         Route::Login => Some("login"),
         Route::TwoStepConfirm | Route::TwoStepRecoveryCodes | Route::TwoStepDisable => Some("two-step"),
         _ => None,

@@ -129,6 +129,8 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::AdminIdentityChecks => admin::identity_checks(call).await,
         Route::AdminSendResetLink => admin::send_reset_link(call).await,
         Route::AdminSetRoles => admin::set_roles(call).await,
+        Route::AdminChangeLoginEmail => handlers::login_email::start(call).await,
+        Route::ConfirmLoginEmail => handlers::login_email::confirm(call).await,
         Route::AdminDeadLetters => admin::dead_letters(call).await,
         Route::AdminTwoStepRequirement => admin::two_step_requirement(call).await,
         Route::AdminSetTwoStepRequirement => admin::set_two_step_requirement(call).await,

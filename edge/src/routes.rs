@@ -38,6 +38,9 @@ pub enum Route {
     AdminIdentityChecks,
     AdminSendResetLink,
     AdminSetRoles,
+    AdminChangeLoginEmail,
+    /// The new address's link confirms a login email change.
+    ConfirmLoginEmail,
     AdminDeadLetters,
     AdminTwoStepRequirement,
     AdminSetTwoStepRequirement,
@@ -155,6 +158,9 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     ("/api/admin/accounts/two-step-off", &[ep("POST", Route::AdminTwoStepOff, Helpdesk)]),
     ("/api/admin/accounts/reset-link", &[ep("POST", Route::AdminSendResetLink, Helpdesk)]),
     ("/api/admin/accounts/roles", &[ep("PUT", Route::AdminSetRoles, Admin)]),
+    ("/api/admin/accounts/login-email", &[ep("POST", Route::AdminChangeLoginEmail, Helpdesk)]),
+    // The token from the link mailed to the new address is the credential.
+    ("/api/login-email-changes", &[ep("POST", Route::ConfirmLoginEmail, Public)]),
     ("/api/admin/accounts/require-password-change", &[ep("POST", Route::AdminRequirePasswordChange, Helpdesk)]),
     (
         "/api/admin/password-change-requirement",

@@ -32,10 +32,14 @@ pub const PASSWORD_CHANGE_REQUIREMENT_KEY: &str = "settings:password_change_requ
 
 const REGISTRY_PREFIX: &str = "registry:";
 
+pub fn registry_key(account_id: &str) -> String {
+    format!("{REGISTRY_PREFIX}{account_id}")
+}
+
 /// Writes an account's registry entry (in the key's metadata, so a listing reads every entry at once).
 pub async fn put_registry_entry(kv: &KvStore, account_id: &str, entry: &Entry) -> worker::Result<()> {
     count(Op::KvWrite);
-    let put = kv.put(&format!("{REGISTRY_PREFIX}{account_id}"), "")?.metadata(entry)?;
+    let put = kv.put(&registry_key(account_id), "")?.metadata(entry)?;
     put.execute().await.map_err(worker::Error::from)
 }
 
@@ -56,6 +60,11 @@ pub async fn registry(kv: &KvStore) -> worker::Result<Vec<Entry>> {
             None => return Ok(entries),
         }
     }
+}
+
+pub async fn delete(kv: &KvStore, key: &str) -> worker::Result<()> {
+    count(Op::KvWrite);
+    kv.delete(key).await.map_err(worker::Error::from)
 }
 
 pub fn dead_letter_key(id: &str) -> String {

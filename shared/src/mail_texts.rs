@@ -78,6 +78,51 @@ crate::catalogue::catalogue! {
         en: "The requirements, on one page you can print: {link}",
         es: "Los requisitos, en una página que puedes imprimir: {link}",
     },
+    MailDisabledSubject = "mail.account.disabled.subject" {
+        en: "Your account was disabled",
+        es: "Se desactivó tu cuenta",
+    },
+    MailDisabledBody = "mail.account.disabled.body" {
+        en: "Your school disabled your {audience} account ({email}) on {when}: it cannot log in or reset its password until the school enables it again.",
+        es: "Tu centro desactivó tu cuenta de {audience} ({email}) el {when}: no podrá entrar ni restablecer la contraseña hasta que el centro la active de nuevo.",
+    },
+    MailEnabledSubject = "mail.account.enabled.subject" {
+        en: "Your account works again",
+        es: "Tu cuenta vuelve a funcionar",
+    },
+    MailEnabledBody = "mail.account.enabled.body" {
+        en: "Your school enabled your {audience} account ({email}) again on {when}: you can log in and reset your password.",
+        es: "Tu centro volvió a activar tu cuenta de {audience} ({email}) el {when}: ya puedes entrar y restablecer tu contraseña.",
+    },
+    MailSessionsEndedSubject = "mail.account.sessions_ended.subject" {
+        en: "You were logged out everywhere",
+        es: "Se cerró tu sesión en todas partes",
+    },
+    MailSessionsEndedBody = "mail.account.sessions_ended.body" {
+        en: "At your school's request, your {audience} account ({email}) was logged out on every device and app on {when}. Your password has not changed: log in again where you need to.",
+        es: "A petición de tu centro, se cerró la sesión de tu cuenta de {audience} ({email}) en todos los dispositivos y aplicaciones el {when}. Tu contraseña no ha cambiado: vuelve a entrar donde lo necesites.",
+    },
+    MailLoginEmailChangedSubject = "mail.account.login_email_changed.subject" {
+        en: "Your login email was changed",
+        es: "Se cambió tu correo de acceso",
+    },
+    MailLoginEmailChangedBody = "mail.account.login_email_changed.body" {
+        en: "Your school changed the email you log in to your {audience} account with on {when}; {email} no longer logs in. Every device was logged out.",
+        es: "Tu centro cambió el correo con el que entras en tu cuenta de {audience} el {when}; {email} ya no sirve para entrar. Se cerró la sesión en todos los dispositivos.",
+    },
+    MailConfirmEmailSubject = "mail.confirm_email.subject" {
+        en: "Confirm your new login email",
+        es: "Confirma tu nuevo correo de acceso",
+    },
+    MailConfirmEmailIntro = "mail.confirm_email.intro" {
+        en: "Your school's office is changing the email you log in to your {audience} account with to this address ({email}). It takes effect when you confirm it.",
+        es: "La secretaría de tu centro va a cambiar el correo con el que entras en tu cuenta de {audience} a esta dirección ({email}). El cambio se aplica cuando lo confirmes.",
+    },
+    MailConfirmEmailAction = "mail.confirm_email.action" { en: "Confirm this address", es: "Confirmar esta dirección" },
+    MailConfirmEmailExpiry = "mail.confirm_email.expiry" {
+        en: "The link works once, for {hours} hours. If you did not ask your school for this, ignore this email: nothing changes.",
+        es: "El enlace funciona una vez, durante {hours} horas. Si no se lo pediste a tu centro, ignora este correo: no cambia nada.",
+    },
     MailFooter = "mail.footer" {
         en: "This email was sent automatically; replies are not read.",
         es: "Este correo se envió automáticamente; las respuestas no se leen.",

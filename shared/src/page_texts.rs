@@ -902,6 +902,70 @@ crate::catalogue::catalogue! {
         en: "The password requirements, as people see them",
         es: "Los requisitos de contraseña, tal como los ven las personas",
     },
+    ConfirmEmailTitle = "page.confirm_email.title" {
+        en: "Confirm your new login email",
+        es: "Confirma tu nuevo correo de acceso",
+    },
+    ConfirmEmailIntro = "page.confirm_email.intro" {
+        en: "Your school's office is changing the email you log in with to this address. Confirm it to finish: you will then log in with this address, and every device logged in now will be logged out.",
+        es: "La secretaría de tu centro va a cambiar el correo con el que entras a esta dirección. Confírmalo para terminar: después entrarás con esta dirección y se cerrará la sesión en todos los dispositivos.",
+    },
+    ConfirmEmailButton = "page.confirm_email.button" {
+        en: "Confirm this address",
+        es: "Confirmar esta dirección",
+    },
+    ConfirmEmailDone = "page.confirm_email.done" {
+        en: "Done. From now on, log in with {email}.",
+        es: "Listo. A partir de ahora, entra con {email}.",
+    },
+    ConfirmEmailLogIn = "page.confirm_email.log_in" {
+        en: "Log in",
+        es: "Iniciar sesión",
+    },
+    ConfirmEmailExpired = "page.confirm_email.expired" {
+        en: "This link has expired. Ask your school's office to send a new one.",
+        es: "Este enlace ha caducado. Pide a la secretaría de tu centro que envíe uno nuevo.",
+    },
+    ConfirmEmailTaken = "page.confirm_email.taken" {
+        en: "Another account already logs in with this address. Ask your school's office for help.",
+        es: "Otra cuenta ya entra con esta dirección. Pide ayuda a la secretaría de tu centro.",
+    },
+    ConfirmEmailInvalid = "page.confirm_email.invalid" {
+        en: "This link does not work: it was used already, or a newer one replaced it. Ask your school's office if you still need the change.",
+        es: "Este enlace no funciona: ya se usó o lo sustituyó uno más reciente. Pregunta a la secretaría de tu centro si aún necesitas el cambio.",
+    },
+    ConsoleActionLoginEmail = "page.console.action.login_email" {
+        en: "Change the login email",
+        es: "Cambiar el correo de acceso",
+    },
+    ConsoleConfirmLoginEmail = "page.console.confirm.login_email" {
+        en: "For someone who lost access to {email}. A link goes to the new address; the change happens when it is used, then {name} is logged out everywhere and the old address is told.",
+        es: "Para quien perdió el acceso a {email}. Se envía un enlace a la dirección nueva; el cambio se hace al usarlo, y entonces se cierran las sesiones de {name} y se avisa a la dirección antigua.",
+    },
+    ConsoleDoneLoginEmail = "page.console.done.login_email" {
+        en: "A confirmation link is on its way to the new address. Nothing changes for {name} until it is used.",
+        es: "Un enlace de confirmación va de camino a la dirección nueva. Nada cambia para {name} hasta que se use.",
+    },
+    ConsoleNewEmailLabel = "page.console.new_email_label" {
+        en: "New login email",
+        es: "Nuevo correo de acceso",
+    },
+    ConsoleNewEmailHint = "page.console.new_email_hint" {
+        en: "Check it with the person, letter by letter: the link goes there.",
+        es: "Compruébalo con la persona, letra a letra: el enlace irá ahí.",
+    },
+    ConsoleNewEmailMissing = "page.console.new_email_missing" {
+        en: "Type the new login email first.",
+        es: "Escribe primero el nuevo correo de acceso.",
+    },
+    ConsoleMailAccountChanged = "page.console.mail.account_changed" {
+        en: "Notice of a change by staff",
+        es: "Aviso de un cambio del personal",
+    },
+    ConsoleMailConfirmLoginEmail = "page.console.mail.confirm_login_email" {
+        en: "New login email confirmation",
+        es: "Confirmación del nuevo correo de acceso",
+    },
     ConsoleCheckContact = "page.console.check.contact" {
         en: "The caller gave the account's contact email or phone number as the school has it on file.",
         es: "Quien llama dio el correo de contacto o el teléfono de la cuenta tal como los tiene el centro.",

@@ -117,7 +117,9 @@ async fn a_disabled_account_cannot_log_in_or_get_mail() {
     assert_eq!(login(&email, "staff", PASSWORD).await, Err((401, "invalid_credentials".into())));
     assert_eq!(request_reset(&email, "staff").await.0, 202, "the same answer as for anyone");
     latchkey_e2e::watch_for_strays().await;
-    assert!(fake_mail::deliveries_to(&email).is_empty());
+    let mails = fake_mail::deliveries_to(&email);
+    let subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
+    assert_eq!(subjects, ["Your account was disabled"], "the notice of the disabling, and no reset link");
 
     let target = json!({"login_email": email, "audience": "staff"});
     let (status, view) =

@@ -194,3 +194,67 @@ async fn view_pseudonym(staff: &latchkey_e2e::console::Staff) -> String {
 fn urlencode(text: &str) -> String {
     ::url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+/// The token in a login email confirmation's link (`/confirm-email#t=…`).
+fn confirmation_token(mail: &latchkey_e2e::fake_mail::Delivery) -> String {
+    let start = mail.text.find("/confirm-email#t=").expect("a confirmation link") + "/confirm-email#t=".len();
+    mail.text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+#[tokio::test]
+async fn a_login_email_change_takes_effect_only_when_the_new_address_confirms() {
+    let desk = staff("move", &["helpdesk"], true).await;
+    let (old, new, contact) = (unique_email("lost-box", ""), unique_email("new-box", ""), unique_email("home", ""));
+    let mut person = latchkey_e2e::client::Client::shared();
+    person.create_account_contact("parent", &old, Some(&contact), PASSWORD).await;
+    person.login(&old, "parent", PASSWORD, None).await;
+
+    let taken = unique_email("taken", "");
+    person.create_account_with("parent", &taken, PASSWORD).await;
+    let change = |to: &str| json!({"login_email": old, "audience": "parent", "new_login_email": to});
+    let (status, body) = desk.client.post("/api/admin/accounts/login-email", change(&taken)).await;
+    assert_eq!((status, error_code(&body)), (409, "account_exists"), "{body}");
+    let (status, body) = desk.client.post("/api/admin/accounts/login-email", change(&old)).await;
+    assert_eq!((status, error_code(&body)), (422, "invalid_request"), "{body}");
+
+    let (status, view) = desk.client.post("/api/admin/accounts/login-email", change(&new)).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["history"][0]["event"], "login_email_change_requested");
+    let mail = wait_for_mail(&new, 1).await;
+    let token = confirmation_token(&mail[0]);
+    // Not effective yet: the old email still logs in, the new one does not, the session lives.
+    assert_eq!(latchkey_e2e::session_status(person.cookie().unwrap()).await, 200);
+    assert!(latchkey_e2e::login(&old, "parent", PASSWORD).await.is_ok());
+    assert_eq!(latchkey_e2e::login(&new, "parent", PASSWORD).await.unwrap_err().1, "invalid_credentials");
+
+    let (status, body) = person.post("/api/login-email-changes", json!({"token": "not-a-token"})).await;
+    assert_eq!((status, error_code(&body)), (400, "token_invalid"));
+    let (status, done) = person.post("/api/login-email-changes", json!({"token": token})).await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["login_email"], new.as_str());
+    let (status, body) = person.post("/api/login-email-changes", json!({"token": token})).await;
+    assert_eq!((status, error_code(&body)), (400, "token_invalid"), "once: {body}");
+
+    assert_eq!(latchkey_e2e::session_status(person.cookie().unwrap()).await, 401, "every session ended");
+    assert!(latchkey_e2e::login(&new, "parent", PASSWORD).await.is_ok(), "the new email logs in, same password");
+    assert_eq!(latchkey_e2e::login(&old, "parent", PASSWORD).await.unwrap_err().1, "invalid_credentials");
+    let told = wait_for_mail(&old, 1).await;
+    assert!(
+        told.iter().any(|m| m.subject.contains("login email")),
+        "the old address is told: {:?}",
+        told.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
+
+    let (_, found) = desk.client.get(&format!("/api/admin/accounts?email={contact}")).await;
+    let accounts = found["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 1, "found by the contact email, once: {found}");
+    assert_eq!(accounts[0]["login_email"], new.as_str());
+    let events: Vec<&str> =
+        accounts[0]["history"].as_array().unwrap().iter().filter_map(|e| e["event"].as_str()).collect();
+    assert!(
+        events.contains(&"login_email_changed") && events.contains(&"login_email_change_requested"),
+        "the history moved with it: {events:?}"
+    );
+    let (_, by_old) = desk.client.get(&format!("/api/admin/accounts?email={old}")).await;
+    assert_eq!(by_old["accounts"].as_array().map(Vec::len), Some(0), "the old email finds nothing: {by_old}");
+}

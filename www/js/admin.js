@@ -19,6 +19,8 @@ const MAIL_KIND = {
   password_changed: "page.console.mail.password_changed",
   two_step_changed: "page.console.mail.two_step_changed",
   change_requested: "page.console.mail.change_requested",
+  account_changed: "page.console.mail.account_changed",
+  confirm_login_email: "page.console.mail.confirm_login_email",
 };
 const MAIL_STATE = {
   queued: "page.console.mail_state.queued",
@@ -222,6 +224,16 @@ function actions(account) {
   } else {
     simple("page.console.action.enable", "page.console.confirm.enable", "/api/admin/accounts/enable", () => target, "page.console.done.enable");
   }
+  if (account.status === "active") {
+    button("page.console.action.login_email", async () => {
+      const answer = await ask({
+        title: t("page.console.action.login_email"),
+        text: t("page.console.confirm.login_email", { name: account.display_name, email: account.login_email }),
+        newEmail: true,
+      });
+      if (answer) act("POST", "/api/admin/accounts/login-email", { ...target, new_login_email: answer.email }, "page.console.done.login_email");
+    });
+  }
   if (account.two_step_enabled) {
     button("page.console.action.two_step_off", async () => {
       checks = checks || await api("GET", "/api/admin/identity-checks");
@@ -259,7 +271,7 @@ async function act(method, path, body, done) {
 }
 
 // The confirmation dialog: resolves to what was chosen (the ticked checks, the roles), or null when cancelled.
-function ask({ title, text, checks: toTick, roles }) {
+function ask({ title, text, checks: toTick, roles, newEmail }) {
   const dialog = $("confirm");
   $("confirm-title").textContent = title;
   $("confirm-text").textContent = text;
@@ -273,6 +285,8 @@ function ask({ title, text, checks: toTick, roles }) {
     return row;
   }));
   $("roles").hidden = !roles;
+  $("new-email-field").hidden = !newEmail;
+  $("new-email").value = "";
   for (const box of document.querySelectorAll("#roles input")) box.checked = (roles || []).includes(box.value);
   const opener = document.activeElement;
   return new Promise((resolve) => {
@@ -293,8 +307,14 @@ function ask({ title, text, checks: toTick, roles }) {
         $("confirm-error").hidden = false;
         return;
       }
+      const email = $("new-email").value.trim();
+      if (newEmail && !email.includes("@")) {
+        $("confirm-error").textContent = t("page.console.new_email_missing");
+        $("confirm-error").hidden = false;
+        return $("new-email").focus();
+      }
       const chosen = [...document.querySelectorAll("#roles input:checked")].map((box) => box.value);
-      finish({ checks: ticked, roles: chosen });
+      finish({ checks: ticked, roles: chosen, email });
     };
     const cancel = (event) => {
       event.preventDefault();
@@ -304,6 +324,7 @@ function ask({ title, text, checks: toTick, roles }) {
     $("confirm-no").addEventListener("click", cancel);
     dialog.addEventListener("cancel", cancel);
     dialog.showModal();
+    if (newEmail) $("new-email").focus();
   });
 }
 

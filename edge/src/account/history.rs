@@ -70,6 +70,8 @@ fn entry(event: &AccountEvent, at: u64) -> Option<HistoryEntry> {
             let named: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
             HistoryEntry { detail: Some(named.join(",")), ..by(HistoryEvent::RolesChanged, actor) }
         }
+        AccountEvent::LoginEmailChangeRequested { by: actor } => by(HistoryEvent::LoginEmailChangeRequested, actor),
+        AccountEvent::LoginEmailChanged { by: actor } => by(HistoryEvent::LoginEmailChanged, actor),
         AccountEvent::MailSettled { kind, dead_lettered } => HistoryEntry {
             detail: Some(kind.clone()),
             ..plain(if *dead_lettered { HistoryEvent::MailDeadLettered } else { HistoryEvent::MailSent })

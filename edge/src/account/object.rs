@@ -117,6 +117,10 @@ impl DurableObject for Account {
             Command::RevokeGrant(c) => self.answer(c).await,
             Command::SetRoles(c) => self.answer(c).await,
             Command::CheckStaff(c) => self.answer(c).await,
+            Command::StartLoginEmailChange(c) => self.answer(c).await,
+            Command::MoveOut(c) => self.answer(c).await,
+            Command::MoveIn(c) => self.answer(c).await,
+            Command::MovedAway(c) => self.answer(c).await,
         }
     }
 
@@ -254,7 +258,13 @@ impl Account {
                     storage.delete(UNKNOWN_FAILURES_KEY).await?;
                 }
             }
-            None => storage.put(UNKNOWN_FAILURES_KEY, &slot.unknown_login_failures).await?,
+            None => {
+                if existed {
+                    // The account moved away (a new login email): what was stored of it goes.
+                    storage.delete(STATE_KEY).await?;
+                }
+                storage.put(UNKNOWN_FAILURES_KEY, &slot.unknown_login_failures).await?
+            }
         }
         *self.cache.borrow_mut() = Some(slot.clone());
         Ok(())

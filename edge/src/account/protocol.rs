@@ -6,6 +6,7 @@ use super::apply::Apply;
 use super::commands::admin::{AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SetRoles, View};
 use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, RevokeGrant};
 use super::commands::delivery::{MailRetrying, MailSettled};
+use super::commands::login_email::{MoveIn, MoveOut, MovedAway, StartLoginEmailChange};
 use super::commands::password::ChangePassword;
 use super::commands::reset::{IssueToken, LinkStatus, Reset, WithdrawToken};
 use super::commands::session::{CheckSession, CheckStaff, Login, Logout, Reauthenticate};
@@ -39,6 +40,10 @@ wire! {
     RequireChange(RequireChange),
     SetRoles(SetRoles),
     CheckStaff(CheckStaff),
+    StartLoginEmailChange(StartLoginEmailChange),
+    MoveOut(MoveOut),
+    MoveIn(MoveIn),
+    MovedAway(MovedAway),
     IssueToken(IssueToken),
     LinkStatus(LinkStatus),
     WithdrawToken(WithdrawToken),

@@ -13,7 +13,7 @@ use super::two_step::{Proof, TwoStep};
 use super::webhooks::Webhooks;
 use crate::audit::{Pseudonym, TwoStepChange};
 use crate::email::display;
-use crate::mail::job::MailJob;
+use crate::mail::job::{AccountChange, MailJob};
 use crate::seal::Keys;
 use crate::token::TokenHash;
 use crate::webhook;
@@ -56,6 +56,19 @@ pub struct AccountState {
     pub roles: Vec<Role>,
     /// What happened to the account lately, for the school office.
     pub history: History,
+    /// A new login email staff asked for, until its address confirms it.
+    pub login_email_change: Option<LoginEmailChange>,
+}
+
+/// A login email change waiting for the new address to confirm it (by the link mailed there).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginEmailChange {
+    pub token_hash: TokenHash,
+    /// Normalised, as account ids hold it.
+    pub new_login_email: String,
+    pub expires_at: u64,
+    /// Who asked.
+    pub by: latchkey_shared::api::Actor,
 }
 
 /// A new password through a reset link.
@@ -116,6 +129,7 @@ impl AccountState {
             last_login_at: None,
             roles: Vec::new(),
             history: History::default(),
+            login_email_change: None,
         }
     }
 
@@ -425,6 +439,22 @@ impl AccountState {
             locale: self.profile.locale,
             change,
             changed_at: now,
+        };
+        self.outbox.push(notice, now);
+    }
+
+    /// Queues the notice of a change staff made (mail id `id`) to every address on file.
+    pub fn queue_account_notice(&mut self, id: String, change: AccountChange, now: u64) {
+        let notice = MailJob::AccountChanged {
+            id,
+            to: self.addresses(),
+            display_name: self.profile.display_name.clone(),
+            audience: self.profile.audience,
+            login_email: self.profile.login_email.clone(),
+            locale: self.profile.locale,
+            change,
+            changed_at: now,
+            former_login_email: None,
         };
         self.outbox.push(notice, now);
     }

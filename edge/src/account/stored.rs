@@ -7,7 +7,7 @@ use super::credential::Credential;
 use super::history::History;
 use super::outbox::{InFlight, MailRecord, Outbox};
 use super::sessions::Sessions;
-use super::state::{AccountState, Profile};
+use super::state::{AccountState, LoginEmailChange, Profile};
 use super::throttle::{LoginFailures, SlidingWindow};
 use super::tokens::Tokens;
 use super::two_step::TwoStep;
@@ -58,6 +58,8 @@ struct StoredAccount {
     /// The account's own history (`history` is the password history, named before this existed).
     #[serde(default, skip_serializing_if = "History::is_empty")]
     journal: History,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    login_email_change: Option<LoginEmailChange>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -105,6 +107,7 @@ impl From<StoredAccount> for AccountState {
             last_login_at: s.last_login_at,
             roles: s.roles,
             history: s.journal,
+            login_email_change: s.login_email_change,
         }
     }
 }
@@ -135,6 +138,7 @@ impl From<AccountState> for StoredAccount {
             last_login_at: a.last_login_at,
             roles: a.roles,
             journal: a.history,
+            login_email_change: a.login_email_change,
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod catalogue;
 pub mod clients;
 pub mod dev;
+pub mod login_email;
 pub mod mail_events;
 pub mod oidc;
 pub mod oidc_tokens;

@@ -68,6 +68,34 @@ pub enum MailJob {
         change: TwoStepChange,
         changed_at: u64,
     },
+    /// Staff changed something about the account for the person: told to every address on file (a login email
+    /// change: to the old address, and the contact email).
+    AccountChanged {
+        id: String,
+        to: Vec<String>,
+        display_name: String,
+        audience: Audience,
+        login_email: String,
+        locale: Locale,
+        change: AccountChange,
+        changed_at: u64,
+        /// The login email it had, named in a login email change's notice (`login_email` is the new one, whose
+        /// account hears what became of the mail).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        former_login_email: Option<String>,
+    },
+    /// The link that confirms a new login email, to that address. Carries its token sealed, as a reset mail does.
+    ConfirmLoginEmail {
+        id: String,
+        to: String,
+        display_name: String,
+        audience: Audience,
+        /// The login email until the change is confirmed: its account hears what became of this mail.
+        login_email: String,
+        locale: Locale,
+        token: LinkToken,
+        lifetime_secs: u32,
+    },
     /// The school asks for a new password, by `deadline` (none: at the next login).
     ChangeRequested {
         id: String,
@@ -81,6 +109,16 @@ pub enum MailJob {
     },
 }
 
+/// What staff changed, for [`MailJob::AccountChanged`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountChange {
+    Disabled,
+    Enabled,
+    SessionsEnded,
+    LoginEmailChanged,
+}
+
 /// A reset link's mail, as [`MailJob::kind`] names it (the account records one before the Worker makes the job).
 pub const RESET_KIND: &str = "reset";
 
@@ -91,7 +129,9 @@ impl MailJob {
             MailJob::Reset { id, .. }
             | MailJob::PasswordChanged { id, .. }
             | MailJob::TwoStepChanged { id, .. }
-            | MailJob::ChangeRequested { id, .. } => id,
+            | MailJob::ChangeRequested { id, .. }
+            | MailJob::AccountChanged { id, .. }
+            | MailJob::ConfirmLoginEmail { id, .. } => id,
         }
     }
 
@@ -101,6 +141,8 @@ impl MailJob {
             MailJob::PasswordChanged { .. } => "password_changed",
             MailJob::TwoStepChanged { .. } => "two_step_changed",
             MailJob::ChangeRequested { .. } => "change_requested",
+            MailJob::AccountChanged { .. } => "account_changed",
+            MailJob::ConfirmLoginEmail { .. } => "confirm_login_email",
         }
     }
 
@@ -111,7 +153,9 @@ impl MailJob {
             MailJob::Reset { to: login_email, audience, .. }
             | MailJob::PasswordChanged { login_email, audience, .. }
             | MailJob::TwoStepChanged { login_email, audience, .. }
-            | MailJob::ChangeRequested { login_email, audience, .. } => {
+            | MailJob::ChangeRequested { login_email, audience, .. }
+            | MailJob::AccountChanged { login_email, audience, .. }
+            | MailJob::ConfirmLoginEmail { login_email, audience, .. } => {
                 crate::email::account_id_of(*audience, login_email)
             }
         }
@@ -124,10 +168,11 @@ impl MailJob {
 
     pub fn recipients(&self) -> Vec<String> {
         match self {
-            MailJob::Reset { to, .. } => vec![to.clone()],
+            MailJob::Reset { to, .. } | MailJob::ConfirmLoginEmail { to, .. } => vec![to.clone()],
             MailJob::PasswordChanged { to, .. }
             | MailJob::TwoStepChanged { to, .. }
-            | MailJob::ChangeRequested { to, .. } => to.clone(),
+            | MailJob::ChangeRequested { to, .. }
+            | MailJob::AccountChanged { to, .. } => to.clone(),
         }
     }
 }

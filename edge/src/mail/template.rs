@@ -1,6 +1,6 @@
 //! The mails themselves: multipart text + HTML, localised, from the shared message catalogue.
 
-use super::job::MailJob;
+use super::job::{AccountChange, MailJob};
 use crate::audit::TwoStepChange;
 use crate::seal::Keys;
 use latchkey_shared::{Audience, Locale, MailKey, MessageKey};
@@ -69,6 +69,58 @@ pub fn render(job: &MailJob, app_origin: &str, keys: &Keys) -> Result<Rendered, 
             let notice =
                 Notice { to, display_name, audience: *audience, login_email, locale: *locale, at: *changed_at };
             notice.render(subject, body, app_origin)
+        }
+        MailJob::AccountChanged {
+            to,
+            display_name,
+            audience,
+            login_email,
+            locale,
+            change,
+            changed_at,
+            former_login_email,
+            ..
+        } => {
+            let (subject, body) = match change {
+                AccountChange::Disabled => (MailKey::MailDisabledSubject, MailKey::MailDisabledBody),
+                AccountChange::Enabled => (MailKey::MailEnabledSubject, MailKey::MailEnabledBody),
+                AccountChange::SessionsEnded => (MailKey::MailSessionsEndedSubject, MailKey::MailSessionsEndedBody),
+                AccountChange::LoginEmailChanged => {
+                    (MailKey::MailLoginEmailChangedSubject, MailKey::MailLoginEmailChangedBody)
+                }
+            };
+            let shown = former_login_email.as_deref().unwrap_or(login_email);
+            let notice =
+                Notice { to, display_name, audience: *audience, login_email: shown, locale: *locale, at: *changed_at };
+            notice.render(subject, body, app_origin)
+        }
+        MailJob::ConfirmLoginEmail { to, display_name, audience, locale, token, lifetime_secs, .. } => {
+            let token = token.open(keys).ok_or(Unopened)?;
+            let link = format!("{app_origin}/confirm-email#t={}", token.expose_str());
+            let l = *locale;
+            let greeting = MailKey::MailGreeting.render_with(l, &[("name", display_name)]);
+            let email = crate::email::display(to);
+            let intro = MailKey::MailConfirmEmailIntro
+                .render_with(l, &[("audience", audience_word(*audience, l)), ("email", &email)]);
+            let hours = (lifetime_secs / 3600).max(1).to_string();
+            let expiry = MailKey::MailConfirmEmailExpiry.render_with(l, &[("hours", &hours)]);
+            let action = MailKey::MailConfirmEmailAction.text(l);
+            let footer = MailKey::MailFooter.text(l);
+            Rendered {
+                to: vec![to.clone()],
+                subject: MailKey::MailConfirmEmailSubject.text(l).to_owned(),
+                text: format!("{greeting}\n\n{intro}\n\n{action}:\n{link}\n\n{expiry}\n\n-- \n{footer}\n"),
+                html: html_page(
+                    l,
+                    &[
+                        paragraph(&greeting),
+                        paragraph(&intro),
+                        button(&link, action),
+                        paragraph(&expiry),
+                        small(footer),
+                    ],
+                ),
+            }
         }
         MailJob::ChangeRequested { to, display_name, audience, login_email, locale, deadline, .. } => {
             let l = *locale;

@@ -190,6 +190,30 @@ pub struct TwoStepOff {
     pub checks: Vec<String>,
 }
 
+/// `POST /api/admin/accounts/login-email`: the account of `login_email` is to log in with `new_login_email` once that
+/// address confirms it (a link is mailed there; until then nothing changes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeLoginEmail {
+    pub login_email: String,
+    pub audience: Audience,
+    pub new_login_email: String,
+}
+
+/// `POST /api/login-email-changes`: the token from the link mailed to the new address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginEmailConfirm {
+    pub token: Secret<String>,
+}
+
+/// The answer to a confirmed login email change: the email to log in with from now on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginEmailChanged {
+    pub login_email: String,
+    pub audience: Audience,
+}
+
 /// `GET /api/admin/identity-checks`: what the desk must check before turning someone's 2-Step Verification off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdentityChecks {

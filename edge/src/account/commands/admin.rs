@@ -6,6 +6,7 @@ use crate::account::apply::{Apply, Context, Outcome, Slot};
 use crate::account::refusal::Refusal;
 use crate::account::state::{AccountState, Profile};
 use crate::audit::AccountEvent;
+use crate::mail::job::AccountChange;
 use latchkey_shared::api::{AccountView, Actor, RequiredChange, Role};
 use latchkey_shared::Audience;
 use latchkey_shared::{ErrorCode, Secret};
@@ -56,8 +57,10 @@ impl Apply for Disable {
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
         account.disable(cx.now);
+        account.queue_account_notice(cx.ids.notice.clone(), AccountChange::Disabled, cx.now);
         Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
             .saved()
+            .flushing()
             .event(AccountEvent::Disabled { by: self.by })
     }
 }
@@ -76,8 +79,10 @@ impl Apply for Enable {
         if !account.enable() {
             return Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)));
         }
+        account.queue_account_notice(cx.ids.notice.clone(), AccountChange::Enabled, cx.now);
         Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
             .saved()
+            .flushing()
             .event(AccountEvent::Enabled { by: self.by })
     }
 }
@@ -94,8 +99,10 @@ impl Apply for EndSessions {
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
         let ended = account.end_all_sessions(cx.now);
+        account.queue_account_notice(cx.ids.notice.clone(), AccountChange::SessionsEnded, cx.now);
         Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
             .saved()
+            .flushing()
             .event(AccountEvent::SessionsEnded { ended, by: self.by })
     }
 }
