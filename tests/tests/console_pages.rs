@@ -1,0 +1,160 @@
+//! The console (/admin) as the school office uses it, in Chromium, Firefox and WebKitGTK at a phone's width: the
+//! gate before logging in, finding Ana by her contact email and reading her login email, seeing her bounced mail,
+//! the confirmation dialog by keyboard, and a login email change from the console to the confirmation page. axe-core
+//! audits each state (Chromium); screenshots go to test-artifacts/screenshots/.
+
+use fantoccini::key::Key;
+use fantoccini::Locator;
+use latchkey_e2e::console::{staff, Staff, STAFF_PASSWORD};
+use latchkey_e2e::mail_events::{event, svix_headers, RESEND_SECRET};
+use latchkey_e2e::page::{audit, click, log_in, open_page, screenshot, text_of, type_into, wait_visible};
+use latchkey_e2e::{
+    base_url, eventually, http, in_every_engine, now_secs, unique, unique_email, url, wait_for_mail, Engine,
+};
+use serde_json::json;
+use std::time::Duration;
+
+const PASSWORD: &str = "Otter-Harbor-93-Violet";
+
+/// Ana: a parent whose login email (from the invitation) differs from the contact email on her profile.
+async fn ana(desk: &Staff) -> (String, String, String) {
+    let (login, contact) = (unique_email("ana-invite", ""), unique_email("ana-home", ""));
+    let name = format!("Ana Pérez {}", unique());
+    let account = json!({"login_email": login, "contact_email": contact, "audience": "parent", "display_name": name, "password": PASSWORD});
+    let (status, body) = desk.client.admin(reqwest::Method::POST, "/api/admin/accounts", Some(&account)).await;
+    assert_eq!(status, 201, "{body}");
+    (login, contact, name)
+}
+
+/// Logs the staff member in through the login page, with a code from their app, and opens the console.
+async fn open_console(browser: &fantoccini::Client, desk: &Staff, query: &str) {
+    let code = desk.app.as_ref().expect("2-Step Verification on").fresh_code().await;
+    log_in(browser, &base_url(), &desk.email, "staff", STAFF_PASSWORD, Some(code)).await;
+    wait_visible(browser, "#signed-in").await;
+    open_page(browser, &url(&format!("/admin{query}"))).await;
+    wait_visible(browser, "#find").await;
+}
+
+async fn search_by_keyboard(browser: &fantoccini::Client, text: &str) {
+    let field = browser.find(Locator::Css("#query")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(&format!("{text}{}", char::from(Key::Enter))).await.unwrap();
+    wait_visible(browser, "article.account").await;
+}
+
+#[tokio::test]
+async fn the_desk_finds_ana_by_her_contact_email_and_sees_her_login_email_and_bounced_mail() {
+    in_every_engine(finds_ana_in).await;
+}
+
+async fn finds_ana_in(engine: Engine) {
+    let desk = staff(&format!("desk-{}", engine.name()), &["helpdesk"], true).await;
+    let (login, contact, name) = ana(&desk).await;
+    // Her school's mail system refused a mail to her login email.
+    let body = event("resend-email.bounced", &login, now_secs(), unique());
+    let mut request =
+        http().post(url("/api/mail-events")).header("Content-Type", "application/json").body(body.clone());
+    for (header, value) in svix_headers(RESEND_SECRET, &format!("msg_{}", unique()), now_secs(), &body) {
+        request = request.header(header, value);
+    }
+    assert_eq!(request.send().await.unwrap().status(), 200);
+
+    let browser = engine.open().await;
+    open_page(&browser, &url("/admin")).await;
+    wait_visible(&browser, "#gate").await;
+    assert!(text_of(&browser, "#gate").await.contains("Log in"), "the gate says what to do");
+    if matches!(engine, Engine::Chromium) {
+        audit(&browser, "console, logged out").await;
+    }
+
+    open_console(&browser, &desk, "").await;
+    assert!(text_of(&browser, "#who").await.contains(&desk.name));
+    assert!(!latchkey_e2e::page::visible(&browser, "#settings").await, "the helpdesk has no settings");
+    search_by_keyboard(&browser, &contact).await;
+    let card = text_of(&browser, "article.account").await;
+    assert!(card.contains(&name) && card.contains(&login) && card.contains(&contact), "{card}");
+    assert!(card.contains("They log in with the login email"), "one line says which is which: {card}");
+    assert!(card.contains("refused by their mail system"), "the bounce is shown: {card}");
+    screenshot(&browser, engine, "console-found").await;
+    if matches!(engine, Engine::Chromium) {
+        audit(&browser, "console, an account found").await;
+    }
+
+    // An action asks first; Escape backs out, and focus returns to the button.
+    let send = browser.find(Locator::XPath("//article//button[contains(., 'Send a reset link')]")).await.unwrap();
+    send.click().await.unwrap();
+    wait_visible(&browser, "dialog#confirm[open]").await;
+    assert!(text_of(&browser, "#confirm-text").await.contains(&login));
+    screenshot(&browser, engine, "console-confirm").await;
+    if matches!(engine, Engine::Chromium) {
+        audit(&browser, "console, confirming").await;
+    }
+    browser.active_element().await.unwrap().send_keys(&char::from(Key::Escape).to_string()).await.unwrap();
+    eventually("the dialog to close", Duration::from_secs(5), || async {
+        (!latchkey_e2e::page::visible(&browser, "dialog#confirm[open]").await).then_some(())
+    })
+    .await;
+    assert!(fake_mail_to(&login).is_empty(), "cancelled: nothing sent");
+
+    send.click().await.unwrap();
+    wait_visible(&browser, "dialog#confirm[open]").await;
+    click(&browser, "#confirm-yes").await;
+    eventually("the done message", Duration::from_secs(10), || async {
+        text_of(&browser, "#status").await.contains("on its way").then_some(())
+    })
+    .await;
+    assert!(wait_for_mail(&login, 1).await[0].text.contains("/reset#t="), "the link went to the login email");
+    assert!(text_of(&browser, "article.account").await.contains("still works"), "the card shows the new link");
+    browser.close().await.unwrap();
+}
+
+fn fake_mail_to(address: &str) -> Vec<latchkey_e2e::fake_mail::Delivery> {
+    latchkey_e2e::fake_mail::deliveries_to(address)
+}
+
+#[tokio::test]
+async fn the_desk_changes_a_login_email_and_the_new_address_confirms_it() {
+    in_every_engine(changes_a_login_email_in).await;
+}
+
+async fn changes_a_login_email_in(engine: Engine) {
+    let desk = staff(&format!("mover-{}", engine.name()), &["helpdesk"], true).await;
+    let (login, _, name) = ana(&desk).await;
+    let new = unique_email("ana-new", "");
+    let browser = engine.open().await;
+    open_console(&browser, &desk, "?lang=es").await;
+    assert_eq!(browser.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap().as_deref(), Some("es"));
+    search_by_keyboard(&browser, &name).await;
+    let change = browser.find(Locator::XPath("//article//button[contains(., 'correo de acceso')]")).await.unwrap();
+    change.click().await.unwrap();
+    wait_visible(&browser, "#new-email").await;
+    click(&browser, "#confirm-yes").await;
+    wait_visible(&browser, "#confirm-error").await;
+    type_into(&browser, "#new-email", &new).await;
+    screenshot(&browser, engine, "console-login-email").await;
+    if matches!(engine, Engine::Chromium) {
+        audit(&browser, "console, changing a login email, in Spanish").await;
+    }
+    click(&browser, "#confirm-yes").await;
+    eventually("the done message", Duration::from_secs(10), || async {
+        text_of(&browser, "#status").await.contains("dirección nueva").then_some(())
+    })
+    .await;
+    assert!(latchkey_e2e::login(&login, "parent", PASSWORD).await.is_ok(), "nothing changes before the confirmation");
+
+    let mail = wait_for_mail(&new, 1).await;
+    let link = mail[0].text.lines().find(|l| l.contains("/confirm-email#t=")).unwrap().trim().to_owned();
+    browser.goto(&link).await.unwrap();
+    wait_visible(&browser, "#confirm").await;
+    assert!(browser.current_url().await.unwrap().fragment().is_none(), "the token leaves the address bar");
+    if matches!(engine, Engine::Chromium) {
+        audit(&browser, "confirm-email").await;
+    }
+    click(&browser, "#confirm button[type=submit]").await;
+    wait_visible(&browser, "#done").await;
+    assert!(text_of(&browser, "#done").await.contains(&new));
+    screenshot(&browser, engine, "confirm-email-done").await;
+    assert!(latchkey_e2e::login(&new, "parent", PASSWORD).await.is_ok(), "the new login email works");
+    assert!(latchkey_e2e::login(&login, "parent", PASSWORD).await.is_err(), "the old one does not");
+    browser.close().await.unwrap();
+}
