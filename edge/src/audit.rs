@@ -113,6 +113,11 @@ pub enum AccountEvent {
     LoginEmailChanged {
         by: Actor,
     },
+    /// The provider reported a refusal or a complaint about mail to one of the account's addresses (logged as
+    /// `mail_event_recorded`, without the address).
+    MailReported {
+        kind: MailEventKind,
+    },
     /// The provider accepted one of the account's mails, or it was given up on (the queue consumer logs both).
     MailSettled {
         kind: String,
@@ -135,9 +140,10 @@ impl AccountEvent {
             AccountEvent::ResetLinkIssued { by: Some(by) } => {
                 Event::ResetLinkSentByStaff { account, by: actor_name(by) }
             }
-            AccountEvent::ResetLinkIssued { by: None } | AccountEvent::LoggedIn | AccountEvent::MailSettled { .. } => {
-                return None
-            }
+            AccountEvent::ResetLinkIssued { by: None }
+            | AccountEvent::LoggedIn
+            | AccountEvent::MailSettled { .. }
+            | AccountEvent::MailReported { .. } => return None,
             AccountEvent::ResetRequestThrottled => Event::ResetRequestThrottled { account },
             AccountEvent::ResetAttemptThrottled => Event::ResetAttemptThrottled { account },
             &AccountEvent::PasswordChanged { revoked_sessions } => Event::PasswordChanged { account, revoked_sessions },

@@ -79,7 +79,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
             return Ok(response);
         }
     }
-    let mut call = Call { req, env: &env, config, locale, session: None, actor: None };
+    let mut call = Call { req, env: &env, config, locale, session: None, staff: None };
     if let Err(refused) = handlers::guard(&mut call, endpoint.guard).await {
         return respond::error(&refused);
     }
@@ -130,6 +130,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::AdminSendResetLink => admin::send_reset_link(call).await,
         Route::AdminSetRoles => admin::set_roles(call).await,
         Route::AdminChangeLoginEmail => handlers::login_email::start(call).await,
+        Route::AdminResendDeadLetter => admin::resend_dead_letter(call).await,
         Route::ConfirmLoginEmail => handlers::login_email::confirm(call).await,
         Route::AdminDeadLetters => admin::dead_letters(call).await,
         Route::AdminTwoStepRequirement => admin::two_step_requirement(call).await,
@@ -243,12 +244,16 @@ async fn tell_account<C: account::protocol::Ask>(env: &Env, job: &MailJob, word:
 }
 
 async fn record_dead_letter(kv: &worker::kv::KvStore, config: &Config, job: &MailJob, reason: &str) -> Result<()> {
+    // A notice is kept to be sent again as it was; a link's mail is not (its token is never kept).
+    let notice = job.again(job.id().to_owned());
     let letter = DeadLetter {
         id: job.id().to_owned(),
         kind: job.kind().to_owned(),
         to: job.recipients(),
         reason: reason.to_owned(),
         recorded_at: platform::now_secs(),
+        account: Some(job.account_ref()),
+        resendable: notice.is_some() || job.kind() == mail::job::RESET_KIND,
     };
     audit::record(&Event::MailDeadLettered {
         kind: &letter.kind,
@@ -256,5 +261,5 @@ async fn record_dead_letter(kv: &worker::kv::KvStore, config: &Config, job: &Mai
         account: &job.account(&config.sealing_keys),
         reason,
     });
-    store::record_dead_letter(kv, &letter).await
+    store::record_dead_letter(kv, &store::StoredDeadLetter { letter, notice }).await
 }

@@ -39,6 +39,7 @@ pub enum Route {
     AdminSendResetLink,
     AdminSetRoles,
     AdminChangeLoginEmail,
+    AdminResendDeadLetter,
     /// The new address's link confirms a login email change.
     ConfirmLoginEmail,
     AdminDeadLetters,
@@ -171,6 +172,7 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
         ],
     ),
     ("/api/admin/dead-letters", &[ep("GET", Route::AdminDeadLetters, Admin)]),
+    ("/api/admin/dead-letters/resend", &[ep("POST", Route::AdminResendDeadLetter, Admin)]),
     (
         "/api/admin/two-step-requirement",
         &[ep("GET", Route::AdminTwoStepRequirement, Admin), ep("PUT", Route::AdminSetTwoStepRequirement, Admin)],

@@ -98,9 +98,19 @@ pub async fn list_json<T: for<'de> Deserialize<'de>>(kv: &KvStore, prefix: &str)
     Ok(values)
 }
 
-pub async fn record_dead_letter(kv: &KvStore, letter: &DeadLetter) -> worker::Result<()> {
+/// A dead letter as KV keeps it: what the admin API shows, and the notice itself to send again (a mail with a link's
+/// token is never kept).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredDeadLetter {
+    #[serde(flatten)]
+    pub letter: DeadLetter,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<crate::mail::job::MailJob>,
+}
+
+pub async fn record_dead_letter(kv: &KvStore, letter: &StoredDeadLetter) -> worker::Result<()> {
     // Kept 30 days for ops.
-    put_json(kv, &dead_letter_key(&letter.id), letter, Some(30 * 86_400)).await
+    put_json(kv, &dead_letter_key(&letter.letter.id), letter, Some(30 * 86_400)).await
 }
 
 const CLIENT_PREFIX: &str = "oauth2:client:";
@@ -137,13 +147,17 @@ fn mail_events_of(address: &str) -> String {
 /// Records what the provider reported about mail to an address (normalised), in the key's metadata. One key per
 /// event, named by the provider's id for it, so a retried or replayed delivery of the same event is kept once; the
 /// key counts the time down from 2286, so a listing comes newest first.
-pub async fn record_mail_event(kv: &KvStore, event: &MailEvent, event_id: &str) -> worker::Result<()> {
+/// Keeps a provider's event; whether it is new (a retried or replayed delivery of the same event is kept once).
+pub async fn record_mail_event(kv: &KvStore, event: &MailEvent, event_id: &str) -> worker::Result<bool> {
     use sha2::{Digest, Sha256};
     let id = crate::hex::hex(&Sha256::digest(event_id.as_bytes())[..8]);
     let key = format!("{}{:010}:{id}", mail_events_of(&event.address), 9_999_999_999_u64.saturating_sub(event.at));
+    count(Op::KvRead);
+    let new = kv.get(&key).text().await.map_err(worker::Error::from)?.is_none();
     count(Op::KvWrite);
     let put = kv.put(&key, "")?.metadata(event)?.expiration_ttl(MAIL_EVENT_TTL_SECS);
-    put.execute().await.map_err(worker::Error::from)
+    put.execute().await.map_err(worker::Error::from)?;
+    Ok(new)
 }
 
 /// The latest delivery events for an address (normalised), newest first.

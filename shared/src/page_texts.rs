@@ -966,6 +966,50 @@ crate::catalogue::catalogue! {
         en: "New login email confirmation",
         es: "Confirmación del nuevo correo de acceso",
     },
+    ConsoleCampaignTitle = "page.console.campaign_title" {
+        en: "Required password changes",
+        es: "Cambios de contraseña exigidos",
+    },
+    ConsoleCampaignLine = "page.console.campaign_line" {
+        en: "{audience}: required, {by} — {pending} of {accounts} accounts still to change.",
+        es: "{audience}: exigido, {by} — faltan {pending} de {accounts} cuentas.",
+    },
+    ConsoleCampaignNone = "page.console.campaign_none" {
+        en: "{audience}: none required.",
+        es: "{audience}: no se exige ninguno.",
+    },
+    ConsoleAppsTitle = "page.console.apps_title" {
+        en: "Apps that log in with latchkey",
+        es: "Aplicaciones que inician sesión con latchkey",
+    },
+    ConsoleAppsNone = "page.console.apps_none" {
+        en: "No app registered.",
+        es: "Ninguna aplicación registrada.",
+    },
+    ConsoleApiHint = "page.console.api_hint" {
+        en: "Changed through the admin API (docs/api.md).",
+        es: "Se cambia con la API de administración (docs/api.md).",
+    },
+    ConsoleResend = "page.console.resend" {
+        en: "Send again",
+        es: "Reenviar",
+    },
+    ConsoleResentLink = "page.console.resent_link" {
+        en: "A new reset link is on its way.",
+        es: "Un nuevo enlace de restablecimiento va de camino.",
+    },
+    ConsoleResentNotice = "page.console.resent_notice" {
+        en: "The notice is on its way again.",
+        es: "El aviso va de camino de nuevo.",
+    },
+    ConsoleEventMailBounced = "page.console.event.mail_bounced" {
+        en: "Mail refused by their mail system (bounce)",
+        es: "Correo rechazado por su sistema de correo (rebote)",
+    },
+    ConsoleEventMailComplained = "page.console.event.mail_complained" {
+        en: "Mail marked as spam",
+        es: "Correo marcado como spam",
+    },
     ConsoleCheckContact = "page.console.check.contact" {
         en: "The caller gave the account's contact email or phone number as the school has it on file.",
         es: "Quien llama dio el correo de contacto o el teléfono de la cuenta tal como los tiene el centro.",

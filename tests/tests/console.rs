@@ -94,6 +94,30 @@ async fn the_helpdesk_finds_a_person_acts_and_is_named_but_cannot_grant_roles_or
     .await;
     assert_eq!(by_name["accounts"][0]["contact_email"], contact.as_str());
 
+    // Her school's mail system refuses a mail to her contact email: her history says so, once for a repeated event.
+    let bounce = latchkey_e2e::mail_events::event(
+        "resend-email.bounced",
+        &contact,
+        latchkey_e2e::now_secs(),
+        latchkey_e2e::unique(),
+    );
+    let message = format!("msg_{}", latchkey_e2e::unique());
+    for _ in 0..2 {
+        let mut request =
+            http().post(url("/api/mail-events")).header("Content-Type", "application/json").body(bounce.clone());
+        let at = latchkey_e2e::now_secs();
+        for (name, value) in
+            latchkey_e2e::mail_events::svix_headers(latchkey_e2e::mail_events::RESEND_SECRET, &message, at, &bounce)
+        {
+            request = request.header(name, value);
+        }
+        assert_eq!(request.send().await.unwrap().status(), 200);
+    }
+    let (_, found) = desk.client.get(&format!("/api/admin/accounts?email={login_email}")).await;
+    let bounced =
+        found["accounts"][0]["history"].as_array().unwrap().iter().filter(|e| e["event"] == "mail_bounced").count();
+    assert_eq!(bounced, 1, "{found}");
+
     let target = json!({"login_email": login_email, "audience": "parent"});
     let (status, sent) = desk.client.post("/api/admin/accounts/reset-link", &target).await;
     assert_eq!(status, 200, "{sent}");
@@ -257,4 +281,55 @@ async fn a_login_email_change_takes_effect_only_when_the_new_address_confirms() 
     );
     let (_, by_old) = desk.client.get(&format!("/api/admin/accounts?email={old}")).await;
     assert_eq!(by_old["accounts"].as_array().map(Vec::len), Some(0), "the old email finds nothing: {by_old}");
+}
+
+/// The dead letters whose mail went to `address`, of `kind`.
+async fn dead_letters_to(desk: &latchkey_e2e::console::Staff, address: &str, kind: &str) -> Vec<Value> {
+    let (status, list) = desk.client.get("/api/admin/dead-letters").await;
+    assert_eq!(status, 200, "{list}");
+    let letters = list["dead_letters"].as_array().cloned().unwrap_or_default();
+    letters
+        .into_iter()
+        .filter(|l| l["kind"] == kind && l["to"].as_array().is_some_and(|to| to.iter().any(|t| t == address)))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_admin_sends_a_dead_letter_again_a_notice_as_it_was_and_a_reset_as_a_new_link() {
+    let admin = staff("letters", &["admin"], true).await;
+    // The provider refuses every mail to this address for good: each mail is dead-lettered at once.
+    let refused = unique_email("bounces", "refuse");
+    admin.client.create_account_with("parent", &refused, PASSWORD).await;
+    let target = json!({"login_email": refused, "audience": "parent"});
+    let (status, _) = admin.client.post("/api/admin/accounts/end-sessions", &target).await;
+    assert_eq!(status, 200);
+    let (status, _) = admin.client.post("/api/admin/accounts/reset-link", &target).await;
+    assert_eq!(status, 200);
+
+    for (kind, resent) in [("account_changed", "notice"), ("reset", "reset_link")] {
+        let letter = latchkey_e2e::eventually(
+            &format!("the {kind} mail dead-lettered"),
+            std::time::Duration::from_secs(30),
+            || async { dead_letters_to(&admin, &refused, kind).await.into_iter().next() },
+        )
+        .await;
+        assert_eq!(
+            (letter["resendable"].as_bool(), letter["account"]["login_email"].as_str()),
+            (Some(true), Some(refused.as_str()))
+        );
+        let (status, body) = admin.client.post("/api/admin/dead-letters/resend", json!({"id": letter["id"]})).await;
+        assert_eq!((status, body["resent"].as_str()), (200, Some(resent)), "{body}");
+        let (status, body) = admin.client.post("/api/admin/dead-letters/resend", json!({"id": letter["id"]})).await;
+        assert_eq!((status, error_code(&body)), (404, "not_found"), "sent again once: {body}");
+        // Refused again, it is a new dead letter under a new id: the mail really went back to the provider.
+        let again = latchkey_e2e::eventually(
+            &format!("the {kind} mail refused again"),
+            std::time::Duration::from_secs(30),
+            || async { dead_letters_to(&admin, &refused, kind).await.into_iter().find(|l| l["id"] != letter["id"]) },
+        )
+        .await;
+        assert_eq!(again["reason"], "refused");
+    }
+    let (status, body) = admin.client.post("/api/admin/dead-letters/resend", json!({"id": "x".repeat(600)})).await;
+    assert_eq!((status, error_code(&body)), (404, "not_found"), "{body}");
 }

@@ -62,6 +62,8 @@ const EVENT = {
   roles_changed: "page.console.event.roles_changed",
   mail_sent: "page.console.event.mail_sent",
   mail_dead_lettered: "page.console.event.mail_dead_lettered",
+  mail_bounced: "page.console.event.mail_bounced",
+  mail_complained: "page.console.event.mail_complained",
   login_email_change_requested: "page.console.event.login_email_change_requested",
   login_email_changed: "page.console.event.login_email_changed",
 };
@@ -334,13 +336,52 @@ async function loadSettings() {
     $("req-staff").value = requirement.data.staff ?? "";
     $("req-parent").value = requirement.data.parent ?? "";
   }
-  const letters = await api("GET", "/api/admin/dead-letters");
-  if (letters.ok) {
-    const items = letters.data.dead_letters.slice().reverse();
-    $("dead-letters").replaceChildren(...(items.length ? items.map((letter) =>
-      element("li", [label(MAIL_KIND, letter.kind), letter.to.join(", "), letter.reason, when(letter.recorded_at)].join(" · ")))
-      : [element("li", t("page.console.dead_letters_none"))]));
+  await loadDeadLetters();
+  const campaign = await api("GET", "/api/admin/password-change-requirement");
+  if (campaign.ok) {
+    $("campaign").replaceChildren(...["staff", "parent"].map((audience) => {
+      const required = campaign.data.requirement[audience];
+      const progress = campaign.data[audience];
+      const text = required
+        ? t("page.console.campaign_line", {
+          audience: label(AUDIENCE, audience),
+          by: required.deadline ? when(required.deadline) : t("page.console.required_next_login"),
+          pending: progress.pending,
+          accounts: progress.accounts,
+        })
+        : t("page.console.campaign_none", { audience: label(AUDIENCE, audience) });
+      return element("li", text);
+    }));
   }
+  const apps = await api("GET", "/api/admin/oauth2/clients");
+  if (apps.ok) {
+    const clients = apps.data.clients;
+    $("apps").replaceChildren(...(clients.length
+      ? clients.map((client) => element("li", [client.name, client.kind, client.redirect_uris.join(", ")].join(" · ")))
+      : [element("li", t("page.console.apps_none"))]));
+  }
+}
+
+async function loadDeadLetters() {
+  const letters = await api("GET", "/api/admin/dead-letters");
+  if (!letters.ok) return;
+  const items = letters.data.dead_letters.slice().reverse();
+  $("dead-letters").replaceChildren(...(items.length ? items.map((letter) => {
+    const row = element("li", [label(MAIL_KIND, letter.kind), letter.to.join(", "), letter.reason, when(letter.recorded_at)].join(" · ") + " ");
+    if (letter.resendable) {
+      const again = element("button", t("page.console.resend"), { type: "button", class: "secondary inline" });
+      again.addEventListener("click", async () => {
+        say(status, t("page.working"));
+        const sent = await api("POST", "/api/admin/dead-letters/resend", { id: letter.id });
+        if (!sent.ok) return say(status, sent.error.message + (sent.error.detail ? " (" + sent.error.detail + ")" : ""), "error");
+        say(status, t(sent.data.resent === "reset_link" ? "page.console.resent_link" : "page.console.resent_notice"), "success");
+        await loadDeadLetters();
+        $("dead-letters-title").focus();
+      });
+      row.append(again);
+    }
+    return row;
+  }) : [element("li", t("page.console.dead_letters_none"))]));
 }
 
 $("two-step-requirement").addEventListener("submit", async (event) => {

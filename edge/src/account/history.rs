@@ -3,7 +3,7 @@
 //! audit trail, so it never holds more than they do: no token, password, code or address.
 
 use crate::audit::{AccountEvent, TwoStepChange};
-use latchkey_shared::api::{HistoryEntry, HistoryEvent, HISTORY_KEPT};
+use latchkey_shared::api::{HistoryEntry, HistoryEvent, MailEventKind, HISTORY_KEPT};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +72,10 @@ fn entry(event: &AccountEvent, at: u64) -> Option<HistoryEntry> {
         }
         AccountEvent::LoginEmailChangeRequested { by: actor } => by(HistoryEvent::LoginEmailChangeRequested, actor),
         AccountEvent::LoginEmailChanged { by: actor } => by(HistoryEvent::LoginEmailChanged, actor),
+        AccountEvent::MailReported { kind } => plain(match kind {
+            MailEventKind::Complained => HistoryEvent::MailComplained,
+            _ => HistoryEvent::MailBounced,
+        }),
         AccountEvent::MailSettled { kind, dead_lettered } => HistoryEntry {
             detail: Some(kind.clone()),
             ..plain(if *dead_lettered { HistoryEvent::MailDeadLettered } else { HistoryEvent::MailSent })

@@ -121,6 +121,7 @@ impl DurableObject for Account {
             Command::MoveOut(c) => self.answer(c).await,
             Command::MoveIn(c) => self.answer(c).await,
             Command::MovedAway(c) => self.answer(c).await,
+            Command::NoteMailEvent(c) => self.answer(c).await,
         }
     }
 
@@ -328,7 +329,10 @@ impl Account {
                         to: vec![hook.url.clone()],
                         reason: "retries_exhausted".into(),
                         recorded_at: now,
+                        account: None,
+                        resendable: false,
                     };
+                    let letter = store::StoredDeadLetter { letter, notice: None };
                     store::record_dead_letter(&self.env.kv(binding::KV)?, &letter).await?;
                 }
             }
@@ -388,8 +392,10 @@ impl Account {
                         to: vec![client.id().to_owned()],
                         reason: "retries_exhausted".into(),
                         recorded_at: now,
+                        account: None,
+                        resendable: false,
                     };
-                    store::record_dead_letter(&kv, &letter).await?;
+                    store::record_dead_letter(&kv, &store::StoredDeadLetter { letter, notice: None }).await?;
                 }
             }
             tried.push((logout, outcome));

@@ -5,7 +5,7 @@
 use super::apply::Apply;
 use super::commands::admin::{AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SetRoles, View};
 use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, RevokeGrant};
-use super::commands::delivery::{MailRetrying, MailSettled};
+use super::commands::delivery::{MailRetrying, MailSettled, NoteMailEvent};
 use super::commands::login_email::{MoveIn, MoveOut, MovedAway, StartLoginEmailChange};
 use super::commands::password::ChangePassword;
 use super::commands::reset::{IssueToken, LinkStatus, Reset, WithdrawToken};
@@ -44,6 +44,7 @@ wire! {
     MoveOut(MoveOut),
     MoveIn(MoveIn),
     MovedAway(MovedAway),
+    NoteMailEvent(NoteMailEvent),
     IssueToken(IssueToken),
     LinkStatus(LinkStatus),
     WithdrawToken(WithdrawToken),

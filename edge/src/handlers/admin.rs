@@ -21,7 +21,7 @@ use crate::store;
 use latchkey_shared::api::{
     AccountList, AccountRef, AccountStatus, AccountView, Actor, DeadLetter, DeadLetterList, IdentityChecks,
     ImportFailure, ImportReport, MailEvent, NewAccount, PasswordChangeProgress, PasswordChangeRequirement,
-    RequirePasswordChange, RequiredChange, StaffMember, TwoStepOff, TwoStepRequirement, MAIL_EVENTS_SHOWN,
+    RequirePasswordChange, RequiredChange, TwoStepOff, TwoStepRequirement, MAIL_EVENTS_SHOWN,
 };
 use latchkey_shared::chars::normalize;
 use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext, Secret};
@@ -178,20 +178,10 @@ pub async fn identity_checks(call: Call<'_>) -> HandlerResult {
     call.reply(200, &IdentityChecks { checks: call.config.identity_checks.listed(call.locale) })
 }
 
-/// `GET /api/admin/me`: who uses the console, and what they may do.
+/// `GET /api/admin/me`: who uses the console, and what they may do (as the route's guard found).
 pub async fn me(call: Call<'_>) -> HandlerResult {
-    let actor = call.actor()?;
-    let member = match actor {
-        // The token may do everything.
-        Actor::AdminToken => StaffMember { actor, roles: vec![latchkey_shared::api::Role::Admin] },
-        Actor::Staff { .. } => {
-            let (id, session_hash) = call.session()?;
-            let need = latchkey_shared::api::Role::Helpdesk;
-            let checked = call.account(&id, crate::account::commands::session::CheckStaff { session_hash, need });
-            checked.await?.map_err(|refusal| call.refusal(refusal))?
-        }
-    };
-    call.reply(200, &member)
+    let member = call.staff.as_ref().ok_or_else(|| call.error(ErrorCode::Unauthorized))?;
+    call.reply(200, member)
 }
 
 /// `PUT /api/admin/accounts/roles`: the roles a staff account holds from now on.
@@ -275,7 +265,11 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
             let found = registry::named(&entries, &name, NAME_RESULTS);
             found.iter().map(|e| crate::email::account_id_of(e.audience, &e.login_email)).collect()
         }
-        (email, None) => ids_by_email(&call, &kv, &email.unwrap_or_default()).await?,
+        (email, None) => {
+            let email = Email::parse(&email.unwrap_or_default())
+                .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
+            ids_by_email(&call, &kv, &email).await?
+        }
         (Some(_), Some(_)) => {
             return Err(call.error(ErrorCode::InvalidRequest).with_detail("give email or name, not both"));
         }
@@ -290,12 +284,12 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
     call.reply(200, &AccountList { accounts })
 }
 
-/// The accounts whose login or contact email `raw` is.
-async fn ids_by_email(call: &Call<'_>, kv: &KvStore, raw: &str) -> Result<Vec<String>, ApiError> {
-    let email = Email::parse(raw).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
+/// The accounts whose login or contact email `email` is (the ids of both audiences' login Durable Objects, which may
+/// hold none).
+pub(super) async fn ids_by_email(call: &Call<'_>, kv: &KvStore, email: &Email) -> Result<Vec<String>, ApiError> {
     let mut ids = Vec::new();
     for audience in Audience::ALL {
-        ids.push(call.account_id_for(audience, &email).await?);
+        ids.push(call.account_id_for(audience, email).await?);
     }
     // Contact emails indexed before addresses were normalised further are under their earlier form.
     for form in std::iter::once(email.as_str()).chain(email.earlier_form()) {
@@ -328,10 +322,61 @@ async fn mail_events(call: &Call<'_>, kv: &KvStore, view: &AccountView) -> Resul
 /// `GET /api/admin/dead-letters`: mail that could not be delivered.
 pub async fn dead_letters(call: Call<'_>) -> HandlerResult {
     let kv = call.kv()?;
-    let mut dead_letters: Vec<DeadLetter> =
+    let stored: Vec<store::StoredDeadLetter> =
         store::list_json(&kv, "deadletter:").await.map_err(|e| call.internal("kv", e))?;
+    let mut dead_letters: Vec<DeadLetter> = stored.into_iter().map(|s| s.letter).collect();
     dead_letters.sort_by_key(|d| d.recorded_at);
     call.reply(200, &DeadLetterList { dead_letters })
+}
+
+/// `POST /api/admin/dead-letters/resend`: a notice goes out again as it was (under a new id); for a reset link, a new
+/// link goes to the login email. The dead letter is then gone.
+pub async fn resend_dead_letter(mut call: Call<'_>) -> HandlerResult {
+    let asked: latchkey_shared::api::ResendDeadLetter = call.json(MAX_JSON_BODY).await?;
+    // Ids are ours (hex, or a back-channel logout's `sid.client`): anything else, or longer, names no dead letter.
+    let plausible = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+    if asked.id.is_empty() || asked.id.len() > 200 || !asked.id.chars().all(plausible) {
+        return Err(call.error(ErrorCode::NotFound));
+    }
+    let kv = call.kv()?;
+    let key = store::dead_letter_key(&asked.id);
+    let stored: store::StoredDeadLetter = store::get_json(&kv, &key)
+        .await
+        .map_err(|e| call.internal("kv", e))?
+        .ok_or_else(|| call.error(ErrorCode::NotFound))?;
+    let not_again = || {
+        let detail =
+            "this mail cannot be sent again: a webhook or an app's logout, or a login email confirmation (ask \
+                      for the change again)";
+        call.error(ErrorCode::InvalidRequest).with_detail(detail)
+    };
+    let resent = match (stored.notice, stored.letter.account) {
+        (Some(notice), _) => {
+            let id = crate::platform::new_id().map_err(|e| call.internal("random", e))?;
+            let job = notice.again(id).ok_or_else(not_again)?;
+            crate::metrics::count(crate::metrics::Op::QueueSend);
+            let queue = call.env.queue(binding::MAIL_QUEUE).map_err(|e| call.internal("queue", e))?;
+            queue.send(&job).await.map_err(|e| call.internal("queue", e))?;
+            "notice"
+        }
+        (None, Some(account)) if stored.letter.kind == crate::mail::job::RESET_KIND => {
+            let email = Email::parse(&account.login_email).map_err(|_| not_again())?;
+            let id = call.account_id_for(account.audience, &email).await?;
+            let lifetime = call.config.policy.rules_for(Some(account.audience)).token_lifetime_secs;
+            let by = Some(call.actor()?);
+            let sent = super::reset::issue_and_mail(call.env, &call.config.sealing_keys, &id, None, lifetime, by)
+                .await
+                .map_err(|e| call.internal("reset_link", e))?;
+            if !sent {
+                let detail = "no link was sent: the account is gone or disabled, or has had its links for now";
+                return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
+            }
+            "reset_link"
+        }
+        _ => return Err(not_again()),
+    };
+    store::delete(&kv, &key).await.map_err(|e| call.internal("kv", e))?;
+    call.reply(200, &latchkey_shared::api::Resent { resent: resent.to_owned() })
 }
 
 /// `GET /api/admin/two-step-requirement`.

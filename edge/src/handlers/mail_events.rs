@@ -3,13 +3,14 @@
 //! it. Nothing a person sees changes (the restore page still says the same to everyone); the school office does.
 
 use super::{Call, HandlerResult};
+use crate::account::commands::delivery::NoteMailEvent;
 use crate::audit::{self, Event};
 use crate::body::{self, MAX_MAIL_EVENT_BODY};
 use crate::email::Email;
 use crate::mail::events::Headers;
 use crate::platform::now_secs;
 use crate::store;
-use latchkey_shared::api::{MailEvent, MailEventsRecorded};
+use latchkey_shared::api::{MailEvent, MailEventKind, MailEventsRecorded};
 use latchkey_shared::ErrorCode;
 
 pub async fn receive(mut call: Call<'_>) -> HandlerResult {
@@ -53,9 +54,15 @@ pub async fn receive(mut call: Call<'_>) -> HandlerResult {
             provider: provider.to_owned(),
             detail: report.detail,
         });
-        store::record_mail_event(&kv, &entry, &report.event_id).await.map_err(|e| call.internal("kv", e))?;
+        let new = store::record_mail_event(&kv, &entry, &report.event_id).await.map_err(|e| call.internal("kv", e))?;
         audit::record(&Event::MailEventRecorded { provider, kind: entry.kind });
         recorded += 1;
+        // A refusal or a complaint goes into the history of each account the address is on, once.
+        if new && matches!(entry.kind, MailEventKind::Bounced | MailEventKind::Complained) {
+            for id in super::admin::ids_by_email(&call, &kv, &address).await? {
+                call.account(&id, NoteMailEvent { kind: entry.kind }).await?;
+            }
+        }
     }
     call.reply(200, &MailEventsRecorded { recorded })
 }

@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::email::{account_id, account_id_of, Email};
 use crate::routes::Guard;
 use crate::token::TokenHash;
-use latchkey_shared::api::{Actor, PasswordChangeRequirement, Role, TwoStepRequirement};
+use latchkey_shared::api::{Actor, PasswordChangeRequirement, Role, StaffMember, TwoStepRequirement};
 use latchkey_shared::{ApiError, Audience, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 use worker::{Env, Method, Request, RequestInit};
@@ -35,8 +35,9 @@ pub struct Call<'a> {
     pub locale: Locale,
     /// The session cookie, read by the guard of a route that needs one.
     pub session: Option<session::SessionCookie>,
-    /// Who calls an admin route: the bearer token or a staff member in the console (set by the route's guard).
-    pub actor: Option<Actor>,
+    /// Who calls an admin route, and with which roles: the bearer token or a staff member in the console (set by
+    /// the route's guard).
+    pub staff: Option<StaffMember>,
 }
 
 /// A request from this site's pages, or from no browser: otherwise `cross_site`.
@@ -57,12 +58,13 @@ fn read_session(call: &mut Call<'_>) -> Result<(), ApiError> {
 
 /// An admin route's caller: the `ADMIN_TOKEN` bearer secret (automation, the first admin), or — with no
 /// `Authorization` header — a console session from this site's own pages whose account holds a role covering `need`
-/// and has 2-Step Verification on (its Durable Object decides). Sets [`Call::actor`].
+/// and has 2-Step Verification on (its Durable Object decides). Sets [`Call::staff`].
 async fn staff(call: &mut Call<'_>, need: Role) -> Result<(), ApiError> {
     if let Some(presented) = call.header("Authorization") {
         return match presented.strip_prefix("Bearer ") {
             Some(token) if call.config.admin_token_matches(token) => {
-                call.actor = Some(Actor::AdminToken);
+                // The token may do everything.
+                call.staff = Some(StaffMember { actor: Actor::AdminToken, roles: vec![Role::Admin] });
                 Ok(())
             }
             _ => Err(call.error(ErrorCode::Unauthorized)),
@@ -73,7 +75,7 @@ async fn staff(call: &mut Call<'_>, need: Role) -> Result<(), ApiError> {
     let (id, session_hash) = call.session()?;
     match call.account(&id, CheckStaff { session_hash, need }).await? {
         Ok(member) => {
-            call.actor = Some(member.actor);
+            call.staff = Some(member);
             Ok(())
         }
         Err(refusal) => {
@@ -128,7 +130,7 @@ impl Call<'_> {
 
     /// Who calls an admin route (its guard has set it).
     pub fn actor(&self) -> Result<Actor, ApiError> {
-        self.actor.clone().ok_or_else(|| self.error(ErrorCode::Unauthorized))
+        self.staff.as_ref().map(|s| s.actor.clone()).ok_or_else(|| self.error(ErrorCode::Unauthorized))
     }
 
     pub fn error(&self, code: ErrorCode) -> ApiError {

@@ -166,6 +166,34 @@ impl MailJob {
         Pseudonym::of(keys, &self.reporting_account())
     }
 
+    /// The account the mail is about (its login email until a change is confirmed).
+    pub fn account_ref(&self) -> latchkey_shared::api::AccountRef {
+        match self {
+            MailJob::Reset { to: login_email, audience, .. }
+            | MailJob::PasswordChanged { login_email, audience, .. }
+            | MailJob::TwoStepChanged { login_email, audience, .. }
+            | MailJob::ChangeRequested { login_email, audience, .. }
+            | MailJob::AccountChanged { login_email, audience, .. }
+            | MailJob::ConfirmLoginEmail { login_email, audience, .. } => {
+                latchkey_shared::api::AccountRef { login_email: login_email.clone(), audience: *audience }
+            }
+        }
+    }
+
+    /// The same mail under another id, to send it again when it was given up on; none for a mail that carries a
+    /// link's token (never kept: a new link is sent instead).
+    pub fn again(&self, id: String) -> Option<MailJob> {
+        let mut again = self.clone();
+        match &mut again {
+            MailJob::Reset { .. } | MailJob::ConfirmLoginEmail { .. } => return None,
+            MailJob::PasswordChanged { id: old, .. }
+            | MailJob::TwoStepChanged { id: old, .. }
+            | MailJob::ChangeRequested { id: old, .. }
+            | MailJob::AccountChanged { id: old, .. } => *old = id,
+        }
+        Some(again)
+    }
+
     pub fn recipients(&self) -> Vec<String> {
         match self {
             MailJob::Reset { to, .. } | MailJob::ConfirmLoginEmail { to, .. } => vec![to.clone()],
@@ -212,5 +240,26 @@ mod tests {
             "token":"PLAIN-TOKEN","lifetime_secs":3600}"#;
         let MailJob::Reset { token, .. } = serde_json::from_str::<MailJob>(before).unwrap() else { panic!("reset") };
         assert_eq!(token.open(&Keys::parse(crate::seal::TEST_KEYS).unwrap()), Some(Secret::from("PLAIN-TOKEN")));
+    }
+
+    #[test]
+    fn a_notice_is_sent_again_under_a_new_id_and_a_link_never_is() {
+        let keys = Keys::parse(crate::seal::TEST_KEYS).unwrap();
+        assert_eq!(reset(LinkToken::seal("T", &keys, [1; NONCE_BYTES])).again("m2".into()), None);
+        let notice = MailJob::AccountChanged {
+            id: "m1".into(),
+            to: vec!["a@b.org".into()],
+            display_name: "A".into(),
+            audience: Audience::Parent,
+            login_email: "a@b.org".into(),
+            locale: Locale::Es,
+            change: AccountChange::Disabled,
+            changed_at: 5,
+            former_login_email: None,
+        };
+        let again = notice.again("m2".into()).unwrap();
+        assert_eq!(again.id(), "m2");
+        assert_eq!(serde_json::to_value(&again).unwrap()["change"], "disabled");
+        assert_eq!(again.account_ref().login_email, "a@b.org");
     }
 }

@@ -166,6 +166,10 @@ pub enum HistoryEvent {
     RolesChanged,
     MailSent,
     MailDeadLettered,
+    /// The provider reported mail to one of its addresses refused by the receiving system.
+    MailBounced,
+    /// The person marked a mail as spam.
+    MailComplained,
     LoginEmailChangeRequested,
     LoginEmailChanged,
 }
@@ -369,7 +373,7 @@ impl TwoStepRequirement {
 }
 
 /// `POST /api/admin/accounts/disable`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountRef {
     pub login_email: String,
@@ -387,6 +391,26 @@ pub struct DeadLetter {
     pub reason: String,
     /// Unix seconds.
     pub recorded_at: u64,
+    /// The account a mail was about (none for a webhook or an app's logout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountRef>,
+    /// Whether `POST /api/admin/dead-letters/resend` can send it again: a notice is sent as it was; for a reset link,
+    /// a new link is sent (the old one is never kept).
+    #[serde(default)]
+    pub resendable: bool,
+}
+
+/// `POST /api/admin/dead-letters/resend`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResendDeadLetter {
+    pub id: String,
+}
+
+/// What a re-send did: `notice` (the same notice, under a new id) or `reset_link` (a new link to the login email).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resent {
+    pub resent: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 use crate::account::apply::{change_account, Apply, Context, Outcome, Slot};
 use crate::audit::AccountEvent;
 use crate::webhook;
-use latchkey_shared::api::MailState;
+use latchkey_shared::api::{MailEventKind, MailState};
 use serde::{Deserialize, Serialize};
 
 /// From the mail queue's consumer: this mail was sent (the provider took it) or, with the reason, dead-lettered.
@@ -31,6 +31,24 @@ impl Apply for MailSettled {
         match kind {
             Some(kind) => outcome.event(AccountEvent::MailSettled { kind, dead_lettered }),
             None => outcome,
+        }
+    }
+}
+
+/// The mail provider reported that mail to one of the account's addresses bounced or was marked as spam: for its
+/// history (the event itself is kept per address in KV).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct NoteMailEvent {
+    pub kind: MailEventKind,
+}
+
+impl Apply for NoteMailEvent {
+    type Reply = ();
+
+    fn apply(self, slot: &mut Slot, _cx: &Context<'_>) -> Outcome<()> {
+        match slot.account {
+            Some(_) => Outcome::reply(()).event(AccountEvent::MailReported { kind: self.kind }),
+            None => Outcome::reply(()),
         }
     }
 }
