@@ -23,9 +23,14 @@ async fn post(base: &str, body: &str, headers: &[(&str, String)]) -> (u16, Value
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-/// A Resend event, signed now, to the shared Worker.
+/// A Resend event, made and signed now, to the shared Worker.
 async fn resend(kind: &str, to: &str, message: u64) -> (u16, Value) {
-    let body = event(&format!("resend-email.{kind}"), to, now_secs(), message);
+    resend_made_at(kind, to, message, now_secs()).await
+}
+
+/// A Resend event the provider made at `at`, signed now (as a retried delivery is), to the shared Worker.
+async fn resend_made_at(kind: &str, to: &str, message: u64, at: u64) -> (u16, Value) {
+    let body = event(&format!("resend-email.{kind}"), to, at, message);
     let headers = svix_headers(RESEND_SECRET, &format!("msg_{message:x}_{kind}"), now_secs(), &body);
     post(&Client::shared().url(""), &body, &headers).await
 }
@@ -150,10 +155,10 @@ async fn forged_stale_and_unreadable_events_are_refused_and_record_nothing() {
 async fn an_event_delivered_twice_is_kept_once_and_unkept_kinds_are_accepted() {
     let email = unique_email("twice", "");
     create_account(&email, None, "staff", PASSWORD).await;
-    let bounce = unique();
-    // Providers retry a webhook they think failed: the same event, a new delivery attempt.
+    let (bounce, made) = (unique(), now_secs());
+    // Providers retry a webhook they think failed: the same event (made once), a new delivery attempt.
     for _ in 0..2 {
-        let (status, answer) = resend("complained", &email, bounce).await;
+        let (status, answer) = resend_made_at("complained", &email, bounce, made).await;
         assert_eq!((status, answer["recorded"].as_u64()), (200, Some(1)), "{answer}");
     }
     let (status, answer) = resend("opened", &email, unique()).await;

@@ -253,7 +253,8 @@ pub struct ResetLinkView {
 /// One of an account's latest mails and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecentMail {
-    /// `reset`, `password_changed`, `two_step_changed` or `change_requested`.
+    /// `reset`, `password_changed`, `two_step_changed`, `change_requested`, `account_changed` (a notice of what staff
+    /// changed) or `confirm_login_email`.
     pub kind: String,
     /// Unix seconds when it was decided on.
     pub queued_at: u64,
