@@ -298,6 +298,13 @@ pub enum Event<'a> {
         actor: &'a Pseudonym,
         code: ErrorCode,
     },
+    /// Someone looked accounts up (`by`: `admin_token` or the staff member's pseudonym): by `email` or `name` (never
+    /// what was typed), and the pseudonyms of the accounts shown.
+    AccountsLookedUp {
+        by: &'a str,
+        how: &'a str,
+        shown: Vec<&'a str>,
+    },
     AppGrantRefused {
         account: &'a Pseudonym,
         reason: GrantRefusal,

@@ -85,6 +85,21 @@ async fn the_helpdesk_finds_a_person_acts_and_is_named_but_cannot_grant_roles_or
     let (status, found) = desk.client.get(&format!("/api/admin/accounts?email={contact}")).await;
     assert_eq!(status, 200, "{found}");
     assert_eq!(found["accounts"][0]["login_email"], login_email.as_str());
+    // The lookup is on the audit trail: who looked, and at whom (by pseudonym; never what was typed).
+    let (desk_pseudonym, ana_pseudonym) =
+        (view_pseudonym(&desk).await, found["accounts"][0]["pseudonym"].as_str().unwrap().to_owned());
+    latchkey_e2e::eventually("the lookup's audit line", std::time::Duration::from_secs(10), || async {
+        latchkey_e2e::worker_log()
+            .lines()
+            .any(|l| {
+                l.contains("\"accounts_looked_up\"")
+                    && l.contains(&desk_pseudonym)
+                    && l.contains(&ana_pseudonym)
+                    && !l.contains(&contact)
+            })
+            .then_some(())
+    })
+    .await;
     // And by words of her name, accents aside (the registry may take a moment).
     let words = name.replace("Ana María Pérez", "maria PEREZ");
     let by_name = latchkey_e2e::eventually("the registry to list Ana", std::time::Duration::from_secs(20), || async {

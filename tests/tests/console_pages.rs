@@ -172,6 +172,28 @@ async fn an_admin_sees_the_settings_and_sends_a_dead_letter_again() {
     audit(&browser, "console, settings").await;
     screenshot(&browser, Engine::Chromium, "console-settings").await;
 
+    // Their own card: the roles dialog and the identity checklist, each audited, each left without a change.
+    search_by_keyboard(&browser, &admin.email).await;
+    for (button, inside) in [("Console roles", "#roles"), ("Turn 2-Step Verification off", "#checks")] {
+        let xpath = format!("//article//button[contains(., '{button}')]");
+        browser.find(Locator::XPath(&xpath)).await.unwrap().click().await.unwrap();
+        wait_visible(&browser, inside).await;
+        audit(&browser, &format!("console, the {button} dialog")).await;
+        if inside == "#checks" {
+            click(&browser, "#confirm-yes").await;
+            wait_visible(&browser, "#confirm-error").await;
+            assert!(text_of(&browser, "#confirm-error").await.contains("Tick every check"));
+            screenshot(&browser, Engine::Chromium, "console-identity-checks").await;
+        }
+        click(&browser, "#confirm-no").await;
+        eventually("the dialog to close", Duration::from_secs(5), || async {
+            (!latchkey_e2e::page::visible(&browser, "dialog#confirm[open]").await).then_some(())
+        })
+        .await;
+    }
+    let (_, me) = admin.client.get(&format!("/api/admin/accounts?email={}", admin.email)).await;
+    assert_eq!(me["accounts"][0]["two_step_enabled"], true, "cancelled: nothing changed");
+
     type_into(&browser, "#req-staff", "a year").await;
     click(&browser, "#two-step-requirement button[type=submit]").await;
     eventually("the refusal", Duration::from_secs(5), || async {

@@ -255,6 +255,7 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
     let url = call.req.url().map_err(|e| call.internal("url", e))?;
     let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
     let kv = call.kv()?;
+    let by_name = param("email").is_none() && param("name").is_some();
     let ids = match (param("email"), param("name")) {
         (None, Some(name)) => {
             if name.trim().is_empty() || name.chars().count() > MAX_QUERY_CHARS {
@@ -281,6 +282,13 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
             accounts.push(view);
         }
     }
+    // Who looked at whom: the school can answer "who saw my account?".
+    let by = call.actor()?;
+    crate::audit::record(&crate::audit::Event::AccountsLookedUp {
+        by: crate::audit::actor_name(&by),
+        how: if by_name { "name" } else { "email" },
+        shown: accounts.iter().map(|a| a.pseudonym.as_str()).collect(),
+    });
     call.reply(200, &AccountList { accounts })
 }
 
