@@ -2,13 +2,12 @@
 // when the person presses the button, so a mail scanner that opens links changes nothing.
 import { api, say } from "./api.js";
 import { localize, pageLocale } from "./i18n.js";
+import { keepTokenAcrossLanguages, takeLinkToken } from "./link-token.js";
 
 const status = document.getElementById("status");
 const form = document.getElementById("confirm");
 
-// The token travels in the fragment (never in a server log or a Referer); take it, then drop it from the address bar.
-const token = new URLSearchParams(location.hash.slice(1)).get("t") || "";
-history.replaceState(null, "", location.pathname + location.search);
+const token = takeLinkToken();
 
 const PROBLEMS = {
   token_expired: "page.confirm_email.expired",
@@ -28,7 +27,7 @@ async function start() {
   } catch {
     // Without the catalogue the page still works, in English.
   }
-  if (token) for (const link of document.querySelectorAll("a[data-language-switch]")) link.hash = "t=" + token;
+  keepTokenAcrossLanguages(token);
   document.body.dataset.ready = "true";
   if (!token) return problem("token_invalid");
   form.hidden = false;

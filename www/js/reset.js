@@ -1,15 +1,13 @@
 import { api, say } from "./api.js";
 import { localize, pageLocale } from "./i18n.js";
+import { keepTokenAcrossLanguages, takeLinkToken } from "./link-token.js";
 
 const status = document.getElementById("status");
 const form = document.getElementById("reset");
 const problem = document.getElementById("problem");
 const done = document.getElementById("done");
 
-// The token travels in the fragment, so it never reaches a server log or a Referer; take it, then drop it from the
-// address bar and the history (keeping the query: the language).
-const token = new URLSearchParams(location.hash.slice(1)).get("t") || "";
-history.replaceState(null, "", location.pathname + location.search);
+const token = takeLinkToken();
 
 const PROBLEMS = {
   expired: "page.reset.expired",
@@ -32,8 +30,7 @@ async function start() {
   } catch {
     // Without the catalogue the page still works, in English.
   }
-  // The language switch reloads the page: it takes the token along (only this page ever sees it).
-  if (token) for (const link of document.querySelectorAll("a[data-language-switch]")) link.hash = "t=" + token;
+  keepTokenAcrossLanguages(token);
   document.body.dataset.ready = "true";
   if (!token) return showProblem("invalid");
   const result = await api("POST", "/api/resets/verify", { token });

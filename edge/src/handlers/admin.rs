@@ -204,17 +204,22 @@ pub async fn send_reset_link(mut call: Call<'_>) -> HandlerResult {
         let detail = "the account is disabled: enable it first";
         return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
     }
-    let lifetime = call.config.policy.rules_for(Some(target.audience)).token_lifetime_secs;
-    let by = Some(call.actor()?);
-    let sent = super::reset::issue_and_mail(call.env, &call.config.sealing_keys, &id, None, lifetime, by)
-        .await
-        .map_err(|e| call.internal("reset_link", e))?;
-    if !sent {
+    if !staff_reset_link(&call, &id, target.audience).await? {
         let detail = "the account has had as many links as it may for now; the last one still works";
         return Err(call.error(ErrorCode::RateLimited).with_detail(detail));
     }
     let view = call.account(&id, View {}).await?.ok_or_else(|| call.error(ErrorCode::NotFound))?;
     call.reply(200, &view)
+}
+
+/// Mails a reset link to the login email of the account `id`, naming the caller; whether one was sent (none for no
+/// account, a disabled one, or one that has had its links for this window).
+async fn staff_reset_link(call: &Call<'_>, id: &str, audience: Audience) -> Result<bool, ApiError> {
+    let lifetime = call.config.policy.rules_for(Some(audience)).token_lifetime_secs;
+    let by = Some(call.actor()?);
+    super::reset::issue_and_mail(call.env, &call.config.sealing_keys, id, None, lifetime, by)
+        .await
+        .map_err(|e| call.internal("reset_link", e))
 }
 
 /// Sends the command `make` builds, naming the caller, to the account the [`AccountRef`] body names; answers the
@@ -370,12 +375,7 @@ pub async fn resend_dead_letter(mut call: Call<'_>) -> HandlerResult {
         (None, Some(account)) if stored.letter.kind == crate::mail::job::RESET_KIND => {
             let email = Email::parse(&account.login_email).map_err(|_| not_again())?;
             let id = call.account_id_for(account.audience, &email).await?;
-            let lifetime = call.config.policy.rules_for(Some(account.audience)).token_lifetime_secs;
-            let by = Some(call.actor()?);
-            let sent = super::reset::issue_and_mail(call.env, &call.config.sealing_keys, &id, None, lifetime, by)
-                .await
-                .map_err(|e| call.internal("reset_link", e))?;
-            if !sent {
+            if !staff_reset_link(&call, &id, account.audience).await? {
                 let detail = "no link was sent: the account is gone or disabled, or has had its links for now";
                 return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
             }

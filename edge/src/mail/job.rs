@@ -149,16 +149,8 @@ impl MailJob {
     /// The account whose Durable Object hears what became of this mail: it tracks the notices until they are settled
     /// (a reset mail the queue loses is asked for again by its reader), and remembers the fate of every mail.
     pub fn reporting_account(&self) -> String {
-        match self {
-            MailJob::Reset { to: login_email, audience, .. }
-            | MailJob::PasswordChanged { login_email, audience, .. }
-            | MailJob::TwoStepChanged { login_email, audience, .. }
-            | MailJob::ChangeRequested { login_email, audience, .. }
-            | MailJob::AccountChanged { login_email, audience, .. }
-            | MailJob::ConfirmLoginEmail { login_email, audience, .. } => {
-                crate::email::account_id_of(*audience, login_email)
-            }
-        }
+        let account = self.account_ref();
+        crate::email::account_id_of(account.audience, &account.login_email)
     }
 
     /// The account the mail is about, as logs name it.
