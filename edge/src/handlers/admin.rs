@@ -1,6 +1,6 @@
 //! The admin API, behind the `ADMIN_TOKEN` bearer secret or a console session of staff with a role (the route table's
 //! `admin` and `helpdesk` guards): create and import accounts, find them (by login or contact email, or by name),
-//! disable and enable, end sessions, send reset links, grant roles, the mail dead letters, which audiences must use
+//! disable and enable, end sessions, send reset links, grant roles, which audiences must use
 //! 2-Step Verification, and required password changes (one account, an account type, everyone) with their progress.
 //! Every change names who made it (`Call::actor`) in the audit trail and in the account's history.
 
@@ -19,9 +19,9 @@ use crate::password;
 use crate::platform::binding;
 use crate::store;
 use latchkey_shared::api::{
-    AccountList, AccountRef, AccountStatus, AccountView, Actor, DeadLetter, DeadLetterList, IdentityChecks,
-    ImportFailure, ImportReport, MailEvent, NewAccount, PasswordChangeProgress, PasswordChangeRequirement,
-    RequirePasswordChange, RequiredChange, TwoStepOff, TwoStepRequirement, MAIL_EVENTS_SHOWN,
+    AccountList, AccountRef, AccountStatus, AccountView, Actor, IdentityChecks, ImportFailure, ImportReport, MailEvent,
+    NewAccount, PasswordChangeProgress, PasswordChangeRequirement, RequirePasswordChange, RequiredChange, TwoStepOff,
+    TwoStepRequirement, MAIL_EVENTS_SHOWN,
 };
 use latchkey_shared::chars::normalize;
 use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext, Secret};
@@ -214,7 +214,7 @@ pub async fn send_reset_link(mut call: Call<'_>) -> HandlerResult {
 
 /// Mails a reset link to the login email of the account `id`, naming the caller; whether one was sent (none for no
 /// account, a disabled one, or one that has had its links for this window).
-async fn staff_reset_link(call: &Call<'_>, id: &str, audience: Audience) -> Result<bool, ApiError> {
+pub(super) async fn staff_reset_link(call: &Call<'_>, id: &str, audience: Audience) -> Result<bool, ApiError> {
     let lifetime = call.config.policy.rules_for(Some(audience)).token_lifetime_secs;
     let by = Some(call.actor()?);
     super::reset::issue_and_mail(call.env, &call.config.sealing_keys, id, None, lifetime, by)
@@ -330,61 +330,6 @@ async fn mail_events(call: &Call<'_>, kv: &KvStore, view: &AccountView) -> Resul
     events.sort_by_key(|event| std::cmp::Reverse(event.at));
     events.truncate(MAIL_EVENTS_SHOWN);
     Ok(events)
-}
-
-/// `GET /api/admin/dead-letters`: mail that could not be delivered.
-pub async fn dead_letters(call: Call<'_>) -> HandlerResult {
-    let kv = call.kv()?;
-    let stored: Vec<store::StoredDeadLetter> =
-        store::list_json(&kv, "deadletter:").await.map_err(|e| call.internal("kv", e))?;
-    let mut dead_letters: Vec<DeadLetter> = stored.into_iter().map(|s| s.letter).collect();
-    dead_letters.sort_by_key(|d| d.recorded_at);
-    call.reply(200, &DeadLetterList { dead_letters })
-}
-
-/// `POST /api/admin/dead-letters/resend`: a notice goes out again as it was (under a new id); for a reset link, a new
-/// link goes to the login email. The dead letter is then gone.
-pub async fn resend_dead_letter(mut call: Call<'_>) -> HandlerResult {
-    let asked: latchkey_shared::api::ResendDeadLetter = call.json(MAX_JSON_BODY).await?;
-    // Ids are ours (hex, or a back-channel logout's `sid.client`): anything else, or longer, names no dead letter.
-    let plausible = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
-    if asked.id.is_empty() || asked.id.len() > 200 || !asked.id.chars().all(plausible) {
-        return Err(call.error(ErrorCode::NotFound));
-    }
-    let kv = call.kv()?;
-    let key = store::dead_letter_key(&asked.id);
-    let stored: store::StoredDeadLetter = store::get_json(&kv, &key)
-        .await
-        .map_err(|e| call.internal("kv", e))?
-        .ok_or_else(|| call.error(ErrorCode::NotFound))?;
-    let not_again = || {
-        let detail =
-            "this mail cannot be sent again: a webhook or an app's logout, or a login email confirmation (ask \
-                      for the change again)";
-        call.error(ErrorCode::InvalidRequest).with_detail(detail)
-    };
-    let resent = match (stored.notice, stored.letter.account) {
-        (Some(notice), _) => {
-            let id = crate::platform::new_id().map_err(|e| call.internal("random", e))?;
-            let job = notice.again(id).ok_or_else(not_again)?;
-            crate::metrics::count(crate::metrics::Op::QueueSend);
-            let queue = call.env.queue(binding::MAIL_QUEUE).map_err(|e| call.internal("queue", e))?;
-            queue.send(&job).await.map_err(|e| call.internal("queue", e))?;
-            "notice"
-        }
-        (None, Some(account)) if stored.letter.kind == crate::mail::job::RESET_KIND => {
-            let email = Email::parse(&account.login_email).map_err(|_| not_again())?;
-            let id = call.account_id_for(account.audience, &email).await?;
-            if !staff_reset_link(&call, &id, account.audience).await? {
-                let detail = "no link was sent: the account is gone or disabled, or has had its links for now";
-                return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
-            }
-            "reset_link"
-        }
-        _ => return Err(not_again()),
-    };
-    store::delete(&kv, &key).await.map_err(|e| call.internal("kv", e))?;
-    call.reply(200, &latchkey_shared::api::Resent { resent: resent.to_owned() })
 }
 
 /// `GET /api/admin/two-step-requirement`.

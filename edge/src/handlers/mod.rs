@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod catalogue;
 pub mod clients;
+pub mod dead_letters;
 pub mod dev;
 pub mod login_email;
 pub mod mail_events;
