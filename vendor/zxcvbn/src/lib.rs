@@ -10,8 +10,6 @@ extern crate quickcheck;
 
 pub use scoring::Score;
 use time_estimates::CrackTimes;
-#[cfg(target_arch = "wasm32")]
-use wasm_bindgen::prelude::wasm_bindgen;
 
 pub use crate::matching::Match;
 
@@ -37,22 +35,15 @@ where
     (result, calc_time)
 }
 
+// In wasm (a browser, a Web Worker or workerd) through `Date.now()`, which every one of them has.
 #[cfg(target_arch = "wasm32")]
-#[allow(non_upper_case_globals)]
 fn time_scoped<F, R>(f: F) -> (R, Duration)
 where
     F: FnOnce() -> R,
 {
-    #[wasm_bindgen]
-    extern "C" {
-        #[no_mangle]
-        #[used]
-        static performance: web_sys::Performance;
-    }
-
-    let start_time = performance.now();
+    let start_time = js_sys::Date::now();
     let result = f();
-    let calc_time = std::time::Duration::from_secs_f64((performance.now() - start_time) / 1000.0);
+    let calc_time = Duration::from_secs_f64(((js_sys::Date::now() - start_time) / 1000.0).max(0.0));
     (result, calc_time)
 }
 

@@ -88,7 +88,7 @@ fn current_year() -> i32 {
 
 #[cfg(target_arch = "wasm32")]
 fn current_year() -> i32 {
-    web_sys::js_sys::Date::new_0().get_full_year() as i32
+    js_sys::Date::new_0().get_full_year() as i32
 }
 
 /// The proleptic Gregorian year of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`): the `time`
