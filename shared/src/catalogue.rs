@@ -63,15 +63,22 @@ macro_rules! catalogue {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            // Keys, and texts in English and Spanish, in the enum's order: a lookup by discriminant is a few bytes
+            // of wasm where three `match`es over every key were kilobytes in the widget. Apart, so what needs only
+            // the keys (the estimator) carries no text.
+            const KEYS: &'static [&'static str] = &[$($key),+];
+            const TEXTS: &'static [(&'static str, &'static str)] = &[$(($en, $es)),+];
+
             pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $key),+ }
+                Self::KEYS[self as usize]
             }
 
             /// The raw text, `{n}` unfilled.
             pub fn text(self, locale: $crate::catalogue::Locale) -> &'static str {
+                let (en, es) = Self::TEXTS[self as usize];
                 match locale {
-                    $crate::catalogue::Locale::En => match self { $($name::$variant => $en),+ },
-                    $crate::catalogue::Locale::Es => match self { $($name::$variant => $es),+ },
+                    $crate::catalogue::Locale::En => en,
+                    $crate::catalogue::Locale::Es => es,
                 }
             }
 
@@ -99,10 +106,24 @@ macro_rules! catalogue {
             type Err = $crate::catalogue::UnknownMessageKey;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($key => Ok($name::$variant),)+
-                    other => Err($crate::catalogue::UnknownMessageKey(other.to_owned())),
-                }
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|key| key.as_str() == s)
+                    .ok_or_else(|| $crate::catalogue::UnknownMessageKey(s.to_owned()))
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let key = String::deserialize(deserializer)?;
+                key.parse().map_err(serde::de::Error::custom)
             }
         }
 

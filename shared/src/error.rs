@@ -1,7 +1,8 @@
 //! The one error type of the API: a stable machine-readable code, the HTTP status it travels with, and a message key.
 
+use crate::error_texts::ErrorKey;
 use crate::evaluate::RuleResult;
-use crate::messages::{Locale, MessageKey};
+use crate::messages::Locale;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -23,47 +24,47 @@ macro_rules! error_codes {
                 match self { $(ErrorCode::$variant => $status),+ }
             }
 
-            pub fn message(self) -> MessageKey {
-                match self { $(ErrorCode::$variant => MessageKey::$message),+ }
+            pub fn message(self) -> ErrorKey {
+                match self { $(ErrorCode::$variant => ErrorKey::$message),+ }
             }
         }
     };
 }
 
 error_codes! {
-    MalformedJson = "malformed_json", 400, ErrorMalformedJson;
-    InvalidRequest = "invalid_request", 422, ErrorInvalidRequest;
-    InvalidEmail = "invalid_email", 422, ErrorInvalidEmail;
-    BodyTooLarge = "body_too_large", 413, ErrorBodyTooLarge;
-    UnsupportedMediaType = "unsupported_media_type", 415, ErrorUnsupportedMediaType;
-    NotFound = "not_found", 404, ErrorNotFound;
-    MethodNotAllowed = "method_not_allowed", 405, ErrorMethodNotAllowed;
-    PasswordRejected = "password_rejected", 422, ErrorPasswordRejected;
-    PasswordMismatch = "password_mismatch", 422, ErrorPasswordMismatch;
-    PasswordReused = "password_reused", 422, ErrorPasswordReused;
-    PasswordBreached = "password_breached", 422, ErrorPasswordBreached;
-    ChallengeFailed = "challenge_failed", 403, ErrorChallengeFailed;
-    TokenInvalid = "token_invalid", 400, ErrorTokenInvalid;
-    TokenExpired = "token_expired", 410, ErrorTokenExpired;
-    TokenSuperseded = "token_superseded", 410, ErrorTokenSuperseded;
-    TokenUsed = "token_used", 410, ErrorTokenUsed;
-    InvalidCredentials = "invalid_credentials", 401, ErrorInvalidCredentials;
-    TwoStepRequired = "two_step_required", 401, ErrorTwoStepRequired;
-    TwoStepCodeInvalid = "two_step_code_invalid", 401, ErrorTwoStepCodeInvalid;
-    TwoStepSetupRequired = "two_step_setup_required", 403, ErrorTwoStepSetupRequired;
-    TwoStepAlreadyOn = "two_step_already_on", 409, ErrorTwoStepAlreadyOn;
-    TwoStepOff = "two_step_off", 409, ErrorTwoStepOff;
-    TwoStepNoSetup = "two_step_no_setup", 409, ErrorTwoStepNoSetup;
-    ReauthenticationRequired = "reauthentication_required", 403, ErrorReauthenticationRequired;
-    PasswordIncorrect = "password_incorrect", 403, ErrorPasswordIncorrect;
-    PasswordChangeRequired = "password_change_required", 403, ErrorPasswordChangeRequired;
-    Unauthorized = "unauthorized", 401, ErrorUnauthorized;
-    CrossSite = "cross_site", 403, ErrorCrossSite;
-    Forbidden = "forbidden", 403, ErrorForbidden;
-    RateLimited = "rate_limited", 429, ErrorRateLimited;
-    AccountExists = "account_exists", 409, ErrorAccountExists;
-    ConfigInvalid = "config_invalid", 500, ErrorConfigInvalid;
-    Internal = "internal", 500, ErrorInternal;
+    MalformedJson = "malformed_json", 400, MalformedJson;
+    InvalidRequest = "invalid_request", 422, InvalidRequest;
+    InvalidEmail = "invalid_email", 422, InvalidEmail;
+    BodyTooLarge = "body_too_large", 413, BodyTooLarge;
+    UnsupportedMediaType = "unsupported_media_type", 415, UnsupportedMediaType;
+    NotFound = "not_found", 404, NotFound;
+    MethodNotAllowed = "method_not_allowed", 405, MethodNotAllowed;
+    PasswordRejected = "password_rejected", 422, PasswordRejected;
+    PasswordMismatch = "password_mismatch", 422, PasswordMismatch;
+    PasswordReused = "password_reused", 422, PasswordReused;
+    PasswordBreached = "password_breached", 422, PasswordBreached;
+    ChallengeFailed = "challenge_failed", 403, ChallengeFailed;
+    TokenInvalid = "token_invalid", 400, TokenInvalid;
+    TokenExpired = "token_expired", 410, TokenExpired;
+    TokenSuperseded = "token_superseded", 410, TokenSuperseded;
+    TokenUsed = "token_used", 410, TokenUsed;
+    InvalidCredentials = "invalid_credentials", 401, InvalidCredentials;
+    TwoStepRequired = "two_step_required", 401, TwoStepRequired;
+    TwoStepCodeInvalid = "two_step_code_invalid", 401, TwoStepCodeInvalid;
+    TwoStepSetupRequired = "two_step_setup_required", 403, TwoStepSetupRequired;
+    TwoStepAlreadyOn = "two_step_already_on", 409, TwoStepAlreadyOn;
+    TwoStepOff = "two_step_off", 409, TwoStepOff;
+    TwoStepNoSetup = "two_step_no_setup", 409, TwoStepNoSetup;
+    ReauthenticationRequired = "reauthentication_required", 403, ReauthenticationRequired;
+    PasswordIncorrect = "password_incorrect", 403, PasswordIncorrect;
+    PasswordChangeRequired = "password_change_required", 403, PasswordChangeRequired;
+    Unauthorized = "unauthorized", 401, Unauthorized;
+    CrossSite = "cross_site", 403, CrossSite;
+    Forbidden = "forbidden", 403, Forbidden;
+    RateLimited = "rate_limited", 429, RateLimited;
+    AccountExists = "account_exists", 409, AccountExists;
+    ConfigInvalid = "config_invalid", 500, ConfigInvalid;
+    Internal = "internal", 500, Internal;
 }
 
 impl fmt::Display for ErrorCode {
@@ -81,7 +82,7 @@ pub struct ApiError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub code: ErrorCode,
-    pub message_key: MessageKey,
+    pub message_key: ErrorKey,
     /// The message in the request's language, for clients that show it as it is.
     pub message: String,
     /// What exactly was wrong, for developers (which field, which limit); never user data.
@@ -98,7 +99,7 @@ impl ApiError {
             error: ErrorBody {
                 code,
                 message_key: code.message(),
-                message: code.message().render(locale, None),
+                message: code.message().text(locale).to_owned(),
                 detail: None,
                 unmet: Vec::new(),
             },

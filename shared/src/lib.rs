@@ -10,7 +10,9 @@ pub mod audience;
 pub mod catalogue;
 pub mod chars;
 pub mod error;
+pub mod error_texts;
 pub mod evaluate;
+pub mod json_reader;
 pub mod mail_texts;
 pub mod messages;
 pub mod oauth;
@@ -22,6 +24,7 @@ pub mod strength;
 
 pub use audience::Audience;
 pub use error::{ApiError, ErrorCode};
+pub use error_texts::ErrorKey;
 pub use evaluate::{evaluate, evaluate_rules, requirements, EvalContext, Evaluation, Rule, RuleResult, RuleStatus};
 pub use mail_texts::MailKey;
 pub use messages::{Locale, MessageKey};

@@ -1027,7 +1027,7 @@ crate::catalogue::catalogue! {
 #[cfg(test)]
 mod tests {
     use super::PageKey;
-    use crate::MessageKey;
+    use crate::{ErrorKey, MessageKey};
 
     #[test]
     fn page_keys_are_apart_from_message_keys() {
@@ -1035,7 +1035,8 @@ mod tests {
             assert!(key.as_str().starts_with("page."), "{key}");
             assert!(key.as_str().parse::<MessageKey>().is_err(), "{key} is in both catalogues");
         }
-        assert!(MessageKey::ALL.iter().all(|k| !k.as_str().starts_with("page.")));
+        assert!(MessageKey::ALL.iter().all(|k| !k.as_str().starts_with("page.") && !k.as_str().starts_with("error.")));
+        assert!(ErrorKey::ALL.iter().all(|k| k.as_str().starts_with("error.")));
     }
 
     /// Every text a page names — each `"page.…"` in its HTML (`data-text`) and its scripts — is in the catalogue, so

@@ -103,12 +103,20 @@ pub struct EffectivePolicy {
 /// Why a policy was refused. `field` is a JSON path such as `audiences.staff.min_length`.
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
+    /// serde_json's message, kept as text: the widget shows this error without linking serde_json's formatting.
     #[error("the policy is not valid: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(String),
     #[error("unknown policy preset `{0}` (known presets: {known})", known = PRESETS.join(", "))]
     UnknownPreset(String),
     #[error("policy field `{field}` {problem}")]
     Invalid { field: String, problem: Problem },
+    // The next three are the widget's reader's (`json_reader`); serde says the same through `Json`.
+    #[error("policy field `{field}` must be {expected}")]
+    Malformed { field: String, expected: &'static str },
+    #[error("policy field `{0}` is missing")]
+    MissingField(String),
+    #[error("the policy has an unknown field `{0}`")]
+    UnknownField(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -174,7 +182,7 @@ impl Policy {
 
     /// Parses and validates a policy given as JSON.
     pub fn from_json(json: &str) -> Result<Policy, PolicyError> {
-        let policy: Policy = serde_json::from_str(json)?;
+        let policy: Policy = serde_json::from_str(json).map_err(|e| PolicyError::Json(e.to_string()))?;
         policy.validate()?;
         Ok(policy)
     }

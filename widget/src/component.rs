@@ -106,8 +106,7 @@ pub fn checklist(props: &Props) -> Html {
             <p class="latchkey-heading">{ MessageKey::WidgetChecklistHeading.text(locale) }</p>
             <ul class="latchkey-checklist" part="checklist">
                 { for items.into_iter().map(|item| html! {
-                    <li data-rule={item.id} data-status={status_attr(item.status)}
-                        class={classes!("latchkey-rule", status_attr(item.status))}>
+                    <li class="latchkey-rule" data-rule={item.id} data-status={status_attr(item.status)}>
                         <span class="latchkey-glyph" aria-hidden="true">{ glyph(item.status) }</span>
                         <span class="latchkey-text">{ item.text }</span>
                         <span class="latchkey-visually-hidden">{ format!(" ({})", item.status_text) }</span>
@@ -119,8 +118,8 @@ pub fn checklist(props: &Props) -> Html {
             <p class="latchkey-visually-hidden" aria-live="polite" aria-atomic="true">{ announcement }</p>
             { current.filter(|_| !password.is_empty()).map(|s| meter(&s, locale)).unwrap_or_default() }
             { matches.map(|m| {
-                let (key, class) = if m { (MessageKey::WidgetConfirmMatch, "met") } else { (MessageKey::WidgetConfirmMismatch, "unmet") };
-                html! { <p class={classes!("latchkey-confirm", class)} part="confirm" data-match={m.to_string()}>{ key.text(locale) }</p> }
+                let key = if m { MessageKey::WidgetConfirmMatch } else { MessageKey::WidgetConfirmMismatch };
+                html! { <p class="latchkey-confirm" part="confirm" data-match={m.to_string()}>{ key.text(locale) }</p> }
             }).unwrap_or_default() }
         </div>
     }
@@ -131,7 +130,7 @@ fn meter(strength: &Strength, locale: Locale) -> Html {
     html! {
         <div class="latchkey-meter" part="meter" data-score={strength.score.to_string()}>
             <div class="latchkey-bar" aria-hidden="true">
-                { for (1..=4u8).map(|i| html! { <span class={classes!("latchkey-segment", (strength.score >= i).then_some("on"))}></span> }) }
+                { for (1..=4u8).map(|i| html! { <span class="latchkey-segment" data-on={(strength.score >= i).then_some("")}></span> }) }
             </div>
             <p class="latchkey-strength">
                 <strong>{ strength.label.text(locale) }</strong>

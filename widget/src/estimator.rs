@@ -1,15 +1,16 @@
 //! The strength estimator's Web Worker, from the widget's side: started on the first request, fed passwords, each
 //! answer handed to the callback of the request it answers.
 
+use crate::js_json::Json;
 use gloo_events::EventListener;
 use latchkey_shared::Strength;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker, WorkerOptions, WorkerType};
 
-type Waiting = Rc<RefCell<HashMap<u32, Box<dyn FnOnce(Strength)>>>>;
+/// The requests not yet answered, oldest first: a handful at most (the worker answers in order), so a list.
+type Waiting = Rc<RefCell<Vec<(u32, Box<dyn FnOnce(Strength)>)>>>;
 
 /// One per page, shared by every widget on it: request numbers are unique across them, so no widget can take
 /// another's answer.
@@ -43,7 +44,8 @@ impl Estimator {
             // Browsers refuse a worker script from another origin: start a one-line module of the page's own (a
             // blob) that imports the estimator from latchkey's origin, which serves it with CORS. The host page's
             // CSP must allow `worker-src blob:` for this; without it the strength rule stays pending.
-            let source = js_sys::Array::of1(&format!("import {:?};", self.url).into());
+            let quoted = js_sys::JSON::stringify(&self.url.as_str().into())?;
+            let source = js_sys::Array::of1(&format!("import {};", String::from(quoted)).into());
             let bag = BlobPropertyBag::new();
             bag.set_type("text/javascript");
             Url::create_object_url_with_blob(&Blob::new_with_str_sequence_and_options(&source, &bag)?)?
@@ -56,9 +58,15 @@ impl Estimator {
             let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
             let data = event.data();
             let seq = js_sys::Reflect::get(&data, &"seq".into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
-            let Some(answer) = waiting.borrow_mut().remove(&(seq as u32)) else { return };
+            let answer = {
+                let mut waiting = waiting.borrow_mut();
+                let Some(at) = waiting.iter().position(|(waiting_seq, _)| f64::from(*waiting_seq) == seq) else {
+                    return;
+                };
+                waiting.remove(at).1
+            };
             let strength = js_sys::Reflect::get(&data, &"strength".into()).ok().and_then(|v| v.as_string());
-            if let Some(strength) = strength.and_then(|json| serde_json::from_str::<Strength>(&json).ok()) {
+            if let Some(strength) = strength.and_then(|json| Strength::read(&Json::parse(&json)?)) {
                 answer(strength);
             }
         });
@@ -74,9 +82,9 @@ impl Estimator {
         let message = js_sys::Object::new();
         js_sys::Reflect::set(&message, &"seq".into(), &seq.into())?;
         js_sys::Reflect::set(&message, &"password".into(), &password.into())?;
-        self.waiting.borrow_mut().insert(seq, Box::new(on_answer));
+        self.waiting.borrow_mut().push((seq, Box::new(on_answer)));
         worker.post_message(&message).inspect_err(|_| {
-            self.waiting.borrow_mut().remove(&seq);
+            self.waiting.borrow_mut().retain(|(waiting_seq, _)| *waiting_seq != seq);
         })
     }
 }

@@ -1,7 +1,8 @@
 //! Fetching the active policy from the Worker.
 
+use crate::js_json::Json;
 use js_sys::Promise;
-use latchkey_shared::api::PolicyResponse;
+use latchkey_shared::json_reader::JsonNode;
 use latchkey_shared::{Policy, PolicyError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -26,15 +27,15 @@ pub fn request(url: &str) -> Result<Promise, PolicyFetchError> {
 /// The policy from a `fetch` of the policy endpoint: [`request`]'s, or the one `latchkey.js` started while the wasm
 /// was still downloading.
 pub async fn receive(request: Promise) -> Result<Policy, PolicyFetchError> {
-    let network = |err: wasm_bindgen::JsValue| PolicyFetchError::Network(format!("{err:?}"));
+    // The error's own text ("TypeError: Failed to fetch"), without Rust's Debug formatting.
+    let network = |err: wasm_bindgen::JsValue| PolicyFetchError::Network(js_sys::Object::from(err).to_string().into());
     let response: Response = JsFuture::from(request).await.map_err(network)?.unchecked_into();
     if !response.ok() {
         return Err(PolicyFetchError::Status(response.status()));
     }
-    let text =
-        JsFuture::from(response.text().map_err(network)?).await.map_err(network)?.as_string().unwrap_or_default();
-    let body: PolicyResponse = serde_json::from_str(&text).map_err(PolicyError::from)?;
+    // The body is `PolicyResponse` JSON; only its policy matters here.
+    let body = Json(JsFuture::from(response.json().map_err(network)?).await.map_err(network)?);
+    let policy = body.field("policy").ok_or_else(|| PolicyError::MissingField("policy".into()))?;
     // The server validated it already; validating again keeps a tampered or stale response from misleading anyone.
-    body.policy.validate()?;
-    Ok(body.policy)
+    Ok(Policy::read(&policy)?)
 }

@@ -1,10 +1,10 @@
-//! Texts in one language, from the tables in `shared`: `GET /api/messages`, both catalogues — the pages' own texts and
-//! the messages they share with the widget, the API's errors and the mail —, and `GET /api/requirements`, the active
+//! Texts in one language, from the tables in `shared`: `GET /api/messages`, the catalogues the pages show — their own
+//! texts, the messages they share with the widget and the API's answers, and the API's errors —, and `GET /api/requirements`, the active
 //! policy's requirements for each account type in the checklist's words.
 
 use super::{Call, HandlerResult};
 use latchkey_shared::api::{AudienceRequirements, Messages, Requirements};
-use latchkey_shared::{requirements as rules_of, Audience, Locale, MessageKey, PageKey};
+use latchkey_shared::{requirements as rules_of, Audience, ErrorKey, Locale, MessageKey, PageKey};
 
 /// The language is `?locale=` when given (the page's language switch), else the request's `Accept-Language`.
 fn locale(call: &Call<'_>) -> Locale {
@@ -18,8 +18,9 @@ fn locale(call: &Call<'_>) -> Locale {
 pub fn messages(call: &Call<'_>) -> HandlerResult {
     let locale = locale(call);
     let shared = MessageKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
+    let errors = ErrorKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
     let pages = PageKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
-    let messages = shared.chain(pages).map(|(key, text)| (key.to_owned(), text.to_owned())).collect();
+    let messages = shared.chain(errors).chain(pages).map(|(key, text)| (key.to_owned(), text.to_owned())).collect();
     crate::respond::json(200, &Messages { locale, messages })
         .and_then(crate::respond::public)
         .map_err(|e| call.internal("respond", e))
