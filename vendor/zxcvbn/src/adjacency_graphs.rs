@@ -1,1682 +1,252 @@
+//! The keyboard graphs (zxcvbn's adjacency_graphs): for each key, its neighbours in the graph's direction order.
+//! Kept as text parsed once, where 3.1.1 built them with a thousand `insert` calls (30 KB of wasm code).
+
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-pub static QWERTY: LazyLock<HashMap<char, Vec<Option<&'static str>>>> = LazyLock::new(|| {
-    let mut table = HashMap::with_capacity(94);
-    table.insert(
-        '!',
-        vec![Some("`~"), None, None, Some("2@"), Some("qQ"), None],
-    );
-    table.insert(
-        '"',
-        vec![Some(";:"), Some("[{"), Some("]}"), None, None, Some("/?")],
-    );
-    table.insert(
-        '#',
-        vec![Some("2@"), None, None, Some("4$"), Some("eE"), Some("wW")],
-    );
-    table.insert(
-        '$',
-        vec![Some("3#"), None, None, Some("5%"), Some("rR"), Some("eE")],
-    );
-    table.insert(
-        '%',
-        vec![Some("4$"), None, None, Some("6^"), Some("tT"), Some("rR")],
-    );
-    table.insert(
-        '&',
-        vec![Some("6^"), None, None, Some("8*"), Some("uU"), Some("yY")],
-    );
-    table.insert(
-        '\'',
-        vec![Some(";:"), Some("[{"), Some("]}"), None, None, Some("/?")],
-    );
-    table.insert(
-        '(',
-        vec![Some("8*"), None, None, Some("0)"), Some("oO"), Some("iI")],
-    );
-    table.insert(
-        ')',
-        vec![Some("9("), None, None, Some("-_"), Some("pP"), Some("oO")],
-    );
-    table.insert(
-        '*',
-        vec![Some("7&"), None, None, Some("9("), Some("iI"), Some("uU")],
-    );
-    table.insert(
-        '+',
-        vec![Some("-_"), None, None, None, Some("]}"), Some("[{")],
-    );
-    table.insert(
-        ',',
-        vec![Some("mM"), Some("kK"), Some("lL"), Some(".>"), None, None],
-    );
-    table.insert(
-        '-',
-        vec![Some("0)"), None, None, Some("=+"), Some("[{"), Some("pP")],
-    );
-    table.insert(
-        '.',
-        vec![Some(",<"), Some("lL"), Some(";:"), Some("/?"), None, None],
-    );
-    table.insert(
-        '/',
-        vec![Some(".>"), Some(";:"), Some("'\""), None, None, None],
-    );
-    table.insert(
-        '0',
-        vec![Some("9("), None, None, Some("-_"), Some("pP"), Some("oO")],
-    );
-    table.insert(
-        '1',
-        vec![Some("`~"), None, None, Some("2@"), Some("qQ"), None],
-    );
-    table.insert(
-        '2',
-        vec![Some("1!"), None, None, Some("3#"), Some("wW"), Some("qQ")],
-    );
-    table.insert(
-        '3',
-        vec![Some("2@"), None, None, Some("4$"), Some("eE"), Some("wW")],
-    );
-    table.insert(
-        '4',
-        vec![Some("3#"), None, None, Some("5%"), Some("rR"), Some("eE")],
-    );
-    table.insert(
-        '5',
-        vec![Some("4$"), None, None, Some("6^"), Some("tT"), Some("rR")],
-    );
-    table.insert(
-        '6',
-        vec![Some("5%"), None, None, Some("7&"), Some("yY"), Some("tT")],
-    );
-    table.insert(
-        '7',
-        vec![Some("6^"), None, None, Some("8*"), Some("uU"), Some("yY")],
-    );
-    table.insert(
-        '8',
-        vec![Some("7&"), None, None, Some("9("), Some("iI"), Some("uU")],
-    );
-    table.insert(
-        '9',
-        vec![Some("8*"), None, None, Some("0)"), Some("oO"), Some("iI")],
-    );
-    table.insert(
-        ':',
-        vec![
-            Some("lL"),
-            Some("pP"),
-            Some("[{"),
-            Some("'\""),
-            Some("/?"),
-            Some(".>"),
-        ],
-    );
-    table.insert(
-        ';',
-        vec![
-            Some("lL"),
-            Some("pP"),
-            Some("[{"),
-            Some("'\""),
-            Some("/?"),
-            Some(".>"),
-        ],
-    );
-    table.insert(
-        '<',
-        vec![Some("mM"), Some("kK"), Some("lL"), Some(".>"), None, None],
-    );
-    table.insert(
-        '=',
-        vec![Some("-_"), None, None, None, Some("]}"), Some("[{")],
-    );
-    table.insert(
-        '>',
-        vec![Some(",<"), Some("lL"), Some(";:"), Some("/?"), None, None],
-    );
-    table.insert(
-        '?',
-        vec![Some(".>"), Some(";:"), Some("'\""), None, None, None],
-    );
-    table.insert(
-        '@',
-        vec![Some("1!"), None, None, Some("3#"), Some("wW"), Some("qQ")],
-    );
-    table.insert(
-        'A',
-        vec![None, Some("qQ"), Some("wW"), Some("sS"), Some("zZ"), None],
-    );
-    table.insert(
-        'B',
-        vec![Some("vV"), Some("gG"), Some("hH"), Some("nN"), None, None],
-    );
-    table.insert(
-        'C',
-        vec![Some("xX"), Some("dD"), Some("fF"), Some("vV"), None, None],
-    );
-    table.insert(
-        'D',
-        vec![
-            Some("sS"),
-            Some("eE"),
-            Some("rR"),
-            Some("fF"),
-            Some("cC"),
-            Some("xX"),
-        ],
-    );
-    table.insert(
-        'E',
-        vec![
-            Some("wW"),
-            Some("3#"),
-            Some("4$"),
-            Some("rR"),
-            Some("dD"),
-            Some("sS"),
-        ],
-    );
-    table.insert(
-        'F',
-        vec![
-            Some("dD"),
-            Some("rR"),
-            Some("tT"),
-            Some("gG"),
-            Some("vV"),
-            Some("cC"),
-        ],
-    );
-    table.insert(
-        'G',
-        vec![
-            Some("fF"),
-            Some("tT"),
-            Some("yY"),
-            Some("hH"),
-            Some("bB"),
-            Some("vV"),
-        ],
-    );
-    table.insert(
-        'H',
-        vec![
-            Some("gG"),
-            Some("yY"),
-            Some("uU"),
-            Some("jJ"),
-            Some("nN"),
-            Some("bB"),
-        ],
-    );
-    table.insert(
-        'I',
-        vec![
-            Some("uU"),
-            Some("8*"),
-            Some("9("),
-            Some("oO"),
-            Some("kK"),
-            Some("jJ"),
-        ],
-    );
-    table.insert(
-        'J',
-        vec![
-            Some("hH"),
-            Some("uU"),
-            Some("iI"),
-            Some("kK"),
-            Some("mM"),
-            Some("nN"),
-        ],
-    );
-    table.insert(
-        'K',
-        vec![
-            Some("jJ"),
-            Some("iI"),
-            Some("oO"),
-            Some("lL"),
-            Some(",<"),
-            Some("mM"),
-        ],
-    );
-    table.insert(
-        'L',
-        vec![
-            Some("kK"),
-            Some("oO"),
-            Some("pP"),
-            Some(";:"),
-            Some(".>"),
-            Some(",<"),
-        ],
-    );
-    table.insert(
-        'M',
-        vec![Some("nN"), Some("jJ"), Some("kK"), Some(",<"), None, None],
-    );
-    table.insert(
-        'N',
-        vec![Some("bB"), Some("hH"), Some("jJ"), Some("mM"), None, None],
-    );
-    table.insert(
-        'O',
-        vec![
-            Some("iI"),
-            Some("9("),
-            Some("0)"),
-            Some("pP"),
-            Some("lL"),
-            Some("kK"),
-        ],
-    );
-    table.insert(
-        'P',
-        vec![
-            Some("oO"),
-            Some("0)"),
-            Some("-_"),
-            Some("[{"),
-            Some(";:"),
-            Some("lL"),
-        ],
-    );
-    table.insert(
-        'Q',
-        vec![None, Some("1!"), Some("2@"), Some("wW"), Some("aA"), None],
-    );
-    table.insert(
-        'R',
-        vec![
-            Some("eE"),
-            Some("4$"),
-            Some("5%"),
-            Some("tT"),
-            Some("fF"),
-            Some("dD"),
-        ],
-    );
-    table.insert(
-        'S',
-        vec![
-            Some("aA"),
-            Some("wW"),
-            Some("eE"),
-            Some("dD"),
-            Some("xX"),
-            Some("zZ"),
-        ],
-    );
-    table.insert(
-        'T',
-        vec![
-            Some("rR"),
-            Some("5%"),
-            Some("6^"),
-            Some("yY"),
-            Some("gG"),
-            Some("fF"),
-        ],
-    );
-    table.insert(
-        'U',
-        vec![
-            Some("yY"),
-            Some("7&"),
-            Some("8*"),
-            Some("iI"),
-            Some("jJ"),
-            Some("hH"),
-        ],
-    );
-    table.insert(
-        'V',
-        vec![Some("cC"), Some("fF"), Some("gG"), Some("bB"), None, None],
-    );
-    table.insert(
-        'W',
-        vec![
-            Some("qQ"),
-            Some("2@"),
-            Some("3#"),
-            Some("eE"),
-            Some("sS"),
-            Some("aA"),
-        ],
-    );
-    table.insert(
-        'X',
-        vec![Some("zZ"), Some("sS"), Some("dD"), Some("cC"), None, None],
-    );
-    table.insert(
-        'Y',
-        vec![
-            Some("tT"),
-            Some("6^"),
-            Some("7&"),
-            Some("uU"),
-            Some("hH"),
-            Some("gG"),
-        ],
-    );
-    table.insert(
-        'Z',
-        vec![None, Some("aA"), Some("sS"), Some("xX"), None, None],
-    );
-    table.insert(
-        '[',
-        vec![
-            Some("pP"),
-            Some("-_"),
-            Some("=+"),
-            Some("]}"),
-            Some("'\""),
-            Some(";:"),
-        ],
-    );
-    table.insert('\\', vec![Some("]}"), None, None, None, None, None]);
-    table.insert(
-        ']',
-        vec![Some("[{"), Some("=+"), None, Some("\\|"), None, Some("'\"")],
-    );
-    table.insert(
-        '^',
-        vec![Some("5%"), None, None, Some("7&"), Some("yY"), Some("tT")],
-    );
-    table.insert(
-        '_',
-        vec![Some("0)"), None, None, Some("=+"), Some("[{"), Some("pP")],
-    );
-    table.insert('`', vec![None, None, None, Some("1!"), None, None]);
-    table.insert(
-        'a',
-        vec![None, Some("qQ"), Some("wW"), Some("sS"), Some("zZ"), None],
-    );
-    table.insert(
-        'b',
-        vec![Some("vV"), Some("gG"), Some("hH"), Some("nN"), None, None],
-    );
-    table.insert(
-        'c',
-        vec![Some("xX"), Some("dD"), Some("fF"), Some("vV"), None, None],
-    );
-    table.insert(
-        'd',
-        vec![
-            Some("sS"),
-            Some("eE"),
-            Some("rR"),
-            Some("fF"),
-            Some("cC"),
-            Some("xX"),
-        ],
-    );
-    table.insert(
-        'e',
-        vec![
-            Some("wW"),
-            Some("3#"),
-            Some("4$"),
-            Some("rR"),
-            Some("dD"),
-            Some("sS"),
-        ],
-    );
-    table.insert(
-        'f',
-        vec![
-            Some("dD"),
-            Some("rR"),
-            Some("tT"),
-            Some("gG"),
-            Some("vV"),
-            Some("cC"),
-        ],
-    );
-    table.insert(
-        'g',
-        vec![
-            Some("fF"),
-            Some("tT"),
-            Some("yY"),
-            Some("hH"),
-            Some("bB"),
-            Some("vV"),
-        ],
-    );
-    table.insert(
-        'h',
-        vec![
-            Some("gG"),
-            Some("yY"),
-            Some("uU"),
-            Some("jJ"),
-            Some("nN"),
-            Some("bB"),
-        ],
-    );
-    table.insert(
-        'i',
-        vec![
-            Some("uU"),
-            Some("8*"),
-            Some("9("),
-            Some("oO"),
-            Some("kK"),
-            Some("jJ"),
-        ],
-    );
-    table.insert(
-        'j',
-        vec![
-            Some("hH"),
-            Some("uU"),
-            Some("iI"),
-            Some("kK"),
-            Some("mM"),
-            Some("nN"),
-        ],
-    );
-    table.insert(
-        'k',
-        vec![
-            Some("jJ"),
-            Some("iI"),
-            Some("oO"),
-            Some("lL"),
-            Some(",<"),
-            Some("mM"),
-        ],
-    );
-    table.insert(
-        'l',
-        vec![
-            Some("kK"),
-            Some("oO"),
-            Some("pP"),
-            Some(";:"),
-            Some(".>"),
-            Some(",<"),
-        ],
-    );
-    table.insert(
-        'm',
-        vec![Some("nN"), Some("jJ"), Some("kK"), Some(",<"), None, None],
-    );
-    table.insert(
-        'n',
-        vec![Some("bB"), Some("hH"), Some("jJ"), Some("mM"), None, None],
-    );
-    table.insert(
-        'o',
-        vec![
-            Some("iI"),
-            Some("9("),
-            Some("0)"),
-            Some("pP"),
-            Some("lL"),
-            Some("kK"),
-        ],
-    );
-    table.insert(
-        'p',
-        vec![
-            Some("oO"),
-            Some("0)"),
-            Some("-_"),
-            Some("[{"),
-            Some(";:"),
-            Some("lL"),
-        ],
-    );
-    table.insert(
-        'q',
-        vec![None, Some("1!"), Some("2@"), Some("wW"), Some("aA"), None],
-    );
-    table.insert(
-        'r',
-        vec![
-            Some("eE"),
-            Some("4$"),
-            Some("5%"),
-            Some("tT"),
-            Some("fF"),
-            Some("dD"),
-        ],
-    );
-    table.insert(
-        's',
-        vec![
-            Some("aA"),
-            Some("wW"),
-            Some("eE"),
-            Some("dD"),
-            Some("xX"),
-            Some("zZ"),
-        ],
-    );
-    table.insert(
-        't',
-        vec![
-            Some("rR"),
-            Some("5%"),
-            Some("6^"),
-            Some("yY"),
-            Some("gG"),
-            Some("fF"),
-        ],
-    );
-    table.insert(
-        'u',
-        vec![
-            Some("yY"),
-            Some("7&"),
-            Some("8*"),
-            Some("iI"),
-            Some("jJ"),
-            Some("hH"),
-        ],
-    );
-    table.insert(
-        'v',
-        vec![Some("cC"), Some("fF"), Some("gG"), Some("bB"), None, None],
-    );
-    table.insert(
-        'w',
-        vec![
-            Some("qQ"),
-            Some("2@"),
-            Some("3#"),
-            Some("eE"),
-            Some("sS"),
-            Some("aA"),
-        ],
-    );
-    table.insert(
-        'x',
-        vec![Some("zZ"), Some("sS"), Some("dD"), Some("cC"), None, None],
-    );
-    table.insert(
-        'y',
-        vec![
-            Some("tT"),
-            Some("6^"),
-            Some("7&"),
-            Some("uU"),
-            Some("hH"),
-            Some("gG"),
-        ],
-    );
-    table.insert(
-        'z',
-        vec![None, Some("aA"), Some("sS"), Some("xX"), None, None],
-    );
-    table.insert(
-        '{',
-        vec![
-            Some("pP"),
-            Some("-_"),
-            Some("=+"),
-            Some("]}"),
-            Some("'\""),
-            Some(";:"),
-        ],
-    );
-    table.insert('|', vec![Some("]}"), None, None, None, None, None]);
-    table.insert(
-        '}',
-        vec![Some("[{"), Some("=+"), None, Some("\\|"), None, Some("'\"")],
-    );
-    table.insert('~', vec![None, None, None, Some("1!"), None, None]);
-    table
-});
-pub static DVORAK: LazyLock<HashMap<char, Vec<Option<&'static str>>>> = LazyLock::new(|| {
-    let mut table = HashMap::with_capacity(94);
-    table.insert(
-        '!',
-        vec![Some("`~"), None, None, Some("2@"), Some("'\""), None],
-    );
-    table.insert(
-        '"',
-        vec![None, Some("1!"), Some("2@"), Some(",<"), Some("aA"), None],
-    );
-    table.insert(
-        '#',
-        vec![Some("2@"), None, None, Some("4$"), Some(".>"), Some(",<")],
-    );
-    table.insert(
-        '$',
-        vec![Some("3#"), None, None, Some("5%"), Some("pP"), Some(".>")],
-    );
-    table.insert(
-        '%',
-        vec![Some("4$"), None, None, Some("6^"), Some("yY"), Some("pP")],
-    );
-    table.insert(
-        '&',
-        vec![Some("6^"), None, None, Some("8*"), Some("gG"), Some("fF")],
-    );
-    table.insert(
-        '\'',
-        vec![None, Some("1!"), Some("2@"), Some(",<"), Some("aA"), None],
-    );
-    table.insert(
-        '(',
-        vec![Some("8*"), None, None, Some("0)"), Some("rR"), Some("cC")],
-    );
-    table.insert(
-        ')',
-        vec![Some("9("), None, None, Some("[{"), Some("lL"), Some("rR")],
-    );
-    table.insert(
-        '*',
-        vec![Some("7&"), None, None, Some("9("), Some("cC"), Some("gG")],
-    );
-    table.insert(
-        '+',
-        vec![Some("/?"), Some("]}"), None, Some("\\|"), None, Some("-_")],
-    );
-    table.insert(
-        ',',
-        vec![
-            Some("'\""),
-            Some("2@"),
-            Some("3#"),
-            Some(".>"),
-            Some("oO"),
-            Some("aA"),
-        ],
-    );
-    table.insert(
-        '-',
-        vec![Some("sS"), Some("/?"), Some("=+"), None, None, Some("zZ")],
-    );
-    table.insert(
-        '.',
-        vec![
-            Some(",<"),
-            Some("3#"),
-            Some("4$"),
-            Some("pP"),
-            Some("eE"),
-            Some("oO"),
-        ],
-    );
-    table.insert(
-        '/',
-        vec![
-            Some("lL"),
-            Some("[{"),
-            Some("]}"),
-            Some("=+"),
-            Some("-_"),
-            Some("sS"),
-        ],
-    );
-    table.insert(
-        '0',
-        vec![Some("9("), None, None, Some("[{"), Some("lL"), Some("rR")],
-    );
-    table.insert(
-        '1',
-        vec![Some("`~"), None, None, Some("2@"), Some("'\""), None],
-    );
-    table.insert(
-        '2',
-        vec![Some("1!"), None, None, Some("3#"), Some(",<"), Some("'\"")],
-    );
-    table.insert(
-        '3',
-        vec![Some("2@"), None, None, Some("4$"), Some(".>"), Some(",<")],
-    );
-    table.insert(
-        '4',
-        vec![Some("3#"), None, None, Some("5%"), Some("pP"), Some(".>")],
-    );
-    table.insert(
-        '5',
-        vec![Some("4$"), None, None, Some("6^"), Some("yY"), Some("pP")],
-    );
-    table.insert(
-        '6',
-        vec![Some("5%"), None, None, Some("7&"), Some("fF"), Some("yY")],
-    );
-    table.insert(
-        '7',
-        vec![Some("6^"), None, None, Some("8*"), Some("gG"), Some("fF")],
-    );
-    table.insert(
-        '8',
-        vec![Some("7&"), None, None, Some("9("), Some("cC"), Some("gG")],
-    );
-    table.insert(
-        '9',
-        vec![Some("8*"), None, None, Some("0)"), Some("rR"), Some("cC")],
-    );
-    table.insert(
-        ':',
-        vec![None, Some("aA"), Some("oO"), Some("qQ"), None, None],
-    );
-    table.insert(
-        ';',
-        vec![None, Some("aA"), Some("oO"), Some("qQ"), None, None],
-    );
-    table.insert(
-        '<',
-        vec![
-            Some("'\""),
-            Some("2@"),
-            Some("3#"),
-            Some(".>"),
-            Some("oO"),
-            Some("aA"),
-        ],
-    );
-    table.insert(
-        '=',
-        vec![Some("/?"), Some("]}"), None, Some("\\|"), None, Some("-_")],
-    );
-    table.insert(
-        '>',
-        vec![
-            Some(",<"),
-            Some("3#"),
-            Some("4$"),
-            Some("pP"),
-            Some("eE"),
-            Some("oO"),
-        ],
-    );
-    table.insert(
-        '?',
-        vec![
-            Some("lL"),
-            Some("[{"),
-            Some("]}"),
-            Some("=+"),
-            Some("-_"),
-            Some("sS"),
-        ],
-    );
-    table.insert(
-        '@',
-        vec![Some("1!"), None, None, Some("3#"), Some(",<"), Some("'\"")],
-    );
-    table.insert(
-        'A',
-        vec![None, Some("'\""), Some(",<"), Some("oO"), Some(";:"), None],
-    );
-    table.insert(
-        'B',
-        vec![Some("xX"), Some("dD"), Some("hH"), Some("mM"), None, None],
-    );
-    table.insert(
-        'C',
-        vec![
-            Some("gG"),
-            Some("8*"),
-            Some("9("),
-            Some("rR"),
-            Some("tT"),
-            Some("hH"),
-        ],
-    );
-    table.insert(
-        'D',
-        vec![
-            Some("iI"),
-            Some("fF"),
-            Some("gG"),
-            Some("hH"),
-            Some("bB"),
-            Some("xX"),
-        ],
-    );
-    table.insert(
-        'E',
-        vec![
-            Some("oO"),
-            Some(".>"),
-            Some("pP"),
-            Some("uU"),
-            Some("jJ"),
-            Some("qQ"),
-        ],
-    );
-    table.insert(
-        'F',
-        vec![
-            Some("yY"),
-            Some("6^"),
-            Some("7&"),
-            Some("gG"),
-            Some("dD"),
-            Some("iI"),
-        ],
-    );
-    table.insert(
-        'G',
-        vec![
-            Some("fF"),
-            Some("7&"),
-            Some("8*"),
-            Some("cC"),
-            Some("hH"),
-            Some("dD"),
-        ],
-    );
-    table.insert(
-        'H',
-        vec![
-            Some("dD"),
-            Some("gG"),
-            Some("cC"),
-            Some("tT"),
-            Some("mM"),
-            Some("bB"),
-        ],
-    );
-    table.insert(
-        'I',
-        vec![
-            Some("uU"),
-            Some("yY"),
-            Some("fF"),
-            Some("dD"),
-            Some("xX"),
-            Some("kK"),
-        ],
-    );
-    table.insert(
-        'J',
-        vec![Some("qQ"), Some("eE"), Some("uU"), Some("kK"), None, None],
-    );
-    table.insert(
-        'K',
-        vec![Some("jJ"), Some("uU"), Some("iI"), Some("xX"), None, None],
-    );
-    table.insert(
-        'L',
-        vec![
-            Some("rR"),
-            Some("0)"),
-            Some("[{"),
-            Some("/?"),
-            Some("sS"),
-            Some("nN"),
-        ],
-    );
-    table.insert(
-        'M',
-        vec![Some("bB"), Some("hH"), Some("tT"), Some("wW"), None, None],
-    );
-    table.insert(
-        'N',
-        vec![
-            Some("tT"),
-            Some("rR"),
-            Some("lL"),
-            Some("sS"),
-            Some("vV"),
-            Some("wW"),
-        ],
-    );
-    table.insert(
-        'O',
-        vec![
-            Some("aA"),
-            Some(",<"),
-            Some(".>"),
-            Some("eE"),
-            Some("qQ"),
-            Some(";:"),
-        ],
-    );
-    table.insert(
-        'P',
-        vec![
-            Some(".>"),
-            Some("4$"),
-            Some("5%"),
-            Some("yY"),
-            Some("uU"),
-            Some("eE"),
-        ],
-    );
-    table.insert(
-        'Q',
-        vec![Some(";:"), Some("oO"), Some("eE"), Some("jJ"), None, None],
-    );
-    table.insert(
-        'R',
-        vec![
-            Some("cC"),
-            Some("9("),
-            Some("0)"),
-            Some("lL"),
-            Some("nN"),
-            Some("tT"),
-        ],
-    );
-    table.insert(
-        'S',
-        vec![
-            Some("nN"),
-            Some("lL"),
-            Some("/?"),
-            Some("-_"),
-            Some("zZ"),
-            Some("vV"),
-        ],
-    );
-    table.insert(
-        'T',
-        vec![
-            Some("hH"),
-            Some("cC"),
-            Some("rR"),
-            Some("nN"),
-            Some("wW"),
-            Some("mM"),
-        ],
-    );
-    table.insert(
-        'U',
-        vec![
-            Some("eE"),
-            Some("pP"),
-            Some("yY"),
-            Some("iI"),
-            Some("kK"),
-            Some("jJ"),
-        ],
-    );
-    table.insert(
-        'V',
-        vec![Some("wW"), Some("nN"), Some("sS"), Some("zZ"), None, None],
-    );
-    table.insert(
-        'W',
-        vec![Some("mM"), Some("tT"), Some("nN"), Some("vV"), None, None],
-    );
-    table.insert(
-        'X',
-        vec![Some("kK"), Some("iI"), Some("dD"), Some("bB"), None, None],
-    );
-    table.insert(
-        'Y',
-        vec![
-            Some("pP"),
-            Some("5%"),
-            Some("6^"),
-            Some("fF"),
-            Some("iI"),
-            Some("uU"),
-        ],
-    );
-    table.insert(
-        'Z',
-        vec![Some("vV"), Some("sS"), Some("-_"), None, None, None],
-    );
-    table.insert(
-        '[',
-        vec![Some("0)"), None, None, Some("]}"), Some("/?"), Some("lL")],
-    );
-    table.insert('\\', vec![Some("=+"), None, None, None, None, None]);
-    table.insert(
-        ']',
-        vec![Some("[{"), None, None, None, Some("=+"), Some("/?")],
-    );
-    table.insert(
-        '^',
-        vec![Some("5%"), None, None, Some("7&"), Some("fF"), Some("yY")],
-    );
-    table.insert(
-        '_',
-        vec![Some("sS"), Some("/?"), Some("=+"), None, None, Some("zZ")],
-    );
-    table.insert('`', vec![None, None, None, Some("1!"), None, None]);
-    table.insert(
-        'a',
-        vec![None, Some("'\""), Some(",<"), Some("oO"), Some(";:"), None],
-    );
-    table.insert(
-        'b',
-        vec![Some("xX"), Some("dD"), Some("hH"), Some("mM"), None, None],
-    );
-    table.insert(
-        'c',
-        vec![
-            Some("gG"),
-            Some("8*"),
-            Some("9("),
-            Some("rR"),
-            Some("tT"),
-            Some("hH"),
-        ],
-    );
-    table.insert(
-        'd',
-        vec![
-            Some("iI"),
-            Some("fF"),
-            Some("gG"),
-            Some("hH"),
-            Some("bB"),
-            Some("xX"),
-        ],
-    );
-    table.insert(
-        'e',
-        vec![
-            Some("oO"),
-            Some(".>"),
-            Some("pP"),
-            Some("uU"),
-            Some("jJ"),
-            Some("qQ"),
-        ],
-    );
-    table.insert(
-        'f',
-        vec![
-            Some("yY"),
-            Some("6^"),
-            Some("7&"),
-            Some("gG"),
-            Some("dD"),
-            Some("iI"),
-        ],
-    );
-    table.insert(
-        'g',
-        vec![
-            Some("fF"),
-            Some("7&"),
-            Some("8*"),
-            Some("cC"),
-            Some("hH"),
-            Some("dD"),
-        ],
-    );
-    table.insert(
-        'h',
-        vec![
-            Some("dD"),
-            Some("gG"),
-            Some("cC"),
-            Some("tT"),
-            Some("mM"),
-            Some("bB"),
-        ],
-    );
-    table.insert(
-        'i',
-        vec![
-            Some("uU"),
-            Some("yY"),
-            Some("fF"),
-            Some("dD"),
-            Some("xX"),
-            Some("kK"),
-        ],
-    );
-    table.insert(
-        'j',
-        vec![Some("qQ"), Some("eE"), Some("uU"), Some("kK"), None, None],
-    );
-    table.insert(
-        'k',
-        vec![Some("jJ"), Some("uU"), Some("iI"), Some("xX"), None, None],
-    );
-    table.insert(
-        'l',
-        vec![
-            Some("rR"),
-            Some("0)"),
-            Some("[{"),
-            Some("/?"),
-            Some("sS"),
-            Some("nN"),
-        ],
-    );
-    table.insert(
-        'm',
-        vec![Some("bB"), Some("hH"), Some("tT"), Some("wW"), None, None],
-    );
-    table.insert(
-        'n',
-        vec![
-            Some("tT"),
-            Some("rR"),
-            Some("lL"),
-            Some("sS"),
-            Some("vV"),
-            Some("wW"),
-        ],
-    );
-    table.insert(
-        'o',
-        vec![
-            Some("aA"),
-            Some(",<"),
-            Some(".>"),
-            Some("eE"),
-            Some("qQ"),
-            Some(";:"),
-        ],
-    );
-    table.insert(
-        'p',
-        vec![
-            Some(".>"),
-            Some("4$"),
-            Some("5%"),
-            Some("yY"),
-            Some("uU"),
-            Some("eE"),
-        ],
-    );
-    table.insert(
-        'q',
-        vec![Some(";:"), Some("oO"), Some("eE"), Some("jJ"), None, None],
-    );
-    table.insert(
-        'r',
-        vec![
-            Some("cC"),
-            Some("9("),
-            Some("0)"),
-            Some("lL"),
-            Some("nN"),
-            Some("tT"),
-        ],
-    );
-    table.insert(
-        's',
-        vec![
-            Some("nN"),
-            Some("lL"),
-            Some("/?"),
-            Some("-_"),
-            Some("zZ"),
-            Some("vV"),
-        ],
-    );
-    table.insert(
-        't',
-        vec![
-            Some("hH"),
-            Some("cC"),
-            Some("rR"),
-            Some("nN"),
-            Some("wW"),
-            Some("mM"),
-        ],
-    );
-    table.insert(
-        'u',
-        vec![
-            Some("eE"),
-            Some("pP"),
-            Some("yY"),
-            Some("iI"),
-            Some("kK"),
-            Some("jJ"),
-        ],
-    );
-    table.insert(
-        'v',
-        vec![Some("wW"), Some("nN"), Some("sS"), Some("zZ"), None, None],
-    );
-    table.insert(
-        'w',
-        vec![Some("mM"), Some("tT"), Some("nN"), Some("vV"), None, None],
-    );
-    table.insert(
-        'x',
-        vec![Some("kK"), Some("iI"), Some("dD"), Some("bB"), None, None],
-    );
-    table.insert(
-        'y',
-        vec![
-            Some("pP"),
-            Some("5%"),
-            Some("6^"),
-            Some("fF"),
-            Some("iI"),
-            Some("uU"),
-        ],
-    );
-    table.insert(
-        'z',
-        vec![Some("vV"), Some("sS"), Some("-_"), None, None, None],
-    );
-    table.insert(
-        '{',
-        vec![Some("0)"), None, None, Some("]}"), Some("/?"), Some("lL")],
-    );
-    table.insert('|', vec![Some("=+"), None, None, None, None, None]);
-    table.insert(
-        '}',
-        vec![Some("[{"), None, None, None, Some("=+"), Some("/?")],
-    );
-    table.insert('~', vec![None, None, None, Some("1!"), None, None]);
-    table
-});
-pub static KEYPAD: LazyLock<HashMap<char, Vec<Option<&'static str>>>> = LazyLock::new(|| {
-    let mut table = HashMap::with_capacity(15);
-    table.insert(
-        '*',
-        vec![
-            Some("/"),
-            None,
-            None,
-            None,
-            Some("-"),
-            Some("+"),
-            Some("9"),
-            Some("8"),
-        ],
-    );
-    table.insert(
-        '+',
-        vec![
-            Some("9"),
-            Some("*"),
-            Some("-"),
-            None,
-            None,
-            None,
-            None,
-            Some("6"),
-        ],
-    );
-    table.insert(
-        '-',
-        vec![
-            Some("*"),
-            None,
-            None,
-            None,
-            None,
-            None,
-            Some("+"),
-            Some("9"),
-        ],
-    );
-    table.insert(
-        '.',
-        vec![
-            Some("0"),
-            Some("2"),
-            Some("3"),
-            None,
-            None,
-            None,
-            None,
-            None,
-        ],
-    );
-    table.insert(
-        '/',
-        vec![
-            None,
-            None,
-            None,
-            None,
-            Some("*"),
-            Some("9"),
-            Some("8"),
-            Some("7"),
-        ],
-    );
-    table.insert(
-        '0',
-        vec![
-            None,
-            Some("1"),
-            Some("2"),
-            Some("3"),
-            Some("."),
-            None,
-            None,
-            None,
-        ],
-    );
-    table.insert(
-        '1',
-        vec![
-            None,
-            None,
-            Some("4"),
-            Some("5"),
-            Some("2"),
-            Some("0"),
-            None,
-            None,
-        ],
-    );
-    table.insert(
-        '2',
-        vec![
-            Some("1"),
-            Some("4"),
-            Some("5"),
-            Some("6"),
-            Some("3"),
-            Some("."),
-            Some("0"),
-            None,
-        ],
-    );
-    table.insert(
-        '3',
-        vec![
-            Some("2"),
-            Some("5"),
-            Some("6"),
-            None,
-            None,
-            None,
-            Some("."),
-            Some("0"),
-        ],
-    );
-    table.insert(
-        '4',
-        vec![
-            None,
-            None,
-            Some("7"),
-            Some("8"),
-            Some("5"),
-            Some("2"),
-            Some("1"),
-            None,
-        ],
-    );
-    table.insert(
-        '5',
-        vec![
-            Some("4"),
-            Some("7"),
-            Some("8"),
-            Some("9"),
-            Some("6"),
-            Some("3"),
-            Some("2"),
-            Some("1"),
-        ],
-    );
-    table.insert(
-        '6',
-        vec![
-            Some("5"),
-            Some("8"),
-            Some("9"),
-            Some("+"),
-            None,
-            None,
-            Some("3"),
-            Some("2"),
-        ],
-    );
-    table.insert(
-        '7',
-        vec![
-            None,
-            None,
-            None,
-            Some("/"),
-            Some("8"),
-            Some("5"),
-            Some("4"),
-            None,
-        ],
-    );
-    table.insert(
-        '8',
-        vec![
-            Some("7"),
-            None,
-            Some("/"),
-            Some("*"),
-            Some("9"),
-            Some("6"),
-            Some("5"),
-            Some("4"),
-        ],
-    );
-    table.insert(
-        '9',
-        vec![
-            Some("8"),
-            Some("/"),
-            Some("*"),
-            Some("-"),
-            Some("+"),
-            None,
-            Some("6"),
-            Some("5"),
-        ],
-    );
-    table
-});
-pub static MAC_KEYPAD: LazyLock<HashMap<char, Vec<Option<&'static str>>>> = LazyLock::new(|| {
-    let mut table = HashMap::with_capacity(16);
-    table.insert(
-        '*',
-        vec![
-            Some("/"),
-            None,
-            None,
-            None,
-            None,
-            None,
-            Some("-"),
-            Some("9"),
-        ],
-    );
-    table.insert(
-        '+',
-        vec![
-            Some("6"),
-            Some("9"),
-            Some("-"),
-            None,
-            None,
-            None,
-            None,
-            Some("3"),
-        ],
-    );
-    table.insert(
-        '-',
-        vec![
-            Some("9"),
-            Some("/"),
-            Some("*"),
-            None,
-            None,
-            None,
-            Some("+"),
-            Some("6"),
-        ],
-    );
-    table.insert(
-        '.',
-        vec![
-            Some("0"),
-            Some("2"),
-            Some("3"),
-            None,
-            None,
-            None,
-            None,
-            None,
-        ],
-    );
-    table.insert(
-        '/',
-        vec![
-            Some("="),
-            None,
-            None,
-            None,
-            Some("*"),
-            Some("-"),
-            Some("9"),
-            Some("8"),
-        ],
-    );
-    table.insert(
-        '0',
-        vec![
-            None,
-            Some("1"),
-            Some("2"),
-            Some("3"),
-            Some("."),
-            None,
-            None,
-            None,
-        ],
-    );
-    table.insert(
-        '1',
-        vec![
-            None,
-            None,
-            Some("4"),
-            Some("5"),
-            Some("2"),
-            Some("0"),
-            None,
-            None,
-        ],
-    );
-    table.insert(
-        '2',
-        vec![
-            Some("1"),
-            Some("4"),
-            Some("5"),
-            Some("6"),
-            Some("3"),
-            Some("."),
-            Some("0"),
-            None,
-        ],
-    );
-    table.insert(
-        '3',
-        vec![
-            Some("2"),
-            Some("5"),
-            Some("6"),
-            Some("+"),
-            None,
-            None,
-            Some("."),
-            Some("0"),
-        ],
-    );
-    table.insert(
-        '4',
-        vec![
-            None,
-            None,
-            Some("7"),
-            Some("8"),
-            Some("5"),
-            Some("2"),
-            Some("1"),
-            None,
-        ],
-    );
-    table.insert(
-        '5',
-        vec![
-            Some("4"),
-            Some("7"),
-            Some("8"),
-            Some("9"),
-            Some("6"),
-            Some("3"),
-            Some("2"),
-            Some("1"),
-        ],
-    );
-    table.insert(
-        '6',
-        vec![
-            Some("5"),
-            Some("8"),
-            Some("9"),
-            Some("-"),
-            Some("+"),
-            None,
-            Some("3"),
-            Some("2"),
-        ],
-    );
-    table.insert(
-        '7',
-        vec![
-            None,
-            None,
-            None,
-            Some("="),
-            Some("8"),
-            Some("5"),
-            Some("4"),
-            None,
-        ],
-    );
-    table.insert(
-        '8',
-        vec![
-            Some("7"),
-            None,
-            Some("="),
-            Some("/"),
-            Some("9"),
-            Some("6"),
-            Some("5"),
-            Some("4"),
-        ],
-    );
-    table.insert(
-        '9',
-        vec![
-            Some("8"),
-            Some("="),
-            Some("/"),
-            Some("*"),
-            Some("-"),
-            Some("+"),
-            Some("6"),
-            Some("5"),
-        ],
-    );
-    table.insert(
-        '=',
-        vec![
-            None,
-            None,
-            None,
-            None,
-            Some("/"),
-            Some("9"),
-            Some("8"),
-            Some("7"),
-        ],
-    );
-    table
-});
+/// One line per key: the key, then its neighbours, tab-separated, an empty field where there is none.
+fn graph(data: &'static str) -> HashMap<char, Vec<Option<&'static str>>> {
+    data.lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let key = fields.next()?.chars().next()?;
+            Some((key, fields.map(|n| (!n.is_empty()).then_some(n)).collect()))
+        })
+        .collect()
+}
+
+pub static QWERTY: LazyLock<HashMap<char, Vec<Option<&'static str>>>> =
+    LazyLock::new(|| graph(QWERTY_DATA));
+pub static DVORAK: LazyLock<HashMap<char, Vec<Option<&'static str>>>> =
+    LazyLock::new(|| graph(DVORAK_DATA));
+pub static KEYPAD: LazyLock<HashMap<char, Vec<Option<&'static str>>>> =
+    LazyLock::new(|| graph(KEYPAD_DATA));
+pub static MAC_KEYPAD: LazyLock<HashMap<char, Vec<Option<&'static str>>>> =
+    LazyLock::new(|| graph(MAC_KEYPAD_DATA));
+
+const QWERTY_DATA: &str = "\
+!\t`~\t\t\t2@\tqQ\t\n\
+\"\t;:\t[{\t]}\t\t\t/?\n\
+#\t2@\t\t\t4$\teE\twW\n\
+$\t3#\t\t\t5%\trR\teE\n\
+%\t4$\t\t\t6^\ttT\trR\n\
+&\t6^\t\t\t8*\tuU\tyY\n\
+'\t;:\t[{\t]}\t\t\t/?\n\
+(\t8*\t\t\t0)\toO\tiI\n\
+)\t9(\t\t\t-_\tpP\toO\n\
+*\t7&\t\t\t9(\tiI\tuU\n\
++\t-_\t\t\t\t]}\t[{\n\
+,\tmM\tkK\tlL\t.>\t\t\n\
+-\t0)\t\t\t=+\t[{\tpP\n\
+.\t,<\tlL\t;:\t/?\t\t\n\
+/\t.>\t;:\t'\"\t\t\t\n\
+0\t9(\t\t\t-_\tpP\toO\n\
+1\t`~\t\t\t2@\tqQ\t\n\
+2\t1!\t\t\t3#\twW\tqQ\n\
+3\t2@\t\t\t4$\teE\twW\n\
+4\t3#\t\t\t5%\trR\teE\n\
+5\t4$\t\t\t6^\ttT\trR\n\
+6\t5%\t\t\t7&\tyY\ttT\n\
+7\t6^\t\t\t8*\tuU\tyY\n\
+8\t7&\t\t\t9(\tiI\tuU\n\
+9\t8*\t\t\t0)\toO\tiI\n\
+:\tlL\tpP\t[{\t'\"\t/?\t.>\n\
+;\tlL\tpP\t[{\t'\"\t/?\t.>\n\
+<\tmM\tkK\tlL\t.>\t\t\n\
+=\t-_\t\t\t\t]}\t[{\n\
+>\t,<\tlL\t;:\t/?\t\t\n\
+?\t.>\t;:\t'\"\t\t\t\n\
+@\t1!\t\t\t3#\twW\tqQ\n\
+A\t\tqQ\twW\tsS\tzZ\t\n\
+B\tvV\tgG\thH\tnN\t\t\n\
+C\txX\tdD\tfF\tvV\t\t\n\
+D\tsS\teE\trR\tfF\tcC\txX\n\
+E\twW\t3#\t4$\trR\tdD\tsS\n\
+F\tdD\trR\ttT\tgG\tvV\tcC\n\
+G\tfF\ttT\tyY\thH\tbB\tvV\n\
+H\tgG\tyY\tuU\tjJ\tnN\tbB\n\
+I\tuU\t8*\t9(\toO\tkK\tjJ\n\
+J\thH\tuU\tiI\tkK\tmM\tnN\n\
+K\tjJ\tiI\toO\tlL\t,<\tmM\n\
+L\tkK\toO\tpP\t;:\t.>\t,<\n\
+M\tnN\tjJ\tkK\t,<\t\t\n\
+N\tbB\thH\tjJ\tmM\t\t\n\
+O\tiI\t9(\t0)\tpP\tlL\tkK\n\
+P\toO\t0)\t-_\t[{\t;:\tlL\n\
+Q\t\t1!\t2@\twW\taA\t\n\
+R\teE\t4$\t5%\ttT\tfF\tdD\n\
+S\taA\twW\teE\tdD\txX\tzZ\n\
+T\trR\t5%\t6^\tyY\tgG\tfF\n\
+U\tyY\t7&\t8*\tiI\tjJ\thH\n\
+V\tcC\tfF\tgG\tbB\t\t\n\
+W\tqQ\t2@\t3#\teE\tsS\taA\n\
+X\tzZ\tsS\tdD\tcC\t\t\n\
+Y\ttT\t6^\t7&\tuU\thH\tgG\n\
+Z\t\taA\tsS\txX\t\t\n\
+[\tpP\t-_\t=+\t]}\t'\"\t;:\n\
+\\\t]}\t\t\t\t\t\n\
+]\t[{\t=+\t\t\\|\t\t'\"\n\
+^\t5%\t\t\t7&\tyY\ttT\n\
+_\t0)\t\t\t=+\t[{\tpP\n\
+`\t\t\t\t1!\t\t\n\
+a\t\tqQ\twW\tsS\tzZ\t\n\
+b\tvV\tgG\thH\tnN\t\t\n\
+c\txX\tdD\tfF\tvV\t\t\n\
+d\tsS\teE\trR\tfF\tcC\txX\n\
+e\twW\t3#\t4$\trR\tdD\tsS\n\
+f\tdD\trR\ttT\tgG\tvV\tcC\n\
+g\tfF\ttT\tyY\thH\tbB\tvV\n\
+h\tgG\tyY\tuU\tjJ\tnN\tbB\n\
+i\tuU\t8*\t9(\toO\tkK\tjJ\n\
+j\thH\tuU\tiI\tkK\tmM\tnN\n\
+k\tjJ\tiI\toO\tlL\t,<\tmM\n\
+l\tkK\toO\tpP\t;:\t.>\t,<\n\
+m\tnN\tjJ\tkK\t,<\t\t\n\
+n\tbB\thH\tjJ\tmM\t\t\n\
+o\tiI\t9(\t0)\tpP\tlL\tkK\n\
+p\toO\t0)\t-_\t[{\t;:\tlL\n\
+q\t\t1!\t2@\twW\taA\t\n\
+r\teE\t4$\t5%\ttT\tfF\tdD\n\
+s\taA\twW\teE\tdD\txX\tzZ\n\
+t\trR\t5%\t6^\tyY\tgG\tfF\n\
+u\tyY\t7&\t8*\tiI\tjJ\thH\n\
+v\tcC\tfF\tgG\tbB\t\t\n\
+w\tqQ\t2@\t3#\teE\tsS\taA\n\
+x\tzZ\tsS\tdD\tcC\t\t\n\
+y\ttT\t6^\t7&\tuU\thH\tgG\n\
+z\t\taA\tsS\txX\t\t\n\
+{\tpP\t-_\t=+\t]}\t'\"\t;:\n\
+|\t]}\t\t\t\t\t\n\
+}\t[{\t=+\t\t\\|\t\t'\"\n\
+~\t\t\t\t1!\t\t";
+
+const DVORAK_DATA: &str = "\
+!\t`~\t\t\t2@\t'\"\t\n\
+\"\t\t1!\t2@\t,<\taA\t\n\
+#\t2@\t\t\t4$\t.>\t,<\n\
+$\t3#\t\t\t5%\tpP\t.>\n\
+%\t4$\t\t\t6^\tyY\tpP\n\
+&\t6^\t\t\t8*\tgG\tfF\n\
+'\t\t1!\t2@\t,<\taA\t\n\
+(\t8*\t\t\t0)\trR\tcC\n\
+)\t9(\t\t\t[{\tlL\trR\n\
+*\t7&\t\t\t9(\tcC\tgG\n\
++\t/?\t]}\t\t\\|\t\t-_\n\
+,\t'\"\t2@\t3#\t.>\toO\taA\n\
+-\tsS\t/?\t=+\t\t\tzZ\n\
+.\t,<\t3#\t4$\tpP\teE\toO\n\
+/\tlL\t[{\t]}\t=+\t-_\tsS\n\
+0\t9(\t\t\t[{\tlL\trR\n\
+1\t`~\t\t\t2@\t'\"\t\n\
+2\t1!\t\t\t3#\t,<\t'\"\n\
+3\t2@\t\t\t4$\t.>\t,<\n\
+4\t3#\t\t\t5%\tpP\t.>\n\
+5\t4$\t\t\t6^\tyY\tpP\n\
+6\t5%\t\t\t7&\tfF\tyY\n\
+7\t6^\t\t\t8*\tgG\tfF\n\
+8\t7&\t\t\t9(\tcC\tgG\n\
+9\t8*\t\t\t0)\trR\tcC\n\
+:\t\taA\toO\tqQ\t\t\n\
+;\t\taA\toO\tqQ\t\t\n\
+<\t'\"\t2@\t3#\t.>\toO\taA\n\
+=\t/?\t]}\t\t\\|\t\t-_\n\
+>\t,<\t3#\t4$\tpP\teE\toO\n\
+?\tlL\t[{\t]}\t=+\t-_\tsS\n\
+@\t1!\t\t\t3#\t,<\t'\"\n\
+A\t\t'\"\t,<\toO\t;:\t\n\
+B\txX\tdD\thH\tmM\t\t\n\
+C\tgG\t8*\t9(\trR\ttT\thH\n\
+D\tiI\tfF\tgG\thH\tbB\txX\n\
+E\toO\t.>\tpP\tuU\tjJ\tqQ\n\
+F\tyY\t6^\t7&\tgG\tdD\tiI\n\
+G\tfF\t7&\t8*\tcC\thH\tdD\n\
+H\tdD\tgG\tcC\ttT\tmM\tbB\n\
+I\tuU\tyY\tfF\tdD\txX\tkK\n\
+J\tqQ\teE\tuU\tkK\t\t\n\
+K\tjJ\tuU\tiI\txX\t\t\n\
+L\trR\t0)\t[{\t/?\tsS\tnN\n\
+M\tbB\thH\ttT\twW\t\t\n\
+N\ttT\trR\tlL\tsS\tvV\twW\n\
+O\taA\t,<\t.>\teE\tqQ\t;:\n\
+P\t.>\t4$\t5%\tyY\tuU\teE\n\
+Q\t;:\toO\teE\tjJ\t\t\n\
+R\tcC\t9(\t0)\tlL\tnN\ttT\n\
+S\tnN\tlL\t/?\t-_\tzZ\tvV\n\
+T\thH\tcC\trR\tnN\twW\tmM\n\
+U\teE\tpP\tyY\tiI\tkK\tjJ\n\
+V\twW\tnN\tsS\tzZ\t\t\n\
+W\tmM\ttT\tnN\tvV\t\t\n\
+X\tkK\tiI\tdD\tbB\t\t\n\
+Y\tpP\t5%\t6^\tfF\tiI\tuU\n\
+Z\tvV\tsS\t-_\t\t\t\n\
+[\t0)\t\t\t]}\t/?\tlL\n\
+\\\t=+\t\t\t\t\t\n\
+]\t[{\t\t\t\t=+\t/?\n\
+^\t5%\t\t\t7&\tfF\tyY\n\
+_\tsS\t/?\t=+\t\t\tzZ\n\
+`\t\t\t\t1!\t\t\n\
+a\t\t'\"\t,<\toO\t;:\t\n\
+b\txX\tdD\thH\tmM\t\t\n\
+c\tgG\t8*\t9(\trR\ttT\thH\n\
+d\tiI\tfF\tgG\thH\tbB\txX\n\
+e\toO\t.>\tpP\tuU\tjJ\tqQ\n\
+f\tyY\t6^\t7&\tgG\tdD\tiI\n\
+g\tfF\t7&\t8*\tcC\thH\tdD\n\
+h\tdD\tgG\tcC\ttT\tmM\tbB\n\
+i\tuU\tyY\tfF\tdD\txX\tkK\n\
+j\tqQ\teE\tuU\tkK\t\t\n\
+k\tjJ\tuU\tiI\txX\t\t\n\
+l\trR\t0)\t[{\t/?\tsS\tnN\n\
+m\tbB\thH\ttT\twW\t\t\n\
+n\ttT\trR\tlL\tsS\tvV\twW\n\
+o\taA\t,<\t.>\teE\tqQ\t;:\n\
+p\t.>\t4$\t5%\tyY\tuU\teE\n\
+q\t;:\toO\teE\tjJ\t\t\n\
+r\tcC\t9(\t0)\tlL\tnN\ttT\n\
+s\tnN\tlL\t/?\t-_\tzZ\tvV\n\
+t\thH\tcC\trR\tnN\twW\tmM\n\
+u\teE\tpP\tyY\tiI\tkK\tjJ\n\
+v\twW\tnN\tsS\tzZ\t\t\n\
+w\tmM\ttT\tnN\tvV\t\t\n\
+x\tkK\tiI\tdD\tbB\t\t\n\
+y\tpP\t5%\t6^\tfF\tiI\tuU\n\
+z\tvV\tsS\t-_\t\t\t\n\
+{\t0)\t\t\t]}\t/?\tlL\n\
+|\t=+\t\t\t\t\t\n\
+}\t[{\t\t\t\t=+\t/?\n\
+~\t\t\t\t1!\t\t";
+
+const KEYPAD_DATA: &str = "\
+*\t/\t\t\t\t-\t+\t9\t8\n\
++\t9\t*\t-\t\t\t\t\t6\n\
+-\t*\t\t\t\t\t\t+\t9\n\
+.\t0\t2\t3\t\t\t\t\t\n\
+/\t\t\t\t\t*\t9\t8\t7\n\
+0\t\t1\t2\t3\t.\t\t\t\n\
+1\t\t\t4\t5\t2\t0\t\t\n\
+2\t1\t4\t5\t6\t3\t.\t0\t\n\
+3\t2\t5\t6\t\t\t\t.\t0\n\
+4\t\t\t7\t8\t5\t2\t1\t\n\
+5\t4\t7\t8\t9\t6\t3\t2\t1\n\
+6\t5\t8\t9\t+\t\t\t3\t2\n\
+7\t\t\t\t/\t8\t5\t4\t\n\
+8\t7\t\t/\t*\t9\t6\t5\t4\n\
+9\t8\t/\t*\t-\t+\t\t6\t5";
+
+const MAC_KEYPAD_DATA: &str = "\
+*\t/\t\t\t\t\t\t-\t9\n\
++\t6\t9\t-\t\t\t\t\t3\n\
+-\t9\t/\t*\t\t\t\t+\t6\n\
+.\t0\t2\t3\t\t\t\t\t\n\
+/\t=\t\t\t\t*\t-\t9\t8\n\
+0\t\t1\t2\t3\t.\t\t\t\n\
+1\t\t\t4\t5\t2\t0\t\t\n\
+2\t1\t4\t5\t6\t3\t.\t0\t\n\
+3\t2\t5\t6\t+\t\t\t.\t0\n\
+4\t\t\t7\t8\t5\t2\t1\t\n\
+5\t4\t7\t8\t9\t6\t3\t2\t1\n\
+6\t5\t8\t9\t-\t+\t\t3\t2\n\
+7\t\t\t\t=\t8\t5\t4\t\n\
+8\t7\t\t=\t/\t9\t6\t5\t4\n\
+9\t8\t=\t/\t*\t-\t+\t6\t5\n\
+=\t\t\t\t\t/\t9\t8\t7";
