@@ -36,6 +36,7 @@ pub fn checklist(props: &Props) -> Html {
     {
         let (password, seq, estimate, estimator) =
             (password.clone(), seq.clone(), estimate.clone(), props.estimator.clone());
+        let focus_estimator = props.estimator.clone();
         use_effect_with(props.input.clone(), move |input| {
             let source = input.clone();
             let update = move || {
@@ -62,7 +63,14 @@ pub fn checklist(props: &Props) -> Html {
                 update();
             }
             let listener = EventListener::new(input, "input", move |_| update());
-            move || drop(listener)
+            // Focus comes a moment before the first keystroke: time the estimator spends arriving, not the person.
+            // An input focused already (autofocus) will not hear it again.
+            let focused = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+            if focused.is_some_and(|element| js_sys::Object::is(&element, input)) {
+                focus_estimator.warm();
+            }
+            let warm = EventListener::new(input, "focus", move |_| focus_estimator.warm());
+            move || drop((listener, warm))
         });
     }
     let confirm_value = use_state(|| props.confirm.as_ref().map(normalized_value));

@@ -32,6 +32,12 @@ impl Estimator {
         Estimator { url, worker: RefCell::new(None), next: Cell::new(0), waiting: Rc::default() }
     }
 
+    /// Starts the worker (and so the estimator's download) ahead of the first request: the person is about to type.
+    pub fn warm(&self) {
+        // If it cannot start now, the first request says so.
+        let _ = self.worker();
+    }
+
     /// The worker, started on first use: pages that nobody types into never load zxcvbn.
     fn worker(&self) -> Result<Worker, JsValue> {
         if let Some((worker, _)) = self.worker.borrow().as_ref() {
