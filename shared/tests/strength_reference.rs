@@ -2,7 +2,7 @@
 //! scripts/setup), run in Node on the same passwords. Both the Worker and the widget's estimator compute
 //! `strength::estimate` on the NFKC form, through the slimmed zxcvbn fork in vendor/zxcvbn; this test holds that
 //! pipeline to the reference: the same score for every password of the corpus (tests/fixtures/strength-corpus.txt:
-//! zxcvbn's own 45 test passwords and 161 of ours), guesses within 0.1% (as log10, 0.0004), and every difference
+//! zxcvbn's own 45 test passwords and 167 of ours), guesses within 0.1% (as log10, 0.0004), and every difference
 //! listed below with its reason — a difference not listed fails, and so does a listed one that went away.
 
 use latchkey_shared::{chars, strength};
@@ -64,8 +64,8 @@ fn corpus() -> Vec<String> {
     text.lines().filter(|line| !line.is_empty() && !line.starts_with("# ")).map(str::to_owned).collect()
 }
 
-/// (score, log10 guesses) from zxcvbn 4.4.2 for each password, in order.
-fn reference(passwords: &[String]) -> Vec<(u8, f64)> {
+/// (score, log10 guesses, warning — "" for none) from zxcvbn 4.4.2 for each password, in order.
+fn reference(passwords: &[String]) -> Vec<(u8, f64, String)> {
     let module = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../node_modules/zxcvbn");
     assert!(
         module.join("package.json").exists(),
@@ -79,7 +79,10 @@ fn reference(passwords: &[String]) -> Vec<(u8, f64)> {
         let input = "";
         process.stdin.on("data", (chunk) => (input += chunk));
         process.stdin.on("end", () => {
-          const results = JSON.parse(input).map((p) => { const r = zxcvbn(p); return [r.score, r.guesses_log10]; });
+          const results = JSON.parse(input).map((p) => {
+            const r = zxcvbn(p);
+            return [r.score, r.guesses_log10, r.feedback.warning];
+          });
           process.stdout.write(JSON.stringify(results));
         });
     "#;
@@ -95,7 +98,7 @@ fn reference(passwords: &[String]) -> Vec<(u8, f64)> {
     node.stdin.take().expect("stdin").write_all(&input).expect("write to node");
     let output = node.wait_with_output().expect("node runs");
     assert!(output.status.success(), "node failed: {}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).expect("node prints [[score, log10], ...]")
+    serde_json::from_slice(&output.stdout).expect("node prints [[score, log10, warning], ...]")
 }
 
 #[test]
@@ -105,7 +108,8 @@ fn scores_equal_zxcvbn_4_4_2_on_the_corpus() {
     let expected = reference(&passwords);
     let mut unexplained = Vec::new();
     let mut differing = Vec::new();
-    for (password, &(score, log10)) in passwords.iter().zip(&expected) {
+    for (password, (score, log10, _)) in passwords.iter().zip(&expected) {
+        let (score, log10) = (*score, *log10);
         let ours = strength::estimate(&chars::normalize(password), &[]);
         let guesses_agree = (ours.guesses_log10 - log10).abs() <= LOG10_TOLERANCE
             || (ours.guesses_log10 >= SATURATED_LOG10 && log10 >= SATURATED_LOG10);
@@ -130,4 +134,21 @@ fn scores_equal_zxcvbn_4_4_2_on_the_corpus() {
     for (known, why) in KNOWN_DIFFERENCES {
         assert!(differing.contains(known), "{known:?} is listed as a difference ({why}) but now agrees: unlist it");
     }
+}
+
+/// The warning the meter shows, where zxcvbn gives one (scores 0-2): the crate's words are 4.4.2's with a full stop.
+#[test]
+fn warnings_equal_zxcvbn_4_4_2_on_the_corpus() {
+    let passwords = corpus();
+    let expected = reference(&passwords);
+    let mut differing = Vec::new();
+    for (password, (_, _, warning)) in passwords.iter().zip(&expected) {
+        let scored: String = chars::normalize(password).chars().take(strength::MAX_SCORED_CHARS).collect();
+        let ours = zxcvbn::zxcvbn(&scored, &[]).feedback().and_then(|f| f.warning()).map(|w| w.to_string());
+        let ours = ours.as_deref().unwrap_or_default().trim_end_matches('.');
+        if ours != warning && !KNOWN_DIFFERENCES.iter().any(|(known, _)| known == password) {
+            differing.push(format!("{password:?}: latchkey {ours:?}, zxcvbn 4.4.2 {warning:?}"));
+        }
+    }
+    assert!(differing.is_empty(), "warnings differ:\n{}", differing.join("\n"));
 }

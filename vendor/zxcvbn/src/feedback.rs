@@ -180,9 +180,16 @@ pub(crate) fn get_feedback(score: Score, sequence: &[Match]) -> Option<Feedback>
         return None;
     }
 
+    // The first of the longest, as zxcvbn 4.4.2 takes it (`max_by_key` would take the last).
     let longest_match = sequence
         .iter()
-        .max_by_key(|x| x.token.chars().count())
+        .reduce(|longest, m| {
+            if m.token.chars().count() > longest.token.chars().count() {
+                m
+            } else {
+                longest
+            }
+        })
         .unwrap();
     let mut feedback = get_match_feedback(longest_match, sequence.len() == 1);
     let extra_feedback = Suggestion::AddAnotherWordOrTwo;
