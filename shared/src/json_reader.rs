@@ -11,7 +11,8 @@ use crate::messages::MessageKey;
 use crate::policy::{AudienceOverrides, Policy, PolicyError, Rules, RulesOverride};
 use crate::strength::{CrackTime, Strength};
 
-/// A node of a parsed JSON document, as much of it as reading a policy needs. Numbers are `f64`, as JavaScript's are.
+/// A node of a parsed JSON document, as much of it as reading a policy or an estimate needs. Numbers are `f64`, as
+/// JavaScript's are.
 pub trait JsonNode: Sized {
     /// The value of `key`, if this is an object that has it.
     fn field(&self, key: &str) -> Option<Self>;
