@@ -290,7 +290,7 @@ fn document() -> Result<Document, JsValue> {
     web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("latchkey: no document"))
 }
 
-// A free-list allocator of a few hundred bytes instead of dlmalloc's five kilobytes (2.6 KB less brotli for every
+// A free-list allocator of a few hundred bytes instead of dlmalloc's five kilobytes (2.5 KB less brotli for every
 // visitor); the widget is single-threaded and its heap small, so a free list stays short.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]

@@ -1,6 +1,6 @@
 //! Texts in one language, from the tables in `shared`: `GET /api/messages`, the catalogues the pages show — their own
-//! texts, the messages they share with the widget and the API's answers, and the API's errors —, and `GET /api/requirements`, the active
-//! policy's requirements for each account type in the checklist's words.
+//! texts, the messages they share with the widget and the API's answers, and the API's errors —, and
+//! `GET /api/requirements`, the active policy's requirements for each account type in the checklist's words.
 
 use super::{Call, HandlerResult};
 use latchkey_shared::api::{AudienceRequirements, Messages, Requirements};
