@@ -240,7 +240,13 @@ pub fn admin_token() -> String {
 /// the fake provider's behaviours.
 pub fn unique_email(name: &str, tag: &str) -> String {
     let tag = if tag.is_empty() { String::new() } else { format!("+{tag}") };
-    format!("{name}-{}-{}{tag}@school.test", std::process::id(), unique())
+    format!("{name}-{}{tag}@school.test", unique_word())
+}
+
+/// A word no other test shares, in this process or another on the same Worker (`<pid>x<n>`): for names that are
+/// searched for, since the test files run one after another against one registry.
+pub fn unique_word() -> String {
+    format!("{}x{}", std::process::id(), unique())
 }
 
 /// POSTs JSON to the shared Worker; the status and the parsed body (`Value::Null` when empty).

@@ -76,7 +76,7 @@ async fn the_helpdesk_finds_a_person_acts_and_is_named_but_cannot_grant_roles_or
     let desk = staff("desk", &["helpdesk"], true).await;
     let login_email = unique_email("ana-login", "");
     let contact = unique_email("ana-home", "");
-    let name = format!("Ana María Pérez {}", latchkey_e2e::unique());
+    let name = format!("Ana María Pérez {}", latchkey_e2e::unique_word());
     let ana = json!({"login_email": login_email, "contact_email": contact, "audience": "parent", "display_name": name, "password": PASSWORD});
     let (status, _) = desk.client.admin(reqwest::Method::POST, "/api/admin/accounts", Some(&ana)).await;
     assert_eq!(status, 201);

@@ -9,7 +9,8 @@ use latchkey_e2e::console::{staff, Staff, STAFF_PASSWORD};
 use latchkey_e2e::mail_events::{event, svix_headers, RESEND_SECRET};
 use latchkey_e2e::page::{audit, click, log_in, open_page, screenshot, text_of, type_into, wait_visible};
 use latchkey_e2e::{
-    base_url, eventually, http, in_every_engine, now_secs, unique, unique_email, url, wait_for_mail, Engine,
+    base_url, eventually, http, in_every_engine, now_secs, unique, unique_email, unique_word, url, wait_for_mail,
+    Engine,
 };
 use serde_json::json;
 use std::time::Duration;
@@ -19,7 +20,7 @@ const PASSWORD: &str = "Otter-Harbor-93-Violet";
 /// Ana: a parent whose login email (from the invitation) differs from the contact email on her profile.
 async fn ana(desk: &Staff) -> (String, String, String) {
     let (login, contact) = (unique_email("ana-invite", ""), unique_email("ana-home", ""));
-    let name = format!("Ana Pérez {}", unique());
+    let name = format!("Ana Pérez {}", unique_word());
     let account = json!({"login_email": login, "contact_email": contact, "audience": "parent", "display_name": name, "password": PASSWORD});
     let (status, body) = desk.client.admin(reqwest::Method::POST, "/api/admin/accounts", Some(&account)).await;
     assert_eq!(status, 201, "{body}");
@@ -119,7 +120,9 @@ async fn changes_a_login_email_in(engine: Engine) {
     open_console(&browser, &desk, "?lang=es").await;
     assert_eq!(browser.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap().as_deref(), Some("es"));
     search_by_keyboard(&browser, &name).await;
-    let change = browser.find(Locator::XPath("//article//button[contains(., 'correo de acceso')]")).await.unwrap();
+    // Her card, by her login email: a name can be shared, and the desk acts on the person whose address it read.
+    let xpath = format!("//article[contains(., '{login}')]//button[contains(., 'correo de acceso')]");
+    let change = browser.find(Locator::XPath(&xpath)).await.unwrap();
     change.click().await.unwrap();
     wait_visible(&browser, "#new-email").await;
     click(&browser, "#confirm-yes").await;
@@ -168,7 +171,11 @@ async fn an_admin_sees_the_settings_and_sends_a_dead_letter_again() {
         text_of(&browser, "#dead-letters").await.contains(&refused).then_some(())
     })
     .await;
-    assert!(text_of(&browser, "#campaign").await.contains("Staff"), "the required changes per account type");
+    // The required changes per account type load after the dead letters.
+    eventually("the required changes per account type", Duration::from_secs(10), || async {
+        text_of(&browser, "#campaign").await.contains("Staff").then_some(())
+    })
+    .await;
     audit(&browser, "console, settings").await;
     screenshot(&browser, Engine::Chromium, "console-settings").await;
 
