@@ -4,13 +4,16 @@
 use crate::audit::{self, Event};
 use crate::routes::{Endpoint, Guard, Route};
 use std::net::IpAddr;
-use worker::{Env, Request};
+use worker::Env;
+
+/// The admin API's group.
+pub const ADMIN: &str = "admin";
 
 /// The budget a route draws on, if any: each group has its own, so logins cannot starve reset requests. The admin
 /// API has one too: its token is long, but nobody gets to try many.
 pub fn group(endpoint: Endpoint) -> Option<&'static str> {
     if matches!(endpoint.guard, Guard::Admin | Guard::Helpdesk) {
-        return Some("admin");
+        return Some(ADMIN);
     }
     match endpoint.route {
         Route::RequestReset => Some("reset-request"),
@@ -25,6 +28,12 @@ pub fn group(endpoint: Endpoint) -> Option<&'static str> {
 /// The key for a client: the group and the client ([`client`]).
 pub fn key(group: &str, client_ip: Option<&str>) -> String {
     format!("{group}:{}", client(client_ip))
+}
+
+/// The key for a console session, by its account's pseudonym: on the admin routes each member of staff has a budget
+/// of their own, since a school office's desks share one address and a sealed session cookie cannot be guessed.
+pub fn staff_key(group: &str, pseudonym: &str) -> String {
+    format!("{group}:staff:{pseudonym}")
 }
 
 /// A client as the address Cloudflare saw (a client cannot set `CF-Connecting-IP`). An IPv6 client is its /64, the
@@ -46,12 +55,11 @@ pub fn client_pseudonym(keys: &crate::seal::Keys, client_ip: Option<&str>) -> St
     audit::Pseudonym::of(keys, &client(client_ip)).as_str().to_owned()
 }
 
-/// Whether the client may go on. If the binding fails, the request goes on (ops see why): the per-account limits
-/// still hold.
-pub async fn allows(env: &Env, req: &Request, group: &str) -> bool {
-    let ip = req.headers().get("CF-Connecting-IP").ok().flatten();
+/// Whether the budget under `key` ([`key`], [`staff_key`]) lets the request go on. If the binding fails, the request
+/// goes on (ops see why): the per-account limits still hold.
+pub async fn allows(env: &Env, key: String) -> bool {
     let outcome = match env.rate_limiter(crate::platform::binding::IP_LIMITER) {
-        Ok(limiter) => limiter.limit(key(group, ip.as_deref())).await,
+        Ok(limiter) => limiter.limit(key).await,
         Err(err) => Err(err),
     };
     match outcome {
@@ -88,6 +96,14 @@ mod tests {
             for endpoint in endpoints.iter().filter(|e| matches!(e.guard, Guard::Admin | Guard::Helpdesk)) {
                 assert_eq!(group(*endpoint), Some("admin"), "{} {path}", endpoint.method);
             }
+        }
+    }
+
+    #[test]
+    fn a_console_session_has_a_budget_of_its_own_that_no_address_shares() {
+        assert_eq!(staff_key(ADMIN, "00aa11bb22cc33dd"), "admin:staff:00aa11bb22cc33dd");
+        for ip in [None, Some("203.0.113.9"), Some("2001:db8::1"), Some("staff")] {
+            assert!(!key(ADMIN, ip).starts_with("admin:staff:"), "{ip:?}");
         }
     }
 

@@ -72,14 +72,14 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
             return respond::error(&config::config_invalid(&err, locale, host.unwrap_or(false)));
         }
     };
+    let mut call = Call { req, env: &env, config, locale, session: None, staff: None };
     if let Some(group) = ip_limit::group(endpoint) {
-        if config.ip_rate_limit && !ip_limit::allows(&env, &req, group).await {
+        if call.config.ip_rate_limit && !ip_limit::allows(&env, call.budget_key(group)).await {
             let mut response = respond::error(&ApiError::new(ErrorCode::RateLimited, locale))?;
             response.headers_mut().set("Retry-After", "60")?;
             return Ok(response);
         }
     }
-    let mut call = Call { req, env: &env, config, locale, session: None, staff: None };
     if let Err(refused) = handlers::guard(&mut call, endpoint.guard).await {
         return respond::error(&refused);
     }

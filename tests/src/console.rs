@@ -18,9 +18,13 @@ pub struct Staff {
 
 /// A logged-in staff member holding `roles` (`helpdesk`, `admin`), with 2-Step Verification on if `two_step`.
 pub async fn staff(tag: &str, roles: &[&str], two_step: bool) -> Staff {
+    staff_of(Client::shared(), tag, roles, two_step).await
+}
+
+/// The same on the Worker `client` talks to.
+pub async fn staff_of(mut client: Client, tag: &str, roles: &[&str], two_step: bool) -> Staff {
     let email = unique_email(tag, "");
     let name = format!("Desk {tag} {}", crate::unique());
-    let mut client = Client::shared();
     let account = json!({"login_email": email, "audience": "staff", "display_name": name, "password": STAFF_PASSWORD});
     let (status, body) = client.admin(reqwest::Method::POST, "/api/admin/accounts", Some(&account)).await;
     assert_eq!(status, 201, "{body}");

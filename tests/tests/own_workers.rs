@@ -1,8 +1,9 @@
 //! What needs a Worker of its own: the per-IP limit switched on (the shared Worker has it off, since the suite sends
-//! hundreds of requests from one address), Turnstile required, restarts in the middle of a reset, and logins that
-//! stop being recent within seconds.
+//! hundreds of requests from one address) and each console session's budget beside it, Turnstile required, restarts
+//! in the middle of a reset, and logins that stop being recent within seconds.
 
 use fantoccini::Locator;
+use latchkey_e2e::console::staff_of;
 use latchkey_e2e::fake_mail::deliveries_to;
 use latchkey_e2e::fake_services::{TURNSTILE_PASS, TURNSTILE_SECRET};
 use latchkey_e2e::page::{click, log_in, open_page, type_into, wait_visible};
@@ -44,6 +45,47 @@ async fn the_per_ip_limit_answers_429_past_its_budget_for_every_email_alike() {
     let (status, body) =
         worker.post("/api/sessions", json!({"email": "a@b.test", "audience": "staff", "password": OLD})).await;
     assert_eq!((status, error_code(&body)), (401, "invalid_credentials"));
+}
+
+/// Sends `request` until it is refused: how many went through, and the refusal.
+async fn until_refused<F, Fut>(request: F) -> (usize, (u16, Value))
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = (u16, Value)>,
+{
+    for through in 0..100 {
+        let (status, body) = request().await;
+        if status != 200 {
+            return (through, (status, body));
+        }
+    }
+    panic!("100 requests went through: no limit");
+}
+
+#[tokio::test]
+async fn each_console_session_has_an_admin_budget_of_its_own_beside_its_offices_address() {
+    let worker = Worker::start("console-limit", &[]).await;
+    let desk = staff_of(worker.client(), "console-limit", &["helpdesk"], true).await;
+    let token = worker.client();
+    let with_token = || token.admin(reqwest::Method::GET, "/api/admin/dead-letters", None);
+    // The bearer token spends the address's admin budget, and the desk at the same address works on. Up to three
+    // tries: the limiter's minute may turn between spending it and looking whether it is still spent.
+    let mut shown = false;
+    for _ in 0..3 {
+        let (_, (status, body)) = until_refused(with_token).await;
+        assert_eq!((status, error_code(&body)), (429, "rate_limited"), "{body}");
+        let (status, body) = desk.client.get("/api/admin/me").await;
+        assert_eq!(status, 200, "the desk's own budget: {body}");
+        if with_token().await.0 == 429 {
+            shown = true;
+            break;
+        }
+    }
+    assert!(shown, "the address's budget stayed spent while the desk worked");
+    // A session's budget is limited too: the same 30 a minute (one already spent).
+    let (through, (status, body)) = until_refused(|| desk.client.get("/api/admin/me")).await;
+    assert_eq!((status, error_code(&body)), (429, "rate_limited"), "{body}");
+    assert!(through >= 29, "{through} went through");
 }
 
 #[tokio::test]

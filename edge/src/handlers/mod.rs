@@ -124,6 +124,19 @@ impl Call<'_> {
         Ok((session.account_id.clone(), session.token.hash()))
     }
 
+    /// The limiter's budget this request draws on in `group`: on the admin routes a console session's own (no
+    /// `Authorization` header, a well-sealed session cookie), else its client address's (`ip_limit`).
+    pub fn budget_key(&self, group: &str) -> String {
+        let console = group == crate::ip_limit::ADMIN && self.header("Authorization").is_none();
+        match console.then(|| session::session_from_cookie(self)).flatten() {
+            Some(session) => {
+                let pseudonym = crate::audit::Pseudonym::of(&self.config.sealing_keys, &session.account_id);
+                crate::ip_limit::staff_key(group, pseudonym.as_str())
+            }
+            None => crate::ip_limit::key(group, self.header("CF-Connecting-IP").as_deref()),
+        }
+    }
+
     /// How an account's failed logins name this request's client: a pseudonym of its address (its /64 for IPv6).
     pub fn client(&self) -> String {
         crate::ip_limit::client_pseudonym(&self.config.sealing_keys, self.header("CF-Connecting-IP").as_deref())
