@@ -20,13 +20,12 @@ const NEW: &str = "Quartz-Vivid-Meadow-77";
 async fn turn_on(browser: &Client, engine: Engine, shot: &str) -> (Authenticator, Vec<String>) {
     click(browser, "#start").await;
     wait_visible(browser, "#setup").await;
-    let drawn: bool = browser
-        .execute("const qr = document.getElementById('qr'); return qr.complete && qr.naturalWidth > 0;", vec![])
-        .await
-        .unwrap()
-        .as_bool()
-        .unwrap();
-    assert!(drawn, "the QR code is shown as an image");
+    // The image decodes after the section shows (Firefox may take a moment on a loaded machine).
+    eventually("the QR code shown as an image", Duration::from_secs(10), || async {
+        let script = "const qr = document.getElementById('qr'); return qr.complete && qr.naturalWidth > 0;";
+        browser.execute(script, vec![]).await.ok()?.as_bool()?.then_some(())
+    })
+    .await;
     let key = text_of(browser, "#secret").await.replace(' ', "");
     let app = Authenticator::from_secret(&key);
     screenshot(browser, engine, &format!("{shot}-setup")).await;
