@@ -236,7 +236,7 @@ pub fn admin_token() -> String {
     required_env("LATCHKEY_ADMIN_TOKEN")
 }
 
-/// A fresh address for one test, so tests share nothing: `name-<pid>-<n>@school.test`, with an optional `+tag` for
+/// A fresh address for one test, so tests share nothing: `name-<pid>x<n>@school.test` ([`unique_word`]), with an optional `+tag` for
 /// the fake provider's behaviours.
 pub fn unique_email(name: &str, tag: &str) -> String {
     let tag = if tag.is_empty() { String::new() } else { format!("+{tag}") };
