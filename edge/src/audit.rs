@@ -56,6 +56,10 @@ pub enum GrantRefusal {
     WrongVerifier,
     /// The latchkey session it came from has ended.
     SessionEnded,
+    /// The session owes a change of password that is due: nothing new for apps until it is made.
+    PasswordChangeDue,
+    /// A refresh asked for a scope the grant never had (RFC 6749 §6).
+    ScopeNotGranted,
 }
 
 /// What the account's state machine says happened: an audit line under the account's pseudonym (for most), and an
@@ -113,6 +117,13 @@ pub enum AccountEvent {
     LoginEmailChanged {
         by: Actor,
     },
+    /// The new address confirmed the change; it takes effect when its delay ends.
+    LoginEmailChangeConfirmed,
+    /// The change was called off: `by_owner` (the old address's link), `account_protected` (its requester may no
+    /// longer act on the account), `address_taken` (another account took the new name meanwhile).
+    LoginEmailChangeCancelled {
+        reason: &'static str,
+    },
     /// The provider reported a refusal or a complaint about mail to one of the account's addresses (logged as
     /// `mail_event_recorded`, without the address).
     MailReported {
@@ -169,6 +180,8 @@ impl AccountEvent {
                 Event::LoginEmailChangeRequested { account, by: actor_name(by) }
             }
             AccountEvent::LoginEmailChanged { by } => Event::LoginEmailChanged { account, by: actor_name(by) },
+            AccountEvent::LoginEmailChangeConfirmed => Event::LoginEmailChangeConfirmed { account },
+            &AccountEvent::LoginEmailChangeCancelled { reason } => Event::LoginEmailChangeCancelled { account, reason },
         })
     }
 }
@@ -292,10 +305,18 @@ pub enum Event<'a> {
         account: &'a Pseudonym,
         by: &'a str,
     },
+    LoginEmailChangeConfirmed {
+        account: &'a Pseudonym,
+    },
+    LoginEmailChangeCancelled {
+        account: &'a Pseudonym,
+        reason: &'a str,
+    },
     /// Staff in the console were refused (`forbidden`: no such role; `two_step_setup_required`: 2-Step Verification
-    /// is off on their account).
+    /// is off on their account; `account_protected`: the account they acted on holds a role at or above theirs).
     ConsoleRefused {
-        actor: &'a Pseudonym,
+        /// The staff member's pseudonym.
+        actor: &'a str,
         code: ErrorCode,
     },
     /// Someone looked accounts up (`by`: `admin_token` or the staff member's pseudonym): by `email` or `name` (never

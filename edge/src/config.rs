@@ -33,6 +33,15 @@ pub struct Config {
     /// How recently the person must have typed their password in a session to change its 2-Step Verification
     /// (`RECENT_AUTH_SECS`): a login, or the password typed again, that long ago at most.
     pub recent_auth_secs: u64,
+    /// How long the owner of the old address has to cancel a login email change staff asked for
+    /// (`LOGIN_EMAIL_CHANGE_DELAY_SECS`, a day unless set; none for the bearer token).
+    pub login_email_change_delay_secs: u64,
+    /// How long a person's "Continue" to a native app (a public client answered on this device: loopback or a
+    /// private-use scheme) is remembered for that app (`CONSENT_REMEMBER_SECS`; 0: asked every time).
+    pub consent_remember_secs: u64,
+    /// Session cookies from before they were sealed are refused from this moment (`LEGACY_SESSIONS_UNTIL`, unix
+    /// seconds): they name a Durable Object of the client's choosing.
+    pub legacy_sessions_until: u64,
     /// The least time a refused login takes to answer (`LOGIN_REFUSAL_FLOOR_MS`): long enough to cover the slowest
     /// path a refusal can take, so its timing says nothing about which one it took (see `handlers::session::login`).
     pub login_refusal_floor_ms: u64,
@@ -137,6 +146,10 @@ pub const SECRETS: &[&str] = &[
     "SEALING_KEYS",
     "OIDC_SIGNING_KEYS",
 ];
+
+/// 2027-01-05T00:00:00Z: this release (2026-12-06) and the longest session life (`SESSION_TTL_SECS` at most 30 days)
+/// later, so every cookie set before sealing has ended by then anyway.
+pub const LEGACY_SESSIONS_UNTIL_DEFAULT: u64 = 1_799_107_200;
 
 /// At least this long, with at least [`ADMIN_TOKEN_DISTINCT`] different characters: a random token, not a word.
 pub const ADMIN_TOKEN_MIN_CHARS: usize = 32;
@@ -294,6 +307,10 @@ impl Config {
         let session_ttl_secs = number("SESSION_TTL_SECS", 12 * 3600, 300..=30 * 86_400)?;
         let session_idle_secs = number("SESSION_IDLE_SECS", 3600, 300..=30 * 86_400)?.min(session_ttl_secs);
         let recent_auth_secs = number("RECENT_AUTH_SECS", 600, 1..=86_400)?;
+        let login_email_change_delay_secs = number("LOGIN_EMAIL_CHANGE_DELAY_SECS", 86_400, 0..=30 * 86_400)?;
+        let consent_remember_secs = number("CONSENT_REMEMBER_SECS", 30 * 86_400, 0..=365 * 86_400)?;
+        let legacy_sessions_until =
+            number("LEGACY_SESSIONS_UNTIL", LEGACY_SESSIONS_UNTIL_DEFAULT, 0..=LEGACY_SESSIONS_UNTIL_DEFAULT)?;
         let login_refusal_floor_ms = number("LOGIN_REFUSAL_FLOOR_MS", 1000, 0..=10_000)?;
 
         Ok(Config {
@@ -305,6 +322,9 @@ impl Config {
             session_ttl_secs,
             session_idle_secs,
             recent_auth_secs,
+            login_email_change_delay_secs,
+            consent_remember_secs,
+            legacy_sessions_until,
             login_refusal_floor_ms,
             webhook,
             turnstile,

@@ -6,29 +6,41 @@ use std::pin::pin;
 use std::time::Duration;
 use worker::{AbortController, AbortSignal, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
-/// POSTs `request`; the response's status.
+/// How long a POST to another service (the mail provider, the site's webhook, an app's back-channel logout) may take
+/// before it counts as no answer and is retried on its schedule: an endpoint that never answers must not hold the
+/// queue consumer or the account's Durable Object.
+pub const POST_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// POSTs `request`; the response's status, if it comes within [`POST_TIMEOUT`].
 pub async fn post(request: &OutboundRequest) -> worker::Result<u16> {
-    Ok(send(Method::Post, request).await?.status_code())
+    within(POST_TIMEOUT, async |signal| Ok(send_with(Method::Post, request, signal).await?.status_code())).await
 }
 
-/// POSTs `request`; the response's status and text.
+/// POSTs `request`; the response's status and text, if they come within [`POST_TIMEOUT`].
 pub async fn post_text(request: &OutboundRequest) -> worker::Result<(u16, String)> {
-    let mut response = send(Method::Post, request).await?;
-    Ok((response.status_code(), response.text().await?))
+    within(POST_TIMEOUT, async |signal| {
+        let mut response = send_with(Method::Post, request, signal).await?;
+        Ok((response.status_code(), response.text().await?))
+    })
+    .await
 }
 
 /// GETs `request.url` (the body is not sent); the response's status and text, if they come within `limit` (else the
 /// request is aborted and this is an error).
 pub async fn get_text_within(request: &OutboundRequest, limit: Duration) -> worker::Result<(u16, String)> {
+    within(limit, async |signal| {
+        let mut response = send_with(Method::Get, request, signal).await?;
+        Ok((response.status_code(), response.text().await?))
+    })
+    .await
+}
+
+/// Runs `work` with an abort signal, aborting it and answering an error if it has not finished within `limit`.
+async fn within<T>(limit: Duration, work: impl AsyncFnOnce(&AbortSignal) -> worker::Result<T>) -> worker::Result<T> {
     let controller = AbortController::default();
     let signal = controller.signal();
-    let answer = async {
-        let mut response = send_with(Method::Get, request, Some(&signal)).await?;
-        Ok::<_, worker::Error>((response.status_code(), response.text().await?))
-    };
-    let (answer, timer) = (pin!(answer), pin!(Delay::from(limit)));
-    let first = select(answer, timer).await;
-    match first {
+    let (answer, timer) = (pin!(work(&signal)), pin!(Delay::from(limit)));
+    match select(answer, timer).await {
         Either::Left((answer, _)) => answer,
         Either::Right(_) => {
             controller.abort();
@@ -37,14 +49,10 @@ pub async fn get_text_within(request: &OutboundRequest, limit: Duration) -> work
     }
 }
 
-async fn send(method: Method, request: &OutboundRequest) -> worker::Result<worker::Response> {
-    send_with(method, request, None).await
-}
-
 async fn send_with(
     method: Method,
     request: &OutboundRequest,
-    signal: Option<&AbortSignal>,
+    signal: &AbortSignal,
 ) -> worker::Result<worker::Response> {
     let headers = Headers::new();
     for (name, value) in &request.headers {
@@ -58,9 +66,5 @@ async fn send_with(
         init.with_body(Some(request.body.expose_str().into()));
     }
     init.with_method(method);
-    let fetch = Fetch::Request(Request::new_with_init(&request.url, &init)?);
-    match signal {
-        Some(signal) => fetch.send_with_signal(signal).await,
-        None => fetch.send().await,
-    }
+    Fetch::Request(Request::new_with_init(&request.url, &init)?).send_with_signal(signal).await
 }

@@ -12,13 +12,13 @@ pub const ADMIN: &str = "admin";
 /// The budget a route draws on, if any: each group has its own, so logins cannot starve reset requests. The admin
 /// API has one too: its token is long, but nobody gets to try many.
 pub fn group(endpoint: Endpoint) -> Option<&'static str> {
-    if matches!(endpoint.guard, Guard::Admin | Guard::Helpdesk) {
+    if matches!(endpoint.guard, Guard::Admin | Guard::AdminChange | Guard::Helpdesk | Guard::HelpdeskChange) {
         return Some(ADMIN);
     }
     match endpoint.route {
         Route::RequestReset => Some("reset-request"),
         Route::VerifyReset => Some("reset-verify"),
-        Route::ConfirmReset | Route::ConfirmLoginEmail => Some("reset-confirm"),
+        Route::ConfirmReset | Route::ConfirmLoginEmail | Route::CancelLoginEmail => Some("reset-confirm"),
         Route::Login => Some("login"),
         Route::TwoStepConfirm | Route::TwoStepRecoveryCodes | Route::TwoStepDisable => Some("two-step"),
         _ => None,

@@ -73,15 +73,32 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         }
     };
     let mut call = Call { req, env: &env, config, locale, session: None, staff: None };
-    if let Some(group) = ip_limit::group(endpoint) {
-        if call.config.ip_rate_limit && !ip_limit::allows(&env, call.budget_key(group)).await {
-            let mut response = respond::error(&ApiError::new(ErrorCode::RateLimited, locale))?;
-            response.headers_mut().set("Retry-After", "60")?;
-            return Ok(response);
+    let limited = ip_limit::group(endpoint).filter(|_| call.config.ip_rate_limit);
+    // A console request is charged to its staff member once the guard has found who it is; everything else, and a
+    // console request the guard refuses, to its client address.
+    let console = limited == Some(ip_limit::ADMIN) && call.header("Authorization").is_none();
+    let rate_limited = || -> Result<Response> {
+        let mut response = respond::error(&ApiError::new(ErrorCode::RateLimited, locale))?;
+        response.headers_mut().set("Retry-After", "60")?;
+        Ok(response)
+    };
+    if let Some(group) = limited.filter(|_| !console) {
+        if !ip_limit::allows(&env, call.address_budget(group)).await {
+            return rate_limited();
         }
     }
     if let Err(refused) = handlers::guard(&mut call, endpoint.guard).await {
+        if let Some(group) = limited.filter(|_| console) {
+            if !ip_limit::allows(&env, call.address_budget(group)).await {
+                return rate_limited();
+            }
+        }
         return respond::error(&refused);
+    }
+    if let Some(budget) = limited.filter(|_| console).and_then(|group| call.staff_budget(group)) {
+        if !ip_limit::allows(&env, budget).await {
+            return rate_limited();
+        }
     }
     let outcome = match endpoint.route {
         Route::Health => {
@@ -129,9 +146,11 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::AdminIdentityChecks => admin::identity_checks(call).await,
         Route::AdminSendResetLink => admin::send_reset_link(call).await,
         Route::AdminSetRoles => admin::set_roles(call).await,
+        Route::AdminSealSecrets => admin::seal_secrets(call).await,
         Route::AdminChangeLoginEmail => handlers::login_email::start(call).await,
         Route::AdminResendDeadLetter => handlers::dead_letters::resend(call).await,
         Route::ConfirmLoginEmail => handlers::login_email::confirm(call).await,
+        Route::CancelLoginEmail => handlers::login_email::cancel(call).await,
         Route::AdminDeadLetters => handlers::dead_letters::list(call).await,
         Route::AdminTwoStepRequirement => admin::two_step_requirement(call).await,
         Route::AdminSetTwoStepRequirement => admin::set_two_step_requirement(call).await,
@@ -146,6 +165,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::Jwks => handlers::oidc::jwks(&call),
         Route::OAuthPreflight => respond::oauth_preflight().map_err(|e| call.internal("respond", e)),
         Route::Authorize => handlers::oidc::authorize(call).await,
+        Route::Consent => handlers::oidc::consent(call).await,
         Route::Token => handlers::oidc_tokens::token(call).await,
         Route::UserInfo => handlers::oidc_tokens::userinfo(call).await,
         Route::Revoke => handlers::oidc_tokens::revoke(call).await,

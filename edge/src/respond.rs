@@ -8,13 +8,16 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
     Ok(Response::from_json(body)?.with_status(status))
 }
 
+/// Two years, subdomains included: the Worker's answers and the pages (`www/_headers`) say the same.
+const HSTS: &str = "max-age=63072000; includeSubDomains";
+
 /// The headers every answer from the Worker carries, whatever the route (pages and assets get theirs from
 /// `www/_headers`). A response that set its own `Cache-Control` or `Content-Security-Policy` keeps it.
 pub fn harden(mut response: Response) -> Result<Response> {
     let headers = response.headers_mut();
     headers.set("X-Content-Type-Options", "nosniff")?;
     headers.set("Referrer-Policy", "no-referrer")?;
-    headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")?;
+    headers.set("Strict-Transport-Security", HSTS)?;
     if !headers.has("Cache-Control")? {
         headers.set("Cache-Control", "no-store")?;
     }
@@ -71,7 +74,7 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
     }
 }
 
-pub fn session_cookie(value: &str, max_age_secs: u64, secure: bool) -> String {
+fn session_cookie(value: &str, max_age_secs: u64, secure: bool) -> String {
     cookie(session_cookie_name(secure), value, "/", "Strict", max_age_secs, secure)
 }
 
@@ -83,23 +86,45 @@ fn cookie(name: &str, value: &str, path: &str, same_site: &str, max_age_secs: u6
 
 /// The second cookie a login sets, holding the same session: `SameSite=Lax`, so it comes along when an app sends the
 /// person to `/oauth2/authorize` (a cross-site navigation, on which the `Strict` cookie is not sent). Only that
-/// endpoint and RP-initiated logout read it — its path is `/oauth2/`, so no other route even receives it —, and every
-/// `/api` route reads the `Strict` one alone and keeps its own checks. `__Secure-` (not `__Host-`, which asks for path
-/// `/`) and no `Domain`: this host only, over https only.
+/// endpoint and RP-initiated logout read it; every `/api` route reads the `Strict` one alone and keeps its own checks.
+/// `__Host-` (path `/`, no `Domain`, `Secure`): a sibling subdomain cannot set a cookie of this name, so it cannot
+/// plant its own session for the apps to log in to (a `__Secure-` cookie with a longer path could be tossed in).
 pub fn sso_cookie_name(secure: bool) -> &'static str {
     if secure {
-        "__Secure-latchkey-sso"
+        "__Host-latchkey-sso"
     } else {
         "latchkey-sso"
     }
 }
 
-pub fn sso_cookie(value: &str, max_age_secs: u64, secure: bool) -> String {
-    cookie(sso_cookie_name(secure), value, "/oauth2/", "Lax", max_age_secs, secure)
+fn sso_cookie(value: &str, max_age_secs: u64, secure: bool) -> String {
+    cookie(sso_cookie_name(secure), value, "/", "Lax", max_age_secs, secure)
 }
 
+/// The cookie the SSO cookie was before it became a `__Host-` one: cleared wherever a login or logout sets cookies,
+/// so no browser keeps sending it.
+fn former_sso_cookie(secure: bool) -> Option<String> {
+    secure.then(|| cookie("__Secure-latchkey-sso", "", "/oauth2/", "Lax", 0, true))
+}
+
+/// Sets a session in both cookies (the `Strict` one and its `Lax` twin for the apps' login flow), or with an empty
+/// `value` and no age, clears them; either way the former SSO cookie goes.
+pub fn set_session_cookies(response: &mut Response, value: &str, max_age_secs: u64, secure: bool) -> Result<()> {
+    let headers = response.headers_mut();
+    headers.append("Set-Cookie", &session_cookie(value, max_age_secs, secure))?;
+    headers.append("Set-Cookie", &sso_cookie(value, max_age_secs, secure))?;
+    if let Some(former) = former_sso_cookie(secure) {
+        headers.append("Set-Cookie", &former)?;
+    }
+    Ok(())
+}
+
+/// The value of the cookie `name`, if the header carries it exactly once. Twice means someone else set one (a
+/// sibling subdomain can toss a cookie of a name without a `__Host-` prefix in): neither is trusted.
 pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
-    cookie_header.split(';').filter_map(|pair| pair.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v)
+    let mut found = cookie_header.split(';').filter_map(|pair| pair.trim().split_once('=')).filter(|(k, _)| *k == name);
+    let (_, value) = found.next()?;
+    found.next().is_none().then_some(value)
 }
 
 #[cfg(test)]
@@ -116,7 +141,27 @@ mod tests {
         let dev = session_cookie("abc", 60, false);
         assert_eq!(dev, "latchkey-session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60");
         let sso = sso_cookie("abc", 60, true);
-        assert_eq!(sso, "__Secure-latchkey-sso=abc; Path=/oauth2/; HttpOnly; Secure; SameSite=Lax; Max-Age=60");
+        assert_eq!(sso, "__Host-latchkey-sso=abc; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=60");
+        let former = former_sso_cookie(true).unwrap();
+        assert!(former.starts_with("__Secure-latchkey-sso=;") && former.contains("Path=/oauth2/"));
+        assert!(former.contains("Max-Age=0"), "cleared: {former}");
+        assert_eq!(former_sso_cookie(false), None);
+    }
+
+    #[test]
+    fn a_cookie_given_twice_is_not_read_at_all() {
+        let name = sso_cookie_name(true);
+        assert_eq!(cookie_value(&format!("{name}=mine; {name}=planted"), name), None);
+        assert_eq!(cookie_value(&format!("{name}=planted;{name}=mine; theme=dark"), name), None);
+        assert_eq!(cookie_value(&format!("theme=dark; {name}=mine"), name), Some("mine"));
+    }
+
+    #[test]
+    fn the_pages_and_the_worker_ask_for_https_for_as_long() {
+        let pages = include_str!("../../www/_headers");
+        let said: Vec<&str> =
+            pages.lines().filter_map(|l| l.trim().strip_prefix("Strict-Transport-Security:")).map(str::trim).collect();
+        assert_eq!(said, [HSTS]);
     }
 
     #[test]

@@ -40,8 +40,12 @@ pub enum Route {
     AdminSetRoles,
     AdminChangeLoginEmail,
     AdminResendDeadLetter,
+    /// Seals what accounts kept before secrets were sealed, a page of the registry at a time.
+    AdminSealSecrets,
     /// The new address's link confirms a login email change.
     ConfirmLoginEmail,
+    /// The old address's link cancels it.
+    CancelLoginEmail,
     AdminDeadLetters,
     AdminTwoStepRequirement,
     AdminSetTwoStepRequirement,
@@ -66,6 +70,8 @@ pub enum Route {
     /// CORS preflight for the endpoints a browser app calls with a token or a form.
     OAuthPreflight,
     Authorize,
+    /// The person's answer on the page confirming an app.
+    Consent,
     Token,
     UserInfo,
     Revoke,
@@ -90,8 +96,14 @@ pub enum Guard {
     /// The `ADMIN_TOKEN` bearer secret, or a console session (cookie, from this site's own pages, as
     /// [`Guard::SessionChange`]) of a staff account with the `admin` role and 2-Step Verification on.
     Admin,
+    /// As [`Guard::Admin`], for a change: a console session must also have given the password and a 2-Step
+    /// Verification code in the last `RECENT_AUTH_SECS` (`reauthentication_required` otherwise; the account's Durable
+    /// Object checks it). The bearer token is its own proof.
+    AdminChange,
     /// As [`Guard::Admin`], for what the `helpdesk` role may do too.
     Helpdesk,
+    /// As [`Guard::AdminChange`], for what the `helpdesk` role may do too.
+    HelpdeskChange,
     /// A live session cookie (which session, and whether it is live, the account's Durable Object decides).
     Session,
     /// A session cookie, on a request from this site's own pages ([`from_this_site`]): what changes the account.
@@ -119,7 +131,9 @@ const fn ep(method: &'static str, route: Route, guard: Guard) -> Endpoint {
     Endpoint { method, route, guard }
 }
 
-use Guard::{Admin, Dev, Helpdesk, Public, RecentSessionChange, SameOrigin, Session, SessionChange};
+use Guard::{
+    Admin, AdminChange, Dev, Helpdesk, HelpdeskChange, Public, RecentSessionChange, SameOrigin, Session, SessionChange,
+};
 
 /// Every path, the methods it takes and who may call them: the single table the router, the OpenAPI test and the
 /// guard test read.
@@ -148,45 +162,47 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     ("/api/two-step/disable", &[ep("POST", Route::TwoStepDisable, RecentSessionChange)]),
     (
         "/api/admin/accounts",
-        &[ep("GET", Route::AdminFindAccounts, Helpdesk), ep("POST", Route::AdminCreateAccount, Admin)],
+        &[ep("GET", Route::AdminFindAccounts, Helpdesk), ep("POST", Route::AdminCreateAccount, AdminChange)],
     ),
     ("/api/admin/me", &[ep("GET", Route::AdminMe, Helpdesk)]),
     ("/api/admin/identity-checks", &[ep("GET", Route::AdminIdentityChecks, Helpdesk)]),
-    ("/api/admin/accounts/import", &[ep("POST", Route::AdminImportAccounts, Admin)]),
-    ("/api/admin/accounts/disable", &[ep("POST", Route::AdminDisableAccount, Helpdesk)]),
-    ("/api/admin/accounts/enable", &[ep("POST", Route::AdminEnableAccount, Helpdesk)]),
-    ("/api/admin/accounts/end-sessions", &[ep("POST", Route::AdminEndSessions, Helpdesk)]),
-    ("/api/admin/accounts/two-step-off", &[ep("POST", Route::AdminTwoStepOff, Helpdesk)]),
-    ("/api/admin/accounts/reset-link", &[ep("POST", Route::AdminSendResetLink, Helpdesk)]),
-    ("/api/admin/accounts/roles", &[ep("PUT", Route::AdminSetRoles, Admin)]),
-    ("/api/admin/accounts/login-email", &[ep("POST", Route::AdminChangeLoginEmail, Helpdesk)]),
+    ("/api/admin/accounts/import", &[ep("POST", Route::AdminImportAccounts, AdminChange)]),
+    ("/api/admin/accounts/disable", &[ep("POST", Route::AdminDisableAccount, HelpdeskChange)]),
+    ("/api/admin/accounts/enable", &[ep("POST", Route::AdminEnableAccount, HelpdeskChange)]),
+    ("/api/admin/accounts/end-sessions", &[ep("POST", Route::AdminEndSessions, HelpdeskChange)]),
+    ("/api/admin/accounts/two-step-off", &[ep("POST", Route::AdminTwoStepOff, HelpdeskChange)]),
+    ("/api/admin/accounts/reset-link", &[ep("POST", Route::AdminSendResetLink, HelpdeskChange)]),
+    ("/api/admin/accounts/roles", &[ep("PUT", Route::AdminSetRoles, AdminChange)]),
+    ("/api/admin/accounts/seal-secrets", &[ep("POST", Route::AdminSealSecrets, AdminChange)]),
+    ("/api/admin/accounts/login-email", &[ep("POST", Route::AdminChangeLoginEmail, HelpdeskChange)]),
     // The token from the link mailed to the new address is the credential.
     ("/api/login-email-changes", &[ep("POST", Route::ConfirmLoginEmail, Public)]),
-    ("/api/admin/accounts/require-password-change", &[ep("POST", Route::AdminRequirePasswordChange, Helpdesk)]),
+    ("/api/login-email-changes/cancel", &[ep("POST", Route::CancelLoginEmail, Public)]),
+    ("/api/admin/accounts/require-password-change", &[ep("POST", Route::AdminRequirePasswordChange, HelpdeskChange)]),
     (
         "/api/admin/password-change-requirement",
         &[
             ep("GET", Route::AdminPasswordChangeRequirement, Admin),
-            ep("PUT", Route::AdminSetPasswordChangeRequirement, Admin),
-            ep("DELETE", Route::AdminWithdrawPasswordChangeRequirement, Admin),
+            ep("PUT", Route::AdminSetPasswordChangeRequirement, AdminChange),
+            ep("DELETE", Route::AdminWithdrawPasswordChangeRequirement, AdminChange),
         ],
     ),
     ("/api/admin/dead-letters", &[ep("GET", Route::AdminDeadLetters, Admin)]),
-    ("/api/admin/dead-letters/resend", &[ep("POST", Route::AdminResendDeadLetter, Admin)]),
+    ("/api/admin/dead-letters/resend", &[ep("POST", Route::AdminResendDeadLetter, AdminChange)]),
     (
         "/api/admin/two-step-requirement",
-        &[ep("GET", Route::AdminTwoStepRequirement, Admin), ep("PUT", Route::AdminSetTwoStepRequirement, Admin)],
+        &[ep("GET", Route::AdminTwoStepRequirement, Admin), ep("PUT", Route::AdminSetTwoStepRequirement, AdminChange)],
     ),
     (
         "/api/admin/oauth2/clients",
         &[
             ep("GET", Route::AdminClients, Admin),
-            ep("POST", Route::AdminRegisterClient, Admin),
-            ep("PUT", Route::AdminUpdateClient, Admin),
+            ep("POST", Route::AdminRegisterClient, AdminChange),
+            ep("PUT", Route::AdminUpdateClient, AdminChange),
         ],
     ),
-    ("/api/admin/oauth2/clients/rotate-secret", &[ep("POST", Route::AdminRotateClientSecret, Admin)]),
-    ("/api/admin/oauth2/clients/delete", &[ep("POST", Route::AdminDeleteClient, Admin)]),
+    ("/api/admin/oauth2/clients/rotate-secret", &[ep("POST", Route::AdminRotateClientSecret, AdminChange)]),
+    ("/api/admin/oauth2/clients/delete", &[ep("POST", Route::AdminDeleteClient, AdminChange)]),
     ("/api/apps", &[ep("GET", Route::AppInfo, Public)]),
     // The provider proves itself with a signature or credentials, which the handler checks on the body.
     ("/api/mail-events", &[ep("POST", Route::MailEvents, Public)]),
@@ -198,6 +214,8 @@ pub const TABLE: &[(&str, &[Endpoint])] = &[
     ),
     ("/oauth2/jwks", &[ep("GET", Route::Jwks, Public), ep("OPTIONS", Route::Preflight, Public)]),
     ("/oauth2/authorize", &[ep("GET", Route::Authorize, Public)]),
+    // The confirmation page's answer comes from latchkey's own page.
+    ("/oauth2/consent", &[ep("POST", Route::Consent, SameOrigin)]),
     ("/oauth2/token", &[ep("POST", Route::Token, Public), ep("OPTIONS", Route::OAuthPreflight, Public)]),
     (
         "/oauth2/userinfo",
@@ -239,9 +257,17 @@ pub fn listing() -> Vec<Listed> {
 /// on every state-changing request — `Sec-Fetch-Site` (all current ones) and `Origin` (every POST and DELETE) — and
 /// a script on another site cannot change either; a request with neither comes from a program, which carries no one
 /// else's cookie. This, not only `SameSite=Strict`, JSON bodies and CORS, is what stops cross-site request forgery.
+///
+/// A form posted from one of this site's own pages carries `Origin: null` (the pages' `Referrer-Policy: no-referrer`
+/// hides the origin of a non-CORS POST), with `Sec-Fetch-Site: same-origin`, which the browser alone sets: that is
+/// this site. An opaque origin elsewhere (a sandboxed frame, a `data:` page) is `cross-site` to everyone.
 pub fn from_this_site(sec_fetch_site: Option<&str>, origin: Option<&str>, app_origin: &str) -> bool {
-    let site_ok = sec_fetch_site.is_none_or(|site| site.trim().eq_ignore_ascii_case("same-origin"));
-    let origin_ok = origin.is_none_or(|origin| origin.trim().eq_ignore_ascii_case(app_origin));
+    let same_origin = |site: &str| site.trim().eq_ignore_ascii_case("same-origin");
+    let site_ok = sec_fetch_site.is_none_or(same_origin);
+    let origin_ok = origin.is_none_or(|origin| {
+        origin.trim().eq_ignore_ascii_case(app_origin)
+            || (origin.trim() == "null" && sec_fetch_site.is_some_and(same_origin))
+    });
     site_ok && origin_ok
 }
 
@@ -279,6 +305,8 @@ mod tests {
         assert!(!from_this_site(Some("same-site"), Some(site), site), "a sibling subdomain is another site");
         assert!(!from_this_site(None, Some("https://evil.example"), site));
         assert!(!from_this_site(None, Some("null"), site), "a sandboxed frame or a data: page");
+        assert!(!from_this_site(Some("cross-site"), Some("null"), site), "the same, as a browser names it");
+        assert!(from_this_site(Some("same-origin"), Some("null"), site), "a form on this site's no-referrer pages");
     }
 
     #[test]
@@ -307,8 +335,17 @@ mod tests {
     fn every_admin_route_is_admin_guarded_and_every_dev_route_dev_guarded() {
         for listed in listing() {
             match listed.path {
-                p if p.starts_with("/api/admin/") => {
+                // What changes anything asks the console for both factors again, lately; what reads does not.
+                p if p.starts_with("/api/admin/") && listed.method == "GET" => {
                     assert!(matches!(listed.guard, Guard::Admin | Guard::Helpdesk), "{} {}", listed.method, p)
+                }
+                p if p.starts_with("/api/admin/") => {
+                    assert!(
+                        matches!(listed.guard, Guard::AdminChange | Guard::HelpdeskChange),
+                        "{} {}",
+                        listed.method,
+                        p
+                    )
                 }
                 p if p.starts_with("/dev/") => assert_eq!(listed.guard, Guard::Dev, "{} {}", listed.method, p),
                 _ => continue,
@@ -358,7 +395,7 @@ mod tests {
                 let scheme = operation["security"][0].as_object().and_then(|s| s.keys().next().cloned());
                 let expected = match endpoint.guard {
                     Guard::Public if *path == "/oauth2/userinfo" => Some("accessToken"),
-                    Guard::Admin | Guard::Helpdesk => Some("adminToken"),
+                    Guard::Admin | Guard::AdminChange | Guard::Helpdesk | Guard::HelpdeskChange => Some("adminToken"),
                     Guard::Session | Guard::SessionChange | Guard::RecentSessionChange => Some("sessionCookie"),
                     Guard::Public | Guard::SameOrigin | Guard::Dev => None,
                 };

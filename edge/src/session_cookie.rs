@@ -1,8 +1,9 @@
 //! What the session cookie holds: whose session it is, sealed (`seal.rs`, so the cookie names no email — it is the
 //! account's address), and the session's token; the account's Durable Object keeps only the token's hash. Pure.
 //!
-//! The value is `KID~NONCE~DATA.TOKEN`. A cookie set before sealing, `BASE64(ACCOUNT-ID).TOKEN`, is still read until
-//! it expires, so nobody is logged out by the change.
+//! The value is `KID~NONCE~DATA.TOKEN`. A cookie set before sealing, `BASE64(ACCOUNT-ID).TOKEN`, names a Durable
+//! Object of the client's choosing: it is read only until `LEGACY_SESSIONS_UNTIL` (by when every such session has
+//! ended), so nobody was logged out by the change and nobody can use the old form after.
 
 use crate::seal::{Keys, Sealed, NONCE_BYTES};
 use crate::token::Token;
@@ -16,11 +17,15 @@ pub fn value(account_id: &str, token: &Token, keys: &Keys, nonce: [u8; NONCE_BYT
     handle(PURPOSE, account_id, token, keys, nonce)
 }
 
-/// The account id and the token, if `value` is a session cookie these keys open.
-pub fn parse(value: &str, keys: &Keys) -> Option<(String, Token)> {
+/// The account id and the token, if `value` is a session cookie these keys open (or, before `legacy_until`, one set
+/// before sealing).
+pub fn parse(value: &str, keys: &Keys, now: u64, legacy_until: u64) -> Option<(String, Token)> {
     let (whose, token) = value.split_once('.')?;
     match whose.split('~').count() {
-        1 => Some((String::from_utf8(URL_SAFE_NO_PAD.decode(whose).ok()?).ok()?, Token::parse(token).ok()?)),
+        1 if now < legacy_until => {
+            Some((String::from_utf8(URL_SAFE_NO_PAD.decode(whose).ok()?).ok()?, Token::parse(token).ok()?))
+        }
+        1 => None,
         _ => open_handle(PURPOSE, value, keys),
     }
 }
@@ -45,6 +50,8 @@ pub fn open_handle(purpose: &str, value: &str, keys: &Keys) -> Option<(String, T
 mod tests {
     use super::*;
 
+    const NOW: u64 = 1_800_000_000;
+
     fn keys() -> Keys {
         Keys::parse(crate::seal::TEST_KEYS).unwrap()
     }
@@ -54,22 +61,24 @@ mod tests {
         let token = Token::from_bytes(&[5; 32]);
         let cookie = value("parent:ana@school.org", &token, &keys(), [1; NONCE_BYTES]);
         assert!(!cookie.contains("ana") && !cookie.contains(&URL_SAFE_NO_PAD.encode("parent:ana@school.org")));
-        let (id, read) = parse(&cookie, &keys()).unwrap();
+        let (id, read) = parse(&cookie, &keys(), NOW, 0).unwrap();
         assert_eq!((id.as_str(), read.hash()), ("parent:ana@school.org", token.hash()));
         let other = Keys::parse("k1:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=").unwrap();
-        assert!(parse(&cookie, &other).is_none(), "another key: not a session");
+        assert!(parse(&cookie, &other, NOW, 0).is_none(), "another key: not a session");
         let forged = cookie.replacen('~', "~A", 1);
-        assert!(parse(&forged, &keys()).is_none(), "altered: not a session");
+        assert!(parse(&forged, &keys(), NOW, 0).is_none(), "altered: not a session");
         assert!(open_handle("oauth2-code", &cookie, &keys()).is_none(), "sealed for sessions: not a code");
     }
 
     #[test]
-    fn a_cookie_set_before_sealing_is_read_until_it_expires() {
+    fn a_cookie_set_before_sealing_is_read_only_until_the_date_set_for_its_end() {
         let token = Token::from_bytes(&[5; 32]);
         let legacy = format!("{}.{}", URL_SAFE_NO_PAD.encode("staff:ana@school.org"), token.as_str());
-        assert_eq!(parse(&legacy, &keys()).map(|(id, _)| id).as_deref(), Some("staff:ana@school.org"));
+        let until = NOW + 100;
+        assert_eq!(parse(&legacy, &keys(), NOW, until).map(|(id, _)| id).as_deref(), Some("staff:ana@school.org"));
+        assert!(parse(&legacy, &keys(), until, until).is_none(), "after the date: a name of the client's choosing");
         for junk in ["", "no-dot", "a~b.c", "a~b~c~d.x"] {
-            assert!(parse(junk, &keys()).is_none(), "{junk}");
+            assert!(parse(junk, &keys(), NOW, until).is_none(), "{junk}");
         }
     }
 }

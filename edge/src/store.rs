@@ -11,6 +11,21 @@ use worker::kv::KvStore;
 /// Token records outlive the token by a day, so an expired link says "expired", not "invalid".
 pub const TOKEN_RECORD_GRACE_SECS: u64 = 86_400;
 
+/// The longest key Cloudflare's KV takes: a longer one is refused there (the local KV may not refuse it). Every key
+/// is made here from bounded parts — ids from outside are bounded before they are looked up (`oauth2_client`,
+/// `dead_letters`), emails by `Email::parse` — and a key that would still be longer is never sent: a lookup finds
+/// nothing, a write fails as KV would, so bad input can never become a 5xx from KV.
+pub const MAX_KEY_BYTES: usize = 512;
+
+/// `key`, if KV would take it.
+fn fits(key: &str) -> Option<&str> {
+    (key.len() <= MAX_KEY_BYTES).then_some(key)
+}
+
+fn too_long(key: &str) -> worker::Error {
+    worker::Error::RustError(format!("a KV key of {} bytes (at most {MAX_KEY_BYTES})", key.len()))
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TokenRecord {
     pub account_id: String,
@@ -38,8 +53,10 @@ pub fn registry_key(account_id: &str) -> String {
 
 /// Writes an account's registry entry (in the key's metadata, so a listing reads every entry at once).
 pub async fn put_registry_entry(kv: &KvStore, account_id: &str, entry: &Entry) -> worker::Result<()> {
+    let key = registry_key(account_id);
+    let key = fits(&key).ok_or_else(|| too_long(&key))?;
     count(Op::KvWrite);
-    let put = kv.put(&registry_key(account_id), "")?.metadata(entry)?;
+    let put = kv.put(key, "")?.metadata(entry)?;
     put.execute().await.map_err(worker::Error::from)
 }
 
@@ -62,7 +79,26 @@ pub async fn registry(kv: &KvStore) -> worker::Result<Vec<Entry>> {
     }
 }
 
+/// One page of the registry's account ids (the Durable Objects' names), from `cursor`, at most `limit`; the cursor of
+/// the next page, none after the last.
+pub async fn registry_page(
+    kv: &KvStore,
+    cursor: Option<String>,
+    limit: u64,
+) -> worker::Result<(Vec<String>, Option<String>)> {
+    count(Op::KvRead);
+    let mut list = kv.list().prefix(REGISTRY_PREFIX.to_owned()).limit(limit);
+    if let Some(cursor) = cursor {
+        list = list.cursor(cursor);
+    }
+    let page = list.execute().await.map_err(worker::Error::from)?;
+    let ids = page.keys.into_iter().filter_map(|key| key.name.strip_prefix(REGISTRY_PREFIX).map(str::to_owned));
+    Ok((ids.collect(), page.cursor.filter(|_| !page.list_complete)))
+}
+
 pub async fn delete(kv: &KvStore, key: &str) -> worker::Result<()> {
+    // Nothing is ever stored under a key KV would refuse.
+    let Some(key) = fits(key) else { return Ok(()) };
     count(Op::KvWrite);
     kv.delete(key).await.map_err(worker::Error::from)
 }
@@ -71,7 +107,41 @@ pub fn dead_letter_key(id: &str) -> String {
     format!("deadletter:{id}")
 }
 
+/// What a login email change's confirmation link stands for (the account it changes), until it expires.
+pub fn login_email_link_key(hash: &crate::token::TokenHash) -> String {
+    format!("login-email:{}", hash.0)
+}
+
+/// What a login email change's cancellation link stands for.
+pub fn login_email_cancel_key(hash: &crate::token::TokenHash) -> String {
+    format!("login-email-cancel:{}", hash.0)
+}
+
+/// An account moved from the Durable Object `from` to `to` (a new login email): its links' records are spent, its
+/// old registry entry goes (the new object writes its own), and its contact email points at the new name.
+pub async fn account_moved(
+    kv: &KvStore,
+    from: &str,
+    to: &str,
+    contact: Option<&str>,
+    links: &[String],
+) -> worker::Result<()> {
+    for key in links {
+        delete(kv, key).await?;
+    }
+    delete(kv, &registry_key(from)).await?;
+    if let Some(contact) = contact {
+        let key = contact_key(contact);
+        let mut ids: Vec<String> = get_json(kv, &key).await?.unwrap_or_default();
+        ids.retain(|id| id != from && id != to);
+        ids.push(to.to_owned());
+        put_json(kv, &key, &ids, None).await?;
+    }
+    Ok(())
+}
+
 pub async fn put_json<T: Serialize>(kv: &KvStore, key: &str, value: &T, ttl_secs: Option<u64>) -> worker::Result<()> {
+    let key = fits(key).ok_or_else(|| too_long(key))?;
     count(Op::KvWrite);
     let mut put = kv.put(key, serde_json::to_string(value)?)?;
     if let Some(ttl) = ttl_secs {
@@ -81,6 +151,7 @@ pub async fn put_json<T: Serialize>(kv: &KvStore, key: &str, value: &T, ttl_secs
 }
 
 pub async fn get_json<T: for<'de> Deserialize<'de>>(kv: &KvStore, key: &str) -> worker::Result<Option<T>> {
+    let Some(key) = fits(key) else { return Ok(None) };
     count(Op::KvRead);
     kv.get(key).json::<T>().await.map_err(worker::Error::from)
 }
@@ -114,10 +185,12 @@ pub async fn record_dead_letter(kv: &KvStore, letter: &StoredDeadLetter) -> work
 }
 
 const CLIENT_PREFIX: &str = "oauth2:client:";
+/// Client ids are ours (`new_id`: 32 hex digits); anything longer names no client.
+pub const MAX_CLIENT_ID_CHARS: usize = 64;
 
 /// A registered app. Read with KV's default cache (60 s), which bounds how long an update takes to reach every location.
 pub async fn oauth2_client(kv: &KvStore, client_id: &str) -> worker::Result<Option<crate::oidc::clients::Client>> {
-    if client_id.is_empty() || client_id.len() > 64 {
+    if client_id.is_empty() || client_id.len() > MAX_CLIENT_ID_CHARS {
         return Ok(None);
     }
     get_json(kv, &format!("{CLIENT_PREFIX}{client_id}")).await
@@ -128,8 +201,7 @@ pub async fn put_oauth2_client(kv: &KvStore, client: &crate::oidc::clients::Clie
 }
 
 pub async fn delete_oauth2_client(kv: &KvStore, client_id: &str) -> worker::Result<()> {
-    count(Op::KvWrite);
-    kv.delete(&format!("{CLIENT_PREFIX}{client_id}")).await.map_err(worker::Error::from)
+    delete(kv, &format!("{CLIENT_PREFIX}{client_id}")).await
 }
 
 pub async fn oauth2_clients(kv: &KvStore) -> worker::Result<Vec<crate::oidc::clients::Client>> {
@@ -144,18 +216,24 @@ fn mail_events_of(address: &str) -> String {
     format!("{MAIL_EVENT_PREFIX}{address}:")
 }
 
+/// One event's key: the provider's id for it is hashed, so its length is bounded whatever the provider sends.
+fn mail_event_key(address: &str, at: u64, event_id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let id = crate::hex::hex(&Sha256::digest(event_id.as_bytes())[..8]);
+    format!("{}{:010}:{id}", mail_events_of(address), 9_999_999_999_u64.saturating_sub(at))
+}
+
 /// Records what the provider reported about mail to an address (normalised), in the key's metadata. One key per
 /// event, named by the provider's id for it, so a retried or replayed delivery of the same event is kept once; the
 /// key counts the time down from 2286, so a listing comes newest first.
 /// Keeps a provider's event; whether it is new (a retried or replayed delivery of the same event is kept once).
 pub async fn record_mail_event(kv: &KvStore, event: &MailEvent, event_id: &str) -> worker::Result<bool> {
-    use sha2::{Digest, Sha256};
-    let id = crate::hex::hex(&Sha256::digest(event_id.as_bytes())[..8]);
-    let key = format!("{}{:010}:{id}", mail_events_of(&event.address), 9_999_999_999_u64.saturating_sub(event.at));
+    let key = mail_event_key(&event.address, event.at, event_id);
+    let key = fits(&key).ok_or_else(|| too_long(&key))?;
     count(Op::KvRead);
-    let new = kv.get(&key).text().await.map_err(worker::Error::from)?.is_none();
+    let new = kv.get(key).text().await.map_err(worker::Error::from)?.is_none();
     count(Op::KvWrite);
-    let put = kv.put(&key, "")?.metadata(event)?.expiration_ttl(MAIL_EVENT_TTL_SECS);
+    let put = kv.put(key, "")?.metadata(event)?.expiration_ttl(MAIL_EVENT_TTL_SECS);
     put.execute().await.map_err(worker::Error::from)?;
     Ok(new)
 }
@@ -171,4 +249,47 @@ pub async fn mail_events(kv: &KvStore, address: &str) -> worker::Result<Vec<Mail
         .await
         .map_err(worker::Error::from)?;
     Ok(page.keys.into_iter().filter_map(|key| serde_json::from_value(key.metadata?).ok()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::email::{account_id, Email, MAX_EMAIL_LEN};
+    use crate::token::TokenHash;
+
+    /// The longest address `Email::parse` takes: a 64-character local part and a domain filling the rest.
+    fn longest_email() -> Email {
+        let local = "a".repeat(64);
+        let labels = ["b".repeat(63), "c".repeat(63), "d".repeat(63)].join(".");
+        let domain = &labels[..MAX_EMAIL_LEN - local.len() - 1];
+        let domain = domain.trim_end_matches('.');
+        Email::parse(&format!("{local}@{domain}")).expect("the longest address is an address")
+    }
+
+    #[test]
+    fn every_key_made_from_bounded_parts_fits_in_kv() {
+        let email = longest_email();
+        let hash = TokenHash("f".repeat(64));
+        let id = account_id(latchkey_shared::Audience::Parent, &email);
+        let keys = [
+            token_key(&hash),
+            contact_key(email.as_str()),
+            registry_key(&id),
+            dead_letter_key(&"x".repeat(200)),
+            login_email_link_key(&hash),
+            login_email_cancel_key(&hash),
+            format!("{CLIENT_PREFIX}{}", "c".repeat(MAX_CLIENT_ID_CHARS)),
+            mail_event_key(email.as_str(), 0, &"e".repeat(10_000)),
+        ];
+        for key in keys {
+            assert!(fits(&key).is_some(), "{} bytes: {key}", key.len());
+        }
+    }
+
+    #[test]
+    fn a_key_kv_would_refuse_is_never_sent() {
+        let long = format!("{CLIENT_PREFIX}{}", "c".repeat(MAX_KEY_BYTES));
+        assert_eq!(fits(&long), None);
+        assert!(too_long(&long).to_string().contains("at most 512"));
+    }
 }

@@ -120,6 +120,10 @@ pub struct LoginRequest {
 #[serde(deny_unknown_fields)]
 pub struct ReauthenticateRequest {
     pub password: Secret<String>,
+    /// A code from the authenticator app or a recovery code: with it, the session counts as recently authenticated
+    /// with both factors, which the console's changes ask of staff.
+    #[serde(default)]
+    pub code: Option<Secret<String>>,
 }
 
 /// `POST /api/password`: the logged-in person's new password, typed twice, with the current one (and a code from the

@@ -61,6 +61,7 @@ error_codes! {
     Unauthorized = "unauthorized", 401, Unauthorized;
     CrossSite = "cross_site", 403, CrossSite;
     Forbidden = "forbidden", 403, Forbidden;
+    AccountProtected = "account_protected", 403, AccountProtected;
     RateLimited = "rate_limited", 429, RateLimited;
     AccountExists = "account_exists", 409, AccountExists;
     ConfigInvalid = "config_invalid", 500, ConfigInvalid;

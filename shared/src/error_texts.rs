@@ -118,6 +118,13 @@ crate::catalogue::catalogue! {
         en: "Your account may not do this. Ask the school's latchkey administrator if you need to.",
         es: "Tu cuenta no puede hacer esto. Si lo necesitas, pídeselo a quien administra latchkey en el centro.",
     },
+    AccountProtected = "error.account_protected" {
+        en: "This account holds a console role at or above yours, so only someone above it can change it: a latchkey \
+             administrator, or for an administrator's account the school's IT with the admin token.",
+        es: "Esta cuenta tiene un rol de consola igual o superior al tuyo: solo alguien por encima puede cambiarla, \
+             quien administra latchkey o, para la cuenta de un administrador, el equipo informático con el token de \
+             administración.",
+    },
     RateLimited = "error.rate_limited" {
         en: "Too many attempts. Wait a few minutes and try again.",
         es: "Demasiados intentos. Espera unos minutos y vuelve a intentarlo.",

@@ -115,13 +115,29 @@ crate::catalogue::catalogue! {
         es: "Confirma tu nuevo correo de acceso",
     },
     MailConfirmEmailIntro = "mail.confirm_email.intro" {
-        en: "Your school's office is changing the email you log in to your {audience} account with to this address ({email}). It takes effect when you confirm it.",
-        es: "La secretaría de tu centro va a cambiar el correo con el que entras en tu cuenta de {audience} a esta dirección ({email}). El cambio se aplica cuando lo confirmes.",
+        en: "Your school's office is changing the email you log in to your {audience} account with to this address ({email}). It takes effect once you confirm it, and once the time the old address has to object is over.",
+        es: "La secretaría de tu centro va a cambiar el correo con el que entras en tu cuenta de {audience} a esta dirección ({email}). El cambio se aplica cuando lo confirmes y haya pasado el plazo que tiene la dirección anterior para oponerse.",
     },
     MailConfirmEmailAction = "mail.confirm_email.action" { en: "Confirm this address", es: "Confirmar esta dirección" },
     MailConfirmEmailExpiry = "mail.confirm_email.expiry" {
         en: "The link works once, for {hours} hours. If you did not ask your school for this, ignore this email: nothing changes.",
         es: "El enlace funciona una vez, durante {hours} horas. Si no se lo pediste a tu centro, ignora este correo: no cambia nada.",
+    },
+    MailLoginEmailRequestedSubject = "mail.login_email_requested.subject" {
+        en: "A change of your login email was asked for",
+        es: "Se pidió cambiar tu correo de acceso",
+    },
+    MailLoginEmailRequestedBody = "mail.login_email_requested.body" {
+        en: "Your school's office asked to change the email you log in to your {audience} account ({email}) with to {new}. Once that address confirms it, the change takes effect no sooner than {when}, and {email} will no longer log in.",
+        es: "La secretaría de tu centro pidió cambiar el correo con el que entras en tu cuenta de {audience} ({email}) a {new}. Cuando esa dirección lo confirme, el cambio se aplicará no antes del {when}, y {email} dejará de servir para entrar.",
+    },
+    MailLoginEmailRequestedAction = "mail.login_email_requested.action" {
+        en: "I did not ask for this: cancel the change",
+        es: "No lo pedí yo: cancelar el cambio",
+    },
+    MailLoginEmailRequestedIgnore = "mail.login_email_requested.ignore" {
+        en: "If you asked your school for this, there is nothing to do.",
+        es: "Si se lo pediste a tu centro, no tienes que hacer nada.",
     },
     MailFooter = "mail.footer" {
         en: "This email was sent automatically; replies are not read.",

@@ -152,6 +152,7 @@ oauth_errors! {
     AccessDenied = "access_denied";
     UnsupportedResponseType = "unsupported_response_type";
     LoginRequired = "login_required";
+    InteractionRequired = "interaction_required";
     InvalidToken = "invalid_token";
     UnsupportedTokenType = "unsupported_token_type";
     ServerError = "server_error";

@@ -372,6 +372,17 @@ crate::catalogue::catalogue! {
         en: "Go back to the app and try again. If it keeps happening, tell the school office what this page says.",
         es: "Vuelve a la aplicación e inténtalo de nuevo. Si sigue pasando, cuéntale a la secretaría del colegio lo que dice esta página.",
     },
+    AppConsentTitle = "page.app.consent_title" { en: "Continue to the app?", es: "¿Continuar a la aplicación?" },
+    AppConsentQuestion = "page.app.consent_question" {
+        en: "Continue to {app} as {email}?",
+        es: "¿Continuar a {app} como {email}?",
+    },
+    AppConsentHint = "page.app.consent_hint" {
+        en: "Continue only if you opened {app} on this device yourself, just now. If you did not, cancel: another program may be trying to get into your account.",
+        es: "Continúa solo si acabas de abrir {app} en este dispositivo. Si no, cancela: otro programa podría estar intentando entrar en tu cuenta.",
+    },
+    AppConsentContinue = "page.app.consent_continue" { en: "Continue", es: "Continuar" },
+    AppConsentCancel = "page.app.consent_cancel" { en: "Cancel", es: "Cancelar" },
     AppLogoutTitle = "page.app.logout_title" { en: "Log out", es: "Cerrar sesión" },
     AppLogoutConfirm = "page.app.logout_confirm" {
         en: "Log out of this site and of the apps you logged in to with it?",
@@ -746,6 +757,44 @@ crate::catalogue::catalogue! {
         en: "Login email changed",
         es: "Correo de acceso cambiado",
     },
+    ConsoleEventLoginEmailChangeConfirmed = "page.console.event.login_email_change_confirmed" {
+        en: "New login email confirmed (waiting for the owner's time to object)",
+        es: "Nuevo correo de acceso confirmado (esperando el plazo para oponerse)",
+    },
+    ConsoleEventLoginEmailChangeCancelled = "page.console.event.login_email_change_cancelled" {
+        en: "Login email change called off",
+        es: "Cambio de correo de acceso anulado",
+    },
+    ConsolePendingLoginEmail = "page.console.pending_login_email" {
+        en: "Changing to {email}: {state}, in effect no sooner than {date}",
+        es: "Cambiando a {email}: {state}, efectivo no antes del {date}",
+    },
+    ConsolePendingConfirmed = "page.console.pending_confirmed" { en: "confirmed", es: "confirmado" },
+    ConsolePendingUnconfirmed = "page.console.pending_unconfirmed" {
+        en: "not confirmed yet",
+        es: "aún sin confirmar",
+    },
+    ConsoleProtected = "page.console.protected" {
+        en: "This account holds a console role at or above yours: only someone above it can change it.",
+        es: "Esta cuenta tiene un rol de consola igual o superior al tuyo: solo alguien por encima puede cambiarla.",
+    },
+    ConsoleReauthTitle = "page.console.reauth_title" {
+        en: "Confirm it is you",
+        es: "Confirma que eres tú",
+    },
+    ConsoleReauthIntro = "page.console.reauth_intro" {
+        en: "Changes in the console need your password and a code from your authenticator app, typed in the last few minutes.",
+        es: "Los cambios en la consola necesitan tu contraseña y un código de tu aplicación de autenticación, escritos en los últimos minutos.",
+    },
+    ConsoleReauthCode = "page.console.reauth_code" {
+        en: "Code from your authenticator app (or a recovery code)",
+        es: "Código de tu aplicación de autenticación (o un código de recuperación)",
+    },
+    ConsoleReauthButton = "page.console.reauth_button" { en: "Confirm and go on", es: "Confirmar y seguir" },
+    ConsoleReauthMissing = "page.console.reauth_missing" {
+        en: "Type your password and a code.",
+        es: "Escribe tu contraseña y un código.",
+    },
     ConsoleActionResetLink = "page.console.action.reset_link" {
         en: "Send a reset link",
         es: "Enviar un enlace de restablecimiento",
@@ -918,6 +967,31 @@ crate::catalogue::catalogue! {
         en: "Done. From now on, log in with {email}.",
         es: "Listo. A partir de ahora, entra con {email}.",
     },
+    ConfirmEmailScheduled = "page.confirm_email.scheduled" {
+        en: "Confirmed. From {date}, log in with {email}. Until then nothing changes: the old address has until then to stop the change if it was not asked for.",
+        es: "Confirmado. A partir del {date}, entra con {email}. Hasta entonces no cambia nada: la dirección antigua tiene hasta ese momento para detener el cambio si no lo pidió.",
+    },
+    CancelEmailTitle = "page.cancel_email.title" {
+        en: "Cancel the change of your login email",
+        es: "Cancela el cambio de tu correo de acceso",
+    },
+    CancelEmailIntro = "page.cancel_email.intro" {
+        en: "Someone asked your school to change the email you log in with. If it was not you, cancel it: your login email stays as it is. Then tell your school's office, and consider changing your password.",
+        es: "Alguien pidió a tu centro cambiar el correo con el que entras. Si no fuiste tú, cancélalo: tu correo de acceso seguirá igual. Después avisa a la secretaría de tu centro y piensa en cambiar tu contraseña.",
+    },
+    CancelEmailButton = "page.cancel_email.button" { en: "Cancel the change", es: "Cancelar el cambio" },
+    CancelEmailDone = "page.cancel_email.done" {
+        en: "Cancelled. You still log in with {email}.",
+        es: "Cancelado. Sigues entrando con {email}.",
+    },
+    CancelEmailTooLate = "page.cancel_email.too_late" {
+        en: "It is too late to cancel here: the change has taken effect. Ask your school's office for help.",
+        es: "Ya es tarde para cancelarlo aquí: el cambio se ha aplicado. Pide ayuda a la secretaría de tu centro.",
+    },
+    CancelEmailInvalid = "page.cancel_email.invalid" {
+        en: "This link does not work: the change was cancelled already, or replaced by a newer one. Ask your school's office if you are unsure.",
+        es: "Este enlace no funciona: el cambio ya se canceló o lo sustituyó uno más reciente. Pregunta a la secretaría de tu centro si tienes dudas.",
+    },
     ConfirmEmailLogIn = "page.confirm_email.log_in" {
         en: "Log in",
         es: "Iniciar sesión",
@@ -939,12 +1013,12 @@ crate::catalogue::catalogue! {
         es: "Cambiar el correo de acceso",
     },
     ConsoleConfirmLoginEmail = "page.console.confirm.login_email" {
-        en: "For someone who lost access to {email}. A link goes to the new address; the change happens when it is used, then {name} is logged out everywhere and the old address is told.",
-        es: "Para quien perdió el acceso a {email}. Se envía un enlace a la dirección nueva; el cambio se hace al usarlo, y entonces se cierran las sesiones de {name} y se avisa a la dirección antigua.",
+        en: "For someone who lost access to {email}. {email} is told at once, with a link to cancel; a link goes to the new address. The change takes effect once that link is used and the time the old address has to object is over; then {name} is logged out everywhere.",
+        es: "Para quien perdió el acceso a {email}. Se avisa enseguida a {email}, con un enlace para cancelar, y se envía un enlace a la dirección nueva. El cambio se aplica cuando se use ese enlace y termine el plazo que tiene la dirección antigua para oponerse; entonces se cierran las sesiones de {name}.",
     },
     ConsoleDoneLoginEmail = "page.console.done.login_email" {
-        en: "A confirmation link is on its way to the new address. Nothing changes for {name} until it is used.",
-        es: "Un enlace de confirmación va de camino a la dirección nueva. Nada cambia para {name} hasta que se use.",
+        en: "The old address was told, and a confirmation link is on its way to the new one. Nothing changes for {name} until it is used and the waiting time is over.",
+        es: "Se avisó a la dirección antigua y un enlace de confirmación va de camino a la nueva. Nada cambia para {name} hasta que se use y termine el plazo.",
     },
     ConsoleNewEmailLabel = "page.console.new_email_label" {
         en: "New login email",
@@ -965,6 +1039,10 @@ crate::catalogue::catalogue! {
     ConsoleMailConfirmLoginEmail = "page.console.mail.confirm_login_email" {
         en: "New login email confirmation",
         es: "Confirmación del nuevo correo de acceso",
+    },
+    ConsoleMailLoginEmailChangeRequested = "page.console.mail.login_email_change_requested" {
+        en: "Login email change notice (with a link to cancel)",
+        es: "Aviso de cambio de correo de acceso (con enlace para cancelar)",
     },
     ConsoleCampaignTitle = "page.console.campaign_title" {
         en: "Required password changes",

@@ -319,6 +319,19 @@ pub fn unique() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
+/// How long the owner of the old address has to cancel a login email change on a test Worker (a day in production).
+pub const LOGIN_EMAIL_CHANGE_DELAY_SECS: u64 = 8;
+
+/// Waits for a confirmed login email change to take effect on a test Worker: the delay, then the account's alarm.
+pub async fn until_a_login_email_change_takes_effect<T, F, Fut>(check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    eventually("the login email change to take effect", Duration::from_secs(LOGIN_EMAIL_CHANGE_DELAY_SECS + 30), check)
+        .await
+}
+
 /// Watches for something that must not happen — a second delivery, a mail that must not be sent — long enough for it
 /// to have happened: the test Worker retries mail and webhooks after 1 s, then 2 s, so anything still to come would
 /// have come. Absence has no event to wait for; this is the one named wait for it.

@@ -24,7 +24,8 @@ pub struct Worker {
 /// The configuration every test Worker starts from, for one served at `origin`: development mode, mail through the
 /// stack's fake Resend API (and Resend's delivery events signed with [`crate::mail_events::RESEND_SECRET`]), the
 /// webhook to its fake receiver, the breach check against its fake range API, reset links of 60 s (KV's minimum, so
-/// expiry is tested for real), retries from 1 s.
+/// expiry is tested for real), retries from 1 s, and a login email change's delay of
+/// [`crate::LOGIN_EMAIL_CHANGE_DELAY_SECS`].
 pub fn test_vars(origin: &str) -> BTreeMap<String, String> {
     let fakes = fakes_url();
     [
@@ -43,6 +44,8 @@ pub fn test_vars(origin: &str) -> BTreeMap<String, String> {
         ("BREACH_CHECK_URL", format!("{fakes}/hibp")),
         ("SEALING_KEYS", crate::required_env("LATCHKEY_SEALING_KEYS")),
         ("OIDC_SIGNING_KEYS", crate::oidc::TEST_KEYS.trim().to_owned()),
+        // The time the old address has to stop a login email change: seconds here, so a test sees it hold and end.
+        ("LOGIN_EMAIL_CHANGE_DELAY_SECS", crate::LOGIN_EMAIL_CHANGE_DELAY_SECS.to_string()),
     ]
     .into_iter()
     .map(|(name, value)| (name.to_owned(), value))

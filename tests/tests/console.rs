@@ -21,7 +21,7 @@ async fn console_routes() -> Vec<(String, String, String)> {
                 r["guard"].as_str().unwrap().to_owned(),
             )
         })
-        .filter(|(_, _, guard)| guard == "admin" || guard == "helpdesk")
+        .filter(|(_, _, guard)| ["admin", "admin_change", "helpdesk", "helpdesk_change"].contains(&guard.as_str()))
         .collect()
 }
 
@@ -234,14 +234,36 @@ fn urlencode(text: &str) -> String {
     ::url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-/// The token in a login email confirmation's link (`/confirm-email#t=…`).
-fn confirmation_token(mail: &latchkey_e2e::fake_mail::Delivery) -> String {
-    let start = mail.text.find("/confirm-email#t=").expect("a confirmation link") + "/confirm-email#t=".len();
+/// The token in a mailed link to `page` (`/confirm-email#t=…`, `/cancel-email#t=…`).
+fn link_token(mail: &latchkey_e2e::fake_mail::Delivery, page: &str) -> String {
+    let marker = format!("/{page}#t=");
+    let start = mail.text.find(&marker).unwrap_or_else(|| panic!("a {page} link: {}", mail.text)) + marker.len();
     mail.text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
+/// The identity checks the school defined, every one ticked.
+async fn every_check(desk: &latchkey_e2e::console::Staff) -> Vec<String> {
+    let (status, checks) = desk.client.get("/api/admin/identity-checks").await;
+    assert_eq!(status, 200, "{checks}");
+    checks["checks"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect()
+}
+
+/// The mail to `address` whose text links to `page`, once it has come.
+async fn mail_linking(address: &str, page: &str) -> latchkey_e2e::fake_mail::Delivery {
+    latchkey_e2e::eventually(
+        &format!("a mail to {address} linking to /{page}"),
+        std::time::Duration::from_secs(20),
+        || async {
+            latchkey_e2e::fake_mail::deliveries_to(address)
+                .into_iter()
+                .find(|m| m.text.contains(&format!("/{page}#t=")))
+        },
+    )
+    .await
+}
+
 #[tokio::test]
-async fn a_login_email_change_takes_effect_only_when_the_new_address_confirms() {
+async fn a_login_email_change_is_told_to_the_owner_and_takes_effect_only_after_confirmation_and_the_delay() {
     let desk = staff("move", &["helpdesk"], true).await;
     let (old, new, contact) = (unique_email("lost-box", ""), unique_email("new-box", ""), unique_email("home", ""));
     let mut person = latchkey_e2e::client::Client::shared();
@@ -250,39 +272,63 @@ async fn a_login_email_change_takes_effect_only_when_the_new_address_confirms() 
 
     let taken = unique_email("taken", "");
     person.create_account_with("parent", &taken, PASSWORD).await;
-    let change = |to: &str| json!({"login_email": old, "audience": "parent", "new_login_email": to});
-    let (status, body) = desk.client.post("/api/admin/accounts/login-email", change(&taken)).await;
+    let checks = every_check(&desk).await;
+    let change = |to: &str, checks: &[String]| json!({"login_email": old, "audience": "parent", "new_login_email": to, "checks": checks});
+    let (status, body) = desk.client.post("/api/admin/accounts/login-email", change(&taken, &checks)).await;
     assert_eq!((status, error_code(&body)), (409, "account_exists"), "{body}");
-    let (status, body) = desk.client.post("/api/admin/accounts/login-email", change(&old)).await;
+    let (status, body) = desk.client.post("/api/admin/accounts/login-email", change(&old, &checks)).await;
     assert_eq!((status, error_code(&body)), (422, "invalid_request"), "{body}");
+    // As for turning 2-Step Verification off: every identity check, or no change at all.
+    let (status, body) = desk.client.post("/api/admin/accounts/login-email", change(&new, &checks[..1])).await;
+    assert_eq!((status, error_code(&body)), (422, "invalid_request"), "{body}");
+    assert!(
+        latchkey_e2e::fake_mail::deliveries_to(&new).is_empty()
+            && latchkey_e2e::fake_mail::deliveries_to(&old).is_empty()
+    );
 
-    let (status, view) = desk.client.post("/api/admin/accounts/login-email", change(&new)).await;
+    let (status, view) = desk.client.post("/api/admin/accounts/login-email", change(&new, &checks)).await;
     assert_eq!(status, 200, "{view}");
     assert_eq!(view["history"][0]["event"], "login_email_change_requested");
-    let mail = wait_for_mail(&new, 1).await;
-    let token = confirmation_token(&mail[0]);
-    // Not effective yet: the old email still logs in, the new one does not, the session lives.
-    assert_eq!(latchkey_e2e::session_status(person.cookie().unwrap()).await, 200);
-    assert!(latchkey_e2e::login(&old, "parent", PASSWORD).await.is_ok());
-    assert_eq!(latchkey_e2e::login(&new, "parent", PASSWORD).await.unwrap_err().1, "invalid_credentials");
+    assert_eq!(
+        (view["pending_login_email"]["new_login_email"].as_str(), view["pending_login_email"]["confirmed"].as_bool()),
+        (Some(new.as_str()), Some(false))
+    );
+    // The owner hears at once, at the old address and the contact email, with a way to stop it.
+    for address in [&old, &contact] {
+        let notice = mail_linking(address, "cancel-email").await;
+        assert!(notice.text.contains(&new), "the notice names the new address: {}", notice.text);
+    }
+    let token = link_token(&mail_linking(&new, "confirm-email").await, "confirm-email");
 
     let (status, body) = person.post("/api/login-email-changes", json!({"token": "not-a-token"})).await;
     assert_eq!((status, error_code(&body)), (400, "token_invalid"));
     let (status, done) = person.post("/api/login-email-changes", json!({"token": token})).await;
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["login_email"], new.as_str());
-    let (status, body) = person.post("/api/login-email-changes", json!({"token": token})).await;
-    assert_eq!((status, error_code(&body)), (400, "token_invalid"), "once: {body}");
+    let effective_at = done["effective_at"].as_u64().expect("the delay is still running");
+    assert!(effective_at > latchkey_e2e::now_secs(), "{done}");
+    // Confirmed, but the owner still has time to stop it: nothing has changed yet.
+    assert_eq!(latchkey_e2e::session_status(person.cookie().unwrap()).await, 200);
+    assert!(latchkey_e2e::login(&old, "parent", PASSWORD).await.is_ok());
+    assert_eq!(latchkey_e2e::login(&new, "parent", PASSWORD).await.unwrap_err().1, "invalid_credentials");
 
+    // Then the account moves by itself.
+    latchkey_e2e::until_a_login_email_change_takes_effect(|| async {
+        latchkey_e2e::login(&new, "parent", PASSWORD).await.ok()
+    })
+    .await;
+    assert!(latchkey_e2e::now_secs() >= effective_at, "not before the delay");
     assert_eq!(latchkey_e2e::session_status(person.cookie().unwrap()).await, 401, "every session ended");
-    assert!(latchkey_e2e::login(&new, "parent", PASSWORD).await.is_ok(), "the new email logs in, same password");
     assert_eq!(latchkey_e2e::login(&old, "parent", PASSWORD).await.unwrap_err().1, "invalid_credentials");
-    let told = wait_for_mail(&old, 1).await;
-    assert!(
-        told.iter().any(|m| m.subject.contains("login email")),
-        "the old address is told: {:?}",
-        told.iter().map(|m| &m.subject).collect::<Vec<_>>()
-    );
+    let (status, body) = person.post("/api/login-email-changes", json!({"token": token})).await;
+    assert_eq!((status, error_code(&body)), (400, "token_invalid"), "spent: {body}");
+    latchkey_e2e::eventually("the old address to be told", std::time::Duration::from_secs(20), || async {
+        latchkey_e2e::fake_mail::deliveries_to(&old)
+            .iter()
+            .any(|m| m.subject.contains("login email was changed"))
+            .then_some(())
+    })
+    .await;
 
     let (_, found) = desk.client.get(&format!("/api/admin/accounts?email={contact}")).await;
     let accounts = found["accounts"].as_array().unwrap();
@@ -291,11 +337,126 @@ async fn a_login_email_change_takes_effect_only_when_the_new_address_confirms() 
     let events: Vec<&str> =
         accounts[0]["history"].as_array().unwrap().iter().filter_map(|e| e["event"].as_str()).collect();
     assert!(
-        events.contains(&"login_email_changed") && events.contains(&"login_email_change_requested"),
+        events.contains(&"login_email_changed") && events.contains(&"login_email_change_confirmed"),
         "the history moved with it: {events:?}"
     );
     let (_, by_old) = desk.client.get(&format!("/api/admin/accounts?email={old}")).await;
     assert_eq!(by_old["accounts"].as_array().map(Vec::len), Some(0), "the old email finds nothing: {by_old}");
+}
+
+#[tokio::test]
+async fn the_owner_cancels_a_login_email_change_from_the_old_address() {
+    let desk = staff("stopped", &["helpdesk"], true).await;
+    let (old, new) = (unique_email("kept-box", ""), unique_email("thief-box", ""));
+    let person = latchkey_e2e::client::Client::shared();
+    person.create_account_with("parent", &old, PASSWORD).await;
+    let change =
+        json!({"login_email": old, "audience": "parent", "new_login_email": new, "checks": every_check(&desk).await});
+    let (status, view) = desk.client.post("/api/admin/accounts/login-email", change).await;
+    assert_eq!(status, 200, "{view}");
+    let cancel = link_token(&mail_linking(&old, "cancel-email").await, "cancel-email");
+    let confirm = link_token(&mail_linking(&new, "confirm-email").await, "confirm-email");
+    // Whoever holds the new address confirms first; the owner still stops it.
+    let (status, _) = person.post("/api/login-email-changes", json!({"token": confirm})).await;
+    assert_eq!(status, 200);
+    let (status, body) = person.post("/api/login-email-changes/cancel", json!({"token": confirm})).await;
+    assert_eq!((status, error_code(&body)), (400, "token_invalid"), "the new address's link cancels nothing");
+    let (status, kept) = person.post("/api/login-email-changes/cancel", json!({"token": cancel})).await;
+    assert_eq!((status, kept["login_email"].as_str()), (200, Some(old.as_str())), "{kept}");
+    let (status, body) = person.post("/api/login-email-changes/cancel", json!({"token": cancel})).await;
+    assert_eq!((status, error_code(&body)), (400, "token_invalid"), "once: {body}");
+    let (status, body) = person.post("/api/login-email-changes", json!({"token": confirm})).await;
+    assert_eq!((status, error_code(&body)), (400, "token_invalid"), "the confirmation is dead too: {body}");
+    tokio::time::sleep(std::time::Duration::from_secs(latchkey_e2e::LOGIN_EMAIL_CHANGE_DELAY_SECS + 2)).await;
+    assert!(latchkey_e2e::login(&old, "parent", PASSWORD).await.is_ok(), "past the delay: still the old address");
+    assert_eq!(latchkey_e2e::login(&new, "parent", PASSWORD).await.unwrap_err().1, "invalid_credentials");
+    let (_, found) = desk.client.get(&format!("/api/admin/accounts?email={old}")).await;
+    let history = found["accounts"][0]["history"].as_array().unwrap();
+    assert!(
+        history.iter().any(|e| e["event"] == "login_email_change_cancelled" && e["detail"] == "by_owner"),
+        "{found}"
+    );
+    assert!(found["accounts"][0].get("pending_login_email").is_none(), "{found}");
+}
+
+#[tokio::test]
+async fn from_a_helpdesk_session_every_action_on_a_role_holder_is_refused_and_nobody_climbs() {
+    let desk = staff("below", &["helpdesk"], true).await;
+    let peer = staff("peer", &["helpdesk"], true).await;
+    let admin = staff("above", &["admin"], true).await;
+    let other_admin = staff("above-too", &["admin"], true).await;
+    let checks = every_check(&desk).await;
+    // Every change the console can ask of an account, as the desk would send it.
+    let actions = |email: &str| -> Vec<(&'static str, Value)> {
+        let target = json!({"login_email": email, "audience": "staff"});
+        let with = |extra: Value| {
+            let mut body = target.clone();
+            body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            body
+        };
+        vec![
+            ("/api/admin/accounts/disable", target.clone()),
+            ("/api/admin/accounts/enable", target.clone()),
+            ("/api/admin/accounts/end-sessions", target.clone()),
+            ("/api/admin/accounts/reset-link", target.clone()),
+            ("/api/admin/accounts/require-password-change", with(json!({"announce": true}))),
+            ("/api/admin/accounts/two-step-off", with(json!({"checks": checks}))),
+            (
+                "/api/admin/accounts/login-email",
+                with(json!({"new_login_email": unique_email("takeover", ""), "checks": checks})),
+            ),
+        ]
+    };
+    for (who, target) in [("an admin", &admin), ("a peer", &peer), ("itself", &desk)] {
+        for (path, body) in actions(&target.email) {
+            let (status, answer) = desk.client.post(path, &body).await;
+            assert_eq!(
+                (status, error_code(&answer)),
+                (403, "account_protected"),
+                "the helpdesk on {who}: {path}: {answer}"
+            );
+        }
+        let roles = json!({"login_email": target.email, "audience": "staff", "roles": ["admin"]});
+        let (status, answer) = desk.client.put("/api/admin/accounts/roles", &roles).await;
+        assert_eq!((status, error_code(&answer)), (403, "forbidden"), "roles are the admin's: {answer}");
+        // Shown, but marked: the console offers no action on it.
+        let (_, found) = desk.client.get(&format!("/api/admin/accounts?email={}", target.email)).await;
+        assert_eq!(found["accounts"][0]["may_act"], false, "{who}: {found}");
+    }
+    // Nothing reached anyone: no link, no notice, no change.
+    latchkey_e2e::watch_for_strays().await;
+    for target in [&admin, &peer, &desk] {
+        // Only the notice that 2-Step Verification went on, when each was made.
+        let subjects: Vec<String> =
+            latchkey_e2e::fake_mail::deliveries_to(&target.email).into_iter().map(|m| m.subject).collect();
+        assert!(subjects.iter().all(|s| s.contains("2-Step")), "{}: {subjects:?}", target.email);
+        let (_, found) = admin
+            .client
+            .admin(reqwest::Method::GET, &format!("/api/admin/accounts?email={}", target.email), None)
+            .await;
+        let account = &found["accounts"][0];
+        assert_eq!((account["status"].as_str(), account["two_step_enabled"].as_bool()), (Some("active"), Some(true)));
+        assert!(account.get("pending_login_email").is_none());
+    }
+    assert_eq!(admin.client.get("/api/admin/me").await.0, 200, "the admin's session lives");
+    assert!(latchkey_e2e::worker_log().contains("\"code\":\"account_protected\""), "refusals are on the audit trail");
+
+    // An admin acts on the helpdesk, but not on another admin: that takes the bearer token.
+    let (status, view) = admin
+        .client
+        .post("/api/admin/accounts/end-sessions", json!({"login_email": peer.email, "audience": "staff"}))
+        .await;
+    assert_eq!(status, 200, "{view}");
+    let (status, body) = admin
+        .client
+        .post("/api/admin/accounts/end-sessions", json!({"login_email": other_admin.email, "audience": "staff"}))
+        .await;
+    assert_eq!((status, error_code(&body)), (403, "account_protected"), "{body}");
+    let roles = json!({"login_email": other_admin.email, "audience": "staff", "roles": []});
+    let (status, body) = admin.client.put("/api/admin/accounts/roles", &roles).await;
+    assert_eq!((status, error_code(&body)), (403, "account_protected"), "no admin demotes another: {body}");
+    let (status, body) = admin.client.admin(reqwest::Method::PUT, "/api/admin/accounts/roles", Some(&roles)).await;
+    assert_eq!(status, 200, "the bearer token may: {body}");
 }
 
 /// The dead letters whose mail went to `address`, of `kind`.

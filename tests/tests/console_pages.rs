@@ -125,17 +125,27 @@ async fn changes_a_login_email_in(engine: Engine) {
     let change = browser.find(Locator::XPath(&xpath)).await.unwrap();
     change.click().await.unwrap();
     wait_visible(&browser, "#new-email").await;
+    // The same identity checks as turning 2-Step Verification off: the way into someone's account is the same.
+    wait_visible(&browser, "#checks").await;
     click(&browser, "#confirm-yes").await;
     wait_visible(&browser, "#confirm-error").await;
     type_into(&browser, "#new-email", &new).await;
+    for check in browser.find_all(Locator::Css("#check-list input[type=checkbox]")).await.unwrap() {
+        check.click().await.unwrap();
+    }
     screenshot(&browser, engine, "console-login-email").await;
     audit(&browser, "console, changing a login email, in Spanish").await;
     click(&browser, "#confirm-yes").await;
     eventually("the done message", Duration::from_secs(10), || async {
-        text_of(&browser, "#status").await.contains("dirección nueva").then_some(())
+        text_of(&browser, "#status").await.contains("va de camino").then_some(())
     })
     .await;
+    let card = text_of(&browser, &format!("article[data-login='{login}']")).await;
+    assert!(card.contains(&new) && card.contains("aún sin confirmar"), "the card shows the change waiting: {card}");
     assert!(latchkey_e2e::login(&login, "parent", PASSWORD).await.is_ok(), "nothing changes before the confirmation");
+    // The owner was told at the old address, with a way to stop it.
+    let notice = wait_for_mail(&login, 1).await;
+    assert!(notice[0].text.contains("/cancel-email#t="), "{}", notice[0].text);
 
     let mail = wait_for_mail(&new, 1).await;
     let link = mail[0].text.lines().find(|l| l.contains("/confirm-email#t=")).unwrap().trim().to_owned();
@@ -145,10 +155,42 @@ async fn changes_a_login_email_in(engine: Engine) {
     audit(&browser, "confirm-email").await;
     click(&browser, "#confirm button[type=submit]").await;
     wait_visible(&browser, "#done").await;
-    assert!(text_of(&browser, "#done").await.contains(&new));
+    let done = text_of(&browser, "#done").await;
+    assert!(
+        done.contains(&new) && (done.contains("From") || done.contains("A partir")),
+        "when it takes effect: {done}"
+    );
     screenshot(&browser, engine, "confirm-email-done").await;
-    assert!(latchkey_e2e::login(&new, "parent", PASSWORD).await.is_ok(), "the new login email works");
+    latchkey_e2e::until_a_login_email_change_takes_effect(|| async {
+        latchkey_e2e::login(&new, "parent", PASSWORD).await.ok()
+    })
+    .await;
     assert!(latchkey_e2e::login(&login, "parent", PASSWORD).await.is_err(), "the old one does not");
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_owner_cancels_a_login_email_change_from_the_mailed_link() {
+    let desk = staff("cancel-page", &["helpdesk"], true).await;
+    let (login, _, _) = ana(&desk).await;
+    let (_, checks) = desk.client.get("/api/admin/identity-checks").await;
+    let ticked: Vec<&str> = checks["checks"].as_array().unwrap().iter().filter_map(|c| c["id"].as_str()).collect();
+    let change = json!({"login_email": login, "audience": "parent", "new_login_email": unique_email("not-hers", ""), "checks": ticked});
+    let (status, body) = desk.client.post("/api/admin/accounts/login-email", change).await;
+    assert_eq!(status, 200, "{body}");
+    let notice = wait_for_mail(&login, 1).await;
+    let link = notice[0].text.lines().find(|l| l.contains("/cancel-email#t=")).unwrap().trim().to_owned();
+    let browser = Engine::Chromium.open().await;
+    browser.goto(&link).await.unwrap();
+    wait_visible(&browser, "#cancel").await;
+    assert!(browser.current_url().await.unwrap().fragment().is_none(), "the token leaves the address bar");
+    audit(&browser, "cancel-email").await;
+    click(&browser, "#cancel button[type=submit]").await;
+    wait_visible(&browser, "#done").await;
+    assert!(text_of(&browser, "#done").await.contains(&login), "the login email stays");
+    screenshot(&browser, Engine::Chromium, "cancel-email-done").await;
+    let (_, found) = desk.client.get(&format!("/api/admin/accounts?email={login}")).await;
+    assert!(found["accounts"][0].get("pending_login_email").is_none(), "{found}");
     browser.close().await.unwrap();
 }
 
@@ -179,8 +221,16 @@ async fn an_admin_sees_the_settings_and_sends_a_dead_letter_again() {
     audit(&browser, "console, settings").await;
     screenshot(&browser, Engine::Chromium, "console-settings").await;
 
-    // Their own card: the roles dialog and the identity checklist, each audited, each left without a change.
+    // Their own card offers nothing: an admin's account is changed only from above (the bearer token).
     search_by_keyboard(&browser, &admin.email).await;
+    let own = text_of(&browser, "article.account").await;
+    assert!(own.contains("at or above yours"), "{own}");
+    assert!(browser.find_all(Locator::Css("article.account .actions button")).await.unwrap().is_empty());
+
+    // A helpdesk colleague's card: the roles dialog and the identity checklist, each audited, each left unchanged.
+    let colleague = staff("settings-colleague", &["helpdesk"], true).await;
+    search_by_keyboard(&browser, &colleague.email).await;
+    wait_visible(&browser, &format!("article[data-login='{}'] .actions", colleague.email)).await;
     for (button, inside) in [("Console roles", "#roles"), ("Turn 2-Step Verification off", "#checks")] {
         let xpath = format!("//article//button[contains(., '{button}')]");
         browser.find(Locator::XPath(&xpath)).await.unwrap().click().await.unwrap();
@@ -198,8 +248,8 @@ async fn an_admin_sees_the_settings_and_sends_a_dead_letter_again() {
         })
         .await;
     }
-    let (_, me) = admin.client.get(&format!("/api/admin/accounts?email={}", admin.email)).await;
-    assert_eq!(me["accounts"][0]["two_step_enabled"], true, "cancelled: nothing changed");
+    let (_, found) = admin.client.get(&format!("/api/admin/accounts?email={}", colleague.email)).await;
+    assert_eq!(found["accounts"][0]["two_step_enabled"], true, "cancelled: nothing changed");
 
     type_into(&browser, "#req-staff", "a year").await;
     click(&browser, "#two-step-requirement button[type=submit]").await;

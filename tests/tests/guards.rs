@@ -47,7 +47,7 @@ async fn every_admin_route_refuses_no_token_and_a_wrong_one_and_every_session_ro
     for (method, path, guard) in table().await {
         let attempts: &[Option<&str>] = match guard.as_str() {
             // Without a header, a console session is asked for: none here.
-            "admin" | "helpdesk" => {
+            "admin" | "admin_change" | "helpdesk" | "helpdesk_change" => {
                 &[None, Some("Bearer not-the-admin-token-0123456789"), Some("Basic YWRtaW46YWRtaW4=")]
             }
             "session" | "session_change" | "recent_session_change" => &[None],
@@ -70,7 +70,15 @@ async fn every_state_change_is_refused_from_another_site() {
     let mut checked = 0;
     for (method, path, guard) in table().await {
         // The admin API too, when it rides on a console session (no bearer token).
-        let guards = ["same_origin", "session_change", "recent_session_change", "admin", "helpdesk"];
+        let guards = [
+            "same_origin",
+            "session_change",
+            "recent_session_change",
+            "admin",
+            "admin_change",
+            "helpdesk",
+            "helpdesk_change",
+        ];
         if !guards.contains(&guard.as_str()) {
             continue;
         }

@@ -507,3 +507,200 @@ async fn bad_input_at_the_token_endpoints_gets_oauth_errors_never_a_5xx() {
     assert_eq!(userinfo.status().as_u16(), 401);
     assert!(userinfo.headers()["www-authenticate"].to_str().unwrap().contains("invalid_token"));
 }
+
+/// The confirmation page's answer, posted from latchkey's own page with the request it showed: status and location.
+async fn consent(person: &Client, page: &str, decision: &str) -> (u16, String) {
+    let fields: Vec<(String, String)> = page
+        .split("<input type=\"hidden\" ")
+        .skip(1)
+        .filter_map(|input| {
+            let value = |attr: &str| {
+                let start = input.find(&format!("{attr}=\""))? + attr.len() + 2;
+                Some(input[start..start + input[start..].find('"')?].replace("&amp;", "&").replace("&quot;", "\""))
+            };
+            Some((value("name")?, value("value")?))
+        })
+        .chain([("decision".to_owned(), decision.to_owned())])
+        .collect();
+    let response = oidc::http()
+        .post(url("/oauth2/consent"))
+        .header("Cookie", person.cookie().unwrap())
+        .header("Origin", base_url())
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default())
+}
+
+/// The authorization endpoint's answer for `person`: status, location, and the page when it shows one.
+async fn authorize_page(started: &oidc::Started, person: &Client) -> (u16, String, String) {
+    let response =
+        oidc::http().get(started.url.as_str()).header("Cookie", person.cookie().unwrap()).send().await.unwrap();
+    let status = response.status().as_u16();
+    let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
+    (status, location, response.text().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_native_app_on_this_device_gets_a_code_only_after_the_person_says_continue() {
+    let admin = Client::shared();
+    let metadata = oidc::metadata().await;
+    let (email, ana) = new_person("oidc-native").await;
+    for redirect in ["http://127.0.0.1:41999/callback", "org.sunnydays.app:/callback"] {
+        let app = App::register(&admin, json!({"redirect_uris": [redirect]})).await;
+        let rp = app.client(&metadata);
+        // Any program on the device could have opened this: no code without the person.
+        let started = start(&rp, &["email"], &[]);
+        let (status, location, page) = authorize_page(&started, &ana).await;
+        assert_eq!((status, location.as_str()), (200, ""), "{redirect}: a page, not a code");
+        assert!(page.contains("Continue to Sunny Days Parent App as") && page.contains(&email), "{page}");
+        let silent = start(&rp, &[], &[("prompt", "none")]);
+        let (_, location) = follow(silent.url.as_str(), Some(&ana)).await;
+        assert_eq!(param(&location, "error").as_deref(), Some("interaction_required"), "{location}");
+        // From another site, the answer is refused.
+        let forged = oidc::http()
+            .post(url("/oauth2/consent"))
+            .header("Cookie", ana.cookie().unwrap())
+            .header("Origin", "https://evil.example")
+            .form(&[("decision", "continue")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status().as_u16(), 403);
+        let (status, location) = consent(&ana, &page, "continue").await;
+        assert_eq!(status, 303, "{location}");
+        assert!(location.starts_with(redirect), "{location}");
+        assert_eq!(param(&location, "state").as_deref(), Some(started.state.secret().as_str()));
+        let code = param(&location, "code").expect("a code once the person said continue");
+        exchange(&rp, code, started.verifier).await;
+        // Remembered for this app: straight back; `prompt=consent` asks again.
+        let again = start(&rp, &[], &[]);
+        code_for(&again, &ana).await;
+        let asked = start(&rp, &[], &[("prompt", "consent")]);
+        let (status, _, page) = authorize_page(&asked, &ana).await;
+        assert_eq!(status, 200);
+        let (status, location) = consent(&ana, &page, "cancel").await;
+        assert_eq!((status, param(&location, "error").as_deref()), (303, Some("access_denied")), "{location}");
+    }
+    // An app on the web, a confidential client: no question, unless it asks for one with `prompt=consent`.
+    let portal = App::register(&admin, json!({"kind": "confidential"})).await;
+    let rp = portal.client(&metadata);
+    code_for(&start(&rp, &[], &[]), &ana).await;
+    let (status, _, page) = authorize_page(&start(&rp, &[], &[("prompt", "consent")]), &ana).await;
+    assert_eq!(status, 200, "prompt=consent is honoured for every client");
+    assert!(page.contains("Continue to") && page.contains("action=\"/oauth2/consent\""), "{page}");
+}
+
+#[tokio::test]
+async fn a_second_sso_cookie_tossed_in_by_a_sibling_site_is_never_taken_for_the_session() {
+    let admin = Client::shared();
+    let app = App::register(&admin, json!({"kind": "confidential"})).await;
+    let rp = app.client(&oidc::metadata().await);
+    let (ana_email, ana) = new_person("oidc-tossed").await;
+    let (_, mallory) = new_person("oidc-tosser").await;
+    let value = |person: &Client| person.cookie().unwrap().split_once('=').unwrap().1.to_owned();
+    // A login sets the SSO cookie for the whole host (path `/`; `__Host-` over https), holding the same session.
+    let response = oidc::http()
+        .post(url("/api/sessions"))
+        .json(&json!({"email": ana_email, "audience": "parent", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let set: Vec<String> =
+        response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    assert!(set.iter().any(|c| c.starts_with("latchkey-sso=") && c.contains("Path=/;")), "{set:?}");
+    let started = start(&rp, &[], &[]);
+    let send = |cookie: String| {
+        let url = started.url.clone();
+        async move {
+            let response = oidc::http().get(url.as_str()).header("Cookie", cookie).send().await.unwrap();
+            response.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default()
+        }
+    };
+    let once = send(format!("latchkey-sso={}", value(&ana))).await;
+    assert!(param(&once, "code").is_some(), "one cookie: the person's session: {once}");
+    for cookie in [
+        format!("latchkey-sso={}; latchkey-sso={}", value(&mallory), value(&ana)),
+        format!("latchkey-sso={}; latchkey-sso={}", value(&ana), value(&mallory)),
+    ] {
+        let location = send(cookie).await;
+        assert!(param(&location, "code").is_none(), "two: a code for neither: {location}");
+        assert!(location.starts_with("/login?"), "the person logs in themselves: {location}");
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_honours_scope_and_a_change_of_password_come_due_stops_the_apps() {
+    let admin = Client::shared();
+    let app = App::register(
+        &admin,
+        json!({"kind": "confidential", "scopes": ["openid", "email", "profile", "offline_access"]}),
+    )
+    .await;
+    let rp = app.client(&oidc::metadata().await);
+    let (email, ana) = new_person("oidc-scope").await;
+    let tokens = log_in_to(&rp, &ana, &["email", "offline_access"]).await;
+    let secret = app.secret.clone().unwrap();
+    let refresh = |token: String, scope: Option<&'static str>| {
+        let (id, secret) = (app.id.clone(), secret.clone());
+        async move {
+            let mut form = vec![("grant_type", "refresh_token".to_owned()), ("refresh_token", token)];
+            form.extend(scope.map(|s| ("scope", s.to_owned())));
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            token_request(&form, Some((&id, &secret))).await
+        }
+    };
+    let first = tokens.refresh_token().unwrap().secret().clone();
+    let (status, body) = refresh(first.clone(), Some("openid email profile offline_access")).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_scope")), "more than granted: {body}");
+    let (status, narrowed) = refresh(first, Some("openid")).await;
+    assert_eq!(status, 200, "the refused refresh spent nothing: {narrowed}");
+    assert_eq!(narrowed["scope"], "openid");
+    assert!(claims(narrowed["id_token"].as_str().unwrap()).get("email").is_none(), "{narrowed}");
+    let next = narrowed["refresh_token"].as_str().expect("the grant still holds offline_access").to_owned();
+
+    // The school requires a new password of this account now: the app's refresh is refused until it is made.
+    let required = json!({"login_email": email, "audience": "parent"});
+    let (status, body) =
+        admin.admin(reqwest::Method::POST, "/api/admin/accounts/require-password-change", Some(&required)).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = refresh(next, None).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    let (status, location) = follow(start(&rp, &[], &[]).url.as_str(), Some(&ana)).await;
+    assert!(status == 302 && location.starts_with("/password?"), "no code, the change first: {location}");
+}
+
+#[tokio::test]
+async fn email_verified_is_true_only_once_a_link_came_back_from_the_address() {
+    let admin = Client::shared();
+    let app = App::register(&admin, json!({})).await;
+    let rp = app.client(&oidc::metadata().await);
+    let email = unique_email("oidc-verified", "");
+    let token = link_for_new_account(&email, "parent", PASSWORD).await;
+    let before = log_in_to(&rp, &person(&email, "parent").await, &["email"]).await;
+    assert_eq!(claims(&before.id_token().unwrap().to_string())["email_verified"], json!(false), "made by the admin");
+    let (status, body) =
+        post_json("/api/resets", &json!({"token": token, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})).await;
+    assert_eq!(status, 200, "{body}");
+    let mut again = Client::shared();
+    assert_eq!(again.login(&email, "parent", NEW_PASSWORD, None).await.0, 200);
+    let after = log_in_to(&rp, &again, &["email"]).await;
+    assert_eq!(claims(&after.id_token().unwrap().to_string())["email_verified"], json!(true), "the reset proved it");
+}
+
+#[tokio::test]
+async fn an_identifier_too_long_to_be_a_key_is_answered_as_unknown_never_a_5xx() {
+    let long = "c".repeat(1_000);
+    let (status, body) =
+        token_request(&[("grant_type", "refresh_token"), ("refresh_token", "x"), ("client_id", &long)], None).await;
+    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")), "{body}");
+    let (status, body) = token_request(&[("token", "x")], Some((&long, "secret"))).await;
+    assert_eq!(status, 401, "{body}");
+    let page = oidc::http().get(url(&format!("/api/apps?client_id={long}"))).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 404);
+    let (status, body) = post_json("/api/login-email-changes/cancel", &json!({"token": "t".repeat(5_000)})).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("token_invalid")), "{body}");
+}

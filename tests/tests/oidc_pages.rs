@@ -1,5 +1,6 @@
 //! Logging in to an app through latchkey, as a person does it, in Chromium, Firefox and WebKitGTK: the demo app on
-//! another site sends the person to latchkey's login page (naming the app, in their language), back with a code it
+//! another site sends the person to latchkey's login page (naming the app, in their language), asks them once to
+//! confirm the app (it answers on this device, at a loopback address, as a native app does), back with a code it
 //! exchanges and checks, refreshes, comes straight back while the session lives (the cross-site `Lax` cookie), and
 //! logs out. axe audits the new states.
 
@@ -76,6 +77,19 @@ async fn a_person_logs_in_to_an_app_through_latchkey_and_out_again_in_every_engi
             type_into(&browser, "#email", &email).await;
             type_into(&browser, "#password", PASSWORD).await;
             click(&browser, "#login-button").await;
+            // The app answers on this device (a loopback address): any program here could have started this, so
+            // the person confirms it once, by name, in their language.
+            wait_at(&browser, &url("/oauth2/authorize?")).await;
+            let question = if spanish {
+                "¿Continuar a Sunny Days Parent App como"
+            } else {
+                "Continue to Sunny Days Parent App as"
+            };
+            let asked = wait_text(&browser, "main", question).await;
+            assert!(asked.contains(&email), "whom they would log in as: {asked}");
+            screenshot(&browser, engine, "oidc-consent").await;
+            audit(&browser, "the confirmation of an app on this device").await;
+            click(&browser, "button[value=continue]").await;
             // Back at the app, which checked the ID token's signature and shows who logged in.
             wait_at(&browser, &demo).await;
             wait_visible(&browser, "#logged-in").await;
@@ -84,7 +98,8 @@ async fn a_person_logs_in_to_an_app_through_latchkey_and_out_again_in_every_engi
             screenshot(&browser, engine, "oidc-app").await;
             click(&browser, "#refresh").await;
             wait_text(&browser, "#status", if spanish { "Tokens renovados" } else { "Tokens refreshed" }).await;
-            // Again while the session lives: straight back, no login page (the Lax cookie rides the cross-site trip).
+            // Again while the session lives: straight back, no login page (the Lax cookie rides the cross-site trip),
+            // and no question: the "Continue" is remembered for this app.
             browser.goto(&demo).await.unwrap();
             wait_ready(&browser).await;
             click(&browser, "#login").await;

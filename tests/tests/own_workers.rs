@@ -3,7 +3,7 @@
 //! in the middle of a reset, and logins that stop being recent within seconds.
 
 use fantoccini::Locator;
-use latchkey_e2e::console::staff_of;
+use latchkey_e2e::console::{staff_of, STAFF_PASSWORD};
 use latchkey_e2e::fake_mail::deliveries_to;
 use latchkey_e2e::fake_services::{TURNSTILE_PASS, TURNSTILE_SECRET};
 use latchkey_e2e::page::{click, log_in, open_page, type_into, wait_visible};
@@ -77,6 +77,26 @@ async fn each_console_session_has_an_admin_budget_of_its_own_beside_its_offices_
     let (through, (status, body)) = until_refused(200, || desk.client.get("/api/admin/me")).await;
     assert_eq!((status, error_code(&body)), (429, "rate_limited"), "{body}");
     assert!(through >= 29, "{through} went through");
+    // A cookie that names an account but is nobody's session (the form from before sealing, naming any object it
+    // likes) earns no budget of its own: the guard refuses it, and the refusal is charged to the address.
+    let made_up = |n: usize| {
+        use base64::Engine;
+        let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("staff:made-up-{n}@school.test"));
+        format!("latchkey-session={id}.{}", "A".repeat(43))
+    };
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    let me = worker.url("/api/admin/me");
+    let (_, (status, body)) = until_refused(401, || {
+        let cookie = made_up(counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let me = me.clone();
+        async move {
+            let response = http().get(me).header("Cookie", cookie).send().await.expect("an answer");
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    })
+    .await;
+    assert_eq!((status, error_code(&body)), (429, "rate_limited"), "{body}");
 }
 
 #[tokio::test]
@@ -223,4 +243,56 @@ async fn a_login_that_is_no_longer_recent_must_type_the_password_again_to_change
     let hidden = browser.find(Locator::Css("#reauth")).await.unwrap().attr("hidden").await.unwrap();
     assert!(hidden.is_some(), "the password form is gone once used");
     browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_console_change_needs_the_password_and_a_code_typed_lately() {
+    let recent = RECENT_AUTH_SECS.to_string();
+    let worker = Worker::start("console-recent", &[("IP_RATE_LIMIT", "off"), ("RECENT_AUTH_SECS", &recent)]).await;
+    let admin = staff_of(worker.client(), "console-recent", &["admin"], true).await;
+    let person = unique_email("console-recent-person", "");
+    assert_eq!(worker.create_account(&person, OLD).await, 201);
+    let target = json!({"login_email": person, "audience": "parent"});
+    let (status, body) = admin.client.post("/api/admin/accounts/end-sessions", &target).await;
+    assert_eq!(status, 200, "the code that turned 2-Step Verification on was just given: {body}");
+    latchkey_e2e::outlive_a_recent_login(RECENT_AUTH_SECS).await;
+
+    // Every change the table marks, walked from the table the Worker serves; reading stays open.
+    let (_, table) = admin.client.get("/dev/routes").await;
+    let changes: Vec<(String, String)> = table
+        .as_array()
+        .expect("the route table")
+        .iter()
+        .filter(|r| r["guard"] == "admin_change" || r["guard"] == "helpdesk_change")
+        .map(|r| (r["method"].as_str().unwrap().to_owned(), r["path"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(changes.len() >= 15, "{changes:?}");
+    for (method, path) in &changes {
+        let request = http().request(method.parse().unwrap(), worker.url(path)).json(&target);
+        let response = request.header("Cookie", admin.client.cookie().unwrap()).send().await.unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!((status, error_code(&body)), (403, "reauthentication_required"), "{method} {path}: {body}");
+    }
+    let (status, body) = admin.client.get(&format!("/api/admin/accounts?email={person}")).await;
+    assert_eq!(status, 200, "looking needs nothing more: {body}");
+    // The bearer token is its own proof.
+    let (status, _) =
+        admin.client.admin(reqwest::Method::POST, "/api/admin/accounts/end-sessions", Some(&target)).await;
+    assert_eq!(status, 200);
+
+    // The password alone is half of it; a wrong code is refused; both, and the change goes through.
+    let (status, _) = admin.client.post("/api/session/reauthenticate", &json!({"password": STAFF_PASSWORD})).await;
+    assert_eq!(status, 204);
+    let (status, body) = admin.client.post("/api/admin/accounts/end-sessions", &target).await;
+    assert_eq!((status, error_code(&body)), (403, "reauthentication_required"), "{body}");
+    let wrong = json!({"password": STAFF_PASSWORD, "code": "000000"});
+    let (status, body) = admin.client.post("/api/session/reauthenticate", &wrong).await;
+    assert_eq!((status, error_code(&body)), (401, "two_step_code_invalid"), "{body}");
+    let code = admin.app.as_ref().unwrap().fresh_code().await;
+    let both = json!({"password": STAFF_PASSWORD, "code": code});
+    let (status, body) = admin.client.post("/api/session/reauthenticate", &both).await;
+    assert_eq!(status, 204, "{body}");
+    let (status, body) = admin.client.post("/api/admin/accounts/end-sessions", &target).await;
+    assert_eq!(status, 200, "{body}");
 }

@@ -21,6 +21,7 @@ const MAIL_KIND = {
   change_requested: "page.console.mail.change_requested",
   account_changed: "page.console.mail.account_changed",
   confirm_login_email: "page.console.mail.confirm_login_email",
+  login_email_change_requested: "page.console.mail.login_email_change_requested",
 };
 const MAIL_STATE = {
   queued: "page.console.mail_state.queued",
@@ -66,6 +67,8 @@ const EVENT = {
   mail_complained: "page.console.event.mail_complained",
   login_email_change_requested: "page.console.event.login_email_change_requested",
   login_email_changed: "page.console.event.login_email_changed",
+  login_email_change_confirmed: "page.console.event.login_email_change_confirmed",
+  login_email_change_cancelled: "page.console.event.login_email_change_cancelled",
 };
 // Why the console is closed to this person, and where to go about it.
 const GATE = {
@@ -164,6 +167,14 @@ function card(account, n) {
     fact(state, t("page.console.roles"), (account.roles || []).map((r) => label(ROLE, r)).join(", ") || t("page.console.none"));
   }
   article.append(state);
+  const moving = account.pending_login_email;
+  if (moving) {
+    article.append(element("p", t("page.console.pending_login_email", {
+      email: moving.new_login_email,
+      state: t(moving.confirmed ? "page.console.pending_confirmed" : "page.console.pending_unconfirmed"),
+      date: when(moving.effective_at),
+    }), { class: "hint pending" }));
+  }
 
   article.append(element("h4", t("page.console.reset_link_title")));
   const link = account.reset_link;
@@ -194,7 +205,8 @@ function card(account, n) {
       .concat(entry.detail ? [entry.detail] : []).join(" · ")));
   article.append(history);
 
-  article.append(actions(account));
+  // An account holding a role at or above the desk's own: the API refuses every change, so none is offered.
+  article.append(account.may_act ? actions(account) : element("p", t("page.console.protected"), { class: "hint protected" }));
   return article;
 }
 
@@ -226,24 +238,36 @@ function actions(account) {
   } else {
     simple("page.console.action.enable", "page.console.confirm.enable", "/api/admin/accounts/enable", () => target, "page.console.done.enable");
   }
+  // Both ways back into an account need the person's identity checked first, as the school defined it.
+  const identityChecks = async () => {
+    checks = checks && checks.ok ? checks : await api("GET", "/api/admin/identity-checks");
+    if (!checks.ok) say(status, checks.error.message, "error");
+    return checks.ok ? checks.data.checks : null;
+  };
   if (account.status === "active") {
     button("page.console.action.login_email", async () => {
+      const toTick = await identityChecks();
+      if (!toTick) return;
       const answer = await ask({
         title: t("page.console.action.login_email"),
         text: t("page.console.confirm.login_email", { name: account.display_name, email: account.login_email }),
         newEmail: true,
+        checks: toTick,
       });
-      if (answer) act("POST", "/api/admin/accounts/login-email", { ...target, new_login_email: answer.email }, "page.console.done.login_email");
+      if (answer) {
+        act("POST", "/api/admin/accounts/login-email", { ...target, new_login_email: answer.email, checks: answer.checks },
+          "page.console.done.login_email");
+      }
     });
   }
   if (account.two_step_enabled) {
     button("page.console.action.two_step_off", async () => {
-      checks = checks || await api("GET", "/api/admin/identity-checks");
-      if (!checks.ok) return say(status, checks.error.message, "error");
+      const toTick = await identityChecks();
+      if (!toTick) return;
       const answer = await ask({
         title: t("page.console.action.two_step_off"),
         text: t("page.console.confirm.two_step_off", { name: account.display_name }),
-        checks: checks.data.checks,
+        checks: toTick,
       });
       if (answer) act("POST", "/api/admin/accounts/two-step-off", { ...target, checks: answer.checks }, "page.console.done.two_step_off");
     });
@@ -257,10 +281,61 @@ function actions(account) {
   return box;
 }
 
+// A change: the API asks a console session for the password and a code typed lately (reauthentication_required);
+// then the person is asked for both, and the change is sent again once.
+async function change(method, path, body) {
+  const first = await api(method, path, body);
+  if (first.ok || first.error.code !== "reauthentication_required") return first;
+  const confirmed = await reauthenticate();
+  if (!confirmed) return first;
+  return api(method, path, body);
+}
+
+// The reauthentication dialog: resolves true once the password and code were accepted, false when cancelled.
+function reauthenticate() {
+  const dialog = $("reauth");
+  const form = $("reauth-form");
+  $("reauth-error").hidden = true;
+  form.reset();
+  const opener = document.activeElement;
+  return new Promise((resolve) => {
+    const finish = (value) => {
+      form.removeEventListener("submit", submit);
+      $("reauth-no").removeEventListener("click", cancel);
+      dialog.removeEventListener("cancel", cancel);
+      dialog.close();
+      if (opener) opener.focus();
+      resolve(value);
+    };
+    const fail = (text) => {
+      $("reauth-error").textContent = text;
+      $("reauth-error").hidden = false;
+    };
+    const submit = async (event) => {
+      event.preventDefault();
+      const password = $("reauth-password").value;
+      const code = $("reauth-code").value.trim();
+      if (!password || !code) return fail(t("page.console.reauth_missing"));
+      const result = await api("POST", "/api/session/reauthenticate", { password, code });
+      if (!result.ok) return fail(result.error.message);
+      finish(true);
+    };
+    const cancel = (event) => {
+      event.preventDefault();
+      finish(false);
+    };
+    form.addEventListener("submit", submit);
+    $("reauth-no").addEventListener("click", cancel);
+    dialog.addEventListener("cancel", cancel);
+    dialog.showModal();
+    $("reauth-password").focus();
+  });
+}
+
 // Runs an action and shows the account as it is after it, in place; the status line says what happened.
 async function act(method, path, body, done) {
   say(status, t("page.working"));
-  const answer = await api(method, path, body);
+  const answer = await change(method, path, body);
   if (!answer.ok) return say(status, answer.error.message + (answer.error.detail ? " (" + answer.error.detail + ")" : ""), "error");
   const old = [...document.querySelectorAll("article.account")]
     .find((a) => a.dataset.login === body.login_email && a.dataset.audience === body.audience);
@@ -372,7 +447,7 @@ async function loadDeadLetters() {
       const again = element("button", t("page.console.resend"), { type: "button", class: "secondary inline" });
       again.addEventListener("click", async () => {
         say(status, t("page.working"));
-        const sent = await api("POST", "/api/admin/dead-letters/resend", { id: letter.id });
+        const sent = await change("POST", "/api/admin/dead-letters/resend", { id: letter.id });
         if (!sent.ok) return say(status, sent.error.message + (sent.error.detail ? " (" + sent.error.detail + ")" : ""), "error");
         say(status, t(sent.data.resent === "reset_link" ? "page.console.resent_link" : "page.console.resent_notice"), "success");
         await loadDeadLetters();
@@ -394,7 +469,7 @@ $("two-step-requirement").addEventListener("submit", async (event) => {
   if (Object.values(body).some((d) => d !== null && !(Number.isInteger(d) && d >= 0 && d <= 365))) {
     return say(status, t("page.console.requirement_invalid"), "error");
   }
-  const saved = await api("PUT", "/api/admin/two-step-requirement", body);
+  const saved = await change("PUT", "/api/admin/two-step-requirement", body);
   say(status, saved.ok ? t("page.console.saved") : saved.error.message, saved.ok ? "success" : "error");
 });
 

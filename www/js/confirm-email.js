@@ -1,4 +1,5 @@
-// The link mailed to a new login email: confirming it moves the account to that address. A link is only followed
+// The link mailed to a new login email: confirming it moves the account to that address, at once or when the time
+// the old address has to object is over (the answer says when). A link is only followed
 // when the person presses the button, so a mail scanner that opens links changes nothing.
 import { api, say } from "./api.js";
 import { localize, pageLocale } from "./i18n.js";
@@ -47,7 +48,11 @@ form.addEventListener("submit", async (event) => {
   say(status, "");
   form.hidden = true;
   document.getElementById("done").hidden = false;
-  document.getElementById("done-text").textContent = t("page.confirm_email.done", { email: result.data.login_email });
+  const email = result.data.login_email;
+  const at = result.data.effective_at;
+  const date = at && new Intl.DateTimeFormat(pageLocale(), { dateStyle: "long", timeStyle: "short" }).format(new Date(at * 1000));
+  document.getElementById("done-text").textContent =
+    at ? t("page.confirm_email.scheduled", { email, date }) : t("page.confirm_email.done", { email });
   document.querySelector("#done a").focus();
 });
 

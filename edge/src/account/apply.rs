@@ -88,6 +88,8 @@ pub struct Outcome<R> {
     pub flush_outbox: bool,
     /// An unknown login's failures are to be forgotten this many seconds from now.
     pub forget_unknown_in: Option<u64>,
+    /// A confirmed login email change is due: the shell moves the account to its new name (`commands::login_email`).
+    pub move_due: bool,
 }
 
 impl<R> Outcome<R> {
@@ -98,6 +100,7 @@ impl<R> Outcome<R> {
             save: false,
             flush_outbox: false,
             forget_unknown_in: None,
+            move_due: false,
         }
     }
 
@@ -109,6 +112,7 @@ impl<R> Outcome<R> {
             save: true,
             flush_outbox: false,
             forget_unknown_in: None,
+            move_due: false,
         }
     }
 
@@ -124,6 +128,11 @@ impl<R> Outcome<R> {
 
     pub fn flushing(mut self) -> Outcome<R> {
         self.flush_outbox = true;
+        self
+    }
+
+    pub fn moving(mut self) -> Outcome<R> {
+        self.move_due = true;
         self
     }
 }
@@ -175,6 +184,7 @@ pub(crate) mod testing {
         pub saves: usize,
         pub flush_outbox: bool,
         pub forget_unknown_in: Option<u64>,
+        pub move_due: bool,
     }
 
     pub fn rules() -> Rules {
@@ -194,15 +204,19 @@ pub(crate) mod testing {
         let cx = Context { now, rules, hasher: &PlainHasher, ids: &ids };
         let mut outcome = command.apply(slot, &cx);
         let (mut events, mut saves, mut flush_outbox, mut forget_unknown_in) = (Vec::new(), 0, false, None);
+        let mut move_due = false;
         loop {
             remember(slot, &mut outcome, now);
             saves += usize::from(outcome.save);
             events.append(&mut outcome.events);
             flush_outbox |= outcome.flush_outbox;
             forget_unknown_in = forget_unknown_in.or(outcome.forget_unknown_in);
+            move_due |= outcome.move_due;
             match outcome.next {
                 Next::Then(rest) => outcome = rest(slot, &cx),
-                Next::Reply(reply) => return Applied { reply, events, saves, flush_outbox, forget_unknown_in },
+                Next::Reply(reply) => {
+                    return Applied { reply, events, saves, flush_outbox, forget_unknown_in, move_due }
+                }
             }
         }
     }

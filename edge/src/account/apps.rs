@@ -85,7 +85,20 @@ pub struct Apps {
     pub families: Vec<Family>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub logouts: Vec<BackChannelLogout>,
+    /// The apps the person said "Continue" to on latchkey's page, and until when that is remembered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consents: Vec<Consent>,
 }
+
+/// A "Continue" to an app, remembered until `until`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub client_id: String,
+    pub until: u64,
+}
+
+/// The most apps an account remembers a "Continue" for; the oldest goes first.
+const MAX_CONSENTS: usize = 20;
 
 /// What a code exchange is checked against.
 pub struct Exchange<'a> {
@@ -224,6 +237,26 @@ impl Apps {
 
     pub fn wake_in(&self, now: u64) -> Option<u64> {
         self.logouts.iter().map(|l| l.due_at.saturating_sub(now).max(1)).min()
+    }
+
+    /// Whether the person said "Continue" to this app, lately enough that it is still remembered.
+    pub fn consented(&self, client_id: &str, now: u64) -> bool {
+        self.consents.iter().any(|c| c.client_id == client_id && c.until > now)
+    }
+
+    /// Remembers a "Continue" to this app until `until` (nothing when that is not in the future); whether anything
+    /// changed.
+    pub fn remember_consent(&mut self, client_id: &str, until: u64, now: u64) -> bool {
+        let before = self.consents.len();
+        self.consents.retain(|c| c.until > now && c.client_id != client_id);
+        if until <= now {
+            return before != self.consents.len();
+        }
+        if self.consents.len() >= MAX_CONSENTS {
+            self.consents.remove(0);
+        }
+        self.consents.push(Consent { client_id: client_id.to_owned(), until });
+        true
     }
 }
 

@@ -72,6 +72,10 @@ fn entry(event: &AccountEvent, at: u64) -> Option<HistoryEntry> {
         }
         AccountEvent::LoginEmailChangeRequested { by: actor } => by(HistoryEvent::LoginEmailChangeRequested, actor),
         AccountEvent::LoginEmailChanged { by: actor } => by(HistoryEvent::LoginEmailChanged, actor),
+        AccountEvent::LoginEmailChangeConfirmed => plain(HistoryEvent::LoginEmailChangeConfirmed),
+        AccountEvent::LoginEmailChangeCancelled { reason } => {
+            HistoryEntry { detail: Some((*reason).to_owned()), ..plain(HistoryEvent::LoginEmailChangeCancelled) }
+        }
         AccountEvent::MailReported { kind } => plain(match kind {
             MailEventKind::Complained => HistoryEvent::MailComplained,
             _ => HistoryEvent::MailBounced,

@@ -2,11 +2,13 @@
 //! the newest one works, whatever arrives concurrently and wherever.
 //!
 //! Pure, tested natively: the state and its parts ([`state`], [`tokens`], [`sessions`], [`throttle`],
-//! [`credential`], [`outbox`], [`webhooks`], [`two_step`], [`apps`], [`codes`], [`history`]), how it is stored ([`stored`]), and the commands that
-//! change it ([`commands`], applied through [`apply`]). The shell: [`object`], the Durable Object.
+//! [`credential`], [`outbox`], [`webhooks`], [`two_step`], [`apps`], [`codes`], [`history`]), how it is stored
+//! ([`stored`]), the commands that change it ([`commands`], applied through [`apply`]), and whether staff may act on
+//! it ([`authority`]). The shell: [`object`], the Durable Object.
 
 pub mod apply;
 pub mod apps;
+pub mod authority;
 pub mod codes;
 pub mod commands;
 pub mod credential;

@@ -54,6 +54,7 @@ impl AccountState {
         let new = self.choose_password(input.password, input.confirm, input.breached, policy, hasher)?;
 
         // Nothing can fail from here on.
+        let second_factor = proof.is_some();
         if let Some(proof) = proof {
             self.two_step.spend(proof);
         }
@@ -61,7 +62,7 @@ impl AccountState {
         self.end_other_sessions(&input.session, now);
         // This session stays, but not what apps got through it: every app logs in again with the new password.
         self.apps.end_grants(std::slice::from_ref(&input.session), now);
-        self.sessions.reauthenticated(&input.session, now);
+        self.sessions.reauthenticated(&input.session, now, second_factor);
         self.sessions.password_changed(&input.session);
         self.put_password(new, now, notice_id);
         Ok(others)

@@ -3,8 +3,10 @@
 //! account goes through here, one at a time.
 
 use super::apply::{remember, Apply, Context, FreshIds, Next, Rules, Slot};
+use super::commands::admin::View;
 use super::commands::apps::LogoutsTried;
 use super::commands::delivery::{MailQueued, RequeueLostMail, WebhooksTried};
+use super::commands::login_email::{MoveAborted, MoveIn, MoveOut, MovedAway};
 use super::credential::PasswordHasher;
 use super::protocol::Command;
 use super::refusal::Refusal;
@@ -12,6 +14,7 @@ use super::registry::Entry;
 use super::state::AccountState;
 use crate::audit::{self, AccountEvent, Event};
 use crate::config::Config;
+use crate::handlers::ask_account;
 use crate::oidc::jwt::{LogoutTokenClaims, LOGOUT_TOKEN_TYPE};
 use crate::oidc::sign;
 use crate::outbound::OutboundRequest;
@@ -22,7 +25,7 @@ use latchkey_shared::api::DeadLetter;
 use latchkey_shared::ErrorCode;
 use std::cell::RefCell;
 use std::rc::Rc;
-use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
+use worker::{durable_object, DurableObject, Env, Error, Request, Response, Result, State};
 
 const STATE_KEY: &str = "account";
 /// Failed logins for a name with no account, kept only for the throttling window (an alarm clears them). Counted per
@@ -72,12 +75,15 @@ fn logout_request(uri: String, token: &str) -> OutboundRequest {
     }
 }
 
-/// A command applied: its reply, whether mail waits to be handed to the queue, and whether apps wait for a
-/// back-channel logout.
+/// A command applied: its reply, whether mail waits to be handed to the queue, whether apps wait for a back-channel
+/// logout, whether the account is due to move to a new login email, and whether a confirmed change waits for its
+/// delay to end (the alarm moves it then).
 struct Ran<R> {
     reply: R,
     flush_outbox: bool,
     logouts_owed: bool,
+    move_due: bool,
+    move_waiting: bool,
 }
 
 impl DurableObject for Account {
@@ -116,11 +122,12 @@ impl DurableObject for Account {
             Command::GrantStatus(c) => self.answer(c).await,
             Command::RevokeGrant(c) => self.answer(c).await,
             Command::SetRoles(c) => self.answer(c).await,
+            Command::SealSecrets(c) => self.answer(c).await,
             Command::CheckStaff(c) => self.answer(c).await,
             Command::StartLoginEmailChange(c) => self.answer(c).await,
-            Command::MoveOut(c) => self.answer(c).await,
+            Command::ConfirmLoginEmailChange(c) => self.answer(c).await,
+            Command::CancelLoginEmailChange(c) => self.answer(c).await,
             Command::MoveIn(c) => self.answer(c).await,
-            Command::MovedAway(c) => self.answer(c).await,
             Command::NoteMailEvent(c) => self.answer(c).await,
         }
     }
@@ -138,6 +145,7 @@ impl DurableObject for Account {
         }
         self.deliver_webhooks(&config).await?;
         self.deliver_logouts(&config).await?;
+        self.move_account(&config).await?;
         self.schedule_alarm().await?;
         Response::ok("")
     }
@@ -156,10 +164,13 @@ impl Account {
     async fn answer<C: Apply>(&self, command: C) -> Result<Response> {
         let config = self.config()?;
         let ran = self.run(command, &config).await?;
+        if ran.move_due {
+            self.move_account(&config).await?;
+        }
         if ran.flush_outbox {
             // After the save: what was decided is on record even if the queue cannot take it now.
             self.flush_outbox(&config).await?;
-        } else if ran.logouts_owed {
+        } else if ran.logouts_owed || ran.move_waiting {
             self.schedule_alarm().await?;
         }
         Response::from_json(&ran.reply)
@@ -174,7 +185,7 @@ impl Account {
         let mut slot = self.load().await?;
         let existed = slot.account.is_some();
         let mut outcome = command.apply(&mut slot, &cx);
-        let mut flush_outbox = false;
+        let (mut flush_outbox, mut move_due) = (false, false);
         loop {
             remember(&mut slot, &mut outcome, cx.now);
             if outcome.save {
@@ -182,6 +193,7 @@ impl Account {
             }
             self.emit(&slot, &outcome.events, &config.sealing_keys);
             flush_outbox |= outcome.flush_outbox;
+            move_due |= outcome.move_due;
             if let Some(secs) = outcome.forget_unknown_in {
                 // After the answer: a known account's failed login sets no alarm, so an unknown one's must not be
                 // slower for it.
@@ -196,7 +208,12 @@ impl Account {
                 Next::Reply(reply) => {
                     self.register(&slot);
                     let logouts_owed = slot.account.as_ref().is_some_and(|a| !a.apps.logouts.is_empty());
-                    return Ok(Ran { reply, flush_outbox, logouts_owed });
+                    let move_waiting = slot
+                        .account
+                        .as_ref()
+                        .and_then(|a| a.login_email_change.as_ref())
+                        .is_some_and(|change| change.confirmed_at.is_some() || change.moving_since.is_some());
+                    return Ok(Ran { reply, flush_outbox, logouts_owed, move_due, move_waiting });
                 }
                 Next::Then(rest) => outcome = rest(&mut slot, &cx),
             }
@@ -401,6 +418,49 @@ impl Account {
             tried.push((logout, outcome));
         }
         self.run(LogoutsTried { tried }, config).await.map(|_| ())
+    }
+
+    /// Moves the account to the Durable Object of its new login email, when a change is due — the steps
+    /// `commands::login_email` describes, each decided there. A step that does not get through leaves this object
+    /// marked moving (no one can use it) and the alarm tries again; the new name taken, in either form it may have,
+    /// calls the move off.
+    async fn move_account(&self, config: &Config) -> Result<()> {
+        let Some(account) = self.load().await?.account else { return Ok(()) };
+        let Some(change) = account.login_email_change.filter(|change| change.due(now_secs())) else { return Ok(()) };
+        let new = crate::email::Email::parse(&change.new_login_email).map_err(|e| Error::RustError(e.to_string()))?;
+        let to_id = crate::email::account_id(account.profile.audience, &new);
+        let Some(moving) = self.run(MoveOut { to_id: to_id.clone() }, config).await?.reply else { return Ok(()) };
+        let (from_id, token_hash) = (moving.from_id.clone(), moving.change.clone());
+        let contact = moving.account.profile.contact_email.clone();
+        let earlier = new.earlier_form().map(|earlier| crate::email::account_id_of(account.profile.audience, earlier));
+        let taken_earlier = match earlier {
+            Some(earlier) => ask_account(&self.env, &earlier, View {}).await.map(|view| view.is_some()),
+            None => Ok(false),
+        };
+        let arrived = match taken_earlier {
+            Ok(true) => Ok(Err(ErrorCode::AccountExists.into())),
+            Ok(false) => ask_account(&self.env, &to_id, MoveIn { moving }).await,
+            Err(err) => Err(err),
+        };
+        match arrived {
+            Ok(Ok(())) => {
+                self.run(MovedAway { change: token_hash.clone() }, config).await?;
+                let links = [store::login_email_link_key(&token_hash)];
+                let kv = self.env.kv(binding::KV)?;
+                // The indexes are reports: the account is whole under its new name whatever becomes of them.
+                if let Err(err) = store::account_moved(&kv, &from_id, &to_id, contact.as_deref(), &links).await {
+                    audit::record(&Event::InternalError { context: "login_email_reindex", error: err.to_string() });
+                }
+            }
+            Ok(Err(_)) => {
+                self.run(MoveAborted { change: token_hash }, config).await?;
+            }
+            Err(err) => {
+                audit::record(&Event::InternalError { context: "login_email_move", error: err.to_string() });
+                self.schedule_alarm().await?;
+            }
+        }
+        Ok(())
     }
 
     /// One alarm serves every retry (pending mail, lost mail, webhooks): it is set for whichever is due first.

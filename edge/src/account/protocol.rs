@@ -3,10 +3,12 @@
 //! that command's reply type back, so no reply can be mistaken for another's.
 
 use super::apply::Apply;
-use super::commands::admin::{AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SetRoles, View};
+use super::commands::admin::{
+    AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SealSecrets, SetRoles, View,
+};
 use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, RevokeGrant};
 use super::commands::delivery::{MailRetrying, MailSettled, NoteMailEvent};
-use super::commands::login_email::{MoveIn, MoveOut, MovedAway, StartLoginEmailChange};
+use super::commands::login_email::{CancelLoginEmailChange, ConfirmLoginEmailChange, MoveIn, StartLoginEmailChange};
 use super::commands::password::ChangePassword;
 use super::commands::reset::{IssueToken, LinkStatus, Reset, WithdrawToken};
 use super::commands::session::{CheckSession, CheckStaff, Login, Logout, Reauthenticate};
@@ -39,11 +41,12 @@ wire! {
     AdminTwoStepOff(AdminTwoStepOff),
     RequireChange(RequireChange),
     SetRoles(SetRoles),
+    SealSecrets(SealSecrets),
     CheckStaff(CheckStaff),
     StartLoginEmailChange(StartLoginEmailChange),
-    MoveOut(MoveOut),
+    ConfirmLoginEmailChange(ConfirmLoginEmailChange),
+    CancelLoginEmailChange(CancelLoginEmailChange),
     MoveIn(MoveIn),
-    MovedAway(MovedAway),
     NoteMailEvent(NoteMailEvent),
     IssueToken(IssueToken),
     LinkStatus(LinkStatus),

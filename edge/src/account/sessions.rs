@@ -23,6 +23,10 @@ pub struct Session {
     /// Whether the login gave a 2-Step Verification code (an app's ID token then says `amr: ["pwd", "otp"]`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub otp: bool,
+    /// When the person last proved the second factor in it: a code at the login, at the setup's confirmation, or
+    /// typed again with the password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_factor_at: Option<u64>,
     /// The change of password the login found owed; once due, the session is good only for making it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_change: Option<PasswordChange>,
@@ -59,7 +63,8 @@ impl Sessions {
         let expires_at = now + ttl_secs;
         let idle_until = Some((now + idle_secs).min(expires_at));
         let authenticated_at = Some(now);
-        self.0.push(Session { hash, expires_at, idle_until, authenticated_at, otp, password_change });
+        let second_factor_at = otp.then_some(now);
+        self.0.push(Session { hash, expires_at, idle_until, authenticated_at, otp, second_factor_at, password_change });
         ended
     }
 
@@ -91,10 +96,21 @@ impl Sessions {
         }
     }
 
-    /// The person proved again who they are in this (live) session.
-    pub fn reauthenticated(&mut self, hash: &TokenHash, now: u64) {
+    /// The person proved again who they are in this (live) session: the password, and the second factor if
+    /// `second_factor`.
+    pub fn reauthenticated(&mut self, hash: &TokenHash, now: u64, second_factor: bool) {
         if let Some(session) = self.0.iter_mut().find(|s| &s.hash == hash && s.live(now)) {
             session.authenticated_at = Some(now);
+            if second_factor {
+                session.second_factor_at = Some(now);
+            }
+        }
+    }
+
+    /// The person proved the second factor in this (live) session (a code confirming a new authenticator).
+    pub fn second_factor_proved(&mut self, hash: &TokenHash, now: u64) {
+        if let Some(session) = self.0.iter_mut().find(|s| &s.hash == hash && s.live(now)) {
+            session.second_factor_at = Some(now);
         }
     }
 
@@ -104,6 +120,14 @@ impl Sessions {
         self.0.iter().any(|s| {
             &s.hash == hash && s.live(now) && s.authenticated_at.is_some_and(|at| now.saturating_sub(at) < window_secs)
         })
+    }
+
+    /// Whether the person proved both factors — the password and a 2-Step Verification code — in this live session
+    /// less than `window_secs` ago: what the console's changes ask of staff.
+    pub fn both_factors_within(&self, hash: &TokenHash, now: u64, window_secs: u64) -> bool {
+        let recent = |at: Option<u64>| at.is_some_and(|at| now.saturating_sub(at) < window_secs);
+        self.authenticated_within(hash, now, window_secs)
+            && self.0.iter().any(|s| &s.hash == hash && s.live(now) && recent(s.second_factor_at))
     }
 
     /// Ends the sessions `which` picks; the hashes of those that ended.
@@ -179,12 +203,30 @@ mod tests {
         assert!(!sessions.authenticated_within(&hash(1), 600, 600), "the login is too old");
         sessions.touch(&hash(1), 700, 5_000);
         assert!(!sessions.authenticated_within(&hash(1), 700, 600), "using a session is not proving who you are");
-        sessions.reauthenticated(&hash(1), 800);
+        sessions.reauthenticated(&hash(1), 800, false);
         assert!(sessions.authenticated_within(&hash(1), 1_399, 600));
         assert!(!sessions.authenticated_within(&hash(2), 800, 600), "another session is not");
         sessions.end(&hash(1));
-        sessions.reauthenticated(&hash(1), 900);
+        sessions.reauthenticated(&hash(1), 900, true);
         assert!(!sessions.authenticated_within(&hash(1), 900, 600), "an ended session is not brought back");
+    }
+
+    #[test]
+    fn both_factors_are_recent_only_when_the_password_and_a_code_were_both_given_lately() {
+        let mut sessions = Sessions::default();
+        sessions.open(hash(1), 0, 10_000, 5_000, None, true);
+        sessions.open(hash(2), 0, 10_000, 5_000, None, false);
+        assert!(sessions.both_factors_within(&hash(1), 599, 600), "a login with a code");
+        assert!(!sessions.both_factors_within(&hash(2), 1, 600), "a login without one");
+        assert!(!sessions.both_factors_within(&hash(1), 600, 600), "too long ago");
+        sessions.reauthenticated(&hash(1), 700, false);
+        assert!(!sessions.both_factors_within(&hash(1), 700, 600), "the password alone");
+        sessions.reauthenticated(&hash(1), 800, true);
+        assert!(sessions.both_factors_within(&hash(1), 1_399, 600));
+        sessions.second_factor_proved(&hash(2), 900);
+        assert!(!sessions.both_factors_within(&hash(2), 900, 600), "a code alone: the password is old");
+        sessions.reauthenticated(&hash(2), 950, false);
+        assert!(sessions.both_factors_within(&hash(2), 950, 600), "the code lately, then the password");
     }
 
     #[test]

@@ -18,11 +18,15 @@ use crate::seal::Keys;
 use crate::token::TokenHash;
 use crate::webhook;
 use latchkey_shared::api::{
-    AccountStatus, AccountView, PasswordChangeReason, RequiredChange, Role, SessionInfo, TokenStatus,
+    AccountStatus, AccountView, PasswordChange, PasswordChangeReason, PendingLoginEmail, RequiredChange, Role,
+    SessionInfo, TokenStatus,
 };
 use latchkey_shared::chars::normalize;
 use latchkey_shared::{evaluate, Audience, ErrorCode, Locale, Policy};
 use serde::{Deserialize, Serialize};
+
+/// How soon a move that could not finish (the new name's Durable Object did not answer) is tried again.
+pub const MOVE_RETRY_SECS: u64 = 30;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
@@ -56,19 +60,59 @@ pub struct AccountState {
     pub roles: Vec<Role>,
     /// What happened to the account lately, for the school office.
     pub history: History,
-    /// A new login email staff asked for, until its address confirms it.
+    /// A new login email staff asked for, until it takes effect (or is cancelled).
     pub login_email_change: Option<LoginEmailChange>,
+    /// Whether the login email is known to reach the person: a reset link or a login email change's link was used
+    /// from it (what apps are told as `email_verified`).
+    pub email_verified: bool,
+    /// The login email change this account arrived by (its confirmation link's hash), so the move, tried again,
+    /// finds it arrived instead of refusing it as a name taken.
+    pub arrived_with: Option<TokenHash>,
 }
 
-/// A login email change waiting for the new address to confirm it (by the link mailed there).
+/// A login email change: asked for by staff, confirmed by the new address (by the link mailed there), and in effect
+/// once `effective_at` has come with no cancellation from the old address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginEmailChange {
+    /// The confirmation link's (mailed to the new address); it names the move too.
     pub token_hash: TokenHash,
     /// Normalised, as account ids hold it.
     pub new_login_email: String,
+    /// Until when the confirmation link works.
     pub expires_at: u64,
-    /// Who asked.
+    /// Who asked, and with which roles then (a move is made only if they may still act on the account).
     pub by: latchkey_shared::api::Actor,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_roles: Vec<Role>,
+    /// The cancellation link's (mailed to the old address and the contact email); changes asked for before the
+    /// delay existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_hash: Option<TokenHash>,
+    #[serde(default)]
+    pub requested_at: u64,
+    /// The earliest moment it takes effect: the request and the delay that lets the owner stop it.
+    #[serde(default)]
+    pub effective_at: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_at: Option<u64>,
+    /// The Durable Object the account lives in now (its name may be an earlier form of the login email's).
+    #[serde(default)]
+    pub account_id: String,
+    /// When the move began: from then on this object is no account anyone can use, and the change is spent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moving_since: Option<u64>,
+}
+
+impl LoginEmailChange {
+    /// Who asked, as the authority check needs them.
+    pub fn requester(&self) -> latchkey_shared::api::StaffMember {
+        latchkey_shared::api::StaffMember { actor: self.by.clone(), roles: self.by_roles.clone() }
+    }
+
+    /// Whether the account is to move now: confirmed, and its delay over (or the move already begun).
+    pub fn due(&self, now: u64) -> bool {
+        self.moving_since.is_some() || (self.confirmed_at.is_some() && now >= self.effective_at)
+    }
 }
 
 /// A new password through a reset link.
@@ -130,6 +174,8 @@ impl AccountState {
             roles: Vec::new(),
             history: History::default(),
             login_email_change: None,
+            email_verified: false,
+            arrived_with: None,
         }
     }
 
@@ -138,8 +184,13 @@ impl AccountState {
         Pseudonym::for_account(keys, self.profile.audience, &self.profile.login_email)
     }
 
+    /// Enabled, and not on its way to another name (a moving account logs in nowhere until it has arrived).
     pub fn is_active(&self) -> bool {
-        self.profile.status == AccountStatus::Active
+        self.profile.status == AccountStatus::Active && !self.is_moving()
+    }
+
+    pub fn is_moving(&self) -> bool {
+        self.login_email_change.as_ref().is_some_and(|change| change.moving_since.is_some())
     }
 
     /// Every address on file, login first, without repeats.
@@ -175,6 +226,13 @@ impl AccountState {
             recent_mail: self.outbox.recent_mail(),
             roles: self.roles.clone(),
             history: self.history.recent(),
+            pending_login_email: self.login_email_change.as_ref().map(|change| PendingLoginEmail {
+                new_login_email: display(&change.new_login_email),
+                effective_at: change.effective_at,
+                confirmed: change.confirmed_at.is_some(),
+            }),
+            // Whom the view is for, only the handler knows.
+            may_act: false,
         }
     }
 
@@ -184,7 +242,7 @@ impl AccountState {
             audience: self.profile.audience,
             display_name: self.profile.display_name.clone(),
             two_step: self.two_step.status(now, rules.two_step_grace_secs),
-            password_change: self.sessions.password_change(session, now),
+            password_change: self.owed_change(session, now, None),
         }
     }
 
@@ -272,6 +330,8 @@ impl AccountState {
             self.two_step.spend(proof);
         }
         self.tokens.spend(input.token);
+        // The link reached the login email: the address is the person's.
+        self.email_verified = true;
         let revoked = self.end_all_sessions(now);
         self.put_password(new, now, notice_id);
         Ok(revoked)
@@ -330,18 +390,29 @@ impl AccountState {
         Ok(self.session_info(&input.session, now, rules))
     }
 
-    /// The person typed their password again in a live session, before a sensitive change. A wrong one counts as a
-    /// failed login of that client (a stolen session is no way around the login's throttle).
+    /// The person typed their password again in a live session, before a sensitive change — and, with 2-Step
+    /// Verification on, a code if they gave one, which makes the session recent in both factors (what the console's
+    /// changes ask). A wrong password counts as a failed login of that client (a stolen session is no way around the
+    /// login's throttle), a wrong code as a wrong code; either refuses the whole.
     pub fn reauthenticate(
         &mut self,
         input: LoginInput<'_>,
         now: u64,
         hasher: &dyn PasswordHasher,
+        keys: &Keys,
     ) -> Result<(), Refusal> {
         let password = self.confirm_password(&input.session, input.client, input.password, now, hasher)?;
+        let proof = match input.code {
+            Some(code) if self.two_step.enabled() => Some(self.two_step.check(code, now, keys)?),
+            _ => None,
+        };
         self.credential.upgrade(&password, hasher);
         self.failed_logins.forgive(input.client);
-        self.sessions.reauthenticated(&input.session, now);
+        let second_factor = proof.is_some();
+        if let Some(proof) = proof {
+            self.two_step.spend(proof);
+        }
+        self.sessions.reauthenticated(&input.session, now, second_factor);
         Ok(())
     }
 
@@ -376,13 +447,44 @@ impl AccountState {
     /// A live session good for everything: `unauthorized` without one, `password_change_required` while it owes a
     /// change of password that is due (it is good only for making it).
     pub fn full_session(&self, hash: &TokenHash, now: u64) -> Result<(), Refusal> {
+        self.full_session_under(hash, now, None)
+    }
+
+    /// [`Self::full_session`], with `for_audience` — the account type's required change as the site has it now —
+    /// counted too.
+    pub fn full_session_under(
+        &self,
+        hash: &TokenHash,
+        now: u64,
+        for_audience: Option<RequiredChange>,
+    ) -> Result<(), Refusal> {
         if !self.has_session(hash, now) {
             return Err(ErrorCode::Unauthorized.into());
         }
-        match self.sessions.password_change(hash, now) {
+        match self.owed_change(hash, now, for_audience) {
             Some(owed) if owed.due => Err(ErrorCode::PasswordChangeRequired.into()),
             _ => Ok(()),
         }
+    }
+
+    /// The change of password a session owes at `now`, decided when it is used, not only when it opened: what its
+    /// login found, with its deadline judged now; whatever the account owes now (a change required of it since, the
+    /// password flagged by a later login, 2-Step Verification gone under a password only it allowed); and
+    /// `for_audience`. The one due first.
+    pub fn owed_change(
+        &self,
+        session: &TokenHash,
+        now: u64,
+        for_audience: Option<RequiredChange>,
+    ) -> Option<PasswordChange> {
+        let at_login = self.sessions.password_change(session, now).map(|owed| PasswordChange {
+            due: owed.due || owed.deadline.is_some_and(|deadline| now >= deadline),
+            ..owed
+        });
+        at_login
+            .into_iter()
+            .chain(self.credential.owed(for_audience, now))
+            .min_by_key(|owed| (!owed.due, owed.deadline))
     }
 
     /// Ends every session: each app that got tokens in one is owed a back-channel logout. How many there were.
@@ -479,9 +581,20 @@ impl AccountState {
         self.webhooks.queue(webhook::Delivery::new(id, p.audience, p.login_email.clone(), changed_at));
     }
 
-    /// Seconds until the Durable Object's alarm is next needed (mail to hand over or presumed lost, a webhook due).
+    /// Seconds until the Durable Object's alarm is next needed (mail to hand over or presumed lost, a webhook due, a
+    /// confirmed login email change whose delay ends, a move to try again).
     pub fn wake_in(&self, now: u64) -> Option<u64> {
-        self.outbox.wake_in(now).into_iter().chain(self.webhooks.wake_in(now)).chain(self.apps.wake_in(now)).min()
+        let moving = self.login_email_change.as_ref().and_then(|change| match change.moving_since {
+            Some(_) => Some(MOVE_RETRY_SECS),
+            None => change.confirmed_at.map(|_| change.effective_at.saturating_sub(now).max(1)),
+        });
+        self.outbox
+            .wake_in(now)
+            .into_iter()
+            .chain(self.webhooks.wake_in(now))
+            .chain(self.apps.wake_in(now))
+            .chain(moving)
+            .min()
     }
 }
 

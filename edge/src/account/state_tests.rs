@@ -476,3 +476,68 @@ fn a_required_change_lets_the_person_go_on_until_its_deadline() {
     assert_eq!(state.credential.required, None);
     assert_eq!(log_in_checked(&mut state, GOOD, 5, NOW + 1006, None, Some(campaign)), None);
 }
+
+#[test]
+fn a_due_change_is_due_in_every_session_whenever_it_opened() {
+    // A session opened before the deadline of a change its login found owed is a full session only until then.
+    let mut state = account();
+    state.credential.changed_at = Some(NOW - 100);
+    let campaign = RequiredChange { since: NOW - 10, deadline: Some(NOW + 1000) };
+    log_in_checked(&mut state, "Old-Password-1!", 1, NOW, None, Some(campaign)).expect("owed, not yet due");
+    assert!(state.full_session(&hash(1), NOW + 999).is_ok());
+    assert_eq!(state.full_session(&hash(1), NOW + 1000).unwrap_err().code, ErrorCode::PasswordChangeRequired);
+    assert!(state
+        .session_info(&hash(1), NOW + 1000, SessionRules { ttl_secs: 3600, idle_secs: 3600, two_step_grace_secs: None })
+        .password_change
+        .is_some_and(|owed| owed.due));
+
+    // A change required of the account after its session opened, or of its type as the site has it now.
+    let mut state = account();
+    state.credential.changed_at = Some(NOW - 100);
+    log_in_checked(&mut state, "Old-Password-1!", 2, NOW, None, None);
+    assert!(state.full_session(&hash(2), NOW + 1).is_ok());
+    let now_required = RequiredChange { since: NOW + 2, deadline: None };
+    assert_eq!(
+        state.full_session_under(&hash(2), NOW + 3, Some(now_required)).unwrap_err().code,
+        ErrorCode::PasswordChangeRequired,
+        "the type's requirement, set after the login"
+    );
+    state.credential.required = Some(now_required);
+    assert_eq!(state.full_session(&hash(2), NOW + 3).unwrap_err().code, ErrorCode::PasswordChangeRequired);
+}
+
+#[test]
+fn turning_two_step_off_under_a_password_only_it_allowed_limits_the_session_that_did_it_at_once() {
+    let nist = Policy::nist_800_63b();
+    let mut state = account_with_two_step();
+    state.issue_token(hash(1), NOW, 3600).unwrap();
+    let proof = state.reset_proof(&hash(1), Some(&code(NOW)), NOW, &keys()).unwrap();
+    let input = ResetInput { token: &hash(1), password: "vQx7mzRpe2", confirm: "vQx7mzRpe2", breached: None, proof };
+    state.reset_password(input, NOW, &nist, &PlainHasher, "n".into()).unwrap();
+    assert!(state.credential.only_with_two_step);
+    let rules = SessionRules { ttl_secs: 3600, idle_secs: 3600, two_step_grace_secs: None };
+    let input =
+        LoginInput { client: "test-client", password: "vQx7mzRpe2", code: Some(&code(NOW + 30)), session: hash(2) };
+    let checks = PasswordChecks { policy: &nist, breached: None, for_audience: None };
+    state.login(input, NOW + 30, rules, checks, &PlainHasher, &keys()).unwrap();
+    assert!(state.full_session(&hash(2), NOW + 31).is_ok());
+    // The person turns it off in this very session.
+    state.two_step.disable(&code(NOW + 60), NOW + 60, &keys()).unwrap();
+    state.credential.two_step_turned_off();
+    assert_eq!(
+        state.full_session(&hash(2), NOW + 61).unwrap_err().code,
+        ErrorCode::PasswordChangeRequired,
+        "good only for a new password, from now, not from its next login"
+    );
+    assert!(state.has_session(&hash(2), NOW + 61), "and still good for that");
+}
+
+#[test]
+fn a_completed_reset_proves_the_login_email() {
+    let mut state = account();
+    assert!(!state.email_verified, "made by the admin API: nothing is known yet");
+    state.issue_token(hash(1), NOW, 3600).unwrap();
+    assert!(!state.email_verified, "a link sent proves nothing");
+    reset(&mut state, &hash(1), GOOD, NOW + 10).unwrap();
+    assert!(state.email_verified, "the link came back from the login email");
+}

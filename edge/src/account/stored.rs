@@ -13,6 +13,7 @@ use super::tokens::Tokens;
 use super::two_step::TwoStep;
 use super::webhooks::Webhooks;
 use crate::mail::job::MailJob;
+use crate::token::TokenHash;
 use latchkey_shared::api::{PasswordChangeReason, RequiredChange, Role};
 use latchkey_shared::Secret;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -60,6 +61,10 @@ struct StoredAccount {
     journal: History,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     login_email_change: Option<LoginEmailChange>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    email_verified: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    arrived_with: Option<TokenHash>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -108,6 +113,8 @@ impl From<StoredAccount> for AccountState {
             roles: s.roles,
             history: s.journal,
             login_email_change: s.login_email_change,
+            email_verified: s.email_verified,
+            arrived_with: s.arrived_with,
         }
     }
 }
@@ -139,6 +146,8 @@ impl From<AccountState> for StoredAccount {
             roles: a.roles,
             journal: a.history,
             login_email_change: a.login_email_change,
+            email_verified: a.email_verified,
+            arrived_with: a.arrived_with,
         }
     }
 }

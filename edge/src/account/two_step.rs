@@ -226,6 +226,31 @@ impl TwoStep {
         Ok(())
     }
 
+    /// Seals what was kept before secrets were sealed (or under a key that no longer seals) and wraps recovery
+    /// digests kept before they were keyed, so no account keeps the old forms until its next use; whether anything
+    /// changed. A secret no listed key opens is left as it is.
+    pub fn sweep(&mut self, keys: &Keys) -> bool {
+        let mut changed = false;
+        let kept =
+            self.authenticator.iter_mut().map(|a| &mut a.secret).chain(self.setup.iter_mut().map(|s| &mut s.secret));
+        for secret in kept {
+            if secret.is_current(keys) {
+                continue;
+            }
+            if let Some(sealed) = secret.open(keys).and_then(|open| KeptSecret::seal(&open, keys).ok()) {
+                *secret = sealed;
+                changed = true;
+            }
+        }
+        for digest in self.authenticator.iter_mut().flat_map(|a| a.recovery.iter_mut()) {
+            if let Some(wrapped) = recovery::wrapped(keys, digest) {
+                *digest = wrapped;
+                changed = true;
+            }
+        }
+        changed
+    }
+
     /// Refuses every code once too many were wrong within the window.
     fn throttle(&self, now: u64) -> Result<(), Refusal> {
         if self.failures.is_full(now, CODE_FAILURES) {
@@ -294,6 +319,24 @@ mod tests {
             two_step.start_setup(TotpSecret::new(vec![1; 20]), NOW, &keys()).unwrap_err().code,
             ErrorCode::TwoStepAlreadyOn
         );
+    }
+
+    #[test]
+    fn the_sweep_seals_what_was_kept_plain_and_the_codes_still_work() {
+        use sha2::{Digest, Sha256};
+        let (mut two_step, plain) = enrolled();
+        let canonical = recovery::normalize(&plain[0]).unwrap();
+        let authenticator = two_step.authenticator.as_mut().unwrap();
+        authenticator.secret = KeptSecret::Plain(TotpSecret::new(SECRET.to_vec()));
+        authenticator.recovery[0] = crate::hex::hex(&Sha256::digest(canonical.as_bytes()));
+        assert!(two_step.sweep(&keys()));
+        let stored = serde_json::to_string(&two_step).unwrap();
+        assert!(!stored.contains(&crate::hex::hex(&Sha256::digest(canonical.as_bytes()))), "no plain digest left");
+        assert!(matches!(two_step.authenticator.as_ref().unwrap().secret, KeptSecret::Sealed(_)));
+        assert!(!two_step.sweep(&keys()), "nothing left to do");
+        let proof = two_step.check(&plain[0], NOW + 30, &keys()).expect("the swept recovery code still works");
+        two_step.spend(proof);
+        assert!(two_step.check(&code(NOW + 60), NOW + 60, &keys()).is_ok(), "and the sealed secret");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use super::{Call, HandlerResult};
 use crate::account::commands::admin::{
-    AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SetRoles, View,
+    AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SealSecrets, SetRoles, View,
 };
 use crate::account::protocol::Ask;
 use crate::account::refusal::Refusal;
@@ -20,8 +20,8 @@ use crate::platform::binding;
 use crate::store;
 use latchkey_shared::api::{
     AccountList, AccountRef, AccountStatus, AccountView, Actor, IdentityChecks, ImportFailure, ImportReport, MailEvent,
-    NewAccount, PasswordChangeProgress, PasswordChangeRequirement, RequirePasswordChange, RequiredChange, TwoStepOff,
-    TwoStepRequirement, MAIL_EVENTS_SHOWN,
+    NewAccount, PasswordChangeProgress, PasswordChangeRequirement, RequirePasswordChange, RequiredChange,
+    SealSecretsPage, SealSecretsReport, StaffMember, TwoStepOff, TwoStepRequirement, MAIL_EVENTS_SHOWN,
 };
 use latchkey_shared::chars::normalize;
 use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext, Secret};
@@ -161,15 +161,24 @@ pub async fn end_sessions(call: Call<'_>) -> HandlerResult {
 /// must have ticked every identity check the school defined; the bearer token (automation) is trusted to have.
 pub async fn two_step_off(mut call: Call<'_>) -> HandlerResult {
     let asked: TwoStepOff = call.json(MAX_JSON_BODY).await?;
-    let by = call.actor()?;
-    if matches!(by, Actor::Staff { .. }) {
-        let missing = call.config.identity_checks.missing(&asked.checks);
-        if !missing.is_empty() {
-            let detail = format!("checks: not ticked: {}", missing.join(", "));
-            return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
-        }
-    }
+    let by = call.staff_member()?;
+    identity_checked(&call, &by, &asked.checks)?;
     on_named_account(&call, &asked.login_email, asked.audience, AdminTwoStepOff { by }).await
+}
+
+/// Staff in the console must have ticked every identity check the school defined (`invalid_request` naming those
+/// left); the bearer token (automation) is trusted to have done them.
+pub(super) fn identity_checked(call: &Call<'_>, by: &StaffMember, ticked: &[String]) -> Result<(), ApiError> {
+    if by.actor == Actor::AdminToken {
+        return Ok(());
+    }
+    let missing = call.config.identity_checks.missing(ticked);
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        let detail = format!("checks: not ticked: {}", missing.join(", "));
+        Err(call.error(ErrorCode::InvalidRequest).with_detail(detail))
+    }
 }
 
 /// `GET /api/admin/identity-checks`: what the desk must check before turning 2-Step Verification off, in the
@@ -187,7 +196,7 @@ pub async fn me(call: Call<'_>) -> HandlerResult {
 /// `PUT /api/admin/accounts/roles`: the roles a staff account holds from now on.
 pub async fn set_roles(mut call: Call<'_>) -> HandlerResult {
     let asked: latchkey_shared::api::SetRoles = call.json(MAX_JSON_BODY).await?;
-    let command = SetRoles { roles: asked.roles, by: call.actor()? };
+    let command = SetRoles { roles: asked.roles, by: call.staff_member()? };
     on_named_account(&call, &asked.login_email, asked.audience, command).await
 }
 
@@ -213,23 +222,25 @@ pub async fn send_reset_link(mut call: Call<'_>) -> HandlerResult {
 }
 
 /// Mails a reset link to the login email of the account `id`, naming the caller; whether one was sent (none for no
-/// account, a disabled one, or one that has had its links for this window).
+/// account, a disabled one, or one that has had its links for this window). `account_protected` on an account
+/// holding a role at or above the caller's.
 pub(super) async fn staff_reset_link(call: &Call<'_>, id: &str, audience: Audience) -> Result<bool, ApiError> {
     let lifetime = call.config.policy.rules_for(Some(audience)).token_lifetime_secs;
-    let by = Some(call.actor()?);
+    let by = Some(call.staff_member()?);
     super::reset::issue_and_mail(call.env, &call.config.sealing_keys, id, None, lifetime, by)
         .await
-        .map_err(|e| call.internal("reset_link", e))
+        .map_err(|e| call.internal("reset_link", e))?
+        .map_err(|refusal| call.refusal(refusal))
 }
 
 /// Sends the command `make` builds, naming the caller, to the account the [`AccountRef`] body names; answers the
 /// account as it is then.
 async fn on_account<C: Ask<Reply = Result<AccountView, Refusal>>>(
     mut call: Call<'_>,
-    make: impl FnOnce(Actor) -> C,
+    make: impl FnOnce(StaffMember) -> C,
 ) -> HandlerResult {
     let target: AccountRef = call.json(MAX_JSON_BODY).await?;
-    let command = make(call.actor()?);
+    let command = make(call.staff_member()?);
     on_named_account(&call, &target.login_email, target.audience, command).await
 }
 
@@ -245,8 +256,18 @@ async fn on_named_account<C: Ask<Reply = Result<AccountView, Refusal>>>(
     let id = call.account_id_for(audience, &email).await?;
     call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
     // Looked at again: the history entry a command's events make is written after its reply was.
-    let view = call.account(&id, View {}).await?.ok_or_else(|| call.error(ErrorCode::NotFound))?;
+    let view = viewed(call, &id).await?.ok_or_else(|| call.error(ErrorCode::NotFound))?;
     call.reply(200, &view)
+}
+
+/// The account `id` as the caller sees it: with whether the caller may act on it.
+pub(super) async fn viewed(call: &Call<'_>, id: &str) -> Result<Option<AccountView>, ApiError> {
+    let by = call.staff_member()?;
+    let view = call.account(id, View {}).await?;
+    Ok(view.map(|mut view| {
+        view.may_act = by.may_act_on(&view.roles);
+        view
+    }))
 }
 
 /// How many accounts a search by name shows.
@@ -282,7 +303,7 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
     };
     let mut accounts = Vec::new();
     for id in ids {
-        if let Some(mut view) = call.account(&id, View {}).await? {
+        if let Some(mut view) = viewed(&call, &id).await? {
             view.mail_events = mail_events(&call, &kv, &view).await?;
             accounts.push(view);
         }
@@ -381,7 +402,7 @@ pub async fn require_password_change(mut call: Call<'_>) -> HandlerResult {
         return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
     };
     check_deadline(&call, asked.deadline)?;
-    let command = RequireChange { deadline: asked.deadline, announce: asked.announce, by: call.actor()? };
+    let command = RequireChange { deadline: asked.deadline, announce: asked.announce, by: call.staff_member()? };
     on_named_account(&call, login_email, audience, command).await
 }
 
@@ -483,5 +504,29 @@ pub async fn withdraw_password_change_requirement(call: Call<'_>) -> HandlerResu
     let mut requirement = call.password_change_requirement().await;
     audiences.iter().for_each(|&audience| requirement.set(audience, None));
     let (report, _) = save_requirement(&call, requirement).await?;
+    call.reply(200, &report)
+}
+
+/// `POST /api/admin/accounts/seal-secrets`: seals, in one page of accounts, what was kept before secrets were sealed
+/// (authenticator keys, recovery codes' digests); ops call it again with the cursor it answers until there is none.
+/// Each page costs one KV listing and one call per account, whatever the registry's size.
+pub async fn seal_secrets(mut call: Call<'_>) -> HandlerResult {
+    let asked: SealSecretsPage = call.json(MAX_JSON_BODY).await?;
+    let limit = asked.limit.unwrap_or(50);
+    if !(1..=100).contains(&limit) {
+        return Err(call.error(ErrorCode::InvalidRequest).with_detail("limit: 1 to 100"));
+    }
+    if asked.cursor.as_ref().is_some_and(|c| c.is_empty() || c.len() > 1024) {
+        return Err(call.error(ErrorCode::InvalidRequest).with_detail("cursor: as the last page answered it"));
+    }
+    let (ids, cursor) =
+        store::registry_page(&call.kv()?, asked.cursor, u64::from(limit)).await.map_err(|e| call.internal("kv", e))?;
+    let mut report = SealSecretsReport { checked: 0, sealed: 0, cursor };
+    for id in ids {
+        if let Some(sealed) = call.account(&id, SealSecrets {}).await? {
+            report.checked += 1;
+            report.sealed += u32::from(sealed);
+        }
+    }
     call.reply(200, &report)
 }

@@ -59,13 +59,14 @@ fn read_session(call: &mut Call<'_>) -> Result<(), ApiError> {
 
 /// An admin route's caller: the `ADMIN_TOKEN` bearer secret (automation, the first admin), or — with no
 /// `Authorization` header — a console session from this site's own pages whose account holds a role covering `need`
-/// and has 2-Step Verification on (its Durable Object decides). Sets [`Call::staff`].
-async fn staff(call: &mut Call<'_>, need: Role) -> Result<(), ApiError> {
+/// and has 2-Step Verification on, and for a change (`recent`) gave both factors lately (its Durable Object decides).
+/// Sets [`Call::staff`].
+async fn staff(call: &mut Call<'_>, need: Role, recent: bool) -> Result<(), ApiError> {
     if let Some(presented) = call.header("Authorization") {
         return match presented.strip_prefix("Bearer ") {
             Some(token) if call.config.admin_token_matches(token) => {
                 // The token may do everything.
-                call.staff = Some(StaffMember { actor: Actor::AdminToken, roles: vec![Role::Admin] });
+                call.staff = Some(StaffMember::admin_token());
                 Ok(())
             }
             _ => Err(call.error(ErrorCode::Unauthorized)),
@@ -74,7 +75,7 @@ async fn staff(call: &mut Call<'_>, need: Role) -> Result<(), ApiError> {
     same_origin(call)?;
     read_session(call)?;
     let (id, session_hash) = call.session()?;
-    match call.account(&id, CheckStaff { session_hash, need }).await? {
+    match call.account(&id, CheckStaff { session_hash, need, recent }).await? {
         Ok(member) => {
             call.staff = Some(member);
             Ok(())
@@ -82,7 +83,10 @@ async fn staff(call: &mut Call<'_>, need: Role) -> Result<(), ApiError> {
         Err(refusal) => {
             if matches!(refusal.code, ErrorCode::Forbidden | ErrorCode::TwoStepSetupRequired) {
                 let actor = crate::audit::Pseudonym::of(&call.config.sealing_keys, &id);
-                crate::audit::record(&crate::audit::Event::ConsoleRefused { actor: &actor, code: refusal.code });
+                crate::audit::record(&crate::audit::Event::ConsoleRefused {
+                    actor: actor.as_str(),
+                    code: refusal.code,
+                });
             }
             Err(call.refusal(refusal))
         }
@@ -93,8 +97,10 @@ async fn staff(call: &mut Call<'_>, need: Role) -> Result<(), ApiError> {
 pub async fn guard(call: &mut Call<'_>, guard: Guard) -> Result<(), ApiError> {
     match guard {
         Guard::Public => Ok(()),
-        Guard::Admin => staff(call, Role::Admin).await,
-        Guard::Helpdesk => staff(call, Role::Helpdesk).await,
+        Guard::Admin => staff(call, Role::Admin, false).await,
+        Guard::AdminChange => staff(call, Role::Admin, true).await,
+        Guard::Helpdesk => staff(call, Role::Helpdesk, false).await,
+        Guard::HelpdeskChange => staff(call, Role::Helpdesk, true).await,
         Guard::Session => read_session(call),
         // How recently the password was typed, only the account knows: its Durable Object checks it.
         Guard::SessionChange | Guard::RecentSessionChange => {
@@ -124,16 +130,17 @@ impl Call<'_> {
         Ok((session.account_id.clone(), session.token.hash()))
     }
 
-    /// The limiter's budget this request draws on in `group`: on the admin routes a console session's own (no
-    /// `Authorization` header, a well-sealed session cookie), else its client address's (`ip_limit`).
-    pub fn budget_key(&self, group: &str) -> String {
-        let console = group == crate::ip_limit::ADMIN && self.header("Authorization").is_none();
-        match console.then(|| session::session_from_cookie(self)).flatten() {
-            Some(session) => {
-                let pseudonym = crate::audit::Pseudonym::of(&self.config.sealing_keys, &session.account_id);
-                crate::ip_limit::staff_key(group, pseudonym.as_str())
-            }
-            None => crate::ip_limit::key(group, self.header("CF-Connecting-IP").as_deref()),
+    /// The limiter's budget of this request's client address in `group` (`ip_limit::key`).
+    pub fn address_budget(&self, group: &str) -> String {
+        crate::ip_limit::key(group, self.header("CF-Connecting-IP").as_deref())
+    }
+
+    /// The limiter's budget of the staff member the guard found behind a console request (`ip_limit::staff_key`): a
+    /// school office's desks share one address, and only a checked session names one.
+    pub fn staff_budget(&self, group: &str) -> Option<String> {
+        match &self.staff.as_ref()?.actor {
+            Actor::Staff { pseudonym, .. } => Some(crate::ip_limit::staff_key(group, pseudonym)),
+            Actor::AdminToken => None,
         }
     }
 
@@ -142,9 +149,14 @@ impl Call<'_> {
         crate::ip_limit::client_pseudonym(&self.config.sealing_keys, self.header("CF-Connecting-IP").as_deref())
     }
 
+    /// Who calls an admin route, and with which roles (its guard has set it).
+    pub fn staff_member(&self) -> Result<StaffMember, ApiError> {
+        self.staff.clone().ok_or_else(|| self.error(ErrorCode::Unauthorized))
+    }
+
     /// Who calls an admin route (its guard has set it).
     pub fn actor(&self) -> Result<Actor, ApiError> {
-        self.staff.as_ref().map(|s| s.actor.clone()).ok_or_else(|| self.error(ErrorCode::Unauthorized))
+        self.staff_member().map(|s| s.actor)
     }
 
     pub fn error(&self, code: ErrorCode) -> ApiError {
@@ -235,6 +247,12 @@ impl Call<'_> {
     }
 
     pub fn refusal(&self, refusal: Refusal) -> ApiError {
+        // Staff who tried to act on an account above them: on the audit trail, as every console refusal is.
+        if let (ErrorCode::AccountProtected, Some(Actor::Staff { pseudonym, .. })) =
+            (refusal.code, self.staff.as_ref().map(|s| &s.actor))
+        {
+            crate::audit::record(&crate::audit::Event::ConsoleRefused { actor: pseudonym, code: refusal.code });
+        }
         let mut error = self.error(refusal.code).with_unmet(refusal.unmet);
         if let Some(detail) = refusal.detail {
             error = error.with_detail(detail);

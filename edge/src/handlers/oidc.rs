@@ -1,17 +1,18 @@
 //! OpenID Connect, the person's side: discovery and the keys, the authorization endpoint (the login page when there
-//! is no usable session, straight back to the app when there is), what the login page learns about the app, and
-//! RP-initiated logout. The token side is `handlers/oidc_tokens.rs`.
+//! is no usable session, a one-click confirmation for a native app answered on this device or `prompt=consent`,
+//! straight back to the app otherwise), what the login page learns about the app, and RP-initiated logout. The token
+//! side is `handlers/oidc_tokens.rs`.
 //!
 //! The cookie: an app sends the person here with a cross-site navigation, on which the `SameSite=Strict` session
-//! cookie is not sent. A login therefore also sets `latchkey-sso` (`SameSite=Lax`, path `/oauth2/`, see
-//! `respond::sso_cookie`) holding the same session, which only these endpoints read. The API's CSRF protection is
+//! cookie is not sent. A login therefore also sets `__Host-latchkey-sso` (`SameSite=Lax`, see `respond::sso_cookie`)
+//! holding the same session, which only these endpoints read, and only when it is given once. The API's CSRF protection is
 //! unchanged: every `/api` route still takes only the `Strict` cookie, with its `Sec-Fetch-Site`/`Origin` checks.
 //! What the `Lax` cookie allows a cross-site page is what every OpenID provider allows: to start a login to a
 //! registered app, answered only at that app's registered redirect URI.
 
 use super::{Call, HandlerResult};
 use crate::account::codes::{self, Code, CODE_TTL_SECS};
-use crate::account::commands::apps::{Authorize, Authorized};
+use crate::account::commands::apps::{Authorize, Authorized, ConsentAsk};
 use crate::account::commands::session::Logout;
 use crate::oidc::authorize::{self, AuthRequest, PageError};
 use crate::oidc::clients::Client;
@@ -19,10 +20,10 @@ use crate::oidc::jwt::{self, IdTokenClaims};
 use crate::oidc::keys::SigningKeys;
 use crate::oidc::{page, sign};
 use crate::platform::{now_secs, random_bytes};
-use crate::respond::{session_cookie, sso_cookie, sso_cookie_name};
+use crate::respond::{set_session_cookies, sso_cookie_name};
 use crate::token::Token;
 use crate::{respond, store};
-use latchkey_shared::oauth::{AppInfo, OAuthErrorCode};
+use latchkey_shared::oauth::{AppInfo, ClientKind, OAuthErrorCode};
 use latchkey_shared::{ErrorCode, Locale, PageKey};
 use worker::Response;
 
@@ -112,6 +113,41 @@ fn session(call: &Call<'_>) -> Option<(String, Token)> {
 /// `GET /oauth2/authorize`.
 pub async fn authorize(call: Call<'_>) -> HandlerResult {
     let pairs = query(&call);
+    answer_authorization(call, pairs, None).await
+}
+
+/// `POST /oauth2/consent`: the person's answer on the confirmation page (from this site's page: the route's guard),
+/// with the request it was asked for. "Continue" issues the code, and is remembered for the app for
+/// `CONSENT_REMEMBER_SECS`; "Cancel" tells the app `access_denied`.
+pub async fn consent(mut call: Call<'_>) -> HandlerResult {
+    let body = call.body(&["application/x-www-form-urlencoded"], 16 * 1024).await?;
+    let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let decision = pairs.iter().position(|(k, _)| k == "decision").map(|at| pairs.remove(at).1);
+    let given = decision.as_deref() == Some("continue");
+    let answer = answer_authorization(call, pairs, Some(given)).await?;
+    // After a POST, the browser goes on with a GET, whether to the app or to another page of latchkey's.
+    Ok(if answer.status_code() == 302 { answer.with_status(303) } else { answer })
+}
+
+/// Whether the person must confirm the app: a public client answered on this device (a loopback or private-use-scheme
+/// redirect URI, which any local program can claim: RFC 8252 §8.6), or `prompt=consent` for any client.
+fn consent_needed(client: &Client, request: &AuthRequest) -> bool {
+    request.prompt_consent
+        || (client.registration().kind == ClientKind::Public && on_this_device(&request.redirect_uri))
+}
+
+/// A redirect URI that answers a program on the person's own device: loopback http, or a private-use scheme.
+fn on_this_device(redirect_uri: &str) -> bool {
+    url::Url::parse(redirect_uri).is_ok_and(|url| match url.scheme() {
+        "https" => false,
+        "http" => url.host_str().is_some_and(crate::config::is_loopback_host),
+        _ => true,
+    })
+}
+
+/// The authorization request in `pairs`, answered: the code, the login or another page first, or an error. `given`:
+/// the person's answer on the confirmation page, when this is it.
+async fn answer_authorization(call: Call<'_>, pairs: Vec<(String, String)>, given: Option<bool>) -> HandlerResult {
     let page_locale = |request: Option<&AuthRequest>| request.and_then(|r| r.locale).unwrap_or(call.locale);
     if call.config.oidc_keys.is_none() {
         return html(&call, 404, page::error(call.locale, PageKey::AppErrorOff), None);
@@ -120,8 +156,9 @@ pub async fn authorize(call: Call<'_>) -> HandlerResult {
         Ok(addressee) => addressee,
         Err(reason) => return error_page(&call, page_locale(None), reason),
     };
-    // Independent lookups, side by side: the app, and the site's 2-Step requirement a session is checked against.
-    let (client, requirement) = futures_util::join!(client(&call, client_id), call.two_step_requirement());
+    // Independent lookups, side by side: the app, and the site's requirements a session is checked against.
+    let (client, requirement, password_change) =
+        futures_util::join!(client(&call, client_id), call.two_step_requirement(), call.password_change_requirement());
     let Some(client) = client? else {
         return error_page(&call, page_locale(None), PageError::UnknownClient);
     };
@@ -141,6 +178,9 @@ pub async fn authorize(call: Call<'_>) -> HandlerResult {
         let error = authorize::RedirectError { code, description };
         redirect(&call, &authorize::error_redirect(&request.redirect_uri, request.state.as_deref(), &error, &issuer))
     };
+    if given == Some(false) {
+        return refuse(OAuthErrorCode::AccessDenied, "the person did not continue to the app");
+    }
     let session = session(&call);
     if session.is_none() && request.no_prompt {
         return refuse(OAuthErrorCode::LoginRequired, "no session");
@@ -150,8 +190,16 @@ pub async fn authorize(call: Call<'_>) -> HandlerResult {
         return redirect(&call, &interaction("/login", &pairs, &request, now));
     };
     let subject = Token::generate().map_err(|e| call.internal("random", e))?;
+    let consent = ConsentAsk {
+        needed: consent_needed(&client, &request),
+        forced: request.prompt_consent,
+        given_until: given.map(|_| now + call.config.consent_remember_secs),
+    };
     let command = Authorize {
         session_hash: token.hash(),
+        client_id: client.id().to_owned(),
+        consent,
+        password_change,
         fresh_after: request.fresh_after(now),
         audiences: client.registration().audiences.clone(),
         requirement,
@@ -179,14 +227,38 @@ pub async fn authorize(call: Call<'_>) -> HandlerResult {
         Authorized::AccessDenied => {
             return refuse(OAuthErrorCode::AccessDenied, "this account type may not use this app")
         }
-        Authorized::Login => "/login",
+        Authorized::Consent { email } => {
+            if request.no_prompt {
+                return refuse(OAuthErrorCode::InteractionRequired, "the person must confirm this app");
+            }
+            let locale = page_locale(Some(&request));
+            let name = &client.registration().name;
+            let fields: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "decision").cloned().collect();
+            let body = page::consent(locale, name, &crate::email::display(&email), &fields);
+            return html(&call, 200, body, Some(&form_target(&request.redirect_uri)));
+        }
+        Authorized::Login => {
+            if request.no_prompt {
+                return refuse(OAuthErrorCode::LoginRequired, "the person must log in");
+            }
+            "/login"
+        }
         Authorized::TwoStepSetup => "/two-step",
         Authorized::PasswordChange => "/password",
     };
     if request.no_prompt {
-        return refuse(OAuthErrorCode::LoginRequired, "the person must log in");
+        return refuse(OAuthErrorCode::InteractionRequired, "the person must act on latchkey first");
     }
     redirect(&call, &interaction(page, &pairs, &request, now))
+}
+
+/// What the confirmation page's form may lead to, for its CSP: the app's origin, or its private-use scheme.
+fn form_target(redirect_uri: &str) -> String {
+    match url::Url::parse(redirect_uri) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => url.origin().ascii_serialization(),
+        Ok(url) => format!("{}:", url.scheme()),
+        Err(_) => "'none'".to_owned(),
+    }
 }
 
 /// The page the person goes to before coming back: the request to come back to, the app, the language.
@@ -264,9 +336,6 @@ pub async fn logout(mut call: Call<'_>) -> HandlerResult {
         }
         None => html(&call, 200, page::logged_out(locale), None)?,
     };
-    let secure = call.config.secure_origin();
-    let headers = response.headers_mut();
-    headers.append("Set-Cookie", &session_cookie("", 0, secure)).map_err(|e| call.internal("respond", e))?;
-    headers.append("Set-Cookie", &sso_cookie("", 0, secure)).map_err(|e| call.internal("respond", e))?;
+    set_session_cookies(&mut response, "", 0, call.config.secure_origin()).map_err(|e| call.internal("respond", e))?;
     Ok(response)
 }

@@ -4,6 +4,7 @@
 
 use super::oidc::{client, keys};
 use super::{Call, HandlerResult};
+use crate::account::apps::GrantRefusal;
 use crate::account::codes;
 use crate::account::commands::apps::{ExchangeCode, Grant, GrantStatus, GrantToken, Refresh, RevokeGrant};
 use crate::oidc::clients::Client;
@@ -136,6 +137,8 @@ pub async fn token(mut call: Call<'_>) -> HandlerResult {
         let pairs = form(call).await?;
         let client = authenticate(call, &pairs).await?;
         let next = Token::generate().map_err(|e| oauth_internal(call, "random", e))?;
+        // A change of password that has come due since the login ends what apps can get, here too.
+        let password_change = call.password_change_requirement().await;
         let (account_id, grant) = match required(&pairs, "grant_type")? {
             "authorization_code" => {
                 let code = required(&pairs, "code")?;
@@ -152,6 +155,7 @@ pub async fn token(mut call: Call<'_>) -> HandlerResult {
                     code_verifier: Secret::new(verifier.to_owned()),
                     family_id: family.as_str().to_owned(),
                     refresh_hash: next.hash(),
+                    password_change,
                 };
                 (account_id.clone(), ask(call, &account_id, exchange).await?)
             }
@@ -159,30 +163,42 @@ pub async fn token(mut call: Call<'_>) -> HandlerResult {
                 let presented = required(&pairs, "refresh_token")?;
                 let (account_id, presented) = open_handle(REFRESH_PURPOSE, presented, &call.config.sealing_keys)
                     .ok_or_else(|| oauth(OAuthErrorCode::InvalidGrant, "unknown refresh token"))?;
+                // RFC 6749 §6: no more than was granted; less narrows these tokens.
+                let scope =
+                    field(&pairs, "scope").map(|s| s.split(' ').filter(|s| !s.is_empty()).map(String::from).collect());
                 let refresh = Refresh {
                     refresh_hash: presented.hash(),
                     client_id: client.id().to_owned(),
                     next_hash: next.hash(),
+                    scope,
+                    password_change,
                 };
                 (account_id.clone(), ask(call, &account_id, refresh).await?)
             }
             _ => return Err(oauth(OAuthErrorCode::UnsupportedGrantType, "authorization_code or refresh_token")),
         };
-        let refresh = grant.scope.iter().any(|s| s == "offline_access").then_some(&next);
+        let refresh = grant.offline.then_some(&next);
         Ok(issue(call, &client, &account_id, &grant, refresh).await)
     })
     .await
 }
 
-/// Sends a code or refresh command; a refusal is `invalid_grant` (why, only in the audit trail and the description).
+/// Sends a code or refresh command; a refusal is `invalid_grant` (why in the audit trail and the description), or
+/// `invalid_scope` for a scope the grant never had.
 async fn ask<C>(call: &Call<'_>, account_id: &str, command: C) -> OAuthResult<Grant>
 where
-    C: crate::account::protocol::Ask<Reply = Result<Grant, crate::account::apps::GrantRefusal>>,
+    C: crate::account::protocol::Ask<Reply = Result<Grant, GrantRefusal>>,
 {
     let reply = crate::handlers::ask_account(call.env, account_id, command)
         .await
         .map_err(|e| oauth_internal(call, "durable_object", e))?;
-    reply.map_err(|refusal| oauth(OAuthErrorCode::InvalidGrant, &format!("{refusal:?}").to_lowercase()))
+    reply.map_err(|refusal| match refusal {
+        GrantRefusal::ScopeNotGranted => oauth(OAuthErrorCode::InvalidScope, "more than the grant holds"),
+        GrantRefusal::PasswordChangeDue => {
+            oauth(OAuthErrorCode::InvalidGrant, "the person must change their password on latchkey first")
+        }
+        other => oauth(OAuthErrorCode::InvalidGrant, &format!("{other:?}").to_lowercase()),
+    })
 }
 
 fn person(grant: &Grant) -> PersonClaims {
@@ -190,8 +206,8 @@ fn person(grant: &Grant) -> PersonClaims {
     let (email, profile) = (has("email"), has("profile"));
     PersonClaims {
         email: email.then(|| grant.email.clone()),
-        // An invitation or a reset link reached the login email before any password was set.
-        email_verified: email.then_some(true),
+        // What is known: a reset link or a login email change's link used from this address.
+        email_verified: email.then_some(grant.email_verified),
         name: profile.then(|| grant.name.clone()),
         account_type: profile.then_some(grant.audience),
         locale: profile.then(|| grant.locale.as_str().to_owned()),

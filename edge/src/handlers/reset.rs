@@ -2,6 +2,7 @@
 
 use super::{Call, HandlerResult};
 use crate::account::commands::reset::{IssueToken, LinkStatus, Recipient, Reset, WithdrawToken};
+use crate::account::refusal::Refusal;
 use crate::audit::{self, Event, Pseudonym};
 use crate::body::MAX_JSON_BODY;
 use crate::config::Config;
@@ -13,7 +14,7 @@ use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
 use crate::token::{Token, TokenHash};
 use crate::{breach, fetch, turnstile};
 use latchkey_shared::api::{
-    AcceptedStatus, Actor, ResetConfirm, ResetDone, ResetRequest, ResetRequestAccepted, ResetStatus, TokenStatus,
+    AcceptedStatus, ResetConfirm, ResetDone, ResetRequest, ResetRequestAccepted, ResetStatus, StaffMember, TokenStatus,
     VerifyRequest, VerifyResponse,
 };
 use latchkey_shared::chars::normalize;
@@ -56,7 +57,8 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
     ctx.wait_until(async move {
         worker::Delay::from(delay).await;
         let issued = match super::account_id_for(&env, body.audience, &email).await {
-            Ok(id) => issue_and_mail(&env, &keys, &id, body.locale, lifetime, None).await,
+            // A request by the person is never refused for whose account it is.
+            Ok(id) => issue_and_mail(&env, &keys, &id, body.locale, lifetime, None).await.map(|_| ()),
             Err(err) => Err(err),
         };
         if let Err(err) = issued {
@@ -82,24 +84,26 @@ const LOOKUP_JITTER_MS: u64 = 250;
 
 /// Issues a link for the account `id` and mails it to the login email (in `locale`, else the account's own); whether
 /// one was sent — none for no account, a disabled one, or one that has had its links for this window. `by`: staff
-/// who sent it.
+/// who sent it, refused on an account holding a role at or above theirs.
 pub(super) async fn issue_and_mail(
     env: &Env,
     keys: &Keys,
     id: &str,
     locale: Option<Locale>,
     lifetime_secs: u32,
-    by: Option<Actor>,
-) -> worker::Result<bool> {
+    by: Option<StaffMember>,
+) -> worker::Result<Result<bool, Refusal>> {
     let token = Token::generate().map_err(|e| worker::Error::RustError(e.to_string()))?;
     let token_hash = token.hash();
     let mail_id = new_id()?;
     let issue = IssueToken { token_hash: token_hash.clone(), lifetime_secs, mail_id: Some(mail_id.clone()), by };
-    let Some(Recipient { to, display_name, audience, locale: account_locale }) =
-        super::ask_account(env, id, issue).await?
-    else {
+    let recipient = match super::ask_account(env, id, issue).await? {
+        Ok(recipient) => recipient,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let Some(Recipient { to, display_name, audience, locale: account_locale }) = recipient else {
         // Nothing to send, and nothing the public requester can observe.
-        return Ok(false);
+        return Ok(Ok(false));
     };
     let job = MailJob::Reset {
         id: mail_id.clone(),
@@ -120,7 +124,7 @@ pub(super) async fn issue_and_mail(
         token: token_hash.short(),
         mail: job.id(),
     });
-    Ok(true)
+    Ok(Ok(true))
 }
 
 /// Maps the token to its account in KV, then hands the mail to the queue.

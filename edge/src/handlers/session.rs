@@ -6,7 +6,7 @@ use crate::account::commands::session::{CheckSession, Login, Logout, Reauthentic
 use crate::body::MAX_JSON_BODY;
 use crate::email::Email;
 use crate::platform::{now_millis, random_bytes};
-use crate::respond::{cookie_value, session_cookie, session_cookie_name, sso_cookie};
+use crate::respond::{cookie_value, session_cookie_name, set_session_cookies};
 use crate::session_cookie;
 use crate::token::Token;
 use latchkey_shared::api::{LoginRequest, ReauthenticateRequest};
@@ -60,12 +60,7 @@ async fn attempt_login(call: &mut Call<'_>) -> HandlerResult {
             let value = session_cookie::value(&id, &token, &call.config.sealing_keys, nonce);
             let mut response = call.reply(200, &info)?;
             let (ttl, secure) = (call.config.session_ttl_secs, call.config.secure_origin());
-            let headers = response.headers_mut();
-            headers
-                .append("Set-Cookie", &session_cookie(&value, ttl, secure))
-                .map_err(|e| call.internal("respond", e))?;
-            // The same session for the apps' login flow (`respond::sso_cookie`).
-            headers.append("Set-Cookie", &sso_cookie(&value, ttl, secure)).map_err(|e| call.internal("respond", e))?;
+            set_session_cookies(&mut response, &value, ttl, secure).map_err(|e| call.internal("respond", e))?;
             Ok(response)
         }
         Err(refusal) => Err(call.refusal(refusal)),
@@ -84,11 +79,12 @@ pub fn session_from_cookie(call: &Call<'_>) -> Option<SessionCookie> {
     session_in(call, &[session_cookie_name(call.config.secure_origin())])
 }
 
-/// The session in the first of the cookies `names` the request carries.
+/// The session in the first of the cookies `names` the request carries (each read only if given once).
 pub fn session_in(call: &Call<'_>, names: &[&str]) -> Option<SessionCookie> {
     let header = call.header("Cookie")?;
     let value = names.iter().find_map(|name| cookie_value(&header, name))?;
-    let (account_id, token) = session_cookie::parse(value, &call.config.sealing_keys)?;
+    let (keys, until) = (&call.config.sealing_keys, call.config.legacy_sessions_until);
+    let (account_id, token) = session_cookie::parse(value, keys, crate::platform::now_secs(), until)?;
     Some(SessionCookie { account_id, token })
 }
 
@@ -108,7 +104,7 @@ pub async fn reauthenticate(mut call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let body: ReauthenticateRequest = call.json(MAX_JSON_BODY).await?;
     let client = call.client();
-    let command = Reauthenticate { client, session_hash, password: body.password };
+    let command = Reauthenticate { client, session_hash, password: body.password, code: body.code };
     call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
     worker::Response::empty().map(|r| r.with_status(204)).map_err(|e| call.internal("respond", e))
 }
@@ -119,9 +115,6 @@ pub async fn logout(call: Call<'_>) -> HandlerResult {
         call.account(&session.account_id, Logout { session_hash: session.token.hash() }).await?;
     }
     let mut response = worker::Response::empty().map_err(|e| call.internal("respond", e))?.with_status(204);
-    let headers = response.headers_mut();
-    let secure = call.config.secure_origin();
-    headers.append("Set-Cookie", &session_cookie("", 0, secure)).map_err(|e| call.internal("respond", e))?;
-    headers.append("Set-Cookie", &sso_cookie("", 0, secure)).map_err(|e| call.internal("respond", e))?;
+    set_session_cookies(&mut response, "", 0, call.config.secure_origin()).map_err(|e| call.internal("respond", e))?;
     Ok(response)
 }

@@ -96,6 +96,19 @@ pub enum MailJob {
         token: LinkToken,
         lifetime_secs: u32,
     },
+    /// Staff asked for a new login email: told at once to the old address and the contact email, with a link to
+    /// cancel (its token sealed, as a reset mail's is) before the change takes effect, no sooner than `effective_at`.
+    LoginEmailChangeRequested {
+        id: String,
+        to: Vec<String>,
+        display_name: String,
+        audience: Audience,
+        login_email: String,
+        new_login_email: String,
+        locale: Locale,
+        token: LinkToken,
+        effective_at: u64,
+    },
     /// The school asks for a new password, by `deadline` (none: at the next login).
     ChangeRequested {
         id: String,
@@ -121,6 +134,9 @@ pub enum AccountChange {
 
 /// A reset link's mail, as [`MailJob::kind`] names it (the account records one before the Worker makes the job).
 pub const RESET_KIND: &str = "reset";
+/// The new login email's confirmation, and the owner's notice with the link to cancel, as [`MailJob::kind`] names them.
+pub const CONFIRM_LOGIN_EMAIL_KIND: &str = "confirm_login_email";
+pub const LOGIN_EMAIL_CHANGE_REQUESTED_KIND: &str = "login_email_change_requested";
 
 impl MailJob {
     /// Unique per mail: the provider's idempotency key, so a retried send is delivered once.
@@ -131,7 +147,8 @@ impl MailJob {
             | MailJob::TwoStepChanged { id, .. }
             | MailJob::ChangeRequested { id, .. }
             | MailJob::AccountChanged { id, .. }
-            | MailJob::ConfirmLoginEmail { id, .. } => id,
+            | MailJob::ConfirmLoginEmail { id, .. }
+            | MailJob::LoginEmailChangeRequested { id, .. } => id,
         }
     }
 
@@ -142,7 +159,8 @@ impl MailJob {
             MailJob::TwoStepChanged { .. } => "two_step_changed",
             MailJob::ChangeRequested { .. } => "change_requested",
             MailJob::AccountChanged { .. } => "account_changed",
-            MailJob::ConfirmLoginEmail { .. } => "confirm_login_email",
+            MailJob::ConfirmLoginEmail { .. } => CONFIRM_LOGIN_EMAIL_KIND,
+            MailJob::LoginEmailChangeRequested { .. } => LOGIN_EMAIL_CHANGE_REQUESTED_KIND,
         }
     }
 
@@ -166,7 +184,8 @@ impl MailJob {
             | MailJob::TwoStepChanged { login_email, audience, .. }
             | MailJob::ChangeRequested { login_email, audience, .. }
             | MailJob::AccountChanged { login_email, audience, .. }
-            | MailJob::ConfirmLoginEmail { login_email, audience, .. } => {
+            | MailJob::ConfirmLoginEmail { login_email, audience, .. }
+            | MailJob::LoginEmailChangeRequested { login_email, audience, .. } => {
                 latchkey_shared::api::AccountRef { login_email: login_email.clone(), audience: *audience }
             }
         }
@@ -177,7 +196,9 @@ impl MailJob {
     pub fn again(&self, id: String) -> Option<MailJob> {
         let mut again = self.clone();
         match &mut again {
-            MailJob::Reset { .. } | MailJob::ConfirmLoginEmail { .. } => return None,
+            MailJob::Reset { .. } | MailJob::ConfirmLoginEmail { .. } | MailJob::LoginEmailChangeRequested { .. } => {
+                return None
+            }
             MailJob::PasswordChanged { id: old, .. }
             | MailJob::TwoStepChanged { id: old, .. }
             | MailJob::ChangeRequested { id: old, .. }
@@ -192,7 +213,8 @@ impl MailJob {
             MailJob::PasswordChanged { to, .. }
             | MailJob::TwoStepChanged { to, .. }
             | MailJob::ChangeRequested { to, .. }
-            | MailJob::AccountChanged { to, .. } => to.clone(),
+            | MailJob::AccountChanged { to, .. }
+            | MailJob::LoginEmailChangeRequested { to, .. } => to.clone(),
         }
     }
 }

@@ -116,6 +116,37 @@ pub fn retry_delay(elapsed_secs: u64, base_secs: u32) -> u32 {
     elapsed.max(base_secs).clamp(1, 900)
 }
 
+/// A provider's or a binding's words about a failure, with every email address in them replaced by `[address]`: they
+/// go into the audit trail and the account's mail record, where no address belongs.
+pub fn without_addresses(reason: &str) -> String {
+    let boundary =
+        |c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | ',' | ';' | '(' | ')' | '[' | ']');
+    let mut out = String::with_capacity(reason.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.contains('@') {
+            // Keep what trails the address (a sentence's full stop, a colon).
+            let kept = word.trim_end_matches(['.', ':', '!', '?']).len();
+            let trailing = word.split_off(kept);
+            out.push_str("[address]");
+            out.push_str(&trailing);
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in reason.chars() {
+        if boundary(c) {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +208,14 @@ mod tests {
     fn provider_names() {
         assert_eq!("postmark".parse::<ProviderKind>(), Ok(ProviderKind::Postmark));
         assert!("mailchannels".parse::<ProviderKind>().is_err());
+    }
+
+    #[test]
+    fn a_failures_words_keep_no_address() {
+        let said = "destination address not verified: <ana.garcia+kids@school.org>, and \"bo@x.es\". Retry later";
+        let kept = without_addresses(said);
+        assert_eq!(kept, "destination address not verified: <[address]>, and \"[address]\". Retry later");
+        assert_eq!(without_addresses("HTTP 429"), "HTTP 429");
+        assert_eq!(without_addresses("to ana@school.org."), "to [address].");
     }
 }

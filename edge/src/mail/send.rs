@@ -83,15 +83,20 @@ impl Mailer for DevMailbox<'_> {
     }
 }
 
-/// Renders a job and sends it with the configured mailer.
+/// Renders a job and sends it with the configured mailer. Why it failed goes into the audit trail and the account's
+/// mail record: the provider's words are kept, the recipient's address is not (`provider::without_addresses`).
 pub async fn deliver(env: &Env, config: &Config, job: &MailJob) -> Result<(), SendError> {
     let mail = template::render(job, &config.app_origin, &config.sealing_keys)
         .map_err(|unopened| SendError::Permanent(unopened.to_string()))?;
-    match config.mail.provider {
+    let sent = match config.mail.provider {
         ProviderKind::Resend | ProviderKind::Postmark => HttpApiMailer(&config.mail).send(&mail, job.id()).await,
         ProviderKind::CloudflareSendEmail => {
             SendEmailMailer { env, from: &config.mail.from }.send(&mail, job.id()).await
         }
         ProviderKind::DevMailbox => DevMailbox(env).send(&mail, job.id()).await,
-    }
+    };
+    sent.map_err(|err| match err {
+        SendError::Transient(reason) => SendError::Transient(provider::without_addresses(&reason)),
+        SendError::Permanent(reason) => SendError::Permanent(provider::without_addresses(&reason)),
+    })
 }

@@ -122,6 +122,44 @@ pub fn render(job: &MailJob, app_origin: &str, keys: &Keys) -> Result<Rendered, 
                 ),
             }
         }
+        MailJob::LoginEmailChangeRequested {
+            to,
+            display_name,
+            audience,
+            login_email,
+            new_login_email,
+            locale,
+            token,
+            effective_at,
+            ..
+        } => {
+            let token = token.open(keys).ok_or(Unopened)?;
+            let link = format!("{app_origin}/cancel-email#t={}", token.expose_str());
+            let l = *locale;
+            let greeting = MailKey::MailGreeting.render_with(l, &[("name", display_name)]);
+            let (email, new) = (crate::email::display(login_email), crate::email::display(new_login_email));
+            let body = MailKey::MailLoginEmailRequestedBody.render_with(
+                l,
+                &[
+                    ("audience", audience_word(*audience, l)),
+                    ("email", &email),
+                    ("new", &new),
+                    ("when", &format_utc(*effective_at)),
+                ],
+            );
+            let action = MailKey::MailLoginEmailRequestedAction.text(l);
+            let ignore = MailKey::MailLoginEmailRequestedIgnore.text(l);
+            let footer = MailKey::MailFooter.text(l);
+            Rendered {
+                to: to.clone(),
+                subject: MailKey::MailLoginEmailRequestedSubject.text(l).to_owned(),
+                text: format!("{greeting}\n\n{body}\n\n{action}:\n{link}\n\n{ignore}\n\n-- \n{footer}\n"),
+                html: html_page(
+                    l,
+                    &[paragraph(&greeting), paragraph(&body), button(&link, action), paragraph(ignore), small(footer)],
+                ),
+            }
+        }
         MailJob::ChangeRequested { to, display_name, audience, login_email, locale, deadline, .. } => {
             let l = *locale;
             let link = format!("{app_origin}/login?next=password&lang={}", l.as_str());

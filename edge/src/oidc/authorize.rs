@@ -29,6 +29,8 @@ pub struct AuthRequest {
     pub max_age: Option<u64>,
     pub login_after: Option<u64>,
     pub prompt_login: bool,
+    /// `prompt=consent`: the person confirms the app, whatever they said before.
+    pub prompt_consent: bool,
     pub locale: Option<Locale>,
     pub login_hint: Option<String>,
 }
@@ -146,6 +148,7 @@ pub fn check(
         max_age,
         login_after,
         prompt_login: prompts.contains(&"login"),
+        prompt_consent: prompts.contains(&"consent"),
         locale,
         login_hint: get("login_hint")?.map(|h| h.chars().take(320).collect()),
     })

@@ -52,6 +52,30 @@ pub fn confirm_logout(locale: Locale, fields: &[(String, String)]) -> String {
     page(locale, PageKey::AppLogoutTitle, &body)
 }
 
+/// Asks the person to confirm the app before it gets a code: a native app answered on this device (any program on it
+/// could have started the request) or `prompt=consent`. One click: the form posts the request back, from this site's
+/// page, with the answer.
+pub fn consent(locale: Locale, app: &str, email: &str, fields: &[(String, String)]) -> String {
+    let hidden: String = fields
+        .iter()
+        .map(|(name, value)| {
+            format!("      <input type=\"hidden\" name=\"{}\" value=\"{}\">\n", escape(name), escape(value))
+        })
+        .collect();
+    let question = PageKey::AppConsentQuestion.render_with(locale, &[("app", app), ("email", email)]);
+    let body = format!(
+        "    <p>{}</p>\n    <p class=\"hint\">{}</p>\n    <form method=\"post\" action=\"/oauth2/consent\">\n{hidden}      \
+         <div class=\"buttons\">\n        <button type=\"submit\" name=\"decision\" value=\"continue\">{}</button>\n        \
+         <button type=\"submit\" name=\"decision\" value=\"cancel\" class=\"secondary\">{}</button>\n      </div>\n    \
+         </form>\n",
+        escape(&question),
+        escape(&PageKey::AppConsentHint.render_with(locale, &[("app", app)])),
+        escape(PageKey::AppConsentContinue.text(locale)),
+        escape(PageKey::AppConsentCancel.text(locale)),
+    );
+    page(locale, PageKey::AppConsentTitle, &body)
+}
+
 pub fn logged_out(locale: Locale) -> String {
     let body =
         format!("    <p class=\"status success\" role=\"status\">{}</p>\n", escape(PageKey::AppLoggedOut.text(locale)));
@@ -69,5 +93,18 @@ mod tests {
         let form = confirm_logout(Locale::En, &[("state".into(), "\"><script>x</script>".into())]);
         assert!(!form.contains("<script>") && form.contains("&quot;&gt;&lt;script&gt;"));
         assert!(!form.contains("style=") && !logged_out(Locale::En).contains("<script"));
+    }
+
+    #[test]
+    fn the_confirmation_names_the_app_and_the_person_and_posts_the_request_back() {
+        let fields = [("client_id".to_owned(), "app-1".to_owned()), ("state".to_owned(), "<x>".to_owned())];
+        let en = consent(Locale::En, "Sunny Days <Parent> App", "ana@school.org", &fields);
+        assert!(en.contains("Continue to Sunny Days &lt;Parent&gt; App as ana@school.org?"), "{en}");
+        assert!(
+            en.contains("action=\"/oauth2/consent\"") && en.contains("value=\"app-1\"") && en.contains("&lt;x&gt;")
+        );
+        assert!(en.contains("value=\"continue\"") && en.contains("value=\"cancel\""));
+        let es = consent(Locale::Es, "App", "ana@school.org", &fields);
+        assert!(es.contains("lang=\"es\"") && es.contains(PageKey::AppConsentContinue.text(Locale::Es)));
     }
 }

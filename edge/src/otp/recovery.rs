@@ -56,13 +56,34 @@ pub fn hash_of_formatted(keys: &Keys, code: &str) -> String {
     hash(keys, &code.replace('-', ""))
 }
 
-/// Whether `stored` is what was kept for the code `canonical`: a keyed digest under a key still listed, or a plain
-/// SHA-256 kept before digests were keyed.
+/// Whether `stored` is what was kept for the code `canonical`: a keyed digest under a key still listed, a keyed
+/// digest of the plain SHA-256 kept before digests were keyed ([`wrapped`]), or — not yet swept — that plain SHA-256
+/// itself. Compared in constant time.
 pub fn matches(stored: &str, canonical: &str, keys: &Keys) -> bool {
-    match stored.split_once('$') {
-        Some((kid, digest)) => keys.digest_with(kid, PURPOSE, canonical.as_bytes()).is_some_and(|d| hex(&d) == digest),
-        None => hex(&Sha256::digest(canonical.as_bytes())) == stored,
+    use subtle::ConstantTimeEq;
+    let plain = || hex(&Sha256::digest(canonical.as_bytes()));
+    let expected = match stored.split('$').collect::<Vec<_>>()[..] {
+        [kid, WRAPPED, _] => {
+            keys.digest_with(kid, PURPOSE, plain().as_bytes()).map(|d| format!("{kid}${WRAPPED}${}", hex(&d)))
+        }
+        [kid, _] => keys.digest_with(kid, PURPOSE, canonical.as_bytes()).map(|d| format!("{kid}${}", hex(&d))),
+        [_] => Some(plain()),
+        _ => None,
+    };
+    expected.is_some_and(|expected| bool::from(expected.as_bytes().ct_eq(stored.as_bytes())))
+}
+
+/// Marks a keyed digest of a plain SHA-256 ([`wrapped`]).
+const WRAPPED: &str = "w";
+
+/// What a plain SHA-256 kept before digests were keyed becomes, without the code (which is not kept): a keyed digest
+/// of it, `KID$w$HEX`, so no stored code can be searched offline without the secret. Anything else is left as it is.
+pub fn wrapped(keys: &Keys, stored: &str) -> Option<String> {
+    if stored.contains('$') {
+        return None;
     }
+    let (kid, digest) = keys.digest(PURPOSE, stored.as_bytes());
+    Some(format!("{kid}${WRAPPED}${}", hex(&digest)))
 }
 
 #[cfg(test)]
@@ -107,5 +128,20 @@ mod tests {
         assert!(!matches(&kept, &canonical, &other), "another secret under the same id");
         let before = hex(&Sha256::digest(canonical.as_bytes()));
         assert!(matches(&before, &canonical, &keys) && !matches(&before, "0000000000000000", &keys));
+    }
+
+    #[test]
+    fn a_plain_digest_kept_before_is_swept_into_a_keyed_one_that_still_matches() {
+        let keys = Keys::parse(crate::seal::TEST_KEYS).unwrap();
+        let canonical = normalize(&format(&[0x33; CODE_BYTES])).unwrap();
+        let before = hex(&Sha256::digest(canonical.as_bytes()));
+        let swept = wrapped(&keys, &before).expect("a plain digest is wrapped");
+        assert!(swept.starts_with("k1$w$") && !swept.contains(&before), "{swept}");
+        assert!(matches(&swept, &canonical, &keys) && !matches(&swept, "0000000000000000", &keys));
+        assert_eq!(wrapped(&keys, &swept), None, "once");
+        assert_eq!(wrapped(&keys, &hash(&keys, &canonical)), None, "a keyed digest stays");
+        let other = Keys::parse("k1:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=").unwrap();
+        assert!(!matches(&swept, &canonical, &other));
+        assert!(!matches("a$b$c$d", &canonical, &keys), "no other shape matches");
     }
 }

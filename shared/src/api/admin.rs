@@ -91,6 +91,13 @@ pub struct AccountView {
     /// code.
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// A login email change asked for and not yet in effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_login_email: Option<PendingLoginEmail>,
+    /// Whether the caller may act on this account: not on one holding a role at or above its own
+    /// ([`StaffMember::may_act_on`]).
+    #[serde(default)]
+    pub may_act: bool,
 }
 
 /// What a staff account may do in the console (`/admin`). `helpdesk` finds accounts, looks at them, sends reset
@@ -115,6 +122,19 @@ impl Role {
     /// Whether holding `self` allows what `needed` allows.
     pub fn covers(self, needed: Role) -> bool {
         self == Role::Admin || needed == Role::Helpdesk
+    }
+
+    /// Its place in the order of roles: an account holding none is below both.
+    fn rank(self) -> u8 {
+        match self {
+            Role::Helpdesk => 1,
+            Role::Admin => 2,
+        }
+    }
+
+    /// The rank of an account holding `roles`: its highest role's (0 for none).
+    pub fn rank_of(roles: &[Role]) -> u8 {
+        roles.iter().map(|role| role.rank()).max().unwrap_or(0)
     }
 }
 
@@ -172,6 +192,10 @@ pub enum HistoryEvent {
     MailComplained,
     LoginEmailChangeRequested,
     LoginEmailChanged,
+    /// The new address confirmed a login email change; it takes effect when the delay ends.
+    LoginEmailChangeConfirmed,
+    /// The change was cancelled (by the old address's link), or could not be made.
+    LoginEmailChangeCancelled,
 }
 
 /// `PUT /api/admin/accounts/roles`: the roles a staff account holds from now on (an empty list takes them all away).
@@ -194,28 +218,67 @@ pub struct TwoStepOff {
     pub checks: Vec<String>,
 }
 
-/// `POST /api/admin/accounts/login-email`: the account of `login_email` is to log in with `new_login_email` once that
-/// address confirms it (a link is mailed there; until then nothing changes).
+/// `POST /api/admin/accounts/login-email`: the account of `login_email` is to log in with `new_login_email`. The old
+/// address is told at once, with a link to cancel; the change takes effect once the new address confirms (a link is
+/// mailed there) and the delay (`LOGIN_EMAIL_CHANGE_DELAY_SECS`; none for the bearer token) has passed with no
+/// cancellation. A staff member in the console must tick every identity check the school defined, as for
+/// `two-step-off`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeLoginEmail {
     pub login_email: String,
     pub audience: Audience,
     pub new_login_email: String,
+    #[serde(default)]
+    pub checks: Vec<String>,
 }
 
-/// `POST /api/login-email-changes`: the token from the link mailed to the new address.
+/// `POST /api/login-email-changes` (the token from the link mailed to the new address) and
+/// `POST /api/login-email-changes/cancel` (the token from the link mailed to the old one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginEmailConfirm {
     pub token: Secret<String>,
 }
 
-/// The answer to a confirmed login email change: the email to log in with from now on.
+/// The answer to a confirmed login email change: the email to log in with, and — while the delay that lets the owner
+/// stop it runs — when the change takes effect (none: it has).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginEmailChanged {
     pub login_email: String,
     pub audience: Audience,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_at: Option<u64>,
+}
+
+/// `POST /api/admin/accounts/seal-secrets`: one page of the account registry to sweep (from `cursor`, at most
+/// `limit` accounts, 1 to 100, 50 unless given).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealSecretsPage {
+    #[serde(default)]
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// What a page of the sweep did: accounts looked at, accounts whose secrets were sealed, and where the next page
+/// starts (none: the sweep is done).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealSecretsReport {
+    pub checked: u32,
+    pub sealed: u32,
+    pub cursor: Option<String>,
+}
+
+/// A login email change waiting, as the admin API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingLoginEmail {
+    pub new_login_email: String,
+    /// Unix seconds: the earliest moment it can take effect.
+    pub effective_at: u64,
+    /// Whether the new address has confirmed it.
+    pub confirmed: bool,
 }
 
 /// `GET /api/admin/identity-checks`: what the desk must check before turning someone's 2-Step Verification off.
@@ -235,6 +298,24 @@ pub struct IdentityCheck {
 pub struct StaffMember {
     pub actor: Actor,
     pub roles: Vec<Role>,
+}
+
+impl StaffMember {
+    /// The bearer token: automation and the first admin, above every role.
+    pub fn admin_token() -> StaffMember {
+        StaffMember { actor: Actor::AdminToken, roles: vec![Role::Admin] }
+    }
+
+    /// Whether this caller may act on an account holding `target_roles`: only from above. A role never acts on an
+    /// account holding a role at or above its own — its own account included —, so the helpdesk acts on no role
+    /// holder, an admin on helpdesk accounts but not on another admin, and only the bearer token on admins (as the
+    /// help-desk roles of Google Workspace and Okta are bounded).
+    pub fn may_act_on(&self, target_roles: &[Role]) -> bool {
+        match self.actor {
+            Actor::AdminToken => true,
+            Actor::Staff { .. } => Role::rank_of(&self.roles) > Role::rank_of(target_roles),
+        }
+    }
 }
 
 /// The account's latest reset link, as the admin API shows it.
@@ -448,5 +529,25 @@ mod tests {
         assert!(!TwoStepRequirement { staff: None, parent: Some(366) }.is_valid());
         assert!(serde_json::from_str::<TwoStepRequirement>(r#"{"pupil": 1}"#).is_err());
         assert!(serde_json::from_str::<TwoStepRequirement>(r#"{"staff": -1}"#).is_err());
+    }
+
+    #[test]
+    fn a_role_acts_only_on_accounts_below_it_and_only_the_token_on_admins() {
+        let staff = |roles: Vec<Role>| StaffMember {
+            actor: Actor::Staff { name: "Desk".into(), pseudonym: "00aa".into() },
+            roles,
+        };
+        let (none, helpdesk, admin, both) =
+            (&[][..], &[Role::Helpdesk][..], &[Role::Admin][..], &[Role::Helpdesk, Role::Admin][..]);
+        let desk = staff(vec![Role::Helpdesk]);
+        assert!(desk.may_act_on(none));
+        assert!(!desk.may_act_on(helpdesk), "not on a peer, nor on itself");
+        assert!(!desk.may_act_on(admin) && !desk.may_act_on(both));
+        let head = staff(vec![Role::Admin]);
+        assert!(head.may_act_on(none) && head.may_act_on(helpdesk));
+        assert!(!head.may_act_on(admin) && !head.may_act_on(both), "another admin needs the bearer token");
+        assert!(!staff(vec![]).may_act_on(none), "no role acts on nobody");
+        let token = StaffMember::admin_token();
+        assert!([none, helpdesk, admin, both].iter().all(|target| token.may_act_on(target)));
     }
 }

@@ -1,13 +1,15 @@
 //! The admin's and the helpdesk's commands: create an account, look at it, disable and enable it, end its sessions,
 //! turn its 2-Step Verification off, require a new password, grant roles. Each names who asks (`by`), for the audit
-//! trail and the account's history.
+//! trail and the account's history, and is refused on an account holding a role at or above the caller's
+//! ([`authority`]).
 
 use crate::account::apply::{Apply, Context, Outcome, Slot};
+use crate::account::authority::staff_target;
 use crate::account::refusal::Refusal;
 use crate::account::state::{AccountState, Profile};
 use crate::audit::AccountEvent;
 use crate::mail::job::AccountChange;
-use latchkey_shared::api::{AccountView, Actor, RequiredChange, Role};
+use latchkey_shared::api::{AccountView, RequiredChange, Role, StaffMember};
 use latchkey_shared::Audience;
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
@@ -48,34 +50,40 @@ impl Apply for View {
 /// No login, no reset, every session and link revoked.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Disable {
-    pub by: Actor,
+    pub by: StaffMember,
 }
 
 impl Apply for Disable {
     type Reply = Result<AccountView, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
+        let account = match staff_target(slot, &self.by) {
+            Ok(account) => account,
+            Err(refusal) => return Outcome::reply(Err(refusal)),
+        };
         account.disable(cx.now);
         account.queue_account_notice(cx.ids.notice.clone(), AccountChange::Disabled, cx.now);
         Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
             .saved()
             .flushing()
-            .event(AccountEvent::Disabled { by: self.by })
+            .event(AccountEvent::Disabled { by: self.by.actor })
     }
 }
 
 /// Logins and reset links work again (the links revoked at the disabling stay revoked).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Enable {
-    pub by: Actor,
+    pub by: StaffMember,
 }
 
 impl Apply for Enable {
     type Reply = Result<AccountView, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
+        let account = match staff_target(slot, &self.by) {
+            Ok(account) => account,
+            Err(refusal) => return Outcome::reply(Err(refusal)),
+        };
         if !account.enable() {
             return Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)));
         }
@@ -83,27 +91,30 @@ impl Apply for Enable {
         Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
             .saved()
             .flushing()
-            .event(AccountEvent::Enabled { by: self.by })
+            .event(AccountEvent::Enabled { by: self.by.actor })
     }
 }
 
 /// Every session ends (a lost or shared device), and the apps it logged in to are told; the password stays.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct EndSessions {
-    pub by: Actor,
+    pub by: StaffMember,
 }
 
 impl Apply for EndSessions {
     type Reply = Result<AccountView, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
+        let account = match staff_target(slot, &self.by) {
+            Ok(account) => account,
+            Err(refusal) => return Outcome::reply(Err(refusal)),
+        };
         let ended = account.end_all_sessions(cx.now);
         account.queue_account_notice(cx.ids.notice.clone(), AccountChange::SessionsEnded, cx.now);
         Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
             .saved()
             .flushing()
-            .event(AccountEvent::SessionsEnded { ended, by: self.by })
+            .event(AccountEvent::SessionsEnded { ended, by: self.by.actor })
     }
 }
 
@@ -111,19 +122,22 @@ impl Apply for EndSessions {
 /// ends and every address on file is told.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct AdminTwoStepOff {
-    pub by: Actor,
+    pub by: StaffMember,
 }
 
 impl Apply for AdminTwoStepOff {
     type Reply = Result<AccountView, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
+        let account = match staff_target(slot, &self.by) {
+            Ok(account) => account,
+            Err(refusal) => return Outcome::reply(Err(refusal)),
+        };
         match account.turn_off_two_step_by_admin(cx.ids.notice.clone(), cx.now) {
             Ok(()) => Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
                 .saved()
                 .flushing()
-                .event(AccountEvent::TwoStepTurnedOff { by: self.by }),
+                .event(AccountEvent::TwoStepTurnedOff { by: self.by.actor }),
             Err(refusal) => Outcome::reply(Err(refusal)),
         }
     }
@@ -135,18 +149,21 @@ impl Apply for AdminTwoStepOff {
 pub struct RequireChange {
     pub deadline: Option<u64>,
     pub announce: bool,
-    pub by: Actor,
+    pub by: StaffMember,
 }
 
 impl Apply for RequireChange {
     type Reply = Result<AccountView, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
+        let account = match staff_target(slot, &self.by) {
+            Ok(account) => account,
+            Err(refusal) => return Outcome::reply(Err(refusal)),
+        };
         account.credential.required = Some(RequiredChange { since: cx.now, deadline: self.deadline });
         let outcome = Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
             .saved()
-            .event(AccountEvent::PasswordChangeRequired { by: self.by });
+            .event(AccountEvent::PasswordChangeRequired { by: self.by.actor });
         if self.announce {
             let mail = account.change_request_mail(cx.ids.notice.clone(), self.deadline);
             account.outbox.push(mail, cx.now);
@@ -160,14 +177,17 @@ impl Apply for RequireChange {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SetRoles {
     pub roles: Vec<Role>,
-    pub by: Actor,
+    pub by: StaffMember,
 }
 
 impl Apply for SetRoles {
     type Reply = Result<AccountView, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::NotFound.into())) };
+        let account = match staff_target(slot, &self.by) {
+            Ok(account) => account,
+            Err(refusal) => return Outcome::reply(Err(refusal)),
+        };
         if account.profile.audience != Audience::Staff && !self.roles.is_empty() {
             let refusal = Refusal::new(ErrorCode::InvalidRequest).with_detail("roles: only staff accounts hold roles");
             return Outcome::reply(Err(refusal));
@@ -181,16 +201,38 @@ impl Apply for SetRoles {
         account.roles = roles.clone();
         Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
             .saved()
-            .event(AccountEvent::RolesChanged { roles, by: self.by })
+            .event(AccountEvent::RolesChanged { roles, by: self.by.actor })
+    }
+}
+
+/// Seals what the account kept before secrets were sealed (its authenticator's key, its recovery codes' digests):
+/// ops sweep every account once (`POST /api/admin/accounts/seal-secrets`). Whether anything changed; `None`: no
+/// account.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SealSecrets {}
+
+impl Apply for SealSecrets {
+    type Reply = Option<bool>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(None) };
+        match account.two_step.sweep(&cx.rules.sealing_keys) {
+            true => Outcome::reply(Some(true)).saved(),
+            false => Outcome::reply(Some(false)),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::apply::testing::{ana, rules, run, NOW};
+    use crate::account::apply::testing::{ana, rules, run, NOW, OLD_PASSWORD};
     use crate::account::commands::session::Login;
-    use latchkey_shared::api::{AccountStatus, HistoryEvent, TwoStepRequirement};
+    use latchkey_shared::api::{AccountStatus, Actor, HistoryEvent, TwoStepRequirement};
+
+    fn token() -> StaffMember {
+        StaffMember::admin_token()
+    }
 
     #[test]
     fn create_once_and_forget_an_unknown_names_failures() {
@@ -219,12 +261,9 @@ mod tests {
     fn commands_on_no_account_say_not_found() {
         let mut slot = Slot::default();
         assert_eq!(run(&mut slot, View {}, NOW, &rules()).reply, None);
+        assert_eq!(run(&mut slot, Disable { by: token() }, NOW, &rules()).reply.unwrap_err().code, ErrorCode::NotFound);
         assert_eq!(
-            run(&mut slot, Disable { by: Actor::AdminToken }, NOW, &rules()).reply.unwrap_err().code,
-            ErrorCode::NotFound
-        );
-        assert_eq!(
-            run(&mut slot, AdminTwoStepOff { by: Actor::AdminToken }, NOW, &rules()).reply.unwrap_err().code,
+            run(&mut slot, AdminTwoStepOff { by: token() }, NOW, &rules()).reply.unwrap_err().code,
             ErrorCode::NotFound
         );
         assert_eq!(slot, Slot::default(), "nothing was made");
@@ -233,20 +272,20 @@ mod tests {
     #[test]
     fn disable_is_saved_and_two_step_off_refused_when_it_is_off() {
         let mut slot = ana();
-        let disabled = run(&mut slot, Disable { by: Actor::AdminToken }, NOW, &rules());
+        let disabled = run(&mut slot, Disable { by: token() }, NOW, &rules());
         assert_eq!((disabled.reply.unwrap().status, disabled.saves), (AccountStatus::Disabled, 1));
         assert_eq!(disabled.events, [AccountEvent::Disabled { by: Actor::AdminToken }]);
-        let off = run(&mut slot, AdminTwoStepOff { by: Actor::AdminToken }, NOW, &rules());
+        let off = run(&mut slot, AdminTwoStepOff { by: token() }, NOW, &rules());
         assert_eq!((off.reply.unwrap_err().code, off.saves, off.events), (ErrorCode::TwoStepOff, 0, vec![]));
     }
 
     #[test]
     fn enable_undoes_disable_once_and_end_sessions_logs_out_everywhere() {
         let mut slot = ana();
-        let active = run(&mut slot, Enable { by: Actor::AdminToken }, NOW, &rules());
+        let active = run(&mut slot, Enable { by: token() }, NOW, &rules());
         assert_eq!((active.saves, active.events), (0, vec![]), "already active: nothing to do or audit");
-        run(&mut slot, Disable { by: Actor::AdminToken }, NOW, &rules());
-        let enabled = run(&mut slot, Enable { by: Actor::AdminToken }, NOW, &rules());
+        run(&mut slot, Disable { by: token() }, NOW, &rules());
+        let enabled = run(&mut slot, Enable { by: token() }, NOW, &rules());
         assert_eq!((enabled.reply.unwrap().status, enabled.saves), (AccountStatus::Active, 1));
         assert_eq!(enabled.events, [AccountEvent::Enabled { by: Actor::AdminToken }]);
 
@@ -254,18 +293,18 @@ mod tests {
         for n in 1..=2 {
             account.sessions.open(crate::account::apply::testing::hash(n), NOW, 3600, 3600, None, false);
         }
-        let ended = run(&mut slot, EndSessions { by: Actor::AdminToken }, NOW + 1, &rules());
+        let ended = run(&mut slot, EndSessions { by: token() }, NOW + 1, &rules());
         assert_eq!(ended.reply.unwrap().active_sessions, 0);
         assert_eq!(
             (ended.saves, ended.events),
             (1, vec![AccountEvent::SessionsEnded { ended: 2, by: Actor::AdminToken }])
         );
         assert_eq!(
-            run(&mut Slot::default(), EndSessions { by: Actor::AdminToken }, NOW, &rules()).reply.unwrap_err().code,
+            run(&mut Slot::default(), EndSessions { by: token() }, NOW, &rules()).reply.unwrap_err().code,
             ErrorCode::NotFound
         );
         assert_eq!(
-            run(&mut Slot::default(), Enable { by: Actor::AdminToken }, NOW, &rules()).reply.unwrap_err().code,
+            run(&mut Slot::default(), Enable { by: token() }, NOW, &rules()).reply.unwrap_err().code,
             ErrorCode::NotFound
         );
     }
@@ -277,7 +316,7 @@ mod tests {
         use crate::account::two_step::TotpSecret;
         use crate::otp::totp::{code_at, step_at, DIGITS};
         let mut slot = ana();
-        let grant = |roles: Vec<Role>| SetRoles { roles, by: Actor::AdminToken };
+        let grant = |roles: Vec<Role>| SetRoles { roles, by: token() };
         let parent = run(&mut slot, grant(vec![Role::Helpdesk]), NOW, &rules());
         assert_eq!((parent.reply.unwrap_err().code, parent.saves), (ErrorCode::InvalidRequest, 0));
         slot.account.as_mut().unwrap().profile.audience = Audience::Staff;
@@ -291,7 +330,9 @@ mod tests {
 
         let account = slot.account.as_mut().unwrap();
         account.sessions.open(hash(1), NOW, 3600, 3600, None, false);
-        let check = |slot: &mut Slot, n, need| run(slot, CheckStaff { session_hash: hash(n), need }, NOW, &rules());
+        let check = |slot: &mut Slot, n, need| {
+            run(slot, CheckStaff { session_hash: hash(n), need, recent: false }, NOW, &rules())
+        };
         assert_eq!(check(&mut slot, 2, Role::Helpdesk).reply.unwrap_err().code, ErrorCode::Unauthorized);
         assert_eq!(check(&mut slot, 1, Role::Admin).reply.unwrap_err().code, ErrorCode::TwoStepSetupRequired);
         let keys = rules().sealing_keys;
@@ -305,5 +346,98 @@ mod tests {
         run(&mut slot, grant(vec![Role::Helpdesk]), NOW, &rules());
         assert_eq!(check(&mut slot, 1, Role::Admin).reply.unwrap_err().code, ErrorCode::Forbidden);
         assert!(check(&mut slot, 1, Role::Helpdesk).reply.is_ok());
+    }
+
+    #[test]
+    fn a_role_acts_only_on_accounts_below_it_and_a_refusal_changes_nothing() {
+        use crate::account::apply::testing::hash;
+        let desk = StaffMember { actor: Actor::Staff { name: "Desk".into(), pseudonym: "00aa".into() }, roles: vec![] };
+        let with = |roles: Vec<Role>| StaffMember { roles, ..desk.clone() };
+        let holding = |roles: Vec<Role>| {
+            let mut slot = ana();
+            let account = slot.account.as_mut().unwrap();
+            account.profile.audience = Audience::Staff;
+            account.roles = roles;
+            account.sessions.open(hash(1), NOW, 3600, 3600, None, false);
+            slot
+        };
+        // Every staff command, from `by`, on an account holding `roles`: whether each was refused as protected.
+        let refused_all = |by: StaffMember, roles: Vec<Role>| {
+            let mut outcomes = Vec::new();
+            macro_rules! try_command {
+                ($command:expr) => {{
+                    let mut slot = holding(roles.clone());
+                    let before = slot.clone();
+                    let applied = run(&mut slot, $command, NOW, &rules());
+                    let protected = applied.reply.as_ref().is_err_and(|r| r.code == ErrorCode::AccountProtected);
+                    if protected {
+                        assert_eq!((slot == before, applied.saves), (true, 0), "a refusal changes nothing");
+                    }
+                    outcomes.push(protected);
+                }};
+            }
+            try_command!(Disable { by: by.clone() });
+            try_command!(Enable { by: by.clone() });
+            try_command!(EndSessions { by: by.clone() });
+            try_command!(AdminTwoStepOff { by: by.clone() });
+            try_command!(RequireChange { deadline: None, announce: true, by: by.clone() });
+            try_command!(SetRoles { roles: vec![], by: by.clone() });
+            outcomes
+        };
+        let all = |flag| vec![flag; 6];
+        assert_eq!(refused_all(with(vec![Role::Helpdesk]), vec![]), all(false), "the helpdesk helps plain accounts");
+        assert_eq!(refused_all(with(vec![Role::Helpdesk]), vec![Role::Helpdesk]), all(true), "not a peer");
+        assert_eq!(refused_all(with(vec![Role::Helpdesk]), vec![Role::Admin]), all(true), "nor an admin");
+        assert_eq!(refused_all(with(vec![Role::Admin]), vec![Role::Helpdesk]), all(false));
+        assert_eq!(refused_all(with(vec![Role::Admin]), vec![Role::Admin]), all(true), "another admin: the token");
+        assert_eq!(refused_all(token(), vec![Role::Admin]), all(false));
+
+        // The helpdesk cannot give itself a role: its own account holds its own role.
+        let mut own = holding(vec![Role::Helpdesk]);
+        let climb = run(&mut own, SetRoles { roles: vec![Role::Admin], by: with(vec![Role::Helpdesk]) }, NOW, &rules());
+        assert_eq!(climb.reply.unwrap_err().code, ErrorCode::AccountProtected);
+        assert_eq!(own.account.as_ref().unwrap().roles, [Role::Helpdesk]);
+    }
+
+    #[test]
+    fn a_console_change_wants_both_factors_given_lately() {
+        use crate::account::apply::testing::hash;
+        use crate::account::commands::session::{CheckStaff, Reauthenticate};
+        use crate::account::two_step::TotpSecret;
+        use crate::otp::totp::{code_at, step_at, DIGITS};
+        const SECRET: &[u8] = b"12345678901234567890";
+        let code = |at: u64| format!("{:06}", code_at(SECRET, step_at(at), DIGITS));
+        let mut slot = ana();
+        let account = slot.account.as_mut().unwrap();
+        account.profile.audience = Audience::Staff;
+        account.roles = vec![Role::Helpdesk];
+        let keys = rules().sealing_keys;
+        account.two_step.start_setup(TotpSecret::new(SECRET.to_vec()), NOW - 100, &keys).unwrap();
+        account.two_step.confirm_setup(&code(NOW - 100), NOW - 100, Vec::new(), &keys).unwrap();
+        account.sessions.open(hash(1), NOW, 7200, 7200, None, true);
+        let window = rules().recent_auth_secs;
+        let check = |slot: &mut Slot, recent, at| {
+            run(slot, CheckStaff { session_hash: hash(1), need: Role::Helpdesk, recent }, at, &rules()).reply
+        };
+        assert!(check(&mut slot, true, NOW + 1).is_ok(), "a login with a code, just now");
+        let later = NOW + window;
+        assert!(check(&mut slot, false, later).is_ok(), "reading needs no more");
+        assert_eq!(check(&mut slot, true, later).unwrap_err().code, ErrorCode::ReauthenticationRequired);
+        let again = |code: Option<String>| Reauthenticate {
+            client: "desk".into(),
+            session_hash: hash(1),
+            password: OLD_PASSWORD.into(),
+            code: code.map(Into::into),
+        };
+        assert!(run(&mut slot, again(None), later, &rules()).reply.is_ok());
+        assert_eq!(
+            check(&mut slot, true, later).unwrap_err().code,
+            ErrorCode::ReauthenticationRequired,
+            "the password alone is half of it"
+        );
+        let wrong = run(&mut slot, again(Some("000000".into())), later, &rules());
+        assert_eq!(wrong.reply.unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+        assert!(run(&mut slot, again(Some(code(later))), later, &rules()).reply.is_ok());
+        assert!(check(&mut slot, true, later + 1).is_ok(), "both, lately");
     }
 }

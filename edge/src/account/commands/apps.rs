@@ -1,7 +1,7 @@
 //! Logging in to other apps (OpenID Connect): a code issued in a live session, exchanged once for a refresh-token
 //! family, refreshed with rotation, looked at (userinfo, introspection), revoked; and the back-channel logouts tried.
 
-use crate::account::apply::{Apply, Context, Outcome, Slot};
+use crate::account::apply::{Apply, Context, Next, Outcome, Slot};
 use crate::account::apps::{sid_of, BackChannelLogout, Exchange, Family, GrantRefusal};
 use crate::account::codes::Code;
 use crate::account::state::AccountState;
@@ -9,7 +9,7 @@ use crate::audit::AccountEvent;
 use crate::email::display;
 use crate::token::TokenHash;
 use crate::webhook::Outcome as Tried;
-use latchkey_shared::api::TwoStepRequirement;
+use latchkey_shared::api::{PasswordChangeRequirement, TwoStepRequirement};
 use latchkey_shared::{Audience, Locale, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -24,8 +24,15 @@ pub struct Grant {
     /// The login gave a 2-Step Verification code.
     pub otp: bool,
     pub nonce: Option<String>,
+    /// What these tokens are for: the grant's scope, or less when a refresh asked for less.
     pub scope: Vec<String>,
+    /// Whether the grant holds `offline_access`: a refresh is answered with the next refresh token.
+    #[serde(default)]
+    pub offline: bool,
     pub email: String,
+    /// Whether the login email is known to reach the person (`email_verified`).
+    #[serde(default)]
+    pub email_verified: bool,
     pub name: String,
     pub audience: Audience,
     pub locale: Locale,
@@ -36,6 +43,8 @@ impl AccountState {
     fn grant(&self, family: &Family, now: u64) -> Option<Grant> {
         let session = self.sessions.get(&family.session, now).filter(|_| self.is_active())?;
         Some(Grant {
+            offline: family.scope.iter().any(|s| s == "offline_access"),
+            email_verified: self.email_verified,
             family_id: family.id.clone(),
             client_id: family.client_id.clone(),
             subject: self.apps.subject.clone()?,
@@ -53,7 +62,7 @@ impl AccountState {
 }
 
 /// What the authorization endpoint does next.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Authorized {
     /// The code was issued: back to the app.
@@ -66,14 +75,39 @@ pub enum Authorized {
     PasswordChange,
     /// This account's type may not log in to this app.
     AccessDenied,
+    /// The person must say "Continue" to this app on latchkey's page first (`email`: whom they would log in as).
+    Consent { email: String },
+}
+
+/// Whether the person must confirm the app before a code is issued.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ConsentAsk {
+    /// A native app answered on this device (a public client's loopback or private-use-scheme redirect: any local
+    /// program can start that request, RFC 8252 §8.6), or `prompt=consent`.
+    pub needed: bool,
+    /// `prompt=consent`: a remembered "Continue" does not count.
+    #[serde(default)]
+    pub forced: bool,
+    /// The person just pressed "Continue" on latchkey's page: remembered for this app until then (not at all if it
+    /// is not in the future).
+    #[serde(default)]
+    pub given_until: Option<u64>,
 }
 
 /// Whether a code may be issued in this session: live, fresh enough, nothing owed first, an account type the app
-/// takes. Reads the account (the code itself is sealed by the shell, [`crate::account::codes`]); writes only the
-/// account's subject, the first time it logs in to an app.
+/// takes, the app confirmed by the person where that is asked. Reads the account (the code itself is sealed by the
+/// shell, [`crate::account::codes`]); writes only the account's subject, the first time it logs in to an app, and a
+/// "Continue" the person just gave.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Authorize {
     pub session_hash: TokenHash,
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default)]
+    pub consent: ConsentAsk,
+    /// The required changes by account type, as the site has them now.
+    #[serde(default)]
+    pub password_change: PasswordChangeRequirement,
     /// The login must be no older than this.
     pub fresh_after: Option<u64>,
     /// The account types the app takes (none: both).
@@ -98,19 +132,50 @@ impl Apply for Authorize {
         if account.two_step.status(cx.now, grace).setup_required {
             return Outcome::reply(Authorized::TwoStepSetup);
         }
-        if account.full_session(&self.session_hash, cx.now).is_err() {
+        let for_audience = self.password_change.for_audience(account.profile.audience);
+        if account.full_session_under(&self.session_hash, cx.now, for_audience).is_err() {
             return Outcome::reply(Authorized::PasswordChange);
         }
         if !self.audiences.is_empty() && !self.audiences.contains(&account.profile.audience) {
             return Outcome::reply(Authorized::AccessDenied);
         }
-        match account.apps.subject {
-            Some(_) => Outcome::reply(Authorized::Code),
-            None => {
-                account.apps.subject = Some(self.subject);
-                Outcome::reply(Authorized::Code).saved()
+        let mut changed = false;
+        if self.consent.needed {
+            match self.consent.given_until {
+                Some(until) => changed |= account.apps.remember_consent(&self.client_id, until, cx.now),
+                None if !self.consent.forced && account.apps.consented(&self.client_id, cx.now) => {}
+                None => return Outcome::reply(Authorized::Consent { email: display(&account.profile.login_email) }),
             }
         }
+        if account.apps.subject.is_none() {
+            account.apps.subject = Some(self.subject);
+            changed = true;
+        }
+        let outcome = Outcome::reply(Authorized::Code);
+        if changed {
+            outcome.saved()
+        } else {
+            outcome
+        }
+    }
+}
+
+fn refused(refusal: GrantRefusal) -> Outcome<Result<Grant, GrantRefusal>> {
+    Outcome::reply(Err(refusal)).saved().event(AccountEvent::AppGrantRefused(refusal))
+}
+
+/// `password_change_due` when `session` owes a change of password that is due — decided now, not when the session
+/// opened: nothing new reaches apps until it is made.
+fn owes_no_change(
+    account: &AccountState,
+    session: &TokenHash,
+    requirement: &PasswordChangeRequirement,
+    now: u64,
+) -> Result<(), GrantRefusal> {
+    let for_audience = requirement.for_audience(account.profile.audience);
+    match account.owed_change(session, now, for_audience) {
+        Some(owed) if owed.due => Err(GrantRefusal::PasswordChangeDue),
+        _ => Ok(()),
     }
 }
 
@@ -121,7 +186,6 @@ fn granted(
     family: Result<Family, GrantRefusal>,
     cx: &Context<'_>,
 ) -> Outcome<Result<Grant, GrantRefusal>> {
-    let refused = |refusal| Outcome::reply(Err(refusal)).saved().event(AccountEvent::AppGrantRefused(refusal));
     let family = match family {
         Ok(family) => family,
         Err(refusal) => return refused(refusal),
@@ -149,6 +213,8 @@ pub struct ExchangeCode {
     pub code_verifier: Secret<String>,
     pub family_id: String,
     pub refresh_hash: TokenHash,
+    #[serde(default)]
+    pub password_change: PasswordChangeRequirement,
 }
 
 impl Apply for ExchangeCode {
@@ -156,6 +222,9 @@ impl Apply for ExchangeCode {
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(GrantRefusal::Unknown)) };
+        if let Err(refusal) = owes_no_change(account, &self.code.session, &self.password_change, cx.now) {
+            return refused(refusal);
+        }
         let exchange = Exchange {
             code: self.code_hash,
             issued: &self.code,
@@ -170,12 +239,18 @@ impl Apply for ExchangeCode {
     }
 }
 
-/// `grant_type=refresh_token`: `refresh_hash` is spent, `next_hash` works instead.
+/// `grant_type=refresh_token`: `refresh_hash` is spent, `next_hash` works instead. With `scope`, the new tokens are
+/// for that part of the grant (RFC 6749 §6); a scope the grant never had is refused before anything is spent, as is a
+/// refresh in a session that owes a change of password now due.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Refresh {
     pub refresh_hash: TokenHash,
     pub client_id: String,
     pub next_hash: TokenHash,
+    #[serde(default)]
+    pub scope: Option<Vec<String>>,
+    #[serde(default)]
+    pub password_change: PasswordChangeRequirement,
 }
 
 impl Apply for Refresh {
@@ -183,8 +258,21 @@ impl Apply for Refresh {
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(GrantRefusal::Unknown)) };
+        if let Some(family) = account.apps.family_of(&self.refresh_hash) {
+            let broader = self.scope.as_ref().is_some_and(|asked| asked.iter().any(|s| !family.scope.contains(s)));
+            if broader {
+                return refused(GrantRefusal::ScopeNotGranted);
+            }
+            if let Err(refusal) = owes_no_change(account, &family.session, &self.password_change, cx.now) {
+                return refused(refusal);
+            }
+        }
         let family = account.apps.refresh(&self.refresh_hash, &self.client_id, self.next_hash);
-        granted(account, family, cx)
+        let mut outcome = granted(account, family, cx);
+        if let (Next::Reply(Ok(grant)), Some(asked)) = (&mut outcome.next, self.scope) {
+            grant.scope.retain(|s| asked.contains(s));
+        }
+        outcome
     }
 }
 
@@ -275,10 +363,23 @@ mod tests {
     fn authorize(session: u8, n: u8, fresh_after: Option<u64>, audiences: Vec<Audience>) -> Authorize {
         Authorize {
             session_hash: hash(session),
+            client_id: "app".into(),
+            consent: ConsentAsk::default(),
+            password_change: PasswordChangeRequirement::default(),
             fresh_after,
             audiences,
             requirement: TwoStepRequirement::default(),
             subject: format!("subject-{n}"),
+        }
+    }
+
+    fn refresh(presented: u8, next: u8, scope: Option<&[&str]>) -> Refresh {
+        Refresh {
+            refresh_hash: hash(presented),
+            client_id: "app".into(),
+            next_hash: hash(next),
+            scope: scope.map(|s| s.iter().map(|s| s.to_string()).collect()),
+            password_change: PasswordChangeRequirement::default(),
         }
     }
 
@@ -300,6 +401,7 @@ mod tests {
             code_verifier: Secret::new(VERIFIER.into()),
             family_id: family.into(),
             refresh_hash: hash(refresh),
+            password_change: PasswordChangeRequirement::default(),
         }
     }
 
@@ -365,12 +467,7 @@ mod tests {
         login(&mut slot, 1, NOW);
         let _ = run(&mut slot, authorize(1, 10, None, vec![]), NOW, &rules());
         run(&mut slot, exchange(10, "f1", 50), NOW, &rules()).reply.unwrap();
-        let refreshed = run(
-            &mut slot,
-            Refresh { refresh_hash: hash(50), client_id: "app".into(), next_hash: hash(51) },
-            NOW + 1,
-            &rules(),
-        );
+        let refreshed = run(&mut slot, refresh(50, 51, None), NOW + 1, &rules());
         assert!(refreshed.reply.is_ok());
         let status = GrantStatus { token: GrantToken::Refresh(hash(51)) };
         assert!(run(&mut slot, status, NOW + 2, &rules()).reply.is_some());
@@ -380,5 +477,87 @@ mod tests {
         let account = slot.account.as_ref().unwrap();
         assert_eq!(account.apps.logouts.len(), 1);
         assert_eq!(account.wake_in(NOW + 3), Some(1), "the alarm delivers it at once");
+    }
+
+    #[test]
+    fn a_native_app_answered_on_this_device_is_confirmed_once_and_prompt_consent_asks_again() {
+        let mut slot = ana();
+        login(&mut slot, 1, NOW);
+        let native = |given_until, forced| Authorize {
+            consent: ConsentAsk { needed: true, forced, given_until },
+            ..authorize(1, 10, None, vec![])
+        };
+        let asked = run(&mut slot, native(None, false), NOW, &rules());
+        assert_eq!(asked.reply, Authorized::Consent { email: "ana@school.org".into() });
+        assert_eq!(asked.saves, 0, "asking writes nothing");
+        let given = run(&mut slot, native(Some(NOW + 100), false), NOW + 1, &rules());
+        assert_eq!((given.reply, given.saves), (Authorized::Code, 1));
+        assert_eq!(run(&mut slot, native(None, false), NOW + 50, &rules()).reply, Authorized::Code, "remembered");
+        assert!(matches!(run(&mut slot, native(None, true), NOW + 50, &rules()).reply, Authorized::Consent { .. }));
+        assert!(matches!(run(&mut slot, native(None, false), NOW + 100, &rules()).reply, Authorized::Consent { .. }));
+        let other_app = Authorize { client_id: "other".into(), ..native(None, false) };
+        assert!(matches!(run(&mut slot, other_app, NOW + 50, &rules()).reply, Authorized::Consent { .. }));
+        // Remembered for no time at all: this request only.
+        let once = run(&mut slot, native(Some(NOW + 200), false), NOW + 200, &rules());
+        assert_eq!(once.reply, Authorized::Code);
+        assert!(matches!(run(&mut slot, native(None, false), NOW + 201, &rules()).reply, Authorized::Consent { .. }));
+    }
+
+    #[test]
+    fn a_refresh_may_narrow_the_scope_never_widen_it_and_keeps_the_next_refresh_token() {
+        let mut slot = ana();
+        login(&mut slot, 1, NOW);
+        let _ = run(&mut slot, authorize(1, 10, None, vec![]), NOW, &rules());
+        let mut offline = exchange(10, "f1", 50);
+        offline.code.scope.push("offline_access".into());
+        run(&mut slot, offline, NOW, &rules()).reply.unwrap();
+        let wider = run(&mut slot, refresh(50, 51, Some(&["openid", "profile"])), NOW + 1, &rules());
+        assert_eq!(wider.reply, Err(GrantRefusal::ScopeNotGranted));
+        let narrow = run(&mut slot, refresh(50, 52, Some(&["openid"])), NOW + 2, &rules()).reply.unwrap();
+        assert_eq!(narrow.scope, ["openid"], "the refused wider refresh spent nothing");
+        assert!(narrow.offline, "the grant still holds offline_access: the app gets its next refresh token");
+        let whole = run(&mut slot, refresh(52, 53, None), NOW + 3, &rules()).reply.unwrap();
+        assert_eq!(whole.scope, ["openid", "email", "offline_access"], "the next refresh may ask for all again");
+    }
+
+    #[test]
+    fn a_change_of_password_come_due_stops_new_codes_and_refreshes_until_it_is_made() {
+        use latchkey_shared::api::RequiredChange;
+        let mut slot = ana();
+        login(&mut slot, 1, NOW);
+        let _ = run(&mut slot, authorize(1, 10, None, vec![]), NOW, &rules());
+        run(&mut slot, exchange(10, "f1", 50), NOW, &rules()).reply.unwrap();
+        // The school requires a new password of every parent, by a deadline that passes while the session lives.
+        let campaign = RequiredChange { since: NOW + 5, deadline: Some(NOW + 100) };
+        let requirement = PasswordChangeRequirement { staff: None, parent: Some(campaign) };
+        let with = |mut r: Refresh| {
+            r.password_change = requirement;
+            r
+        };
+        assert!(run(&mut slot, with(refresh(50, 51, None)), NOW + 99, &rules()).reply.is_ok(), "before it");
+        let due = run(&mut slot, with(refresh(51, 52, None)), NOW + 100, &rules());
+        assert_eq!(due.reply, Err(GrantRefusal::PasswordChangeDue));
+        let code = Authorize { password_change: requirement, ..authorize(1, 11, None, vec![]) };
+        assert_eq!(run(&mut slot, code, NOW + 100, &rules()).reply, Authorized::PasswordChange);
+        // The account's own requirement, with no deadline, counts at once too.
+        slot.account.as_mut().unwrap().credential.required = Some(RequiredChange { since: NOW + 101, deadline: None });
+        assert_eq!(
+            run(&mut slot, refresh(51, 53, None), NOW + 102, &rules()).reply,
+            Err(GrantRefusal::PasswordChangeDue)
+        );
+        // Made: the refresh token the refusals left unspent works again.
+        slot.account.as_mut().unwrap().credential.replace("plain:Otter-Lantern-42-Quiet".into(), 3, NOW + 103, false);
+        assert!(run(&mut slot, with(refresh(51, 54, None)), NOW + 104, &rules()).reply.is_ok());
+    }
+
+    #[test]
+    fn email_verified_says_what_is_known() {
+        let mut slot = ana();
+        login(&mut slot, 1, NOW);
+        let _ = run(&mut slot, authorize(1, 10, None, vec![]), NOW, &rules());
+        let grant = run(&mut slot, exchange(10, "f1", 50), NOW, &rules()).reply.unwrap();
+        assert!(!grant.email_verified, "an account the admin API made: not proven");
+        slot.account.as_mut().unwrap().email_verified = true;
+        assert!(run(&mut slot, refresh(50, 51, None), NOW + 1, &rules()).reply.unwrap().email_verified);
     }
 }

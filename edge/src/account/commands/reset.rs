@@ -1,12 +1,13 @@
 //! The reset journey's commands: issue a link, check one, take one back, set the new password.
 
 use crate::account::apply::{change_account, Apply, Context, Outcome, Slot};
+use crate::account::authority;
 use crate::account::refusal::Refusal;
 use crate::account::state::ResetInput;
 use crate::account::two_step::Proof;
 use crate::audit::AccountEvent;
 use crate::token::TokenHash;
-use latchkey_shared::api::{Actor, MailState, TokenStatus, VerifyResponse};
+use latchkey_shared::api::{MailState, StaffMember, TokenStatus, VerifyResponse};
 use latchkey_shared::{Audience, ErrorCode, Locale, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +20,7 @@ pub struct IssueToken {
     pub mail_id: Option<String>,
     /// Staff who sent it from the console (or the admin API); none when the person asked.
     #[serde(default)]
-    pub by: Option<Actor>,
+    pub by: Option<StaffMember>,
 }
 
 /// Where a newly issued link goes.
@@ -32,12 +33,16 @@ pub struct Recipient {
 }
 
 impl Apply for IssueToken {
-    /// `None`: nothing to send, and nothing the requester can tell apart — no account, a disabled one, or one that
-    /// has had its links for this window.
-    type Reply = Option<Recipient>;
+    /// `Ok(None)`: nothing to send, and nothing the requester can tell apart — no account, a disabled one, or one
+    /// that has had its links for this window. `Err` only for staff, on an account holding a role at or above theirs.
+    type Reply = Result<Option<Recipient>, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let Some(account) = slot.account.as_mut() else { return Outcome::reply(None) };
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Ok(None)) };
+        if let Some(refusal) = self.by.as_ref().and_then(|by| authority::check(account, by).err()) {
+            return Outcome::reply(Err(refusal));
+        }
+        let by = self.by.map(|by| by.actor);
         match account.issue_token(self.token_hash, cx.now, self.lifetime_secs) {
             Ok(()) => {
                 if let Some(id) = &self.mail_id {
@@ -50,12 +55,12 @@ impl Apply for IssueToken {
                     audience: p.audience,
                     locale: p.locale,
                 };
-                Outcome::reply(Some(to)).saved().event(AccountEvent::ResetLinkIssued { by: self.by })
+                Outcome::reply(Ok(Some(to))).saved().event(AccountEvent::ResetLinkIssued { by })
             }
             Err(refusal) if refusal.code == ErrorCode::RateLimited => {
-                Outcome::reply(None).saved().event(AccountEvent::ResetRequestThrottled)
+                Outcome::reply(Ok(None)).saved().event(AccountEvent::ResetRequestThrottled)
             }
-            Err(_) => Outcome::reply(None),
+            Err(_) => Outcome::reply(Ok(None)),
         }
     }
 }
@@ -186,7 +191,7 @@ mod tests {
     }
 
     fn issue(slot: &mut Slot, n: u8, now: u64) -> Option<Recipient> {
-        run(slot, issue_token(n), now, &rules()).reply
+        run(slot, issue_token(n), now, &rules()).reply.expect("a person's request is never refused")
     }
 
     fn reset(n: u8, password: &str, code: Option<Secret<String>>) -> Reset {
@@ -201,12 +206,30 @@ mod tests {
         }
         let throttled = run(&mut slot, issue_token(9), NOW, &rules());
         let unknown = run(&mut Slot::default(), issue_token(9), NOW, &rules());
-        assert_eq!((throttled.reply, unknown.reply), (None, None));
+        assert_eq!((throttled.reply, unknown.reply), (Ok(None), Ok(None)));
         assert_eq!(throttled.events, [AccountEvent::ResetRequestThrottled]);
         assert_eq!((throttled.saves, unknown.saves), (1, 0));
-        run(&mut slot, Disable { by: Actor::AdminToken }, NOW, &rules());
+        run(&mut slot, Disable { by: StaffMember::admin_token() }, NOW, &rules());
         let disabled = run(&mut slot, issue_token(10), NOW + 3600, &rules());
-        assert_eq!((disabled.reply, disabled.saves, disabled.events), (None, 0, vec![]));
+        assert_eq!((disabled.reply, disabled.saves, disabled.events), (Ok(None), 0, vec![]));
+    }
+
+    #[test]
+    fn staff_send_a_link_only_to_an_account_below_them() {
+        use latchkey_shared::api::{Actor, Role};
+        let desk = StaffMember {
+            actor: Actor::Staff { name: "Desk".into(), pseudonym: "00aa".into() },
+            roles: vec![Role::Helpdesk],
+        };
+        let by_desk = |n| IssueToken { by: Some(desk.clone()), ..issue_token(n) };
+        let mut slot = ana();
+        let sent = run(&mut slot, by_desk(1), NOW, &rules());
+        assert!(matches!(sent.reply, Ok(Some(_))));
+        assert_eq!(sent.events, [AccountEvent::ResetLinkIssued { by: Some(desk.actor.clone()) }]);
+        slot.account.as_mut().unwrap().roles = vec![Role::Admin];
+        let refused = run(&mut slot, by_desk(2), NOW, &rules());
+        assert_eq!((refused.reply.unwrap_err().code, refused.saves), (ErrorCode::AccountProtected, 0));
+        assert!(matches!(run(&mut slot, issue_token(3), NOW, &rules()).reply, Ok(Some(_))), "the person still may");
     }
 
     #[test]

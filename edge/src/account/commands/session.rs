@@ -124,11 +124,15 @@ impl Apply for CheckSession {
 }
 
 /// Whether a live session may use the console for what needs `need`: its account holds a role that covers it and
-/// has 2-Step Verification on. Answers who it is, for the audit trail and the history of the accounts it acts on.
+/// has 2-Step Verification on — and, for a change (`recent`), its person gave the password and a code in the last
+/// `recent_auth_secs`. Answers who it is and with which roles, for the audit trail, the history of the accounts it
+/// acts on, and whether it may act on them.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CheckStaff {
     pub session_hash: TokenHash,
     pub need: Role,
+    #[serde(default)]
+    pub recent: bool,
 }
 
 impl Apply for CheckStaff {
@@ -150,6 +154,10 @@ impl Apply for CheckStaff {
         if !account.two_step.enabled() {
             return outcome(Err(ErrorCode::TwoStepSetupRequired.into()));
         }
+        // A console left open, or a stolen cookie, must not change anyone: both factors again, lately.
+        if self.recent && !account.sessions.both_factors_within(&self.session_hash, cx.now, cx.rules.recent_auth_secs) {
+            return outcome(Err(ErrorCode::ReauthenticationRequired.into()));
+        }
         let actor = Actor::Staff {
             name: account.profile.display_name.clone(),
             pseudonym: account.pseudonym(&cx.rules.sealing_keys).as_str().to_owned(),
@@ -158,13 +166,16 @@ impl Apply for CheckStaff {
     }
 }
 
-/// The password typed again in a live session, so that it counts as recently authenticated.
+/// The password typed again in a live session (and a code, with 2-Step Verification on), so that it counts as
+/// recently authenticated.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Reauthenticate {
     /// A pseudonym of the client's address: a wrong password counts as that client's failed login.
     pub client: String,
     pub session_hash: TokenHash,
     pub password: Secret<String>,
+    #[serde(default)]
+    pub code: Option<Secret<String>>,
 }
 
 impl Apply for Reauthenticate {
@@ -177,10 +188,10 @@ impl Apply for Reauthenticate {
         let input = LoginInput {
             client: &self.client,
             password: self.password.expose_str(),
-            code: None,
+            code: self.code.as_ref().map(Secret::expose_str),
             session: self.session_hash,
         };
-        match account.reauthenticate(input, cx.now, cx.hasher) {
+        match account.reauthenticate(input, cx.now, cx.hasher, &cx.rules.sealing_keys) {
             Ok(()) => Outcome::reply(Ok(())).saved(),
             Err(refusal) if refusal.code == ErrorCode::Unauthorized => Outcome::reply(Err(refusal)),
             Err(refusal) => {
@@ -293,6 +304,7 @@ mod tests {
             client: "test-client".into(),
             session_hash: hash(7),
             password: password.into(),
+            code: None,
         };
         let sessions = |slot: &Slot| slot.account.as_ref().unwrap().sessions.clone();
         assert!(!sessions(&slot).authenticated_within(&hash(7), later, rules().recent_auth_secs));

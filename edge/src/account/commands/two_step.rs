@@ -141,6 +141,10 @@ impl Apply for TwoStepConfirm {
                 self.recovery_hashes,
                 &cx.rules.sealing_keys,
             );
+            if result.is_ok() {
+                // The code just proved the person holds the new authenticator.
+                account.sessions.second_factor_proved(&self.session_hash, cx.now);
+            }
             changed(account, &self.session_hash, result, TwoStepChange::Enabled, self.requirement, cx)
         })
     }
@@ -302,8 +306,12 @@ mod tests {
         );
         let status = TwoStepStatusQuery { session_hash: hash(1), requirement: TwoStepRequirement::default() };
         assert!(run(&mut slot, status, stale, &rules()).reply.is_ok(), "looking needs no password");
-        let again =
-            Reauthenticate { client: "test-client".into(), session_hash: hash(1), password: OLD_PASSWORD.into() };
+        let again = Reauthenticate {
+            client: "test-client".into(),
+            session_hash: hash(1),
+            password: OLD_PASSWORD.into(),
+            code: None,
+        };
         run(&mut slot, again, stale, &rules()).reply.unwrap();
         assert!(run(&mut slot, setup(), stale + 1, &rules()).reply.is_ok(), "the password typed again");
     }
