@@ -233,3 +233,29 @@ async fn a_mail_the_provider_puts_off_or_refuses_shows_as_such() {
             .await;
     assert_eq!(account["recent_mail"][0]["reason"], "refused", "{account}");
 }
+
+#[tokio::test]
+async fn the_sweep_that_seals_old_secrets_walks_the_registry_a_page_at_a_time() {
+    let admin = Client::shared();
+    create_account(&unique_email("sweep", ""), None, "parent", PASSWORD).await;
+    let admin = &admin;
+    let sweep = |body: Value| async move {
+        admin.admin(reqwest::Method::POST, "/api/admin/accounts/seal-secrets", Some(&body)).await
+    };
+    let (mut cursor, mut checked) = (Value::Null, 0);
+    for _ in 0..100 {
+        let (status, page) = sweep(json!({"cursor": cursor, "limit": 100})).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page["checked"].as_u64().unwrap() <= 100 && page["sealed"] == 0, "nothing kept plain here: {page}");
+        checked += page["checked"].as_u64().unwrap();
+        cursor = page["cursor"].clone();
+        if cursor.is_null() {
+            break;
+        }
+    }
+    assert!(cursor.is_null() && checked >= 1, "the sweep ends, having looked at the accounts: {checked}");
+    for bad in [json!({"limit": 0}), json!({"limit": 101}), json!({"cursor": "not-a-cursor-kv-made"})] {
+        let (status, body) = sweep(bad.clone()).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid_request")), "{bad}: {body}");
+    }
+}

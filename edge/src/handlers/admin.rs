@@ -516,11 +516,19 @@ pub async fn seal_secrets(mut call: Call<'_>) -> HandlerResult {
     if !(1..=100).contains(&limit) {
         return Err(call.error(ErrorCode::InvalidRequest).with_detail("limit: 1 to 100"));
     }
-    if asked.cursor.as_ref().is_some_and(|c| c.is_empty() || c.len() > 1024) {
+    if asked.cursor.as_ref().is_some_and(|c| c.is_empty() || c.len() > 1024 || c.chars().any(char::is_control)) {
         return Err(call.error(ErrorCode::InvalidRequest).with_detail("cursor: as the last page answered it"));
     }
-    let (ids, cursor) =
-        store::registry_page(&call.kv()?, asked.cursor, u64::from(limit)).await.map_err(|e| call.internal("kv", e))?;
+    let given = asked.cursor.is_some();
+    let (ids, cursor) = match store::registry_page(&call.kv()?, asked.cursor, u64::from(limit)).await {
+        Ok(page) => page,
+        // KV refuses a cursor it did not make: the caller's input, not a failure.
+        Err(_) if given => {
+            let detail = "cursor: not one a page answered (start again without it)";
+            return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
+        }
+        Err(err) => return Err(call.internal("kv", err)),
+    };
     let mut report = SealSecretsReport { checked: 0, sealed: 0, cursor };
     for id in ids {
         if let Some(sealed) = call.account(&id, SealSecrets {}).await? {
