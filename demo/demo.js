@@ -88,6 +88,10 @@ async function tokens(form) {
   return json(await fetch(provider.token_endpoint, { method: "POST", body }));
 }
 
+// The claims that are moments, shown as dates (with the number the token holds).
+const MOMENTS = ["exp", "iat", "auth_time"];
+const dateOf = (unix) => new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "medium" }).format(new Date(unix * 1000));
+
 function show(claims) {
   const table = document.getElementById("claims");
   table.replaceChildren();
@@ -97,7 +101,8 @@ function show(claims) {
     th.scope = "row";
     th.textContent = name;
     row.append(th);
-    row.insertCell().textContent = typeof value === "object" ? JSON.stringify(value) : String(value);
+    const shown = MOMENTS.includes(name) && typeof value === "number" ? dateOf(value) + " (" + value + ")" : value;
+    row.insertCell().textContent = typeof shown === "object" ? JSON.stringify(shown) : String(shown);
   }
   document.getElementById("welcome").textContent = t("welcome", { name: claims.name || claims.email || claims.sub });
   document.getElementById("logged-in").hidden = false;
@@ -108,6 +113,23 @@ async function keep(answer, nonce) {
   const claims = await verify(answer.id_token, nonce);
   sessionStorage.setItem("demo-tokens", JSON.stringify({ id_token: answer.id_token, refresh_token: answer.refresh_token }));
   show(claims);
+}
+
+// After a reload: the tokens this tab kept. An ID token lives minutes; once it has expired, the refresh token gets a
+// new one (as long as the latchkey session lives).
+async function resume() {
+  const saved = JSON.parse(sessionStorage.getItem("demo-tokens") || "{}");
+  if (!saved.id_token) return;
+  try {
+    show(await verify(saved.id_token));
+  } catch {
+    if (!saved.refresh_token) return sessionStorage.removeItem("demo-tokens");
+    try {
+      await keep(await tokens({ grant_type: "refresh_token", refresh_token: saved.refresh_token }));
+    } catch {
+      sessionStorage.removeItem("demo-tokens");
+    }
+  }
 }
 
 document.getElementById("login").addEventListener("click", async () => {
@@ -158,18 +180,17 @@ async function start() {
     return say(t("loggedOut"));
   }
   if (params.has("error")) return say(t("failed", { why: params.get("error_description") || params.get("error") }), "error");
-  if (params.has("code")) {
-    const request = JSON.parse(sessionStorage.getItem("demo-request") || "{}");
-    sessionStorage.removeItem("demo-request");
-    history.replaceState(null, "", here);
-    // RFC 9207: the answer names its issuer; and the state is the one this app sent.
-    if (params.get("state") !== request.state || params.get("iss") !== provider.issuer) return say(t("failed", { why: "state" }), "error");
-    try {
-      const answer = await tokens({ grant_type: "authorization_code", code: params.get("code"), redirect_uri: here, code_verifier: request.verifier });
-      await keep(answer, request.nonce);
-    } catch (error) {
-      say(t("failed", { why: error.message }), "error");
-    }
+  if (!params.has("code")) return resume();
+  const request = JSON.parse(sessionStorage.getItem("demo-request") || "{}");
+  sessionStorage.removeItem("demo-request");
+  history.replaceState(null, "", here);
+  // RFC 9207: the answer names its issuer; and the state is the one this app sent.
+  if (params.get("state") !== request.state || params.get("iss") !== provider.issuer) return say(t("failed", { why: "state" }), "error");
+  try {
+    const answer = await tokens({ grant_type: "authorization_code", code: params.get("code"), redirect_uri: here, code_verifier: request.verifier });
+    await keep(answer, request.nonce);
+  } catch (error) {
+    say(t("failed", { why: error.message }), "error");
   }
 }
 

@@ -61,6 +61,8 @@ pub struct Config {
     pub sealing_keys: Keys,
     /// What signs the tokens apps get (`OIDC_SIGNING_KEYS`); OpenID Connect is off without it.
     pub oidc_keys: Option<SigningKeys>,
+    /// The school's name and logo, and its time zone (`SCHOOL_NAME`, `SCHOOL_LOGO`, `TIME_ZONE`).
+    pub site: crate::site::Site,
     admin_token: Option<Secret<String>>,
 }
 
@@ -168,6 +170,20 @@ fn admin_token(value: Option<String>) -> Result<Option<Secret<String>>, ConfigEr
         ));
     }
     Ok(Some(Secret::new(token)))
+}
+
+/// The school's name, logo and time zone, each named in its error.
+fn site(var: &impl Fn(&'static str) -> Option<String>) -> Result<crate::site::Site, ConfigError> {
+    use crate::site::{Site, SiteError};
+    let (name, logo, zone) = (var("SCHOOL_NAME"), var("SCHOOL_LOGO"), var("TIME_ZONE"));
+    Site::parse(name.as_deref(), logo.as_deref(), zone.as_deref()).map_err(|err| {
+        let variable = match err {
+            SiteError::Name(_) => "SCHOOL_NAME",
+            SiteError::Logo(_) => "SCHOOL_LOGO",
+            SiteError::TimeZone(_) => "TIME_ZONE",
+        };
+        invalid(variable, err.to_string())
+    })
 }
 
 /// The issuer in the `otpauth://` URI: `latchkey` unless set; the label's separator `:` cannot be in it.
@@ -340,6 +356,7 @@ impl Config {
                 .map(|raw| SigningKeys::parse(&raw).map_err(|e| invalid("OIDC_SIGNING_KEYS", e.to_string())))
                 .transpose()?,
             admin_token: admin_token(var("ADMIN_TOKEN"))?,
+            site: site(&var)?,
         })
     }
 

@@ -25,6 +25,7 @@ mod respond;
 mod routes;
 mod seal;
 mod session_cookie;
+mod site;
 mod store;
 mod token;
 mod turnstile;
@@ -256,10 +257,12 @@ async fn settle(env: &Env, job: &MailJob, dead_lettered: Option<&str>) {
     tell_account(env, job, account::commands::delivery::MailSettled { id: job.id().to_owned(), dead_lettered }).await;
 }
 
-/// Tells the account the mail is about what became of it (what the school office sees of its latest mails).
-async fn tell_account<C: account::protocol::Ask>(env: &Env, job: &MailJob, word: C) {
-    if let Err(err) = handlers::ask_account(env, &job.reporting_account(), word).await {
-        audit::record(&Event::InternalError { context: "mail_report", error: err.to_string() });
+/// Tells each account the mail is about what became of it (what the school office sees of its latest mails).
+async fn tell_account<C: account::protocol::Ask + Clone>(env: &Env, job: &MailJob, word: C) {
+    for account in job.reporting_accounts() {
+        if let Err(err) = handlers::ask_account(env, &account, word.clone()).await {
+            audit::record(&Event::InternalError { context: "mail_report", error: err.to_string() });
+        }
     }
 }
 

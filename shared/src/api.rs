@@ -24,7 +24,10 @@ pub struct PolicyResponse {
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
     pub email: String,
-    pub audience: Audience,
+    /// Only the account of this type; none (what the restore page sends): every account that logs in with `email`,
+    /// each with its own link, in one mail.
+    #[serde(default)]
+    pub audience: Option<Audience>,
     #[serde(default)]
     pub locale: Option<Locale>,
     /// Required when the Worker has Turnstile configured: the token the Turnstile widget gave the page.
@@ -70,6 +73,10 @@ pub struct VerifyResponse {
     /// For a good link: whose rules apply, so the page's widget shows the right checklist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Audience>,
+    /// For a good link: the login email of the account whose password changes, so the page says whose it is and a
+    /// password manager saves the new one for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_email: Option<String>,
     /// For a good link: the account uses 2-Step Verification, so the new password needs a code too (and the policy's
     /// two-step minimum length applies). Only a holder of a working link learns it.
     #[serde(default)]
@@ -150,6 +157,9 @@ pub struct SessionInfo {
     /// answers `password_change_required`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_change: Option<PasswordChange>,
+    /// The console roles a staff account holds (the login page links to the console for them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
 }
 
 /// Why a password must change.
@@ -186,13 +196,19 @@ pub struct RequiredChange {
 }
 
 impl RequiredChange {
-    /// What a password last set at `changed_at` (none: never here, e.g. imported) owes at `now`, if anything.
+    /// What a password last set at `changed_at` (none: never here, e.g. imported) owes at `now`, if anything. Times
+    /// are in seconds: a password set in the second the requirement was made (an account made just before) owes it.
     pub fn owed(&self, changed_at: Option<u64>, now: u64) -> Option<PasswordChange> {
-        changed_at.is_none_or(|at| at < self.since).then_some(PasswordChange {
+        self.reaches(changed_at).then_some(PasswordChange {
             reason: PasswordChangeReason::Required,
             deadline: self.deadline,
             due: self.deadline.is_none_or(|deadline| now >= deadline),
         })
+    }
+
+    /// Whether a password last set at `changed_at` is one this requirement asks to change.
+    pub fn reaches(&self, changed_at: Option<u64>) -> bool {
+        changed_at.is_none_or(|at| at <= self.since)
     }
 }
 
@@ -305,6 +321,17 @@ pub struct RecoveryCodes {
 pub struct Messages {
     pub locale: Locale,
     pub messages: std::collections::BTreeMap<String, String>,
+    /// The school the pages speak for, when configured: shown at the top of every page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub school: Option<School>,
+}
+
+/// The school's name and, optionally, its logo (a path on this site).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct School {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
 }
 
 /// `GET /api/requirements`: the active policy's requirements for each account type, as texts in one language — the
@@ -334,7 +361,7 @@ mod tests {
     #[test]
     fn requests_refuse_unknown_fields_and_bad_audiences() {
         let ok: ResetRequest = serde_json::from_str(r#"{"email":"a@b.org","audience":"parent"}"#).unwrap();
-        assert_eq!(ok.audience, Audience::Parent);
+        assert_eq!(ok.audience, Some(Audience::Parent));
         assert_eq!(ok.locale, None);
         assert!(serde_json::from_str::<ResetRequest>(r#"{"email":"a@b.org","audience":"pupil"}"#).is_err());
         assert!(serde_json::from_str::<ResetRequest>(r#"{"email":"a@b.org","audience":"staff","x":1}"#).is_err());

@@ -294,7 +294,6 @@ mod tests {
             guesses: 1,
             guesses_log10: 0.0,
             label: crate::strength::score_label(score),
-            crack_time: crate::strength::CrackTime::from_guesses(1),
             warning: None,
             suggestions: vec![],
         };

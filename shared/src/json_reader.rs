@@ -9,7 +9,7 @@
 use crate::chars::CharClass;
 use crate::messages::MessageKey;
 use crate::policy::{AudienceOverrides, Policy, PolicyError, Rules, RulesOverride};
-use crate::strength::{CrackTime, Strength};
+use crate::strength::Strength;
 
 /// A node of a parsed JSON document, as much of it as reading a policy or an estimate needs. Numbers are `f64`, as
 /// JavaScript's are.
@@ -38,18 +38,12 @@ impl Strength {
     /// Reads the estimator's answer; `None` if it is not a well-formed [`Strength`].
     pub fn read<N: JsonNode>(node: &N) -> Option<Strength> {
         let key = |node: N| node.string()?.parse::<MessageKey>().ok();
-        let crack_time = node.field("crack_time")?;
         let score = node.field("score")?.number().filter(|s| (0.0..=4.0).contains(s) && s.fract() == 0.0)?;
         Some(Strength {
             score: score as u8,
             guesses: node.field("guesses")?.number()? as u64,
             guesses_log10: node.field("guesses_log10")?.number()?,
             label: key(node.field("label")?)?,
-            crack_time: CrackTime {
-                seconds: crack_time.field("seconds")?.number()?,
-                message: key(crack_time.field("message")?)?,
-                n: optional(&crack_time, "n").and_then(|n| n.number()).map(|n| n as u64),
-            },
             warning: match optional(node, "warning") {
                 Some(warning) => Some(key(warning)?),
                 None => None,

@@ -12,6 +12,18 @@ crate::catalogue::catalogue! {
         es: "Recibimos una solicitud para restablecer la contraseña de tu cuenta de {audience} ({email}).",
     },
     MailResetAction = "mail.reset.action" { en: "Choose a new password", es: "Elegir una contraseña nueva" },
+    MailResetIntroMany = "mail.reset.intro_many" {
+        en: "We received a request to reset the password for {email}. This email logs in to more than one of your accounts: each link below changes the password of the one it names.",
+        es: "Recibimos una solicitud para restablecer la contraseña de {email}. Con este correo entras en más de una cuenta: cada enlace de abajo cambia la contraseña de la cuenta que indica.",
+    },
+    MailResetFor = "mail.reset.for" {
+        en: "New password for your {audience} account",
+        es: "Contraseña nueva para tu cuenta de {audience}",
+    },
+    MailResetExpiryMany = "mail.reset.expiry_many" {
+        en: "Each link works once, for {minutes} minutes. Only the newest links work: if you asked more than once, use the latest email.",
+        es: "Cada enlace funciona una vez, durante {minutes} minutos. Solo funcionan los enlaces más recientes: si lo pediste varias veces, usa el último correo.",
+    },
     MailResetExpiry = "mail.reset.expiry" {
         en: "The link works once, for {minutes} minutes. Only the newest link works: if you asked more than once, use the latest email.",
         es: "El enlace funciona una vez, durante {minutes} minutos. Solo funciona el enlace más reciente: si lo pediste varias veces, usa el último correo.",

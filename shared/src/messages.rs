@@ -39,20 +39,6 @@ crate::catalogue::catalogue! {
     Strength3 = "strength.3" { en: "Strong", es: "Fuerte" },
     Strength4 = "strength.4" { en: "Very strong", es: "Muy fuerte" },
 
-    CrackInstant = "crack_time.instant" { en: "less than a second", es: "menos de un segundo" },
-    CrackSecond = "crack_time.second" { en: "{n} second", es: "{n} segundo" },
-    CrackSeconds = "crack_time.seconds" { en: "{n} seconds", es: "{n} segundos" },
-    CrackMinute = "crack_time.minute" { en: "{n} minute", es: "{n} minuto" },
-    CrackMinutes = "crack_time.minutes" { en: "{n} minutes", es: "{n} minutos" },
-    CrackHour = "crack_time.hour" { en: "{n} hour", es: "{n} hora" },
-    CrackHours = "crack_time.hours" { en: "{n} hours", es: "{n} horas" },
-    CrackDay = "crack_time.day" { en: "{n} day", es: "{n} día" },
-    CrackDays = "crack_time.days" { en: "{n} days", es: "{n} días" },
-    CrackMonth = "crack_time.month" { en: "{n} month", es: "{n} mes" },
-    CrackMonths = "crack_time.months" { en: "{n} months", es: "{n} meses" },
-    CrackYear = "crack_time.year" { en: "{n} year", es: "{n} año" },
-    CrackYears = "crack_time.years" { en: "{n} years", es: "{n} años" },
-    CrackCenturies = "crack_time.centuries" { en: "centuries", es: "siglos" },
 
     WarnStraightRows = "warning.straight_rows" {
         en: "Straight rows of keys are easy to guess.",
@@ -176,10 +162,6 @@ crate::catalogue::catalogue! {
     WidgetRuleUnmet = "widget.rule_unmet" { en: "not yet", es: "todavía no" },
     WidgetRulePending = "widget.rule_pending" { en: "checking…", es: "comprobando…" },
     WidgetStrength = "widget.strength" { en: "Strength: {n} of 4", es: "Fortaleza: {n} de 4" },
-    WidgetCrackTime = "widget.crack_time" {
-        en: "Time to guess it:",
-        es: "Tiempo para adivinarla:",
-    },
     WidgetSummary = "widget.summary" {
         en: "{met} of {total} requirements met.",
         es: "{met} de {total} requisitos cumplidos.",

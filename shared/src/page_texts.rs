@@ -118,6 +118,8 @@ crate::catalogue::catalogue! {
     PageFailed = "page.failed" { en: "Something went wrong. Try again.", es: "Algo salió mal. Inténtalo de nuevo." },
     PageStaff = "page.audience.staff" { en: "Staff", es: "Personal" },
     PageParent = "page.audience.parent" { en: "Parent", es: "Familia" },
+    PageStaffAccount = "page.audience.staff_account" { en: "staff", es: "personal" },
+    PageParentAccount = "page.audience.parent_account" { en: "parent", es: "familia" },
     PageEmail = "page.email" { en: "Email", es: "Correo electrónico" },
     PagePassword = "page.password" { en: "Password", es: "Contraseña" },
     PageCodeLabel = "page.code_label" {
@@ -163,11 +165,20 @@ crate::catalogue::catalogue! {
     },
     LoginChangePassword = "page.login.change_password" { en: "Change password", es: "Cambiar la contraseña" },
     LoginLogOut = "page.login.log_out" { en: "Log out", es: "Cerrar sesión" },
+    LoginHello = "page.login.hello" { en: "Hello, {name}", es: "Hola, {name}" },
+    LoginConsole = "page.login.console" {
+        en: "Open the accounts console",
+        es: "Abrir la consola de cuentas",
+    },
     LoginLoggingIn = "page.login.logging_in" { en: "Logging in…", es: "Entrando…" },
     LoginLoggedOut = "page.login.logged_out" { en: "You are logged out.", es: "Has cerrado la sesión." },
     LoginResetDone = "page.login.reset_done" {
         en: "Your password was changed. Log in with the new one.",
         es: "Tu contraseña se cambió. Entra con la nueva.",
+    },
+    LoginResetDoneFor = "page.login.reset_done_for" {
+        en: "Your password was changed. Type the new one to log in to your {audience} account.",
+        es: "Tu contraseña se cambió. Escribe la nueva para entrar en tu cuenta de {audience}.",
     },
     LoginForgot = "page.login.forgot" { en: "Forgot password? Reset", es: "¿Olvidaste la contraseña? Restablécela" },
     LoginCapsHint = "page.login.caps_hint" {
@@ -178,16 +189,13 @@ crate::catalogue::catalogue! {
 
     RestoreTitle = "page.restore.title" { en: "Reset your password", es: "Restablece tu contraseña" },
     RestoreIntro = "page.restore.intro" {
-        en: "Enter the email you log in with. We will send you a link to choose a new password.",
-        es: "Escribe el correo con el que entras. Te enviaremos un enlace para elegir una contraseña nueva.",
+        en: "Enter the email that is associated with your account, then press Continue. We will send you a link to choose a new password.",
+        es: "Escribe el correo asociado a tu cuenta y pulsa Continuar. Te enviaremos un enlace para elegir una contraseña nueva.",
     },
-    RestoreAccountIs = "page.restore.account_is" { en: "My account is a", es: "Mi cuenta es de" },
-    RestoreStaff = "page.restore.staff" { en: "Staff account", es: "Personal" },
-    RestoreParent = "page.restore.parent" { en: "Parent account", es: "Familia" },
-    RestoreSend = "page.restore.send" { en: "Send the reset link", es: "Enviar el enlace" },
+    RestoreSend = "page.restore.send" { en: "Continue", es: "Continuar" },
     RestoreSent = "page.restore.sent" {
-        en: "If an account matches {email}, we have sent it an email with a link to reset the password.",
-        es: "Si hay una cuenta con {email}, le hemos enviado un correo con un enlace para restablecer la contraseña.",
+        en: "If an account logs in with {email}, we have sent an email there with a link to reset the password. If the email logs in to both a staff and a parent account, the email holds a link for each, naming it.",
+        es: "Si alguna cuenta entra con {email}, hemos enviado allí un correo con un enlace para restablecer la contraseña. Si con ese correo entras en una cuenta de personal y en una de familia, el correo trae un enlace para cada una, con su nombre.",
     },
     RestoreSentWait = "page.restore.sent_wait" {
         en: "It can take a few minutes. *Check your spam folder* too.",
@@ -214,8 +222,8 @@ crate::catalogue::catalogue! {
     },
     RestoreSending = "page.restore.sending" { en: "Sending…", es: "Enviando…" },
     RestoreIncomplete = "page.restore.incomplete" {
-        en: "Choose Staff or Parent and enter the email you log in with.",
-        es: "Elige Personal o Familia y escribe el correo con el que entras.",
+        en: "Enter the email you log in with.",
+        es: "Escribe el correo con el que entras.",
     },
     RestoreResent = "page.restore.resent" {
         en: "We sent another email. Only the newest link works.",
@@ -238,8 +246,8 @@ crate::catalogue::catalogue! {
     },
     ResetAskNew = "page.reset.ask_new" { en: "Ask for a new link", es: "Pedir un enlace nuevo" },
     ResetDone = "page.reset.done" {
-        en: "*Your password was changed.* Every device that was logged in has been logged out.",
-        es: "*Tu contraseña se cambió.* Se ha cerrado la sesión en todos los dispositivos.",
+        en: "Every device that was logged in has been logged out. Log in again with the new password.",
+        es: "Se ha cerrado la sesión en todos los dispositivos. Vuelve a entrar con la contraseña nueva.",
     },
     ResetLogIn = "page.reset.log_in" { en: "Log in with the new password", es: "Entrar con la contraseña nueva" },
     ResetExpired = "page.reset.expired" {
@@ -272,6 +280,15 @@ crate::catalogue::catalogue! {
     ResetCheckList = "page.reset.check_list" {
         en: "Check the list under the password.",
         es: "Revisa la lista bajo la contraseña.",
+    },
+    ResetWhose = "page.reset.whose" {
+        en: "For your {audience} account, *{email}*.",
+        es: "Para tu cuenta de {audience}, *{email}*.",
+    },
+    ResetDoneTitle = "page.reset.done_title" { en: "Your password was changed", es: "Tu contraseña se cambió" },
+    ResetNotYet = "page.reset.not_yet" {
+        en: "The new password does not meet every requirement yet: see the list under it.",
+        es: "La contraseña nueva aún no cumple todos los requisitos: mira la lista que tiene debajo.",
     },
 
     // The password page, for someone logged in.
@@ -824,8 +841,8 @@ crate::catalogue::catalogue! {
         es: "Roles de consola",
     },
     ConsoleConfirmResetLink = "page.console.confirm.reset_link" {
-        en: "Mail a new reset link to {email}? Earlier links stop working.",
-        es: "¿Enviar un enlace nuevo a {email}? Los anteriores dejarán de funcionar.",
+        en: "Mail a new reset link for {name} to {email}? Earlier links stop working.",
+        es: "¿Enviar a {email} un enlace nuevo para {name}? Los anteriores dejarán de funcionar.",
     },
     ConsoleConfirmEndSessions = "page.console.confirm.end_sessions" {
         en: "Log {name} out on every device and app? Their password stays.",
@@ -908,8 +925,13 @@ crate::catalogue::catalogue! {
         es: "Exigencia de verificación en 2 pasos",
     },
     ConsoleRequirementHint = "page.console.requirement_hint" {
-        en: "Days of grace from each person's next login; leave empty for not required, 0 for at once.",
-        es: "Días de margen desde el próximo inicio de sesión de cada persona; vacío para no exigirla, 0 para de inmediato.",
+        en: "When it is required, each person has this many days from their next login to turn it on (0: at once).",
+        es: "Cuando se exige, cada persona tiene estos días desde su próximo inicio de sesión para activarla (0: de inmediato).",
+    },
+    ConsoleRequirementOn = "page.console.requirement_on" { en: "Required", es: "Obligatoria" },
+    ConsoleRequirementDays = "page.console.requirement_days" {
+        en: "Days to turn it on",
+        es: "Días para activarla",
     },
     ConsoleRequirementStaff = "page.console.requirement_staff" {
         en: "Staff accounts",
@@ -920,8 +942,8 @@ crate::catalogue::catalogue! {
         es: "Cuentas de familias",
     },
     ConsoleRequirementInvalid = "page.console.requirement_invalid" {
-        en: "Days: a whole number from 0 to 365, or empty.",
-        es: "Días: un número entero de 0 a 365, o vacío.",
+        en: "Days: a whole number from 0 to 365.",
+        es: "Días: un número entero de 0 a 365.",
     },
     ConsoleSave = "page.console.save" {
         en: "Save",
@@ -1065,8 +1087,45 @@ crate::catalogue::catalogue! {
         es: "Ninguna aplicación registrada.",
     },
     ConsoleApiHint = "page.console.api_hint" {
-        en: "Changed through the admin API (docs/api.md).",
-        es: "Se cambia con la API de administración (docs/api.md).",
+        en: "These are changed by the school's IT (through latchkey's admin API), not here.",
+        es: "Esto lo cambia el equipo informático del centro (con la API de administración de latchkey), no aquí.",
+    },
+    ConsolePasswordNone = "page.console.password_none" { en: "No password yet", es: "Aún sin contraseña" },
+    ConsolePasswordBefore = "page.console.password_before" {
+        en: "Not known: set in the system the account came from",
+        es: "No se sabe: se puso en el sistema del que vino la cuenta",
+    },
+    ConsoleConfirmResetLinkAgain = "page.console.confirm.reset_link_again" {
+        en: "A link sent to {email} still works and may still be on its way. Send a new one anyway? The first will stop working, so tell {name} to use only the newest email.",
+        es: "Un enlace enviado a {email} aún funciona y puede que todavía esté llegando. ¿Enviar otro de todos modos? El primero dejará de funcionar: di a {name} que use solo el correo más reciente.",
+    },
+    ConsoleCancelledByOwner = "page.console.cancelled.by_owner" {
+        en: "by the owner, from the old address",
+        es: "por la persona titular, desde la dirección antigua",
+    },
+    ConsoleCancelledProtected = "page.console.cancelled.account_protected" {
+        en: "the account holds a console role now",
+        es: "la cuenta tiene ahora un rol de consola",
+    },
+    ConsoleCancelledTaken = "page.console.cancelled.address_taken" {
+        en: "another account logs in with that address now",
+        es: "otra cuenta entra ahora con esa dirección",
+    },
+    ConsoleClientPublic = "page.console.client.public" {
+        en: "app on phones or in browsers (public)",
+        es: "aplicación de teléfono o navegador (pública)",
+    },
+    ConsoleClientConfidential = "page.console.client.confidential" {
+        en: "app with its own server (confidential)",
+        es: "aplicación con servidor propio (confidencial)",
+    },
+    ConsoleReasonRefused = "page.console.reason.refused" {
+        en: "refused by the mail provider",
+        es: "rechazado por el proveedor de correo",
+    },
+    ConsoleReasonRetriesExhausted = "page.console.reason.retries_exhausted" {
+        en: "given up after several tries",
+        es: "abandonado tras varios intentos",
     },
     ConsoleResend = "page.console.resend" {
         en: "Send again",

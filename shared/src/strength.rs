@@ -1,8 +1,7 @@
-//! Strength: the zxcvbn estimate, reduced to what a person can act on — a score, a time to guess, a warning and
-//! suggestions, all as message keys.
+//! Strength: the zxcvbn estimate, reduced to what a person can act on — a score, a warning and suggestions, all as
+//! message keys. No time to guess: it would speak for one kind of attacker and contradict the score for another.
 //!
-//! The types and the crack-time wording are always compiled (the widget renders them); the estimator itself is behind
-//! the `strength` feature.
+//! The types are always compiled (the widget renders them); the estimator itself is behind the `strength` feature.
 
 use crate::messages::MessageKey;
 use serde::{Deserialize, Serialize};
@@ -22,54 +21,8 @@ pub struct Strength {
     pub guesses_log10: f64,
     /// The score's label (`strength.0` … `strength.4`).
     pub label: MessageKey,
-    pub crack_time: CrackTime,
     pub warning: Option<MessageKey>,
     pub suggestions: Vec<MessageKey>,
-}
-
-/// How long an offline attacker at 10⁴ guesses a second (a slow, salted hash) would need, as a message to show.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct CrackTime {
-    pub seconds: f64,
-    pub message: MessageKey,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub n: Option<u64>,
-}
-
-const GUESSES_PER_SECOND: f64 = 1e4;
-
-impl CrackTime {
-    pub fn from_guesses(guesses: u64) -> CrackTime {
-        CrackTime::from_seconds(guesses as f64 / GUESSES_PER_SECOND)
-    }
-
-    pub fn from_seconds(seconds: f64) -> CrackTime {
-        const MINUTE: f64 = 60.0;
-        const HOUR: f64 = 60.0 * MINUTE;
-        const DAY: f64 = 24.0 * HOUR;
-        const MONTH: f64 = 31.0 * DAY;
-        const YEAR: f64 = 12.0 * MONTH;
-        const CENTURY: f64 = 100.0 * YEAR;
-        use MessageKey::*;
-        let units = [
-            (YEAR, CrackYear, CrackYears),
-            (MONTH, CrackMonth, CrackMonths),
-            (DAY, CrackDay, CrackDays),
-            (HOUR, CrackHour, CrackHours),
-            (MINUTE, CrackMinute, CrackMinutes),
-            (1.0, CrackSecond, CrackSeconds),
-        ];
-        let (message, n) = if seconds.is_nan() || seconds < 1.0 {
-            (CrackInstant, None)
-        } else if seconds >= CENTURY {
-            (CrackCenturies, None)
-        } else {
-            let (unit, one, many) = units.into_iter().find(|(unit, _, _)| seconds >= *unit).unwrap_or(units[5]);
-            let n = (seconds / unit).round() as u64;
-            (if n == 1 { one } else { many }, Some(n))
-        };
-        CrackTime { seconds, message, n }
-    }
 }
 
 /// The label for a score (clamped to 0-4).
@@ -123,7 +76,6 @@ pub fn estimate(normalized: &str, user_words: &[String]) -> Strength {
         guesses: entropy.guesses(),
         guesses_log10: entropy.guesses_log10(),
         label: score_label(score),
-        crack_time: CrackTime::from_guesses(entropy.guesses()),
         warning,
         suggestions,
     }
@@ -173,25 +125,6 @@ fn suggestion_key(suggestion: zxcvbn::feedback::Suggestion) -> MessageKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn crack_time_picks_a_unit_and_plural() {
-        let t = |s: f64| {
-            let c = CrackTime::from_seconds(s);
-            (c.message, c.n)
-        };
-        assert_eq!(t(0.2), (MessageKey::CrackInstant, None));
-        assert_eq!(t(f64::NAN), (MessageKey::CrackInstant, None));
-        assert_eq!(t(1.0), (MessageKey::CrackSecond, Some(1)));
-        assert_eq!(t(59.0), (MessageKey::CrackSeconds, Some(59)));
-        assert_eq!(t(90.0), (MessageKey::CrackMinutes, Some(2)));
-        assert_eq!(t(3600.0), (MessageKey::CrackHour, Some(1)));
-        assert_eq!(t(3.0 * 86400.0), (MessageKey::CrackDays, Some(3)));
-        assert_eq!(t(40.0 * 86400.0), (MessageKey::CrackMonth, Some(1)));
-        assert_eq!(t(5.0 * 372.0 * 86400.0), (MessageKey::CrackYears, Some(5)));
-        assert_eq!(t(1e12), (MessageKey::CrackCenturies, None));
-        assert_eq!(CrackTime::from_guesses(10_000).message, MessageKey::CrackSecond);
-    }
 
     #[test]
     fn user_words_split_an_email_and_drop_the_tld() {

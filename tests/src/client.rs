@@ -124,17 +124,17 @@ impl Client {
     pub async fn request_reset(&self, email: &str, audience_name: &str) -> (u16, Value) {
         let request = ResetRequest {
             email: email.to_owned(),
-            audience: audience(audience_name),
+            audience: Some(audience(audience_name)),
             locale: None,
             turnstile_token: None,
         };
         self.post("/api/reset-requests", &request).await
     }
 
-    /// `POST /api/reset-requests` for a parent account, exactly as the client receives it.
+    /// `POST /api/reset-requests` as the restore page sends it (the email alone: every account on it), exactly as the
+    /// client receives the answer.
     pub async fn raw_reset_request(&self, email: &str) -> RawAnswer {
-        let request =
-            ResetRequest { email: email.to_owned(), audience: Audience::Parent, locale: None, turnstile_token: None };
+        let request = ResetRequest { email: email.to_owned(), audience: None, locale: None, turnstile_token: None };
         let response = http().post(self.url("/api/reset-requests")).json(&request).send().await.expect("answers");
         let status = response.status().as_u16();
         let mut headers: Vec<(String, String)> = response

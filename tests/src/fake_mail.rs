@@ -18,6 +18,9 @@ pub const API_KEY: &str = "test-mail-key";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Delivery {
+    /// The sender as the Worker named it (`From`).
+    #[serde(default)]
+    pub from: String,
     pub to: Vec<String>,
     pub subject: String,
     pub text: String,
@@ -97,6 +100,7 @@ fn answer(Request { method, path, headers, body }: &Request) -> (u16, String) {
     if key.is_empty() || !inbox.accepted_keys.contains(&key) {
         inbox.accepted_keys.push(key.clone());
         inbox.deliveries.push(Delivery {
+            from: field("from"),
             to,
             subject: field("subject"),
             text: field("text"),

@@ -64,6 +64,13 @@ pub enum Engine {
     WebKit,
 }
 
+/// The colour scheme a browser tells pages the person prefers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    Light,
+    Dark,
+}
+
 impl Engine {
     pub const ALL: [Engine; 3] = [Engine::Chromium, Engine::Firefox, Engine::WebKit];
 
@@ -78,6 +85,13 @@ impl Engine {
     /// A fresh session through this engine's driver, whose address `scripts/test` exports. geckodriver and
     /// WebKitWebDriver serve one session at a time, so their sessions take turns; Chromium's run side by side.
     pub async fn open(self) -> Browser {
+        self.open_in(Scheme::Light).await
+    }
+
+    /// [`Engine::open`], with the pages told the person prefers `scheme` (`prefers-color-scheme`). WebKitGTK's
+    /// MiniBrowser offers no switch for it: there it is always the system's, light here.
+    pub async fn open_in(self, scheme: Scheme) -> Browser {
+        let dark = scheme == Scheme::Dark;
         type Turn = std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>>;
         static FIREFOX_TURN: Turn = std::sync::LazyLock::new(Default::default);
         static WEBKIT_TURN: Turn = std::sync::LazyLock::new(Default::default);
@@ -91,7 +105,7 @@ impl Engine {
                 let profile =
                     std::env::temp_dir().join(format!("latchkey-chromium-{}-{}", std::process::id(), unique()));
                 let binary = std::env::var("CHROMIUM_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
-                let args = json!([
+                let mut args = json!([
                     "--headless",
                     "--no-sandbox",
                     "--disable-gpu",
@@ -103,6 +117,9 @@ impl Engine {
                     "--window-size=420,900",
                     format!("--user-data-dir={}", profile.display()),
                 ]);
+                if dark {
+                    args.as_array_mut().expect("a list").push(json!("--force-dark-mode"));
+                }
                 (
                     "WEBDRIVER_URL",
                     json!({"browserName": "chrome", "goog:chromeOptions": {"binary": binary, "args": args}}),
@@ -117,6 +134,8 @@ impl Engine {
                         "app.update.enabled": false, "browser.shell.checkDefaultBrowser": false,
                         "datareporting.policy.dataSubmissionEnabled": false, "network.captive-portal-service.enabled": false,
                         "toolkit.telemetry.enabled": false, "browser.safebrowsing.malware.enabled": false,
+                        // 0: dark, 1: light.
+                        "layout.css.prefers-color-scheme.content-override": if dark { 0 } else { 1 },
                     },
                 }}),
             ),
@@ -308,6 +327,11 @@ pub async fn session_status(cookie: &str) -> u16 {
 }
 
 /// Unix seconds now, on this machine's clock (the Worker under test reads the same one).
+/// This year, as dates show it.
+pub fn year_now() -> String {
+    (1970 + now_secs() / 31_556_952).to_string()
+}
+
 pub fn now_secs() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("a clock after 1970").as_secs()
 }

@@ -49,8 +49,17 @@ pub async fn wait_visible(browser: &Client, css: &str) {
     .await;
 }
 
+/// The text of the element `css` finds. A page that replaced the element between finding and reading (a card drawn
+/// again) is read again: the text is the new element's.
 pub async fn text_of(browser: &Client, css: &str) -> String {
-    browser.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+    for _ in 0..3 {
+        match browser.find(Locator::Css(css)).await.unwrap().text().await {
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference => {}
+            read => return read.unwrap(),
+        }
+    }
+    panic!("{css} was replaced on every read");
 }
 
 pub async fn type_into(browser: &Client, css: &str, text: &str) {

@@ -137,6 +137,7 @@ async fn the_helpdesk_finds_a_person_acts_and_is_named_but_cannot_grant_roles_or
     let (status, sent) = desk.client.post("/api/admin/accounts/reset-link", &target).await;
     assert_eq!(status, 200, "{sent}");
     assert_eq!(sent["reset_link"]["status"], "ok");
+    assert_eq!(sent["may_act"], true, "the answer says what the desk may do next, as a search does: {sent}");
     let mails = wait_for_mail(&login_email, 1).await;
     assert!(mails[0].text.contains("/reset"), "the link went to the login email");
     let entry = &sent["history"][0];
@@ -148,6 +149,7 @@ async fn the_helpdesk_finds_a_person_acts_and_is_named_but_cannot_grant_roles_or
     for (path, event) in [("disable", "disabled"), ("enable", "enabled"), ("end-sessions", "sessions_ended")] {
         let (status, view) = desk.client.post(&format!("/api/admin/accounts/{path}"), &target).await;
         assert_eq!(status, 200, "{path}: {view}");
+        assert_eq!(view["may_act"], true, "{path}: {view}");
         assert_eq!(view["history"][0]["event"], event);
         assert_eq!(view["history"][0]["by"]["kind"], "staff");
     }
@@ -508,4 +510,23 @@ async fn an_admin_sends_a_dead_letter_again_a_notice_as_it_was_and_a_reset_as_a_
     }
     let (status, body) = admin.client.post("/api/admin/dead-letters/resend", json!({"id": "x".repeat(600)})).await;
     assert_eq!((status, error_code(&body)), (404, "not_found"), "{body}");
+}
+
+#[tokio::test]
+async fn a_search_shows_the_same_accounts_in_the_same_order_each_time() {
+    let desk = staff("order", &["helpdesk"], true).await;
+    let email = unique_email("both-kinds", "");
+    for audience in ["staff", "parent"] {
+        desk.client.create_account_with(audience, &email, PASSWORD).await;
+    }
+    let mut orders = Vec::new();
+    for _ in 0..3 {
+        let (status, found) = desk.client.get(&format!("/api/admin/accounts?email={email}")).await;
+        assert_eq!(status, 200, "{found}");
+        let order: Vec<String> =
+            found["accounts"].as_array().unwrap().iter().map(|a| a["audience"].to_string()).collect();
+        orders.push(order);
+    }
+    assert_eq!(orders[0], ["\"parent\"", "\"staff\""], "by name, then account type");
+    assert!(orders.windows(2).all(|w| w[0] == w[1]), "{orders:?}");
 }

@@ -32,6 +32,8 @@ async fn open_console(browser: &fantoccini::Client, desk: &Staff, query: &str) {
     let code = desk.app.as_ref().expect("2-Step Verification on").fresh_code().await;
     log_in(browser, &base_url(), &desk.email, "staff", STAFF_PASSWORD, Some(code)).await;
     wait_visible(browser, "#signed-in").await;
+    // Logged in with a console role, the login page leads to the console.
+    wait_visible(browser, "#console-link a[href='/admin']").await;
     open_page(browser, &url(&format!("/admin{query}"))).await;
     wait_visible(browser, "#find").await;
 }
@@ -74,6 +76,9 @@ async fn finds_ana_in(engine: Engine) {
     assert!(card.contains(&name) && card.contains(&login) && card.contains(&contact), "{card}");
     assert!(card.contains("They log in with the login email"), "one line says which is which: {card}");
     assert!(card.contains("refused by their mail system"), "the bounce is shown: {card}");
+    assert_eq!(text_of(&browser, "article.account h3").await, format!("{name} · Parent"), "the heading names the type");
+    let changed = card.split("Password last changed").nth(1).unwrap_or_default().chars().take(24).collect::<String>();
+    assert!(!changed.contains("Never"), "made with a password: it has a date: {changed}");
     screenshot(&browser, engine, "console-found").await;
     audit(&browser, "console, an account found").await;
 
@@ -93,13 +98,31 @@ async fn finds_ana_in(engine: Engine) {
 
     send.click().await.unwrap();
     wait_visible(&browser, "dialog#confirm[open]").await;
+    assert!(text_of(&browser, "#confirm-text").await.contains("· Parent"), "the question names the account type");
     click(&browser, "#confirm-yes").await;
+    // What happened is said beside the buttons, in the card, and focused: not far below in a status line.
     eventually("the done message", Duration::from_secs(10), || async {
-        text_of(&browser, "#status").await.contains("on its way").then_some(())
+        text_of(&browser, "article.account .notice").await.contains("on its way").then_some(())
     })
     .await;
+    let focused = browser.active_element().await.unwrap().attr("class").await.unwrap();
+    assert_eq!(focused.as_deref(), Some("notice"), "the notice has the focus");
+    screenshot(&browser, engine, "console-done").await;
     assert!(wait_for_mail(&login, 1).await[0].text.contains("/reset#t="), "the link went to the login email");
-    assert!(text_of(&browser, "article.account").await.contains("still works"), "the card shows the new link");
+    let card = text_of(&browser, "article.account").await;
+    assert!(card.contains("still works"), "the card shows the new link");
+    // A second click, while that link may still be on its way, asks before replacing it.
+    let send = browser.find(Locator::XPath("//article//button[contains(., 'Send a reset link')]")).await.unwrap();
+    send.click().await.unwrap();
+    wait_visible(&browser, "dialog#confirm[open]").await;
+    assert!(text_of(&browser, "#confirm-text").await.contains("still works"), "asked first");
+    click(&browser, "#confirm-no").await;
+    // The history in words: no internal names.
+    browser.find(Locator::Css("article.account details summary")).await.unwrap().click().await.unwrap();
+    let history = text_of(&browser, "article.account details").await;
+    for internal in ["reset_link", "mail_sent", "password_changed", "invalid_credentials", "_"] {
+        assert!(!history.contains(internal), "{internal} in {history}");
+    }
     browser.close().await.unwrap();
 }
 
@@ -137,7 +160,10 @@ async fn changes_a_login_email_in(engine: Engine) {
     audit(&browser, "console, changing a login email, in Spanish").await;
     click(&browser, "#confirm-yes").await;
     eventually("the done message", Duration::from_secs(10), || async {
-        text_of(&browser, "#status").await.contains("va de camino").then_some(())
+        text_of(&browser, &format!("article[data-login='{login}'] .notice"))
+            .await
+            .contains("va de camino")
+            .then_some(())
     })
     .await;
     let card = text_of(&browser, &format!("article[data-login='{login}']")).await;
@@ -251,17 +277,32 @@ async fn an_admin_sees_the_settings_and_sends_a_dead_letter_again() {
     let (_, found) = admin.client.get(&format!("/api/admin/accounts?email={}", colleague.email)).await;
     assert_eq!(found["accounts"][0]["two_step_enabled"], true, "cancelled: nothing changed");
 
-    type_into(&browser, "#req-staff", "a year").await;
+    // The requirement per account type: a switch, and the days once it is on — never an empty box that means "off".
+    let days = browser.find(Locator::Css("#req-staff")).await.unwrap();
+    let on = browser.find(Locator::Css("#req-staff-on")).await.unwrap();
+    if on.is_selected().await.unwrap() {
+        on.click().await.unwrap();
+    }
+    assert!(!days.is_enabled().await.unwrap(), "off: no days to give");
+    on.click().await.unwrap();
+    assert!(days.is_enabled().await.unwrap());
+    days.clear().await.unwrap();
+    type_into(&browser, "#req-staff", "400").await;
     click(&browser, "#two-step-requirement button[type=submit]").await;
-    eventually("the refusal", Duration::from_secs(5), || async {
-        text_of(&browser, "#status").await.contains("whole number").then_some(())
+    eventually("the refusal, beside the form", Duration::from_secs(5), || async {
+        text_of(&browser, "#requirement-notice").await.contains("whole number").then_some(())
     })
     .await;
+    on.click().await.unwrap();
+    screenshot(&browser, Engine::Chromium, "console-requirement").await;
+    let apps = text_of(&browser, "#apps").await;
+    assert!(!apps.contains(" · public ·") && !apps.contains(" · confidential ·"), "kinds in words: {apps}");
+    assert!(!text_of(&browser, "#settings").await.contains("docs/"), "no file names for the office");
 
     let again = format!("//ul[@id='dead-letters']/li[contains(., '{refused}')]/button");
     browser.find(Locator::XPath(&again)).await.unwrap().click().await.unwrap();
-    eventually("the re-send", Duration::from_secs(10), || async {
-        text_of(&browser, "#status").await.contains("new reset link").then_some(())
+    eventually("the re-send, said beside the list", Duration::from_secs(10), || async {
+        text_of(&browser, "#dead-letters-notice").await.contains("new reset link").then_some(())
     })
     .await;
     browser.close().await.unwrap();

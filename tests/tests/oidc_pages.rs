@@ -38,6 +38,12 @@ async fn wait_text(browser: &Client, css: &str, wanted: &str) -> String {
     .await
 }
 
+/// The value the demo app shows for a claim.
+async fn claim(browser: &Client, name: &str) -> String {
+    let xpath = format!("//table[@id='claims']//tr[th[normalize-space()='{name}']]/td");
+    browser.find(Locator::XPath(&xpath)).await.unwrap().text().await.unwrap()
+}
+
 async fn demo_app() -> (App, String) {
     // The client id is known only once registered, and the demo's address once served: register, serve, then name
     // the address in the registration.
@@ -95,11 +101,21 @@ async fn a_person_logs_in_to_an_app_through_latchkey_and_out_again_in_every_engi
             wait_visible(&browser, "#logged-in").await;
             let claims = text_of(&browser, "#claims").await;
             assert!(claims.contains(&email) && claims.contains("parent") && claims.contains("pwd"), "{claims}");
+            // The token speaks the language the person used; its moments read as dates.
+            assert_eq!(claim(&browser, "locale").await, if spanish { "es" } else { "en" }, "as ui_locales asked");
+            let exp = claim(&browser, "exp").await;
+            assert!(exp.contains(&latchkey_e2e::year_now()) && exp.contains('('), "a date, and the number: {exp}");
             screenshot(&browser, engine, "oidc-app").await;
+            // A reload keeps the app logged in: the tokens it stored.
+            browser.refresh().await.unwrap();
+            wait_ready(&browser).await;
+            wait_visible(&browser, "#logged-in").await;
             click(&browser, "#refresh").await;
             wait_text(&browser, "#status", if spanish { "Tokens renovados" } else { "Tokens refreshed" }).await;
             // Again while the session lives: straight back, no login page (the Lax cookie rides the cross-site trip),
-            // and no question: the "Continue" is remembered for this app.
+            // and no question: the "Continue" is remembered for this app. The app forgets its tokens first, as a new
+            // tab of it would have none.
+            browser.execute("sessionStorage.removeItem('demo-tokens')", vec![]).await.unwrap();
             browser.goto(&demo).await.unwrap();
             wait_ready(&browser).await;
             click(&browser, "#login").await;

@@ -144,7 +144,6 @@ async fn turnstile_when_configured_guards_reset_requests() {
         status_text().await.filter(|t| t.contains("could not load"))
     })
     .await;
-    browser.find(Locator::Css("input[name=audience][value=parent]")).await.unwrap().click().await.unwrap();
     browser.find(Locator::Css("#email")).await.unwrap().send_keys(&email).await.unwrap();
     browser.find(Locator::Css("#restore button[type=submit]")).await.unwrap().click().await.unwrap();
     eventually("the page to ask for the check", Duration::from_secs(5), || async {
@@ -295,4 +294,43 @@ async fn a_console_change_needs_the_password_and_a_code_typed_lately() {
     assert_eq!(status, 204, "{body}");
     let (status, body) = admin.client.post("/api/admin/accounts/end-sessions", &target).await;
     assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn the_schools_name_and_logo_head_every_page_and_mail_and_its_time_zone_gives_the_times() {
+    let worker = Worker::start(
+        "school",
+        &[
+            ("IP_RATE_LIMIT", "off"),
+            ("SCHOOL_NAME", "Colegio Sol"),
+            ("SCHOOL_LOGO", "/favicon.svg"),
+            ("TIME_ZONE", "Europe/Madrid"),
+        ],
+    )
+    .await;
+    let email = unique_email("school", "");
+    let token = worker.link_for_new_account(&email, OLD).await;
+    let link = &wait_for_mail(&email, 1).await[0];
+    assert_eq!(link.subject, "Reset your password · Colegio Sol", "people file and trust it by the school's name");
+    assert!(link.from.starts_with("\"Colegio Sol\" <"), "the sender is the school: {}", link.from);
+    assert!(link.html.contains("/favicon.svg\" alt=\"Colegio Sol\""), "its logo heads the mail");
+    let (status, _) = worker.post("/api/resets", json!({"token": token, "password": NEW, "confirm": NEW})).await;
+    assert_eq!(status, 200);
+    let notice = eventually("the changed-password notice", Duration::from_secs(20), || async {
+        deliveries_to(&email).into_iter().find(|m| m.subject.starts_with("Your password was changed"))
+    })
+    .await;
+    assert!(notice.text.contains("(Europe/Madrid)"), "times in the school's zone, named: {}", notice.text);
+
+    let browser = chromium().await;
+    for page in ["/login", "/restore-password", "/requirements"] {
+        open_page(&browser, &worker.url(page)).await;
+        let school = browser.find(Locator::Css("main > .school")).await.expect("the school heads the page");
+        assert_eq!(school.text().await.unwrap(), "Colegio Sol", "{page}");
+        assert!(browser.find(Locator::Css("main > .school img[src='/favicon.svg']")).await.is_ok(), "{page}");
+        assert!(browser.title().await.unwrap().ends_with(" · Colegio Sol"), "{page}");
+        let icon = browser.find(Locator::Css("link[rel=icon]")).await.unwrap().attr("href").await.unwrap();
+        assert_eq!(icon.as_deref(), Some("/favicon.svg"));
+    }
+    browser.close().await.unwrap();
 }

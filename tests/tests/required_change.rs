@@ -194,8 +194,7 @@ async fn a_requirement_for_an_account_type_counts_who_is_left_and_mails_them() {
     })
     .await;
 
-    // Everyone, by a date: the parent is told and goes on. (Times are in seconds: a password set in the same second
-    // as the requirement meets it.)
+    // Everyone, by a date: the parent is told and goes on; the staff password changed above is asked again.
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let deadline = now_secs() + 3600;
     let (status, body) = requirement(

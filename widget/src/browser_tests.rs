@@ -56,6 +56,12 @@ fn status(input: &HtmlInputElement, rule: &str) -> Option<String> {
     shadow.query_selector(&format!("[data-rule='{rule}']")).ok()??.get_attribute("data-status")
 }
 
+/// What the widget says of the confirmation (`data-match`), if anything.
+fn match_shown(input: &HtmlInputElement) -> Option<String> {
+    let shadow = host(input)?.shadow_root()?;
+    shadow.query_selector(".latchkey-confirm").ok()??.get_attribute("data-match")
+}
+
 /// The text of the element the input's `aria-describedby` names.
 fn description(input: &HtmlInputElement) -> Option<String> {
     let id = input.get_attribute("aria-describedby")?;
@@ -73,7 +79,7 @@ async fn attaches_with_an_inline_policy_and_follows_input() {
         Some("minlength: 10; maxlength: 64; required: upper; required: digit;")
     );
     assert_eq!(input.get_attribute("autocomplete").as_deref(), Some("new-password"));
-    assert_eq!(status(&input, "rule.min_length").as_deref(), Some("unmet"));
+    assert_eq!(status(&input, "rule.min_length").as_deref(), Some("neutral"), "nothing typed: nothing failed yet");
     assert!(description(&input).is_some_and(|d| d.starts_with("At least 10 characters (not yet).")));
 
     type_into(&input, "abcdefghij");
@@ -92,9 +98,19 @@ async fn attaches_with_an_inline_policy_and_follows_input() {
     type_into(&confirm, "Abcdefghij");
     settle().await;
     assert!(!confirm.check_validity(), "a mismatched confirmation blocks the form");
+    assert_eq!(match_shown(&input), None, "but is not said while it is being typed");
+    confirm.dispatch_event(&web_sys::Event::new("blur").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(match_shown(&input).as_deref(), Some("false"), "said once the box is left");
     type_into(&confirm, "Abcdefghij7");
     settle().await;
     assert!(confirm.check_validity());
+    assert_eq!(match_shown(&input).as_deref(), Some("true"));
+    type_into(&confirm, "");
+    confirm.dispatch_event(&web_sys::Event::new("blur").unwrap()).unwrap();
+    type_into(&confirm, "Abc");
+    settle().await;
+    assert_eq!(match_shown(&input), None, "emptied, left empty and typed again: it waits for the box to be left again");
 
     let described_by = input.get_attribute("aria-describedby").unwrap();
     handle.destroy();

@@ -74,14 +74,29 @@ pub fn checklist(props: &Props) -> Html {
         });
     }
     let confirm_value = use_state(|| props.confirm.as_ref().map(normalized_value));
+    // A mismatch is said once the second box has been left (or the form checked it), not while it is being typed.
+    let confirm_left = use_state(|| false);
     {
-        let confirm_value = confirm_value.clone();
+        let (confirm_value, confirm_left) = (confirm_value.clone(), confirm_left.clone());
         use_effect_with(props.confirm.clone(), move |confirm| {
-            let listener = confirm.clone().map(|confirm| {
-                let source = confirm.clone();
-                EventListener::new(&confirm, "input", move |_| confirm_value.set(Some(normalized_value(&source))))
+            let listeners = confirm.clone().map(|confirm| {
+                let (source, emptied) = (confirm.clone(), confirm_left.clone());
+                let typed = EventListener::new(&confirm, "input", move |_| {
+                    let value = normalized_value(&source);
+                    // Emptied, the box starts over: the next attempt is not judged until it is left again.
+                    if value.is_empty() {
+                        emptied.set(false);
+                    }
+                    confirm_value.set(Some(value));
+                });
+                let left = ["blur", "invalid"].map(|kind| {
+                    let (source, confirm_left) = (confirm.clone(), confirm_left.clone());
+                    // Leaving it empty is not an attempt: nothing to judge yet.
+                    EventListener::new(&confirm, kind, move |_| confirm_left.set(!source.value().is_empty()))
+                });
+                (typed, left)
             });
-            move || drop(listener)
+            move || drop(listeners)
         });
     }
     let current = estimate.as_ref().filter(|e| e.seq == *seq.borrow()).map(|e| e.strength.clone());
@@ -94,6 +109,9 @@ pub fn checklist(props: &Props) -> Html {
     let description = create_portal(html! { { checklist::description(&items) } }, props.description.clone());
     let announcement = checklist::announcement(&items, current.as_ref().filter(|_| !password.is_empty()), locale);
     let matches = confirm_value.as_ref().filter(|c| !c.is_empty()).map(|c| *c == *password);
+    let shown_match = matches.filter(|m| *m || *confirm_left);
+    // Nothing typed yet: the rules are what to aim for, neither met nor failed.
+    let untouched = password.is_empty();
     {
         // The host form cannot submit a broken password or a mismatched confirmation, and the page hears every change.
         let summary = ChangeSummary::of(&evaluation);
@@ -114,8 +132,9 @@ pub fn checklist(props: &Props) -> Html {
             <p class="latchkey-heading">{ MessageKey::WidgetChecklistHeading.text(locale) }</p>
             <ul class="latchkey-checklist" part="checklist">
                 { for items.into_iter().map(|item| html! {
-                    <li class="latchkey-rule" data-rule={item.id} data-status={status_attr(item.status)}>
-                        <span class="latchkey-glyph" aria-hidden="true">{ glyph(item.status) }</span>
+                    <li class="latchkey-rule" data-rule={item.id}
+                        data-status={if untouched { "neutral" } else { status_attr(item.status) }}>
+                        <span class="latchkey-glyph" aria-hidden="true">{ if untouched { "•" } else { glyph(item.status) } }</span>
                         <span class="latchkey-text">{ item.text }</span>
                         <span class="latchkey-visually-hidden">{ format!(" ({})", item.status_text) }</span>
                     </li>
@@ -125,7 +144,7 @@ pub fn checklist(props: &Props) -> Html {
             { description }
             <p class="latchkey-visually-hidden" aria-live="polite" aria-atomic="true">{ announcement }</p>
             { current.filter(|_| !password.is_empty()).map(|s| meter(&s, locale)).unwrap_or_default() }
-            { matches.map(|m| {
+            { shown_match.map(|m| {
                 let key = if m { MessageKey::WidgetConfirmMatch } else { MessageKey::WidgetConfirmMismatch };
                 html! { <p class="latchkey-confirm" part="confirm" data-match={m.to_string()}>{ key.text(locale) }</p> }
             }).unwrap_or_default() }
@@ -133,8 +152,9 @@ pub fn checklist(props: &Props) -> Html {
     }
 }
 
+/// The score and what to do about it. No "time to guess": it would speak for one attacker and contradict the label
+/// for another (offline against a slow hash, or online against the login's limits).
 fn meter(strength: &Strength, locale: Locale) -> Html {
-    let crack = strength.crack_time.message.render(locale, strength.crack_time.n);
     html! {
         <div class="latchkey-meter" part="meter" data-score={strength.score.to_string()}>
             <div class="latchkey-bar" aria-hidden="true">
@@ -144,7 +164,6 @@ fn meter(strength: &Strength, locale: Locale) -> Html {
                 <strong>{ strength.label.text(locale) }</strong>
                 { format!(" · {}", MessageKey::WidgetStrength.render(locale, Some(strength.score.into()))) }
             </p>
-            <p class="latchkey-crack">{ format!("{} {crack}", MessageKey::WidgetCrackTime.text(locale)) }</p>
             { strength.warning.map(|w| html! { <p class="latchkey-warning">{ w.text(locale) }</p> }).unwrap_or_default() }
             <ul class="latchkey-suggestions">
                 { for strength.suggestions.iter().map(|s| html! { <li>{ s.text(locale) }</li> }) }

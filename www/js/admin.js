@@ -37,6 +37,13 @@ const PROVIDER_SAID = {
   soft_bounced: "page.console.provider.soft_bounced",
   complained: "page.console.provider.complained",
 };
+const CANCELLED = {
+  by_owner: "page.console.cancelled.by_owner",
+  account_protected: "page.console.cancelled.account_protected",
+  address_taken: "page.console.cancelled.address_taken",
+};
+const REASON = { refused: "page.console.reason.refused", retries_exhausted: "page.console.reason.retries_exhausted" };
+const CLIENT_KIND = { public: "page.console.client.public", confidential: "page.console.client.confidential" };
 const LINK = {
   ok: "page.console.link.ok",
   expired: "page.console.link.expired",
@@ -135,6 +142,9 @@ async function search(query) {
   $("results").replaceChildren(...accounts.map((account, n) => card(account, n)));
 }
 
+// A person can hold a staff and a parent account on one email: every heading and question names which.
+const heading = (account) => account.display_name + " · " + label(AUDIENCE, account.audience);
+
 function fact(list, term, value) {
   list.append(element("dt", term), element("dd", value));
 }
@@ -144,7 +154,7 @@ function card(account, n) {
   const article = element("article", null, { class: "account", "aria-labelledby": id + "-name" });
   article.dataset.login = account.login_email;
   article.dataset.audience = account.audience;
-  article.append(element("h3", account.display_name, { id: id + "-name", tabindex: "-1" }));
+  article.append(element("h3", heading(account), { id: id + "-name", tabindex: "-1" }));
 
   const emails = element("dl", null, { class: "facts" });
   fact(emails, t("page.console.account_type"), label(AUDIENCE, account.audience));
@@ -156,7 +166,7 @@ function card(account, n) {
   fact(state, t("page.console.status"), t(account.status === "active" ? "page.console.active" : "page.console.disabled"));
   fact(state, t("page.console.two_step"), t(account.two_step_enabled ? "page.console.on" : "page.console.off"));
   fact(state, t("page.console.last_login"), account.last_login_at ? when(account.last_login_at) : t("page.console.never"));
-  fact(state, t("page.console.password_changed"), account.password_changed_at ? when(account.password_changed_at) : t("page.console.never"));
+  fact(state, t("page.console.password_changed"), passwordChanged(account));
   const change = account.required_change;
   fact(state, t("page.console.required_change"), change
     ? (change.deadline ? t("page.console.required_by", { date: when(change.deadline) }) : t("page.console.required_next_login"))
@@ -202,12 +212,32 @@ function card(account, n) {
   history.append(list(account.history, "page.console.history_none", (entry) =>
     [when(entry.at), label(EVENT, entry.event)]
       .concat(entry.by ? [t("page.console.by", { name: entry.by.kind === "staff" ? entry.by.name : t("page.console.token") })] : [])
-      .concat(entry.detail ? [entry.detail] : []).join(" · ")));
+      .concat(detail(entry) ? [detail(entry)] : []).join(" · ")));
   article.append(history);
 
   // An account holding a role at or above the desk's own: the API refuses every change, so none is offered.
   article.append(account.may_act ? actions(account) : element("p", t("page.console.protected"), { class: "hint protected" }));
+  // What an action did, or why it could not, is said here, beside the buttons, and stays until the next one.
+  article.append(element("p", null, { class: "notice", role: "status", tabindex: "-1", hidden: "" }));
   return article;
+}
+
+// When the password last changed, as far as latchkey knows: "never" only when there is none.
+function passwordChanged(account) {
+  if (account.password_changed_at) return when(account.password_changed_at);
+  if (!account.password_scheme) return t("page.console.password_none");
+  return t("page.console.password_before");
+}
+
+// An event's detail, in words: a mail's kind, an error's message, roles, why a change was called off.
+function detail(entry) {
+  const raw = entry.detail;
+  if (!raw) return null;
+  if (entry.event === "mail_sent" || entry.event === "mail_dead_lettered") return label(MAIL_KIND, raw);
+  if (entry.event === "roles_changed") return raw.split(",").map((role) => label(ROLE, role)).join(", ");
+  if (entry.event === "login_email_change_cancelled") return label(CANCELLED, raw);
+  if (entry.event === "login_failed" || entry.event === "two_step_code_refused") return t("error." + raw);
+  return raw;
 }
 
 function list(items, none, line) {
@@ -225,12 +255,17 @@ function actions(account) {
     b.addEventListener("click", run);
     box.append(b);
   };
+  const who = heading(account);
   const simple = (text, confirmText, path, body, done) => button(text, async () => {
-    const answer = await ask({ title: t(text), text: t(confirmText, { name: account.display_name, email: account.login_email }) });
+    const answer = await ask({ title: t(text), text: t(confirmText, { name: who, email: account.login_email }) });
     if (answer) act("POST", path, body(answer), done);
   });
   if (account.status === "active") {
-    simple("page.console.action.reset_link", "page.console.confirm.reset_link", "/api/admin/accounts/reset-link", () => target, "page.console.done.reset_link");
+    // A link that still works, sent lately, may still be on its way: a second one would replace it, so say so first.
+    const link = account.reset_link;
+    const again = link && link.status === "ok" && link.sent_at;
+    simple("page.console.action.reset_link", again ? "page.console.confirm.reset_link_again" : "page.console.confirm.reset_link",
+      "/api/admin/accounts/reset-link", () => target, "page.console.done.reset_link");
     simple("page.console.action.end_sessions", "page.console.confirm.end_sessions", "/api/admin/accounts/end-sessions", () => target, "page.console.done.end_sessions");
     simple("page.console.action.require_change", "page.console.confirm.require_change", "/api/admin/accounts/require-password-change",
       () => ({ ...target, announce: true }), "page.console.done.require_change");
@@ -250,7 +285,7 @@ function actions(account) {
       if (!toTick) return;
       const answer = await ask({
         title: t("page.console.action.login_email"),
-        text: t("page.console.confirm.login_email", { name: account.display_name, email: account.login_email }),
+        text: t("page.console.confirm.login_email", { name: who, email: account.login_email }),
         newEmail: true,
         checks: toTick,
       });
@@ -266,7 +301,7 @@ function actions(account) {
       if (!toTick) return;
       const answer = await ask({
         title: t("page.console.action.two_step_off"),
-        text: t("page.console.confirm.two_step_off", { name: account.display_name }),
+        text: t("page.console.confirm.two_step_off", { name: who }),
         checks: toTick,
       });
       if (answer) act("POST", "/api/admin/accounts/two-step-off", { ...target, checks: answer.checks }, "page.console.done.two_step_off");
@@ -274,7 +309,7 @@ function actions(account) {
   }
   if (me.roles.includes("admin") && account.audience === "staff") {
     button("page.console.action.roles", async () => {
-      const answer = await ask({ title: t("page.console.action.roles"), text: t("page.console.confirm.roles", { name: account.display_name }), roles: account.roles || [] });
+      const answer = await ask({ title: t("page.console.action.roles"), text: t("page.console.confirm.roles", { name: who }), roles: account.roles || [] });
       if (answer) act("PUT", "/api/admin/accounts/roles", { ...target, roles: answer.roles }, "page.console.done.roles");
     });
   }
@@ -332,19 +367,26 @@ function reauthenticate() {
   });
 }
 
-// Runs an action and shows the account as it is after it, in place; the status line says what happened.
+// Runs an action and shows the account as it is after it, in place, with what happened said in the card, beside its
+// buttons, and focused (a screen reader reads it; a sighted person finds it where they clicked).
 async function act(method, path, body, done) {
-  say(status, t("page.working"));
-  const answer = await change(method, path, body);
-  if (!answer.ok) return say(status, answer.error.message + (answer.error.detail ? " (" + answer.error.detail + ")" : ""), "error");
-  const old = [...document.querySelectorAll("article.account")]
+  const cardOf = () => [...document.querySelectorAll("article.account")]
     .find((a) => a.dataset.login === body.login_email && a.dataset.audience === body.audience);
-  if (old) {
-    const fresh = card(answer.data, [...$("results").children].indexOf(old));
-    old.replaceWith(fresh);
-    fresh.querySelector("h3").focus();
-  }
-  say(status, t(done, { name: answer.data.display_name }), "success");
+  const tell = (article, text, kind) => {
+    const notice = article && article.querySelector(".notice");
+    if (!notice) return say(status, text, kind);
+    say(notice, text, kind);
+    notice.setAttribute("role", kind === "error" ? "alert" : "status");
+    notice.focus();
+  };
+  tell(cardOf(), t("page.working"), "info");
+  const answer = await change(method, path, body);
+  if (!answer.ok) return tell(cardOf(), answer.error.message + (answer.error.detail ? " (" + answer.error.detail + ")" : ""), "error");
+  const old = cardOf();
+  if (!old) return say(status, t(done, { name: heading(answer.data) }), "success");
+  const fresh = card(answer.data, [...$("results").children].indexOf(old));
+  old.replaceWith(fresh);
+  tell(fresh, t(done, { name: heading(answer.data) }), "success");
 }
 
 // The confirmation dialog: resolves to what was chosen (the ticked checks, the roles), or null when cancelled.
@@ -408,8 +450,12 @@ function ask({ title, text, checks: toTick, roles, newEmail }) {
 async function loadSettings() {
   const requirement = await api("GET", "/api/admin/two-step-requirement");
   if (requirement.ok) {
-    $("req-staff").value = requirement.data.staff ?? "";
-    $("req-parent").value = requirement.data.parent ?? "";
+    for (const audience of ["staff", "parent"]) {
+      const days = requirement.data[audience];
+      $("req-" + audience + "-on").checked = days !== null && days !== undefined;
+      $("req-" + audience).value = days ?? 14;
+      $("req-" + audience).disabled = !$("req-" + audience + "-on").checked;
+    }
   }
   await loadDeadLetters();
   const campaign = await api("GET", "/api/admin/password-change-requirement");
@@ -432,7 +478,7 @@ async function loadSettings() {
   if (apps.ok) {
     const clients = apps.data.clients;
     $("apps").replaceChildren(...(clients.length
-      ? clients.map((client) => element("li", [client.name, client.kind, client.redirect_uris.join(", ")].join(" · ")))
+      ? clients.map((client) => element("li", [client.name, label(CLIENT_KIND, client.kind), client.redirect_uris.join(", ")].join(" · ")))
       : [element("li", t("page.console.apps_none"))]));
   }
 }
@@ -442,16 +488,15 @@ async function loadDeadLetters() {
   if (!letters.ok) return;
   const items = letters.data.dead_letters.slice().reverse();
   $("dead-letters").replaceChildren(...(items.length ? items.map((letter) => {
-    const row = element("li", [label(MAIL_KIND, letter.kind), letter.to.join(", "), letter.reason, when(letter.recorded_at)].join(" · ") + " ");
+    const row = element("li", [label(MAIL_KIND, letter.kind), letter.to.join(", "), label(REASON, letter.reason), when(letter.recorded_at)].join(" · ") + " ");
     if (letter.resendable) {
       const again = element("button", t("page.console.resend"), { type: "button", class: "secondary inline" });
       again.addEventListener("click", async () => {
-        say(status, t("page.working"));
+        tellIn("dead-letters-notice", t("page.working"), "info");
         const sent = await change("POST", "/api/admin/dead-letters/resend", { id: letter.id });
-        if (!sent.ok) return say(status, sent.error.message + (sent.error.detail ? " (" + sent.error.detail + ")" : ""), "error");
-        say(status, t(sent.data.resent === "reset_link" ? "page.console.resent_link" : "page.console.resent_notice"), "success");
+        if (!sent.ok) return tellIn("dead-letters-notice", sent.error.message + (sent.error.detail ? " (" + sent.error.detail + ")" : ""), "error");
         await loadDeadLetters();
-        $("dead-letters-title").focus();
+        tellIn("dead-letters-notice", t(sent.data.resent === "reset_link" ? "page.console.resent_link" : "page.console.resent_notice"), "success");
       });
       row.append(again);
     }
@@ -459,18 +504,31 @@ async function loadDeadLetters() {
   }) : [element("li", t("page.console.dead_letters_none"))]));
 }
 
+// A notice inside a settings panel, beside what was done, focused so it is read and seen.
+function tellIn(id, text, kind) {
+  const notice = $(id);
+  say(notice, text, kind);
+  notice.setAttribute("role", kind === "error" ? "alert" : "status");
+  notice.focus();
+}
+
+// Each account type: a switch (required or not) and, when required, the days each person has to set it up.
+for (const audience of ["staff", "parent"]) {
+  $("req-" + audience + "-on").addEventListener("change", (event) => {
+    $("req-" + audience).disabled = !event.target.checked;
+    if (event.target.checked) $("req-" + audience).focus();
+  });
+}
+
 $("two-step-requirement").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const days = (id) => {
-    const raw = $(id).value.trim();
-    return raw === "" ? null : Number(raw);
-  };
-  const body = { staff: days("req-staff"), parent: days("req-parent") };
+  const days = (audience) => ($("req-" + audience + "-on").checked ? Number($("req-" + audience).value.trim()) : null);
+  const body = { staff: days("staff"), parent: days("parent") };
   if (Object.values(body).some((d) => d !== null && !(Number.isInteger(d) && d >= 0 && d <= 365))) {
-    return say(status, t("page.console.requirement_invalid"), "error");
+    return tellIn("requirement-notice", t("page.console.requirement_invalid"), "error");
   }
   const saved = await change("PUT", "/api/admin/two-step-requirement", body);
-  say(status, saved.ok ? t("page.console.saved") : saved.error.message, saved.ok ? "success" : "error");
+  tellIn("requirement-notice", saved.ok ? t("page.console.saved") : saved.error.message, saved.ok ? "success" : "error");
 });
 
 $("search").addEventListener("submit", (event) => {

@@ -40,6 +40,7 @@ export async function localize(locale) {
     Object.entries(values).reduce((text, [name, value]) => text.replaceAll("{" + name + "}", value), catalogue.messages[key] || key);
   document.documentElement.lang = catalogue.locale;
   setLanguage(catalogue.locale, t);
+  if (catalogue.school) showSchool(catalogue.school);
   for (const element of document.querySelectorAll("[data-text]")) fill(element, t(element.dataset.text));
   for (const element of document.querySelectorAll("[data-text-alt]")) element.alt = t(element.dataset.textAlt);
   const other = catalogue.locale === "es" ? "en" : "es";
@@ -59,6 +60,23 @@ export async function localize(locale) {
     }
   }
   return t;
+}
+
+// The school the site speaks for (SCHOOL_NAME, SCHOOL_LOGO), above each page's heading and in its title.
+function showSchool(school) {
+  const main = document.querySelector("main");
+  if (!main || main.querySelector(".school")) return;
+  const banner = document.createElement("p");
+  banner.className = "school";
+  if (school.logo) {
+    const logo = document.createElement("img");
+    logo.src = school.logo;
+    logo.alt = "";
+    banner.append(logo);
+  }
+  banner.append(document.createTextNode(school.name));
+  main.prepend(banner);
+  document.title += " · " + school.name;
 }
 
 // A date as people write it in `locale` ("December 8, 2026", "8 de diciembre de 2026"), from unix seconds.

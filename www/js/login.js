@@ -9,8 +9,13 @@ const status = document.getElementById("status");
 const signedIn = document.getElementById("signed-in");
 const codeStep = document.getElementById("code-step");
 const AUDIENCES = { staff: "page.audience.staff", parent: "page.audience.parent" };
+const ACCOUNT_TYPES = { staff: "page.audience.staff_account", parent: "page.audience.parent_account" };
+// What the reset page left for this page (see reset.js).
+const AFTER_RESET = "latchkey-after-reset";
 let t = (key) => key;
 let locale = "en";
+// "Log in to <app>", when an app sent the person here.
+let appTitle = null;
 
 // The button stays disabled until role, email and password are all given, and says what is missing.
 function missing() {
@@ -42,6 +47,7 @@ async function showApp() {
   const found = await api("GET", "/api/apps?client_id=" + encodeURIComponent(app));
   if (!found.ok) return;
   const title = t("page.app.log_in_to", { app: found.data.name });
+  appTitle = title;
   document.title = title;
   document.querySelector("h1").textContent = title;
   const intro = document.getElementById("app-intro");
@@ -57,20 +63,30 @@ async function showApp() {
 }
 
 
+// Logged in, this is no login page: a greeting, not "Log in", and no help for logging in.
+function showLoggedIn(info) {
+  signedIn.hidden = !info;
+  form.hidden = Boolean(info);
+  const title = info ? t("page.login.hello", { name: info.display_name }) : appTitle || t("page.login.title");
+  document.querySelector("h1").textContent = title;
+  document.title = title;
+  for (const element of document.querySelectorAll(".logged-out-only")) element.hidden = Boolean(info);
+}
+
 async function showSession() {
   // An app asked for a (fresh) login: the form, even over a live session.
   if (continueTo()) {
-    signedIn.hidden = true;
-    form.hidden = false;
+    showLoggedIn(null);
     return;
   }
   const session = await api("GET", "/api/session");
   if (!session.ok && session.error.code === "password_change_required") return goTo("/password");
   if (!session.ok && session.error.code === "two_step_setup_required") return goTo("/two-step");
   if (session.ok) {
-    signedIn.hidden = false;
-    form.hidden = true;
     const info = session.data;
+    showLoggedIn(info);
+    // A staff member with a console role: the console is one click away.
+    document.getElementById("console-link").hidden = !(info.roles && info.roles.length);
     const name = document.createElement("strong");
     name.id = "signed-in-name";
     name.textContent = info.display_name + " (" + t(AUDIENCES[info.audience]) + ", " + info.email + ")";
@@ -87,8 +103,7 @@ async function showSession() {
     document.getElementById("password-due").hidden = !change;
     if (change) document.getElementById("password-due-text").textContent = whyChange(t, change, locale);
   } else {
-    signedIn.hidden = true;
-    form.hidden = false;
+    showLoggedIn(null);
   }
 }
 
@@ -117,9 +132,9 @@ form.addEventListener("submit", async (event) => {
     if (continueTo()) return location.assign(continueTo());
     await showSession();
   } else if (result.error.code === "two_step_required") {
-    // The password was right: the code is the second step.
+    // The password was right: the code is the second step, which says what to do itself (once).
     codeStep.hidden = false;
-    say(status, result.error.message);
+    say(status, "");
     form.code.focus();
   } else {
     if (result.error.code === "two_step_code_invalid") form.code.value = "";
@@ -135,6 +150,19 @@ document.getElementById("logout").addEventListener("click", async () => {
   update();
 });
 
+// Back from a reset: the account type and email chosen already (the reset page left them in this tab), the new
+// password next.
+function afterReset() {
+  const left = JSON.parse(sessionStorage.getItem(AFTER_RESET) || "null");
+  sessionStorage.removeItem(AFTER_RESET);
+  const choice = left && form.querySelector(`input[name=audience][value="${left.audience}"]`);
+  if (!choice) return say(status, t("page.login.reset_done"), "success");
+  choice.checked = true;
+  form.email.value = left.email;
+  say(status, t("page.login.reset_done_for", { audience: t(ACCOUNT_TYPES[left.audience]) }), "success");
+  form.password.focus();
+}
+
 async function start() {
   locale = pageLocale();
   try {
@@ -144,7 +172,7 @@ async function start() {
   }
   // The show/hide toggle and the Caps Lock warning, in the page's language (the widget reads it when it attaches).
   import("/latchkey.js");
-  if (new URLSearchParams(location.search).get("reset") === "done") say(status, t("page.login.reset_done"), "success");
+  if (new URLSearchParams(location.search).get("reset") === "done") afterReset();
   await showApp();
   update();
   await showSession();

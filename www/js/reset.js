@@ -1,5 +1,5 @@
 import { api, say } from "./api.js";
-import { localize, pageLocale } from "./i18n.js";
+import { fill, localize, pageLocale } from "./i18n.js";
 import { keepTokenAcrossLanguages, takeLinkToken } from "./link-token.js";
 
 const status = document.getElementById("status");
@@ -9,6 +9,10 @@ const done = document.getElementById("done");
 
 const token = takeLinkToken();
 
+const AUDIENCES = { staff: "page.audience.staff_account", parent: "page.audience.parent_account" };
+// Who reset their password, for the login page to greet with the account type and email already chosen (this tab
+// only; never in an address).
+const AFTER_RESET = "latchkey-after-reset";
 const PROBLEMS = {
   expired: "page.reset.expired",
   superseded: "page.reset.superseded",
@@ -38,6 +42,13 @@ async function start() {
   if (result.data.status !== "ok") return showProblem(result.data.status);
   // The widget applies the rules of this account's audience, so it loads once the audience is known.
   if (result.data.audience) form.password.dataset.latchkeyAudience = result.data.audience;
+  // Whose password changes: said, and given to password managers.
+  if (result.data.login_email) {
+    form.username.value = result.data.login_email;
+    const email = result.data.login_email;
+    fill(document.getElementById("whose"), t("page.reset.whose", { audience: t(AUDIENCES[result.data.audience]), email }));
+    sessionStorage.setItem(AFTER_RESET, JSON.stringify({ audience: result.data.audience, email }));
+  }
   // With 2-Step Verification the reset takes a code too, and the policy may allow a shorter password.
   const twoStep = result.data.two_step === true;
   document.getElementById("code-step").hidden = !twoStep;
@@ -48,10 +59,25 @@ async function start() {
   form.password.focus();
 }
 
+// A refusal from the server is about the password it was sent: once the password changes, it no longer applies.
+for (const input of [form.password, form.confirm]) {
+  input.addEventListener("input", () => {
+    if (status.dataset.kind === "error") say(status, "");
+  });
+}
+
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  if (form.password.value !== form.confirm.value) {
+  // The widget marks a password that breaks a rule invalid: it is not sent, and the person goes to the list.
+  if (!form.password.checkValidity()) {
+    say(status, t("page.reset.not_yet"), "error");
+    form.password.focus();
+    return;
+  }
+  // Checking fires `invalid` on a mismatched confirmation, which makes the widget say so beside it.
+  if (!form.confirm.checkValidity() || form.password.value !== form.confirm.value) {
     say(status, t("page.reset.mismatch"), "error");
+    form.confirm.focus();
     return;
   }
   const needsCode = !document.getElementById("code-step").hidden;
@@ -74,6 +100,10 @@ form.addEventListener("submit", async (event) => {
     say(status, "");
     form.hidden = true;
     done.hidden = false;
+    const title = document.getElementById("title");
+    title.textContent = t("page.reset.done_title");
+    document.title = title.textContent;
+    title.focus();
     return;
   }
   const kind = { token_expired: "expired", token_superseded: "superseded", token_used: "used", token_invalid: "invalid" }[result.error.code];

@@ -83,14 +83,16 @@ async function send(request) {
   return result.ok;
 }
 
+// Only the email, as the help article says: a link goes to each account that logs in with it (staff, parent), each
+// naming its account, so nobody has to know which kind of account they hold.
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const audience = form.querySelector("input[name=audience]:checked");
-  if (!audience || !form.email.value.trim()) {
+  if (!form.email.value.trim()) {
     say(status, t("page.restore.incomplete"), "error");
+    form.email.focus();
     return;
   }
-  await send({ email: form.email.value.trim(), audience: audience.value, locale: document.documentElement.lang === "es" ? "es" : "en" });
+  await send({ email: form.email.value.trim(), locale: document.documentElement.lang === "es" ? "es" : "en" });
 });
 
 resend.addEventListener("click", async () => {

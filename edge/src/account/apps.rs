@@ -50,6 +50,9 @@ pub struct Family {
     pub scope: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+    /// The language the app asked for at the login (its tokens' `locale`; none: the account's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<latchkey_shared::Locale>,
     /// The refresh token that works now.
     pub current: TokenHash,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -151,6 +154,7 @@ impl Apps {
             session: code.session.clone(),
             scope: code.scope.clone(),
             nonce: code.nonce.clone(),
+            locale: code.locale,
             current: exchange.refresh,
             spent: Vec::new(),
         };
@@ -282,6 +286,7 @@ mod tests {
             nonce: Some("n".into()),
             scope: vec!["openid".into()],
             expires_at: now + CODE_TTL_SECS,
+            locale: None,
         }
     }
 

@@ -26,6 +26,9 @@ pub struct Code {
     pub nonce: Option<String>,
     pub scope: Vec<String>,
     pub expires_at: u64,
+    /// The language the app asked for (`ui_locales`): the ID token's `locale` follows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<latchkey_shared::Locale>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -72,6 +75,7 @@ mod tests {
             nonce: Some("n".into()),
             scope: vec!["openid".into()],
             expires_at: 60,
+            locale: None,
         };
         let sealed = seal(&keys, "parent:ana@school.org", &code, [7; NONCE_BYTES]);
         assert!(!sealed.contains("ana") && !sealed.contains("app/cb"), "nothing readable: {sealed}");

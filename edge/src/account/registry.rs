@@ -58,8 +58,7 @@ pub struct Entry {
 impl Entry {
     /// Whether this account still has to change its password, under its own requirement or `requirement`.
     pub fn pending(&self, requirement: &PasswordChangeRequirement) -> bool {
-        let for_type =
-            requirement.for_audience(self.audience).is_some_and(|r| self.changed_at.is_none_or(|at| at < r.since));
+        let for_type = requirement.for_audience(self.audience).is_some_and(|r| r.reaches(self.changed_at));
         self.counted() && (self.owes || for_type)
     }
 
@@ -141,14 +140,16 @@ mod tests {
         requirement.set(Audience::Staff, Some(RequiredChange { since: 100, deadline: None }));
         let entries = [
             entry(Audience::Staff, Some(99)),
+            // Set in the requirement's own second (made just before it): owed, as the account reads it too.
             entry(Audience::Staff, Some(100)),
+            entry(Audience::Staff, Some(101)),
             entry(Audience::Staff, None),
             Entry { active: false, ..entry(Audience::Staff, None) },
             Entry { has_password: false, ..entry(Audience::Staff, None) },
             entry(Audience::Parent, Some(1)),
             Entry { owes: true, ..entry(Audience::Parent, Some(500)) },
         ];
-        assert_eq!(progress(&entries, Audience::Staff, &requirement), AudienceProgress { accounts: 3, pending: 2 });
+        assert_eq!(progress(&entries, Audience::Staff, &requirement), AudienceProgress { accounts: 4, pending: 3 });
         assert_eq!(progress(&entries, Audience::Parent, &requirement), AudienceProgress { accounts: 2, pending: 1 });
     }
 }

@@ -243,6 +243,7 @@ impl AccountState {
             display_name: self.profile.display_name.clone(),
             two_step: self.two_step.status(now, rules.two_step_grace_secs),
             password_change: self.owed_change(session, now, None),
+            roles: self.roles.clone(),
         }
     }
 

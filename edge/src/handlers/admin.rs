@@ -31,8 +31,8 @@ use worker::kv::KvStore;
 const MAX_IMPORT_LINES: usize = 500;
 const MAX_NAME_CHARS: usize = 100;
 
-/// Checks a new account and makes its profile and password hash.
-fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(Email, Profile, Option<Secret<String>>), ApiError> {
+/// Checks a new account: its login email, and the command that makes it.
+fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(Email, Create), ApiError> {
     let invalid = |detail: String| call.error(ErrorCode::InvalidRequest).with_detail(detail);
     let login = Email::parse(&new.login_email)
         .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(format!("login_email: {e}")))?;
@@ -47,6 +47,7 @@ fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(Email, Profile, Option<S
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
         return Err(invalid(format!("display_name: 1 to {MAX_NAME_CHARS} characters, no control characters")));
     }
+    let chosen_now = new.password.is_some();
     let password_hash = match (new.password, new.password_hash) {
         (Some(_), Some(_)) => return Err(invalid("give password or password_hash, not both".into())),
         (None, None) => None,
@@ -76,14 +77,14 @@ fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(Email, Profile, Option<S
         locale: new.locale.unwrap_or_default(),
         status: AccountStatus::Active,
     };
-    Ok((login, profile, password_hash))
+    Ok((login, Create { profile, password_hash, chosen_now }))
 }
 
 async fn create_one(call: &Call<'_>, new: NewAccount) -> Result<AccountView, ApiError> {
-    let (login, profile, password_hash) = prepare(call, new)?;
-    let id = call.account_id_for(profile.audience, &login).await?;
-    let contact = profile.contact_email.clone();
-    let view = call.account(&id, Create { profile, password_hash }).await?.map_err(|r| call.refusal(r))?;
+    let (login, create) = prepare(call, new)?;
+    let id = call.account_id_for(create.profile.audience, &login).await?;
+    let contact = create.profile.contact_email.clone();
+    let view = call.account(&id, create).await?.map_err(|r| call.refusal(r))?;
     if let Some(contact) = contact {
         index_contact(call, &contact, &id).await?;
     }
@@ -217,7 +218,7 @@ pub async fn send_reset_link(mut call: Call<'_>) -> HandlerResult {
         let detail = "the account has had as many links as it may for now; the last one still works";
         return Err(call.error(ErrorCode::RateLimited).with_detail(detail));
     }
-    let view = call.account(&id, View {}).await?.ok_or_else(|| call.error(ErrorCode::NotFound))?;
+    let view = viewed(&call, &id).await?.ok_or_else(|| call.error(ErrorCode::NotFound))?;
     call.reply(200, &view)
 }
 
@@ -227,7 +228,8 @@ pub async fn send_reset_link(mut call: Call<'_>) -> HandlerResult {
 pub(super) async fn staff_reset_link(call: &Call<'_>, id: &str, audience: Audience) -> Result<bool, ApiError> {
     let lifetime = call.config.policy.rules_for(Some(audience)).token_lifetime_secs;
     let by = Some(call.staff_member()?);
-    super::reset::issue_and_mail(call.env, &call.config.sealing_keys, id, None, lifetime, by)
+    let account = [(id.to_owned(), lifetime)];
+    super::reset::issue_and_mail(call.env, &call.config.sealing_keys, &account, None, by)
         .await
         .map_err(|e| call.internal("reset_link", e))?
         .map_err(|refusal| call.refusal(refusal))
@@ -308,6 +310,11 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
             accounts.push(view);
         }
     }
+    // The same search shows the same cards in the same order: by name, then account type, then login email.
+    accounts.sort_by(|a, b| {
+        let key = |v: &AccountView| (v.display_name.to_lowercase(), v.audience.as_str(), v.login_email.clone());
+        key(a).cmp(&key(b))
+    });
     // Who looked at whom: the school can answer "who saw my account?".
     let by = call.actor()?;
     crate::audit::record(&crate::audit::Event::AccountsLookedUp {

@@ -3,7 +3,7 @@
 //! `GET /api/requirements`, the active policy's requirements for each account type in the checklist's words.
 
 use super::{Call, HandlerResult};
-use latchkey_shared::api::{AudienceRequirements, Messages, Requirements};
+use latchkey_shared::api::{AudienceRequirements, Messages, Requirements, School};
 use latchkey_shared::{requirements as rules_of, Audience, ErrorKey, Locale, MessageKey, PageKey};
 
 /// The language is `?locale=` when given (the page's language switch), else the request's `Accept-Language`.
@@ -21,7 +21,9 @@ pub fn messages(call: &Call<'_>) -> HandlerResult {
     let errors = ErrorKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
     let pages = PageKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
     let messages = shared.chain(errors).chain(pages).map(|(key, text)| (key.to_owned(), text.to_owned())).collect();
-    crate::respond::json(200, &Messages { locale, messages })
+    let site = &call.config.site;
+    let school = site.school_name.clone().map(|name| School { name, logo: site.school_logo.clone() });
+    crate::respond::json(200, &Messages { locale, messages, school })
         .and_then(crate::respond::public)
         .map_err(|e| call.internal("respond", e))
 }

@@ -3,7 +3,7 @@
 //! guard); everywhere else these paths are 404.
 
 use super::{Call, HandlerResult};
-use crate::mail::template::{escape, format_utc};
+use crate::mail::template::escape;
 use crate::store;
 use latchkey_shared::api::{Mailbox, MailboxMessage};
 
@@ -87,7 +87,7 @@ pub async fn page(call: Call<'_>) -> HandlerResult {
             "<article><h2>{}</h2><p class=\"meta\">To {} · {}</p><pre>{}</pre></article>",
             escape(&m.subject),
             escape(&m.to.join(", ")),
-            format_utc(m.sent_at),
+            call.config.site.when(m.sent_at),
             linkify(&m.text)
         ));
     }
@@ -98,13 +98,16 @@ pub async fn page(call: Call<'_>) -> HandlerResult {
     }
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Dev mailbox · latchkey</title><link rel=\"stylesheet\" href=\"/site.css\"></head><body><main>\
+         <title>Dev mailbox · latchkey</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/site.css\"></head><body><main class=\"mailbox\">\
          <h1>Dev mailbox</h1><p class=\"hint\">Mail the Worker sent in development. Never enabled in production.</p>{items}</main></body></html>"
     );
     let mut response = worker::Response::from_html(html).map_err(|e| call.internal("respond", e))?;
     let headers = response.headers_mut();
     headers
-        .set("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+        .set(
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+        )
         .map_err(|e| call.internal("respond", e))?;
     Ok(response)
 }

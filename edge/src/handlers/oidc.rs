@@ -78,6 +78,7 @@ fn query(call: &Call<'_>) -> Vec<(String, String)> {
 
 /// An HTML answer from these endpoints, with the pages' CSP (`form_target`: an origin the page's form may lead to).
 fn html(call: &Call<'_>, status: u16, body: String, form_target: Option<&str>) -> HandlerResult {
+    let body = page::with_school(body, &call.config.site);
     let mut response = Response::from_html(body).map_err(|e| call.internal("respond", e))?.with_status(status);
     let csp = match form_target {
         Some(origin) => page::CSP.replace("form-action 'self'", &format!("form-action 'self' {origin}")),
@@ -215,6 +216,7 @@ async fn answer_authorization(call: Call<'_>, pairs: Vec<(String, String)>, give
                 nonce: request.nonce.clone(),
                 scope: request.scope.clone(),
                 expires_at: now + CODE_TTL_SECS,
+                locale: request.locale,
             };
             let nonce = random_bytes().map_err(|e| call.internal("random", e))?;
             let code = codes::seal(&call.config.sealing_keys, &account_id, &issued, nonce);

@@ -7,7 +7,7 @@ use crate::audit::{self, Event, Pseudonym};
 use crate::body::MAX_JSON_BODY;
 use crate::config::Config;
 use crate::email::Email;
-use crate::mail::job::{LinkToken, MailJob};
+use crate::mail::job::{AlsoLink, LinkToken, MailJob};
 use crate::platform::{binding, new_id, random_bytes};
 use crate::seal::Keys;
 use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
@@ -18,7 +18,7 @@ use latchkey_shared::api::{
     VerifyRequest, VerifyResponse,
 };
 use latchkey_shared::chars::normalize;
-use latchkey_shared::{ErrorCode, Locale, MessageKey};
+use latchkey_shared::{Audience, ErrorCode, Locale, MessageKey};
 use worker::{Context, Env};
 
 /// `POST /api/reset-requests`: the same 202 and body for every well-formed request; the lookup, the token and the
@@ -52,16 +52,26 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
         Email::parse(&body.email).map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
     let env = call.env.clone();
     let keys = call.config.sealing_keys.clone();
-    let lifetime = call.config.policy.rules_for(Some(body.audience)).token_lifetime_secs;
+    let policy = call.config.policy.clone();
+    // Every account that logs in with the email, staff and parent — the person need not know which they hold —
+    // unless the request names one (an integrator's own form may).
+    let audiences = body.audience.map_or(Audience::ALL.to_vec(), |audience| vec![audience]);
     let delay = lookup_delay(random_bytes().map_err(|e| call.internal("random", e))?);
     ctx.wait_until(async move {
         worker::Delay::from(delay).await;
-        let issued = match super::account_id_for(&env, body.audience, &email).await {
-            // A request by the person is never refused for whose account it is.
-            Ok(id) => issue_and_mail(&env, &keys, &id, body.locale, lifetime, None).await.map(|_| ()),
-            Err(err) => Err(err),
-        };
-        if let Err(err) = issued {
+        let mut accounts = Vec::new();
+        for audience in audiences {
+            let lifetime = policy.rules_for(Some(audience)).token_lifetime_secs;
+            match super::account_id_for(&env, audience, &email).await {
+                Ok(id) => accounts.push((id, lifetime)),
+                Err(err) => {
+                    audit::record(&Event::ResetRequestFailed { error: err.to_string() });
+                    return;
+                }
+            }
+        }
+        // A request by the person is never refused for whose account it is.
+        if let Err(err) = issue_and_mail(&env, &keys, &accounts, body.locale, None).await {
             // The person sees the same answer either way and can ask again; ops see this line.
             audit::record(&Event::ResetRequestFailed { error: err.to_string() });
         }
@@ -82,63 +92,91 @@ fn lookup_delay(random: [u8; 2]) -> std::time::Duration {
 const MIN_LOOKUP_DELAY_MS: u64 = 20;
 const LOOKUP_JITTER_MS: u64 = 250;
 
-/// Issues a link for the account `id` and mails it to the login email (in `locale`, else the account's own); whether
-/// one was sent — none for no account, a disabled one, or one that has had its links for this window. `by`: staff
-/// who sent it, refused on an account holding a role at or above theirs.
+/// A link issued, not yet mailed.
+struct Issued {
+    account_id: String,
+    token: Token,
+    recipient: Recipient,
+    lifetime_secs: u32,
+}
+
+/// Issues a link in each of `accounts` (Durable Object ids, each with its links' lifetime) and mails them together,
+/// one mail to their login email (in `locale`, else the first account's own), each link naming its account; whether
+/// one was sent — none when no account took a link (none there, disabled, or had its links for this window). `by`:
+/// staff who sent it, refused on an account holding a role at or above theirs.
 pub(super) async fn issue_and_mail(
     env: &Env,
     keys: &Keys,
-    id: &str,
+    accounts: &[(String, u32)],
     locale: Option<Locale>,
-    lifetime_secs: u32,
     by: Option<StaffMember>,
 ) -> worker::Result<Result<bool, Refusal>> {
-    let token = Token::generate().map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let token_hash = token.hash();
     let mail_id = new_id()?;
-    let issue = IssueToken { token_hash: token_hash.clone(), lifetime_secs, mail_id: Some(mail_id.clone()), by };
-    let recipient = match super::ask_account(env, id, issue).await? {
-        Ok(recipient) => recipient,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    let Some(Recipient { to, display_name, audience, locale: account_locale }) = recipient else {
-        // Nothing to send, and nothing the public requester can observe.
-        return Ok(Ok(false));
-    };
+    let mut issued: Vec<Issued> = Vec::new();
+    for (id, lifetime_secs) in accounts {
+        let token = Token::generate().map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let issue = IssueToken {
+            token_hash: token.hash(),
+            lifetime_secs: *lifetime_secs,
+            mail_id: Some(mail_id.clone()),
+            by: by.clone(),
+        };
+        match super::ask_account(env, id, issue).await? {
+            Ok(Some(recipient)) => {
+                issued.push(Issued { account_id: id.clone(), token, recipient, lifetime_secs: *lifetime_secs })
+            }
+            // Nothing to send for this one, and nothing the public requester can observe.
+            Ok(None) => {}
+            Err(refusal) => return Ok(Err(refusal)),
+        }
+    }
+    let Some(first) = issued.first() else { return Ok(Ok(false)) };
+    let seal =
+        |token: &Token| -> worker::Result<LinkToken> { Ok(LinkToken::seal(token.as_str(), keys, random_bytes()?)) };
+    let mut also = Vec::new();
+    for other in &issued[1..] {
+        also.push(AlsoLink {
+            audience: other.recipient.audience,
+            token: seal(&other.token)?,
+            lifetime_secs: other.lifetime_secs,
+        });
+    }
     let job = MailJob::Reset {
         id: mail_id.clone(),
-        to,
-        display_name,
-        audience,
-        locale: locale.unwrap_or(account_locale),
-        token: LinkToken::seal(token.as_str(), keys, random_bytes()?),
-        lifetime_secs,
+        to: first.recipient.to.clone(),
+        display_name: first.recipient.display_name.clone(),
+        audience: first.recipient.audience,
+        locale: locale.unwrap_or(first.recipient.locale),
+        token: seal(&first.token)?,
+        lifetime_secs: first.lifetime_secs,
+        also,
     };
-    if let Err(err) = record_and_send(env, id, &token_hash, &job, lifetime_secs).await {
-        // The link was issued but cannot reach anyone: take it back, so the link sent before it works again.
-        super::ask_account(env, id, WithdrawToken { token_hash, mail_id: Some(mail_id) }).await?;
+    if let Err(err) = record_and_send(env, &issued, &job).await {
+        // The links were issued but cannot reach anyone: take them back, so the links sent before work again.
+        for link in &issued {
+            let withdraw = WithdrawToken { token_hash: link.token.hash(), mail_id: Some(mail_id.clone()) };
+            super::ask_account(env, &link.account_id, withdraw).await?;
+        }
         return Err(err);
     }
-    audit::record(&Event::ResetRequested {
-        account: &Pseudonym::of(keys, id),
-        token: token_hash.short(),
-        mail: job.id(),
-    });
+    for link in &issued {
+        audit::record(&Event::ResetRequested {
+            account: &Pseudonym::of(keys, &link.account_id),
+            token: link.token.hash().short(),
+            mail: job.id(),
+        });
+    }
     Ok(Ok(true))
 }
 
-/// Maps the token to its account in KV, then hands the mail to the queue.
-async fn record_and_send(
-    env: &Env,
-    account_id: &str,
-    token_hash: &TokenHash,
-    job: &MailJob,
-    lifetime_secs: u32,
-) -> worker::Result<()> {
+/// Maps each link's token to its account in KV, then hands the mail to the queue.
+async fn record_and_send(env: &Env, issued: &[Issued], job: &MailJob) -> worker::Result<()> {
     let kv = env.kv(binding::KV)?;
-    let ttl = u64::from(lifetime_secs) + TOKEN_RECORD_GRACE_SECS;
-    let record = TokenRecord { account_id: account_id.to_owned() };
-    store::put_json(&kv, &store::token_key(token_hash), &record, Some(ttl)).await?;
+    for link in issued {
+        let ttl = u64::from(link.lifetime_secs) + TOKEN_RECORD_GRACE_SECS;
+        let record = TokenRecord { account_id: link.account_id.clone() };
+        store::put_json(&kv, &store::token_key(&link.token.hash()), &record, Some(ttl)).await?;
+    }
     crate::metrics::count(crate::metrics::Op::QueueSend);
     env.queue(binding::MAIL_QUEUE)?.send(job).await
 }
@@ -157,7 +195,7 @@ async fn token_account(call: &Call<'_>, token: &str) -> Result<Option<(TokenHash
 pub async fn verify(mut call: Call<'_>) -> HandlerResult {
     let body: VerifyRequest = call.json(MAX_JSON_BODY).await?;
     let answer = match token_account(&call, body.token.expose_str()).await? {
-        None => VerifyResponse { status: TokenStatus::Invalid, audience: None, two_step: false },
+        None => VerifyResponse { status: TokenStatus::Invalid, audience: None, login_email: None, two_step: false },
         Some((token_hash, account)) => call.account(&account, LinkStatus { token_hash }).await?,
     };
     call.reply(200, &answer)

@@ -34,11 +34,20 @@ impl LinkToken {
     }
 }
 
+/// Another account's reset link in the same mail: the person's staff and parent accounts on one login email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlsoLink {
+    pub audience: Audience,
+    pub token: LinkToken,
+    pub lifetime_secs: u32,
+}
+
 /// The reset job carries the link's token, sealed ([`LinkToken`]): the link has to be in the mail. It exists only in
 /// the queue message, never in KV, a Durable Object, a log line or a dead letter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MailJob {
+    /// A reset link for the account of `audience`, and for each other account on the same login email (`also`).
     Reset {
         id: String,
         to: String,
@@ -47,6 +56,8 @@ pub enum MailJob {
         locale: Locale,
         token: LinkToken,
         lifetime_secs: u32,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        also: Vec<AlsoLink>,
     },
     PasswordChanged {
         id: String,
@@ -164,16 +175,25 @@ impl MailJob {
         }
     }
 
-    /// The account whose Durable Object hears what became of this mail: it tracks the notices until they are settled
-    /// (a reset mail the queue loses is asked for again by its reader), and remembers the fate of every mail.
-    pub fn reporting_account(&self) -> String {
+    /// The accounts whose Durable Objects hear what became of this mail: they track the notices until they are
+    /// settled (a reset mail the queue loses is asked for again by its reader), and remember the fate of every mail —
+    /// each account a reset mail holds a link for.
+    pub fn reporting_accounts(&self) -> Vec<String> {
         let account = self.account_ref();
-        crate::email::account_id_of(account.audience, &account.login_email)
+        let also = match self {
+            MailJob::Reset { also, .. } => also.iter().map(|link| link.audience).collect(),
+            _ => Vec::new(),
+        };
+        std::iter::once(account.audience)
+            .chain(also)
+            .map(|audience| crate::email::account_id_of(audience, &account.login_email))
+            .collect()
     }
 
-    /// The account the mail is about, as logs name it.
+    /// The account the mail is about (the first it holds a link for), as logs name it.
     pub fn account(&self, keys: &crate::seal::Keys) -> Pseudonym {
-        Pseudonym::of(keys, &self.reporting_account())
+        let account = self.account_ref();
+        Pseudonym::of(keys, &crate::email::account_id_of(account.audience, &account.login_email))
     }
 
     /// The account the mail is about (its login email until a change is confirmed).
@@ -232,6 +252,7 @@ mod tests {
             locale: Locale::En,
             token,
             lifetime_secs: 3600,
+            also: Vec::new(),
         }
     }
 

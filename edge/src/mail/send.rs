@@ -26,12 +26,15 @@ pub trait Mailer {
 }
 
 /// Resend or Postmark, over the Worker's `fetch`.
-pub struct HttpApiMailer<'a>(&'a MailConfig);
+pub struct HttpApiMailer<'a> {
+    config: &'a MailConfig,
+    from: &'a str,
+}
 
 impl Mailer for HttpApiMailer<'_> {
     async fn send(&self, mail: &Rendered, key: &str) -> Result<(), SendError> {
-        let c = self.0;
-        let request = provider::request(c.provider, &c.base_url, c.api_key.expose_str(), &c.from, mail, key)
+        let c = self.config;
+        let request = provider::request(c.provider, &c.base_url, c.api_key.expose_str(), self.from, mail, key)
             .ok_or_else(|| SendError::Permanent("this provider has no HTTP API".into()))?;
         let status = fetch::post(&request).await.map_err(|e| SendError::Transient(e.to_string()))?;
         match provider::verdict(status) {
@@ -86,13 +89,15 @@ impl Mailer for DevMailbox<'_> {
 /// Renders a job and sends it with the configured mailer. Why it failed goes into the audit trail and the account's
 /// mail record: the provider's words are kept, the recipient's address is not (`provider::without_addresses`).
 pub async fn deliver(env: &Env, config: &Config, job: &MailJob) -> Result<(), SendError> {
-    let mail = template::render(job, &config.app_origin, &config.sealing_keys)
-        .map_err(|unopened| SendError::Permanent(unopened.to_string()))?;
+    let writer = template::Writer { app_origin: &config.app_origin, keys: &config.sealing_keys, site: &config.site };
+    let mail = template::render(job, &writer).map_err(|unopened| SendError::Permanent(unopened.to_string()))?;
+    // The school's name as the sender's, with MAIL_FROM's address.
+    let from = config.site.sender(&config.mail.from);
     let sent = match config.mail.provider {
-        ProviderKind::Resend | ProviderKind::Postmark => HttpApiMailer(&config.mail).send(&mail, job.id()).await,
-        ProviderKind::CloudflareSendEmail => {
-            SendEmailMailer { env, from: &config.mail.from }.send(&mail, job.id()).await
+        ProviderKind::Resend | ProviderKind::Postmark => {
+            HttpApiMailer { config: &config.mail, from: &from }.send(&mail, job.id()).await
         }
+        ProviderKind::CloudflareSendEmail => SendEmailMailer { env, from: &from }.send(&mail, job.id()).await,
         ProviderKind::DevMailbox => DevMailbox(env).send(&mail, job.id()).await,
     };
     sent.map_err(|err| match err {

@@ -3,6 +3,7 @@
 use super::job::{AccountChange, MailJob};
 use crate::audit::TwoStepChange;
 use crate::seal::Keys;
+use crate::site::Site;
 use latchkey_shared::{Audience, Locale, MailKey, MessageKey};
 
 /// A rendered mail, ready for any provider.
@@ -19,43 +20,85 @@ pub struct Rendered {
 #[error("the link's token does not open with SEALING_KEYS (was its key removed?)")]
 pub struct Unopened;
 
-/// Renders a job; links start at `app_origin` (configuration, never the request's Host header), and a reset link's
-/// token is opened with `keys`.
-pub fn render(job: &MailJob, app_origin: &str, keys: &Keys) -> Result<Rendered, Unopened> {
+/// What every mail is written with: where links start (`APP_ORIGIN`, never the request's Host header), the keys that
+/// open a link's token, and the school (its name in the subject, its logo, its time zone for every time given).
+pub struct Writer<'a> {
+    pub app_origin: &'a str,
+    pub keys: &'a Keys,
+    pub site: &'a Site,
+}
+
+/// Renders a job.
+pub fn render(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> {
+    let mut rendered = body(job, writer)?;
+    rendered.subject = writer.site.subject(&rendered.subject);
+    if let Some(logo) = &writer.site.school_logo {
+        let school = writer.site.school_name.as_deref().unwrap_or_default();
+        let image = format!(
+            "<p><img src=\"{}{}\" alt=\"{}\" style=\"max-height:48px;max-width:160px\"></p>",
+            escape(writer.app_origin),
+            escape(logo),
+            escape(school)
+        );
+        rendered.html = rendered.html.replacen("\">", &format!("\">{image}"), 1);
+    }
+    Ok(rendered)
+}
+
+fn body(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> {
+    let (app_origin, keys, site) = (writer.app_origin, writer.keys, writer.site);
     Ok(match job {
-        MailJob::Reset { to, display_name, audience, locale, token, lifetime_secs, .. } => {
-            let token = token.open(keys).ok_or(Unopened)?;
-            let link = format!("{app_origin}/reset#t={}", token.expose_str());
+        MailJob::Reset { to, display_name, audience, locale, token, lifetime_secs, also, .. } => {
             let l = *locale;
+            let link = |token: &super::job::LinkToken| -> Result<String, Unopened> {
+                Ok(format!("{app_origin}/reset#t={}", token.open(keys).ok_or(Unopened)?.expose_str()))
+            };
             let greeting = MailKey::MailGreeting.render_with(l, &[("name", display_name)]);
-            let intro =
-                MailKey::MailResetIntro.render_with(l, &[("audience", audience_word(*audience, l)), ("email", to)]);
-            let minutes = (lifetime_secs / 60).to_string();
-            let expiry = MailKey::MailResetExpiry.render_with(l, &[("minutes", &minutes)]);
             let action = MailKey::MailResetAction.text(l);
             let ignore = MailKey::MailResetIgnore.text(l);
             let footer = MailKey::MailFooter.text(l);
+            let email = crate::email::display(to);
+            // One link for each account on the login email, each naming its account.
+            let mut links = vec![(*audience, link(token)?)];
+            for other in also {
+                links.push((other.audience, link(&other.token)?));
+            }
+            let shortest = also.iter().map(|o| o.lifetime_secs).fold(*lifetime_secs, u32::min);
+            let minutes = (shortest / 60).to_string();
+            let (intro, expiry) = match links.len() {
+                1 => (
+                    MailKey::MailResetIntro
+                        .render_with(l, &[("audience", audience_word(*audience, l)), ("email", &email)]),
+                    MailKey::MailResetExpiry.render_with(l, &[("minutes", &minutes)]),
+                ),
+                _ => (
+                    MailKey::MailResetIntroMany.render_with(l, &[("email", &email)]),
+                    MailKey::MailResetExpiryMany.render_with(l, &[("minutes", &minutes)]),
+                ),
+            };
+            let (mut text_links, mut html_links) = (String::new(), Vec::new());
+            for (audience, href) in &links {
+                let label = match links.len() {
+                    1 => action.to_owned(),
+                    _ => MailKey::MailResetFor.render_with(l, &[("audience", audience_word(*audience, l))]),
+                };
+                text_links.push_str(&format!("{label}:\n{href}\n\n"));
+                html_links.push(button(href, &label));
+            }
+            let mut blocks = vec![paragraph(&greeting), paragraph(&intro)];
+            blocks.extend(html_links);
+            blocks.extend([paragraph(&expiry), paragraph(ignore), small(footer)]);
             Rendered {
                 to: vec![to.clone()],
                 subject: MailKey::MailResetSubject.text(l).to_owned(),
-                text: format!("{greeting}\n\n{intro}\n\n{action}:\n{link}\n\n{expiry}\n\n{ignore}\n\n-- \n{footer}\n"),
-                html: html_page(
-                    l,
-                    &[
-                        paragraph(&greeting),
-                        paragraph(&intro),
-                        button(&link, action),
-                        paragraph(&expiry),
-                        paragraph(ignore),
-                        small(footer),
-                    ],
-                ),
+                text: format!("{greeting}\n\n{intro}\n\n{text_links}{expiry}\n\n{ignore}\n\n-- \n{footer}\n"),
+                html: html_page(l, &blocks),
             }
         }
         MailJob::PasswordChanged { to, display_name, audience, login_email, locale, changed_at, .. } => {
             let notice =
                 Notice { to, display_name, audience: *audience, login_email, locale: *locale, at: *changed_at };
-            notice.render(MailKey::MailChangedSubject, MailKey::MailChangedBody, app_origin)
+            notice.render(MailKey::MailChangedSubject, MailKey::MailChangedBody, app_origin, site)
         }
         MailJob::TwoStepChanged { to, display_name, audience, login_email, locale, change, changed_at, .. } => {
             let (subject, body) = match change {
@@ -68,7 +111,7 @@ pub fn render(job: &MailJob, app_origin: &str, keys: &Keys) -> Result<Rendered, 
             };
             let notice =
                 Notice { to, display_name, audience: *audience, login_email, locale: *locale, at: *changed_at };
-            notice.render(subject, body, app_origin)
+            notice.render(subject, body, app_origin, site)
         }
         MailJob::AccountChanged {
             to,
@@ -92,7 +135,7 @@ pub fn render(job: &MailJob, app_origin: &str, keys: &Keys) -> Result<Rendered, 
             let shown = former_login_email.as_deref().unwrap_or(login_email);
             let notice =
                 Notice { to, display_name, audience: *audience, login_email: shown, locale: *locale, at: *changed_at };
-            notice.render(subject, body, app_origin)
+            notice.render(subject, body, app_origin, site)
         }
         MailJob::ConfirmLoginEmail { to, display_name, audience, locale, token, lifetime_secs, .. } => {
             let token = token.open(keys).ok_or(Unopened)?;
@@ -144,7 +187,7 @@ pub fn render(job: &MailJob, app_origin: &str, keys: &Keys) -> Result<Rendered, 
                     ("audience", audience_word(*audience, l)),
                     ("email", &email),
                     ("new", &new),
-                    ("when", &format_utc(*effective_at)),
+                    ("when", &site.when(*effective_at)),
                 ],
             );
             let action = MailKey::MailLoginEmailRequestedAction.text(l);
@@ -169,7 +212,7 @@ pub fn render(job: &MailJob, app_origin: &str, keys: &Keys) -> Result<Rendered, 
             let body = MailKey::MailChangeRequestedBody
                 .render_with(l, &[("audience", audience_word(*audience, l)), ("email", &email)]);
             let when = match deadline {
-                Some(at) => MailKey::MailChangeRequestedBy.render_with(l, &[("when", &format_utc(*at))]),
+                Some(at) => MailKey::MailChangeRequestedBy.render_with(l, &[("when", &site.when(*at))]),
                 None => MailKey::MailChangeRequestedNextLogin.text(l).to_owned(),
             };
             let action = MailKey::MailChangeRequestedAction.text(l);
@@ -210,11 +253,11 @@ struct Notice<'a> {
 
 impl Notice<'_> {
     /// `body` takes `{audience}`, `{email}` and `{when}`.
-    fn render(&self, subject: MailKey, body: MailKey, app_origin: &str) -> Rendered {
+    fn render(&self, subject: MailKey, body: MailKey, app_origin: &str, site: &Site) -> Rendered {
         let l = self.locale;
         let link = format!("{app_origin}/restore-password");
         let greeting = MailKey::MailGreeting.render_with(l, &[("name", self.display_name)]);
-        let when = format_utc(self.at);
+        let when = site.when(self.at);
         let audience = audience_word(self.audience, l);
         let body = body.render_with(
             l,
@@ -283,29 +326,19 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// `2026-11-27 06:40 UTC` from Unix seconds.
-pub fn format_utc(unix: u64) -> String {
-    let days = (unix / 86_400) as i64;
-    let secs = unix % 86_400;
-    // Howard Hinnant's days-to-civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", secs / 3600, secs % 3600 / 60)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn keys() -> Keys {
         Keys::parse(crate::seal::TEST_KEYS).unwrap()
+    }
+
+    static KEYS: std::sync::LazyLock<Keys> = std::sync::LazyLock::new(keys);
+    static UTC: std::sync::LazyLock<Site> = std::sync::LazyLock::new(Site::default);
+
+    fn writer(app_origin: &'static str) -> Writer<'static> {
+        Writer { app_origin, keys: &KEYS, site: &UTC }
     }
 
     fn reset_job(locale: Locale, name: &str) -> MailJob {
@@ -317,12 +350,41 @@ mod tests {
             locale,
             token: crate::mail::job::LinkToken::seal("TOKEN123", &keys(), [9; crate::seal::NONCE_BYTES]),
             lifetime_secs: 3600,
+            also: Vec::new(),
         }
     }
 
     #[test]
+    fn one_mail_holds_a_link_for_each_account_on_the_login_email_each_naming_it() {
+        let mut job = reset_job(Locale::En, "Ana");
+        if let MailJob::Reset { also, .. } = &mut job {
+            also.push(crate::mail::job::AlsoLink {
+                audience: Audience::Staff,
+                token: crate::mail::job::LinkToken::seal("TOKEN456", &keys(), [8; crate::seal::NONCE_BYTES]),
+                lifetime_secs: 1800,
+            });
+        }
+        let mail = render(&job, &writer("https://reset.school.org")).unwrap();
+        assert_eq!(mail.to, ["ana@school.org"], "one mail");
+        // Each link under the name of its account in the text, and as the label of its button in the HTML.
+        for (token, name) in [("TOKEN123", "your parent account"), ("TOKEN456", "your staff account")] {
+            assert!(mail.text.contains(&format!("{name}:\nhttps://reset.school.org/reset#t={token}")), "{}", mail.text);
+            let at = mail.html.find(&format!("/reset#t={token}")).expect("the button");
+            let button = &mail.html[at..at + mail.html[at..].find("</a>").unwrap()];
+            assert!(button.ends_with(&format!("New password for {name}")), "{button}");
+        }
+        assert!(mail.text.contains("30 minutes") && mail.html.contains("30 minutes"), "the shorter of the two lives");
+        assert_eq!(job.reporting_accounts(), ["parent:ana@school.org", "staff:ana@school.org"], "both hear of it");
+        if let MailJob::Reset { locale, .. } = &mut job {
+            *locale = Locale::Es;
+        }
+        let es = render(&job, &writer("https://x.org")).unwrap();
+        assert!(es.text.contains("tu cuenta de familia") && es.text.contains("tu cuenta de personal"), "{}", es.text);
+    }
+
+    #[test]
     fn reset_mail_has_the_link_expiry_and_newest_only_rule() {
-        let mail = render(&reset_job(Locale::En, "Ana"), "https://reset.school.org", &keys()).unwrap();
+        let mail = render(&reset_job(Locale::En, "Ana"), &writer("https://reset.school.org")).unwrap();
         assert_eq!(mail.to, ["ana@school.org"]);
         assert_eq!(mail.subject, "Reset your password");
         for part in [&mail.text, &mail.html] {
@@ -335,7 +397,7 @@ mod tests {
 
     #[test]
     fn spanish_reset_mail() {
-        let mail = render(&reset_job(Locale::Es, "Ana"), "https://x.org", &keys()).unwrap();
+        let mail = render(&reset_job(Locale::Es, "Ana"), &writer("https://x.org")).unwrap();
         assert_eq!(mail.subject, "Restablece tu contraseña");
         assert!(mail.text.contains("cuenta de familia"));
         assert!(mail.html.contains("lang=\"es\""));
@@ -343,7 +405,7 @@ mod tests {
 
     #[test]
     fn names_are_escaped_in_html() {
-        let mail = render(&reset_job(Locale::En, "<script>alert(1)</script>"), "https://x.org", &keys()).unwrap();
+        let mail = render(&reset_job(Locale::En, "<script>alert(1)</script>"), &writer("https://x.org")).unwrap();
         assert!(!mail.html.contains("<script>"));
         assert!(mail.html.contains("&lt;script&gt;"));
     }
@@ -359,7 +421,7 @@ mod tests {
             locale: Locale::En,
             changed_at: 1_795_737_600,
         };
-        let mail = render(&job, "https://reset.school.org", &keys()).unwrap();
+        let mail = render(&job, &writer("https://reset.school.org")).unwrap();
         assert_eq!(mail.to.len(), 2);
         assert!(mail.text.contains("If this was not you"));
         assert!(mail.text.contains("https://reset.school.org/restore-password"));
@@ -380,21 +442,32 @@ mod tests {
             changed_at: 1_795_737_600,
         };
         let off =
-            render(&job(TwoStepChange::DisabledByAdmin, Locale::En), "https://reset.school.org", &keys()).unwrap();
+            render(&job(TwoStepChange::DisabledByAdmin, Locale::En), &writer("https://reset.school.org")).unwrap();
         assert_eq!(off.subject, "2-Step Verification was turned off");
         assert!(off.text.contains("Your administrator turned off") && off.text.contains("If this was not you"));
-        let on = render(&job(TwoStepChange::Enabled, Locale::Es), "https://reset.school.org", &keys()).unwrap();
+        let on = render(&job(TwoStepChange::Enabled, Locale::Es), &writer("https://reset.school.org")).unwrap();
         assert_eq!(on.subject, "Se activó la verificación en 2 pasos");
         assert!(on.text.contains("cuenta de familia (ana@school.org) el 2026-11-27 00:00 UTC"), "{}", on.text);
-        let codes = render(&job(TwoStepChange::RecoveryCodesReplaced, Locale::En), "https://reset.school.org", &keys())
+        let codes = render(&job(TwoStepChange::RecoveryCodesReplaced, Locale::En), &writer("https://reset.school.org"))
             .unwrap();
         assert!(codes.text.contains("the earlier ones no longer work"));
     }
 
     #[test]
-    fn utc_dates() {
-        assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
-        assert_eq!(format_utc(951_782_400), "2000-02-29 00:00 UTC");
-        assert_eq!(format_utc(1_795_761_240), "2026-11-27 06:34 UTC");
+    fn the_school_names_the_subject_shows_its_logo_and_gives_times_in_its_zone() {
+        let site = Site::parse(Some("Colegio Sol"), Some("/logo.png"), Some("Europe/Madrid")).unwrap();
+        let job = MailJob::PasswordChanged {
+            id: "n1".into(),
+            to: vec!["ana@school.org".into()],
+            display_name: "Ana".into(),
+            audience: Audience::Staff,
+            login_email: "ana@school.org".into(),
+            locale: Locale::En,
+            changed_at: 1_795_761_240,
+        };
+        let mail = render(&job, &Writer { app_origin: "https://id.sol.es", keys: &KEYS, site: &site }).unwrap();
+        assert_eq!(mail.subject, "Your password was changed · Colegio Sol");
+        assert!(mail.text.contains("2026-11-27 07:34 CET (Europe/Madrid)"), "{}", mail.text);
+        assert!(mail.html.contains("<img src=\"https://id.sol.es/logo.png\" alt=\"Colegio Sol\""), "{}", mail.html);
     }
 }

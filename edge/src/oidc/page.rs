@@ -6,7 +6,8 @@ use latchkey_shared::{Locale, PageKey};
 
 /// The pages' Content-Security-Policy (as `www/_headers` gives the static pages): no script runs on these at all.
 pub const CSP: &str =
-    "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+                       base-uri 'none'";
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
@@ -18,10 +19,19 @@ fn page(locale: Locale, title: PageKey, body: &str) -> String {
     let home = escape(PageKey::NotFoundHome.text(locale));
     format!(
         "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n  <meta charset=\"utf-8\">\n  <meta name=\"viewport\" \
-         content=\"width=device-width, initial-scale=1\">\n  <title>{title}</title>\n  <link rel=\"stylesheet\" \
+         content=\"width=device-width, initial-scale=1\">\n  <title>{title}</title>\n  <link rel=\"icon\" href=\"/favicon.svg\" \
+         type=\"image/svg+xml\">\n  <link rel=\"stylesheet\" \
          href=\"/site.css\">\n</head>\n<body>\n  <main>\n    <h1>{title}</h1>\n{body}    <p class=\"links\"><a \
          href=\"/?lang={lang}\">{home}</a></p>\n  </main>\n</body>\n</html>\n"
     )
+}
+
+/// The page with the school it speaks for above its heading (`SCHOOL_NAME`, `SCHOOL_LOGO`), as the static pages show it.
+pub fn with_school(page: String, site: &crate::site::Site) -> String {
+    let Some(name) = &site.school_name else { return page };
+    let logo = site.school_logo.as_ref().map(|logo| format!("<img src=\"{}\" alt=\"\">", escape(logo)));
+    let banner = format!("<main>\n    <p class=\"school\">{}{}</p>\n", logo.unwrap_or_default(), escape(name));
+    page.replacen("<main>\n", &banner, 1).replacen("</title>", &format!(" · {}</title>", escape(name)), 1)
 }
 
 /// An authorization request latchkey cannot answer to its app: what is wrong (`reason`) and what to do.
@@ -93,6 +103,15 @@ mod tests {
         let form = confirm_logout(Locale::En, &[("state".into(), "\"><script>x</script>".into())]);
         assert!(!form.contains("<script>") && form.contains("&quot;&gt;&lt;script&gt;"));
         assert!(!form.contains("style=") && !logged_out(Locale::En).contains("<script"));
+    }
+
+    #[test]
+    fn the_school_heads_every_page_when_it_is_set() {
+        let site = crate::site::Site::parse(Some("Colegio Sol"), Some("/logo.png"), None).unwrap();
+        let page = with_school(logged_out(Locale::En), &site);
+        assert!(page.contains("<p class=\"school\"><img src=\"/logo.png\" alt=\"\">Colegio Sol</p>"), "{page}");
+        assert!(page.contains("· Colegio Sol</title>"));
+        assert_eq!(with_school(logged_out(Locale::En), &crate::site::Site::default()), logged_out(Locale::En));
     }
 
     #[test]

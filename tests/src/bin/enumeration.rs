@@ -52,13 +52,19 @@ fn native_hash() -> String {
 
 const PASSWORD: &str = "Enumeration-Check-Password-1";
 
-/// Creates `n` accounts in one import, holding `hash` (none: invited ones).
+/// Creates `n` parent accounts in one import, holding `hash` (none: invited ones).
 async fn accounts(n: usize, name: &str, hash: Option<&str>) -> Vec<String> {
     let emails: Vec<String> = (0..n).map(|i| unique_email(&format!("{name}-{i}"), "")).collect();
+    import(&emails, "parent", hash).await;
+    emails
+}
+
+/// Accounts of `audience` for `emails`, holding `hash`.
+async fn import(emails: &[String], audience: &str, hash: Option<&str>) {
     let lines: Vec<String> = emails
         .iter()
         .map(|e| {
-            let mut line = json!({"login_email": e, "audience": "parent", "display_name": "Enumeration"});
+            let mut line = json!({"login_email": e, "audience": audience, "display_name": "Enumeration"});
             if let Some(hash) = hash {
                 line["password_hash"] = json!(hash);
             }
@@ -70,7 +76,6 @@ async fn accounts(n: usize, name: &str, hash: Option<&str>) -> Vec<String> {
         let report = Client::shared().import(chunk).await;
         assert_eq!(report["created"], chunk.len(), "import report: {report}");
     }
-    emails
 }
 
 /// Prints a row of the table; the median and the interquartile mean.
@@ -160,9 +165,12 @@ fn header() {
     );
 }
 
-/// Reset requests for `per_side` existing and unknown emails, interleaved, `gap` apart. Whether they passed.
+/// Reset requests for `per_side` existing and unknown emails, interleaved, `gap` apart, as the restore page sends them
+/// (the email alone). Half the existing emails hold a staff and a parent account — one mail with two links —, the
+/// rest a parent account. Whether they passed.
 async fn reset_requests(run: &str, per_side: usize, gap: Duration) -> bool {
     let existing = accounts(per_side, &format!("enum-{run}"), Some(&native_hash())).await;
+    import(&existing[..per_side / 2], "staff", Some(&native_hash())).await;
     let unknown: Vec<String> = (0..per_side).map(|i| unique_email(&format!("enum-{run}-nobody-{i}"), "")).collect();
     // Warm the isolate and the connection pool, on addresses the run does not use.
     for i in 0..20 {
@@ -194,8 +202,8 @@ async fn reset_requests(run: &str, per_side: usize, gap: Duration) -> bool {
     }
 
     println!(
-        "\nPOST /api/reset-requests, {per_side} existing and {per_side} unknown emails, interleaved, {run} ({} ms \
-         apart), ms",
+        "\nPOST /api/reset-requests, {per_side} existing (half of them holding two accounts) and {per_side} unknown \
+         emails, interleaved, {run} ({} ms apart), ms",
         gap.as_millis()
     );
     header();

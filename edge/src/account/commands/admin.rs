@@ -17,8 +17,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Create {
     pub profile: Profile,
-    /// An argon2 PHC string (an import), or none for an invited account.
+    /// A PHC string: of a password chosen now, or one brought from another system (an import); none for an
+    /// invited account.
     pub password_hash: Option<Secret<String>>,
+    /// The password was chosen now (the account's password dates from its creation), not brought from elsewhere.
+    #[serde(default)]
+    pub chosen_now: bool,
 }
 
 impl Apply for Create {
@@ -28,7 +32,10 @@ impl Apply for Create {
         if slot.account.is_some() {
             return Outcome::reply(Err(ErrorCode::AccountExists.into()));
         }
-        let account = AccountState::new(self.profile, self.password_hash.map(Secret::into_exposed));
+        let mut account = AccountState::new(self.profile, self.password_hash.map(Secret::into_exposed));
+        if self.chosen_now {
+            account.credential.changed_at = Some(cx.now);
+        }
         let view = account.view(cx.now, &cx.rules.sealing_keys);
         // Failed logins tried on the name before it was an account are forgotten with the slot's old state.
         *slot = Slot { account: Some(account), ..Slot::default() };
@@ -249,12 +256,27 @@ mod tests {
         run(&mut slot, login(), NOW, &rules());
         assert_eq!(slot.unknown_login_failures.len(), 1);
         let profile = ana().account.unwrap().profile;
-        let created = run(&mut slot, Create { profile: profile.clone(), password_hash: None }, NOW, &rules());
+        let created =
+            run(&mut slot, Create { profile: profile.clone(), password_hash: None, chosen_now: false }, NOW, &rules());
         assert_eq!((created.reply.map(|v| v.login_email), created.saves), (Ok("ana@school.org".into()), 1));
         assert!(slot.unknown_login_failures.is_empty());
-        let again = run(&mut slot, Create { profile, password_hash: None }, NOW, &rules());
+        let again = run(&mut slot, Create { profile, password_hash: None, chosen_now: false }, NOW, &rules());
         assert_eq!(again.reply.unwrap_err().code, ErrorCode::AccountExists);
         assert_eq!(again.saves, 0);
+    }
+
+    #[test]
+    fn a_password_chosen_at_creation_dates_from_it_and_one_brought_from_elsewhere_has_no_date() {
+        let profile = ana().account.unwrap().profile;
+        let made = |chosen_now| {
+            let mut slot = Slot::default();
+            let hash = Some(Secret::from("plain:Otter-Harbor-93-Violet"));
+            let created =
+                run(&mut slot, Create { profile: profile.clone(), password_hash: hash, chosen_now }, NOW, &rules());
+            created.reply.unwrap().password_changed_at
+        };
+        assert_eq!(made(true), Some(NOW), "made with a password: it was set then");
+        assert_eq!(made(false), None, "imported: when it was set, the other system knew");
     }
 
     #[test]

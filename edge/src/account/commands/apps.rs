@@ -56,7 +56,7 @@ impl AccountState {
             email: display(&self.profile.login_email),
             name: self.profile.display_name.clone(),
             audience: self.profile.audience,
-            locale: self.profile.locale,
+            locale: family.locale.unwrap_or(self.profile.locale),
         })
     }
 }
@@ -395,6 +395,7 @@ mod tests {
                 nonce: Some("n-1".into()),
                 scope: vec!["openid".into(), "email".into()],
                 expires_at: NOW + crate::account::codes::CODE_TTL_SECS,
+                locale: None,
             },
             client_id: "app".into(),
             redirect_uri: "https://app/cb".into(),
@@ -559,5 +560,18 @@ mod tests {
         assert!(!grant.email_verified, "an account the admin API made: not proven");
         slot.account.as_mut().unwrap().email_verified = true;
         assert!(run(&mut slot, refresh(50, 51, None), NOW + 1, &rules()).reply.unwrap().email_verified);
+    }
+
+    #[test]
+    fn the_tokens_speak_the_language_the_app_asked_for() {
+        let mut slot = ana();
+        login(&mut slot, 1, NOW);
+        let _ = run(&mut slot, authorize(1, 10, None, vec![]), NOW, &rules());
+        let grant = run(&mut slot, exchange(10, "f1", 50), NOW, &rules()).reply.unwrap();
+        assert_eq!(grant.locale, Locale::En, "nothing asked: the account's own");
+        let mut spanish = exchange(11, "f2", 51);
+        spanish.code.locale = Some(Locale::Es);
+        assert_eq!(run(&mut slot, spanish, NOW, &rules()).reply.unwrap().locale, Locale::Es, "ui_locales=es");
+        assert_eq!(run(&mut slot, refresh(51, 52, None), NOW + 1, &rules()).reply.unwrap().locale, Locale::Es);
     }
 }

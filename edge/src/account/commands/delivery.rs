@@ -10,7 +10,7 @@ use latchkey_shared::api::{MailEventKind, MailState};
 use serde::{Deserialize, Serialize};
 
 /// From the mail queue's consumer: this mail was sent (the provider took it) or, with the reason, dead-lettered.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MailSettled {
     pub id: String,
     #[serde(default)]
@@ -55,7 +55,7 @@ impl Apply for NoteMailEvent {
 
 /// From the mail queue's consumer: the provider put this mail off (the reason: its status, or a timeout); the queue
 /// tries again.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MailRetrying {
     pub id: String,
     pub reason: String,

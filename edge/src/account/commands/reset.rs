@@ -76,7 +76,12 @@ impl Apply for LinkStatus {
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         let Some(account) = slot.account.as_ref() else {
-            return Outcome::reply(VerifyResponse { status: TokenStatus::Invalid, audience: None, two_step: false });
+            return Outcome::reply(VerifyResponse {
+                status: TokenStatus::Invalid,
+                audience: None,
+                login_email: None,
+                two_step: false,
+            });
         };
         let status = account.token_status(&self.token_hash, cx.now);
         // Only a working link learns whose rules apply and whether a code will be asked for.
@@ -84,6 +89,7 @@ impl Apply for LinkStatus {
         Outcome::reply(VerifyResponse {
             status,
             audience: live.then_some(account.profile.audience),
+            login_email: live.then(|| crate::email::display(&account.profile.login_email)),
             two_step: live && account.two_step.enabled(),
         })
     }
