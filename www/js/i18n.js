@@ -40,9 +40,10 @@ export async function localize(locale) {
     Object.entries(values).reduce((text, [name, value]) => text.replaceAll("{" + name + "}", value), catalogue.messages[key] || key);
   document.documentElement.lang = catalogue.locale;
   setLanguage(catalogue.locale, t);
-  if (catalogue.school) showSchool(catalogue.school);
   for (const element of document.querySelectorAll("[data-text]")) fill(element, t(element.dataset.text));
   for (const element of document.querySelectorAll("[data-text-alt]")) element.alt = t(element.dataset.textAlt);
+  // After the texts: a page's <title> is one of them.
+  if (catalogue.school) showSchool(catalogue.school);
   const other = catalogue.locale === "es" ? "en" : "es";
   for (const link of document.querySelectorAll("a[data-language-switch]")) {
     const params = new URLSearchParams(location.search);
@@ -62,6 +63,13 @@ export async function localize(locale) {
   return t;
 }
 
+let schoolName = null;
+
+// A page's title, followed by the school's name when there is one (tabs and bookmarks read it).
+export function setTitle(text) {
+  document.title = schoolName ? text + " · " + schoolName : text;
+}
+
 // The school the site speaks for (SCHOOL_NAME, SCHOOL_LOGO), above each page's heading and in its title.
 function showSchool(school) {
   const main = document.querySelector("main");
@@ -76,7 +84,8 @@ function showSchool(school) {
   }
   banner.append(document.createTextNode(school.name));
   main.prepend(banner);
-  document.title += " · " + school.name;
+  schoolName = school.name;
+  setTitle(document.title);
 }
 
 // A date as people write it in `locale` ("December 8, 2026", "8 de diciembre de 2026"), from unix seconds.

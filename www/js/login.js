@@ -1,6 +1,6 @@
 import { api, say } from "./api.js";
 import { carry, continueTo } from "./continue.js";
-import { fill, localize, longDate, pageLocale, whyChange } from "./i18n.js";
+import { fill, localize, longDate, pageLocale, setTitle, whyChange } from "./i18n.js";
 
 const form = document.getElementById("login");
 const button = document.getElementById("login-button");
@@ -48,7 +48,7 @@ async function showApp() {
   if (!found.ok) return;
   const title = t("page.app.log_in_to", { app: found.data.name });
   appTitle = title;
-  document.title = title;
+  setTitle(title);
   document.querySelector("h1").textContent = title;
   const intro = document.getElementById("app-intro");
   intro.textContent = t("page.app.logging_in_to", { app: found.data.name });
@@ -69,7 +69,7 @@ function showLoggedIn(info) {
   form.hidden = Boolean(info);
   const title = info ? t("page.login.hello", { name: info.display_name }) : appTitle || t("page.login.title");
   document.querySelector("h1").textContent = title;
-  document.title = title;
+  setTitle(title);
   for (const element of document.querySelectorAll(".logged-out-only")) element.hidden = Boolean(info);
 }
 

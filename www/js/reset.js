@@ -1,5 +1,5 @@
 import { api, say } from "./api.js";
-import { fill, localize, pageLocale } from "./i18n.js";
+import { fill, localize, pageLocale, setTitle } from "./i18n.js";
 import { keepTokenAcrossLanguages, takeLinkToken } from "./link-token.js";
 
 const status = document.getElementById("status");
@@ -102,7 +102,7 @@ form.addEventListener("submit", async (event) => {
     done.hidden = false;
     const title = document.getElementById("title");
     title.textContent = t("page.reset.done_title");
-    document.title = title.textContent;
+    setTitle(title.textContent);
     title.focus();
     return;
   }
