@@ -62,6 +62,24 @@ async fn duplicates_are_refused() {
 }
 
 #[tokio::test]
+async fn a_password_given_at_creation_is_judged_as_a_reset_would_judge_it() {
+    // Strong for a stranger, weak for the person whose contact email holds its words: refused, as at a reset.
+    const LEANS_ON_THE_CONTACT: &str = "Mapplethorpe12!";
+    let admin = Client::shared();
+    let new = |contact: Option<&str>| {
+        json!({"login_email": unique_email("judged", ""), "contact_email": contact, "audience": "parent",
+               "display_name": "Gwen", "password": LEANS_ON_THE_CONTACT})
+    };
+    let (status, body) = admin.admin(reqwest::Method::POST, "/api/admin/accounts", Some(&new(None))).await;
+    assert_eq!(status, 201, "{body}");
+    let contact = "gwendolyn.mapplethorpe@home.example";
+    let (status, body) = admin.admin(reqwest::Method::POST, "/api/admin/accounts", Some(&new(Some(contact)))).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("password_rejected")), "{body}");
+    assert!(body["error"]["unmet"].to_string().contains("min_strength"), "{body}");
+    assert!(find(contact).await.is_empty(), "nothing was made");
+}
+
+#[tokio::test]
 async fn import_takes_json_lines_and_reports_each_bad_line() {
     let good = unique_email("import", "");
     let hashed = unique_email("import-hash", "");

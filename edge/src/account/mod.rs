@@ -3,8 +3,8 @@
 //!
 //! Pure, tested natively: the state and its parts ([`state`], [`tokens`], [`sessions`], [`throttle`],
 //! [`credential`], [`outbox`], [`webhooks`], [`two_step`], [`apps`], [`codes`], [`history`]), how it is stored
-//! ([`stored`]), the commands that change it ([`commands`], applied through [`apply`]), and whether staff may act on
-//! it ([`authority`]). The shell: [`object`], the Durable Object.
+//! ([`stored`]), the commands that change it ([`commands`], applied through [`apply`]), whether staff may act on it
+//! ([`authority`]), and a new account's checks ([`new_account`]). The shell: [`object`], the Durable Object.
 
 pub mod apply;
 pub mod apps;
@@ -13,6 +13,7 @@ pub mod codes;
 pub mod commands;
 pub mod credential;
 pub mod history;
+pub mod new_account;
 pub mod new_password;
 pub mod object;
 pub mod outbox;

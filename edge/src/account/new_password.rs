@@ -113,6 +113,11 @@ impl AccountState {
         }
     }
 
+    /// The password a new account starts with: in place and dated, with no notice (the account is being made).
+    pub(super) fn first_password(&mut self, new: NewPassword, now: u64) {
+        self.credential.replace(new.hash, new.depth, now, new.only_with_two_step);
+    }
+
     /// Puts a chosen password in place: the history moves, failed logins are forgotten, every address on file is told
     /// (mail `notice_id`).
     pub(super) fn put_password(&mut self, new: NewPassword, now: u64, notice_id: String) {

@@ -6,16 +6,14 @@
 
 use super::{Call, HandlerResult};
 use crate::account::commands::admin::{
-    AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SealSecrets, SetRoles, View,
+    AdminTwoStepOff, Disable, Enable, EndSessions, RequireChange, SealSecrets, SetRoles, View,
 };
 use crate::account::protocol::Ask;
 use crate::account::refusal::Refusal;
-use crate::account::registry;
-use crate::account::state::Profile;
+use crate::account::{new_account, registry};
 use crate::body::{MAX_IMPORT_BODY, MAX_JSON_BODY};
 use crate::email::Email;
 use crate::mail::job::MailJob;
-use crate::password;
 use crate::platform::binding;
 use crate::store;
 use latchkey_shared::api::{
@@ -23,65 +21,14 @@ use latchkey_shared::api::{
     NewAccount, PasswordChangeProgress, PasswordChangeRequirement, RequirePasswordChange, RequiredChange,
     SealSecretsPage, SealSecretsReport, StaffMember, TwoStepOff, TwoStepRequirement, MAIL_EVENTS_SHOWN,
 };
-use latchkey_shared::chars::normalize;
-use latchkey_shared::{evaluate, ApiError, Audience, ErrorCode, EvalContext, Secret};
+use latchkey_shared::{ApiError, Audience, ErrorCode};
 use worker::kv::KvStore;
 
 /// The most lines one import takes: each may cost an argon2 hash.
 const MAX_IMPORT_LINES: usize = 500;
-const MAX_NAME_CHARS: usize = 100;
-
-/// Checks a new account: its login email, and the command that makes it.
-fn prepare(call: &Call<'_>, new: NewAccount) -> Result<(Email, Create), ApiError> {
-    let invalid = |detail: String| call.error(ErrorCode::InvalidRequest).with_detail(detail);
-    let login = Email::parse(&new.login_email)
-        .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(format!("login_email: {e}")))?;
-    let contact = match new.contact_email.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(
-            Email::parse(c)
-                .map_err(|e| call.error(ErrorCode::InvalidEmail).with_detail(format!("contact_email: {e}")))?,
-        ),
-        None => None,
-    };
-    let name = new.display_name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        return Err(invalid(format!("display_name: 1 to {MAX_NAME_CHARS} characters, no control characters")));
-    }
-    let chosen_now = new.password.is_some();
-    let password_hash = match (new.password, new.password_hash) {
-        (Some(_), Some(_)) => return Err(invalid("give password or password_hash, not both".into())),
-        (None, None) => None,
-        (None, Some(phc)) => match password::check_import(phc.expose_str()) {
-            Ok(()) => Some(phc),
-            Err(err) => return Err(invalid(format!("password_hash: {err}"))),
-        },
-        (Some(plain), None) => {
-            let context = EvalContext {
-                audience: Some(new.audience),
-                two_step: false,
-                user_inputs: vec![login.as_str().to_owned(), name.to_owned()],
-            };
-            let evaluation = evaluate(plain.expose_str(), &call.config.policy, &context);
-            if !evaluation.acceptable {
-                return Err(call.error(ErrorCode::PasswordRejected).with_unmet(evaluation.unmet().copied().collect()));
-            }
-            let hash = password::hash(&normalize(plain.expose_str()), call.config.hash_params);
-            Some(Secret::new(hash.map_err(|e| call.internal("hash", e))?))
-        }
-    };
-    let profile = Profile {
-        login_email: login.as_str().to_owned(),
-        contact_email: contact.map(|c| c.as_str().to_owned()),
-        audience: new.audience,
-        display_name: name.to_owned(),
-        locale: new.locale.unwrap_or_default(),
-        status: AccountStatus::Active,
-    };
-    Ok((login, Create { profile, password_hash, chosen_now }))
-}
 
 async fn create_one(call: &Call<'_>, new: NewAccount) -> Result<AccountView, ApiError> {
-    let (login, create) = prepare(call, new)?;
+    let (login, create) = new_account::check(new).map_err(|e| call.error(e.code()).with_detail(e.to_string()))?;
     let id = call.account_id_for(create.profile.audience, &login).await?;
     let contact = create.profile.contact_email.clone();
     let view = call.account(&id, create).await?.map_err(|r| call.refusal(r))?;

@@ -14,15 +14,23 @@ use latchkey_shared::Audience;
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
 
+/// Makes the account (checked first by [`new_account`](crate::account::new_account)).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Create {
     pub profile: Profile,
-    /// A PHC string: of a password chosen now, or one brought from another system (an import); none for an
-    /// invited account.
-    pub password_hash: Option<Secret<String>>,
-    /// The password was chosen now (the account's password dates from its creation), not brought from elsewhere.
-    #[serde(default)]
-    pub chosen_now: bool,
+    /// None for an invited account, which sets its first password from the invitation.
+    pub password: Option<FirstPassword>,
+}
+
+/// The password an account starts with.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstPassword {
+    /// Chosen now, by whoever made the account: judged as any new password is, and dated now.
+    Chosen(Secret<String>),
+    /// A PHC string brought from another system (an import, its bounds checked): verified as it is at the first
+    /// login, then rehashed; never dated, as nobody knows when it was set.
+    Imported(Secret<String>),
 }
 
 impl Apply for Create {
@@ -32,9 +40,17 @@ impl Apply for Create {
         if slot.account.is_some() {
             return Outcome::reply(Err(ErrorCode::AccountExists.into()));
         }
-        let mut account = AccountState::new(self.profile, self.password_hash.map(Secret::into_exposed));
-        if self.chosen_now {
-            account.credential.changed_at = Some(cx.now);
+        let mut account = AccountState::new(self.profile, None);
+        match self.password {
+            None => {}
+            Some(FirstPassword::Imported(phc)) => account.credential.hash = Some(phc),
+            Some(FirstPassword::Chosen(chosen)) => {
+                let (password, policy) = (chosen.expose_str(), &cx.rules.policy);
+                match account.choose_password(password, password, None, policy, cx.hasher) {
+                    Ok(new) => account.first_password(new, cx.now),
+                    Err(refusal) => return Outcome::reply(Err(refusal)),
+                }
+            }
         }
         let view = account.view(cx.now, &cx.rules.sealing_keys);
         // Failed logins tried on the name before it was an account are forgotten with the slot's old state.
@@ -256,11 +272,10 @@ mod tests {
         run(&mut slot, login(), NOW, &rules());
         assert_eq!(slot.unknown_login_failures.len(), 1);
         let profile = ana().account.unwrap().profile;
-        let created =
-            run(&mut slot, Create { profile: profile.clone(), password_hash: None, chosen_now: false }, NOW, &rules());
+        let created = run(&mut slot, Create { profile: profile.clone(), password: None }, NOW, &rules());
         assert_eq!((created.reply.map(|v| v.login_email), created.saves), (Ok("ana@school.org".into()), 1));
         assert!(slot.unknown_login_failures.is_empty());
-        let again = run(&mut slot, Create { profile, password_hash: None, chosen_now: false }, NOW, &rules());
+        let again = run(&mut slot, Create { profile, password: None }, NOW, &rules());
         assert_eq!(again.reply.unwrap_err().code, ErrorCode::AccountExists);
         assert_eq!(again.saves, 0);
     }
@@ -268,15 +283,40 @@ mod tests {
     #[test]
     fn a_password_chosen_at_creation_dates_from_it_and_one_brought_from_elsewhere_has_no_date() {
         let profile = ana().account.unwrap().profile;
-        let made = |chosen_now| {
+        let made = |password| {
             let mut slot = Slot::default();
-            let hash = Some(Secret::from("plain:Otter-Harbor-93-Violet"));
-            let created =
-                run(&mut slot, Create { profile: profile.clone(), password_hash: hash, chosen_now }, NOW, &rules());
+            let created = run(&mut slot, Create { profile: profile.clone(), password: Some(password) }, NOW, &rules());
             created.reply.unwrap().password_changed_at
         };
-        assert_eq!(made(true), Some(NOW), "made with a password: it was set then");
-        assert_eq!(made(false), None, "imported: when it was set, the other system knew");
+        let chosen = FirstPassword::Chosen(Secret::from("Otter-Harbor-93-Violet"));
+        assert_eq!(made(chosen), Some(NOW), "made with a password: it was set then");
+        let imported = FirstPassword::Imported(Secret::from("legacy:Otter-Harbor-93-Violet"));
+        assert_eq!(made(imported), None, "imported: when it was set, the other system knew");
+    }
+
+    #[test]
+    fn a_password_chosen_at_creation_is_judged_as_a_reset_judges_it() {
+        // The account's own words count against it, the contact email's included, as at every other new password.
+        const PASSWORD: &str = "Mapplethorpe12!";
+        let (plain, contact) = (ana().account.unwrap().profile, Some("gwendolyn.mapplethorpe@home.example".into()));
+        let with_contact = Profile { contact_email: contact, ..plain.clone() };
+        let create = |profile: &Profile| {
+            let mut slot = Slot::default();
+            let password = Some(FirstPassword::Chosen(Secret::from(PASSWORD)));
+            let created = run(&mut slot, Create { profile: profile.clone(), password }, NOW, &rules());
+            (created.reply, created.saves)
+        };
+        assert!(create(&plain).0.is_ok(), "a stranger's words: strong enough");
+        let (reply, saves) = create(&with_contact);
+        let refusal = reply.unwrap_err();
+        assert_eq!((refusal.code, saves), (ErrorCode::PasswordRejected, 0), "nothing made");
+        assert!(refusal.unmet.iter().any(|r| matches!(r.rule, latchkey_shared::Rule::MinStrength { .. })));
+
+        let mut reset = ana();
+        reset.account.as_mut().unwrap().profile = with_contact;
+        let hasher = crate::account::credential::tests::PlainHasher;
+        let chosen = reset.account.unwrap().choose_password(PASSWORD, PASSWORD, None, &rules().policy, &hasher);
+        assert_eq!(chosen.err().map(|r| r.unmet), Some(refusal.unmet), "the same verdict as a reset's");
     }
 
     #[test]
