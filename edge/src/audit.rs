@@ -43,22 +43,32 @@ pub enum TwoStepChange {
 }
 
 /// What the account's state machine says happened, for the shell to record under the account's pseudonym.
-/// Why a code or refresh token is refused: each is `invalid_grant` to the app, told apart in the audit trail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Why a code or refresh token is refused: told apart in the audit trail, and to the app in words (its
+/// `error_description`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case")]
 pub enum GrantRefusal {
+    #[error("unknown code or refresh token")]
     Unknown,
+    #[error("the code has expired")]
     Expired,
     /// Used before: what its first use issued is revoked.
+    #[error("used before: what it issued is revoked")]
     Replayed,
+    #[error("issued to another client")]
     WrongClient,
+    #[error("the redirect_uri is not the authorization request's")]
     WrongRedirectUri,
+    #[error("the code_verifier does not match the code_challenge")]
     WrongVerifier,
     /// The latchkey session it came from has ended.
+    #[error("the session it came from has ended")]
     SessionEnded,
     /// The session owes a change of password that is due: nothing new for apps until it is made.
+    #[error("the person must change their password on latchkey first")]
     PasswordChangeDue,
     /// A refresh asked for a scope the grant never had (RFC 6749 §6).
+    #[error("more than the grant holds")]
     ScopeNotGranted,
 }
 

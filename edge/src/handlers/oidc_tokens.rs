@@ -8,13 +8,12 @@ use crate::account::apps::GrantRefusal;
 use crate::account::codes;
 use crate::account::commands::apps::{ExchangeCode, Grant, GrantStatus, GrantToken, Refresh, RevokeGrant};
 use crate::oidc::clients::Client;
-use crate::oidc::jwt::{self, AccessTokenClaims, IdTokenClaims, PersonClaims, ACCESS_TOKEN_TYPE};
+use crate::oidc::jwt::{self, AccessTokenClaims, IdTokenClaims, Person, PersonClaims, ACCESS_TOKEN_TYPE};
 use crate::oidc::sign;
+use crate::oidc::token_request::{Form, Presented};
 use crate::platform::{new_id, now_secs, random_bytes};
 use crate::session_cookie::{handle, open_handle};
 use crate::token::Token;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use latchkey_shared::oauth::{ClientKind, OAuthError, OAuthErrorCode};
 use latchkey_shared::Secret;
 use serde_json::json;
@@ -67,62 +66,22 @@ async fn oauth_answer(
     }
 }
 
-/// The form body, each field at most once (RFC 6749 §3.2).
-async fn form(call: &mut Call<'_>) -> OAuthResult<Vec<(String, String)>> {
+/// The form body (RFC 6749 §3.2).
+async fn form(call: &mut Call<'_>) -> OAuthResult<Form> {
     let body = call
         .body(&["application/x-www-form-urlencoded"], MAX_FORM_BODY)
         .await
         .map_err(|e| oauth(OAuthErrorCode::InvalidRequest, &format!("expected a form body: {}", e.error.code)))?;
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
-    for (i, (name, _)) in pairs.iter().enumerate() {
-        if pairs[..i].iter().any(|(earlier, _)| earlier == name) {
-            return Err(oauth(OAuthErrorCode::InvalidRequest, &format!("`{name}` is given twice")));
-        }
-    }
-    Ok(pairs)
+    Form::parse(&body)
 }
 
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
-}
-
-fn required<'a>(pairs: &'a [(String, String)], name: &str) -> OAuthResult<&'a str> {
-    field(pairs, name).ok_or_else(|| oauth(OAuthErrorCode::InvalidRequest, &format!("`{name}` is missing")))
-}
-
-/// Who is calling (RFC 6749 §2.3): `client_secret_basic`, `client_secret_post`, or a public client's `client_id`
-/// alone. A confidential client must prove itself; a public one has nothing to prove and may not pretend to.
-async fn authenticate(call: &Call<'_>, pairs: &[(String, String)]) -> OAuthResult<Client> {
-    let invalid = |why: &str| oauth(OAuthErrorCode::InvalidClient, why);
-    let basic = call.header("Authorization").and_then(|h| h.strip_prefix("Basic ").map(str::to_owned));
-    let (id, secret) = match basic {
-        Some(encoded) => {
-            if field(pairs, "client_secret").is_some() {
-                return Err(oauth(OAuthErrorCode::InvalidRequest, "one way of authenticating, not two"));
-            }
-            let decoded = STANDARD.decode(encoded.trim()).ok().and_then(|d| String::from_utf8(d).ok());
-            let (id, secret) = decoded
-                .as_deref()
-                .and_then(|d| d.split_once(':'))
-                .ok_or_else(|| invalid("malformed Basic credentials"))?;
-            let decode =
-                |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
-            (decode(id).unwrap_or_default(), decode(secret))
-        }
-        None => {
-            (field(pairs, "client_id").unwrap_or_default().to_owned(), field(pairs, "client_secret").map(str::to_owned))
-        }
-    };
-    if field(pairs, "client_id").is_some_and(|given| given != id) {
-        return Err(oauth(OAuthErrorCode::InvalidRequest, "client_id differs from the authenticated client"));
-    }
-    let found = client(call, &id).await.map_err(|_| oauth(OAuthErrorCode::ServerError, "clients unavailable"))?;
-    let found = found.ok_or_else(|| invalid("unknown client"))?;
-    match (found.registration().kind, secret) {
-        (ClientKind::Confidential, Some(secret)) if found.secret_matches(&secret) => Ok(found),
-        (ClientKind::Public, None) => Ok(found),
-        _ => Err(invalid("client authentication failed")),
-    }
+/// The calling client, authenticated ([`Presented`]).
+async fn authenticate(call: &Call<'_>, form: &Form) -> OAuthResult<Client> {
+    let presented = Presented::read(call.header("Authorization").as_deref(), form)?;
+    let found = client(call, &presented.client_id)
+        .await
+        .map_err(|_| oauth(OAuthErrorCode::ServerError, "clients unavailable"))?;
+    presented.authenticate(found)
 }
 
 fn oauth_internal(call: &Call<'_>, context: &str, err: impl std::fmt::Display) -> OAuthError {
@@ -134,16 +93,16 @@ fn oauth_internal(call: &Call<'_>, context: &str, err: impl std::fmt::Display) -
 pub async fn token(mut call: Call<'_>) -> HandlerResult {
     keys(&call)?;
     oauth_answer(&mut call, async |call| {
-        let pairs = form(call).await?;
-        let client = authenticate(call, &pairs).await?;
+        let form = form(call).await?;
+        let client = authenticate(call, &form).await?;
         let next = Token::generate().map_err(|e| oauth_internal(call, "random", e))?;
         // A change of password that has come due since the login ends what apps can get, here too.
         let password_change = call.password_change_requirement().await;
-        let (account_id, grant) = match required(&pairs, "grant_type")? {
+        let (account_id, grant) = match form.required("grant_type")? {
             "authorization_code" => {
-                let code = required(&pairs, "code")?;
-                let redirect_uri = required(&pairs, "redirect_uri")?;
-                let verifier = required(&pairs, "code_verifier")?;
+                let code = form.required("code")?;
+                let redirect_uri = form.required("redirect_uri")?;
+                let verifier = form.required("code_verifier")?;
                 let (account_id, issued) = codes::open(&call.config.sealing_keys, code)
                     .ok_or_else(|| oauth(OAuthErrorCode::InvalidGrant, "unknown code"))?;
                 let family = Token::generate().map_err(|e| oauth_internal(call, "random", e))?;
@@ -160,12 +119,12 @@ pub async fn token(mut call: Call<'_>) -> HandlerResult {
                 (account_id.clone(), ask(call, &account_id, exchange).await?)
             }
             "refresh_token" => {
-                let presented = required(&pairs, "refresh_token")?;
+                let presented = form.required("refresh_token")?;
                 let (account_id, presented) = open_handle(REFRESH_PURPOSE, presented, &call.config.sealing_keys)
                     .ok_or_else(|| oauth(OAuthErrorCode::InvalidGrant, "unknown refresh token"))?;
                 // RFC 6749 §6: no more than was granted; less narrows these tokens.
                 let scope =
-                    field(&pairs, "scope").map(|s| s.split(' ').filter(|s| !s.is_empty()).map(String::from).collect());
+                    form.field("scope").map(|s| s.split(' ').filter(|s| !s.is_empty()).map(String::from).collect());
                 let refresh = Refresh {
                     refresh_hash: presented.hash(),
                     client_id: client.id().to_owned(),
@@ -183,8 +142,7 @@ pub async fn token(mut call: Call<'_>) -> HandlerResult {
     .await
 }
 
-/// Sends a code or refresh command; a refusal is `invalid_grant` (why in the audit trail and the description), or
-/// `invalid_scope` for a scope the grant never had.
+/// Sends a code or refresh command; a refusal is told as [`OAuthError::from`] says (why in the audit trail too).
 async fn ask<C>(call: &Call<'_>, account_id: &str, command: C) -> OAuthResult<Grant>
 where
     C: crate::account::protocol::Ask<Reply = Result<Grant, GrantRefusal>>,
@@ -192,26 +150,20 @@ where
     let reply = crate::handlers::ask_account(call.env, account_id, command)
         .await
         .map_err(|e| oauth_internal(call, "durable_object", e))?;
-    reply.map_err(|refusal| match refusal {
-        GrantRefusal::ScopeNotGranted => oauth(OAuthErrorCode::InvalidScope, "more than the grant holds"),
-        GrantRefusal::PasswordChangeDue => {
-            oauth(OAuthErrorCode::InvalidGrant, "the person must change their password on latchkey first")
-        }
-        other => oauth(OAuthErrorCode::InvalidGrant, &format!("{other:?}").to_lowercase()),
-    })
+    reply.map_err(OAuthError::from)
 }
 
+/// The claims the grant's scope gives of its person.
 fn person(grant: &Grant) -> PersonClaims {
-    let has = |scope: &str| grant.scope.iter().any(|s| s == scope);
-    let (email, profile) = (has("email"), has("profile"));
-    PersonClaims {
-        email: email.then(|| grant.email.clone()),
+    let person = Person {
+        email: &grant.email,
         // What is known: a reset link or a login email change's link used from this address.
-        email_verified: email.then_some(grant.email_verified),
-        name: profile.then(|| grant.name.clone()),
-        account_type: profile.then_some(grant.audience),
-        locale: profile.then(|| grant.locale.as_str().to_owned()),
-    }
+        email_verified: grant.email_verified,
+        name: &grant.name,
+        audience: grant.audience,
+        locale: grant.locale,
+    };
+    PersonClaims::for_scope(&grant.scope, &person)
 }
 
 /// The ID token, the access token and (with `offline_access`) the next refresh token.
@@ -329,9 +281,9 @@ async fn presented(call: &Call<'_>, token: &str) -> Option<(String, GrantToken, 
 pub async fn revoke(mut call: Call<'_>) -> HandlerResult {
     keys(&call)?;
     oauth_answer(&mut call, async |call| {
-        let pairs = form(call).await?;
-        let client = authenticate(call, &pairs).await?;
-        let token = required(&pairs, "token")?;
+        let form = form(call).await?;
+        let client = authenticate(call, &form).await?;
+        let token = form.required("token")?;
         if let Some((account_id, token, _)) = presented(call, token).await {
             let revoke = RevokeGrant { token, client_id: client.id().to_owned() };
             crate::handlers::ask_account(call.env, &account_id, revoke)
@@ -350,12 +302,12 @@ pub async fn revoke(mut call: Call<'_>) -> HandlerResult {
 pub async fn introspect(mut call: Call<'_>) -> HandlerResult {
     keys(&call)?;
     oauth_answer(&mut call, async |call| {
-        let pairs = form(call).await?;
-        let client = authenticate(call, &pairs).await?;
+        let form = form(call).await?;
+        let client = authenticate(call, &form).await?;
         if client.registration().kind != ClientKind::Confidential {
             return Err(oauth(OAuthErrorCode::InvalidClient, "introspection is for confidential clients"));
         }
-        let token = required(&pairs, "token")?;
+        let token = form.required("token")?;
         let inactive = json!({ "active": false });
         let Some((account_id, grant_token, access)) = presented(call, token).await else {
             return Ok(answer(call, 200, &inactive));

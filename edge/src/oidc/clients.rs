@@ -160,14 +160,32 @@ fn same_but_port(registered: &str, presented: &str) -> bool {
     a == b
 }
 
+/// Clients for other modules' tests.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
 
-    fn registration(kind: ClientKind, uris: &[&str]) -> ClientRegistration {
+    pub fn registration(kind: ClientKind, uris: &[&str]) -> ClientRegistration {
         let json = serde_json::json!({"name": "Sunny Days", "kind": kind, "redirect_uris": uris});
         serde_json::from_value(json).unwrap()
     }
+
+    /// A client `id` of `kind`, its secret `secret` (none when empty), redirecting to `https://app/cb`.
+    pub fn client(id: &str, kind: ClientKind, secret: &str) -> Client {
+        let view = ClientView {
+            client_id: id.into(),
+            registration: registration(kind, &["https://app/cb"]),
+            created_at: 0,
+            updated_at: 0,
+        };
+        Client { view, secret_hash: (!secret.is_empty()).then(|| secret_hash(secret)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::registration;
+    use super::*;
 
     fn client(uris: &[&str]) -> Client {
         let view = ClientView {

@@ -5,7 +5,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use latchkey_shared::oauth::SigningAlg;
-use latchkey_shared::Audience;
+use latchkey_shared::{Audience, Locale};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +55,31 @@ pub struct PersonClaims {
     pub account_type: Option<Audience>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+}
+
+/// Who the person is, as the account knows them: what [`PersonClaims::for_scope`] chooses from.
+pub struct Person<'a> {
+    pub email: &'a str,
+    pub email_verified: bool,
+    pub name: &'a str,
+    pub audience: Audience,
+    pub locale: Locale,
+}
+
+impl PersonClaims {
+    /// The claims `scope` gives of `person`: `email` the address and whether it is verified; `profile` the name, the
+    /// account type and the language.
+    pub fn for_scope(scope: &[String], person: &Person<'_>) -> PersonClaims {
+        let has = |wanted: &str| scope.iter().any(|s| s == wanted);
+        let (email, profile) = (has("email"), has("profile"));
+        PersonClaims {
+            email: email.then(|| person.email.to_owned()),
+            email_verified: email.then_some(person.email_verified),
+            name: profile.then(|| person.name.to_owned()),
+            account_type: profile.then_some(person.audience),
+            locale: profile.then(|| person.locale.as_str().to_owned()),
+        }
+    }
 }
 
 /// An access token (RFC 9068): short, checked offline against the JWKS by an API.
@@ -169,7 +194,21 @@ mod tests {
 
     #[test]
     fn claims_a_scope_did_not_ask_for_are_left_out() {
-        let claims = PersonClaims { email: Some("ana@school.org".into()), ..PersonClaims::default() };
-        assert_eq!(serde_json::to_string(&claims).unwrap(), r#"{"email":"ana@school.org"}"#);
+        let ana = Person {
+            email: "ana@school.org",
+            email_verified: true,
+            name: "Ana",
+            audience: Audience::Parent,
+            locale: Locale::Es,
+        };
+        let json = |scope: &[&str]| {
+            let scope: Vec<String> = scope.iter().map(|s| (*s).to_owned()).collect();
+            serde_json::to_string(&PersonClaims::for_scope(&scope, &ana)).unwrap()
+        };
+        assert_eq!(json(&["openid"]), "{}");
+        assert_eq!(json(&["openid", "email"]), r#"{"email":"ana@school.org","email_verified":true}"#);
+        assert_eq!(json(&["openid", "profile"]), r#"{"name":"Ana","account_type":"parent","locale":"es"}"#);
+        let both = json(&["openid", "email", "profile", "offline_access"]);
+        assert!(both.contains("email_verified") && both.contains("account_type"), "{both}");
     }
 }

@@ -1,6 +1,7 @@
 //! latchkey as an OpenID Connect provider, so a school's web and mobile apps log people in through it with any
 //! ordinary OIDC library. Pure: the signing keys ([`keys`]), the tokens' claims ([`jwt`]), client registrations
-//! ([`clients`]), the authorization request ([`authorize`]) and the discovery document (here). The shells: WebCrypto
+//! ([`clients`]), the authorization request ([`authorize`]), the token endpoints' requests and client authentication
+//! ([`token_request`]) and the discovery document (here). The shells: WebCrypto
 //! signing ([`sign`]) and the endpoints (`handlers::oidc`); codes and refresh tokens are account state
 //! (`account::apps`).
 
@@ -10,6 +11,7 @@ pub mod jwt;
 pub mod keys;
 pub mod page;
 pub mod sign;
+pub mod token_request;
 
 use latchkey_shared::oauth::SigningAlg;
 use serde_json::{json, Value};
