@@ -1,12 +1,14 @@
 //! The dependency rule, checked on the source: no import cycle between the Worker's modules, and the pure modules
 //! (the account's state and commands, codes, templates, request builders…) never import a shell (the Durable
-//! Object, the handlers, the queue consumer, KV and `fetch`). Test code may import freely.
+//! Object, the handlers, the queue consumer, WebCrypto signing, KV and `fetch`). Test code may import freely. And the
+//! map, `docs/architecture.md`, names every source file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Modules that do I/O, and everything under them. The crate root (`lib.rs`) is one too.
-const SHELLS: &[&str] = &["account::object", "handlers", "mail::send", "fetch", "ip_limit", "store", "metrics"];
+const SHELLS: &[&str] =
+    &["account::object", "handlers", "mail::send", "oidc::sign", "fetch", "ip_limit", "store", "metrics"];
 /// Seams every layer may use: the clock, randomness and binding names.
 const SEAMS: &[&str] = &["platform"];
 
@@ -237,4 +239,81 @@ fn the_check_sees_an_import_and_ignores_comments_strings_and_tests() {
     assert!(found.contains(&"a::b".to_owned()) && found.contains(&"a::c::d".to_owned()), "{found:?}");
     assert!(found.contains(&"m::g::h".to_owned()), "{found:?}");
     assert!(!found.iter().any(|p| p.starts_with('x') || p.starts_with('y') || p.starts_with('z')), "{found:?}");
+}
+
+#[test]
+fn the_map_names_every_source_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let map = std::fs::read_to_string(root.join("../docs/architecture.md")).expect("docs/architecture.md");
+    let (named, folders) = named_in_map(&map);
+    let mut files = Vec::new();
+    source_files(&root.join("src"), "", &mut files);
+    assert!(files.len() > 40, "the source was found: {} files", files.len());
+    // A folder's `mod.rs` is named by the folder.
+    let unnamed: Vec<&String> = files
+        .iter()
+        .filter(|file| match file.strip_suffix("/mod.rs") {
+            Some(folder) => !folders.contains(folder),
+            None => !named.contains(file.as_str()),
+        })
+        .collect();
+    assert!(unnamed.is_empty(), "docs/architecture.md's layout does not name {unnamed:?}");
+    let gone: Vec<&String> = named.iter().filter(|n| !files.contains(n)).collect();
+    assert!(gone.is_empty(), "docs/architecture.md's layout names files that are not there: {gone:?}");
+}
+
+/// The files (`account/state.rs`) and folders the layout's `edge/src/` block names. A line whose first word is a
+/// folder (`oidc/`, `account/commands/`) names files in it, as do the more indented lines that follow it.
+fn named_in_map(map: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    const HEAD: &str = "edge/src/";
+    let mut lines = map.lines().skip_while(|l| !l.starts_with(HEAD));
+    let first = lines.next().expect("the layout has an edge/src/ block");
+    let base = first.len() - first[HEAD.len()..].trim_start().len();
+    let block = std::iter::once(first).chain(lines.take_while(|l| l.starts_with(' ')));
+    let (mut named, mut folders) = (BTreeSet::new(), BTreeSet::new());
+    let mut folder = String::new();
+    for line in block {
+        let content = line.get(base..).unwrap_or_default();
+        let at_base = !content.starts_with(' ');
+        let mut words = content.split_whitespace().peekable();
+        if at_base {
+            folder = match words.peek() {
+                Some(word) if word.ends_with('/') => words.next().unwrap_or_default().trim_end_matches('/').to_owned(),
+                _ => String::new(),
+            };
+            if !folder.is_empty() {
+                folders.insert(folder.clone());
+            }
+        }
+        for word in words {
+            let word = word.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'));
+            if word.ends_with(".rs") && word.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.') {
+                named.insert(if folder.is_empty() { word.to_owned() } else { format!("{folder}/{word}") });
+            }
+        }
+    }
+    (named, folders)
+}
+
+fn source_files(dir: &Path, prefix: &str, found: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).expect("src is readable").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        if entry.path().is_dir() {
+            source_files(&entry.path(), &path, found);
+        } else if name.ends_with(".rs") {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_map_is_read_by_folder() {
+    let map =
+        "x\n```\nedge/src/     lib.rs  a.rs (not b.rs)\n              one/      c.rs\n                        d.rs\n\
+               \x20             e.rs\n              one/two/  f.rs\nedge/other\n              g.rs\n";
+    let (named, folders) = named_in_map(map);
+    let named: Vec<&str> = named.iter().map(String::as_str).collect();
+    assert_eq!(named, ["a.rs", "b.rs", "e.rs", "lib.rs", "one/c.rs", "one/d.rs", "one/two/f.rs"]);
+    assert_eq!(folders.into_iter().collect::<Vec<_>>(), ["one", "one/two"]);
 }
