@@ -313,6 +313,11 @@ async fn a_login_email_change_is_told_to_the_owner_and_takes_effect_only_after_c
     assert_eq!(latchkey_e2e::session_status(person.cookie().unwrap()).await, 200);
     assert!(latchkey_e2e::login(&old, "parent", PASSWORD).await.is_ok());
     assert_eq!(latchkey_e2e::login(&new, "parent", PASSWORD).await.unwrap_err().1, "invalid_credentials");
+    // A reset link mailed to the old address meanwhile works now, and must not outlive the move.
+    assert_eq!(latchkey_e2e::request_reset(&old, "parent").await.0, 202);
+    let reset = link_token(&mail_linking(&old, "reset").await, "reset");
+    let (_, verified) = person.post("/api/resets/verify", json!({"token": reset})).await;
+    assert_eq!(verified["status"], "ok", "{verified}");
 
     // Then the account moves by itself.
     latchkey_e2e::until_a_login_email_change_takes_effect(|| async {
@@ -324,6 +329,16 @@ async fn a_login_email_change_is_told_to_the_owner_and_takes_effect_only_after_c
     assert_eq!(latchkey_e2e::login(&old, "parent", PASSWORD).await.unwrap_err().1, "invalid_credentials");
     let (status, body) = person.post("/api/login-email-changes", json!({"token": token})).await;
     assert_eq!((status, error_code(&body)), (400, "token_invalid"), "spent: {body}");
+    let (_, verified) = person.post("/api/resets/verify", json!({"token": reset})).await;
+    assert_ne!(verified["status"], "ok", "the old address's reset link died with the move: {verified}");
+    let (status, body) = person
+        .post(
+            "/api/resets",
+            json!({"token": reset, "password": "Fresh-Meadow-58-Quartz", "confirm": "Fresh-Meadow-58-Quartz"}),
+        )
+        .await;
+    assert_eq!(status / 100, 4, "{body}");
+    assert!(latchkey_e2e::login(&new, "parent", PASSWORD).await.is_ok(), "the password is still hers");
     latchkey_e2e::eventually("the old address to be told", std::time::Duration::from_secs(20), || async {
         latchkey_e2e::fake_mail::deliveries_to(&old)
             .iter()

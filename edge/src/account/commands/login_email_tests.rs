@@ -1,7 +1,8 @@
 use super::*;
 use crate::account::apply::testing::{ana, hash, rules, run, NOW, OLD_PASSWORD};
+use crate::account::commands::reset::{IssueToken, LinkStatus};
 use crate::account::commands::session::Login;
-use latchkey_shared::api::{HistoryEvent, Role, TwoStepRequirement};
+use latchkey_shared::api::{HistoryEvent, Role, TokenStatus, TwoStepRequirement};
 
 const DELAY: u64 = 86_400;
 const NEW_ID: &str = "parent:ana.new@mail.org";
@@ -224,8 +225,14 @@ fn a_new_name_taken_meanwhile_calls_the_move_off_and_the_account_works_again() {
     let mut old = ana();
     run(&mut old, start(1, "ana.new@mail.org", StaffMember::admin_token()), NOW, &rules());
     confirm(1, NOW, &mut old).reply.unwrap();
+    // A reset link mailed to the old address just before the move: it dies at the move, called off or not.
+    let link = |slot: &mut Slot, now| run(slot, LinkStatus { token_hash: hash(50) }, now, &rules()).reply.status;
+    let issued = IssueToken { token_hash: hash(50), lifetime_secs: 3600, mail_id: None, by: None };
+    assert!(run(&mut old, issued, NOW + DELAY - 60, &rules()).reply.unwrap().is_some());
+    assert_eq!(link(&mut old, NOW + DELAY - 30), TokenStatus::Ok);
     let mut taken = ana();
     assert!(drive(&mut old, &mut taken, NOW + DELAY, None));
+    assert_eq!(link(&mut old, NOW + DELAY + 1), TokenStatus::Superseded, "the links stay ended");
     assert_eq!(taken, ana(), "the other account is untouched");
     let history = old.account.as_ref().unwrap().history.recent();
     assert_eq!(
