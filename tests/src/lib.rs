@@ -291,7 +291,28 @@ pub async fn link_for_new_account(email: &str, audience: &str, password: &str) -
     token_in(&wait_for_mail(email, 1).await[0])
 }
 
-/// Waits until `count` mails have been accepted for `recipient`; returns them.
+/// How long after a request a mail it causes may take to reach the fake provider: the background lookup (up to 270 ms
+/// after the answer), the queue's batch timeout (1 s) and the send, with room to spare.
+pub const MAIL_WINDOW: Duration = Duration::from_secs(3);
+
+/// Asserts that no mail reaches `recipient`: looked at once [`MAIL_WINDOW`] has passed, when one would have come.
+pub async fn no_mail_to(recipient: &str, why: &str) {
+    tokio::time::sleep(MAIL_WINDOW).await;
+    let mails = fake_mail::deliveries_to(recipient);
+    assert!(mails.is_empty(), "{why}: {:?}", mails.iter().map(|m| &m.subject).collect::<Vec<_>>());
+}
+
+/// Waits until `count` mails have been accepted for `recipient`, then for [`MAIL_WINDOW`], and asserts there are
+/// exactly `count`: a mail sent twice shows.
+pub async fn wait_for_exactly(recipient: &str, count: usize) -> Vec<fake_mail::Delivery> {
+    wait_for_mail(recipient, count).await;
+    tokio::time::sleep(MAIL_WINDOW).await;
+    let mails = fake_mail::deliveries_to(recipient);
+    assert_eq!(mails.len(), count, "{:?}", mails.iter().map(|m| &m.subject).collect::<Vec<_>>());
+    mails
+}
+
+/// Waits until at least `count` mails have been accepted for `recipient`; returns them.
 pub async fn wait_for_mail(recipient: &str, count: usize) -> Vec<fake_mail::Delivery> {
     eventually(&format!("{count} mail(s) to {recipient}"), Duration::from_secs(30), || async {
         let mails = fake_mail::deliveries_to(recipient);

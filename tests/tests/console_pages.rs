@@ -94,7 +94,7 @@ async fn finds_ana_in(engine: Engine) {
         (!latchkey_e2e::page::visible(&browser, "dialog#confirm[open]").await).then_some(())
     })
     .await;
-    assert!(fake_mail_to(&login).is_empty(), "cancelled: nothing sent");
+    latchkey_e2e::no_mail_to(&login, "cancelled: nothing sent").await;
 
     send.click().await.unwrap();
     wait_visible(&browser, "dialog#confirm[open]").await;
@@ -124,10 +124,6 @@ async fn finds_ana_in(engine: Engine) {
         assert!(!history.contains(internal), "{internal} in {history}");
     }
     browser.close().await.unwrap();
-}
-
-fn fake_mail_to(address: &str) -> Vec<latchkey_e2e::fake_mail::Delivery> {
-    latchkey_e2e::fake_mail::deliveries_to(address)
 }
 
 #[tokio::test]

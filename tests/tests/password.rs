@@ -3,7 +3,6 @@
 //! password (and the code, with 2-Step Verification) is asked for.
 
 use latchkey_e2e::client::Client;
-use latchkey_e2e::fake_mail::deliveries_to;
 use latchkey_e2e::fake_services::BREACHED;
 use latchkey_e2e::page::{click, log_in, open_page, screenshot, text_of, type_into, wait_acceptable, wait_visible};
 use latchkey_e2e::{
@@ -64,7 +63,7 @@ async fn the_current_password_the_policy_and_the_breach_check_are_asked_and_a_re
         assert_eq!((got, error_code(&answer)), (status, code), "{answer}");
     }
     assert!(login(&email, "parent", OLD).await.is_ok(), "the password did not change");
-    assert!(deliveries_to(&email).is_empty(), "no notice");
+    latchkey_e2e::no_mail_to(&email, "no notice").await;
     let (status, body) = Client::shared().post("/api/password", &change(OLD, NEW, NEW)).await;
     assert_eq!((status, error_code(&body)), (401, "unauthorized"), "no session");
 }

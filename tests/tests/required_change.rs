@@ -5,7 +5,6 @@
 
 use argon2::password_hash::PasswordHasher;
 use latchkey_e2e::client::Client;
-use latchkey_e2e::fake_mail::deliveries_to;
 use latchkey_e2e::fake_services::{BREACHED, BREACH_SLOW};
 use latchkey_e2e::page::{
     audit, click, log_in, open_page, screenshot, text_of, type_into, wait_acceptable, wait_visible,
@@ -181,7 +180,7 @@ async fn a_requirement_for_an_account_type_counts_who_is_left_and_mails_them() {
         let mail = wait_for_mail(email, 1).await.pop().expect("the announcement");
         assert!(mail.text.contains("next time you log in"), "{}", mail.text);
     }
-    assert!(deliveries_to(&parent).is_empty(), "parents are not asked");
+    latchkey_e2e::no_mail_to(&parent, "parents are not asked").await;
 
     let mut person = worker.client();
     let body = logged_in(&mut person, &staff, "staff", GOOD).await;
