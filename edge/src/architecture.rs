@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// Modules that do I/O, and everything under them. The crate root (`lib.rs`) is one too.
 const SHELLS: &[&str] =
-    &["account::object", "handlers", "mail::send", "oidc::sign", "fetch", "ip_limit", "store", "metrics"];
+    &["account::object", "handlers", "mail::send", "oidc::sign", "fetch", "ip_limit", "store", "metrics", "failure"];
 /// Seams every layer may use: the clock, randomness and binding names.
 const SEAMS: &[&str] = &["platform"];
 

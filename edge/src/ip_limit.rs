@@ -1,7 +1,7 @@
 //! Per-client-IP limits through the `[[ratelimits]]` binding `IP_LIMITER`, in front of the public endpoints that send
 //! mail or check passwords. They come before any lookup, so they answer the same for every email.
 
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::routes::{Endpoint, Guard, Route};
 use std::net::IpAddr;
 use worker::Env;
@@ -65,7 +65,7 @@ pub async fn allows(env: &Env, key: String) -> bool {
     match outcome {
         Ok(outcome) => outcome.success,
         Err(err) => {
-            audit::record(&Event::InternalError { context: "ip_limit", error: err.to_string() });
+            crate::failure::Internal::Limiter(err).log();
             true
         }
     }

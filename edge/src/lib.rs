@@ -9,6 +9,7 @@ mod body;
 mod breach;
 mod config;
 mod email;
+mod failure;
 mod fetch;
 mod handlers;
 mod hex;
@@ -94,7 +95,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
                 return rate_limited();
             }
         }
-        return respond::error(&refused);
+        return respond::error(&refused.in_locale(locale));
     }
     if let Some(budget) = limited.filter(|_| console).and_then(|group| call.staff_budget(group)) {
         if !ip_limit::allows(&env, budget).await {
@@ -103,9 +104,9 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
     }
     let outcome = match endpoint.route {
         Route::Health => {
-            respond::json(200, &serde_json::json!({"status": "ok"})).map_err(|e| call.internal("respond", e))
+            respond::json(200, &serde_json::json!({"status": "ok"})).map_err(|e| failure::Internal::Respond(e).into())
         }
-        Route::OpenApi => openapi(&call),
+        Route::OpenApi => openapi(),
         Route::Policy => respond::json(
             200,
             &PolicyResponse {
@@ -114,8 +115,8 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
             },
         )
         .and_then(respond::public)
-        .map_err(|e| call.internal("respond", e)),
-        Route::Preflight => respond::preflight().map_err(|e| call.internal("respond", e)),
+        .map_err(|e| failure::Internal::Respond(e).into()),
+        Route::Preflight => respond::preflight().map_err(|e| failure::Internal::Respond(e).into()),
         Route::RequestReset => reset::request(call, &ctx).await,
         Route::VerifyReset => reset::verify(call).await,
         Route::ConfirmReset => reset::confirm(call).await,
@@ -164,7 +165,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::DevSign => dev::sign(call).await,
         Route::OpenIdConfiguration => handlers::oidc::discovery(&call),
         Route::Jwks => handlers::oidc::jwks(&call),
-        Route::OAuthPreflight => respond::oauth_preflight().map_err(|e| call.internal("respond", e)),
+        Route::OAuthPreflight => respond::oauth_preflight().map_err(|e| failure::Internal::Respond(e).into()),
         Route::Authorize => handlers::oidc::authorize(call).await,
         Route::Consent => handlers::oidc::consent(call).await,
         Route::Token => handlers::oidc_tokens::token(call).await,
@@ -182,15 +183,15 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
     };
     match outcome {
         Ok(response) => Ok(response),
-        Err(error) => respond::error(&error),
+        Err(error) => respond::error(&error.in_locale(locale)),
     }
 }
 
-fn openapi(call: &Call<'_>) -> handlers::HandlerResult {
-    let mut response = Response::ok(OPENAPI).map_err(|e| call.internal("respond", e))?;
+fn openapi() -> handlers::HandlerResult {
+    let mut response = Response::ok(OPENAPI).map_err(failure::Internal::Respond)?;
     let headers = response.headers_mut();
-    headers.set("Content-Type", "application/json").map_err(|e| call.internal("respond", e))?;
-    respond::public(response).map_err(|e| call.internal("respond", e))
+    headers.set("Content-Type", "application/json").map_err(failure::Internal::Respond)?;
+    respond::public(response).map_err(|e| failure::Internal::Respond(e).into())
 }
 
 /// The mail queue and its dead-letter queue (told apart by name).
@@ -261,7 +262,7 @@ async fn settle(env: &Env, job: &MailJob, dead_lettered: Option<&str>) {
 async fn tell_account<C: account::protocol::Ask + Clone>(env: &Env, job: &MailJob, word: C) {
     for account in job.reporting_accounts() {
         if let Err(err) = handlers::ask_account(env, &account, word.clone()).await {
-            audit::record(&Event::InternalError { context: "mail_report", error: err.to_string() });
+            failure::Internal::DurableObject(err).log();
         }
     }
 }

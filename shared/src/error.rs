@@ -121,6 +121,12 @@ impl ApiError {
         self.error.code
     }
 
+    /// The same error with its message in `locale` (one made before the request's language was known).
+    pub fn in_locale(mut self, locale: Locale) -> ApiError {
+        self.error.message = self.error.message_key.text(locale).to_owned();
+        self
+    }
+
     pub fn http_status(&self) -> u16 {
         self.error.code.http_status()
     }
@@ -142,6 +148,14 @@ impl std::error::Error for ApiError {}
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn an_error_made_before_the_language_was_known_speaks_it_after() {
+        let made = ApiError::new(ErrorCode::Internal, Locale::En).with_detail("kv");
+        let spanish = made.clone().in_locale(Locale::Es);
+        assert_eq!(spanish, ApiError::new(ErrorCode::Internal, Locale::Es).with_detail("kv"));
+        assert_ne!(spanish.error.message, made.error.message);
+    }
 
     #[test]
     fn codes_are_unique_client_or_server_errors_matching_serde() {

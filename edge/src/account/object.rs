@@ -14,6 +14,7 @@ use super::registry::Entry;
 use super::state::AccountState;
 use crate::audit::{self, AccountEvent, Event};
 use crate::config::Config;
+use crate::failure::Internal;
 use crate::handlers::ask_account;
 use crate::oidc::jwt::{LogoutTokenClaims, LOGOUT_TOKEN_TYPE};
 use crate::oidc::sign;
@@ -200,7 +201,7 @@ impl Account {
                 let storage = self.state.storage();
                 self.state.wait_until(async move {
                     if let Err(err) = storage.set_alarm((secs * 1000) as i64).await {
-                        audit::record(&Event::InternalError { context: "alarm", error: err.to_string() });
+                        Internal::Storage(err).log();
                     }
                 });
             }
@@ -238,7 +239,7 @@ impl Account {
                 Err(err) => Err(err),
             };
             if let Err(err) = written {
-                audit::record(&Event::InternalError { context: "registry", error: err.to_string() });
+                Internal::Kv(err).log();
                 *registered.borrow_mut() = None;
             }
         });
@@ -386,7 +387,7 @@ impl Account {
             let status = match sign::sign(keys, alg, Some(LOGOUT_TOKEN_TYPE), &claims).await {
                 Ok(token) => fetch::post(&logout_request(uri, &token)).await.ok(),
                 Err(err) => {
-                    audit::record(&Event::InternalError { context: "logout_token", error: err.to_string() });
+                    Internal::from(err).log();
                     None
                 }
             };
@@ -449,14 +450,14 @@ impl Account {
                 let kv = self.env.kv(binding::KV)?;
                 // The indexes are reports: the account is whole under its new name whatever becomes of them.
                 if let Err(err) = store::account_moved(&kv, &from_id, &to_id, contact.as_deref(), &links).await {
-                    audit::record(&Event::InternalError { context: "login_email_reindex", error: err.to_string() });
+                    Internal::Kv(err).log();
                 }
             }
             Ok(Err(_)) => {
                 self.run(MoveAborted { change: token_hash }, config).await?;
             }
             Err(err) => {
-                audit::record(&Event::InternalError { context: "login_email_move", error: err.to_string() });
+                Internal::DurableObject(err).log();
                 self.schedule_alarm().await?;
             }
         }

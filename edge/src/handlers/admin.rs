@@ -13,6 +13,7 @@ use crate::account::refusal::Refusal;
 use crate::account::{new_account, registry};
 use crate::body::{MAX_IMPORT_BODY, MAX_JSON_BODY};
 use crate::email::Email;
+use crate::failure::Internal;
 use crate::mail::job::MailJob;
 use crate::platform::binding;
 use crate::store;
@@ -42,11 +43,10 @@ async fn create_one(call: &Call<'_>, new: NewAccount) -> Result<AccountView, Api
 async fn index_contact(call: &Call<'_>, contact: &str, id: &str) -> Result<(), ApiError> {
     let kv = call.kv()?;
     let key = store::contact_key(contact);
-    let mut ids: Vec<String> =
-        store::get_json(&kv, &key).await.map_err(|e| call.internal("kv", e))?.unwrap_or_default();
+    let mut ids: Vec<String> = store::get_json(&kv, &key).await.map_err(Internal::Kv)?.unwrap_or_default();
     if !ids.iter().any(|known| known == id) {
         ids.push(id.to_owned());
-        store::put_json(&kv, &key, &ids, None).await.map_err(|e| call.internal("kv", e))?;
+        store::put_json(&kv, &key, &ids, None).await.map_err(Internal::Kv)?;
     }
     Ok(())
 }
@@ -177,8 +177,7 @@ pub(super) async fn staff_reset_link(call: &Call<'_>, id: &str, audience: Audien
     let by = Some(call.staff_member()?);
     let account = [(id.to_owned(), lifetime)];
     super::reset::issue_and_mail(call.env, &call.config.sealing_keys, &account, None, by)
-        .await
-        .map_err(|e| call.internal("reset_link", e))?
+        .await?
         .map_err(|refusal| call.refusal(refusal))
 }
 
@@ -227,7 +226,7 @@ const MAX_QUERY_CHARS: usize = 100;
 /// `?name=…`: accounts whose name holds every word given (accents and case aside), at most [`NAME_RESULTS`], from
 /// the registry (which may show an account up to a minute late).
 pub async fn find(call: Call<'_>) -> HandlerResult {
-    let url = call.req.url().map_err(|e| call.internal("url", e))?;
+    let url = call.req.url().map_err(Internal::Request)?;
     let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
     let kv = call.kv()?;
     let by_name = param("email").is_none() && param("name").is_some();
@@ -253,7 +252,7 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
     let mut accounts = Vec::new();
     for id in ids {
         if let Some(mut view) = viewed(&call, &id).await? {
-            view.mail_events = mail_events(&call, &kv, &view).await?;
+            view.mail_events = mail_events(&kv, &view).await?;
             accounts.push(view);
         }
     }
@@ -281,10 +280,8 @@ pub(super) async fn ids_by_email(call: &Call<'_>, kv: &KvStore, email: &Email) -
     }
     // Contact emails indexed before addresses were normalised further are under their earlier form.
     for form in std::iter::once(email.as_str()).chain(email.earlier_form()) {
-        let by_contact: Vec<String> = store::get_json(kv, &store::contact_key(form))
-            .await
-            .map_err(|e| call.internal("kv", e))?
-            .unwrap_or_default();
+        let by_contact: Vec<String> =
+            store::get_json(kv, &store::contact_key(form)).await.map_err(Internal::Kv)?.unwrap_or_default();
         for id in by_contact {
             if !ids.contains(&id) {
                 ids.push(id);
@@ -295,12 +292,12 @@ pub(super) async fn ids_by_email(call: &Call<'_>, kv: &KvStore, email: &Email) -
 }
 
 /// What the provider reported about mail to the account's login and contact emails, newest first.
-async fn mail_events(call: &Call<'_>, kv: &KvStore, view: &AccountView) -> Result<Vec<MailEvent>, ApiError> {
+async fn mail_events(kv: &KvStore, view: &AccountView) -> Result<Vec<MailEvent>, ApiError> {
     let mut events = Vec::new();
     for address in std::iter::once(&view.login_email).chain(view.contact_email.as_ref()) {
         // The view shows addresses as people write them; events are kept under the normalised form.
         let Ok(address) = Email::parse(address) else { continue };
-        events.extend(store::mail_events(kv, address.as_str()).await.map_err(|e| call.internal("kv", e))?);
+        events.extend(store::mail_events(kv, address.as_str()).await.map_err(Internal::Kv)?);
     }
     events.sort_by_key(|event| std::cmp::Reverse(event.at));
     events.truncate(MAIL_EVENTS_SHOWN);
@@ -309,10 +306,8 @@ async fn mail_events(call: &Call<'_>, kv: &KvStore, view: &AccountView) -> Resul
 
 /// `GET /api/admin/two-step-requirement`.
 pub async fn two_step_requirement(call: Call<'_>) -> HandlerResult {
-    let requirement: TwoStepRequirement = store::get_json(&call.kv()?, store::TWO_STEP_REQUIREMENT_KEY)
-        .await
-        .map_err(|e| call.internal("kv", e))?
-        .unwrap_or_default();
+    let requirement: TwoStepRequirement =
+        store::get_json(&call.kv()?, store::TWO_STEP_REQUIREMENT_KEY).await.map_err(Internal::Kv)?.unwrap_or_default();
     call.reply(200, &requirement)
 }
 
@@ -324,9 +319,7 @@ pub async fn set_two_step_requirement(mut call: Call<'_>) -> HandlerResult {
         let detail = format!("grace days: 0 to {}", TwoStepRequirement::MAX_GRACE_DAYS);
         return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
     }
-    store::put_json(&call.kv()?, store::TWO_STEP_REQUIREMENT_KEY, &requirement, None)
-        .await
-        .map_err(|e| call.internal("kv", e))?;
+    store::put_json(&call.kv()?, store::TWO_STEP_REQUIREMENT_KEY, &requirement, None).await.map_err(Internal::Kv)?;
     call.reply(200, &requirement)
 }
 
@@ -362,7 +355,7 @@ pub async fn require_password_change(mut call: Call<'_>) -> HandlerResult {
 
 /// Every account's registry entry (KV may show them up to a minute late).
 async fn registry_entries(call: &Call<'_>) -> Result<Vec<registry::Entry>, ApiError> {
-    store::registry(&call.kv()?).await.map_err(|e| call.internal("kv", e))
+    store::registry(&call.kv()?).await.map_err(|e| Internal::Kv(e).into())
 }
 
 /// What is required of each account type, and how far each has come.
@@ -382,7 +375,7 @@ async fn save_requirement(
 ) -> Result<(PasswordChangeProgress, Vec<registry::Entry>), ApiError> {
     store::put_json(&call.kv()?, store::PASSWORD_CHANGE_REQUIREMENT_KEY, &requirement, None)
         .await
-        .map_err(|e| call.internal("kv", e))?;
+        .map_err(Internal::Kv)?;
     let entries = registry_entries(call).await?;
     Ok((progress(&entries, requirement), entries))
 }
@@ -426,7 +419,7 @@ async fn announce(
     let mut jobs = Vec::new();
     for entry in entries.iter().filter(|e| audiences.contains(&e.audience) && e.pending(requirement)) {
         jobs.push(MailJob::ChangeRequested {
-            id: crate::platform::new_id().map_err(|e| call.internal("random", e))?,
+            id: crate::platform::new_id()?,
             to: vec![entry.login_email.clone()],
             display_name: entry.display_name.clone(),
             audience: entry.audience,
@@ -435,11 +428,11 @@ async fn announce(
             deadline,
         });
     }
-    let queue = call.env.queue(binding::MAIL_QUEUE).map_err(|e| call.internal("queue", e))?;
+    let queue = call.env.queue(binding::MAIL_QUEUE).map_err(Internal::Queue)?;
     // A queue takes at most 100 messages per batch.
     for batch in jobs.chunks(100) {
         crate::metrics::count(crate::metrics::Op::QueueSend);
-        queue.send_batch(batch.to_vec()).await.map_err(|e| call.internal("queue", e))?;
+        queue.send_batch(batch.to_vec()).await.map_err(Internal::Queue)?;
     }
     Ok(jobs.len() as u32)
 }
@@ -447,7 +440,7 @@ async fn announce(
 /// `DELETE /api/admin/password-change-requirement?audience=staff`: withdraws the requirement of one account type
 /// (none: of both). What an account was asked on its own stays.
 pub async fn withdraw_password_change_requirement(call: Call<'_>) -> HandlerResult {
-    let url = call.req.url().map_err(|e| call.internal("url", e))?;
+    let url = call.req.url().map_err(Internal::Request)?;
     let named = url.query_pairs().find(|(k, _)| k == "audience").map(|(_, v)| v.into_owned());
     let audiences = match named.as_deref() {
         None => Audience::ALL.to_vec(),
@@ -481,7 +474,7 @@ pub async fn seal_secrets(mut call: Call<'_>) -> HandlerResult {
             let detail = "cursor: not one a page answered (start again without it)";
             return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
         }
-        Err(err) => return Err(call.internal("kv", err)),
+        Err(err) => return Err(Internal::Kv(err).into()),
     };
     let mut report = SealSecretsReport { checked: 0, sealed: 0, cursor };
     for id in ids {

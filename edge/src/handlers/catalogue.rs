@@ -3,6 +3,7 @@
 //! `GET /api/requirements`, the active policy's requirements for each account type in the checklist's words.
 
 use super::{Call, HandlerResult};
+use crate::failure::Internal;
 use latchkey_shared::api::{AudienceRequirements, Messages, Requirements, School};
 use latchkey_shared::{requirements as rules_of, Audience, ErrorKey, Locale, MessageKey, PageKey};
 
@@ -25,7 +26,7 @@ pub fn messages(call: &Call<'_>) -> HandlerResult {
     let school = site.school_name.clone().map(|name| School { name, logo: site.school_logo.clone() });
     crate::respond::json(200, &Messages { locale, messages, school })
         .and_then(crate::respond::public)
-        .map_err(|e| call.internal("respond", e))
+        .map_err(|e| Internal::Respond(e).into())
 }
 
 /// `GET /api/requirements`: what the printed handout shows, from the same rules the widget's checklist lists.
@@ -47,5 +48,5 @@ pub fn requirements(call: &Call<'_>) -> HandlerResult {
         .collect();
     crate::respond::json(200, &Requirements { locale, audiences })
         .and_then(crate::respond::public)
-        .map_err(|e| call.internal("respond", e))
+        .map_err(|e| Internal::Respond(e).into())
 }

@@ -5,6 +5,7 @@ use super::oidc::{client, keys};
 use super::{Call, HandlerResult};
 use crate::body::MAX_JSON_BODY;
 use crate::config::Environment;
+use crate::failure::Internal;
 use crate::oidc::clients::{self, secret_hash, Client};
 use crate::platform::now_secs;
 use crate::store;
@@ -23,17 +24,17 @@ fn checked(call: &Call<'_>, registration: &ClientRegistration) -> Result<(), Api
 }
 
 /// A new secret for a confidential client (none for a public one): what to show, and what to keep.
-fn new_secret(call: &Call<'_>, kind: ClientKind) -> Result<(Option<String>, Option<String>), ApiError> {
+fn new_secret(kind: ClientKind) -> Result<(Option<String>, Option<String>), ApiError> {
     if kind == ClientKind::Public {
         return Ok((None, None));
     }
-    let secret = Token::generate().map_err(|e| call.internal("random", e))?.as_str().to_owned();
+    let secret = Token::generate()?.as_str().to_owned();
     let hash = secret_hash(&secret);
     Ok((Some(secret), Some(hash)))
 }
 
 async fn save(call: &Call<'_>, client: &Client) -> Result<(), ApiError> {
-    store::put_oauth2_client(&call.kv()?, client).await.map_err(|e| call.internal("kv", e))
+    store::put_oauth2_client(&call.kv()?, client).await.map_err(|e| Internal::Kv(e).into())
 }
 
 async fn existing(call: &Call<'_>, client_id: &str) -> Result<Client, ApiError> {
@@ -45,9 +46,9 @@ pub async fn register(mut call: Call<'_>) -> HandlerResult {
     keys(&call)?;
     let registration: ClientRegistration = call.json(MAX_JSON_BODY).await?;
     checked(&call, &registration)?;
-    let (secret, hash) = new_secret(&call, registration.kind)?;
+    let (secret, hash) = new_secret(registration.kind)?;
     // 128 random bits, readable in a URL and a config file.
-    let client_id = crate::platform::new_id().map_err(|e| call.internal("random", e))?;
+    let client_id = crate::platform::new_id()?;
     let now = now_secs();
     let view = ClientView { client_id, registration, created_at: now, updated_at: now };
     let client = Client { view, secret_hash: hash };
@@ -57,7 +58,7 @@ pub async fn register(mut call: Call<'_>) -> HandlerResult {
 
 /// `GET /api/admin/oauth2/clients`.
 pub async fn list(call: Call<'_>) -> HandlerResult {
-    let mut clients = store::oauth2_clients(&call.kv()?).await.map_err(|e| call.internal("kv", e))?;
+    let mut clients = store::oauth2_clients(&call.kv()?).await.map_err(Internal::Kv)?;
     clients.sort_by(|a, b| a.view.created_at.cmp(&b.view.created_at).then_with(|| a.id().cmp(b.id())));
     call.reply(200, &ClientList { clients: clients.into_iter().map(|c| c.view).collect() })
 }
@@ -71,7 +72,7 @@ pub async fn update(mut call: Call<'_>) -> HandlerResult {
     let mut client = existing(&call, &update.client_id).await?;
     let was = client.registration().kind;
     let (secret, hash) = match (was, update.registration.kind) {
-        (ClientKind::Public, ClientKind::Confidential) => new_secret(&call, ClientKind::Confidential)?,
+        (ClientKind::Public, ClientKind::Confidential) => new_secret(ClientKind::Confidential)?,
         (_, ClientKind::Public) => (None, None),
         _ => (None, client.secret_hash.clone()),
     };
@@ -89,7 +90,7 @@ pub async fn rotate_secret(mut call: Call<'_>) -> HandlerResult {
     if client.registration().kind != ClientKind::Confidential {
         return Err(call.error(ErrorCode::InvalidRequest).with_detail("a public client has no secret"));
     }
-    let (secret, hash) = new_secret(&call, ClientKind::Confidential)?;
+    let (secret, hash) = new_secret(ClientKind::Confidential)?;
     client.secret_hash = hash;
     client.view.updated_at = now_secs();
     save(&call, &client).await?;
@@ -101,6 +102,6 @@ pub async fn rotate_secret(mut call: Call<'_>) -> HandlerResult {
 pub async fn delete(mut call: Call<'_>) -> HandlerResult {
     let named: ClientRef = call.json(MAX_JSON_BODY).await?;
     existing(&call, &named.client_id).await?;
-    store::delete_oauth2_client(&call.kv()?, &named.client_id).await.map_err(|e| call.internal("kv", e))?;
-    worker::Response::empty().map(|r| r.with_status(204)).map_err(|e| call.internal("respond", e))
+    store::delete_oauth2_client(&call.kv()?, &named.client_id).await.map_err(Internal::Kv)?;
+    worker::Response::empty().map(|r| r.with_status(204)).map_err(|e| Internal::Respond(e).into())
 }

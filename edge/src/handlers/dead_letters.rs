@@ -4,6 +4,7 @@
 use super::{Call, HandlerResult};
 use crate::body::MAX_JSON_BODY;
 use crate::email::Email;
+use crate::failure::Internal;
 use crate::platform::binding;
 use crate::store;
 use latchkey_shared::api::{DeadLetter, DeadLetterList, ResendDeadLetter, Resent};
@@ -12,8 +13,7 @@ use latchkey_shared::ErrorCode;
 /// `GET /api/admin/dead-letters`: mail that could not be delivered.
 pub async fn list(call: Call<'_>) -> HandlerResult {
     let kv = call.kv()?;
-    let stored: Vec<store::StoredDeadLetter> =
-        store::list_json(&kv, "deadletter:").await.map_err(|e| call.internal("kv", e))?;
+    let stored: Vec<store::StoredDeadLetter> = store::list_json(&kv, "deadletter:").await.map_err(Internal::Kv)?;
     let mut dead_letters: Vec<DeadLetter> = stored.into_iter().map(|s| s.letter).collect();
     dead_letters.sort_by_key(|d| d.recorded_at);
     call.reply(200, &DeadLetterList { dead_letters })
@@ -30,10 +30,8 @@ pub async fn resend(mut call: Call<'_>) -> HandlerResult {
     }
     let kv = call.kv()?;
     let key = store::dead_letter_key(&asked.id);
-    let stored: store::StoredDeadLetter = store::get_json(&kv, &key)
-        .await
-        .map_err(|e| call.internal("kv", e))?
-        .ok_or_else(|| call.error(ErrorCode::NotFound))?;
+    let stored: store::StoredDeadLetter =
+        store::get_json(&kv, &key).await.map_err(Internal::Kv)?.ok_or_else(|| call.error(ErrorCode::NotFound))?;
     let not_again = || {
         let detail =
             "this mail cannot be sent again: a webhook or an app's logout, or a login email confirmation (ask \
@@ -42,11 +40,11 @@ pub async fn resend(mut call: Call<'_>) -> HandlerResult {
     };
     let resent = match (stored.notice, stored.letter.account) {
         (Some(notice), _) => {
-            let id = crate::platform::new_id().map_err(|e| call.internal("random", e))?;
+            let id = crate::platform::new_id()?;
             let job = notice.again(id).ok_or_else(not_again)?;
             crate::metrics::count(crate::metrics::Op::QueueSend);
-            let queue = call.env.queue(binding::MAIL_QUEUE).map_err(|e| call.internal("queue", e))?;
-            queue.send(&job).await.map_err(|e| call.internal("queue", e))?;
+            let queue = call.env.queue(binding::MAIL_QUEUE).map_err(Internal::Queue)?;
+            queue.send(&job).await.map_err(Internal::Queue)?;
             "notice"
         }
         (None, Some(account)) if stored.letter.kind == crate::mail::job::RESET_KIND => {
@@ -60,6 +58,6 @@ pub async fn resend(mut call: Call<'_>) -> HandlerResult {
         }
         _ => return Err(not_again()),
     };
-    store::delete(&kv, &key).await.map_err(|e| call.internal("kv", e))?;
+    store::delete(&kv, &key).await.map_err(Internal::Kv)?;
     call.reply(200, &Resent { resent: resent.to_owned() })
 }

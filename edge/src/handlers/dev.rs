@@ -3,6 +3,7 @@
 //! guard); everywhere else these paths are 404.
 
 use super::{Call, HandlerResult};
+use crate::failure::Internal;
 use crate::mail::template::escape;
 use crate::store;
 use latchkey_shared::api::{Mailbox, MailboxMessage};
@@ -20,11 +21,10 @@ pub fn ops(call: Call<'_>) -> HandlerResult {
 /// `POST /dev/argon2?n=N` (N ≤ 50): N argon2id hashes with the configured parameters. workerd freezes the clock
 /// during a request, so the benchmark times this from outside against `n=0`.
 pub fn argon2(call: Call<'_>) -> HandlerResult {
-    let url = call.req.url().map_err(|e| call.internal("url", e))?;
+    let url = call.req.url().map_err(Internal::Request)?;
     let n: u32 = url.query_pairs().find(|(k, _)| k == "n").and_then(|(_, v)| v.parse().ok()).unwrap_or(1).min(50);
     for i in 0..n {
-        crate::password::hash(&format!("benchmark-{i}"), call.config.hash_params)
-            .map_err(|e| call.internal("hash", e))?;
+        crate::password::hash(&format!("benchmark-{i}"), call.config.hash_params)?;
     }
     call.reply(200, &serde_json::json!({ "hashes": n }))
 }
@@ -37,7 +37,7 @@ pub async fn verify(mut call: Call<'_>) -> HandlerResult {
         password: String,
         hash: String,
     }
-    let url = call.req.url().map_err(|e| call.internal("url", e))?;
+    let url = call.req.url().map_err(Internal::Request)?;
     let n: u32 = url.query_pairs().find(|(k, _)| k == "n").and_then(|(_, v)| v.parse().ok()).unwrap_or(1).min(50);
     let body: Verify = call.json(crate::body::MAX_JSON_BODY).await?;
     let matched = (0..n).fold(true, |all, _| crate::password::verify(&body.password, &body.hash) && all);
@@ -47,7 +47,7 @@ pub async fn verify(mut call: Call<'_>) -> HandlerResult {
 /// `POST /dev/sign?alg=ALG&n=N` (N ≤ 200): signs an ID token's worth of claims N times with the configured key for
 /// ALG (RS256, ES256, EdDSA) through WebCrypto; the benchmark times it from outside against n=0.
 pub async fn sign(call: Call<'_>) -> HandlerResult {
-    let url = call.req.url().map_err(|e| call.internal("url", e))?;
+    let url = call.req.url().map_err(Internal::Request)?;
     let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
     let n: u32 = query("n").and_then(|v| v.parse().ok()).unwrap_or(1).min(200);
     let alg = latchkey_shared::oauth::SigningAlg::ALL
@@ -59,15 +59,14 @@ pub async fn sign(call: Call<'_>) -> HandlerResult {
     let keys = super::oidc::keys(&call)?;
     let claims = serde_json::json!({"iss": call.config.app_origin, "sub": "benchmark", "aud": "benchmark", "iat": 0});
     for _ in 0..n {
-        crate::oidc::sign::sign(keys, alg, None, &claims).await.map_err(|e| call.internal("sign", e))?;
+        crate::oidc::sign::sign(keys, alg, None, &claims).await?;
     }
     call.reply(200, &serde_json::json!({ "signed": n, "alg": alg }))
 }
 
 async fn messages(call: &Call<'_>) -> Result<Vec<MailboxMessage>, latchkey_shared::ApiError> {
     let kv = call.kv()?;
-    let mut messages: Vec<MailboxMessage> =
-        store::list_json(&kv, "mailbox:").await.map_err(|e| call.internal("kv", e))?;
+    let mut messages: Vec<MailboxMessage> = store::list_json(&kv, "mailbox:").await.map_err(Internal::Kv)?;
     messages.reverse(); // newest first
     Ok(messages)
 }
@@ -101,14 +100,14 @@ pub async fn page(call: Call<'_>) -> HandlerResult {
          <title>Dev mailbox · latchkey</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/site.css\"></head><body><main class=\"mailbox\">\
          <h1>Dev mailbox</h1><p class=\"hint\">Mail the Worker sent in development. Never enabled in production.</p>{items}</main></body></html>"
     );
-    let mut response = worker::Response::from_html(html).map_err(|e| call.internal("respond", e))?;
+    let mut response = worker::Response::from_html(html).map_err(Internal::Respond)?;
     let headers = response.headers_mut();
     headers
         .set(
             "Content-Security-Policy",
             "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
         )
-        .map_err(|e| call.internal("respond", e))?;
+        .map_err(Internal::Respond)?;
     Ok(response)
 }
 

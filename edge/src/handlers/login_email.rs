@@ -7,6 +7,7 @@ use crate::account::commands::admin::View;
 use crate::account::commands::login_email::{CancelLoginEmailChange, ConfirmLoginEmailChange, StartLoginEmailChange};
 use crate::body::MAX_JSON_BODY;
 use crate::email::Email;
+use crate::failure::Internal;
 use crate::mail::job::{LinkToken, MailJob};
 use crate::platform::{binding, new_id, now_secs, random_bytes};
 use crate::store::{self, TOKEN_RECORD_GRACE_SECS};
@@ -43,10 +44,8 @@ pub async fn start(mut call: Call<'_>) -> HandlerResult {
         let detail = "new_login_email: another account of this type logs in with it";
         return Err(call.error(ErrorCode::AccountExists).with_detail(detail));
     }
-    let fresh = || Token::generate().map_err(|e| call.internal("random", e));
-    let (confirm, cancel) = (fresh()?, fresh()?);
-    let id = || new_id().map_err(|e| call.internal("random", e));
-    let (mail_id, notice_mail_id) = (id()?, id()?);
+    let (confirm, cancel) = (Token::generate()?, Token::generate()?);
+    let (mail_id, notice_mail_id) = (new_id()?, new_id()?);
     // The bearer token is automation the school runs itself: no one to give time to stop it.
     let delay_secs = if by.actor == Actor::AdminToken { 0 } else { call.config.login_email_change_delay_secs };
     let command = StartLoginEmailChange {
@@ -64,16 +63,15 @@ pub async fn start(mut call: Call<'_>) -> HandlerResult {
     let kv = call.kv()?;
     let pending = Pending { account_id: old_id.clone() };
     let link_ttl = u64::from(LINK_LIFETIME_SECS) + TOKEN_RECORD_GRACE_SECS;
-    let failed = |e| call.internal("kv", e);
     store::put_json(&kv, &store::login_email_link_key(&confirm.hash()), &pending, Some(link_ttl))
         .await
-        .map_err(failed)?;
+        .map_err(Internal::Kv)?;
     let cancel_ttl = link_ttl.max(delay_secs + TOKEN_RECORD_GRACE_SECS);
     store::put_json(&kv, &store::login_email_cancel_key(&cancel.hash()), &pending, Some(cancel_ttl))
         .await
-        .map_err(failed)?;
+        .map_err(Internal::Kv)?;
     let seal = |token: &Token| -> Result<LinkToken, ApiError> {
-        let nonce = random_bytes().map_err(|e| call.internal("random", e))?;
+        let nonce = random_bytes()?;
         Ok(LinkToken::seal(token.as_str(), &call.config.sealing_keys, nonce))
     };
     let notice = MailJob::LoginEmailChangeRequested {
@@ -97,11 +95,11 @@ pub async fn start(mut call: Call<'_>) -> HandlerResult {
         token: seal(&confirm)?,
         lifetime_secs: LINK_LIFETIME_SECS,
     };
-    let queue = call.env.queue(binding::MAIL_QUEUE).map_err(|e| call.internal("queue", e))?;
+    let queue = call.env.queue(binding::MAIL_QUEUE).map_err(Internal::Queue)?;
     // The owner hears first: if that mail cannot be queued, no confirmation goes out either.
     for mail in [notice, job] {
         crate::metrics::count(crate::metrics::Op::QueueSend);
-        queue.send(&mail).await.map_err(|e| call.internal("queue", e))?;
+        queue.send(&mail).await.map_err(Internal::Queue)?;
     }
     let view = super::admin::viewed(&call, &old_id).await?.ok_or_else(|| call.error(ErrorCode::NotFound))?;
     call.reply(200, &view)
@@ -114,7 +112,7 @@ async fn linked(call: &mut Call<'_>, key: impl Fn(&TokenHash) -> String) -> Resu
     let hash = token.hash();
     let pending: Pending = store::get_json(&call.kv()?, &key(&hash))
         .await
-        .map_err(|e| call.internal("kv", e))?
+        .map_err(Internal::Kv)?
         .ok_or_else(|| call.error(ErrorCode::TokenInvalid))?;
     Ok((pending.account_id, hash))
 }
@@ -141,7 +139,7 @@ pub async fn cancel(mut call: Call<'_>) -> HandlerResult {
     let cancelled = call.account(&account_id, CancelLoginEmailChange { cancel_hash: hash.clone() }).await?;
     let cancelled = cancelled.map_err(|refusal| call.refusal(refusal))?;
     let kv = call.kv()?;
-    store::delete(&kv, &store::login_email_cancel_key(&hash)).await.map_err(|e| call.internal("kv", e))?;
+    store::delete(&kv, &store::login_email_cancel_key(&hash)).await.map_err(Internal::Kv)?;
     let answer = LoginEmailChanged {
         login_email: crate::email::display(&cancelled.login_email),
         audience: cancelled.audience,

@@ -7,6 +7,7 @@ use crate::account::commands::delivery::NoteMailEvent;
 use crate::audit::{self, Event};
 use crate::body::{self, MAX_MAIL_EVENT_BODY};
 use crate::email::Email;
+use crate::failure::Internal;
 use crate::mail::events::Headers;
 use crate::platform::now_secs;
 use crate::store;
@@ -54,7 +55,7 @@ pub async fn receive(mut call: Call<'_>) -> HandlerResult {
             provider: provider.to_owned(),
             detail: report.detail,
         });
-        let new = store::record_mail_event(&kv, &entry, &report.event_id).await.map_err(|e| call.internal("kv", e))?;
+        let new = store::record_mail_event(&kv, &entry, &report.event_id).await.map_err(Internal::Kv)?;
         audit::record(&Event::MailEventRecorded { provider, kind: entry.kind });
         recorded += 1;
         // A refusal or a complaint goes into the history of each account the address is on, once.

@@ -21,6 +21,7 @@ use crate::account::refusal::Refusal;
 use crate::body::{self, BodyError};
 use crate::config::Config;
 use crate::email::{account_id, account_id_of, Email};
+use crate::failure::Internal;
 use crate::routes::Guard;
 use crate::token::TokenHash;
 use latchkey_shared::api::{Actor, PasswordChangeRequirement, Role, StaffMember, TwoStepRequirement};
@@ -163,12 +164,6 @@ impl Call<'_> {
         ApiError::new(code, self.locale)
     }
 
-    /// Logs an infrastructure failure (never user data) and answers `internal`: nothing was changed.
-    pub fn internal(&self, context: &str, err: impl std::fmt::Display) -> ApiError {
-        crate::audit::record(&crate::audit::Event::InternalError { context, error: err.to_string() });
-        self.error(ErrorCode::Internal)
-    }
-
     fn body_error(&self, err: BodyError) -> ApiError {
         self.error(err.code).with_detail(err.detail)
     }
@@ -200,11 +195,11 @@ impl Call<'_> {
 
     /// Answers `status` with a JSON body and the API's headers.
     pub fn reply<T: serde::Serialize>(&self, status: u16, body: &T) -> HandlerResult {
-        crate::respond::json(status, body).map_err(|e| self.internal("respond", e))
+        crate::respond::json(status, body).map_err(|e| Internal::Respond(e).into())
     }
 
     pub fn kv(&self) -> Result<worker::kv::KvStore, ApiError> {
-        self.env.kv(crate::platform::binding::KV).map_err(|e| self.internal("kv", e))
+        self.env.kv(crate::platform::binding::KV).map_err(|e| Internal::Kv(e).into())
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
@@ -213,12 +208,12 @@ impl Call<'_> {
 
     /// Sends a command to an account's Durable Object; its reply.
     pub async fn account<C: Ask>(&self, account_id: &str, command: C) -> Result<C::Reply, ApiError> {
-        ask_account(self.env, account_id, command).await.map_err(|e| self.internal("durable_object", e))
+        ask_account(self.env, account_id, command).await.map_err(|e| Internal::DurableObject(e).into())
     }
 
     /// [`account_id_for`], answering `internal` if the accounts cannot be asked.
     pub async fn account_id_for(&self, audience: Audience, email: &Email) -> Result<String, ApiError> {
-        account_id_for(self.env, audience, email).await.map_err(|e| self.internal("durable_object", e))
+        account_id_for(self.env, audience, email).await.map_err(|e| Internal::DurableObject(e).into())
     }
 
     /// A setting the admin keeps in KV. If KV cannot answer, its default — nothing required —: logins go on (ops see
@@ -230,7 +225,7 @@ impl Call<'_> {
         };
         stored
             .unwrap_or_else(|e| {
-                self.internal("kv", e);
+                Internal::Kv(e).log();
                 None
             })
             .unwrap_or_default()

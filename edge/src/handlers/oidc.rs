@@ -14,6 +14,7 @@ use super::{Call, HandlerResult};
 use crate::account::codes::{self, Code, CODE_TTL_SECS};
 use crate::account::commands::apps::{Authorize, Authorized, ConsentAsk};
 use crate::account::commands::session::Logout;
+use crate::failure::Internal;
 use crate::oidc::authorize::{self, AuthRequest, PageError};
 use crate::oidc::clients::Client;
 use crate::oidc::jwt::{self, IdTokenClaims};
@@ -35,27 +36,27 @@ pub fn keys<'a>(call: &'a Call<'_>) -> Result<&'a SigningKeys, latchkey_shared::
 }
 
 /// A public, cacheable JSON document any origin may read.
-fn public_json(call: &Call<'_>, body: &serde_json::Value) -> HandlerResult {
-    let mut response = respond::json(200, body).and_then(respond::public).map_err(|e| call.internal("respond", e))?;
+fn public_json(body: &serde_json::Value) -> HandlerResult {
+    let mut response = respond::json(200, body).and_then(respond::public).map_err(Internal::Respond)?;
     let cache = format!("public, max-age={}", crate::oidc::PUBLIC_MAX_AGE_SECS);
-    response.headers_mut().set("Cache-Control", &cache).map_err(|e| call.internal("respond", e))?;
+    response.headers_mut().set("Cache-Control", &cache).map_err(Internal::Respond)?;
     Ok(response)
 }
 
 /// `GET /.well-known/openid-configuration`.
 pub fn discovery(call: &Call<'_>) -> HandlerResult {
     let keys = keys(call)?;
-    public_json(call, &crate::oidc::discovery(&call.config.app_origin, &keys.algorithms()))
+    public_json(&crate::oidc::discovery(&call.config.app_origin, &keys.algorithms()))
 }
 
 /// `GET /oauth2/jwks`.
 pub fn jwks(call: &Call<'_>) -> HandlerResult {
-    public_json(call, &keys(call)?.jwks())
+    public_json(&keys(call)?.jwks())
 }
 
 /// A registered client, or `None`; KV failing is an internal error.
 pub async fn client(call: &Call<'_>, client_id: &str) -> Result<Option<Client>, latchkey_shared::ApiError> {
-    store::oauth2_client(&call.kv()?, client_id).await.map_err(|e| call.internal("kv", e))
+    store::oauth2_client(&call.kv()?, client_id).await.map_err(|e| Internal::Kv(e).into())
 }
 
 /// `GET /api/apps?client_id=`: the app's name and the account types it takes, for the login page.
@@ -79,13 +80,13 @@ fn query(call: &Call<'_>) -> Vec<(String, String)> {
 /// An HTML answer from these endpoints, with the pages' CSP (`form_target`: an origin the page's form may lead to).
 fn html(call: &Call<'_>, status: u16, body: String, form_target: Option<&str>) -> HandlerResult {
     let body = page::with_school(body, &call.config.site);
-    let mut response = Response::from_html(body).map_err(|e| call.internal("respond", e))?.with_status(status);
+    let mut response = Response::from_html(body).map_err(Internal::Respond)?.with_status(status);
     let csp = match form_target {
         Some(origin) => page::CSP.replace("form-action 'self'", &format!("form-action 'self' {origin}")),
         None => page::CSP.to_owned(),
     };
     let headers = response.headers_mut();
-    headers.set("Content-Security-Policy", &csp).map_err(|e| call.internal("respond", e))?;
+    headers.set("Content-Security-Policy", &csp).map_err(Internal::Respond)?;
     Ok(response)
 }
 
@@ -98,9 +99,9 @@ fn error_page(call: &Call<'_>, locale: Locale, reason: PageError) -> HandlerResu
     html(call, 400, page::error(locale, text), None)
 }
 
-fn redirect(call: &Call<'_>, to: &str) -> HandlerResult {
-    let mut response = Response::empty().map_err(|e| call.internal("respond", e))?.with_status(302);
-    response.headers_mut().set("Location", to).map_err(|e| call.internal("respond", e))?;
+fn redirect(to: &str) -> HandlerResult {
+    let mut response = Response::empty().map_err(Internal::Respond)?.with_status(302);
+    response.headers_mut().set("Location", to).map_err(Internal::Respond)?;
     Ok(response)
 }
 
@@ -172,12 +173,12 @@ async fn answer_authorization(call: Call<'_>, pairs: Vec<(String, String)>, give
         Ok(request) => request,
         Err(error) => {
             let state = pairs.iter().find(|(k, _)| k == "state").map(|(_, v)| v.as_str());
-            return redirect(&call, &authorize::error_redirect(redirect_uri, state, &error, &issuer));
+            return redirect(&authorize::error_redirect(redirect_uri, state, &error, &issuer));
         }
     };
     let refuse = |code: OAuthErrorCode, description: &'static str| {
         let error = authorize::RedirectError { code, description };
-        redirect(&call, &authorize::error_redirect(&request.redirect_uri, request.state.as_deref(), &error, &issuer))
+        redirect(&authorize::error_redirect(&request.redirect_uri, request.state.as_deref(), &error, &issuer))
     };
     if given == Some(false) {
         return refuse(OAuthErrorCode::AccessDenied, "the person did not continue to the app");
@@ -188,9 +189,9 @@ async fn answer_authorization(call: Call<'_>, pairs: Vec<(String, String)>, give
     }
     // `prompt=login` asks for a login whatever the session: the login page, which comes back with `login_after`.
     let Some((account_id, token)) = session.filter(|_| !request.prompt_login) else {
-        return redirect(&call, &interaction("/login", &pairs, &request, now));
+        return redirect(&interaction("/login", &pairs, &request, now));
     };
-    let subject = Token::generate().map_err(|e| call.internal("random", e))?;
+    let subject = Token::generate()?;
     let consent = ConsentAsk {
         needed: consent_needed(&client, &request),
         forced: request.prompt_consent,
@@ -218,13 +219,13 @@ async fn answer_authorization(call: Call<'_>, pairs: Vec<(String, String)>, give
                 expires_at: now + CODE_TTL_SECS,
                 locale: request.locale,
             };
-            let nonce = random_bytes().map_err(|e| call.internal("random", e))?;
+            let nonce = random_bytes()?;
             let code = codes::seal(&call.config.sealing_keys, &account_id, &issued, nonce);
             let mut params = vec![("code", code.as_str())];
             if let Some(state) = &request.state {
                 params.push(("state", state));
             }
-            return redirect(&call, &authorize::redirect_with(&request.redirect_uri, &params, &issuer));
+            return redirect(&authorize::redirect_with(&request.redirect_uri, &params, &issuer));
         }
         Authorized::AccessDenied => {
             return refuse(OAuthErrorCode::AccessDenied, "this account type may not use this app")
@@ -251,7 +252,7 @@ async fn answer_authorization(call: Call<'_>, pairs: Vec<(String, String)>, give
     if request.no_prompt {
         return refuse(OAuthErrorCode::InteractionRequired, "the person must act on latchkey first");
     }
-    redirect(&call, &interaction(page, &pairs, &request, now))
+    redirect(&interaction(page, &pairs, &request, now))
 }
 
 /// What the confirmation page's form may lead to, for its CSP: the app's origin, or its private-use scheme.
@@ -332,12 +333,12 @@ pub async fn logout(mut call: Call<'_>) -> HandlerResult {
     let mut response = match back_to {
         Some(uri) => {
             let state = param("state").map(|s| vec![("state", s)]).unwrap_or_default();
-            let mut url = url::Url::parse(uri).map_err(|e| call.internal("logout", e))?;
+            let mut url = url::Url::parse(uri).map_err(|e| Internal::Stored(format!("logout URI: {e}")))?;
             url.query_pairs_mut().extend_pairs(state);
-            redirect(&call, url.as_str())?.with_status(if confirmed { 303 } else { 302 })
+            redirect(url.as_str())?.with_status(if confirmed { 303 } else { 302 })
         }
         None => html(&call, 200, page::logged_out(locale), None)?,
     };
-    set_session_cookies(&mut response, "", 0, call.config.secure_origin()).map_err(|e| call.internal("respond", e))?;
+    set_session_cookies(&mut response, "", 0, call.config.secure_origin()).map_err(Internal::Respond)?;
     Ok(response)
 }

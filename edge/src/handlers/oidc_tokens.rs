@@ -7,6 +7,7 @@ use super::{Call, HandlerResult};
 use crate::account::apps::GrantRefusal;
 use crate::account::codes;
 use crate::account::commands::apps::{ExchangeCode, Grant, GrantStatus, GrantToken, Refresh, RevokeGrant};
+use crate::failure::Internal;
 use crate::oidc::clients::Client;
 use crate::oidc::jwt::{self, AccessTokenClaims, IdTokenClaims, Person, PersonClaims, ACCESS_TOKEN_TYPE};
 use crate::oidc::sign;
@@ -34,23 +35,23 @@ fn oauth(code: OAuthErrorCode, description: &str) -> OAuthError {
 
 /// A JSON answer the token endpoints give: never cached, readable by a browser app on any origin (no cookie is
 /// involved: the app proves itself with PKCE, its secret or the token).
-fn answer(call: &Call<'_>, status: u16, body: &impl serde::Serialize) -> HandlerResult {
+fn answer(status: u16, body: &impl serde::Serialize) -> HandlerResult {
     let mut response =
-        crate::respond::json(status, body).and_then(crate::respond::public).map_err(|e| call.internal("respond", e))?;
+        crate::respond::json(status, body).and_then(crate::respond::public).map_err(Internal::Respond)?;
     let headers = response.headers_mut();
-    headers.set("Pragma", "no-cache").map_err(|e| call.internal("respond", e))?;
+    headers.set("Pragma", "no-cache").map_err(Internal::Respond)?;
     Ok(response)
 }
 
-fn refused(call: &Call<'_>, error: OAuthError) -> HandlerResult {
-    let mut response = answer(call, error.error.http_status(), &error)?;
+fn refused(error: OAuthError) -> HandlerResult {
+    let mut response = answer(error.error.http_status(), &error)?;
     let challenge = match error.error {
         OAuthErrorCode::InvalidClient => Some("Basic realm=\"latchkey\"".to_owned()),
         OAuthErrorCode::InvalidToken => Some("Bearer error=\"invalid_token\"".to_owned()),
         _ => None,
     };
     if let Some(challenge) = challenge {
-        response.headers_mut().set("WWW-Authenticate", &challenge).map_err(|e| call.internal("respond", e))?;
+        response.headers_mut().set("WWW-Authenticate", &challenge).map_err(Internal::Respond)?;
     }
     Ok(response)
 }
@@ -62,7 +63,7 @@ async fn oauth_answer(
 ) -> HandlerResult {
     match work(call).await {
         Ok(result) => result,
-        Err(error) => refused(call, error),
+        Err(error) => refused(error),
     }
 }
 
@@ -84,18 +85,13 @@ async fn authenticate(call: &Call<'_>, form: &Form) -> OAuthResult<Client> {
     presented.authenticate(found)
 }
 
-fn oauth_internal(call: &Call<'_>, context: &str, err: impl std::fmt::Display) -> OAuthError {
-    call.internal(context, err);
-    oauth(OAuthErrorCode::ServerError, "try again")
-}
-
 /// `POST /oauth2/token`.
 pub async fn token(mut call: Call<'_>) -> HandlerResult {
     keys(&call)?;
     oauth_answer(&mut call, async |call| {
         let form = form(call).await?;
         let client = authenticate(call, &form).await?;
-        let next = Token::generate().map_err(|e| oauth_internal(call, "random", e))?;
+        let next = Token::generate()?;
         // A change of password that has come due since the login ends what apps can get, here too.
         let password_change = call.password_change_requirement().await;
         let (account_id, grant) = match form.required("grant_type")? {
@@ -105,7 +101,7 @@ pub async fn token(mut call: Call<'_>) -> HandlerResult {
                 let verifier = form.required("code_verifier")?;
                 let (account_id, issued) = codes::open(&call.config.sealing_keys, code)
                     .ok_or_else(|| oauth(OAuthErrorCode::InvalidGrant, "unknown code"))?;
-                let family = Token::generate().map_err(|e| oauth_internal(call, "random", e))?;
+                let family = Token::generate()?;
                 let exchange = ExchangeCode {
                     code_hash: codes::hash(code),
                     code: issued,
@@ -147,9 +143,7 @@ async fn ask<C>(call: &Call<'_>, account_id: &str, command: C) -> OAuthResult<Gr
 where
     C: crate::account::protocol::Ask<Reply = Result<Grant, GrantRefusal>>,
 {
-    let reply = crate::handlers::ask_account(call.env, account_id, command)
-        .await
-        .map_err(|e| oauth_internal(call, "durable_object", e))?;
+    let reply = crate::handlers::ask_account(call.env, account_id, command).await.map_err(Internal::DurableObject)?;
     reply.map_err(OAuthError::from)
 }
 
@@ -191,10 +185,10 @@ async fn issue(
         person: person(grant),
     };
     let sealed = |purpose: &str, token: &Token| -> Result<String, latchkey_shared::ApiError> {
-        let nonce = random_bytes().map_err(|e| call.internal("random", e))?;
+        let nonce = random_bytes()?;
         Ok(handle(purpose, account_id, token, &call.config.sealing_keys, nonce))
     };
-    let family = Token::parse(&grant.family_id).map_err(|e| call.internal("grant", e))?;
+    let family = Token::parse(&grant.family_id).map_err(|e| Internal::Stored(format!("grant family: {e}")))?;
     let ttl = u64::from(client.registration().access_token_ttl_secs);
     let access_claims = AccessTokenClaims {
         iss: issuer,
@@ -203,15 +197,14 @@ async fn issue(
         client_id: client.id().to_owned(),
         exp: now + ttl,
         iat: now,
-        jti: new_id().map_err(|e| call.internal("random", e))?,
+        jti: new_id()?,
         scope: grant.scope.join(" "),
         sid: grant.sid.clone(),
         auth_time: grant.auth_time,
         grant: sealed(GRANT_PURPOSE, &family)?,
     };
-    let id_token = sign::sign(keys, alg, None, &id_claims).await.map_err(|e| call.internal("sign", e))?;
-    let access_token =
-        sign::sign(keys, alg, Some(ACCESS_TOKEN_TYPE), &access_claims).await.map_err(|e| call.internal("sign", e))?;
+    let id_token = sign::sign(keys, alg, None, &id_claims).await?;
+    let access_token = sign::sign(keys, alg, Some(ACCESS_TOKEN_TYPE), &access_claims).await?;
     let mut body = json!({
         "access_token": access_token,
         "token_type": "Bearer",
@@ -222,7 +215,7 @@ async fn issue(
     if let Some(refresh) = refresh {
         body["refresh_token"] = sealed(REFRESH_PURPOSE, refresh)?.into();
     }
-    answer(call, 200, &body)
+    answer(200, &body)
 }
 
 /// An access token latchkey signed, checked: signature, issuer, type, and (unless `expired_ok`) expiry. The account
@@ -244,7 +237,7 @@ async fn access_token(call: &Call<'_>, token: &str, expired_ok: bool) -> Option<
 async fn grant_status(call: &Call<'_>, account_id: &str, token: GrantToken) -> OAuthResult<Option<Grant>> {
     crate::handlers::ask_account(call.env, account_id, GrantStatus { token })
         .await
-        .map_err(|e| oauth_internal(call, "durable_object", e))
+        .map_err(|e| Internal::DurableObject(e).into())
 }
 
 /// `GET`/`POST /oauth2/userinfo`: the person, for a live access token (asked of the account, so a token whose
@@ -259,9 +252,9 @@ pub async fn userinfo(mut call: Call<'_>) -> HandlerResult {
         let invalid = || oauth(OAuthErrorCode::InvalidToken, "the access token is not valid");
         let (claims, account_id, family) = access_token(call, &bearer, false).await.ok_or_else(invalid)?;
         let grant = grant_status(call, &account_id, GrantToken::Family(family)).await?.ok_or_else(invalid)?;
-        let mut body = serde_json::to_value(person(&grant)).map_err(|e| oauth_internal(call, "respond", e))?;
+        let mut body = serde_json::to_value(person(&grant)).map_err(|e| Internal::Respond(e.into()))?;
         body["sub"] = claims.sub.into();
-        Ok(answer(call, 200, &body))
+        Ok(answer(200, &body))
     })
     .await
 }
@@ -286,11 +279,9 @@ pub async fn revoke(mut call: Call<'_>) -> HandlerResult {
         let token = form.required("token")?;
         if let Some((account_id, token, _)) = presented(call, token).await {
             let revoke = RevokeGrant { token, client_id: client.id().to_owned() };
-            crate::handlers::ask_account(call.env, &account_id, revoke)
-                .await
-                .map_err(|e| oauth_internal(call, "durable_object", e))?;
+            crate::handlers::ask_account(call.env, &account_id, revoke).await.map_err(Internal::DurableObject)?;
         }
-        let mut response = Response::empty().map_err(|e| oauth_internal(call, "respond", e))?.with_status(200);
+        let mut response = Response::empty().map_err(Internal::Respond)?.with_status(200);
         let _ = response.headers_mut().set("Access-Control-Allow-Origin", "*");
         Ok(Ok(response))
     })
@@ -310,13 +301,13 @@ pub async fn introspect(mut call: Call<'_>) -> HandlerResult {
         let token = form.required("token")?;
         let inactive = json!({ "active": false });
         let Some((account_id, grant_token, access)) = presented(call, token).await else {
-            return Ok(answer(call, 200, &inactive));
+            return Ok(answer(200, &inactive));
         };
         let now = now_secs();
         let expired = access.as_ref().is_some_and(|claims| claims.exp <= now);
         let grant = grant_status(call, &account_id, grant_token).await?;
         let Some(grant) = grant.filter(|g| g.client_id == client.id() && !expired) else {
-            return Ok(answer(call, 200, &inactive));
+            return Ok(answer(200, &inactive));
         };
         let mut body = json!({
             "active": true,
@@ -333,7 +324,7 @@ pub async fn introspect(mut call: Call<'_>) -> HandlerResult {
             body["exp"] = claims.exp.into();
             body["iat"] = claims.iat.into();
         }
-        Ok(answer(call, 200, &body))
+        Ok(answer(200, &body))
     })
     .await
 }

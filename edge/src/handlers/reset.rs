@@ -7,6 +7,7 @@ use crate::audit::{self, Event, Pseudonym};
 use crate::body::MAX_JSON_BODY;
 use crate::config::Config;
 use crate::email::Email;
+use crate::failure::Internal;
 use crate::mail::job::{AlsoLink, LinkToken, MailJob};
 use crate::platform::{binding, new_id, random_bytes};
 use crate::seal::Keys;
@@ -30,17 +31,12 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
         let token =
             turnstile::plausible(body.turnstile_token.as_deref()).ok_or(call.error(ErrorCode::ChallengeFailed))?;
         let ip = call.header("CF-Connecting-IP");
-        let request = turnstile::verify_request(
-            turnstile,
-            token,
-            ip.as_deref(),
-            &new_id().map_err(|e| call.internal("random", e))?,
-        );
+        let request = turnstile::verify_request(turnstile, token, ip.as_deref(), &new_id()?);
         let passed = match fetch::post_text(&request).await {
             Ok((status, answer)) => turnstile::passed(status, &answer, &call.config.app_host()),
             Err(err) => {
                 // Fails closed: the check exists to stop floods, and the person can try again.
-                audit::record(&Event::InternalError { context: "turnstile", error: err.to_string() });
+                Internal::Outbound(err).log();
                 false
             }
         };
@@ -56,7 +52,7 @@ pub async fn request(mut call: Call<'_>, ctx: &Context) -> HandlerResult {
     // Every account that logs in with the email, staff and parent — the person need not know which they hold —
     // unless the request names one (an integrator's own form may).
     let audiences = body.audience.map_or(Audience::ALL.to_vec(), |audience| vec![audience]);
-    let delay = lookup_delay(random_bytes().map_err(|e| call.internal("random", e))?);
+    let delay = lookup_delay(random_bytes()?);
     ctx.wait_until(async move {
         worker::Delay::from(delay).await;
         let mut accounts = Vec::new();
@@ -110,18 +106,18 @@ pub(super) async fn issue_and_mail(
     accounts: &[(String, u32)],
     locale: Option<Locale>,
     by: Option<StaffMember>,
-) -> worker::Result<Result<bool, Refusal>> {
+) -> Result<Result<bool, Refusal>, Internal> {
     let mail_id = new_id()?;
     let mut issued: Vec<Issued> = Vec::new();
     for (id, lifetime_secs) in accounts {
-        let token = Token::generate().map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let token = Token::generate()?;
         let issue = IssueToken {
             token_hash: token.hash(),
             lifetime_secs: *lifetime_secs,
             mail_id: Some(mail_id.clone()),
             by: by.clone(),
         };
-        match super::ask_account(env, id, issue).await? {
+        match super::ask_account(env, id, issue).await.map_err(Internal::DurableObject)? {
             Ok(Some(recipient)) => {
                 issued.push(Issued { account_id: id.clone(), token, recipient, lifetime_secs: *lifetime_secs })
             }
@@ -132,7 +128,7 @@ pub(super) async fn issue_and_mail(
     }
     let Some(first) = issued.first() else { return Ok(Ok(false)) };
     let seal =
-        |token: &Token| -> worker::Result<LinkToken> { Ok(LinkToken::seal(token.as_str(), keys, random_bytes()?)) };
+        |token: &Token| -> Result<LinkToken, Internal> { Ok(LinkToken::seal(token.as_str(), keys, random_bytes()?)) };
     let mut also = Vec::new();
     for other in &issued[1..] {
         also.push(AlsoLink {
@@ -155,7 +151,7 @@ pub(super) async fn issue_and_mail(
         // The links were issued but cannot reach anyone: take them back, so the links sent before work again.
         for link in &issued {
             let withdraw = WithdrawToken { token_hash: link.token.hash(), mail_id: Some(mail_id.clone()) };
-            super::ask_account(env, &link.account_id, withdraw).await?;
+            super::ask_account(env, &link.account_id, withdraw).await.map_err(Internal::DurableObject)?;
         }
         return Err(err);
     }
@@ -170,15 +166,15 @@ pub(super) async fn issue_and_mail(
 }
 
 /// Maps each link's token to its account in KV, then hands the mail to the queue.
-async fn record_and_send(env: &Env, issued: &[Issued], job: &MailJob) -> worker::Result<()> {
-    let kv = env.kv(binding::KV)?;
+async fn record_and_send(env: &Env, issued: &[Issued], job: &MailJob) -> Result<(), Internal> {
+    let kv = env.kv(binding::KV).map_err(Internal::Kv)?;
     for link in issued {
         let ttl = u64::from(link.lifetime_secs) + TOKEN_RECORD_GRACE_SECS;
         let record = TokenRecord { account_id: link.account_id.clone() };
-        store::put_json(&kv, &store::token_key(&link.token.hash()), &record, Some(ttl)).await?;
+        store::put_json(&kv, &store::token_key(&link.token.hash()), &record, Some(ttl)).await.map_err(Internal::Kv)?;
     }
     crate::metrics::count(crate::metrics::Op::QueueSend);
-    env.queue(binding::MAIL_QUEUE)?.send(job).await
+    env.queue(binding::MAIL_QUEUE).map_err(Internal::Queue)?.send(job).await.map_err(Internal::Queue)
 }
 
 /// Finds which account a token belongs to. `None`: not a token we issued (or so old KV forgot it).
@@ -186,8 +182,7 @@ async fn token_account(call: &Call<'_>, token: &str) -> Result<Option<(TokenHash
     let Ok(token) = Token::parse(token) else { return Ok(None) };
     let hash = token.hash();
     let kv = call.kv()?;
-    let record: Option<TokenRecord> =
-        store::get_json(&kv, &store::token_key(&hash)).await.map_err(|e| call.internal("kv", e))?;
+    let record: Option<TokenRecord> = store::get_json(&kv, &store::token_key(&hash)).await.map_err(Internal::Kv)?;
     Ok(record.map(|r| (hash, r.account_id)))
 }
 

@@ -5,6 +5,7 @@ use super::{Call, HandlerResult};
 use crate::account::commands::session::{CheckSession, Login, Logout, Reauthenticate};
 use crate::body::MAX_JSON_BODY;
 use crate::email::Email;
+use crate::failure::Internal;
 use crate::platform::{now_millis, random_bytes};
 use crate::respond::{cookie_value, session_cookie_name, set_session_cookies};
 use crate::session_cookie;
@@ -33,7 +34,7 @@ async fn attempt_login(call: &mut Call<'_>) -> HandlerResult {
     let body: LoginRequest = call.json(MAX_JSON_BODY).await?;
     // A malformed email cannot be an account: the same answer as a wrong password.
     let Ok(email) = Email::parse(&body.email) else { return Err(call.error(ErrorCode::InvalidCredentials)) };
-    let token = Token::generate().map_err(|e| call.internal("random", e))?;
+    let token = Token::generate()?;
     // Independent lookups, side by side. The breach check is asked for every login, right password or not, so that it
     // costs every login the same.
     let (id, requirement, password_change, breached) = futures_util::join!(
@@ -56,11 +57,11 @@ async fn attempt_login(call: &mut Call<'_>) -> HandlerResult {
     };
     match call.account(&id, login).await? {
         Ok(info) => {
-            let nonce = random_bytes().map_err(|e| call.internal("random", e))?;
+            let nonce = random_bytes()?;
             let value = session_cookie::value(&id, &token, &call.config.sealing_keys, nonce);
             let mut response = call.reply(200, &info)?;
             let (ttl, secure) = (call.config.session_ttl_secs, call.config.secure_origin());
-            set_session_cookies(&mut response, &value, ttl, secure).map_err(|e| call.internal("respond", e))?;
+            set_session_cookies(&mut response, &value, ttl, secure).map_err(Internal::Respond)?;
             Ok(response)
         }
         Err(refusal) => Err(call.refusal(refusal)),
@@ -106,7 +107,7 @@ pub async fn reauthenticate(mut call: Call<'_>) -> HandlerResult {
     let client = call.client();
     let command = Reauthenticate { client, session_hash, password: body.password, code: body.code };
     call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
-    worker::Response::empty().map(|r| r.with_status(204)).map_err(|e| call.internal("respond", e))
+    worker::Response::empty().map(|r| r.with_status(204)).map_err(|e| Internal::Respond(e).into())
 }
 
 /// `DELETE /api/session`: always clears the cookie.
@@ -114,7 +115,7 @@ pub async fn logout(call: Call<'_>) -> HandlerResult {
     if let Some(session) = session_from_cookie(&call) {
         call.account(&session.account_id, Logout { session_hash: session.token.hash() }).await?;
     }
-    let mut response = worker::Response::empty().map_err(|e| call.internal("respond", e))?.with_status(204);
-    set_session_cookies(&mut response, "", 0, call.config.secure_origin()).map_err(|e| call.internal("respond", e))?;
+    let mut response = worker::Response::empty().map_err(Internal::Respond)?.with_status(204);
+    set_session_cookies(&mut response, "", 0, call.config.secure_origin()).map_err(Internal::Respond)?;
     Ok(response)
 }

@@ -30,12 +30,12 @@ pub async fn status(call: Call<'_>) -> HandlerResult {
 /// `POST /api/two-step/setup`.
 pub async fn setup(call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
-    let secret = random_bytes::<{ totp::SECRET_BYTES }>().map_err(|e| call.internal("random", e))?;
+    let secret = random_bytes::<{ totp::SECRET_BYTES }>()?;
     let command = TwoStepSetup { session_hash, secret: TotpSecret::new(secret.to_vec()) };
     let SetupStarted { login_email, expires_at } =
         call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
     let otpauth_uri = totp::otpauth_uri(&call.config.two_step_issuer, &login_email, &secret);
-    let qr_svg = qr::svg(&otpauth_uri).map_err(|e| call.internal("qr", e))?;
+    let qr_svg = qr::svg(&otpauth_uri)?;
     let answer = SetupAnswer {
         secret: totp::base32(&secret).into(),
         otpauth_uri: otpauth_uri.into(),
@@ -94,8 +94,7 @@ where
     let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
     let recovery_codes = (0..recovery::COUNT)
         .map(|_| random_bytes::<{ recovery::CODE_BYTES }>().map(|bytes| Secret::new(recovery::format(&bytes))))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| call.internal("random", e))?;
+        .collect::<Result<Vec<_>, _>>()?;
     let hashes = recovery_codes
         .iter()
         .map(|code| recovery::hash_of_formatted(&call.config.sealing_keys, code.expose_str()))
