@@ -1,6 +1,8 @@
 //! The Worker's configuration, from `wrangler.toml` `[vars]` and secrets, validated as a whole with errors that name
 //! the variable. Secrets' values never appear in an error.
 
+use crate::host::is_loopback_host;
+use crate::mail::config::MailConfig;
 use crate::mail::events::Verifier;
 use crate::mail::provider::ProviderKind;
 use crate::oidc::keys::SigningKeys;
@@ -66,18 +68,6 @@ pub struct Config {
     admin_token: Option<Secret<String>>,
 }
 
-#[derive(Debug, Clone)]
-pub struct MailConfig {
-    pub provider: ProviderKind,
-    pub base_url: String,
-    pub api_key: Secret<String>,
-    pub from: String,
-    pub retry_base_secs: u32,
-    /// How the provider's delivery-event webhook proves itself (`MAIL_EVENTS_SECRET`); `POST /api/mail-events` is
-    /// off without it.
-    pub events: Option<Verifier>,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("variable `{0}` is not set")]
@@ -96,15 +86,6 @@ impl From<ConfigError> for worker::Error {
 
 fn invalid(name: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError::Invalid { name, problem: problem.into() }
-}
-
-/// Whether a host is this machine: where a development Worker and the tests' fakes live.
-pub fn is_loopback_host(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    match host.parse::<std::net::IpAddr>() {
-        Ok(ip) => ip.is_loopback(),
-        Err(_) => host.eq_ignore_ascii_case("localhost"),
-    }
 }
 
 /// A URL the Worker serves from or calls, parsed (not matched by prefix): https, or http to a loopback host on a

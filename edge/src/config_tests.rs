@@ -144,8 +144,6 @@ fn urls_are_parsed_not_matched_by_prefix() {
 fn development_mode_only_on_this_machine() {
     let refused = problem(&[("ENVIRONMENT", "dev")]);
     assert!(refused.contains("ENVIRONMENT") && refused.contains("127.0.0.1"), "{refused}");
-    assert!(is_loopback_host("127.0.0.1") && is_loopback_host("[::1]") && is_loopback_host("LOCALHOST"));
-    assert!(!is_loopback_host("127.0.0.1.evil.tld") && !is_loopback_host("reset.school.org"));
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod failure;
 mod fetch;
 mod handlers;
 mod hex;
+mod host;
 mod identity_checks;
 mod ip_limit;
 mod mail;
@@ -70,7 +71,7 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Err(err) => {
             // Names a variable and a field, never a secret's value; the caller learns which only on this machine.
             audit::record(&Event::ConfigInvalid { error: err.to_string() });
-            let host = req.url().ok().and_then(|url| url.host_str().map(config::is_loopback_host));
+            let host = req.url().ok().and_then(|url| url.host_str().map(host::is_loopback_host));
             return respond::error(&config::config_invalid(&err, locale, host.unwrap_or(false)));
         }
     };
@@ -200,6 +201,8 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
     let config = Config::from_env(&env)?;
     let dead_letter_queue = batch.queue().ends_with("-dead");
     let kv = env.kv(platform::binding::KV)?;
+    let writer =
+        mail::template::Writer { app_origin: &config.app_origin, keys: &config.sealing_keys, site: &config.site };
     for message in batch.messages()? {
         let job = message.body();
         if dead_letter_queue {
@@ -208,7 +211,7 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
             message.ack();
             continue;
         }
-        match mail::send::deliver(&env, &config, job).await {
+        match mail::send::deliver(&env, &config.mail, &writer, job).await {
             Ok(()) => {
                 audit::record(&Event::MailSent {
                     kind: job.kind(),
@@ -261,7 +264,7 @@ async fn settle(env: &Env, job: &MailJob, dead_lettered: Option<&str>) {
 /// Tells each account the mail is about what became of it (what the school office sees of its latest mails).
 async fn tell_account<C: account::protocol::Ask + Clone>(env: &Env, job: &MailJob, word: C) {
     for account in job.reporting_accounts() {
-        if let Err(err) = handlers::ask_account(env, &account, word.clone()).await {
+        if let Err(err) = account::ask::ask_account(env, &account, word.clone()).await {
             failure::Internal::DurableObject(err).log();
         }
     }
@@ -285,5 +288,5 @@ async fn record_dead_letter(kv: &worker::kv::KvStore, config: &Config, job: &Mai
         account: &job.account(&config.sealing_keys),
         reason,
     });
-    store::record_dead_letter(kv, &store::StoredDeadLetter { letter, notice }).await
+    store::record_dead_letter(kv, &letter.id.clone(), &mail::job::StoredDeadLetter { letter, notice }).await
 }

@@ -2,9 +2,9 @@
 //! registry, settings, dead letters, the mail provider's delivery events and the dev mailbox. KV is eventually
 //! consistent, so nothing here decides whether a token still works: the account's Durable Object does.
 
-use crate::account::registry::Entry;
 use crate::metrics::{count, Op};
-use latchkey_shared::api::{DeadLetter, MailEvent, MAIL_EVENTS_SHOWN};
+use latchkey_shared::api::{MailEvent, MAIL_EVENTS_SHOWN};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use worker::kv::KvStore;
 
@@ -52,7 +52,7 @@ pub fn registry_key(account_id: &str) -> String {
 }
 
 /// Writes an account's registry entry (in the key's metadata, so a listing reads every entry at once).
-pub async fn put_registry_entry(kv: &KvStore, account_id: &str, entry: &Entry) -> worker::Result<()> {
+pub async fn put_registry_entry(kv: &KvStore, account_id: &str, entry: &impl Serialize) -> worker::Result<()> {
     let key = registry_key(account_id);
     let key = fits(&key).ok_or_else(|| too_long(&key))?;
     count(Op::KvWrite);
@@ -61,7 +61,7 @@ pub async fn put_registry_entry(kv: &KvStore, account_id: &str, entry: &Entry) -
 }
 
 /// Every account's registry entry, a page of 1,000 keys at a time.
-pub async fn registry(kv: &KvStore) -> worker::Result<Vec<Entry>> {
+pub async fn registry<Entry: DeserializeOwned>(kv: &KvStore) -> worker::Result<Vec<Entry>> {
     let mut entries = Vec::new();
     let mut cursor = None;
     loop {
@@ -169,19 +169,9 @@ pub async fn list_json<T: for<'de> Deserialize<'de>>(kv: &KvStore, prefix: &str)
     Ok(values)
 }
 
-/// A dead letter as KV keeps it: what the admin API shows, and the notice itself to send again (a mail with a link's
-/// token is never kept).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StoredDeadLetter {
-    #[serde(flatten)]
-    pub letter: DeadLetter,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notice: Option<crate::mail::job::MailJob>,
-}
-
-pub async fn record_dead_letter(kv: &KvStore, letter: &StoredDeadLetter) -> worker::Result<()> {
-    // Kept 30 days for ops.
-    put_json(kv, &dead_letter_key(&letter.letter.id), letter, Some(30 * 86_400)).await
+/// Keeps a dead letter (`mail::job::StoredDeadLetter`) 30 days for ops.
+pub async fn record_dead_letter(kv: &KvStore, id: &str, letter: &impl Serialize) -> worker::Result<()> {
+    put_json(kv, &dead_letter_key(id), letter, Some(30 * 86_400)).await
 }
 
 const CLIENT_PREFIX: &str = "oauth2:client:";

@@ -8,6 +8,7 @@
 
 pub mod apply;
 pub mod apps;
+pub mod ask;
 pub mod authority;
 pub mod codes;
 pub mod commands;

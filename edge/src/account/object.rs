@@ -3,6 +3,7 @@
 //! account goes through here, one at a time.
 
 use super::apply::{remember, Apply, Context, FreshIds, Next, Rules, Slot};
+use super::ask::ask_account;
 use super::commands::admin::View;
 use super::commands::apps::LogoutsTried;
 use super::commands::delivery::{MailQueued, RequeueLostMail, WebhooksTried};
@@ -15,7 +16,7 @@ use super::state::AccountState;
 use crate::audit::{self, AccountEvent, Event};
 use crate::config::Config;
 use crate::failure::Internal;
-use crate::handlers::ask_account;
+use crate::mail::job::StoredDeadLetter;
 use crate::oidc::jwt::{LogoutTokenClaims, LOGOUT_TOKEN_TYPE};
 use crate::oidc::sign;
 use crate::outbound::OutboundRequest;
@@ -350,8 +351,8 @@ impl Account {
                         account: None,
                         resendable: false,
                     };
-                    let letter = store::StoredDeadLetter { letter, notice: None };
-                    store::record_dead_letter(&self.env.kv(binding::KV)?, &letter).await?;
+                    let letter = StoredDeadLetter { letter, notice: None };
+                    store::record_dead_letter(&self.env.kv(binding::KV)?, &letter.letter.id, &letter).await?;
                 }
             }
             tried.push((delivery, outcome));
@@ -413,7 +414,8 @@ impl Account {
                         account: None,
                         resendable: false,
                     };
-                    store::record_dead_letter(&kv, &store::StoredDeadLetter { letter, notice: None }).await?;
+                    store::record_dead_letter(&kv, &letter.id.clone(), &StoredDeadLetter { letter, notice: None })
+                        .await?;
                 }
             }
             tried.push((logout, outcome));

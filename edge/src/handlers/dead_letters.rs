@@ -13,7 +13,8 @@ use latchkey_shared::ErrorCode;
 /// `GET /api/admin/dead-letters`: mail that could not be delivered.
 pub async fn list(call: Call<'_>) -> HandlerResult {
     let kv = call.kv()?;
-    let stored: Vec<store::StoredDeadLetter> = store::list_json(&kv, "deadletter:").await.map_err(Internal::Kv)?;
+    let stored: Vec<crate::mail::job::StoredDeadLetter> =
+        store::list_json(&kv, "deadletter:").await.map_err(Internal::Kv)?;
     let mut dead_letters: Vec<DeadLetter> = stored.into_iter().map(|s| s.letter).collect();
     dead_letters.sort_by_key(|d| d.recorded_at);
     call.reply(200, &DeadLetterList { dead_letters })
@@ -30,7 +31,7 @@ pub async fn resend(mut call: Call<'_>) -> HandlerResult {
     }
     let kv = call.kv()?;
     let key = store::dead_letter_key(&asked.id);
-    let stored: store::StoredDeadLetter =
+    let stored: crate::mail::job::StoredDeadLetter =
         store::get_json(&kv, &key).await.map_err(Internal::Kv)?.ok_or_else(|| call.error(ErrorCode::NotFound))?;
     let not_again = || {
         let detail =

@@ -14,9 +14,10 @@ pub mod reset;
 pub mod session;
 pub mod two_step;
 
+use crate::account::ask::ask_account;
 use crate::account::commands::admin::View;
 use crate::account::commands::session::CheckStaff;
-use crate::account::protocol::{Ask, Command};
+use crate::account::protocol::Ask;
 use crate::account::refusal::Refusal;
 use crate::body::{self, BodyError};
 use crate::config::Config;
@@ -27,7 +28,7 @@ use crate::token::TokenHash;
 use latchkey_shared::api::{Actor, PasswordChangeRequirement, Role, StaffMember, TwoStepRequirement};
 use latchkey_shared::{ApiError, Audience, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
-use worker::{Env, Method, Request, RequestInit};
+use worker::{Env, Request};
 
 /// What every handler gets.
 pub struct Call<'a> {
@@ -267,18 +268,4 @@ pub async fn account_id_for(env: &Env, audience: Audience, email: &Email) -> wor
     let now = ask_account(env, &id, View {}).await?.is_some();
     let before = ask_account(env, &earlier_id, View {}).await?.is_some();
     Ok(crate::email::holding(id, earlier_id, now, before))
-}
-
-/// Sends a command to an account's Durable Object; its reply.
-pub async fn ask_account<C: Ask>(env: &Env, account_id: &str, command: C) -> worker::Result<C::Reply> {
-    crate::metrics::count(crate::metrics::Op::DurableObjectCall);
-    let stub = env.durable_object(crate::platform::binding::ACCOUNTS)?.get_by_name(account_id)?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(serde_json::to_string(&Into::<Command>::into(command))?.into()));
-    let request = Request::new_with_init("https://account/", &init)?;
-    let mut response = stub.fetch_with_request(request).await?;
-    if response.status_code() != 200 {
-        return Err(worker::Error::RustError(format!("account object answered HTTP {}", response.status_code())));
-    }
-    response.json().await
 }

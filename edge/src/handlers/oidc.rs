@@ -142,7 +142,7 @@ fn consent_needed(client: &Client, request: &AuthRequest) -> bool {
 fn on_this_device(redirect_uri: &str) -> bool {
     url::Url::parse(redirect_uri).is_ok_and(|url| match url.scheme() {
         "https" => false,
-        "http" => url.host_str().is_some_and(crate::config::is_loopback_host),
+        "http" => url.host_str().is_some_and(crate::host::is_loopback_host),
         _ => true,
     })
 }

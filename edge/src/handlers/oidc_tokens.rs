@@ -143,7 +143,8 @@ async fn ask<C>(call: &Call<'_>, account_id: &str, command: C) -> OAuthResult<Gr
 where
     C: crate::account::protocol::Ask<Reply = Result<Grant, GrantRefusal>>,
 {
-    let reply = crate::handlers::ask_account(call.env, account_id, command).await.map_err(Internal::DurableObject)?;
+    let reply =
+        crate::account::ask::ask_account(call.env, account_id, command).await.map_err(Internal::DurableObject)?;
     reply.map_err(OAuthError::from)
 }
 
@@ -235,7 +236,7 @@ async fn access_token(call: &Call<'_>, token: &str, expired_ok: bool) -> Option<
 }
 
 async fn grant_status(call: &Call<'_>, account_id: &str, token: GrantToken) -> OAuthResult<Option<Grant>> {
-    crate::handlers::ask_account(call.env, account_id, GrantStatus { token })
+    crate::account::ask::ask_account(call.env, account_id, GrantStatus { token })
         .await
         .map_err(|e| Internal::DurableObject(e).into())
 }
@@ -279,7 +280,7 @@ pub async fn revoke(mut call: Call<'_>) -> HandlerResult {
         let token = form.required("token")?;
         if let Some((account_id, token, _)) = presented(call, token).await {
             let revoke = RevokeGrant { token, client_id: client.id().to_owned() };
-            crate::handlers::ask_account(call.env, &account_id, revoke).await.map_err(Internal::DurableObject)?;
+            crate::account::ask::ask_account(call.env, &account_id, revoke).await.map_err(Internal::DurableObject)?;
         }
         let mut response = Response::empty().map_err(Internal::Respond)?.with_status(200);
         let _ = response.headers_mut().set("Access-Control-Allow-Origin", "*");

@@ -117,7 +117,7 @@ pub(super) async fn issue_and_mail(
             mail_id: Some(mail_id.clone()),
             by: by.clone(),
         };
-        match super::ask_account(env, id, issue).await.map_err(Internal::DurableObject)? {
+        match crate::account::ask::ask_account(env, id, issue).await.map_err(Internal::DurableObject)? {
             Ok(Some(recipient)) => {
                 issued.push(Issued { account_id: id.clone(), token, recipient, lifetime_secs: *lifetime_secs })
             }
@@ -151,7 +151,7 @@ pub(super) async fn issue_and_mail(
         // The links were issued but cannot reach anyone: take them back, so the links sent before work again.
         for link in &issued {
             let withdraw = WithdrawToken { token_hash: link.token.hash(), mail_id: Some(mail_id.clone()) };
-            super::ask_account(env, &link.account_id, withdraw).await.map_err(Internal::DurableObject)?;
+            crate::account::ask::ask_account(env, &link.account_id, withdraw).await.map_err(Internal::DurableObject)?;
         }
         return Err(err);
     }

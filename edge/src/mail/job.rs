@@ -2,6 +2,7 @@
 
 use crate::audit::{Pseudonym, TwoStepChange};
 use crate::seal::{Keys, Sealed, NONCE_BYTES};
+use latchkey_shared::api::DeadLetter;
 use latchkey_shared::{Audience, Locale, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -237,6 +238,16 @@ impl MailJob {
             | MailJob::LoginEmailChangeRequested { to, .. } => to.clone(),
         }
     }
+}
+
+/// A dead letter as KV keeps it: what the admin API shows, and the notice itself to send again (a mail with a link's
+/// token is never kept).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredDeadLetter {
+    #[serde(flatten)]
+    pub letter: DeadLetter,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<MailJob>,
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! Sending a rendered mail. `Mailer` is the one seam: a provider over `fetch` (Resend, Postmark), Cloudflare's
 //! `send_email` binding, or the dev mailbox. The queue consumer picks one from the configuration.
 
+use super::config::MailConfig;
 use super::job::MailJob;
 use super::provider::{self, ProviderKind, Verdict};
 use super::template::{self, Rendered};
-use crate::config::{Config, MailConfig};
 use crate::fetch;
 use crate::platform::binding;
 use crate::store;
@@ -88,14 +88,18 @@ impl Mailer for DevMailbox<'_> {
 
 /// Renders a job and sends it with the configured mailer. Why it failed goes into the audit trail and the account's
 /// mail record: the provider's words are kept, the recipient's address is not (`provider::without_addresses`).
-pub async fn deliver(env: &Env, config: &Config, job: &MailJob) -> Result<(), SendError> {
-    let writer = template::Writer { app_origin: &config.app_origin, keys: &config.sealing_keys, site: &config.site };
-    let mail = template::render(job, &writer).map_err(|unopened| SendError::Permanent(unopened.to_string()))?;
+pub async fn deliver(
+    env: &Env,
+    config: &MailConfig,
+    writer: &template::Writer<'_>,
+    job: &MailJob,
+) -> Result<(), SendError> {
+    let mail = template::render(job, writer).map_err(|unopened| SendError::Permanent(unopened.to_string()))?;
     // The school's name as the sender's, with MAIL_FROM's address.
-    let from = config.site.sender(&config.mail.from);
-    let sent = match config.mail.provider {
+    let from = writer.site.sender(&config.from);
+    let sent = match config.provider {
         ProviderKind::Resend | ProviderKind::Postmark => {
-            HttpApiMailer { config: &config.mail, from: &from }.send(&mail, job.id()).await
+            HttpApiMailer { config, from: &from }.send(&mail, job.id()).await
         }
         ProviderKind::CloudflareSendEmail => SendEmailMailer { env, from: &from }.send(&mail, job.id()).await,
         ProviderKind::DevMailbox => DevMailbox(env).send(&mail, job.id()).await,

@@ -90,7 +90,7 @@ pub fn check(registration: &ClientRegistration, algorithms: &[SigningAlg], dev: 
     if let Some(uri) = &registration.backchannel_logout_uri {
         // latchkey POSTs to it: an https service (or a loopback one on a development Worker).
         let url = Url::parse(uri).ok();
-        let local = url.as_ref().and_then(Url::host_str).is_some_and(crate::config::is_loopback_host);
+        let local = url.as_ref().and_then(Url::host_str).is_some_and(crate::host::is_loopback_host);
         let ok = url.as_ref().is_some_and(|u| {
             u.fragment().is_none() && (u.scheme() == "https" || (u.scheme() == "http" && local && dev))
         });
