@@ -6,6 +6,7 @@
 
 use crate::hex::hex;
 use crate::seal::Keys;
+use crate::webhook::{DeliveryKind, Outcome};
 use latchkey_shared::api::{Actor, MailEventKind, PasswordChangeReason, Role};
 use latchkey_shared::{Audience, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -144,6 +145,16 @@ pub enum AccountEvent {
         kind: String,
         dead_lettered: bool,
     },
+    /// A webhook or a back-channel logout was tried: delivered, to be retried, or given up (`reason`: what the last
+    /// try got).
+    DeliveryTried {
+        kind: DeliveryKind,
+        delivery: String,
+        outcome: Outcome,
+        reason: String,
+        /// Until the next try, when there is one.
+        delay_secs: u32,
+    },
 }
 
 /// How the audit trail names who acted: `admin_token`, or the staff member's pseudonym.
@@ -192,6 +203,27 @@ impl AccountEvent {
             AccountEvent::LoginEmailChanged { by } => Event::LoginEmailChanged { account, by: actor_name(by) },
             AccountEvent::LoginEmailChangeConfirmed => Event::LoginEmailChangeConfirmed { account },
             &AccountEvent::LoginEmailChangeCancelled { reason } => Event::LoginEmailChangeCancelled { account, reason },
+            &AccountEvent::DeliveryTried { kind, ref delivery, outcome, ref reason, delay_secs } => {
+                let (delivery, reason) = (delivery.as_str(), reason.as_str());
+                match (kind, outcome) {
+                    (DeliveryKind::Webhook, Outcome::Delivered) => Event::WebhookSent { delivery, account },
+                    (DeliveryKind::Webhook, Outcome::RetryAt(_)) => {
+                        Event::WebhookRetry { delivery, account, reason, delay_secs }
+                    }
+                    (DeliveryKind::Webhook, Outcome::GiveUp) => {
+                        Event::WebhookDeadLettered { delivery, account, reason }
+                    }
+                    (DeliveryKind::BackChannelLogout, Outcome::Delivered) => {
+                        Event::BackChannelLogoutSent { delivery, account }
+                    }
+                    (DeliveryKind::BackChannelLogout, Outcome::RetryAt(_)) => {
+                        Event::BackChannelLogoutRetry { delivery, account, reason, delay_secs }
+                    }
+                    (DeliveryKind::BackChannelLogout, Outcome::GiveUp) => {
+                        Event::BackChannelLogoutDeadLettered { delivery, account, reason }
+                    }
+                }
+            }
         })
     }
 }

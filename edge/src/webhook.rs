@@ -48,6 +48,26 @@ struct Payload<'a> {
     changed_at: u64,
 }
 
+/// The deliveries an account retries on [`next_try`]'s schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryKind {
+    /// A password change, told to the site's backend.
+    Webhook,
+    /// A session an app knew ended (Back-Channel Logout 1.0).
+    BackChannelLogout,
+}
+
+impl DeliveryKind {
+    /// As a dead letter names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryKind::Webhook => "webhook",
+            DeliveryKind::BackChannelLogout => "backchannel_logout",
+        }
+    }
+}
+
 /// What a try's answer means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {

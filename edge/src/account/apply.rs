@@ -8,6 +8,7 @@ use super::throttle::LoginFailures;
 use crate::audit::AccountEvent;
 use crate::config::Config;
 use crate::seal::Keys;
+use crate::webhook::WebhookConfig;
 use latchkey_shared::Policy;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -28,22 +29,34 @@ pub struct Rules {
     pub session_idle_secs: u64,
     /// How recently a session's person must have typed the password for a sensitive change.
     pub recent_auth_secs: u64,
-    /// Whether password changes are told to the site's backend.
-    pub webhooks: bool,
+    /// Where password changes are told to the site's backend, if they are.
+    pub webhook: Option<WebhookConfig>,
     pub mail_retry_base_secs: u32,
+    /// This provider's issuer (its origin): a logout token's `iss`.
+    pub issuer: String,
+    /// Whether logout tokens can be signed (OpenID Connect's keys are configured): without, logouts owed wait.
+    pub signs_logout_tokens: bool,
     /// What seals the authenticator apps' keys and keys the recovery codes' digests (`SEALING_KEYS`).
     pub sealing_keys: Keys,
 }
 
 impl Rules {
+    /// The first delay of a delivery's retries (webhooks, back-channel logouts): the webhook's setting, which
+    /// back-channel logouts share; mail's without a webhook.
+    pub fn delivery_retry_base_secs(&self) -> u32 {
+        self.webhook.as_ref().map_or(self.mail_retry_base_secs, |hook| hook.retry_base_secs)
+    }
+
     pub fn of(config: &Config) -> Rules {
         Rules {
             policy: config.policy.clone(),
             session_ttl_secs: config.session_ttl_secs,
             session_idle_secs: config.session_idle_secs,
             recent_auth_secs: config.recent_auth_secs,
-            webhooks: config.webhook.is_some(),
+            webhook: config.webhook.clone(),
             mail_retry_base_secs: config.mail.retry_base_secs,
+            issuer: config.app_origin.clone(),
+            signs_logout_tokens: config.oidc_keys.is_some(),
             sealing_keys: config.sealing_keys.clone(),
         }
     }
@@ -187,14 +200,25 @@ pub(crate) mod testing {
         pub move_due: bool,
     }
 
+    /// The site's backend, as a test's rules name it.
+    pub fn webhook() -> crate::webhook::WebhookConfig {
+        crate::webhook::WebhookConfig {
+            url: "https://site.example/hook".into(),
+            secret: "s".to_owned().into(),
+            retry_base_secs: 30,
+        }
+    }
+
     pub fn rules() -> Rules {
         Rules {
             policy: Policy::brief_default(),
             session_ttl_secs: 3600,
             session_idle_secs: 1800,
             recent_auth_secs: 600,
-            webhooks: false,
+            webhook: None,
             mail_retry_base_secs: 1,
+            issuer: "https://id.school.example".into(),
+            signs_logout_tokens: true,
             sealing_keys: crate::seal::Keys::parse(crate::seal::TEST_KEYS).unwrap(),
         }
     }

@@ -227,18 +227,6 @@ impl Apps {
         self.logouts.iter().filter(|l| l.due_at <= now).cloned().collect()
     }
 
-    /// Applies what the tries gave, as [`crate::account::webhooks::Webhooks::record`] does.
-    pub fn logouts_tried(&mut self, tried: &[(BackChannelLogout, Outcome)]) {
-        self.logouts.retain_mut(|pending| match tried.iter().find(|(l, _)| l.id == pending.id) {
-            Some((_, Outcome::Delivered | Outcome::GiveUp)) => false,
-            Some((updated, Outcome::RetryAt(_))) => {
-                *pending = updated.clone();
-                true
-            }
-            None => true,
-        })
-    }
-
     pub fn wake_in(&self, now: u64) -> Option<u64> {
         self.logouts.iter().map(|l| l.due_at.saturating_sub(now).max(1)).min()
     }
@@ -359,12 +347,7 @@ mod tests {
         assert_eq!(apps.logouts.len(), 1);
         assert_eq!((apps.logouts[0].client_id.as_str(), apps.logouts[0].sid.clone()), ("app", sid_of(&h(9))));
         assert_eq!(apps.wake_in(5), Some(1));
-        let mut tried = apps.logouts_due(5).remove(0);
-        let outcome = tried.record_try(Some(503), 5, 1);
-        apps.logouts_tried(&[(tried, outcome)]);
-        assert_eq!(apps.logouts_due(5).len(), 0, "retried later");
-        let again = apps.logouts_due(6).remove(0);
-        apps.logouts_tried(&[(again, Outcome::Delivered)]);
-        assert!(apps.logouts.is_empty());
+        assert_eq!(apps.logouts_due(5).len(), 1);
+        assert_eq!(apps.logouts_due(4).len(), 0, "not before the session ended");
     }
 }

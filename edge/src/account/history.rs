@@ -59,9 +59,10 @@ fn entry(event: &AccountEvent, at: u64) -> Option<HistoryEntry> {
             HistoryEntry { detail: Some(code.as_str().to_owned()), ..plain(HistoryEvent::TwoStepCodeRefused) }
         }
         AccountEvent::PasswordChangeRequired { by: actor } => by(HistoryEvent::PasswordChangeRequired, actor),
-        AccountEvent::PasswordChangeOwed(_) | AccountEvent::AppTokensIssued | AccountEvent::ResetAttemptThrottled => {
-            return None
-        }
+        AccountEvent::PasswordChangeOwed(_)
+        | AccountEvent::AppTokensIssued
+        | AccountEvent::ResetAttemptThrottled
+        | AccountEvent::DeliveryTried { .. } => return None,
         AccountEvent::AppGrantRefused(_) => plain(HistoryEvent::AppGrantRefused),
         AccountEvent::Disabled { by: actor } => by(HistoryEvent::Disabled, actor),
         AccountEvent::Enabled { by: actor } => by(HistoryEvent::Enabled, actor),

@@ -13,6 +13,7 @@ pub mod authority;
 pub mod codes;
 pub mod commands;
 pub mod credential;
+pub mod deliveries;
 pub mod history;
 pub mod new_account;
 pub mod new_password;

@@ -5,11 +5,11 @@
 use super::apply::{remember, Apply, Context, FreshIds, Next, Rules, Slot};
 use super::ask::ask_account;
 use super::commands::admin::View;
-use super::commands::apps::LogoutsTried;
-use super::commands::delivery::{MailQueued, RequeueLostMail, WebhooksTried};
+use super::commands::delivery::{DeliveriesTried, MailQueued, RequeueLostMail};
 use super::commands::login_email::{MoveAborted, MoveIn, MoveOut, MovedAway};
 use super::credential::PasswordHasher;
-use super::protocol::Command;
+use super::deliveries::{self, Answer, Due, Tried};
+use super::protocol::{Answers, Command};
 use super::refusal::Refusal;
 use super::registry::Entry;
 use super::state::AccountState;
@@ -21,9 +21,7 @@ use crate::oidc::jwt::{LogoutTokenClaims, LOGOUT_TOKEN_TYPE};
 use crate::oidc::sign;
 use crate::outbound::OutboundRequest;
 use crate::platform::{binding, new_id, now_secs};
-use crate::webhook::Outcome;
 use crate::{fetch, password, store};
-use latchkey_shared::api::DeadLetter;
 use latchkey_shared::ErrorCode;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -77,6 +75,34 @@ fn logout_request(uri: String, token: &str) -> OutboundRequest {
     }
 }
 
+fn answered(status: worker::Result<u16>) -> Answer {
+    status.map_or(Answer::Unanswered, Answer::Status)
+}
+
+/// A back-channel logout's try (Back-Channel Logout 1.0): the logout token signed as the app's ID tokens are, POSTed
+/// to its registered URI.
+async fn logout(
+    kv: &worker::kv::KvStore,
+    config: &Config,
+    client_id: &str,
+    claims: &LogoutTokenClaims,
+) -> Result<Answer> {
+    let client = store::oauth2_client(kv, client_id).await?;
+    let Some((client, uri)) = client.and_then(|c| c.registration().backchannel_logout_uri.clone().map(|uri| (c, uri)))
+    else {
+        return Ok(Answer::NotWanted);
+    };
+    let Some(keys) = config.oidc_keys.as_ref() else { return Ok(Answer::Unanswered) };
+    let alg = client.registration().id_token_signed_response_alg;
+    Ok(match sign::sign(keys, alg, Some(LOGOUT_TOKEN_TYPE), claims).await {
+        Ok(token) => answered(fetch::post(&logout_request(uri, &token)).await),
+        Err(err) => {
+            Internal::from(err).log();
+            Answer::Unanswered
+        }
+    })
+}
+
 /// A command applied: its reply, whether mail waits to be handed to the queue, whether apps wait for a back-channel
 /// logout, whether the account is due to move to a new login email, and whether a confirmed change waits for its
 /// delay to end (the alarm moves it then).
@@ -94,44 +120,7 @@ impl DurableObject for Account {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        match req.json::<Command>().await? {
-            Command::Create(c) => self.answer(c).await,
-            Command::View(c) => self.answer(c).await,
-            Command::Disable(c) => self.answer(c).await,
-            Command::AdminTwoStepOff(c) => self.answer(c).await,
-            Command::RequireChange(c) => self.answer(c).await,
-            Command::IssueToken(c) => self.answer(c).await,
-            Command::LinkStatus(c) => self.answer(c).await,
-            Command::WithdrawToken(c) => self.answer(c).await,
-            Command::Reset(c) => self.answer(c).await,
-            Command::Login(c) => self.answer(c).await,
-            Command::CheckSession(c) => self.answer(c).await,
-            Command::Logout(c) => self.answer(c).await,
-            Command::Reauthenticate(c) => self.answer(c).await,
-            Command::ChangePassword(c) => self.answer(c).await,
-            Command::TwoStepStatus(c) => self.answer(c).await,
-            Command::TwoStepSetup(c) => self.answer(c).await,
-            Command::TwoStepConfirm(c) => self.answer(c).await,
-            Command::TwoStepNewCodes(c) => self.answer(c).await,
-            Command::TwoStepDisable(c) => self.answer(c).await,
-            Command::MailSettled(c) => self.answer(c).await,
-            Command::MailRetrying(c) => self.answer(c).await,
-            Command::Enable(c) => self.answer(c).await,
-            Command::EndSessions(c) => self.answer(c).await,
-            Command::Authorize(c) => self.answer(c).await,
-            Command::ExchangeCode(c) => self.answer(c).await,
-            Command::Refresh(c) => self.answer(c).await,
-            Command::GrantStatus(c) => self.answer(c).await,
-            Command::RevokeGrant(c) => self.answer(c).await,
-            Command::SetRoles(c) => self.answer(c).await,
-            Command::SealSecrets(c) => self.answer(c).await,
-            Command::CheckStaff(c) => self.answer(c).await,
-            Command::StartLoginEmailChange(c) => self.answer(c).await,
-            Command::ConfirmLoginEmailChange(c) => self.answer(c).await,
-            Command::CancelLoginEmailChange(c) => self.answer(c).await,
-            Command::MoveIn(c) => self.answer(c).await,
-            Command::NoteMailEvent(c) => self.answer(c).await,
-        }
+        req.json::<Command>().await?.answered_by(self).await
     }
 
     async fn alarm(&self) -> Result<Response> {
@@ -145,23 +134,15 @@ impl DurableObject for Account {
         if self.run(RequeueLostMail {}, &config).await?.flush_outbox {
             self.flush_outbox(&config).await?;
         }
-        self.deliver_webhooks(&config).await?;
-        self.deliver_logouts(&config).await?;
+        self.deliver(&config).await?;
         self.move_account(&config).await?;
         self.schedule_alarm().await?;
         Response::ok("")
     }
 }
 
-impl Account {
-    fn config(&self) -> Result<Config> {
-        if let Some(config) = self.config.borrow().as_ref() {
-            return Ok(config.clone());
-        }
-        let config = Config::from_env(&self.env)?;
-        *self.config.borrow_mut() = Some(config.clone());
-        Ok(config)
-    }
+impl Answers for Account {
+    type Answer = Result<Response>;
 
     async fn answer<C: Apply>(&self, command: C) -> Result<Response> {
         let config = self.config()?;
@@ -176,6 +157,17 @@ impl Account {
             self.schedule_alarm().await?;
         }
         Response::from_json(&ran.reply)
+    }
+}
+
+impl Account {
+    fn config(&self) -> Result<Config> {
+        if let Some(config) = self.config.borrow().as_ref() {
+            return Ok(config.clone());
+        }
+        let config = Config::from_env(&self.env)?;
+        *self.config.borrow_mut() = Some(config.clone());
+        Ok(config)
     }
 
     /// Load → apply → save → emit, step by step until the command has its reply.
@@ -318,109 +310,27 @@ impl Account {
         self.schedule_alarm().await
     }
 
-    /// Sends every webhook notification that is due; each is delivered, rescheduled or given up (and dead-lettered).
-    async fn deliver_webhooks(&self, config: &Config) -> Result<()> {
+    /// Sends every webhook and back-channel logout that is due (`deliveries::due`), and hands what each got to the
+    /// account, which says what comes next and which dead letters to keep.
+    async fn deliver(&self, config: &Config) -> Result<()> {
         let Some(account) = self.load().await?.account else { return Ok(()) };
-        let now = now_secs();
-        let due = account.webhooks.due(now);
-        // Unconfigured since they were queued: they wait, in case it comes back.
-        let Some(hook) = config.webhook.as_ref().filter(|_| !due.is_empty()) else { return Ok(()) };
-        let name = account.pseudonym(&config.sealing_keys);
-        let mut tried = Vec::new();
-        for mut delivery in due {
-            let status = fetch::post(&delivery.request(hook, now)).await.ok();
-            let reason = status.map_or_else(|| "no answer".to_owned(), |s| format!("HTTP {s}"));
-            let outcome = delivery.record_try(status, now, hook.retry_base_secs);
-            let id = delivery.id.as_str();
-            match outcome {
-                Outcome::Delivered => audit::record(&Event::WebhookSent { delivery: id, account: &name }),
-                Outcome::RetryAt(at) => audit::record(&Event::WebhookRetry {
-                    delivery: id,
-                    account: &name,
-                    reason: &reason,
-                    delay_secs: u32::try_from(at.saturating_sub(now)).unwrap_or(u32::MAX),
-                }),
-                Outcome::GiveUp => {
-                    audit::record(&Event::WebhookDeadLettered { delivery: id, account: &name, reason: &reason });
-                    let letter = DeadLetter {
-                        id: delivery.id.clone(),
-                        kind: "webhook".into(),
-                        to: vec![hook.url.clone()],
-                        reason: "retries_exhausted".into(),
-                        recorded_at: now,
-                        account: None,
-                        resendable: false,
-                    };
-                    let letter = StoredDeadLetter { letter, notice: None };
-                    store::record_dead_letter(&self.env.kv(binding::KV)?, &letter.letter.id, &letter).await?;
-                }
-            }
-            tried.push((delivery, outcome));
+        let due = deliveries::due(&account, &Rules::of(config), now_secs());
+        if due.is_empty() {
+            return Ok(());
         }
-        self.run(WebhooksTried { tried }, config).await.map(|_| ())
-    }
-
-    /// Sends every back-channel logout that is due (Back-Channel Logout 1.0): a `logout_token` signed as the app's
-    /// ID tokens are, POSTed to its registered URI; retried and dead-lettered as webhooks are.
-    async fn deliver_logouts(&self, config: &Config) -> Result<()> {
-        let Some(account) = self.load().await?.account else { return Ok(()) };
-        let now = now_secs();
-        let due = account.apps.logouts_due(now);
-        // Without signing keys (OpenID Connect turned off since) they wait, in case it comes back.
-        let Some(keys) = config.oidc_keys.as_ref().filter(|_| !due.is_empty()) else { return Ok(()) };
         let kv = self.env.kv(binding::KV)?;
-        let name = account.pseudonym(&config.sealing_keys);
-        let subject = account.apps.subject.clone().unwrap_or_default();
-        let retry_base = config.webhook.as_ref().map_or(config.mail.retry_base_secs, |w| w.retry_base_secs);
         let mut tried = Vec::new();
-        for mut logout in due {
-            let client = store::oauth2_client(&kv, &logout.client_id).await?;
-            let Some((client, uri)) =
-                client.and_then(|c| c.registration().backchannel_logout_uri.clone().map(|uri| (c, uri)))
-            else {
-                // The app takes no back-channel logout (or is gone): nothing to send.
-                tried.push((logout, Outcome::Delivered));
-                continue;
+        for delivery in due {
+            let answer = match &delivery {
+                Due::Webhook { request, .. } => answered(fetch::post(request).await),
+                Due::BackChannelLogout { client_id, claims, .. } => logout(&kv, config, client_id, claims).await?,
             };
-            let jti = format!("{}.{}", logout.id, logout.attempts);
-            let claims = LogoutTokenClaims::new(&config.app_origin, &subject, client.id(), &logout.sid, jti, now);
-            let alg = client.registration().id_token_signed_response_alg;
-            let status = match sign::sign(keys, alg, Some(LOGOUT_TOKEN_TYPE), &claims).await {
-                Ok(token) => fetch::post(&logout_request(uri, &token)).await.ok(),
-                Err(err) => {
-                    Internal::from(err).log();
-                    None
-                }
-            };
-            let reason = status.map_or_else(|| "no answer".to_owned(), |s| format!("HTTP {s}"));
-            let outcome = logout.record_try(status, now, retry_base);
-            let delivery = logout.id.as_str();
-            match outcome {
-                Outcome::Delivered => audit::record(&Event::BackChannelLogoutSent { delivery, account: &name }),
-                Outcome::RetryAt(at) => audit::record(&Event::BackChannelLogoutRetry {
-                    delivery,
-                    account: &name,
-                    reason: &reason,
-                    delay_secs: u32::try_from(at.saturating_sub(now)).unwrap_or(u32::MAX),
-                }),
-                Outcome::GiveUp => {
-                    audit::record(&Event::BackChannelLogoutDeadLettered { delivery, account: &name, reason: &reason });
-                    let letter = DeadLetter {
-                        id: logout.id.clone(),
-                        kind: "backchannel_logout".into(),
-                        to: vec![client.id().to_owned()],
-                        reason: "retries_exhausted".into(),
-                        recorded_at: now,
-                        account: None,
-                        resendable: false,
-                    };
-                    store::record_dead_letter(&kv, &letter.id.clone(), &StoredDeadLetter { letter, notice: None })
-                        .await?;
-                }
-            }
-            tried.push((logout, outcome));
+            tried.push(Tried { kind: delivery.kind(), id: delivery.id().to_owned(), answer });
         }
-        self.run(LogoutsTried { tried }, config).await.map(|_| ())
+        for letter in self.run(DeliveriesTried { tried }, config).await?.reply {
+            store::record_dead_letter(&kv, &letter.id.clone(), &StoredDeadLetter { letter, notice: None }).await?;
+        }
+        Ok(())
     }
 
     /// Moves the account to the Durable Object of its new login email, when a change is due — the steps

@@ -29,7 +29,23 @@ macro_rules! wire {
                 Command::$variant(command)
             }
         })*
+
+        impl Command {
+            /// Has `by` answer the command inside, as its own type.
+            pub async fn answered_by<A: Answers>(self, by: &A) -> A::Answer {
+                match self {
+                    $(Command::$variant(command) => by.answer(command).await),*
+                }
+            }
+        }
     };
+}
+
+/// What answers a [`Command`]: the Durable Object, one command type at a time.
+pub trait Answers {
+    type Answer;
+
+    async fn answer<C: Apply>(&self, command: C) -> Self::Answer;
 }
 
 wire! {

@@ -1,7 +1,7 @@
 //! Webhook notifications of this account's password changes, waiting to be delivered to the site's backend. Queued
 //! in the same write as the new password, so none is lost; sent from the Durable Object's alarm.
 
-use crate::webhook::{Delivery, Outcome};
+use crate::webhook::Delivery;
 use serde::{Deserialize, Serialize};
 
 /// Stored as a plain list.
@@ -19,17 +19,15 @@ impl Webhooks {
         self.0.iter().filter(|d| d.due_at <= now).cloned().collect()
     }
 
-    /// Applies what the tries gave: delivered and given-up deliveries are done with, the others wait for their next
-    /// try. Deliveries queued since the tries began are kept as they are.
-    pub fn record(&mut self, tried: &[(Delivery, Outcome)]) {
-        self.0.retain_mut(|pending| match tried.iter().find(|(d, _)| d.id == pending.id) {
-            Some((_, Outcome::Delivered | Outcome::GiveUp)) => false,
-            Some((updated, Outcome::RetryAt(_))) => {
-                *pending = updated.clone();
-                true
-            }
-            None => true,
-        })
+    pub fn find_mut(&mut self, id: &str) -> Option<&mut Delivery> {
+        self.0.iter_mut().find(|d| d.id == id)
+    }
+
+    /// The delivery done with (delivered or given up); `None` if it is not pending.
+    pub fn remove(&mut self, id: &str) -> Option<()> {
+        let at = self.0.iter().position(|d| d.id == id)?;
+        self.0.remove(at);
+        Some(())
     }
 
     /// Seconds until the next delivery is due, if any waits.
@@ -58,18 +56,16 @@ mod tests {
     }
 
     #[test]
-    fn tries_are_recorded_and_new_deliveries_kept() {
+    fn due_deliveries_wait_their_time_and_go_when_done_with() {
         let mut webhooks = Webhooks::default();
         webhooks.queue(delivery("a", 10));
-        webhooks.queue(delivery("b", 10));
-        webhooks.queue(delivery("c", 50));
-        assert_eq!(webhooks.due(10).len(), 2);
+        webhooks.queue(delivery("b", 50));
+        assert_eq!(webhooks.due(10), [delivery("a", 10)]);
         assert_eq!(webhooks.wake_in(0), Some(10));
-        let mut retried = delivery("b", 10);
-        let outcome = retried.record_try(Some(500), 10, 30);
-        webhooks.record(&[(delivery("a", 10), Outcome::Delivered), (retried.clone(), outcome)]);
-        assert_eq!(webhooks.len(), 2, "a is done with, b waits, c untouched");
-        assert_eq!(webhooks.due(10), [], "b is due later now");
-        assert_eq!(webhooks.due(40), [retried]);
+        webhooks.find_mut("a").unwrap().due_at = 60;
+        assert_eq!(webhooks.due(50), [delivery("b", 50)], "a is due later now");
+        assert_eq!(webhooks.remove("b"), Some(()));
+        assert_eq!(webhooks.remove("b"), None, "not pending any more");
+        assert_eq!(webhooks.len(), 1);
     }
 }

@@ -2,13 +2,12 @@
 //! family, refreshed with rotation, looked at (userinfo, introspection), revoked; and the back-channel logouts tried.
 
 use crate::account::apply::{Apply, Context, Next, Outcome, Slot};
-use crate::account::apps::{sid_of, BackChannelLogout, Exchange, Family, GrantRefusal};
+use crate::account::apps::{sid_of, Exchange, Family, GrantRefusal};
 use crate::account::codes::Code;
 use crate::account::state::AccountState;
 use crate::audit::AccountEvent;
 use crate::email::display;
 use crate::token::TokenHash;
-use crate::webhook::Outcome as Tried;
 use latchkey_shared::api::{PasswordChangeRequirement, TwoStepRequirement};
 use latchkey_shared::{Audience, Locale, Secret};
 use serde::{Deserialize, Serialize};
@@ -324,20 +323,6 @@ impl Apply for RevokeGrant {
             Some(id) if account.apps.revoke(&id, &self.client_id) => Outcome::reply(()).saved(),
             _ => Outcome::reply(()),
         }
-    }
-}
-
-/// What the alarm's tries of back-channel logouts gave.
-#[derive(Debug)]
-pub struct LogoutsTried {
-    pub tried: Vec<(BackChannelLogout, Tried)>,
-}
-
-impl Apply for LogoutsTried {
-    type Reply = ();
-
-    fn apply(self, slot: &mut Slot, _: &Context<'_>) -> Outcome<()> {
-        crate::account::apply::change_account(slot, |account| account.apps.logouts_tried(&self.tried))
     }
 }
 

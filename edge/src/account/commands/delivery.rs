@@ -1,12 +1,12 @@
 //! Bookkeeping of what the account sends: mail the queue consumer settled or was told to retry, mail handed to the
-//! queue, mail presumed lost, webhook tries. Only the first two come over the wire (from the queue consumer); the
+//! queue, mail presumed lost, webhook and back-channel logout tries. Only the first two come over the wire (from the queue consumer); the
 //! others are the Durable Object's own, applied like every command so that results land on the latest state (a send
 //! lets other requests in).
 
 use crate::account::apply::{change_account, Apply, Context, Outcome, Slot};
+use crate::account::deliveries;
 use crate::audit::AccountEvent;
-use crate::webhook;
-use latchkey_shared::api::{MailEventKind, MailState};
+use latchkey_shared::api::{DeadLetter, MailEventKind, MailState};
 use serde::{Deserialize, Serialize};
 
 /// From the mail queue's consumer: this mail was sent (the provider took it) or, with the reason, dead-lettered.
@@ -97,17 +97,27 @@ impl Apply for RequeueLostMail {
     }
 }
 
-/// What the alarm's webhook tries gave.
+/// What the alarm's tries of the due webhooks and back-channel logouts got ([`deliveries::due`]); answered with the
+/// dead letters to keep, of those given up.
 #[derive(Debug)]
-pub struct WebhooksTried {
-    pub tried: Vec<(webhook::Delivery, webhook::Outcome)>,
+pub struct DeliveriesTried {
+    pub tried: Vec<deliveries::Tried>,
 }
 
-impl Apply for WebhooksTried {
-    type Reply = ();
+impl Apply for DeliveriesTried {
+    type Reply = Vec<DeadLetter>;
 
-    fn apply(self, slot: &mut Slot, _: &Context<'_>) -> Outcome<()> {
-        change_account(slot, |account| account.webhooks.record(&self.tried))
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Vec<DeadLetter>> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Vec::new()) };
+        let (mut events, mut dead_letters, mut changed) = (Vec::new(), Vec::new(), false);
+        for tried in &self.tried {
+            if let Some((event, dead_letter)) = deliveries::record(account, tried, cx.rules, cx.now) {
+                changed = true;
+                events.extend(event);
+                dead_letters.extend(dead_letter);
+            }
+        }
+        Outcome { events, save: changed, ..Outcome::reply(dead_letters) }
     }
 }
 

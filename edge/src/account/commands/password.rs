@@ -67,7 +67,7 @@ pub(super) fn changed(
     revoked_sessions: u32,
     cx: &Context<'_>,
 ) -> Outcome<Result<u32, Refusal>> {
-    if cx.rules.webhooks {
+    if cx.rules.webhook.is_some() {
         account.queue_webhook(cx.ids.webhook.clone(), cx.now);
     }
     Outcome::reply(Ok(revoked_sessions)).saved().flushing().event(AccountEvent::PasswordChanged { revoked_sessions })

@@ -268,7 +268,7 @@ mod tests {
         let weak = run(&mut slot, reset(1, "short", Some(code(NOW))), NOW, &rules());
         assert_eq!(weak.reply.unwrap_err().code, ErrorCode::PasswordRejected);
         assert_eq!((weak.saves, weak.events.len(), weak.flush_outbox), (1, 0, false), "only the checkpoint");
-        let rules = Rules { webhooks: true, ..rules() };
+        let rules = Rules { webhook: Some(crate::account::apply::testing::webhook()), ..rules() };
         let done = run(&mut slot, reset(1, GOOD, Some(code(NOW))), NOW, &rules);
         assert_eq!(done.reply, Ok(0));
         assert_eq!(done.events, [AccountEvent::PasswordChanged { revoked_sessions: 0 }]);
