@@ -37,12 +37,11 @@ pub use account::object::Account;
 
 use audit::Event;
 use config::Config;
-use handlers::{admin, catalogue, dev, reset, session, Call};
-use latchkey_shared::api::{DeadLetter, PolicyResponse};
+use handlers::Call;
+use latchkey_shared::api::DeadLetter;
 use latchkey_shared::{ApiError, ErrorCode};
 use mail::job::MailJob;
 use mail::send::SendError;
-use routes::Route;
 use worker::{event, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response, Result};
 
 /// The OpenAPI 3.1 document of this API, served at `/api/openapi.json`.
@@ -56,11 +55,13 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let locale = respond::locale_of(&req);
     // The method as sent: workers-rs maps a method it does not know (such as QUERY) to GET.
-    let endpoint = match routes::route(&req.inner().method(), &req.path()) {
+    let endpoint = match routes::route(handlers::routes::TABLE, &req.inner().method(), &req.path()) {
         Ok(endpoint) => endpoint,
         Err(code) => {
             let mut response = respond::error(&ApiError::new(code, locale))?;
-            if let Some(allow) = routes::allow_header(&req.path()).filter(|_| code == ErrorCode::MethodNotAllowed) {
+            if let Some(allow) = routes::allow_header(handlers::routes::TABLE, &req.path())
+                .filter(|_| code == ErrorCode::MethodNotAllowed)
+            {
                 response.headers_mut().set("Allow", &allow)?;
             }
             return Ok(response);
@@ -103,96 +104,11 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
             return rate_limited();
         }
     }
-    let outcome = match endpoint.route {
-        Route::Health => {
-            respond::json(200, &serde_json::json!({"status": "ok"})).map_err(|e| failure::Internal::Respond(e).into())
-        }
-        Route::OpenApi => openapi(),
-        Route::Policy => respond::json(
-            200,
-            &PolicyResponse {
-                policy: call.config.policy.clone(),
-                turnstile_site_key: call.config.turnstile.as_ref().map(|t| t.site_key.clone()),
-            },
-        )
-        .and_then(respond::public)
-        .map_err(|e| failure::Internal::Respond(e).into()),
-        Route::Preflight => respond::preflight().map_err(|e| failure::Internal::Respond(e).into()),
-        Route::RequestReset => reset::request(call, &ctx).await,
-        Route::VerifyReset => reset::verify(call).await,
-        Route::ConfirmReset => reset::confirm(call).await,
-        Route::Messages => catalogue::messages(&call),
-        Route::Requirements => catalogue::requirements(&call),
-        Route::Login => session::login(call).await,
-        Route::CurrentSession => session::current(call).await,
-        Route::Logout => session::logout(call).await,
-        Route::Reauthenticate => session::reauthenticate(call).await,
-        Route::ChangePassword => handlers::password::change(call).await,
-        Route::PasswordChangeContext => handlers::password::context(call).await,
-        Route::TwoStepStatus => handlers::two_step::status(call).await,
-        Route::TwoStepSetup => handlers::two_step::setup(call).await,
-        Route::TwoStepConfirm => handlers::two_step::confirm(call).await,
-        Route::TwoStepRecoveryCodes => handlers::two_step::replace_recovery_codes(call).await,
-        Route::TwoStepDisable => handlers::two_step::disable(call).await,
-        Route::AdminCreateAccount => admin::create(call).await,
-        Route::AdminImportAccounts => admin::import(call).await,
-        Route::AdminDisableAccount => admin::disable(call).await,
-        Route::AdminEnableAccount => admin::enable(call).await,
-        Route::AdminEndSessions => admin::end_sessions(call).await,
-        Route::AdminTwoStepOff => admin::two_step_off(call).await,
-        Route::AdminRequirePasswordChange => admin::require_password_change(call).await,
-        Route::AdminPasswordChangeRequirement => admin::password_change_requirement(call).await,
-        Route::AdminSetPasswordChangeRequirement => admin::set_password_change_requirement(call).await,
-        Route::AdminWithdrawPasswordChangeRequirement => admin::withdraw_password_change_requirement(call).await,
-        Route::AdminFindAccounts => admin::find(call).await,
-        Route::AdminMe => admin::me(call).await,
-        Route::AdminIdentityChecks => admin::identity_checks(call).await,
-        Route::AdminSendResetLink => admin::send_reset_link(call).await,
-        Route::AdminSetRoles => admin::set_roles(call).await,
-        Route::AdminSealSecrets => admin::seal_secrets(call).await,
-        Route::AdminChangeLoginEmail => handlers::login_email::start(call).await,
-        Route::AdminResendDeadLetter => handlers::dead_letters::resend(call).await,
-        Route::ConfirmLoginEmail => handlers::login_email::confirm(call).await,
-        Route::CancelLoginEmail => handlers::login_email::cancel(call).await,
-        Route::AdminDeadLetters => handlers::dead_letters::list(call).await,
-        Route::AdminTwoStepRequirement => admin::two_step_requirement(call).await,
-        Route::AdminSetTwoStepRequirement => admin::set_two_step_requirement(call).await,
-        Route::DevMailbox => dev::page(call).await,
-        Route::DevMailboxJson => dev::json(call).await,
-        Route::DevOps => dev::ops(call),
-        Route::DevArgon2 => dev::argon2(call),
-        Route::DevVerify => dev::verify(call).await,
-        Route::DevRoutes => dev::routes(call),
-        Route::DevSign => dev::sign(call).await,
-        Route::OpenIdConfiguration => handlers::oidc::discovery(&call),
-        Route::Jwks => handlers::oidc::jwks(&call),
-        Route::OAuthPreflight => respond::oauth_preflight().map_err(|e| failure::Internal::Respond(e).into()),
-        Route::Authorize => handlers::oidc::authorize(call).await,
-        Route::Consent => handlers::oidc::consent(call).await,
-        Route::Token => handlers::oidc_tokens::token(call).await,
-        Route::UserInfo => handlers::oidc_tokens::userinfo(call).await,
-        Route::Revoke => handlers::oidc_tokens::revoke(call).await,
-        Route::Introspect => handlers::oidc_tokens::introspect(call).await,
-        Route::EndSession => handlers::oidc::logout(call).await,
-        Route::AppInfo => handlers::oidc::app_info(call).await,
-        Route::AdminClients => handlers::clients::list(call).await,
-        Route::AdminRegisterClient => handlers::clients::register(call).await,
-        Route::AdminUpdateClient => handlers::clients::update(call).await,
-        Route::AdminRotateClientSecret => handlers::clients::rotate_secret(call).await,
-        Route::AdminDeleteClient => handlers::clients::delete(call).await,
-        Route::MailEvents => handlers::mail_events::receive(call).await,
-    };
+    let outcome = (endpoint.handler)(call, &ctx).await;
     match outcome {
         Ok(response) => Ok(response),
         Err(error) => respond::error(&error.in_locale(locale)),
     }
-}
-
-fn openapi() -> handlers::HandlerResult {
-    let mut response = Response::ok(OPENAPI).map_err(failure::Internal::Respond)?;
-    let headers = response.headers_mut();
-    headers.set("Content-Type", "application/json").map_err(failure::Internal::Respond)?;
-    respond::public(response).map_err(|e| failure::Internal::Respond(e).into())
 }
 
 /// The mail queue and its dead-letter queue (told apart by name).

@@ -1,11 +1,44 @@
-//! Texts in one language, from the tables in `shared`: `GET /api/messages`, the catalogues the pages show — their own
+//! What the API says of itself — its health, its OpenAPI document, the policy, the answers to CORS preflights — and
+//! texts in one language, from the tables in `shared`: `GET /api/messages`, the catalogues the pages show — their own
 //! texts, the messages they share with the widget and the API's answers, and the API's errors —, and
 //! `GET /api/requirements`, the active policy's requirements for each account type in the checklist's words.
 
 use super::{Call, HandlerResult};
 use crate::failure::Internal;
-use latchkey_shared::api::{AudienceRequirements, Messages, Requirements, School};
+use crate::respond;
+use latchkey_shared::api::{AudienceRequirements, Messages, PolicyResponse, Requirements, School};
 use latchkey_shared::{requirements as rules_of, Audience, ErrorKey, Locale, MessageKey, PageKey};
+
+/// `GET /api/health`.
+pub fn health() -> HandlerResult {
+    Ok(respond::json(200, &serde_json::json!({"status": "ok"})).map_err(Internal::Respond)?)
+}
+
+/// `GET /api/openapi.json`: the OpenAPI 3.1 document of this API.
+pub fn openapi() -> HandlerResult {
+    let mut response = worker::Response::ok(crate::OPENAPI).map_err(Internal::Respond)?;
+    response.headers_mut().set("Content-Type", "application/json").map_err(Internal::Respond)?;
+    Ok(respond::public(response).map_err(Internal::Respond)?)
+}
+
+/// `GET /api/policy`: the policy, and the Turnstile site key when the reset request asks for a challenge.
+pub fn policy(call: &Call<'_>) -> HandlerResult {
+    let policy = PolicyResponse {
+        policy: call.config.policy.clone(),
+        turnstile_site_key: call.config.turnstile.as_ref().map(|t| t.site_key.clone()),
+    };
+    Ok(respond::json(200, &policy).and_then(respond::public).map_err(Internal::Respond)?)
+}
+
+/// CORS preflight of the public GET endpoints, which pages on other origins fetch.
+pub fn preflight() -> HandlerResult {
+    Ok(respond::preflight().map_err(Internal::Respond)?)
+}
+
+/// CORS preflight of the endpoints a browser app calls with a token or a form.
+pub fn oauth_preflight() -> HandlerResult {
+    Ok(respond::oauth_preflight().map_err(Internal::Respond)?)
+}
 
 /// The language is `?locale=` when given (the page's language switch), else the request's `Accept-Language`.
 fn locale(call: &Call<'_>) -> Locale {

@@ -8,11 +8,6 @@ use crate::mail::template::escape;
 use crate::store;
 use latchkey_shared::api::{Mailbox, MailboxMessage};
 
-/// `GET /dev/routes`: every route and its guard, for the test that walks them from outside.
-pub fn routes(call: Call<'_>) -> HandlerResult {
-    call.reply(200, &crate::routes::listing())
-}
-
 /// `GET /dev/ops`: operation counts since the isolate started.
 pub fn ops(call: Call<'_>) -> HandlerResult {
     call.reply(200, &crate::metrics::snapshot())

@@ -11,6 +11,7 @@ pub mod oidc;
 pub mod oidc_tokens;
 pub mod password;
 pub mod reset;
+pub mod routes;
 pub mod session;
 pub mod two_step;
 
