@@ -13,17 +13,16 @@ use super::two_step::{Proof, TwoStep};
 use super::webhooks::Webhooks;
 use crate::audit::{Pseudonym, TwoStepChange};
 use crate::email::display;
-use crate::mail::job::{AccountChange, MailJob};
 use crate::seal::Keys;
 use crate::token::TokenHash;
-use crate::webhook;
-use latchkey_shared::api::{
-    AccountStatus, AccountView, PasswordChange, PasswordChangeReason, PendingLoginEmail, RequiredChange, Role,
-    SessionInfo, TokenStatus,
-};
-use latchkey_shared::chars::normalize;
-use latchkey_shared::{evaluate, Audience, ErrorCode, Locale, Policy};
+use latchkey_shared::api::{AccountStatus, AccountView, PendingLoginEmail, Role, TokenStatus};
+use latchkey_shared::{Audience, ErrorCode, Locale, Policy};
 use serde::{Deserialize, Serialize};
+
+mod login;
+mod notices;
+
+pub use login::{LoginInput, PasswordChecks, SessionRules};
 
 /// How soon a move that could not finish (the new name's Durable Object did not answer) is tried again.
 pub const MOVE_RETRY_SECS: u64 = 30;
@@ -126,36 +125,6 @@ pub struct ResetInput<'a> {
     pub proof: Option<Proof>,
 }
 
-/// What a login brings.
-pub struct LoginInput<'a> {
-    /// Who is trying: a pseudonym of the client's address (failures are counted per client, and in all).
-    pub client: &'a str,
-    pub password: &'a str,
-    /// A code from the authenticator app or a recovery code.
-    pub code: Option<&'a str>,
-    pub session: TokenHash,
-}
-
-/// What a login checks a right password against, to find a change it owes.
-pub struct PasswordChecks<'a> {
-    /// The policy now: a password it no longer accepts must change.
-    pub policy: &'a Policy,
-    /// The breach check's verdict on the typed password: `None` when it is off or could not be had.
-    pub breached: Option<bool>,
-    /// The admin's requirement for this account's type.
-    pub for_audience: Option<RequiredChange>,
-}
-
-/// The site's settings a login and a session are checked against.
-#[derive(Debug, Clone, Copy)]
-pub struct SessionRules {
-    pub ttl_secs: u64,
-    /// How long a session lasts unused.
-    pub idle_secs: u64,
-    /// The grace period when the site requires 2-Step Verification for the account's audience.
-    pub two_step_grace_secs: Option<u64>,
-}
-
 impl AccountState {
     pub fn new(profile: Profile, password_hash: Option<String>) -> AccountState {
         AccountState {
@@ -233,17 +202,6 @@ impl AccountState {
             }),
             // Whom the view is for, only the handler knows.
             may_act: false,
-        }
-    }
-
-    pub fn session_info(&self, session: &TokenHash, now: u64, rules: SessionRules) -> SessionInfo {
-        SessionInfo {
-            email: display(&self.profile.login_email),
-            audience: self.profile.audience,
-            display_name: self.profile.display_name.clone(),
-            two_step: self.two_step.status(now, rules.two_step_grace_secs),
-            password_change: self.owed_change(session, now, None),
-            roles: self.roles.clone(),
         }
     }
 
@@ -338,175 +296,6 @@ impl AccountState {
         Ok(revoked)
     }
 
-    /// Checks a login: the password, then (when the account uses 2-Step Verification) the code. Refuses without even
-    /// trying the password once too many attempts failed recently.
-    pub fn login(
-        &mut self,
-        input: LoginInput<'_>,
-        now: u64,
-        rules: SessionRules,
-        checks: PasswordChecks<'_>,
-        hasher: &dyn PasswordHasher,
-        keys: &Keys,
-    ) -> Result<SessionInfo, Refusal> {
-        if self.failed_logins.throttles(input.client, now) {
-            return Err(ErrorCode::RateLimited.into());
-        }
-        let password = normalize(input.password);
-        let matches = if self.is_active() && self.credential.hash.is_some() {
-            self.credential.matches(&password, hasher)
-        } else {
-            // A disabled or invited account costs what every other login costs: one argon2 run at the current
-            // parameters, so timing never tells it from an unknown email or a wrong password.
-            let _ = hasher.hash(&password);
-            false
-        };
-        if !matches {
-            self.failed_logins.record(input.client, now);
-            return Err(ErrorCode::InvalidCredentials.into());
-        }
-        // Right: a hash made another way (imported, or older parameters) is made again, now that the password is here.
-        self.credential.upgrade(&password, hasher);
-        if self.two_step.enabled() {
-            // The password was right: asking for the code is not a failure; a wrong code is, on its own count.
-            let code = input.code.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
-            let proof = self.two_step.check(code, now, keys)?;
-            self.two_step.spend(proof);
-        }
-        self.failed_logins.forgive(input.client);
-        // The one moment the plaintext is here: does the password still meet the policy, is it in a breach?
-        self.credential.flagged = if checks.breached == Some(true) {
-            Some(PasswordChangeReason::Breached)
-        } else if !evaluate(input.password, checks.policy, &self.policy_context(self.two_step.enabled())).acceptable {
-            Some(PasswordChangeReason::Policy)
-        } else {
-            None
-        };
-        let owed = self.credential.owed(checks.for_audience, now);
-        self.two_step.note_requirement(now, rules.two_step_grace_secs);
-        let otp = self.two_step.enabled();
-        self.last_login_at = Some(now);
-        let gone = self.sessions.open(input.session.clone(), now, rules.ttl_secs, rules.idle_secs, owed, otp);
-        self.apps.forget_without(|session| !gone.contains(session));
-        Ok(self.session_info(&input.session, now, rules))
-    }
-
-    /// The person typed their password again in a live session, before a sensitive change — and, with 2-Step
-    /// Verification on, a code if they gave one, which makes the session recent in both factors (what the console's
-    /// changes ask). A wrong password counts as a failed login of that client (a stolen session is no way around the
-    /// login's throttle), a wrong code as a wrong code; either refuses the whole.
-    pub fn reauthenticate(
-        &mut self,
-        input: LoginInput<'_>,
-        now: u64,
-        hasher: &dyn PasswordHasher,
-        keys: &Keys,
-    ) -> Result<(), Refusal> {
-        let password = self.confirm_password(&input.session, input.client, input.password, now, hasher)?;
-        let proof = match input.code {
-            Some(code) if self.two_step.enabled() => Some(self.two_step.check(code, now, keys)?),
-            _ => None,
-        };
-        self.credential.upgrade(&password, hasher);
-        self.failed_logins.forgive(input.client);
-        let second_factor = proof.is_some();
-        if let Some(proof) = proof {
-            self.two_step.spend(proof);
-        }
-        self.sessions.reauthenticated(&input.session, now, second_factor);
-        Ok(())
-    }
-
-    /// The password typed in a live session (to make it recent, or to change it): right, or a failed login of that
-    /// client, throttled as logins are. The password, normalised.
-    pub(super) fn confirm_password(
-        &mut self,
-        session: &TokenHash,
-        client: &str,
-        password: &str,
-        now: u64,
-        hasher: &dyn PasswordHasher,
-    ) -> Result<String, Refusal> {
-        if !self.has_session(session, now) {
-            return Err(ErrorCode::Unauthorized.into());
-        }
-        if self.failed_logins.throttles(client, now) {
-            return Err(ErrorCode::RateLimited.into());
-        }
-        let password = normalize(password);
-        if !self.credential.matches(&password, hasher) {
-            self.failed_logins.record(client, now);
-            return Err(ErrorCode::PasswordIncorrect.into());
-        }
-        Ok(password)
-    }
-
-    pub fn has_session(&self, hash: &TokenHash, now: u64) -> bool {
-        self.is_active() && self.sessions.is_live(hash, now)
-    }
-
-    /// A live session good for everything: `unauthorized` without one, `password_change_required` while it owes a
-    /// change of password that is due (it is good only for making it).
-    pub fn full_session(&self, hash: &TokenHash, now: u64) -> Result<(), Refusal> {
-        self.full_session_under(hash, now, None)
-    }
-
-    /// [`Self::full_session`], with `for_audience` — the account type's required change as the site has it now —
-    /// counted too.
-    pub fn full_session_under(
-        &self,
-        hash: &TokenHash,
-        now: u64,
-        for_audience: Option<RequiredChange>,
-    ) -> Result<(), Refusal> {
-        if !self.has_session(hash, now) {
-            return Err(ErrorCode::Unauthorized.into());
-        }
-        match self.owed_change(hash, now, for_audience) {
-            Some(owed) if owed.due => Err(ErrorCode::PasswordChangeRequired.into()),
-            _ => Ok(()),
-        }
-    }
-
-    /// The change of password a session owes at `now`, decided when it is used, not only when it opened: what its
-    /// login found, with its deadline judged now; whatever the account owes now (a change required of it since, the
-    /// password flagged by a later login, 2-Step Verification gone under a password only it allowed); and
-    /// `for_audience`. The one due first.
-    pub fn owed_change(
-        &self,
-        session: &TokenHash,
-        now: u64,
-        for_audience: Option<RequiredChange>,
-    ) -> Option<PasswordChange> {
-        let at_login = self.sessions.password_change(session, now).map(|owed| PasswordChange {
-            due: owed.due || owed.deadline.is_some_and(|deadline| now >= deadline),
-            ..owed
-        });
-        at_login
-            .into_iter()
-            .chain(self.credential.owed(for_audience, now))
-            .min_by_key(|owed| (!owed.due, owed.deadline))
-    }
-
-    /// Ends every session: each app that got tokens in one is owed a back-channel logout. How many there were.
-    pub fn end_all_sessions(&mut self, now: u64) -> u32 {
-        let ended = self.sessions.end_all();
-        self.apps.end_grants(&ended, now);
-        ended.len() as u32
-    }
-
-    /// Ends every session but `keep` (the one that made a change the others must not outlive), and their apps'.
-    pub fn end_other_sessions(&mut self, keep: &TokenHash, now: u64) {
-        let ended = self.sessions.end_others(keep);
-        self.apps.end_grants(&ended, now);
-    }
-
-    /// Logs out of one session, and out of the apps it logged in to.
-    pub fn end_session(&mut self, hash: &TokenHash, now: u64) {
-        let ended = self.sessions.end(hash);
-        self.apps.end_grants(&ended, now);
-    }
-
     /// Logins and reset links work again (the links revoked at the disabling stay revoked); whether it was disabled.
     pub fn enable(&mut self) -> bool {
         let was_disabled = !self.is_active();
@@ -529,57 +318,6 @@ impl AccountState {
         self.end_all_sessions(now);
         self.queue_two_step_notice(notice_id, TwoStepChange::DisabledByAdmin, now);
         Ok(())
-    }
-
-    /// Queues the notice of a change to 2-Step Verification to every address on file.
-    pub fn queue_two_step_notice(&mut self, id: String, change: TwoStepChange, now: u64) {
-        let notice = MailJob::TwoStepChanged {
-            id,
-            to: self.addresses(),
-            display_name: self.profile.display_name.clone(),
-            audience: self.profile.audience,
-            login_email: self.profile.login_email.clone(),
-            locale: self.profile.locale,
-            change,
-            changed_at: now,
-        };
-        self.outbox.push(notice, now);
-    }
-
-    /// Queues the notice of a change staff made (mail id `id`) to every address on file.
-    pub fn queue_account_notice(&mut self, id: String, change: AccountChange, now: u64) {
-        let notice = MailJob::AccountChanged {
-            id,
-            to: self.addresses(),
-            display_name: self.profile.display_name.clone(),
-            audience: self.profile.audience,
-            login_email: self.profile.login_email.clone(),
-            locale: self.profile.locale,
-            change,
-            changed_at: now,
-            former_login_email: None,
-        };
-        self.outbox.push(notice, now);
-    }
-
-    /// The mail asking for a new password by `deadline` (none: at the next login), to every address on file.
-    pub fn change_request_mail(&self, id: String, deadline: Option<u64>) -> MailJob {
-        MailJob::ChangeRequested {
-            id,
-            to: self.addresses(),
-            display_name: self.profile.display_name.clone(),
-            audience: self.profile.audience,
-            login_email: self.profile.login_email.clone(),
-            locale: self.profile.locale,
-            deadline,
-        }
-    }
-
-    /// Queues a webhook notification of the password change made at `changed_at`, to go out with the new password's
-    /// own write.
-    pub fn queue_webhook(&mut self, id: String, changed_at: u64) {
-        let p = &self.profile;
-        self.webhooks.queue(webhook::Delivery::new(id, p.audience, p.login_email.clone(), changed_at));
     }
 
     /// Seconds until the Durable Object's alarm is next needed (mail to hand over or presumed lost, a webhook due, a
