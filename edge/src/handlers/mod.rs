@@ -13,6 +13,7 @@ pub mod password;
 pub mod reset;
 pub mod routes;
 pub mod session;
+pub mod settings;
 pub mod two_step;
 
 use crate::account::ask::ask_account;

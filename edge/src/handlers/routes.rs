@@ -4,7 +4,7 @@
 
 use super::{
     admin, catalogue, clients, dead_letters, dev, login_email, mail_events, oidc, oidc_tokens, password, reset,
-    session, two_step, Call, HandlerResult,
+    session, settings, two_step, Call, HandlerResult,
 };
 use crate::routes::{Endpoint, Guard, Table};
 use std::future::Future;
@@ -148,9 +148,9 @@ pub const TABLE: &Table<Handler> = &[
     (
         "/api/admin/password-change-requirement",
         &[
-            ep("GET", Admin, None, h!(|call| admin::password_change_requirement(call).await)),
-            ep("PUT", AdminChange, None, h!(|call| admin::set_password_change_requirement(call).await)),
-            ep("DELETE", AdminChange, None, h!(|call| admin::withdraw_password_change_requirement(call).await)),
+            ep("GET", Admin, None, h!(|call| settings::password_change_requirement(call).await)),
+            ep("PUT", AdminChange, None, h!(|call| settings::set_password_change_requirement(call).await)),
+            ep("DELETE", AdminChange, None, h!(|call| settings::withdraw_password_change_requirement(call).await)),
         ],
     ),
     ("/api/admin/dead-letters", &[ep("GET", Admin, None, h!(|call| dead_letters::list(call).await))]),
@@ -158,8 +158,8 @@ pub const TABLE: &Table<Handler> = &[
     (
         "/api/admin/two-step-requirement",
         &[
-            ep("GET", Admin, None, h!(|call| admin::two_step_requirement(call).await)),
-            ep("PUT", AdminChange, None, h!(|call| admin::set_two_step_requirement(call).await)),
+            ep("GET", Admin, None, h!(|call| settings::two_step_requirement(call).await)),
+            ep("PUT", AdminChange, None, h!(|call| settings::set_two_step_requirement(call).await)),
         ],
     ),
     (
