@@ -347,3 +347,22 @@ fn the_map_is_read_by_folder() {
     assert_eq!(named, ["a.rs", "b.rs", "e.rs", "lib.rs", "one/c.rs", "one/d.rs", "one/two/f.rs"]);
     assert_eq!(folders.into_iter().collect::<Vec<_>>(), ["one", "one/two"]);
 }
+
+/// A file a reader can hold in mind: past this, it holds more than one concern (tests beside it in `*_tests.rs`).
+const MAX_LINES: usize = 450;
+
+#[test]
+fn no_source_file_is_longer_than_a_reader_can_hold() {
+    let mut files = Vec::new();
+    source_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), "", &mut files);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let long: Vec<(String, usize)> = files
+        .into_iter()
+        .map(|f| {
+            let lines = std::fs::read_to_string(src.join(&f)).expect("a source file").lines().count();
+            (f, lines)
+        })
+        .filter(|(_, lines)| *lines > MAX_LINES)
+        .collect();
+    assert!(long.is_empty(), "over {MAX_LINES} lines: {long:?}");
+}

@@ -46,7 +46,6 @@ pub enum TwoStepChange {
     RecoveryCodesReplaced,
 }
 
-/// What the account's state machine says happened, for the shell to record under the account's pseudonym.
 /// Why a code or refresh token is refused: told apart in the audit trail, and to the app in words (its
 /// `error_description`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

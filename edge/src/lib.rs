@@ -192,7 +192,7 @@ async fn record_dead_letter(kv: &worker::kv::KvStore, config: &Config, job: &Mai
     let letter = DeadLetter {
         id: job.id().to_owned(),
         kind: job.kind().to_owned(),
-        to: job.recipients(),
+        to: job.to.clone(),
         reason: reason.to_owned(),
         recorded_at: platform::now_secs(),
         account: Some(job.account_ref()),

@@ -5,7 +5,7 @@
 use super::credential::PasswordHasher;
 use super::refusal::Refusal;
 use super::state::AccountState;
-use crate::mail::job::MailJob;
+use crate::mail::job::Kind;
 use crate::seal::Keys;
 use crate::token::TokenHash;
 use latchkey_shared::chars::normalize;
@@ -123,15 +123,7 @@ impl AccountState {
     pub(super) fn put_password(&mut self, new: NewPassword, now: u64, notice_id: String) {
         self.credential.replace(new.hash, new.depth, now, new.only_with_two_step);
         self.failed_logins.clear();
-        let notice = MailJob::PasswordChanged {
-            id: notice_id,
-            to: self.addresses(),
-            display_name: self.profile.display_name.clone(),
-            audience: self.profile.audience,
-            login_email: self.profile.login_email.clone(),
-            locale: self.profile.locale,
-            changed_at: now,
-        };
+        let notice = self.mail(notice_id, Kind::PasswordChanged { changed_at: now });
         self.outbox.push(notice, now);
     }
 }

@@ -131,14 +131,14 @@ mod tests {
     const NOW: u64 = 1_800_000_000;
 
     fn notice(id: &str) -> MailJob {
-        MailJob::PasswordChanged {
+        MailJob {
             id: id.into(),
             to: vec!["ana@school.org".into()],
             display_name: "Ana".into(),
             audience: Audience::Parent,
             login_email: "ana@school.org".into(),
             locale: Locale::En,
-            changed_at: NOW,
+            kind: crate::mail::job::Kind::PasswordChanged { changed_at: NOW },
         }
     }
 

@@ -152,7 +152,9 @@ fn a_reset_does_everything_once() {
     assert_eq!(state.credential.history, [Secret::from("plain:Old-Password-1!")]);
     assert_eq!(state.credential.changed_at, Some(NOW + 1));
     match &state.outbox.pending[..] {
-        [MailJob::PasswordChanged { to, .. }] => assert_eq!(to, &["ana@school.org", "ana.home@mail.org"]),
+        [MailJob { to, kind: crate::mail::job::Kind::PasswordChanged { .. }, .. }] => {
+            assert_eq!(to, &["ana@school.org", "ana.home@mail.org"])
+        }
         other => panic!("one notice expected, got {other:?}"),
     }
     // The same link again.

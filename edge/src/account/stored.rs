@@ -181,7 +181,10 @@ mod tests {
         assert!(matches!(
             &account.outbox.in_flight[..],
             [InFlight {
-                job: MailJob::TwoStepChanged { change: TwoStepChange::Enabled, .. },
+                job: MailJob {
+                    kind: crate::mail::job::Kind::TwoStepChanged { change: TwoStepChange::Enabled, .. },
+                    ..
+                },
                 requeue_at: 1_800_000_100
             }]
         ));

@@ -8,7 +8,7 @@ use crate::account::commands::login_email::{CancelLoginEmailChange, ConfirmLogin
 use crate::body::MAX_JSON_BODY;
 use crate::email::Email;
 use crate::failure::Internal;
-use crate::mail::job::{LinkToken, MailJob};
+use crate::mail::job::{Kind, LinkToken, MailJob};
 use crate::platform::{binding, new_id, now_secs, random_bytes};
 use crate::store::{self, TOKEN_RECORD_GRACE_SECS};
 use crate::token::{Token, TokenHash};
@@ -74,26 +74,25 @@ pub async fn start(mut call: Call<'_>) -> HandlerResult {
         let nonce = random_bytes()?;
         Ok(LinkToken::seal(token.as_str(), &call.config.sealing_keys, nonce))
     };
-    let notice = MailJob::LoginEmailChangeRequested {
+    let notice = MailJob {
         id: notice_mail_id,
         to: greeting.addresses,
         display_name: greeting.display_name.clone(),
         audience: greeting.audience,
         login_email: old.as_str().to_owned(),
-        new_login_email: new.as_str().to_owned(),
         locale: greeting.locale,
-        token: seal(&cancel)?,
-        effective_at: greeting.effective_at,
+        kind: Kind::LoginEmailChangeRequested {
+            new_login_email: new.as_str().to_owned(),
+            token: seal(&cancel)?,
+            effective_at: greeting.effective_at,
+        },
     };
-    let job = MailJob::ConfirmLoginEmail {
+    // To the new address; about the account under its old name, until the change is confirmed.
+    let job = MailJob {
         id: mail_id,
-        to: new.as_str().to_owned(),
-        display_name: greeting.display_name,
-        audience: greeting.audience,
-        login_email: old.as_str().to_owned(),
-        locale: greeting.locale,
-        token: seal(&confirm)?,
-        lifetime_secs: LINK_LIFETIME_SECS,
+        to: vec![new.as_str().to_owned()],
+        kind: Kind::ConfirmLoginEmail { token: seal(&confirm)?, lifetime_secs: LINK_LIFETIME_SECS },
+        ..notice.clone()
     };
     let queue = call.env.queue(binding::MAIL_QUEUE).map_err(Internal::Queue)?;
     // The owner hears first: if that mail cannot be queued, no confirmation goes out either.

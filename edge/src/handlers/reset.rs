@@ -8,7 +8,7 @@ use crate::body::MAX_JSON_BODY;
 use crate::config::Config;
 use crate::email::Email;
 use crate::failure::Internal;
-use crate::mail::job::{AlsoLink, LinkToken, MailJob};
+use crate::mail::job::{AlsoLink, Kind, LinkToken, MailJob};
 use crate::platform::{binding, new_id, random_bytes};
 use crate::seal::Keys;
 use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
@@ -137,15 +137,14 @@ pub(super) async fn issue_and_mail(
             lifetime_secs: other.lifetime_secs,
         });
     }
-    let job = MailJob::Reset {
+    let job = MailJob {
         id: mail_id.clone(),
-        to: first.recipient.to.clone(),
+        to: vec![first.recipient.to.clone()],
         display_name: first.recipient.display_name.clone(),
         audience: first.recipient.audience,
+        login_email: first.recipient.to.clone(),
         locale: locale.unwrap_or(first.recipient.locale),
-        token: seal(&first.token)?,
-        lifetime_secs: first.lifetime_secs,
-        also,
+        kind: Kind::Reset { token: seal(&first.token)?, lifetime_secs: first.lifetime_secs, also },
     };
     if let Err(err) = record_and_send(env, &issued, &job).await {
         // The links were issued but cannot reach anyone: take them back, so the links sent before work again.

@@ -6,7 +6,7 @@ use super::{Call, HandlerResult};
 use crate::account::registry;
 use crate::body::MAX_JSON_BODY;
 use crate::failure::Internal;
-use crate::mail::job::MailJob;
+use crate::mail::job::{Kind, MailJob};
 use crate::platform::binding;
 use crate::store;
 use latchkey_shared::api::{
@@ -115,14 +115,14 @@ async fn announce(
 ) -> Result<u32, ApiError> {
     let mut jobs = Vec::new();
     for entry in entries.iter().filter(|e| audiences.contains(&e.audience) && e.pending(requirement)) {
-        jobs.push(MailJob::ChangeRequested {
+        jobs.push(MailJob {
             id: crate::platform::new_id()?,
             to: vec![entry.login_email.clone()],
             display_name: entry.display_name.clone(),
             audience: entry.audience,
             login_email: entry.login_email.clone(),
             locale: entry.locale,
-            deadline,
+            kind: Kind::ChangeRequested { deadline },
         });
     }
     let queue = call.env.queue(binding::MAIL_QUEUE).map_err(Internal::Queue)?;

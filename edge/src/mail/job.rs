@@ -43,98 +43,119 @@ pub struct AlsoLink {
     pub lifetime_secs: u32,
 }
 
-/// The reset job carries the link's token, sealed ([`LinkToken`]): the link has to be in the mail. It exists only in
-/// the queue message, never in KV, a Durable Object, a log line or a dead letter.
+/// A mail to send: who it goes to and which account it is about (the envelope, the same for every mail), and what it
+/// says ([`Kind`]). A reset job carries the link's token, sealed ([`LinkToken`]): the link has to be in the mail. It
+/// exists only in the queue message, never in KV, a Durable Object, a log line or a dead letter.
+///
+/// Read from today's messages and from those queued before the envelope ([`Queued`]): a reset's or a confirmation's
+/// single `to` and a reset's missing `login_email` (its `to`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Queued")]
+pub struct MailJob {
+    /// Unique per mail: the provider's idempotency key, so a retried send is delivered once.
+    pub id: String,
+    pub to: Vec<String>,
+    pub display_name: String,
+    pub audience: Audience,
+    /// The account the mail is about: its login email (the old one until a change is confirmed, so that its account
+    /// hears what became of the mail).
+    pub login_email: String,
+    pub locale: Locale,
+    #[serde(flatten)]
+    pub kind: Kind,
+}
+
+/// What a mail says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum MailJob {
-    /// A reset link for the account of `audience`, and for each other account on the same login email (`also`).
+pub enum Kind {
+    /// A reset link for the account of the envelope's `audience`, and for each other account on the same login email
+    /// (`also`).
     Reset {
-        id: String,
-        to: String,
-        display_name: String,
-        audience: Audience,
-        locale: Locale,
         token: LinkToken,
         lifetime_secs: u32,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         also: Vec<AlsoLink>,
     },
     PasswordChanged {
-        id: String,
-        to: Vec<String>,
-        display_name: String,
-        audience: Audience,
-        login_email: String,
-        locale: Locale,
         changed_at: u64,
     },
     /// 2-Step Verification was turned on or off, or its recovery codes replaced: told to every address on file.
     TwoStepChanged {
-        id: String,
-        to: Vec<String>,
-        display_name: String,
-        audience: Audience,
-        login_email: String,
-        locale: Locale,
         change: TwoStepChange,
         changed_at: u64,
     },
     /// Staff changed something about the account for the person: told to every address on file (a login email
     /// change: to the old address, and the contact email).
     AccountChanged {
-        id: String,
-        to: Vec<String>,
-        display_name: String,
-        audience: Audience,
-        login_email: String,
-        locale: Locale,
         change: AccountChange,
         changed_at: u64,
-        /// The login email it had, named in a login email change's notice (`login_email` is the new one, whose
+        /// The login email it had, named in a login email change's notice (the envelope's is the new one, whose
         /// account hears what became of the mail).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         former_login_email: Option<String>,
     },
     /// The link that confirms a new login email, to that address. Carries its token sealed, as a reset mail does.
     ConfirmLoginEmail {
-        id: String,
-        to: String,
-        display_name: String,
-        audience: Audience,
-        /// The login email until the change is confirmed: its account hears what became of this mail.
-        login_email: String,
-        locale: Locale,
         token: LinkToken,
         lifetime_secs: u32,
     },
     /// Staff asked for a new login email: told at once to the old address and the contact email, with a link to
     /// cancel (its token sealed, as a reset mail's is) before the change takes effect, no sooner than `effective_at`.
     LoginEmailChangeRequested {
-        id: String,
-        to: Vec<String>,
-        display_name: String,
-        audience: Audience,
-        login_email: String,
         new_login_email: String,
-        locale: Locale,
         token: LinkToken,
         effective_at: u64,
     },
     /// The school asks for a new password, by `deadline` (none: at the next login).
     ChangeRequested {
-        id: String,
-        to: Vec<String>,
-        display_name: String,
-        audience: Audience,
-        login_email: String,
-        locale: Locale,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         deadline: Option<u64>,
     },
 }
 
-/// What staff changed, for [`MailJob::AccountChanged`].
+/// A job as the queue, a dead letter or an account's outbox may hold it, today's or from before the envelope.
+#[derive(Deserialize)]
+struct Queued {
+    id: String,
+    to: OneOrMany,
+    display_name: String,
+    audience: Audience,
+    #[serde(default)]
+    login_email: Option<String>,
+    locale: Locale,
+    #[serde(flatten)]
+    kind: Kind,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl From<Queued> for MailJob {
+    fn from(queued: Queued) -> MailJob {
+        let to = match queued.to {
+            OneOrMany::One(to) => vec![to],
+            OneOrMany::Many(to) => to,
+        };
+        // Before the envelope a reset named no login email: it went to the account's own.
+        let login_email = queued.login_email.or_else(|| to.first().cloned()).unwrap_or_default();
+        MailJob {
+            id: queued.id,
+            to,
+            display_name: queued.display_name,
+            audience: queued.audience,
+            login_email,
+            locale: queued.locale,
+            kind: queued.kind,
+        }
+    }
+}
+
+/// What staff changed, for [`Kind::AccountChanged`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountChange {
@@ -151,28 +172,19 @@ pub const CONFIRM_LOGIN_EMAIL_KIND: &str = "confirm_login_email";
 pub const LOGIN_EMAIL_CHANGE_REQUESTED_KIND: &str = "login_email_change_requested";
 
 impl MailJob {
-    /// Unique per mail: the provider's idempotency key, so a retried send is delivered once.
     pub fn id(&self) -> &str {
-        match self {
-            MailJob::Reset { id, .. }
-            | MailJob::PasswordChanged { id, .. }
-            | MailJob::TwoStepChanged { id, .. }
-            | MailJob::ChangeRequested { id, .. }
-            | MailJob::AccountChanged { id, .. }
-            | MailJob::ConfirmLoginEmail { id, .. }
-            | MailJob::LoginEmailChangeRequested { id, .. } => id,
-        }
+        &self.id
     }
 
     pub fn kind(&self) -> &'static str {
-        match self {
-            MailJob::Reset { .. } => RESET_KIND,
-            MailJob::PasswordChanged { .. } => "password_changed",
-            MailJob::TwoStepChanged { .. } => "two_step_changed",
-            MailJob::ChangeRequested { .. } => "change_requested",
-            MailJob::AccountChanged { .. } => "account_changed",
-            MailJob::ConfirmLoginEmail { .. } => CONFIRM_LOGIN_EMAIL_KIND,
-            MailJob::LoginEmailChangeRequested { .. } => LOGIN_EMAIL_CHANGE_REQUESTED_KIND,
+        match self.kind {
+            Kind::Reset { .. } => RESET_KIND,
+            Kind::PasswordChanged { .. } => "password_changed",
+            Kind::TwoStepChanged { .. } => "two_step_changed",
+            Kind::ChangeRequested { .. } => "change_requested",
+            Kind::AccountChanged { .. } => "account_changed",
+            Kind::ConfirmLoginEmail { .. } => CONFIRM_LOGIN_EMAIL_KIND,
+            Kind::LoginEmailChangeRequested { .. } => LOGIN_EMAIL_CHANGE_REQUESTED_KIND,
         }
     }
 
@@ -180,62 +192,35 @@ impl MailJob {
     /// settled (a reset mail the queue loses is asked for again by its reader), and remember the fate of every mail —
     /// each account a reset mail holds a link for.
     pub fn reporting_accounts(&self) -> Vec<String> {
-        let account = self.account_ref();
-        let also = match self {
-            MailJob::Reset { also, .. } => also.iter().map(|link| link.audience).collect(),
+        let also = match &self.kind {
+            Kind::Reset { also, .. } => also.iter().map(|link| link.audience).collect(),
             _ => Vec::new(),
         };
-        std::iter::once(account.audience)
+        std::iter::once(self.audience)
             .chain(also)
-            .map(|audience| crate::email::account_id_of(audience, &account.login_email))
+            .map(|audience| crate::email::account_id_of(audience, &self.login_email))
             .collect()
     }
 
     /// The account the mail is about (the first it holds a link for), as logs name it.
     pub fn account(&self, keys: &crate::seal::Keys) -> Pseudonym {
-        let account = self.account_ref();
-        Pseudonym::of(keys, &crate::email::account_id_of(account.audience, &account.login_email))
+        Pseudonym::of(keys, &crate::email::account_id_of(self.audience, &self.login_email))
     }
 
     /// The account the mail is about (its login email until a change is confirmed).
     pub fn account_ref(&self) -> latchkey_shared::api::AccountRef {
-        match self {
-            MailJob::Reset { to: login_email, audience, .. }
-            | MailJob::PasswordChanged { login_email, audience, .. }
-            | MailJob::TwoStepChanged { login_email, audience, .. }
-            | MailJob::ChangeRequested { login_email, audience, .. }
-            | MailJob::AccountChanged { login_email, audience, .. }
-            | MailJob::ConfirmLoginEmail { login_email, audience, .. }
-            | MailJob::LoginEmailChangeRequested { login_email, audience, .. } => {
-                latchkey_shared::api::AccountRef { login_email: login_email.clone(), audience: *audience }
-            }
-        }
+        latchkey_shared::api::AccountRef { login_email: self.login_email.clone(), audience: self.audience }
     }
 
     /// The same mail under another id, to send it again when it was given up on; none for a mail that carries a
     /// link's token (never kept: a new link is sent instead).
     pub fn again(&self, id: String) -> Option<MailJob> {
-        let mut again = self.clone();
-        match &mut again {
-            MailJob::Reset { .. } | MailJob::ConfirmLoginEmail { .. } | MailJob::LoginEmailChangeRequested { .. } => {
-                return None
-            }
-            MailJob::PasswordChanged { id: old, .. }
-            | MailJob::TwoStepChanged { id: old, .. }
-            | MailJob::ChangeRequested { id: old, .. }
-            | MailJob::AccountChanged { id: old, .. } => *old = id,
-        }
-        Some(again)
-    }
-
-    pub fn recipients(&self) -> Vec<String> {
-        match self {
-            MailJob::Reset { to, .. } | MailJob::ConfirmLoginEmail { to, .. } => vec![to.clone()],
-            MailJob::PasswordChanged { to, .. }
-            | MailJob::TwoStepChanged { to, .. }
-            | MailJob::ChangeRequested { to, .. }
-            | MailJob::AccountChanged { to, .. }
-            | MailJob::LoginEmailChangeRequested { to, .. } => to.clone(),
+        match self.kind {
+            Kind::Reset { .. } | Kind::ConfirmLoginEmail { .. } | Kind::LoginEmailChangeRequested { .. } => None,
+            Kind::PasswordChanged { .. }
+            | Kind::TwoStepChanged { .. }
+            | Kind::ChangeRequested { .. }
+            | Kind::AccountChanged { .. } => Some(MailJob { id, ..self.clone() }),
         }
     }
 }
@@ -255,15 +240,14 @@ mod tests {
     use super::*;
 
     fn reset(token: LinkToken) -> MailJob {
-        MailJob::Reset {
+        MailJob {
             id: "m1".into(),
-            to: "a@b.org".into(),
+            to: vec!["a@b.org".into()],
             display_name: "A".into(),
             audience: Audience::Staff,
+            login_email: "a@b.org".into(),
             locale: Locale::En,
-            token,
-            lifetime_secs: 3600,
-            also: Vec::new(),
+            kind: Kind::Reset { token, lifetime_secs: 3600, also: Vec::new() },
         }
     }
 
@@ -274,7 +258,8 @@ mod tests {
         let message = serde_json::to_string(&job).unwrap();
         assert!(!message.contains("SECRET-TOKEN") && !format!("{job:?}").contains("SECRET"), "{message}");
         let back: MailJob = serde_json::from_str(&message).unwrap();
-        let MailJob::Reset { token, .. } = &back else { panic!("a reset job") };
+        assert_eq!(back, job, "a message reads back as it was");
+        let Kind::Reset { token, .. } = &back.kind else { panic!("a reset job") };
         assert_eq!(token.open(&keys), Some(Secret::from("SECRET-TOKEN")));
         let other = Keys::parse("k2:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=").unwrap();
         assert_eq!(token.open(&other), None, "without the key, nothing");
@@ -284,24 +269,67 @@ mod tests {
     fn a_message_queued_before_sealing_is_still_delivered() {
         let before = r#"{"kind":"reset","id":"m1","to":"a@b.org","display_name":"A","audience":"staff","locale":"en",
             "token":"PLAIN-TOKEN","lifetime_secs":3600}"#;
-        let MailJob::Reset { token, .. } = serde_json::from_str::<MailJob>(before).unwrap() else { panic!("reset") };
+        let job = serde_json::from_str::<MailJob>(before).unwrap();
+        let Kind::Reset { token, .. } = &job.kind else { panic!("reset") };
         assert_eq!(token.open(&Keys::parse(crate::seal::TEST_KEYS).unwrap()), Some(Secret::from("PLAIN-TOKEN")));
+    }
+
+    /// Every kind of mail as it was queued (and kept in outboxes and dead letters) before the envelope.
+    const QUEUED_BEFORE_THE_ENVELOPE: &str = include_str!("../../fixtures/mail-jobs-v1.json");
+
+    #[test]
+    fn every_mail_queued_before_the_envelope_is_read_and_goes_where_it_went() {
+        let before: Vec<serde_json::Value> = serde_json::from_str(QUEUED_BEFORE_THE_ENVELOPE).unwrap();
+        let jobs: Vec<MailJob> = serde_json::from_str(QUEUED_BEFORE_THE_ENVELOPE).unwrap();
+        assert_eq!(jobs.len(), 7, "one of each kind");
+        let keys = Keys::parse(crate::seal::TEST_KEYS).unwrap();
+        for (job, old) in jobs.iter().zip(&before) {
+            assert_eq!(job.kind(), old["kind"], "{old}");
+            assert_eq!(job.id, old["id"].as_str().unwrap());
+            let to: Vec<String> = match &old["to"] {
+                serde_json::Value::String(one) => vec![one.clone()],
+                many => serde_json::from_value(many.clone()).unwrap(),
+            };
+            assert_eq!(job.to, to, "{old}");
+            // A reset named no login email: it is the address it went to.
+            let about = old.get("login_email").unwrap_or(&old["to"]);
+            assert_eq!(job.login_email, about.as_str().unwrap(), "{old}");
+            // What it says, unchanged: a message written today reads back the same.
+            assert_eq!(&serde_json::from_str::<MailJob>(&serde_json::to_string(job).unwrap()).unwrap(), job);
+        }
+        let Kind::Reset { token, also, .. } = &jobs[0].kind else { panic!("the reset first") };
+        assert_eq!(token.open(&keys), Some(Secret::from("RESET-TOKEN-STAFF")));
+        assert_eq!(
+            (also[0].audience, also[0].token.open(&keys)),
+            (Audience::Parent, Some(Secret::from("RESET-TOKEN-PARENT")))
+        );
+        assert_eq!(jobs[0].reporting_accounts().len(), 2, "both accounts hear of it");
+        let Kind::AccountChanged { former_login_email, .. } = &jobs[3].kind else { panic!("a login email change") };
+        assert_eq!(
+            (jobs[3].login_email.as_str(), former_login_email.as_deref()),
+            ("new@school.example", Some("old@school.example"))
+        );
+        let Kind::ConfirmLoginEmail { token, .. } = &jobs[4].kind else { panic!("a confirmation") };
+        assert_eq!(
+            (jobs[4].to[0].as_str(), jobs[4].login_email.as_str()),
+            ("new@school.example", "old@school.example")
+        );
+        assert_eq!(token.open(&keys), Some(Secret::from("CONFIRM-TOKEN")));
+        assert_eq!(jobs[6].kind, Kind::ChangeRequested { deadline: Some(1_801_000_000) });
     }
 
     #[test]
     fn a_notice_is_sent_again_under_a_new_id_and_a_link_never_is() {
         let keys = Keys::parse(crate::seal::TEST_KEYS).unwrap();
         assert_eq!(reset(LinkToken::seal("T", &keys, [1; NONCE_BYTES])).again("m2".into()), None);
-        let notice = MailJob::AccountChanged {
+        let notice = MailJob {
             id: "m1".into(),
             to: vec!["a@b.org".into()],
             display_name: "A".into(),
             audience: Audience::Parent,
             login_email: "a@b.org".into(),
             locale: Locale::Es,
-            change: AccountChange::Disabled,
-            changed_at: 5,
-            former_login_email: None,
+            kind: Kind::AccountChanged { change: AccountChange::Disabled, changed_at: 5, former_login_email: None },
         };
         let again = notice.again("m2".into()).unwrap();
         assert_eq!(again.id(), "m2");

@@ -1,6 +1,6 @@
 //! The mails themselves: multipart text + HTML, localised, from the shared message catalogue.
 
-use super::job::{AccountChange, MailJob};
+use super::job::{AccountChange, Kind, MailJob};
 use crate::audit::TwoStepChange;
 use crate::seal::Keys;
 use crate::site::Site;
@@ -47,8 +47,9 @@ pub fn render(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> 
 
 fn body(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> {
     let (app_origin, keys, site) = (writer.app_origin, writer.keys, writer.site);
-    Ok(match job {
-        MailJob::Reset { to, display_name, audience, locale, token, lifetime_secs, also, .. } => {
+    let MailJob { to, display_name, audience, login_email, locale, kind, .. } = job;
+    Ok(match kind {
+        Kind::Reset { token, lifetime_secs, also } => {
             let l = *locale;
             let link = |token: &super::job::LinkToken| -> Result<String, Unopened> {
                 Ok(format!("{app_origin}/reset#t={}", token.open(keys).ok_or(Unopened)?.expose_str()))
@@ -57,7 +58,7 @@ fn body(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> {
             let action = MailKey::MailResetAction.text(l);
             let ignore = MailKey::MailResetIgnore.text(l);
             let footer = MailKey::MailFooter.text(l);
-            let email = crate::email::display(to);
+            let email = crate::email::display(login_email);
             // One link for each account on the login email, each naming its account.
             let mut links = vec![(*audience, link(token)?)];
             for other in also {
@@ -89,18 +90,18 @@ fn body(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> {
             blocks.extend(html_links);
             blocks.extend([paragraph(&expiry), paragraph(ignore), small(footer)]);
             Rendered {
-                to: vec![to.clone()],
+                to: to.clone(),
                 subject: MailKey::MailResetSubject.text(l).to_owned(),
                 text: format!("{greeting}\n\n{intro}\n\n{text_links}{expiry}\n\n{ignore}\n\n-- \n{footer}\n"),
                 html: html_page(l, &blocks),
             }
         }
-        MailJob::PasswordChanged { to, display_name, audience, login_email, locale, changed_at, .. } => {
+        Kind::PasswordChanged { changed_at } => {
             let notice =
                 Notice { to, display_name, audience: *audience, login_email, locale: *locale, at: *changed_at };
             notice.render(MailKey::MailChangedSubject, MailKey::MailChangedBody, app_origin, site)
         }
-        MailJob::TwoStepChanged { to, display_name, audience, login_email, locale, change, changed_at, .. } => {
+        Kind::TwoStepChanged { change, changed_at } => {
             let (subject, body) = match change {
                 TwoStepChange::Enabled => (MailKey::MailTwoStepOnSubject, MailKey::MailTwoStepOnBody),
                 TwoStepChange::Disabled => (MailKey::MailTwoStepOffSubject, MailKey::MailTwoStepOffBody),
@@ -113,17 +114,7 @@ fn body(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> {
                 Notice { to, display_name, audience: *audience, login_email, locale: *locale, at: *changed_at };
             notice.render(subject, body, app_origin, site)
         }
-        MailJob::AccountChanged {
-            to,
-            display_name,
-            audience,
-            login_email,
-            locale,
-            change,
-            changed_at,
-            former_login_email,
-            ..
-        } => {
+        Kind::AccountChanged { change, changed_at, former_login_email } => {
             let (subject, body) = match change {
                 AccountChange::Disabled => (MailKey::MailDisabledSubject, MailKey::MailDisabledBody),
                 AccountChange::Enabled => (MailKey::MailEnabledSubject, MailKey::MailEnabledBody),
@@ -137,12 +128,13 @@ fn body(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> {
                 Notice { to, display_name, audience: *audience, login_email: shown, locale: *locale, at: *changed_at };
             notice.render(subject, body, app_origin, site)
         }
-        MailJob::ConfirmLoginEmail { to, display_name, audience, locale, token, lifetime_secs, .. } => {
+        Kind::ConfirmLoginEmail { token, lifetime_secs } => {
             let token = token.open(keys).ok_or(Unopened)?;
             let link = format!("{app_origin}/confirm-email#t={}", token.expose_str());
             let l = *locale;
             let greeting = MailKey::MailGreeting.render_with(l, &[("name", display_name)]);
-            let email = crate::email::display(to);
+            // The new address, which the mail goes to.
+            let email = crate::email::display(to.first().map_or("", String::as_str));
             let intro = MailKey::MailConfirmEmailIntro
                 .render_with(l, &[("audience", audience_word(*audience, l)), ("email", &email)]);
             let hours = (lifetime_secs / 3600).max(1).to_string();
@@ -150,7 +142,7 @@ fn body(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> {
             let action = MailKey::MailConfirmEmailAction.text(l);
             let footer = MailKey::MailFooter.text(l);
             Rendered {
-                to: vec![to.clone()],
+                to: to.clone(),
                 subject: MailKey::MailConfirmEmailSubject.text(l).to_owned(),
                 text: format!("{greeting}\n\n{intro}\n\n{action}:\n{link}\n\n{expiry}\n\n-- \n{footer}\n"),
                 html: html_page(
@@ -165,17 +157,7 @@ fn body(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> {
                 ),
             }
         }
-        MailJob::LoginEmailChangeRequested {
-            to,
-            display_name,
-            audience,
-            login_email,
-            new_login_email,
-            locale,
-            token,
-            effective_at,
-            ..
-        } => {
+        Kind::LoginEmailChangeRequested { new_login_email, token, effective_at } => {
             let token = token.open(keys).ok_or(Unopened)?;
             let link = format!("{app_origin}/cancel-email#t={}", token.expose_str());
             let l = *locale;
@@ -203,7 +185,7 @@ fn body(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> {
                 ),
             }
         }
-        MailJob::ChangeRequested { to, display_name, audience, login_email, locale, deadline, .. } => {
+        Kind::ChangeRequested { deadline } => {
             let l = *locale;
             let link = format!("{app_origin}/login?next=password&lang={}", l.as_str());
             let requirements = format!("{app_origin}/requirements?lang={}", l.as_str());

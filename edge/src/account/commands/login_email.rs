@@ -20,7 +20,7 @@ use crate::account::authority::{self, staff_target};
 use crate::account::refusal::Refusal;
 use crate::account::state::{AccountState, LoginEmailChange};
 use crate::audit::AccountEvent;
-use crate::mail::job::{AccountChange, MailJob, CONFIRM_LOGIN_EMAIL_KIND, LOGIN_EMAIL_CHANGE_REQUESTED_KIND};
+use crate::mail::job::{AccountChange, Kind, MailJob, CONFIRM_LOGIN_EMAIL_KIND, LOGIN_EMAIL_CHANGE_REQUESTED_KIND};
 use crate::token::TokenHash;
 use latchkey_shared::api::{Actor, StaffMember};
 use latchkey_shared::{Audience, ErrorCode, Locale};
@@ -292,17 +292,12 @@ impl Apply for MoveIn {
         let Moving { mut account, former_login_email, by, .. } = self.moving;
         let mut to = vec![former_login_email.clone()];
         to.extend(account.profile.contact_email.clone().filter(|c| *c != former_login_email));
-        let notice = MailJob::AccountChanged {
-            id: cx.ids.notice.clone(),
-            to,
-            display_name: account.profile.display_name.clone(),
-            audience: account.profile.audience,
-            login_email: account.profile.login_email.clone(),
-            locale: account.profile.locale,
+        let change = Kind::AccountChanged {
             change: AccountChange::LoginEmailChanged,
             changed_at: cx.now,
             former_login_email: Some(former_login_email),
         };
+        let notice = MailJob { to, ..account.mail(cx.ids.notice.clone(), change) };
         account.outbox.push(notice, cx.now);
         *slot = Slot { account: Some(*account), ..Slot::default() };
         Outcome::reply(Ok(())).saved().flushing().event(AccountEvent::LoginEmailChanged { by })

@@ -251,7 +251,7 @@ fn a_new_name_taken_meanwhile_calls_the_move_off_and_the_account_works_again() {
     let arrived = run(&mut new, MoveIn { moving: moving.clone() }, NOW + DELAY, &rules());
     assert!(arrived.reply.is_ok() && arrived.flush_outbox);
     let notice = new.account.as_ref().unwrap().outbox.pending.last().unwrap();
-    assert_eq!(notice.recipients(), ["ana@school.org", "ana.home@mail.org"], "the old address and the contact");
+    assert_eq!(notice.to, ["ana@school.org", "ana.home@mail.org"], "the old address and the contact");
     let twice = run(&mut new, MoveIn { moving }, NOW + DELAY + 30, &rules());
     assert_eq!((twice.reply, twice.saves), (Ok(()), 0), "the same move arriving again is no conflict");
 }

@@ -122,7 +122,9 @@ mod tests {
         let account = slot.account.as_ref().unwrap();
         assert!(account.sessions.is_live(&hash(1), NOW + 10) && !account.sessions.is_live(&hash(2), NOW + 10));
         assert!(account.sessions.authenticated_within(&hash(1), NOW + 10, 1), "the password was just typed");
-        assert!(matches!(&account.outbox.pending[..], [MailJob::PasswordChanged { to, .. }] if to.len() == 2));
+        assert!(
+            matches!(&account.outbox.pending[..], [MailJob { to, kind: crate::mail::job::Kind::PasswordChanged { .. }, .. }] if to.len() == 2)
+        );
         let again = run(&mut slot, change(NEW, OLD_PASSWORD, OLD_PASSWORD), NOW + 20, &rules());
         assert_eq!(again.reply.unwrap_err().code, ErrorCode::PasswordReused, "the history counts");
     }

@@ -277,7 +277,10 @@ mod tests {
         assert_eq!(on.events, [AccountEvent::TwoStepChanged(TwoStepChange::Enabled)]);
         assert!(on.flush_outbox);
         let outbox = &slot.account.as_ref().unwrap().outbox.pending;
-        assert!(matches!(&outbox[..], [MailJob::TwoStepChanged { change: TwoStepChange::Enabled, .. }]));
+        assert!(matches!(
+            &outbox[..],
+            [MailJob { kind: crate::mail::job::Kind::TwoStepChanged { change: TwoStepChange::Enabled, .. }, .. }]
+        ));
     }
 
     #[test]

@@ -3,52 +3,38 @@
 
 use super::AccountState;
 use crate::audit::TwoStepChange;
-use crate::mail::job::{AccountChange, MailJob};
+use crate::mail::job::{AccountChange, Kind, MailJob};
 use crate::webhook;
 
 impl AccountState {
-    /// Queues the notice of a change to 2-Step Verification to every address on file.
-    pub fn queue_two_step_notice(&mut self, id: String, change: TwoStepChange, now: u64) {
-        let notice = MailJob::TwoStepChanged {
+    /// A mail about this account (`id`), to every address on file, in its language.
+    pub fn mail(&self, id: String, kind: Kind) -> MailJob {
+        MailJob {
             id,
             to: self.addresses(),
             display_name: self.profile.display_name.clone(),
             audience: self.profile.audience,
             login_email: self.profile.login_email.clone(),
             locale: self.profile.locale,
-            change,
-            changed_at: now,
-        };
+            kind,
+        }
+    }
+
+    /// Queues the notice of a change to 2-Step Verification to every address on file.
+    pub fn queue_two_step_notice(&mut self, id: String, change: TwoStepChange, now: u64) {
+        let notice = self.mail(id, Kind::TwoStepChanged { change, changed_at: now });
         self.outbox.push(notice, now);
     }
 
     /// Queues the notice of a change staff made (mail id `id`) to every address on file.
     pub fn queue_account_notice(&mut self, id: String, change: AccountChange, now: u64) {
-        let notice = MailJob::AccountChanged {
-            id,
-            to: self.addresses(),
-            display_name: self.profile.display_name.clone(),
-            audience: self.profile.audience,
-            login_email: self.profile.login_email.clone(),
-            locale: self.profile.locale,
-            change,
-            changed_at: now,
-            former_login_email: None,
-        };
+        let notice = self.mail(id, Kind::AccountChanged { change, changed_at: now, former_login_email: None });
         self.outbox.push(notice, now);
     }
 
     /// The mail asking for a new password by `deadline` (none: at the next login), to every address on file.
     pub fn change_request_mail(&self, id: String, deadline: Option<u64>) -> MailJob {
-        MailJob::ChangeRequested {
-            id,
-            to: self.addresses(),
-            display_name: self.profile.display_name.clone(),
-            audience: self.profile.audience,
-            login_email: self.profile.login_email.clone(),
-            locale: self.profile.locale,
-            deadline,
-        }
+        self.mail(id, Kind::ChangeRequested { deadline })
     }
 
     /// Queues a webhook notification of the password change made at `changed_at`, to go out with the new password's
