@@ -1,14 +1,15 @@
 //! The latchkey Worker: a thin shell that reads the request, asks the pure modules what to do, and does the I/O.
-//! Static pages come from the `[assets]` binding; only `/api/*` and `/dev/*` reach this code.
+//! Static pages come from the `[assets]` binding; only `/api/*` and `/dev/*` reach this code. Public only for the
+//! fuzz targets (`fuzz/`): request bodies, email addresses and tokens, the parsers that meet input first.
 
 mod account;
 #[cfg(test)]
 mod architecture;
 mod audit;
-mod body;
+pub mod body;
 mod breach;
 mod config;
-mod email;
+pub mod email;
 mod failure;
 mod fetch;
 mod handlers;
@@ -29,7 +30,7 @@ mod seal;
 mod session_cookie;
 mod site;
 mod store;
-mod token;
+pub mod token;
 mod turnstile;
 mod webhook;
 

@@ -2,13 +2,7 @@
 //! email the parser accepts is normalised, holds nothing that could break a mail header, and parses to itself.
 #![no_main]
 
-#[allow(dead_code)]
-#[path = "../../edge/src/body.rs"]
-mod body;
-#[allow(dead_code)]
-#[path = "../../edge/src/email.rs"]
-mod email;
-
+use latchkey_edge::{body, email};
 use latchkey_shared::api::{CodeRequest, LoginRequest, NewAccount, ResetConfirm, ResetRequest, VerifyRequest};
 use latchkey_shared::ErrorCode;
 use libfuzzer_sys::fuzz_target;

@@ -2,10 +2,7 @@
 //! 32 random bytes make a token that decodes again.
 #![no_main]
 
-#[allow(dead_code)]
-#[path = "../../edge/src/token.rs"]
-mod token;
-
+use latchkey_edge::token;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (&str, [u8; 32])| {

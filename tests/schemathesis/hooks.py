@@ -5,10 +5,14 @@
   logged in once through the API, so they are fuzzed past authentication, as a logged-in person would call them —
   whenever the case carries the documented cookie; a case without it stays without a session. (On the development
   Worker the cookie is named `latchkey-session`: its origin is plain http.)
+- Which operations got past authentication is counted (answers other than 401 to a case sent with the session, or
+  with the admin token) and written to $LATCHKEY_SCHEMATHESIS_PAST_AUTH at exit: scripts/e2e fails when the session's
+  and the admin's operations were never reached, so a broken login here cannot pass as a clean run.
 - A required password change is never announced: the mail would go to every account the suite made, and go on being
   sent while the enumeration check times the Worker. required_change.rs tests the announcement.
 """
 
+import atexit
 import json
 import os
 import secrets
@@ -39,6 +43,26 @@ def session_cookie():
 ANNOUNCING = ("/api/admin/password-change-requirement", "/api/admin/accounts/require-password-change")
 
 
+_with_session = set()
+_past_auth = {}
+
+
+@atexit.register
+def _write_past_auth():
+    path = os.environ.get("LATCHKEY_SCHEMATHESIS_PAST_AUTH")
+    if path:
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(_past_auth, out, indent=1, sort_keys=True)
+
+
+@schemathesis.hook
+def after_call(ctx, case, response, **kwargs):
+    admin = (case.headers or {}).get("Authorization", "").startswith("Bearer ") or "/api/admin/" in case.path
+    if (id(case) in _with_session or admin) and response.status_code != 401:
+        key = "%s %s" % (case.method.upper(), case.path)
+        _past_auth[key] = _past_auth.get(key, 0) + 1
+
+
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
     if case.path in ANNOUNCING and isinstance(case.body, dict) and case.body.get("announce") is True:
@@ -49,6 +73,7 @@ def before_call(ctx, case, **kwargs):
     if "__Host-latchkey-session" in cookies:
         name, value = session_cookie().split("=", 1)
         case.cookies = {**cookies, name: value}
+        _with_session.add(id(case))
 
 
 @schemathesis.serializer("application/x-ndjson")

@@ -1,11 +1,13 @@
-//! A fake mail provider speaking Resend's API (`POST /emails`, Bearer key, `Idempotency-Key`) over real HTTP, served by
-//! the test stack (`src/bin/stack.rs`) for the whole run, so a retry always lands in the same inbox; tests read what it
-//! received through its `GET /inspect/mail?to=…` (the functions at the end of this file).
+//! A fake mail provider speaking Resend's API (`POST /emails`, Bearer key, `Idempotency-Key`) and Postmark's
+//! (`POST /email`, `X-Postmark-Server-Token`, PascalCase fields) over real HTTP, served by the test stack
+//! (`src/bin/stack.rs`) for the whole run, so a retry always lands in the same inbox; tests read what it received
+//! through its `GET /inspect/mail?to=…` (the functions at the end of this file).
 //!
 //! Behaviour is chosen by the recipient's address, so tests running in parallel never share state:
 //! `…+fail2@…` answers 503 twice per message then accepts; `…+alwaysfail@…` always answers 500;
 //! `…+refuse@…` answers 422 (a permanent refusal); `…+ratelimited@…` answers 429 twice per message then accepts;
-//! `…+slow@…` answers after 3 s. Like Resend, a repeated `Idempotency-Key` is not delivered twice.
+//! `…+slow@…` answers after 3 s. Each provider's semantics are its own: like Resend, a repeated `Idempotency-Key` is
+//! not delivered twice; like Postmark, which has no such key, every accepted request is a mail in the person's inbox.
 
 use crate::fake_http::{Request, Response};
 use serde::{Deserialize, Serialize};
@@ -18,6 +20,9 @@ pub const API_KEY: &str = "test-mail-key";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Delivery {
+    /// Which API took it: `resend` or `postmark`.
+    #[serde(default)]
+    pub provider: String,
     /// The sender as the Worker named it (`From`).
     #[serde(default)]
     pub from: String,
@@ -59,37 +64,84 @@ pub fn inspect(recipient: &str) -> Response {
     Response::json(200, serde_json::json!({"deliveries": deliveries, "attempts": attempts}).to_string())
 }
 
-fn answer(Request { method, path, headers, body }: &Request) -> (u16, String) {
-    if (method.as_str(), path.as_str()) != ("POST", "/emails") {
-        return (404, r#"{"message":"not found"}"#.into());
+/// What a request carries, as either API names it.
+struct Sent {
+    provider: &'static str,
+    /// Resend's `Idempotency-Key`; Postmark has none (its message id header is for tracing only).
+    key: Option<String>,
+    from: String,
+    to: Vec<String>,
+    subject: String,
+    text: String,
+    html: String,
+}
+
+/// The request as Resend (`/emails`) or Postmark (`/email`) takes it, or the error it answers.
+fn read(Request { method, path, headers, body }: &Request) -> Result<Sent, (u16, String)> {
+    let header = |name: &str| headers.get(name).cloned();
+    let Ok(mail) = serde_json::from_slice::<Value>(body) else { return Err((422, r#"{"message":"bad json"}"#.into())) };
+    let field = |name: &str| mail[name].as_str().unwrap_or_default().to_owned();
+    match (method.as_str(), path.as_str()) {
+        ("POST", "/emails") => {
+            if header("authorization") != Some(format!("Bearer {API_KEY}")) {
+                return Err((401, r#"{"message":"missing or wrong API key"}"#.into()));
+            }
+            let to = mail["to"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned));
+            Ok(Sent {
+                provider: "resend",
+                key: header("idempotency-key"),
+                from: field("from"),
+                to: to.collect(),
+                subject: field("subject"),
+                text: field("text"),
+                html: field("html"),
+            })
+        }
+        ("POST", "/email") => {
+            if header("x-postmark-server-token").as_deref() != Some(API_KEY) {
+                return Err((401, r#"{"ErrorCode":10,"Message":"Bad or missing Server API token."}"#.into()));
+            }
+            let to = field("To").split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+            Ok(Sent {
+                provider: "postmark",
+                key: None,
+                from: field("From"),
+                to,
+                subject: field("Subject"),
+                text: field("TextBody"),
+                html: field("HtmlBody"),
+            })
+        }
+        _ => Err((404, r#"{"message":"not found"}"#.into())),
     }
-    if headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {API_KEY}")) {
-        return (401, r#"{"message":"missing or wrong API key"}"#.into());
-    }
-    let Ok(mail) = serde_json::from_slice::<Value>(body) else { return (422, r#"{"message":"bad json"}"#.into()) };
-    if mail["to"].as_array().into_iter().flatten().any(|r| r.as_str().is_some_and(|r| r.contains("+slow@"))) {
+}
+
+fn answer(request: &Request) -> (u16, String) {
+    let sent = match read(request) {
+        Ok(sent) => sent,
+        Err(refused) => return refused,
+    };
+    if sent.to.iter().any(|r| r.contains("+slow@")) {
         // Before taking the inbox, so other requests are not held up.
         std::thread::sleep(std::time::Duration::from_secs(3));
     }
-    let key = headers.get("idempotency-key").cloned().unwrap_or_default();
-    let field = |name: &str| mail[name].as_str().unwrap_or_default().to_owned();
-    let to: Vec<String> =
-        mail["to"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect();
     let mut inbox = inbox();
-    for recipient in &to {
+    for recipient in &sent.to {
         *inbox.attempts.entry(recipient.clone()).or_default() += 1;
     }
+    // The `+fail2` and `+ratelimited` behaviours count tries of one message: its key, else what it says and to whom.
+    let message = sent.key.clone().unwrap_or_else(|| format!("{:?}{}{}", sent.to, sent.subject, sent.text));
     let attempt = {
-        let n = inbox.attempts_per_key.entry(key.clone()).or_default();
+        let n = inbox.attempts_per_key.entry(message).or_default();
         *n += 1;
         *n
     };
-    let behaviour = |tag: &str| to.iter().any(|r| r.contains(tag));
+    let behaviour = |tag: &str| sent.to.iter().any(|r| r.contains(tag));
     if behaviour("+alwaysfail@") {
         return (500, r#"{"message":"provider down"}"#.into());
     }
     if behaviour("+refuse@") {
-        return (422, r#"{"message":"recipient refused"}"#.into());
+        return (422, r#"{"message":"recipient refused","ErrorCode":406}"#.into());
     }
     if behaviour("+fail2@") && attempt <= 2 {
         return (503, r#"{"message":"try later"}"#.into());
@@ -97,18 +149,24 @@ fn answer(Request { method, path, headers, body }: &Request) -> (u16, String) {
     if behaviour("+ratelimited@") && attempt <= 2 {
         return (429, r#"{"message":"too many requests"}"#.into());
     }
-    if key.is_empty() || !inbox.accepted_keys.contains(&key) {
-        inbox.accepted_keys.push(key.clone());
+    let key = sent.key.clone().unwrap_or_default();
+    let repeated = sent.key.as_ref().is_some_and(|key| inbox.accepted_keys.contains(key));
+    if !repeated {
+        if let Some(key) = &sent.key {
+            inbox.accepted_keys.push(key.clone());
+        }
         inbox.deliveries.push(Delivery {
-            from: field("from"),
-            to,
-            subject: field("subject"),
-            text: field("text"),
-            html: field("html"),
+            provider: sent.provider.into(),
+            from: sent.from,
+            to: sent.to,
+            subject: sent.subject,
+            text: sent.text,
+            html: sent.html,
             idempotency_key: key.clone(),
         });
     }
-    (200, format!(r#"{{"id":"{key}"}}"#))
+    let id = inbox.deliveries.len();
+    (200, format!(r#"{{"id":"{key}","MessageID":"pm-{id}","ErrorCode":0}}"#))
 }
 
 /// What the stack's provider recorded for `recipient`.

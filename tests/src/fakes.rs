@@ -1,5 +1,5 @@
 //! The services the test stack fakes, on one port the system picked, for the whole run: the mail provider
-//! (`/emails`), the site's webhook receiver, the breach range API and Turnstile's siteverify, and `/inspect/…` for the
+//! (Resend's `/emails`, Postmark's `/email`), the site's webhook receiver, the breach range API and Turnstile's siteverify, and `/inspect/…` for the
 //! tests to read what they received. Workers are configured with the URL this server got.
 
 use crate::fake_http::{self, Request, Response};
@@ -17,6 +17,7 @@ fn route(request: &Request) -> Response {
         ("GET", "/inspect/hooks") => fake_services::inspect(&query_value(query, "login_email")),
         ("GET", "/inspect/backchannel") => fake_services::inspect_backchannel(&query_value(query, "label")),
         ("POST", "/emails") => fake_mail::handle(request),
+        ("POST", "/email") => fake_mail::handle(request),
         _ => fake_services::handle(request).unwrap_or_else(|| Response::json(404, "{}")),
     }
 }

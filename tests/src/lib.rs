@@ -384,9 +384,18 @@ pub async fn watch_for_strays() {
     tokio::time::sleep(Duration::from_secs(3)).await;
 }
 
-/// Waits out a reset link's life: the test Worker's links live 60 s (KV's minimum TTL), so expiry is tested for real.
-pub async fn outlive_a_link() {
-    tokio::time::sleep(Duration::from_secs(62)).await;
+/// Moves one account's clock past a reset link's life (60 s on the test Worker; an app's code lives less): the
+/// account's Durable Object decides every expiry by its own clock, which a development Worker lets a test move, so
+/// expiry is tested without waiting for it and no other account's time moves.
+pub async fn outlive_a_link(email: &str, audience: &str) {
+    advance_clock(email, audience, 62).await;
+}
+
+/// Moves the clock of the account `email` logs in to as `audience` forward by `secs` (`POST /dev/clock`).
+pub async fn advance_clock(email: &str, audience: &str, secs: u64) {
+    let asked = serde_json::json!({"login_email": email, "audience": audience, "advance_secs": secs});
+    let (status, body) = post_json("/dev/clock", &asked).await;
+    assert_eq!(status, 200, "moving the clock of {email}: {body}");
 }
 
 /// Waits until a login is no longer recent on a Worker started with `RECENT_AUTH_SECS = secs`, so the settings that

@@ -187,7 +187,8 @@ async fn changes_a_login_email_in(engine: Engine) {
         latchkey_e2e::login(&new, "parent", PASSWORD).await.ok()
     })
     .await;
-    assert!(latchkey_e2e::login(&login, "parent", PASSWORD).await.is_err(), "the old one does not");
+    let refused = latchkey_e2e::login(&login, "parent", PASSWORD).await.unwrap_err();
+    assert_eq!(refused.1, "invalid_credentials", "the old one does not");
     browser.close().await.unwrap();
 }
 

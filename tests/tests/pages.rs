@@ -251,7 +251,7 @@ async fn an_expired_link_says_so() {
     create_account(&email, None, "parent", OLD).await;
     request_reset(&email, "parent").await;
     let token = token_in(&wait_for_mail(&email, 1).await[0]);
-    latchkey_e2e::outlive_a_link().await;
+    latchkey_e2e::outlive_a_link(&email, "parent").await;
     let browser = Engine::Chromium.open().await;
     browser.goto(&url(&format!("/reset#t={token}"))).await.unwrap();
     wait_visible(&browser, "#problem").await;

@@ -103,9 +103,9 @@ async fn a_used_link_stays_used() {
 #[tokio::test]
 async fn links_expire() {
     // scripts/test runs the Worker with TOKEN_LIFETIME_SECS=60, the shortest KV allows.
-    let (_, token) = account_with_link("").await;
+    let (email, token) = account_with_link("").await;
     assert_eq!(verify(&token).await, "ok");
-    latchkey_e2e::outlive_a_link().await;
+    latchkey_e2e::outlive_a_link(&email, "parent").await;
     assert_eq!(verify(&token).await, "expired");
     let (status, body) = confirm(&token, NEW).await;
     assert_eq!((status, error_code(&body)), (410, "token_expired"));

@@ -19,6 +19,16 @@ use serde::Serialize;
 pub struct Slot {
     pub account: Option<AccountState>,
     pub unknown_login_failures: LoginFailures,
+    /// How far this object's clock runs ahead of the Worker's: moved only on a development Worker, so tests of
+    /// expiry move time instead of waiting for it (`commands::dev::AdvanceClock`). Zero everywhere else.
+    pub clock_offset_secs: u64,
+}
+
+impl Slot {
+    /// The time this object decides by: the Worker's clock, plus the offset a test moved it by.
+    pub fn now(&self, clock: u64) -> u64 {
+        clock.saturating_add(self.clock_offset_secs)
+    }
 }
 
 /// The site's settings the account's rules use.
@@ -36,6 +46,8 @@ pub struct Rules {
     pub issuer: String,
     /// Whether logout tokens can be signed (OpenID Connect's keys are configured): without, logouts owed wait.
     pub signs_logout_tokens: bool,
+    /// Whether a test may move this object's clock (a development Worker only).
+    pub clock_moves: bool,
     /// What seals the authenticator apps' keys and keys the recovery codes' digests (`SEALING_KEYS`).
     pub sealing_keys: Keys,
 }
@@ -57,6 +69,7 @@ impl Rules {
             mail_retry_base_secs: config.mail.retry_base_secs,
             issuer: config.app_origin.clone(),
             signs_logout_tokens: config.oidc_keys.is_some(),
+            clock_moves: config.environment == crate::config::Environment::Dev,
             sealing_keys: config.sealing_keys.clone(),
         }
     }
@@ -219,6 +232,7 @@ pub(crate) mod testing {
             mail_retry_base_secs: 1,
             issuer: "https://id.school.example".into(),
             signs_logout_tokens: true,
+            clock_moves: false,
             sealing_keys: crate::seal::Keys::parse(crate::seal::TEST_KEYS).unwrap(),
         }
     }

@@ -31,6 +31,8 @@ const STATE_KEY: &str = "account";
 /// Failed logins for a name with no account, kept only for the throttling window (an alarm clears them). Counted per
 /// client since `v2`; what the key without it held has left its window and goes with the alarm's clean-up.
 const UNKNOWN_FAILURES_KEY: &str = "unknown_login_failures_v2";
+/// How far a development Worker's test moved this object's clock (`Slot::clock_offset_secs`); never written elsewhere.
+const CLOCK_OFFSET_KEY: &str = "dev_clock_offset";
 
 #[durable_object]
 pub struct Account {
@@ -175,8 +177,8 @@ impl Account {
         let rules = Rules::of(config);
         let hasher = Argon2Hasher(config.hash_params);
         let ids = FreshIds { notice: new_id()?, webhook: new_id()? };
-        let cx = Context { now: now_secs(), rules: &rules, hasher: &hasher, ids: &ids };
         let mut slot = self.load().await?;
+        let cx = Context { now: slot.now(now_secs()), rules: &rules, hasher: &hasher, ids: &ids };
         let existed = slot.account.is_some();
         let mut outcome = command.apply(&mut slot, &cx);
         let (mut flush_outbox, mut move_due) = (false, false);
@@ -243,7 +245,7 @@ impl Account {
             return Ok(cached.clone());
         }
         // Both keys in one read, whichever is there: an unknown email's login costs what a known one's does.
-        let stored = self.state.storage().get_multiple(vec![STATE_KEY, UNKNOWN_FAILURES_KEY]).await?;
+        let stored = self.state.storage().get_multiple(vec![STATE_KEY, UNKNOWN_FAILURES_KEY, CLOCK_OFFSET_KEY]).await?;
         let value = |key: &str| Some(stored.get(&key.into())).filter(|v| !v.is_undefined());
         let decode = |e: serde_wasm_bindgen::Error| worker::Error::RustError(e.to_string());
         let account: Option<AccountState> =
@@ -252,7 +254,9 @@ impl Account {
             (None, Some(failures)) => serde_wasm_bindgen::from_value(failures).map_err(decode)?,
             _ => Default::default(),
         };
-        let slot = Slot { account, unknown_login_failures };
+        let clock_offset_secs =
+            value(CLOCK_OFFSET_KEY).map(serde_wasm_bindgen::from_value).transpose().map_err(decode)?.unwrap_or(0);
+        let slot = Slot { account, unknown_login_failures, clock_offset_secs };
         *self.cache.borrow_mut() = Some(slot.clone());
         Ok(slot)
     }
@@ -263,6 +267,9 @@ impl Account {
         // Drop the cache first: if the write fails, the next request reads what storage really holds.
         *self.cache.borrow_mut() = None;
         let storage = self.state.storage();
+        if slot.clock_offset_secs != 0 {
+            storage.put(CLOCK_OFFSET_KEY, slot.clock_offset_secs).await?;
+        }
         match &slot.account {
             Some(account) => {
                 storage.put(STATE_KEY, account).await?;
@@ -313,8 +320,9 @@ impl Account {
     /// Sends every webhook and back-channel logout that is due (`deliveries::due`), and hands what each got to the
     /// account, which says what comes next and which dead letters to keep.
     async fn deliver(&self, config: &Config) -> Result<()> {
-        let Some(account) = self.load().await?.account else { return Ok(()) };
-        let due = deliveries::due(&account, &Rules::of(config), now_secs());
+        let slot = self.load().await?;
+        let Some(account) = &slot.account else { return Ok(()) };
+        let due = deliveries::due(account, &Rules::of(config), slot.now(now_secs()));
         if due.is_empty() {
             return Ok(());
         }
@@ -338,8 +346,10 @@ impl Account {
     /// marked moving (no one can use it) and the alarm tries again; the new name taken, in either form it may have,
     /// calls the move off.
     async fn move_account(&self, config: &Config) -> Result<()> {
-        let Some(account) = self.load().await?.account else { return Ok(()) };
-        let Some(change) = account.login_email_change.filter(|change| change.due(now_secs())) else { return Ok(()) };
+        let slot = self.load().await?;
+        let now = slot.now(now_secs());
+        let Some(account) = slot.account else { return Ok(()) };
+        let Some(change) = account.login_email_change.filter(|change| change.due(now)) else { return Ok(()) };
         let new = crate::email::Email::parse(&change.new_login_email).map_err(|e| Error::RustError(e.to_string()))?;
         let to_id = crate::email::account_id(account.profile.audience, &new);
         let Some(moving) = self.run(MoveOut { to_id: to_id.clone() }, config).await?.reply else { return Ok(()) };
@@ -378,7 +388,8 @@ impl Account {
 
     /// One alarm serves every retry (pending mail, lost mail, webhooks): it is set for whichever is due first.
     async fn schedule_alarm(&self) -> Result<()> {
-        if let Some(secs) = self.load().await?.account.and_then(|account| account.wake_in(now_secs())) {
+        let slot = self.load().await?;
+        if let Some(secs) = slot.account.as_ref().and_then(|account| account.wake_in(slot.now(now_secs()))) {
             self.state.storage().set_alarm((secs * 1000) as i64).await?;
         }
         Ok(())

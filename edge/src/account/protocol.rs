@@ -8,6 +8,7 @@ use super::commands::admin::{
 };
 use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, RevokeGrant};
 use super::commands::delivery::{MailRetrying, MailSettled, NoteMailEvent};
+use super::commands::dev::AdvanceClock;
 use super::commands::login_email::{CancelLoginEmailChange, ConfirmLoginEmailChange, MoveIn, StartLoginEmailChange};
 use super::commands::password::ChangePassword;
 use super::commands::reset::{IssueToken, LinkStatus, Reset, WithdrawToken};
@@ -85,6 +86,7 @@ wire! {
     Refresh(Refresh),
     GrantStatus(GrantStatus),
     RevokeGrant(RevokeGrant),
+    AdvanceClock(AdvanceClock),
 }
 
 /// A command the Worker can send: it travels as a [`Command`] and is answered with its own [`Apply::Reply`].

@@ -161,7 +161,10 @@ fn a_reset_does_everything_once() {
     assert_eq!(reset(&mut state, &hash(1), "Another-Fine-Pass-77", NOW + 2).unwrap_err().code, ErrorCode::TokenUsed);
     assert_eq!(state.outbox.pending.len(), 1);
     // The old password is gone, the new one works.
-    assert!(log_in(&mut state, "Old-Password-1!", hash(52), NOW + 3, 3600).is_err());
+    assert_eq!(
+        log_in(&mut state, "Old-Password-1!", hash(52), NOW + 3, 3600).unwrap_err().code,
+        ErrorCode::InvalidCredentials
+    );
     assert!(log_in(&mut state, GOOD, hash(53), NOW + 3, 3600).is_ok());
 }
 
@@ -183,7 +186,8 @@ fn refusals_change_nothing() {
     assert!(!weak.unmet.is_empty());
     let reused = reset(&mut state, &hash(1), "Old-Password-1!", NOW);
     // The old password fails the policy's strength rule or is refused as reused: either way, nothing changes.
-    assert!(reused.is_err());
+    let code = reused.unwrap_err().code;
+    assert!(matches!(code, ErrorCode::PasswordRejected | ErrorCode::PasswordReused), "{code:?}");
     assert_eq!(state, before);
 }
 
@@ -237,7 +241,7 @@ fn disabled_accounts_cannot_log_in_or_reset() {
     state.disable(NOW);
     assert!(!state.has_session(&hash(70), NOW));
     assert_eq!(state.token_status(&hash(1), NOW), TokenStatus::Invalid);
-    assert!(state.issue_token(hash(2), NOW, 3600).is_err());
+    assert_eq!(state.issue_token(hash(2), NOW, 3600).unwrap_err().code, ErrorCode::Unauthorized, "no link");
     assert_eq!(
         log_in(&mut state, "Old-Password-1!", hash(71), NOW, 3600).unwrap_err().code,
         ErrorCode::InvalidCredentials

@@ -1,12 +1,35 @@
-//! The development mailbox: what the `dev-mailbox` provider "sent", listed with clickable links; operation counts
-//! argon2 and imported-hash timing for the benchmark; the route table. Exist only when `ENVIRONMENT` is `dev` (the route table's dev
-//! guard); everywhere else these paths are 404.
+//! The development mailbox: what the `dev-mailbox` provider "sent", listed with clickable links; operation counts,
+//! argon2 and imported-hash timing for the benchmark; an account's clock, moved forward by the tests of expiries; the
+//! route table. Exist only when `ENVIRONMENT` is `dev` (the route table's dev guard); everywhere else these paths are
+//! 404.
 
 use super::{Call, HandlerResult};
+use crate::account::commands::dev::AdvanceClock;
+use crate::body::MAX_JSON_BODY;
+use crate::email::Email;
 use crate::failure::Internal;
 use crate::mail::template::escape;
 use crate::store;
 use latchkey_shared::api::{Mailbox, MailboxMessage};
+
+/// `POST /dev/clock` with `{login_email, audience, advance_secs}`: moves that account's clock forward — its Durable
+/// Object decides every expiry by it (links, codes, sessions, deadlines) — answering `{clock_offset_secs}`. Only that
+/// account's time moves, so tests sharing one Worker do not disturb each other.
+pub async fn clock(mut call: Call<'_>) -> HandlerResult {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Asked {
+        login_email: String,
+        audience: latchkey_shared::Audience,
+        advance_secs: u64,
+    }
+    let asked: Asked = call.json(MAX_JSON_BODY).await?;
+    let email = Email::parse(&asked.login_email)
+        .map_err(|e| call.error(latchkey_shared::ErrorCode::InvalidEmail).with_detail(e.to_string()))?;
+    let id = call.account_id_for(asked.audience, &email).await?;
+    let offset = call.account(&id, AdvanceClock { secs: asked.advance_secs }).await?.map_err(|r| call.refusal(r))?;
+    call.reply(200, &serde_json::json!({ "clock_offset_secs": offset }))
+}
 
 /// `GET /dev/ops`: operation counts since the isolate started.
 pub fn ops(call: Call<'_>) -> HandlerResult {

@@ -231,6 +231,7 @@ pub const TABLE: &Table<Handler> = &[
     ("/dev/mailbox", &[ep("GET", Dev, None, h!(|call| dev::page(call).await))]),
     ("/dev/mailbox.json", &[ep("GET", Dev, None, h!(|call| dev::json(call).await))]),
     ("/dev/ops", &[ep("GET", Dev, None, h!(|call| dev::ops(call)))]),
+    ("/dev/clock", &[ep("POST", Dev, None, h!(|call| dev::clock(call).await))]),
     ("/dev/argon2", &[ep("POST", Dev, None, h!(|call| dev::argon2(call)))]),
     ("/dev/verify", &[ep("POST", Dev, None, h!(|call| dev::verify(call).await))]),
     ("/dev/sign", &[ep("POST", Dev, None, h!(|call| dev::sign(call).await))]),

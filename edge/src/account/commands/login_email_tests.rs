@@ -255,3 +255,55 @@ fn a_new_name_taken_meanwhile_calls_the_move_off_and_the_account_works_again() {
     let twice = run(&mut new, MoveIn { moving }, NOW + DELAY + 30, &rules());
     assert_eq!((twice.reply, twice.saves), (Ok(()), 0), "the same move arriving again is no conflict");
 }
+
+/// SECURITY.md: the history is built from the audit events, so whatever a life brings — links, passwords, failed
+/// logins, a new login email, a bounced mail — none of its addresses, tokens or passwords are in it.
+#[test]
+fn a_whole_life_leaves_no_address_token_or_password_in_the_history() {
+    use crate::account::commands::delivery::{MailSettled, NoteMailEvent};
+    use crate::account::commands::reset::Reset;
+    let mut slot = ana();
+    let new_password = "Brand-New-Pass-93!";
+    assert!(run(
+        &mut slot,
+        IssueToken { token_hash: hash(1), lifetime_secs: 3600, mail_id: None, by: None },
+        NOW,
+        &rules()
+    )
+    .reply
+    .is_ok());
+    let reset: Reset = serde_json::from_value(serde_json::json!({
+        "token_hash": hash(1), "password": new_password, "confirm": new_password, "breached": false,
+    }))
+    .unwrap();
+    assert_eq!(run(&mut slot, reset, NOW + 1, &rules()).reply, Ok(0));
+    let wrong: Login =
+        serde_json::from_value(serde_json::json!({"password": "Wrong-Pass-11!", "session_hash": hash(2)})).unwrap();
+    assert!(run(&mut slot, wrong, NOW + 2, &rules()).reply.is_err());
+    let right: Login =
+        serde_json::from_value(serde_json::json!({"password": new_password, "session_hash": hash(3)})).unwrap();
+    assert!(run(&mut slot, right, NOW + 3, &rules()).reply.is_ok());
+    assert!(run(&mut slot, start(4, "ana.new@mail.org", desk(vec![Role::Admin])), NOW + 4, &rules()).reply.is_ok());
+    assert!(confirm(4, NOW + 5, &mut slot).reply.is_ok());
+    run(&mut slot, NoteMailEvent { kind: latchkey_shared::api::MailEventKind::Bounced }, NOW + 6, &rules());
+    run(&mut slot, MailSettled { id: "mail-4".into(), dead_lettered: Some("refused".into()) }, NOW + 7, &rules());
+
+    let history = slot.account.as_ref().unwrap().history.recent();
+    assert!(history.len() >= 6, "the life is on record: {history:?}");
+    let written = serde_json::to_string(&history).unwrap();
+    for secret in [
+        "ana@school.org",
+        "ana.home@mail.org",
+        "ana.new@mail.org",
+        "@",
+        OLD_PASSWORD,
+        new_password,
+        "Wrong-Pass-11!",
+        hash(1).0.as_str(),
+        hash(3).0.as_str(),
+        hash(4).0.as_str(),
+        hash(104).0.as_str(),
+    ] {
+        assert!(!written.contains(secret), "{secret} in the history: {written}");
+    }
+}
