@@ -22,15 +22,9 @@ async fn the_admin_api_needs_the_token() {
 }
 
 async fn find(email: &str) -> Vec<Value> {
-    let response = http()
-        .get(url("/api/admin/accounts"))
-        .query(&[("email", email)])
-        .bearer_auth(admin_token())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
+    let path = format!("/api/admin/accounts?email={}", latchkey_e2e::http1::encode(email));
+    let (status, body) = Client::shared().admin(reqwest::Method::GET, &path, None).await;
+    assert_eq!(status, 200, "{body}");
     body["accounts"].as_array().cloned().unwrap_or_default()
 }
 
@@ -123,14 +117,10 @@ async fn a_disabled_account_cannot_log_in_or_get_mail() {
     let email = unique_email("disabled", "");
     create_account(&email, None, "staff", PASSWORD).await;
     let session = login(&email, "staff", PASSWORD).await.unwrap();
-    let response = http()
-        .post(url("/api/admin/accounts/disable"))
-        .bearer_auth(admin_token())
-        .json(&json!({"login_email": email, "audience": "staff"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let disable = json!({"login_email": email, "audience": "staff"});
+    let (status, body) =
+        Client::shared().admin(reqwest::Method::POST, "/api/admin/accounts/disable", Some(&disable)).await;
+    assert_eq!(status, 200, "{body}");
     assert_eq!(latchkey_e2e::session_status(&session).await, 401);
     assert_eq!(login(&email, "staff", PASSWORD).await, Err((401, "invalid_credentials".into())));
     assert_eq!(request_reset(&email, "staff").await.0, 202, "the same answer as for anyone");

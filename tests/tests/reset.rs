@@ -3,7 +3,7 @@
 use latchkey_e2e::client::Client;
 use latchkey_e2e::fake_mail::{attempts_for, deliveries_to};
 use latchkey_e2e::{
-    admin_token, create_account, error_code, eventually, http, link_for_new_account, login, post_json, request_reset,
+    create_account, error_code, eventually, http, link_for_new_account, login, post_json, request_reset,
     session_status, token_in, unique_email, url, wait_for_mail,
 };
 use serde_json::{json, Value};
@@ -181,9 +181,8 @@ async fn a_provider_failing_twice_delivers_once() {
 }
 
 async fn dead_letters() -> Vec<Value> {
-    let response = http().get(url("/api/admin/dead-letters")).bearer_auth(admin_token()).send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
+    let (status, body) = Client::shared().admin(reqwest::Method::GET, "/api/admin/dead-letters", None).await;
+    assert_eq!(status, 200, "{body}");
     body["dead_letters"].as_array().cloned().unwrap_or_default()
 }
 

@@ -356,13 +356,12 @@ impl Account {
         let (from_id, token_hash) = (moving.from_id.clone(), moving.change.clone());
         let contact = moving.account.profile.contact_email.clone();
         let earlier = new.earlier_form().map(|earlier| crate::email::account_id_of(account.profile.audience, earlier));
-        let taken_earlier = match earlier {
+        let taken_in_earlier_form = match earlier {
             Some(earlier) => ask_account(&self.env, &earlier, View {}).await.map(|view| view.is_some()),
             None => Ok(false),
         };
-        let arrived = match taken_earlier {
-            Ok(true) => Ok(Err(ErrorCode::AccountExists.into())),
-            Ok(false) => ask_account(&self.env, &to_id, MoveIn { moving }).await,
+        let arrived = match taken_in_earlier_form {
+            Ok(taken_in_earlier_form) => ask_account(&self.env, &to_id, MoveIn { moving, taken_in_earlier_form }).await,
             Err(err) => Err(err),
         };
         match arrived {

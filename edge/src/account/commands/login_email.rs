@@ -273,10 +273,13 @@ impl Apply for MoveOut {
 }
 
 /// Step 2, in the new object: the account arrives under its new name; the old address and the contact email are
-/// told. A copy of the same move already here is taken as arrived.
+/// told. A copy of the same move already here is taken as arrived; another account here, or under the earlier form of
+/// the name (`taken_in_earlier_form`, which the old object looked up), calls the move off.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct MoveIn {
     pub moving: Moving,
+    #[serde(default)]
+    pub taken_in_earlier_form: bool,
 }
 
 impl Apply for MoveIn {
@@ -288,6 +291,9 @@ impl Apply for MoveIn {
                 true => Outcome::reply(Ok(())),
                 false => Outcome::reply(Err(ErrorCode::AccountExists.into())),
             };
+        }
+        if self.taken_in_earlier_form {
+            return Outcome::reply(Err(ErrorCode::AccountExists.into()));
         }
         let Moving { mut account, former_login_email, by, .. } = self.moving;
         let mut to = vec![former_login_email.clone()];

@@ -159,7 +159,7 @@ fn drive(old: &mut Slot, new: &mut Slot, now: u64, fail: Option<(Step, Lost)>) -
         return false;
     }
     let change = moving.change.clone();
-    let arrived = run(new, MoveIn { moving }, now, &rules()).reply;
+    let arrived = run(new, MoveIn { moving, taken_in_earlier_form: false }, now, &rules()).reply;
     if lost(Step::In, Lost::After) {
         return false;
     }
@@ -248,11 +248,16 @@ fn a_new_name_taken_meanwhile_calls_the_move_off_and_the_account_works_again() {
         confirm(2, NOW, &mut other).reply.unwrap();
         move_out(&mut other, NOW + DELAY).unwrap()
     };
-    let arrived = run(&mut new, MoveIn { moving: moving.clone() }, NOW + DELAY, &rules());
+    // The earlier form of the new name holds an account: the new object stays empty and the move is called off.
+    let mut empty = Slot::default();
+    let taken = run(&mut empty, MoveIn { moving: moving.clone(), taken_in_earlier_form: true }, NOW + DELAY, &rules());
+    assert_eq!((taken.reply.unwrap_err().code, taken.saves), (ErrorCode::AccountExists, 0));
+    assert_eq!(empty, Slot::default());
+    let arrived = run(&mut new, MoveIn { moving: moving.clone(), taken_in_earlier_form: false }, NOW + DELAY, &rules());
     assert!(arrived.reply.is_ok() && arrived.flush_outbox);
     let notice = new.account.as_ref().unwrap().outbox.pending.last().unwrap();
     assert_eq!(notice.to, ["ana@school.org", "ana.home@mail.org"], "the old address and the contact");
-    let twice = run(&mut new, MoveIn { moving }, NOW + DELAY + 30, &rules());
+    let twice = run(&mut new, MoveIn { moving, taken_in_earlier_form: false }, NOW + DELAY + 30, &rules());
     assert_eq!((twice.reply, twice.saves), (Ok(()), 0), "the same move arriving again is no conflict");
 }
 
