@@ -262,7 +262,8 @@ async fn a_code_is_used_once_bound_to_its_verifier_and_redirect_uri_and_lives_a_
     let wrong = PkceCodeVerifier::new("x".repeat(43));
     let (status, body) = exchange(code.clone(), wrong.secret(), &app.redirect_uri).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
-    assert_eq!(exchange(code, started.verifier.secret(), &app.redirect_uri).await.0, 400, "one try per code");
+    let (status, body) = exchange(code, started.verifier.secret(), &app.redirect_uri).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "one try per code: {body}");
     let started = start(&rp, &[], &[]);
     let code = code_for(&started, &ana).await;
     let (status, body) = exchange(code, started.verifier.secret(), "https://app.sunnydays.test/other").await;
@@ -499,10 +500,10 @@ async fn the_admin_registers_updates_rotates_and_deletes_clients() {
         .await;
     assert_eq!(status, 204);
     assert_eq!(revoke(new_secret.to_owned()).await, 401, "a deleted client is unknown");
-    let (status, _) = admin
+    let (status, body) = admin
         .admin(reqwest::Method::POST, "/api/admin/oauth2/clients/delete", Some(&json!({"client_id": app.id})))
         .await;
-    assert_eq!(status, 404);
+    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")), "{body}");
 }
 
 #[tokio::test]
@@ -555,6 +556,7 @@ async fn bad_input_at_the_token_endpoints_gets_oauth_errors_never_a_5xx() {
         .await
         .unwrap();
     assert_eq!(huge.status().as_u16(), 400);
+    assert_eq!(huge.json::<Value>().await.unwrap()["error"], "invalid_request", "a code past its size");
     let twice = oidc::http()
         .post(url("/oauth2/token"))
         .header("Content-Type", "application/x-www-form-urlencoded")
@@ -631,6 +633,7 @@ async fn a_native_app_on_this_device_gets_a_code_only_after_the_person_says_cont
             .await
             .unwrap();
         assert_eq!(forged.status().as_u16(), 403);
+        assert_eq!(forged.json::<Value>().await.unwrap()["error"]["code"], "cross_site");
         let (status, location) = consent(&ana, &page, "continue").await;
         assert_eq!(status, 303, "{location}");
         assert!(location.starts_with(redirect), "{location}");
@@ -759,9 +762,10 @@ async fn an_identifier_too_long_to_be_a_key_is_answered_as_unknown_never_a_5xx()
         token_request(&[("grant_type", "refresh_token"), ("refresh_token", "x"), ("client_id", &long)], None).await;
     assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")), "{body}");
     let (status, body) = token_request(&[("token", "x")], Some((&long, "secret"))).await;
-    assert_eq!(status, 401, "{body}");
+    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")), "{body}");
     let page = oidc::http().get(url(&format!("/api/apps?client_id={long}"))).send().await.unwrap();
     assert_eq!(page.status().as_u16(), 404);
+    assert_eq!(page.json::<Value>().await.unwrap()["error"]["code"], "not_found");
     let (status, body) = post_json("/api/login-email-changes/cancel", &json!({"token": "t".repeat(5_000)})).await;
     assert_eq!((status, body["error"]["code"].as_str()), (400, Some("token_invalid")), "{body}");
 }
