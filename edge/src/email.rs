@@ -36,6 +36,11 @@ pub struct Email {
     earlier: Option<String>,
 }
 
+/// Whether `text` holds what could break a mail header or a recipient list: controls, whitespace, separators, quotes.
+fn breaks_a_header(text: &str) -> bool {
+    text.chars().any(|c| is_control(c) || c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '"'))
+}
+
 impl Email {
     pub fn parse(raw: &str) -> Result<Email, EmailError> {
         let trimmed = raw.trim();
@@ -45,13 +50,17 @@ impl Email {
         if trimmed.len() > MAX_EMAIL_LEN {
             return Err(EmailError::TooLong);
         }
-        if trimmed.chars().any(|c| is_control(c) || c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '"')) {
+        if breaks_a_header(trimmed) {
             return Err(EmailError::ForbiddenCharacter);
         }
         if trimmed.chars().any(is_default_ignorable) {
             return Err(EmailError::InvisibleCharacter);
         }
         let composed: String = trimmed.nfc().collect::<String>().to_lowercase();
+        // Composition can bring in what the check above kept out (U+037E, the Greek question mark, is `;`).
+        if breaks_a_header(&composed) {
+            return Err(EmailError::ForbiddenCharacter);
+        }
         let (local, domain) = composed.rsplit_once('@').ok_or(EmailError::Shape)?;
         let domain_ok = domain.contains('.')
             && !domain.starts_with('.')
@@ -62,6 +71,11 @@ impl Email {
             return Err(EmailError::Shape);
         }
         let ascii_domain = idna::domain_to_ascii(domain).map_err(|_| EmailError::Shape)?;
+        // IDNA's mapping can bring in what the check above kept out (U+037A maps to a space and a combining mark, which
+        // punycode then carries): the domain as it will be used is letters, digits, hyphens and dots, or nothing.
+        if !ascii_domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
+            return Err(EmailError::Shape);
+        }
         let key = format!("{local}@{ascii_domain}");
         if key.len() > MAX_EMAIL_LEN {
             return Err(EmailError::TooLong);
@@ -119,6 +133,15 @@ pub fn account_id_of(audience: Audience, login: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_domain_whose_idna_mapping_brings_a_space_is_refused() {
+        // Found by the `request` fuzz target: U+037A (Greek ypogegrammeni) maps to a space and U+0345.
+        assert_eq!(Email::parse("ana@b\u{37a}x.org"), Err(EmailError::Shape));
+        assert_eq!(Email::parse("6j46.6@ehh\u{37a}jhh.h45.a.00"), Err(EmailError::Shape));
+        // And composition: U+037E is `;` once composed.
+        assert_eq!(Email::parse("ana\u{37e}x@school.org"), Err(EmailError::ForbiddenCharacter));
+    }
 
     #[test]
     fn normalises_case_and_space() {

@@ -28,7 +28,9 @@ fn check_email(raw: &str) {
         assert!(!text.chars().any(|c| c.is_control() || c.is_whitespace() || ",;<>\"".contains(c)), "{text:?}");
         assert_eq!(text, text.to_lowercase());
         assert!(text.len() <= email::MAX_EMAIL_LEN);
-        assert_eq!(email::Email::parse(text).as_ref(), Ok(&parsed), "parsing is idempotent");
+        // The key parses to itself (what it was parsed from may also have an earlier form; the key has none to keep).
+        let again = email::Email::parse(text).map(|e| e.as_str().to_owned());
+        assert_eq!(again.as_deref(), Ok(text), "parsing is idempotent");
     }
 }
 
