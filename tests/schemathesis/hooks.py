@@ -56,7 +56,7 @@ def _write_past_auth():
 
 
 @schemathesis.hook
-def after_call(ctx, case, response, **kwargs):
+def after_call(ctx, case, response):
     admin = (case.headers or {}).get("Authorization", "").startswith("Bearer ") or "/api/admin/" in case.path
     if (id(case) in _with_session or admin) and response.status_code != 401:
         key = "%s %s" % (case.method.upper(), case.path)
