@@ -14,7 +14,7 @@ use latchkey_shared::Audience;
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
 
-/// Makes the account (checked first by [`new_account`](crate::account::new_account)).
+/// Makes the account (checked first by `account::new_account`, which names this command: the arrow points there).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Create {
     pub profile: Profile,
