@@ -10,6 +10,7 @@ use std::path::Path;
 const SHELLS: &[&str] = &[
     "account::object",
     "account::ask",
+    "campaign::object",
     "handlers",
     "mail::send",
     "oidc::sign",

@@ -270,6 +270,21 @@ pub enum Event<'a> {
     ConfigInvalid {
         error: String,
     },
+    /// Staff started, paused, resumed or cancelled a campaign (`action`), or it finished (`done`).
+    Campaign {
+        campaign: &'a str,
+        action: &'a str,
+    },
+    /// A campaign's request to the provider and what came of it: how many mails it carried, how many were settled
+    /// sent or failed, and the answer (`sent`, `partly`, `throttled`, `failed`, `refused`).
+    CampaignBatch {
+        campaign: &'a str,
+        key: &'a str,
+        mails: u32,
+        sent: u32,
+        failed: u32,
+        answer: &'a str,
+    },
 }
 
 impl Event<'_> {

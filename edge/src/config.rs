@@ -256,6 +256,15 @@ impl Config {
             api_key,
             from,
             retry_base_secs: number("MAIL_RETRY_BASE_SECS", 30, 1..=3600)? as u32,
+            requests_per_sec: number(
+                "MAIL_REQUESTS_PER_SEC",
+                u64::from(crate::mail::batch::default_requests_per_sec(provider)),
+                1..=1000,
+            )? as u32,
+            batch: match crate::mail::batch::max_batch(provider) {
+                Some(max) => number("MAIL_BATCH_SIZE", u64::from(max.min(100)), 1..=u64::from(max))? as u32,
+                None => 1,
+            },
             events: var("MAIL_EVENTS_SECRET")
                 .filter(|v| !v.trim().is_empty())
                 .map(|secret| {

@@ -25,6 +25,23 @@ pub async fn post_text(request: &OutboundRequest) -> worker::Result<(u16, String
     .await
 }
 
+/// What a service answered: its status, its `Retry-After` header, its text.
+pub struct Answer {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub text: String,
+}
+
+/// POSTs `request`; the whole answer, if it comes within [`POST_TIMEOUT`].
+pub async fn post_answer(request: &OutboundRequest) -> worker::Result<Answer> {
+    within(POST_TIMEOUT, async |signal| {
+        let mut response = send_with(Method::Post, request, signal).await?;
+        let retry_after = response.headers().get("Retry-After")?;
+        Ok(Answer { status: response.status_code(), retry_after, text: response.text().await? })
+    })
+    .await
+}
+
 /// GETs `request.url` (the body is not sent); the response's status and text, if they come within `limit` (else the
 /// request is aborted and this is an error).
 pub async fn get_text_within(request: &OutboundRequest, limit: Duration) -> worker::Result<(u16, String)> {

@@ -8,6 +8,7 @@ mod architecture;
 mod audit;
 pub mod body;
 mod breach;
+mod campaign;
 mod config;
 pub mod email;
 mod failure;
@@ -35,6 +36,7 @@ mod turnstile;
 mod webhook;
 
 pub use account::object::Account;
+pub use campaign::object::Campaigns;
 
 use audit::Event;
 use config::Config;
@@ -112,7 +114,9 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
     }
 }
 
-/// The mail queue and its dead-letter queue (told apart by name).
+/// The mail queue and its dead-letter queue (told apart by name). Each message is read on its own: one that does not
+/// read (written by a version that no longer exists, or damaged) is logged and acknowledged, and the rest of the
+/// batch goes on.
 #[event(queue)]
 async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<()> {
     let config = Config::from_env(&env)?;
@@ -120,8 +124,16 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
     let kv = env.kv(platform::binding::KV)?;
     let writer =
         mail::template::Writer { app_origin: &config.app_origin, keys: &config.sealing_keys, site: &config.site };
-    for message in batch.messages()? {
-        let job = message.body();
+    for message in batch.raw_iter() {
+        let job: MailJob = match serde_wasm_bindgen::from_value(message.body()) {
+            Ok(job) => job,
+            Err(err) => {
+                audit::record(&Event::InternalError { context: "queue_message_unreadable", error: err.to_string() });
+                message.ack();
+                continue;
+            }
+        };
+        let job = &job;
         if dead_letter_queue {
             record_dead_letter(&kv, &config, job, "retries_exhausted").await?;
             settle(&env, job, Some("retries_exhausted")).await;
@@ -138,21 +150,8 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
                 settle(&env, job, None).await;
                 message.ack();
             }
-            Err(SendError::Transient(reason)) => {
-                let waited = (platform::now_millis().saturating_sub(message.timestamp().as_millis())) / 1000;
-                let delay = mail::provider::retry_delay(waited, config.mail.retry_base_secs);
-                let account = job.account(&config.sealing_keys);
-                audit::record(&Event::MailRetry {
-                    kind: job.kind(),
-                    mail: job.id(),
-                    account: &account,
-                    reason: &reason,
-                    delay_secs: delay,
-                });
-                let retrying = account::commands::delivery::MailRetrying { id: job.id().to_owned(), reason };
-                tell_account(&env, job, retrying).await;
-                message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
-            }
+            Err(SendError::Transient(reason)) => retry(&env, &config, job, &message, reason, None).await,
+            Err(SendError::Throttled(reason, after)) => retry(&env, &config, job, &message, reason, after).await,
             Err(SendError::Permanent(reason)) => {
                 let account = job.account(&config.sealing_keys);
                 audit::record(&Event::MailRefused {
@@ -168,6 +167,31 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
         }
     }
     Ok(())
+}
+
+/// Puts a mail back on the queue after a transient failure: after its backoff, or as long as the provider asked
+/// (`Retry-After`) if that is longer.
+async fn retry(
+    env: &Env,
+    config: &Config,
+    job: &MailJob,
+    message: &worker::RawMessage,
+    reason: String,
+    retry_after: Option<u32>,
+) {
+    let waited = (platform::now_millis().saturating_sub(message.timestamp().as_millis())) / 1000;
+    let delay = mail::provider::retry_delay(waited, config.mail.retry_base_secs).max(retry_after.unwrap_or(0));
+    let account = job.account(&config.sealing_keys);
+    audit::record(&Event::MailRetry {
+        kind: job.kind(),
+        mail: job.id(),
+        account: &account,
+        reason: &reason,
+        delay_secs: delay,
+    });
+    let retrying = account::commands::delivery::MailRetrying { id: job.id().to_owned(), reason };
+    tell_account(env, job, retrying).await;
+    message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
 }
 
 /// Tells the account's Durable Object that a mail is done with: sent, or dead-lettered for `dead_lettered`. If the word

@@ -10,6 +10,8 @@ use crate::hex::hex;
 pub mod binding {
     /// One SQLite-backed Durable Object per account.
     pub const ACCOUNTS: &str = "ACCOUNTS";
+    /// One SQLite-backed Durable Object, `campaigns`: bulk mail, walked and paced.
+    pub const CAMPAIGNS: &str = "CAMPAIGNS";
     /// Workers KV: token records, the contact-email index, settings, dead letters, the dev mailbox.
     pub const KV: &str = "LATCHKEY_KV";
     pub const MAIL_QUEUE: &str = "MAIL_QUEUE";

@@ -96,6 +96,26 @@ pub async fn registry_page(
     Ok((ids.collect(), page.cursor.filter(|_| !page.list_complete)))
 }
 
+/// One page of the registry from `cursor`, at most `limit` entries with their account ids (an entry that does not
+/// read is left out); the cursor of the next page, none after the last.
+pub async fn registry_entries_page<Entry: DeserializeOwned>(
+    kv: &KvStore,
+    cursor: Option<String>,
+    limit: u64,
+) -> worker::Result<(Vec<(String, Entry)>, Option<String>)> {
+    count(Op::KvRead);
+    let mut list = kv.list().prefix(REGISTRY_PREFIX.to_owned()).limit(limit);
+    if let Some(cursor) = cursor {
+        list = list.cursor(cursor);
+    }
+    let page = list.execute().await.map_err(worker::Error::from)?;
+    let entries = page.keys.into_iter().filter_map(|key| {
+        let id = key.name.strip_prefix(REGISTRY_PREFIX)?.to_owned();
+        Some((id, serde_json::from_value(key.metadata?).ok()?))
+    });
+    Ok((entries.collect(), page.cursor.filter(|_| !page.list_complete)))
+}
+
 pub async fn delete(kv: &KvStore, key: &str) -> worker::Result<()> {
     // Nothing is ever stored under a key KV would refuse.
     let Some(key) = fits(key) else { return Ok(()) };

@@ -7,7 +7,9 @@ use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
 mod admin;
+mod campaign;
 pub use admin::*;
+pub use campaign::*;
 
 /// `GET /api/policy`: the active policy, exactly as configured and validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,9 +263,9 @@ pub struct PasswordChangeProgress {
     pub requirement: PasswordChangeRequirement,
     pub staff: AudienceProgress,
     pub parent: AudienceProgress,
-    /// With `announce`: how many mails were queued.
+    /// With `announce`: the campaign that mails everyone still to change (`GET /api/admin/campaigns` follows it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub announced: Option<u32>,
+    pub campaign: Option<CampaignView>,
 }
 
 /// Of the active accounts of one type with a password: how many, and how many still have to change it (for their

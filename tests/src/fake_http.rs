@@ -21,16 +21,30 @@ pub struct Response {
     pub content_type: &'static str,
     /// Where a redirect points.
     pub location: Option<String>,
+    /// `Retry-After`, in seconds (a provider's `429`).
+    pub retry_after: Option<u32>,
     pub body: Vec<u8>,
 }
 
 impl Response {
     pub fn json(status: u16, body: impl Into<String>) -> Response {
-        Response { status, content_type: "application/json", location: None, body: body.into().into_bytes() }
+        Response {
+            status,
+            content_type: "application/json",
+            location: None,
+            retry_after: None,
+            body: body.into().into_bytes(),
+        }
     }
 
     pub fn text(status: u16, body: impl Into<String>) -> Response {
-        Response { status, content_type: "text/plain", location: None, body: body.into().into_bytes() }
+        Response {
+            status,
+            content_type: "text/plain",
+            location: None,
+            retry_after: None,
+            body: body.into().into_bytes(),
+        }
     }
 }
 
@@ -77,11 +91,12 @@ fn serve(stream: TcpStream, handler: &dyn Fn(&Request) -> Response) -> std::io::
     let response = handler(&Request { method, path, headers, body });
     let mut stream = stream;
     let head = format!(
-        "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n",
+        "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}{}Connection: close\r\n\r\n",
         response.status,
         response.content_type,
         response.body.len(),
-        response.location.as_ref().map_or(String::new(), |to| format!("Location: {to}\r\n"))
+        response.location.as_ref().map_or(String::new(), |to| format!("Location: {to}\r\n")),
+        response.retry_after.map_or(String::new(), |secs| format!("Retry-After: {secs}\r\n"))
     );
     stream.write_all(head.as_bytes())?;
     stream.write_all(&response.body)?;

@@ -6,7 +6,9 @@
 //! Behaviour is chosen by the recipient's address, so tests running in parallel never share state:
 //! `…+fail2@…` answers 503 twice per message then accepts; `…+alwaysfail@…` always answers 500;
 //! `…+refuse@…` answers 422 (a permanent refusal); `…+ratelimited@…` answers 429 twice per message then accepts;
-//! `…+slow@…` answers after 3 s. Each provider's semantics are its own: like Resend, a repeated `Idempotency-Key` is
+//! `…+slow@…` answers after 3 s; `…+flaky@…` answers 30% of requests `429` (`Retry-After: 1`) and 5% `500`, at random,
+//! accepting nothing of those. The batch APIs (`/emails/batch`, `/email/batch`) are there too: Resend's with one
+//! `Idempotency-Key` for the batch and a bad recipient refusing it whole, Postmark's answering for each message. Each provider's semantics are its own: like Resend, a repeated `Idempotency-Key` is
 //! not delivered twice; like Postmark, which has no such key, every accepted request is a mail in the person's inbox.
 
 use crate::fake_http::{Request, Response};
@@ -39,8 +41,12 @@ struct Inbox {
     attempts: HashMap<String, u32>,
     /// Attempts per idempotency key, for the `+fail2` behaviour.
     attempts_per_key: HashMap<String, u32>,
-    accepted_keys: Vec<String>,
+    accepted_keys: std::collections::HashSet<String>,
     deliveries: Vec<Delivery>,
+    /// Requests to a `+flaky` address, and how many of them were answered `429` and `500`.
+    flaky_requests: u64,
+    flaky_throttled: u64,
+    flaky_failed: u64,
 }
 
 static INBOX: OnceLock<Mutex<Inbox>> = OnceLock::new();
@@ -51,8 +57,7 @@ fn inbox() -> std::sync::MutexGuard<'static, Inbox> {
 
 /// The provider's API, for the stack's server.
 pub fn handle(request: &Request) -> Response {
-    let (status, body) = answer(request);
-    Response::json(status, body)
+    answer(request)
 }
 
 /// `GET /inspect/mail?to=…`, for the stack's server: what was accepted for that recipient, and how many requests
@@ -64,11 +69,8 @@ pub fn inspect(recipient: &str) -> Response {
     Response::json(200, serde_json::json!({"deliveries": deliveries, "attempts": attempts}).to_string())
 }
 
-/// What a request carries, as either API names it.
-struct Sent {
-    provider: &'static str,
-    /// Resend's `Idempotency-Key`; Postmark has none (its message id header is for tracing only).
-    key: Option<String>,
+/// One mail of a request.
+struct Mail {
     from: String,
     to: Vec<String>,
     subject: String,
@@ -76,97 +78,185 @@ struct Sent {
     html: String,
 }
 
-/// The request as Resend (`/emails`) or Postmark (`/email`) takes it, or the error it answers.
-fn read(Request { method, path, headers, body }: &Request) -> Result<Sent, (u16, String)> {
-    let header = |name: &str| headers.get(name).cloned();
-    let Ok(mail) = serde_json::from_slice::<Value>(body) else { return Err((422, r#"{"message":"bad json"}"#.into())) };
+/// What a request carries, as either API names it: one mail, or a batch.
+struct Received {
+    provider: &'static str,
+    /// Resend's `Idempotency-Key` (for a batch, the batch's); Postmark has none (its message id header is for
+    /// tracing only).
+    key: Option<String>,
+    mails: Vec<Mail>,
+    batch: bool,
+}
+
+impl Received {
+    fn any_to(&self, tag: &str) -> bool {
+        self.mails.iter().any(|m| m.to.iter().any(|r| r.contains(tag)))
+    }
+}
+
+fn resend_mail(mail: &Value) -> Mail {
     let field = |name: &str| mail[name].as_str().unwrap_or_default().to_owned();
+    let to = mail["to"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned));
+    Mail { from: field("from"), to: to.collect(), subject: field("subject"), text: field("text"), html: field("html") }
+}
+
+fn postmark_mail(mail: &Value) -> Mail {
+    let field = |name: &str| mail[name].as_str().unwrap_or_default().to_owned();
+    let to = field("To").split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+    Mail { from: field("From"), to, subject: field("Subject"), text: field("TextBody"), html: field("HtmlBody") }
+}
+
+/// The request as Resend (`/emails`, `/emails/batch`) or Postmark (`/email`, `/email/batch`) takes it, or the error
+/// it answers.
+fn read(Request { method, path, headers, body }: &Request) -> Result<Received, (u16, String)> {
+    let header = |name: &str| headers.get(name).cloned();
+    let Ok(json) = serde_json::from_slice::<Value>(body) else { return Err((422, r#"{"message":"bad json"}"#.into())) };
+    let batch = path.ends_with("/batch");
+    let items = |read: fn(&Value) -> Mail| -> Result<Vec<Mail>, (u16, String)> {
+        match (&json, batch) {
+            (Value::Array(items), true) if !items.is_empty() && items.len() <= 500 => {
+                Ok(items.iter().map(read).collect())
+            }
+            (Value::Object(_), false) => Ok(vec![read(&json)]),
+            _ => Err((422, r#"{"message":"a batch is an array of 1 to 100 mails; a mail an object"}"#.into())),
+        }
+    };
     match (method.as_str(), path.as_str()) {
-        ("POST", "/emails") => {
+        ("POST", "/emails" | "/emails/batch") => {
             if header("authorization") != Some(format!("Bearer {API_KEY}")) {
                 return Err((401, r#"{"message":"missing or wrong API key"}"#.into()));
             }
-            let to = mail["to"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned));
-            Ok(Sent {
-                provider: "resend",
-                key: header("idempotency-key"),
-                from: field("from"),
-                to: to.collect(),
-                subject: field("subject"),
-                text: field("text"),
-                html: field("html"),
-            })
+            let mails = items(resend_mail)?;
+            if mails.len() > 100 {
+                return Err((422, r#"{"message":"at most 100 mails a batch"}"#.into()));
+            }
+            Ok(Received { provider: "resend", key: header("idempotency-key"), mails, batch })
         }
-        ("POST", "/email") => {
+        ("POST", "/email" | "/email/batch") => {
             if header("x-postmark-server-token").as_deref() != Some(API_KEY) {
                 return Err((401, r#"{"ErrorCode":10,"Message":"Bad or missing Server API token."}"#.into()));
             }
-            let to = field("To").split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
-            Ok(Sent {
-                provider: "postmark",
-                key: None,
-                from: field("From"),
-                to,
-                subject: field("Subject"),
-                text: field("TextBody"),
-                html: field("HtmlBody"),
-            })
+            Ok(Received { provider: "postmark", key: None, mails: items(postmark_mail)?, batch })
         }
         _ => Err((404, r#"{"message":"not found"}"#.into())),
     }
 }
 
-fn answer(request: &Request) -> (u16, String) {
-    let sent = match read(request) {
-        Ok(sent) => sent,
-        Err(refused) => return refused,
+/// The `+flaky` behaviour's draw for the request numbered `n`: 0..100, spread evenly (splitmix64).
+fn draw(n: u64) -> u64 {
+    let mut z = n.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (z ^ (z >> 31)) % 100
+}
+
+fn answer(request: &Request) -> Response {
+    let received = match read(request) {
+        Ok(received) => received,
+        Err((status, body)) => return Response::json(status, body),
     };
-    if sent.to.iter().any(|r| r.contains("+slow@")) {
+    if received.any_to("+slow@") {
         // Before taking the inbox, so other requests are not held up.
         std::thread::sleep(std::time::Duration::from_secs(3));
     }
     let mut inbox = inbox();
-    for recipient in &sent.to {
+    for recipient in received.mails.iter().flat_map(|m| &m.to) {
         *inbox.attempts.entry(recipient.clone()).or_default() += 1;
     }
-    // The `+fail2` and `+ratelimited` behaviours count tries of one message: its key, else what it says and to whom.
-    let message = sent.key.clone().unwrap_or_else(|| format!("{:?}{}{}", sent.to, sent.subject, sent.text));
+    // The `+fail2` and `+ratelimited` behaviours count tries of one request: its key, else what it says and to whom.
+    let message = received.key.clone().unwrap_or_else(|| {
+        received.mails.iter().map(|m| format!("{:?}{}{}", m.to, m.subject, m.text)).collect::<String>()
+    });
     let attempt = {
         let n = inbox.attempts_per_key.entry(message).or_default();
         *n += 1;
         *n
     };
-    let behaviour = |tag: &str| sent.to.iter().any(|r| r.contains(tag));
-    if behaviour("+alwaysfail@") {
-        return (500, r#"{"message":"provider down"}"#.into());
+    let behaviour = |tag: &str| received.any_to(tag);
+    if behaviour("+flaky@") {
+        inbox.flaky_requests += 1;
+        match draw(inbox.flaky_requests) {
+            0..30 => {
+                inbox.flaky_throttled += 1;
+                let mut throttled =
+                    Response::json(429, r#"{"message":"rate limit exceeded","name":"rate_limit_exceeded"}"#);
+                throttled.retry_after = Some(1);
+                return throttled;
+            }
+            30..35 => {
+                inbox.flaky_failed += 1;
+                return Response::json(500, r#"{"message":"internal server error"}"#);
+            }
+            _ => {}
+        }
     }
-    if behaviour("+refuse@") {
-        return (422, r#"{"message":"recipient refused","ErrorCode":406}"#.into());
+    if behaviour("+alwaysfail@") {
+        return Response::json(500, r#"{"message":"provider down"}"#);
+    }
+    // Resend refuses a batch with a bad recipient as a whole; Postmark answers for each message of its batch.
+    let refused = |mail: &Mail| mail.to.iter().any(|r| r.contains("+refuse@"));
+    if behaviour("+refuse@") && !(received.batch && received.provider == "postmark") {
+        return Response::json(422, r#"{"message":"recipient refused","ErrorCode":406}"#);
     }
     if behaviour("+fail2@") && attempt <= 2 {
-        return (503, r#"{"message":"try later"}"#.into());
+        return Response::json(503, r#"{"message":"try later"}"#);
     }
     if behaviour("+ratelimited@") && attempt <= 2 {
-        return (429, r#"{"message":"too many requests"}"#.into());
+        return Response::json(429, r#"{"message":"too many requests"}"#);
     }
-    let key = sent.key.clone().unwrap_or_default();
-    let repeated = sent.key.as_ref().is_some_and(|key| inbox.accepted_keys.contains(key));
-    if !repeated {
-        if let Some(key) = &sent.key {
-            inbox.accepted_keys.push(key.clone());
+    let key = received.key.clone().unwrap_or_default();
+    let repeated = received.key.as_ref().is_some_and(|key| inbox.accepted_keys.contains(key));
+    if let (false, Some(key)) = (repeated, &received.key) {
+        inbox.accepted_keys.insert(key.clone());
+    }
+    let mut answers = Vec::new();
+    for mail in received.mails {
+        if refused(&mail) {
+            answers
+                .push(serde_json::json!({"ErrorCode": 406, "Message": "Inactive recipient", "To": mail.to.join(", ")}));
+            continue;
         }
-        inbox.deliveries.push(Delivery {
-            provider: sent.provider.into(),
-            from: sent.from,
-            to: sent.to,
-            subject: sent.subject,
-            text: sent.text,
-            html: sent.html,
-            idempotency_key: key.clone(),
-        });
+        if !repeated {
+            inbox.deliveries.push(Delivery {
+                provider: received.provider.into(),
+                from: mail.from,
+                to: mail.to,
+                subject: mail.subject,
+                text: mail.text,
+                html: mail.html,
+                idempotency_key: key.clone(),
+            });
+        }
+        let id = inbox.deliveries.len();
+        answers.push(serde_json::json!({"id": format!("{key}#{id}"), "MessageID": format!("pm-{id}"), "ErrorCode": 0}));
     }
-    let id = inbox.deliveries.len();
-    (200, format!(r#"{{"id":"{key}","MessageID":"pm-{id}","ErrorCode":0}}"#))
+    let body = match (received.batch, received.provider) {
+        (false, _) => answers.remove(0),
+        (true, "resend") => serde_json::json!({"data": answers}),
+        (true, _) => Value::Array(answers),
+    };
+    Response::json(200, body.to_string())
+}
+
+/// `GET /inspect/mail/summary?contains=…`, for the stack's server: over the recipients whose address holds the text
+/// (a test's or the load run's own tag), how many got mail, how many mails they got, the most one got, and how the
+/// `+flaky` behaviour answered.
+pub fn summary(contains: &str) -> Response {
+    let inbox = inbox();
+    let mut per_recipient: HashMap<&str, u32> = HashMap::new();
+    for recipient in inbox.deliveries.iter().flat_map(|d| &d.to).filter(|r| r.contains(contains)) {
+        *per_recipient.entry(recipient.as_str()).or_default() += 1;
+    }
+    let deliveries: u32 = per_recipient.values().sum();
+    let summary = serde_json::json!({
+        "recipients": per_recipient.len(),
+        "deliveries": deliveries,
+        "most_to_one": per_recipient.values().max().copied().unwrap_or(0),
+        "flaky_requests": inbox.flaky_requests,
+        "flaky_throttled": inbox.flaky_throttled,
+        "flaky_failed": inbox.flaky_failed,
+    });
+    Response::json(200, summary.to_string())
 }
 
 /// What the stack's provider recorded for `recipient`.

@@ -1,5 +1,5 @@
 //! The services the test stack fakes, on one port the system picked, for the whole run: the mail provider
-//! (Resend's `/emails`, Postmark's `/email`), the site's webhook receiver, the breach range API and Turnstile's siteverify, and `/inspect/…` for the
+//! (Resend's `/emails` and `/emails/batch`, Postmark's `/email` and `/email/batch`), the site's webhook receiver, the breach range API and Turnstile's siteverify, and `/inspect/…` for the
 //! tests to read what they received. Workers are configured with the URL this server got.
 
 use crate::fake_http::{self, Request, Response};
@@ -14,10 +14,10 @@ fn route(request: &Request) -> Response {
     let (path, query) = request.path.split_once('?').unwrap_or((request.path.as_str(), ""));
     match (request.method.as_str(), path) {
         ("GET", "/inspect/mail") => fake_mail::inspect(&query_value(query, "to")),
+        ("GET", "/inspect/mail/summary") => fake_mail::summary(&query_value(query, "contains")),
         ("GET", "/inspect/hooks") => fake_services::inspect(&query_value(query, "login_email")),
         ("GET", "/inspect/backchannel") => fake_services::inspect_backchannel(&query_value(query, "label")),
-        ("POST", "/emails") => fake_mail::handle(request),
-        ("POST", "/email") => fake_mail::handle(request),
+        ("POST", "/emails" | "/emails/batch" | "/email" | "/email/batch") => fake_mail::handle(request),
         _ => fake_services::handle(request).unwrap_or_else(|| Response::json(404, "{}")),
     }
 }

@@ -30,7 +30,7 @@ type Answer = Option<(&'static str, Vec<u8>)>;
 
 fn serve(answer: impl Fn(&str) -> Answer + Send + Sync + 'static) -> String {
     let port = fake_http::listen(0, move |request| match answer(&request.path) {
-        Some((content_type, body)) => Response { status: 200, content_type, location: None, body },
+        Some((content_type, body)) => Response { status: 200, content_type, location: None, retry_after: None, body },
         None => Response::text(404, "not found"),
     });
     format!("http://127.0.0.1:{port}/")

@@ -4,6 +4,7 @@
 //! servers and passes their addresses in the environment. A test run without them fails with a message saying so: it
 //! never passes by skipping.
 
+pub mod campaign;
 pub mod client;
 pub mod console;
 pub mod drivers;

@@ -187,7 +187,7 @@ pub fn serve_demo(client_id: &str) -> String {
             _ => return Response::text(404, "not found"),
         };
         match body {
-            Ok(body) => Response { status: 200, content_type, location: None, body },
+            Ok(body) => Response { status: 200, content_type, location: None, retry_after: None, body },
             Err(err) => Response::text(500, err.to_string()),
         }
     });

@@ -147,3 +147,41 @@ async fn through_postmark_too_a_slow_or_throttling_provider_delivers_once() {
         assert!(!token_in(&mail[0]).is_empty());
     }
 }
+
+/// The queue unreachable when a reset link is asked for: the person sees the usual answer, ops see why, the new
+/// link is taken back so the one mailed before still works, and the office is told plainly; once the queue is back,
+/// asking again mails one link.
+#[tokio::test]
+async fn the_queue_failing_takes_the_new_link_back_and_leaves_the_last_one_working() {
+    let mut worker = Worker::start("queue-down", &[("IP_RATE_LIMIT", "off")]).await;
+    let email = unique_email("queue-down", "");
+    let first = worker.link_for_new_account(&email, OLD).await;
+
+    worker.restart_without(&["[[queues.producers]]"]).await;
+    let (status, body) = worker.post("/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    assert_eq!(status, 202, "the person sees the usual answer: {body}");
+    eventually("ops to see the failure", Duration::from_secs(10), || async {
+        worker.log().contains("MAIL_QUEUE").then_some(())
+    })
+    .await;
+    let (status, body) = worker
+        .client()
+        .admin(
+            reqwest::Method::POST,
+            "/api/admin/accounts/reset-link",
+            Some(&json!({"login_email": email, "audience": "parent"})),
+        )
+        .await;
+    assert_eq!((status, body["error"]["code"].as_str()), (500, Some("internal")), "the office is told: {body}");
+    let (status, body) = worker.post("/api/resets/verify", json!({"token": first})).await;
+    assert_eq!(status, 200, "the link mailed before still works: {body}");
+
+    worker.restart_without(&[]).await;
+    let (status, _) = worker.post("/api/reset-requests", json!({"email": email, "audience": "parent"})).await;
+    assert_eq!(status, 202);
+    let mail = wait_for_mail(&email, 2).await;
+    let (status, body) = worker.post("/api/resets/verify", json!({"token": token_in(&mail[1])})).await;
+    assert_eq!(status, 200, "{body}");
+    latchkey_e2e::watch_for_strays().await;
+    assert_eq!(deliveries_to(&email).len(), 2, "the first link and the one asked for once the queue was back");
+}

@@ -174,7 +174,9 @@ async fn a_requirement_for_an_account_type_counts_who_is_left_and_mails_them() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!((body["announced"].as_u64(), body["staff"]["pending"].as_u64()), (Some(2), Some(2)), "{body}");
+    let announced = (body["campaign"]["expected"].as_u64(), body["campaign"]["audiences"].clone());
+    assert_eq!(announced, (Some(2), json!(["staff"])), "{body}");
+    assert_eq!(body["staff"]["pending"].as_u64(), Some(2), "{body}");
     for email in [&staff, &other_staff] {
         let mail = wait_for_mail(email, 1).await.pop().expect("the announcement");
         assert!(mail.text.contains("next time you log in"), "{}", mail.text);

@@ -303,11 +303,18 @@ impl Account {
     async fn flush_outbox(&self, config: &Config) -> Result<()> {
         let pending = self.load().await?.account.map(|account| account.outbox.pending).unwrap_or_default();
         if !pending.is_empty() {
-            let queue = self.env.queue(binding::MAIL_QUEUE)?;
+            // A queue that cannot even be bound fails each send alike: the mail waits for the alarm either way.
+            let queue = self.env.queue(binding::MAIL_QUEUE);
             let mut ids = Vec::new();
             for job in &pending {
-                crate::metrics::count(crate::metrics::Op::QueueSend);
-                match queue.send(job).await {
+                let sent = match &queue {
+                    Ok(queue) => {
+                        crate::metrics::count(crate::metrics::Op::QueueSend);
+                        queue.send(job).await
+                    }
+                    Err(err) => Err(Error::RustError(err.to_string())),
+                };
+                match sent {
                     Ok(()) => ids.push(job.id().to_owned()),
                     Err(err) => audit::record(&Event::OutboxSendFailed { mail: job.id(), error: err.to_string() }),
                 }

@@ -4,7 +4,7 @@
 //! account types: `settings`).
 //! Every change names who made it (`Call::actor`) in the audit trail and in the account's history.
 
-use super::settings::{check_deadline, registry_entries};
+use super::settings::check_deadline;
 use super::{Call, HandlerResult};
 use crate::account::commands::admin::{
     AdminTwoStepOff, Disable, Enable, EndSessions, RequireChange, SealSecrets, SetRoles, View,
@@ -234,7 +234,7 @@ pub async fn find(call: Call<'_>) -> HandlerResult {
                 let detail = format!("name: 1 to {MAX_QUERY_CHARS} characters");
                 return Err(call.error(ErrorCode::InvalidRequest).with_detail(detail));
             }
-            let entries = registry_entries(&call).await?;
+            let entries = call.registry_entries().await?;
             let found = registry::named(&entries, &name, NAME_RESULTS);
             found.iter().map(|e| crate::email::account_id_of(e.audience, &e.login_email)).collect()
         }

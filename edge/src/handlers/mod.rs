@@ -1,6 +1,7 @@
 //! The endpoints: each reads its input, asks the pure modules and the account's Durable Object, and answers.
 
 pub mod admin;
+pub mod campaigns;
 pub mod catalogue;
 pub mod clients;
 pub mod dead_letters;
@@ -242,6 +243,11 @@ impl Call<'_> {
     /// The admin's required password changes by account type.
     pub async fn password_change_requirement(&self) -> PasswordChangeRequirement {
         self.setting(crate::store::PASSWORD_CHANGE_REQUIREMENT_KEY).await
+    }
+
+    /// Every account's registry entry (KV may show them up to a minute late).
+    pub async fn registry_entries(&self) -> Result<Vec<crate::account::registry::Entry>, ApiError> {
+        crate::store::registry(&self.kv()?).await.map_err(|e| Internal::Kv(e).into())
     }
 
     pub fn refusal(&self, refusal: Refusal) -> ApiError {

@@ -3,8 +3,8 @@
 //! (`crate::routes`, pure) finds the endpoint; `lib.rs` checks its guard and budget and runs its handler.
 
 use super::{
-    admin, catalogue, clients, dead_letters, dev, login_email, mail_events, oidc, oidc_tokens, password, reset,
-    session, settings, two_step, Call, HandlerResult,
+    admin, campaigns, catalogue, clients, dead_letters, dev, login_email, mail_events, oidc, oidc_tokens, password,
+    reset, session, settings, two_step, Call, HandlerResult,
 };
 use crate::routes::{Endpoint, Guard, Table};
 use std::future::Future;
@@ -153,6 +153,16 @@ pub const TABLE: &Table<Handler> = &[
             ep("DELETE", AdminChange, None, h!(|call| settings::withdraw_password_change_requirement(call).await)),
         ],
     ),
+    (
+        "/api/admin/campaigns",
+        &[
+            ep("GET", Admin, None, h!(|call| campaigns::list(call).await)),
+            ep("POST", AdminChange, None, h!(|call| campaigns::start(call).await)),
+        ],
+    ),
+    ("/api/admin/campaigns/pause", &[ep("POST", AdminChange, None, h!(|call| campaigns::pause(call).await))]),
+    ("/api/admin/campaigns/resume", &[ep("POST", AdminChange, None, h!(|call| campaigns::resume(call).await))]),
+    ("/api/admin/campaigns/cancel", &[ep("POST", AdminChange, None, h!(|call| campaigns::cancel(call).await))]),
     ("/api/admin/dead-letters", &[ep("GET", Admin, None, h!(|call| dead_letters::list(call).await))]),
     ("/api/admin/dead-letters/resend", &[ep("POST", AdminChange, None, h!(|call| dead_letters::resend(call).await))]),
     (

@@ -6,8 +6,6 @@ use super::{Call, HandlerResult};
 use crate::account::registry;
 use crate::body::MAX_JSON_BODY;
 use crate::failure::Internal;
-use crate::mail::job::{Kind, MailJob};
-use crate::platform::binding;
 use crate::store;
 use latchkey_shared::api::{
     PasswordChangeProgress, PasswordChangeRequirement, RequirePasswordChange, RequiredChange, TwoStepRequirement,
@@ -50,18 +48,13 @@ pub(super) fn check_deadline(call: &Call<'_>, deadline: Option<u64>) -> Result<(
     }
 }
 
-/// Every account's registry entry (KV may show them up to a minute late).
-pub(super) async fn registry_entries(call: &Call<'_>) -> Result<Vec<registry::Entry>, ApiError> {
-    store::registry(&call.kv()?).await.map_err(|e| Internal::Kv(e).into())
-}
-
 /// What is required of each account type, and how far each has come.
 fn progress(entries: &[registry::Entry], requirement: PasswordChangeRequirement) -> PasswordChangeProgress {
     PasswordChangeProgress {
         requirement,
         staff: registry::progress(entries, Audience::Staff, &requirement),
         parent: registry::progress(entries, Audience::Parent, &requirement),
-        announced: None,
+        campaign: None,
     }
 }
 
@@ -73,20 +66,21 @@ async fn save_requirement(
     store::put_json(&call.kv()?, store::PASSWORD_CHANGE_REQUIREMENT_KEY, &requirement, None)
         .await
         .map_err(Internal::Kv)?;
-    let entries = registry_entries(call).await?;
+    let entries = call.registry_entries().await?;
     Ok((progress(&entries, requirement), entries))
 }
 
 /// `GET /api/admin/password-change-requirement`.
 pub async fn password_change_requirement(call: Call<'_>) -> HandlerResult {
     let requirement = call.password_change_requirement().await;
-    let entries = registry_entries(&call).await?;
+    let entries = call.registry_entries().await?;
     call.reply(200, &progress(&entries, requirement))
 }
 
 /// `PUT /api/admin/password-change-requirement`: every password of `audience` (none: everyone) set before now must
 /// change by the deadline (or at the next login). It applies from each person's next login, and may take up to a
-/// minute to reach every Cloudflare location (KV). With `announce`, everyone who still has to change is mailed.
+/// minute to reach every Cloudflare location (KV). With `announce`, a campaign mails everyone who still has to change
+/// (`handlers::campaigns`).
 pub async fn set_password_change_requirement(mut call: Call<'_>) -> HandlerResult {
     let asked: RequirePasswordChange = call.json(MAX_JSON_BODY).await?;
     if asked.login_email.is_some() {
@@ -100,38 +94,9 @@ pub async fn set_password_change_requirement(mut call: Call<'_>) -> HandlerResul
     audiences.iter().for_each(|&audience| requirement.set(audience, Some(change)));
     let (mut report, entries) = save_requirement(&call, requirement).await?;
     if asked.announce {
-        report.announced = Some(announce(&call, &entries, &requirement, &audiences, asked.deadline).await?);
+        report.campaign = Some(super::campaigns::announce(&call, audiences, requirement, &entries).await?.0);
     }
     call.reply(200, &report)
-}
-
-/// Mails everyone of `audiences` who still has to change; how many mails were queued.
-async fn announce(
-    call: &Call<'_>,
-    entries: &[registry::Entry],
-    requirement: &PasswordChangeRequirement,
-    audiences: &[Audience],
-    deadline: Option<u64>,
-) -> Result<u32, ApiError> {
-    let mut jobs = Vec::new();
-    for entry in entries.iter().filter(|e| audiences.contains(&e.audience) && e.pending(requirement)) {
-        jobs.push(MailJob {
-            id: crate::platform::new_id()?,
-            to: vec![entry.login_email.clone()],
-            display_name: entry.display_name.clone(),
-            audience: entry.audience,
-            login_email: entry.login_email.clone(),
-            locale: entry.locale,
-            kind: Kind::ChangeRequested { deadline },
-        });
-    }
-    let queue = call.env.queue(binding::MAIL_QUEUE).map_err(Internal::Queue)?;
-    // A queue takes at most 100 messages per batch.
-    for batch in jobs.chunks(100) {
-        crate::metrics::count(crate::metrics::Op::QueueSend);
-        queue.send_batch(batch.to_vec()).await.map_err(Internal::Queue)?;
-    }
-    Ok(jobs.len() as u32)
 }
 
 /// `DELETE /api/admin/password-change-requirement?audience=staff`: withdraws the requirement of one account type

@@ -17,6 +17,9 @@ pub enum SendError {
     Transient(String),
     #[error("refused: {0}")]
     Permanent(String),
+    /// The provider asked to slow down (`429`), for `.1` seconds where it said.
+    #[error("throttled: {0}")]
+    Throttled(String, Option<u32>),
 }
 
 /// Sends one mail. `key` is unique per mail, so a retried send is delivered once where the provider supports it.
@@ -36,7 +39,12 @@ impl Mailer for HttpApiMailer<'_> {
         let c = self.config;
         let request = provider::request(c.provider, &c.base_url, c.api_key.expose_str(), self.from, mail, key)
             .ok_or_else(|| SendError::Permanent("this provider has no HTTP API".into()))?;
-        let status = fetch::post(&request).await.map_err(|e| SendError::Transient(e.to_string()))?;
+        let answer = fetch::post_answer(&request).await.map_err(|e| SendError::Transient(e.to_string()))?;
+        let status = answer.status;
+        if status == 429 {
+            let retry_after = super::batch::retry_after(answer.retry_after.as_deref());
+            return Err(SendError::Throttled(format!("HTTP {status}"), retry_after));
+        }
         match provider::verdict(status) {
             Verdict::Delivered => Ok(()),
             Verdict::Transient => Err(SendError::Transient(format!("HTTP {status}"))),
@@ -107,5 +115,6 @@ pub async fn deliver(
     sent.map_err(|err| match err {
         SendError::Transient(reason) => SendError::Transient(provider::without_addresses(&reason)),
         SendError::Permanent(reason) => SendError::Permanent(provider::without_addresses(&reason)),
+        SendError::Throttled(reason, after) => SendError::Throttled(provider::without_addresses(&reason), after),
     })
 }
