@@ -15,6 +15,9 @@ SCHEMATHESIS_VERSION="4.32.5"
 CARGO_FUZZ_VERSION="0.13.1"
 
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+# Locust (PyPI) for scripts/load, in its own virtualenv named by what it pins (tests/load/requirements.txt).
+LOCUST_REQUIREMENTS="$ROOT/tests/load/requirements.txt"
+LOCUST="$ROOT/target/tools/locust-$(sha256sum "$LOCUST_REQUIREMENTS" | cut -c1-12)/bin/locust"
 # schemathesis (PyPI) lives in its own virtualenv, made by scripts/setup --browsers.
 SCHEMATHESIS="$ROOT/target/tools/schemathesis-$SCHEMATHESIS_VERSION/bin/schemathesis"
 # The libraries that make the import test's hashes (tests/fixtures/imported-hashes), in their own virtualenv, named by

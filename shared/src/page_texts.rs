@@ -1078,6 +1078,66 @@ crate::catalogue::catalogue! {
         en: "{audience}: none required.",
         es: "{audience}: no se exige ninguno.",
     },
+    ConsoleCampaignsTitle = "page.console.campaigns_title" {
+        en: "Announcements",
+        es: "Avisos",
+    },
+    ConsoleCampaignsNone = "page.console.campaigns_none" {
+        en: "No announcement sent yet.",
+        es: "Aún no se ha enviado ningún aviso.",
+    },
+    ConsoleCampaignProgress = "page.console.campaign_progress" {
+        en: "{audiences}, started {started} by {by}: {status} — {sent} sent of {expected} expected, {failed} failed, {bounced} bounced, {left} left.",
+        es: "{audiences}, iniciado {started} por {by}: {status} — {sent} enviados de {expected} previstos, {failed} fallidos, {bounced} rebotados, faltan {left}.",
+    },
+    ConsoleCampaignWaiting = "page.console.campaign_waiting" {
+        en: "The mail provider asked to wait until {at}.",
+        es: "El proveedor de correo pidió esperar hasta {at}.",
+    },
+    ConsoleCampaignRunning = "page.console.campaign_status.running" {
+        en: "sending",
+        es: "enviando",
+    },
+    ConsoleCampaignPaused = "page.console.campaign_status.paused" {
+        en: "paused",
+        es: "en pausa",
+    },
+    ConsoleCampaignCancelled = "page.console.campaign_status.cancelled" {
+        en: "cancelled",
+        es: "cancelado",
+    },
+    ConsoleCampaignDone = "page.console.campaign_status.done" {
+        en: "done",
+        es: "terminado",
+    },
+    ConsoleCampaignPause = "page.console.campaign_pause" {
+        en: "Pause",
+        es: "Pausar",
+    },
+    ConsoleCampaignResume = "page.console.campaign_resume" {
+        en: "Resume",
+        es: "Reanudar",
+    },
+    ConsoleCampaignCancel = "page.console.campaign_cancel" {
+        en: "Cancel the announcement",
+        es: "Cancelar el aviso",
+    },
+    ConsoleConfirmCampaignCancel = "page.console.confirm.campaign_cancel" {
+        en: "Stop this announcement? Those not mailed yet will not be; announcing the same change again goes on from here.",
+        es: "¿Detener este aviso? Quien aún no lo haya recibido no lo recibirá; avisar de nuevo del mismo cambio sigue desde aquí.",
+    },
+    ConsoleCampaignAnnounce = "page.console.campaign_announce" {
+        en: "Mail everyone still to change",
+        es: "Avisar a quien aún deba cambiarla",
+    },
+    ConsoleConfirmCampaignAnnounce = "page.console.confirm.campaign_announce" {
+        en: "Mail every {audience} account that still has to change its password? Each person is mailed once, paced to the mail provider; you can pause or cancel it here.",
+        es: "¿Enviar un aviso a cada cuenta de {audience} que aún deba cambiar su contraseña? Cada persona lo recibe una vez, al ritmo del proveedor de correo; puede pausarlo o cancelarlo aquí.",
+    },
+    ConsoleDoneCampaignAnnounce = "page.console.done.campaign_announce" {
+        en: "The announcement is on its way: its progress is below.",
+        es: "El aviso está en camino: su progreso está abajo.",
+    },
     ConsoleAppsTitle = "page.console.apps_title" {
         en: "Apps that log in with latchkey",
         es: "Aplicaciones que inician sesión con latchkey",

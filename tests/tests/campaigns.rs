@@ -77,6 +77,28 @@ async fn a_campaign_mails_everyone_exactly_once_through_provider_faults_a_restar
     let mail = latchkey_e2e::fake_mail::deliveries_to(&parents[7]);
     assert!(mail[0].text.contains("contraseña"), "in the family's language: {}", mail[0].text);
 
+    // The provider reports one of its mails bounced (twice, as a provider retries a webhook): counted once.
+    let bounce = latchkey_e2e::mail_events::event("resend-email.bounced", &parents[3], latchkey_e2e::now_secs(), 1)
+        .replace(r#""tags": {}"#, &format!(r#""tags": {{"campaign": "{id}"}}"#));
+    for _ in 0..2 {
+        let headers = latchkey_e2e::mail_events::svix_headers(
+            latchkey_e2e::mail_events::RESEND_SECRET,
+            &format!("msg_{id}"),
+            latchkey_e2e::now_secs(),
+            &bounce,
+        );
+        let mut request = latchkey_e2e::http()
+            .post(worker.url("/api/mail-events"))
+            .header("Content-Type", "application/json")
+            .body(bounce.clone());
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        assert_eq!(request.send().await.expect("the Worker answers").status(), 200);
+    }
+    let counted_bounces = campaign(&worker.client(), &id).await.expect("listed")["bounced"].as_u64();
+    assert_eq!(counted_bounces, Some(1));
+
     // Asking again is the same campaign: nobody is mailed twice.
     let (status, again) =
         worker.client().admin(Method::POST, "/api/admin/campaigns", Some(&json!({"audience": "parent"}))).await;

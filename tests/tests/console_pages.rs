@@ -29,12 +29,17 @@ async fn ana(desk: &Staff) -> (String, String, String) {
 
 /// Logs the staff member in through the login page, with a code from their app, and opens the console.
 async fn open_console(browser: &fantoccini::Client, desk: &Staff, query: &str) {
+    open_console_at(browser, &base_url(), desk, query).await;
+}
+
+/// The same on the Worker at `base`.
+async fn open_console_at(browser: &fantoccini::Client, base: &str, desk: &Staff, query: &str) {
     let code = desk.app.as_ref().expect("2-Step Verification on").fresh_code().await;
-    log_in(browser, &base_url(), &desk.email, "staff", STAFF_PASSWORD, Some(code)).await;
+    log_in(browser, base, &desk.email, "staff", STAFF_PASSWORD, Some(code)).await;
     wait_visible(browser, "#signed-in").await;
     // Logged in with a console role, the login page leads to the console.
     wait_visible(browser, "#console-link a[href='/admin']").await;
-    open_page(browser, &url(&format!("/admin{query}"))).await;
+    open_page(browser, &format!("{base}/admin{query}")).await;
     wait_visible(browser, "#find").await;
 }
 
@@ -302,5 +307,65 @@ async fn an_admin_sees_the_settings_and_sends_a_dead_letter_again() {
         text_of(&browser, "#dead-letters-notice").await.contains("new reset link").then_some(())
     })
     .await;
+    browser.close().await.unwrap();
+}
+
+/// The office announces a required change to every family and follows it: the button beside the requirement, the
+/// confirmation, the progress line, pause and cancel. On a Worker of its own (a campaign mails its whole registry),
+/// paced to one mail a second so there is time to act.
+#[tokio::test]
+async fn an_admin_announces_a_required_change_follows_it_and_pauses_and_cancels_it() {
+    let worker = latchkey_e2e::worker::Worker::start(
+        "console-campaigns",
+        &[("IP_RATE_LIMIT", "off"), ("MAIL_BATCH_SIZE", "1"), ("MAIL_REQUESTS_PER_SEC", "2")],
+    )
+    .await;
+    let admin = latchkey_e2e::console::staff_of(worker.client(), "campaign-desk", &["admin"], true).await;
+    let run = format!("console-campaign-{}", unique_word());
+    latchkey_e2e::campaign::import_parents(&worker.client(), &run, 12, "").await;
+    let required = json!({"audience": "parent"});
+    let (status, body) =
+        worker.client().admin(reqwest::Method::PUT, "/api/admin/password-change-requirement", Some(&required)).await;
+    assert_eq!(status, 200, "{body}");
+
+    let browser = Engine::Chromium.open().await;
+    open_console_at(&browser, &worker.url(""), &admin, "").await;
+    wait_visible(&browser, "#settings").await;
+    let announce = "//ul[@id='campaign']/li[contains(., 'Parent')]/button";
+    eventually("the button beside the parents' requirement", Duration::from_secs(10), || async {
+        browser.find(Locator::XPath(announce)).await.ok()
+    })
+    .await
+    .click()
+    .await
+    .unwrap();
+    wait_visible(&browser, "dialog#confirm[open]").await;
+    assert!(text_of(&browser, "#confirm-text").await.contains("once"), "it says each person is mailed once");
+    click(&browser, "#confirm-yes").await;
+    eventually("the announcement on its way", Duration::from_secs(10), || async {
+        text_of(&browser, "#campaigns-notice").await.contains("on its way").then_some(())
+    })
+    .await;
+    let line = text_of(&browser, "#campaigns").await;
+    assert!(line.contains("sending") && line.contains("12 expected"), "{line}");
+    audit(&browser, "console, an announcement sending").await;
+    screenshot(&browser, Engine::Chromium, "console-campaign").await;
+
+    click(&browser, "#campaigns button").await;
+    eventually("paused", Duration::from_secs(10), || async {
+        text_of(&browser, "#campaigns").await.contains("paused").then_some(())
+    })
+    .await;
+    let cancel = "//ul[@id='campaigns']/li/button[contains(., 'Cancel')]";
+    browser.find(Locator::XPath(cancel)).await.unwrap().click().await.unwrap();
+    wait_visible(&browser, "dialog#confirm[open]").await;
+    click(&browser, "#confirm-yes").await;
+    eventually("cancelled", Duration::from_secs(10), || async {
+        text_of(&browser, "#campaigns").await.contains("cancelled").then_some(())
+    })
+    .await;
+    assert!(browser.find_all(Locator::Css("#campaigns button")).await.unwrap().is_empty(), "nothing left to do");
+    let sent = latchkey_e2e::campaign::counted(&run).deliveries;
+    assert!(sent < 12, "stopped before the end: {sent}");
     browser.close().await.unwrap();
 }

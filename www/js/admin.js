@@ -471,9 +471,23 @@ async function loadSettings() {
           accounts: progress.accounts,
         })
         : t("page.console.campaign_none", { audience: label(AUDIENCE, audience) });
-      return element("li", text);
+      const row = element("li", text + " ");
+      if (required && progress.pending > 0) {
+        const announce = element("button", t("page.console.campaign_announce"), { type: "button", class: "secondary inline" });
+        announce.addEventListener("click", async () => {
+          const sure = await ask({ title: t("page.console.campaign_announce"), text: t("page.console.confirm.campaign_announce", { audience: label(AUDIENCE, audience) }) });
+          if (!sure) return;
+          const started = await change("POST", "/api/admin/campaigns", { audience });
+          if (!started.ok) return tellIn("campaigns-notice", started.error.message + (started.error.detail ? " (" + started.error.detail + ")" : ""), "error");
+          await loadCampaigns();
+          tellIn("campaigns-notice", t("page.console.done.campaign_announce"), "success");
+        });
+        row.append(announce);
+      }
+      return row;
     }));
   }
+  await loadCampaigns();
   const apps = await api("GET", "/api/admin/oauth2/clients");
   if (apps.ok) {
     const clients = apps.data.clients;
@@ -481,6 +495,52 @@ async function loadSettings() {
       ? clients.map((client) => element("li", [client.name, label(CLIENT_KIND, client.kind), client.redirect_uris.join(", ")].join(" · ")))
       : [element("li", t("page.console.apps_none"))]));
   }
+}
+
+const CAMPAIGN_STATUS = {
+  running: "page.console.campaign_status.running",
+  paused: "page.console.campaign_status.paused",
+  cancelled: "page.console.campaign_status.cancelled",
+  done: "page.console.campaign_status.done",
+};
+
+// The announcements (campaigns), newest first, with what staff may do to each: pause or resume, cancel.
+async function loadCampaigns() {
+  const listed = await api("GET", "/api/admin/campaigns");
+  if (!listed.ok) return;
+  const campaigns = listed.data.campaigns;
+  $("campaigns").replaceChildren(...(campaigns.length ? campaigns.map((campaign) => {
+    let text = t("page.console.campaign_progress", {
+      audiences: campaign.audiences.map((a) => label(AUDIENCE, a)).join(", "),
+      started: when(campaign.started_at),
+      by: campaign.started_by,
+      status: label(CAMPAIGN_STATUS, campaign.status),
+      sent: campaign.sent,
+      expected: campaign.expected,
+      failed: campaign.failed,
+      bounced: campaign.bounced,
+      left: campaign.left,
+    });
+    if (campaign.waiting_until && campaign.waiting_until * 1000 > Date.now()) {
+      text += " " + t("page.console.campaign_waiting", { at: when(campaign.waiting_until) });
+    }
+    const row = element("li", text + " ");
+    const act = (key, action, confirmKey) => {
+      const b = element("button", t(key), { type: "button", class: "secondary inline" });
+      b.addEventListener("click", async () => {
+        if (confirmKey && !(await ask({ title: t(key), text: t(confirmKey) }))) return;
+        const done = await change("POST", "/api/admin/campaigns/" + action, { id: campaign.id });
+        if (!done.ok) return tellIn("campaigns-notice", done.error.message + (done.error.detail ? " (" + done.error.detail + ")" : ""), "error");
+        await loadCampaigns();
+        tellIn("campaigns-notice", t("page.console.saved"), "success");
+      });
+      row.append(b);
+    };
+    if (campaign.status === "running") act("page.console.campaign_pause", "pause");
+    if (campaign.status === "paused") act("page.console.campaign_resume", "resume");
+    if (campaign.status === "running" || campaign.status === "paused") act("page.console.campaign_cancel", "cancel", "page.console.confirm.campaign_cancel");
+    return row;
+  }) : [element("li", t("page.console.campaigns_none"))]));
 }
 
 async function loadDeadLetters() {

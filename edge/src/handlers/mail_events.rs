@@ -58,6 +58,13 @@ pub async fn receive(mut call: Call<'_>) -> HandlerResult {
         let new = store::record_mail_event(&kv, &entry, &report.event_id).await.map_err(Internal::Kv)?;
         audit::record(&Event::MailEventRecorded { provider, kind: entry.kind });
         recorded += 1;
+        // A campaign counts its bounces (once: a provider's retry of the event is not new).
+        if let (true, MailEventKind::Bounced, Some(campaign)) = (new, entry.kind, &report.campaign) {
+            let bounced = crate::campaign::object::Ask::Bounced { id: campaign.clone() };
+            if let Err(err) = crate::campaign::object::ask(call.env, &bounced).await {
+                Internal::DurableObject(err).log();
+            }
+        }
         // A refusal or a complaint goes into the history of each account the address is on, once.
         if new && matches!(entry.kind, MailEventKind::Bounced | MailEventKind::Complained) {
             for id in super::admin::ids_by_email(&call, &kv, &address).await? {

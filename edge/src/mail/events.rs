@@ -152,6 +152,8 @@ pub struct Reported {
     /// The provider's identity for the event, so that a retry of the same one is kept once.
     pub event_id: String,
     pub detail: Option<String>,
+    /// The campaign that sent the mail, from the tag it carried (`mail::batch`); none for any other mail.
+    pub campaign: Option<String>,
 }
 
 const METADATA_MAX_BYTES: usize = 1024;

@@ -63,6 +63,7 @@ pub(super) fn resend(event: &Value) -> Result<Vec<Reported>, Refusal> {
             at,
             event_id: format!("{}:{email_id}", event["type"].as_str().unwrap_or_default()),
             detail: detail.clone(),
+            campaign: campaign_tag(data.get("tags")),
         })
         .collect())
 }
@@ -102,7 +103,22 @@ pub(super) fn postmark(event: &Value, now: u64) -> Result<Vec<Reported>, Refusal
         at,
         event_id: format!("{record}:{id}"),
         detail: detail.map(clean_detail),
+        campaign: campaign_tag(event.get("Tag")),
     }])
+}
+
+/// The campaign a mail came from, as its provider reports the tag: Resend's `tags` (`{"campaign": id}`, or the
+/// `[{"name", "value"}]` it was sent as), Postmark's `Tag` (the id itself). Only what a campaign's id looks like.
+fn campaign_tag(tags: Option<&Value>) -> Option<String> {
+    let id = match tags? {
+        Value::String(tag) => tag.as_str(),
+        Value::Object(tags) => tags.get("campaign")?.as_str()?,
+        Value::Array(tags) => tags.iter().find(|t| t["name"] == "campaign").and_then(|t| t["value"].as_str())?,
+        _ => return None,
+    };
+    let ours =
+        id.starts_with("change-") && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    ours.then(|| id.to_owned())
 }
 
 /// KV keeps at most 1024 bytes of metadata with a key.
@@ -233,6 +249,19 @@ mod tests {
         assert_eq!(postmark.read(&bounce, now - 3 * 3600), Err(Refusal::Stale));
         assert_eq!(postmark.read(&json!({"RecordType": "Open"}), now), Ok(Vec::new()));
     }
+
+    #[test]
+    fn a_campaigns_mail_is_known_by_its_tag() {
+        let read = |tags: Value| campaign_tag(Some(&tags));
+        assert_eq!(read(json!({"campaign": "change-s--p17"})).as_deref(), Some("change-s--p17"));
+        assert_eq!(read(json!([{"name": "campaign", "value": "change-s1-p-"}])).as_deref(), Some("change-s1-p-"));
+        assert_eq!(read(json!("change-s--p17")).as_deref(), Some("change-s--p17"), "Postmark's Tag");
+        assert_eq!(read(json!({"campaign": "newsletter"})), None, "not one of ours");
+        assert_eq!(read(json!({"campaign": "change-<script>"})), None);
+        assert_eq!(read(json!(7)), None);
+        assert_eq!(campaign_tag(None), None);
+    }
+
     #[test]
     fn rfc3339_times() {
         assert_eq!(unix_from_rfc3339("1970-01-01T00:00:00Z"), Some(0));
