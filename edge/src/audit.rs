@@ -270,6 +270,14 @@ pub enum Event<'a> {
     ConfigInvalid {
         error: String,
     },
+    /// The provider throttled a mail (`429`): it went back on the queue to wait `delay_secs`, for the `deferred`th
+    /// time, without spending one of the queue's retries.
+    MailDeferred {
+        kind: &'a str,
+        mail: &'a str,
+        delay_secs: u32,
+        deferred: u32,
+    },
     /// Staff started, paused, resumed or cancelled a campaign (`action`), or it finished (`done`).
     Campaign {
         campaign: &'a str,

@@ -151,7 +151,11 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
                 message.ack();
             }
             Err(SendError::Transient(reason)) => retry(&env, &config, job, &message, reason, None).await,
-            Err(SendError::Throttled(reason, after)) => retry(&env, &config, job, &message, reason, after).await,
+            Err(SendError::Throttled(reason, after)) => {
+                if !defer(&env, job, &message, after).await {
+                    retry(&env, &config, job, &message, reason, after).await;
+                }
+            }
             Err(SendError::Permanent(reason)) => {
                 let account = job.account(&config.sealing_keys);
                 audit::record(&Event::MailRefused {
@@ -167,6 +171,56 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
         }
     }
     Ok(())
+}
+
+/// The queue message's count of times its mail was deferred (0 for one never deferred, or written before there were
+/// deferrals): a field beside the job's own, which a reader of the job ignores.
+const DEFERRED_FIELD: &str = "deferred";
+
+/// A mail the provider throttled goes back on the queue as a new message, after as long as the provider asked: the
+/// queue's retries (which end in a dead letter) are kept for failures. Whether it was put back (not once it has been
+/// deferred `MAX_DEFERRALS` times, or if the queue did not take it).
+async fn defer(env: &Env, job: &MailJob, message: &worker::RawMessage, retry_after: Option<u32>) -> bool {
+    let body = message.body();
+    let deferred = js_sys::Reflect::get(&body, &DEFERRED_FIELD.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    let deferred = deferred.clamp(0.0, f64::from(u32::MAX)) as u32;
+    let Some(delay) = mail::provider::deferral_delay(deferred, retry_after) else { return false };
+    let again = match serde::Serialize::serialize(job, &serde_wasm_bindgen::Serializer::json_compatible()) {
+        Ok(again) => again,
+        Err(err) => {
+            audit::record(&Event::InternalError { context: "mail_deferral", error: err.to_string() });
+            return false;
+        }
+    };
+    if js_sys::Reflect::set(&again, &DEFERRED_FIELD.into(), &f64::from(deferred + 1).into()).is_err() {
+        return false;
+    }
+    let sent = match env.queue(platform::binding::MAIL_QUEUE) {
+        Ok(queue) => {
+            metrics::count(metrics::Op::QueueSend);
+            let deferral = worker::RawMessageBuilder::new(again)
+                .delay_seconds(delay)
+                .build_with_content_type(worker::QueueContentType::Json);
+            queue.send_raw(deferral).await
+        }
+        Err(err) => Err(err),
+    };
+    match sent {
+        Ok(()) => {
+            audit::record(&Event::MailDeferred {
+                kind: job.kind(),
+                mail: job.id(),
+                delay_secs: delay,
+                deferred: deferred + 1,
+            });
+            message.ack();
+            true
+        }
+        Err(err) => {
+            failure::Internal::Queue(err).log();
+            false
+        }
+    }
 }
 
 /// Puts a mail back on the queue after a transient failure: after its backoff, or as long as the provider asked

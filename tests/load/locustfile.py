@@ -4,7 +4,9 @@ Each simulated family runs the whole journey on an account of its own — asks f
 the fake provider, opens the link (its verification), sets a new password, logs in with it — then takes the next
 account. The load rises in stages (LATCHKEY_LOAD_STAGES users, LATCHKEY_LOAD_STAGE_SECS each) and stops by itself
 after the last stage, or after the first stage whose p99 of any operation is over a second or that saw an error.
-Each stage's figures are printed at the end: requests a second, p50 and p99 per operation, errors.
+Each stage's figures are printed at the end: requests a second, p50 and p99 per operation, errors. "link mailed" —
+from the request to the mail at the provider — is reported beside the HTTP operations but not held to the second:
+under wrangler dev it includes the mail queue's batch wait (`max_batch_timeout`, 1 s).
 
 Loopback only: it refuses to run against anything but 127.0.0.1 or localhost.
 """
@@ -121,7 +123,9 @@ def record_stage(runner, users, secs):
         p50 = entry.get_response_time_percentile(0.5)
         p99 = entry.get_response_time_percentile(0.99)
         ops[name] = {"count": entry.num_requests, "errors": entry.num_failures, "p50_ms": p50, "p99_ms": p99}
-        over = over or entry.num_failures > 0 or p99 > P99_LIMIT_MS
+        # The mail's arrival is reported, not judged: it includes the queue's batching (a second under wrangler dev).
+        judged = name != "link mailed"
+        over = over or entry.num_failures > 0 or (judged and p99 > P99_LIMIT_MS)
     http = sum(o["count"] for n, o in ops.items() if n != "link mailed")
     errors = [f"{e.name}: {e.error} (x{e.occurrences})" for e in runner.stats.errors.values()]
     _reports.append({"users": users, "secs": secs, "rps": http / secs if secs else 0, "ops": ops, "errors": errors,
@@ -147,7 +151,7 @@ def print_report(environment, **_kwargs):
     if sustained:
         best = max(sustained, key=lambda r: r["rps"])
         print(f"sustained: {best['rps']:.1f} requests/s with {best['users']} families at once "
-              f"(p99 of every operation <= {P99_LIMIT_MS} ms, no errors)")
+              f"(p99 of every HTTP operation <= {P99_LIMIT_MS} ms, no errors)")
     else:
         print("sustained: none — the first stage already went over the limits")
     stopped = next((r for r in _reports if r["over"]), None)

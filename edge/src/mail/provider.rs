@@ -116,6 +116,23 @@ pub fn retry_delay(elapsed_secs: u64, base_secs: u32) -> u32 {
     elapsed.max(base_secs).clamp(1, 900)
 }
 
+/// How many times a mail the provider throttled (`429`) is put back on the queue as a new message — back-pressure
+/// that spends none of the queue's retries, so a storm of resets beyond the provider's rate waits instead of ending
+/// in dead letters. Past it (about an hour and a half of throttling), it is retried as any failure.
+pub const MAX_DEFERRALS: u32 = 100;
+
+/// How long a throttled mail waits before its next try, the `deferred`th time: as long as the provider asked, else
+/// 1 s doubling to a minute; none once it has been deferred [`MAX_DEFERRALS`] times.
+pub fn deferral_delay(deferred: u32, retry_after: Option<u32>) -> Option<u32> {
+    if deferred >= MAX_DEFERRALS {
+        return None;
+    }
+    Some(match retry_after {
+        Some(secs) => secs.clamp(1, 3600),
+        None => (1_u32 << deferred.min(6)).min(60),
+    })
+}
+
 /// A provider's or a binding's words about a failure, with every email address in them replaced by `[address]`: they
 /// go into the audit trail and the account's mail record, where no address belongs.
 pub fn without_addresses(reason: &str) -> String {
@@ -202,6 +219,19 @@ mod tests {
         assert_eq!(retry_delay(6, 2), 6);
         assert_eq!(retry_delay(100_000, 2), 900);
         assert_eq!(retry_delay(0, 0), 1);
+    }
+
+    #[test]
+    fn a_throttled_mail_waits_as_asked_or_doubling_and_not_forever() {
+        assert_eq!(deferral_delay(0, Some(7)), Some(7));
+        assert_eq!(deferral_delay(0, Some(0)), Some(1));
+        assert_eq!(deferral_delay(3, Some(99_999)), Some(3600));
+        assert_eq!(
+            (deferral_delay(0, None), deferral_delay(2, None), deferral_delay(40, None)),
+            (Some(1), Some(4), Some(60))
+        );
+        assert_eq!(deferral_delay(MAX_DEFERRALS - 1, None), Some(60));
+        assert_eq!(deferral_delay(MAX_DEFERRALS, Some(1)), None, "then it is retried as any failure");
     }
 
     #[test]
