@@ -152,7 +152,7 @@ async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<
             }
             Err(SendError::Transient(reason)) => retry(&env, &config, job, &message, reason, None).await,
             Err(SendError::Throttled(reason, after)) => {
-                if !defer(&env, job, &message, after).await {
+                if !defer(&env, job, &message, &reason, after).await {
                     retry(&env, &config, job, &message, reason, after).await;
                 }
             }
@@ -180,7 +180,7 @@ const DEFERRED_FIELD: &str = "deferred";
 /// A mail the provider throttled goes back on the queue as a new message, after as long as the provider asked: the
 /// queue's retries (which end in a dead letter) are kept for failures. Whether it was put back (not once it has been
 /// deferred `MAX_DEFERRALS` times, or if the queue did not take it).
-async fn defer(env: &Env, job: &MailJob, message: &worker::RawMessage, retry_after: Option<u32>) -> bool {
+async fn defer(env: &Env, job: &MailJob, message: &worker::RawMessage, reason: &str, retry_after: Option<u32>) -> bool {
     let body = message.body();
     let deferred = js_sys::Reflect::get(&body, &DEFERRED_FIELD.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
     let deferred = deferred.clamp(0.0, f64::from(u32::MAX)) as u32;
@@ -213,6 +213,10 @@ async fn defer(env: &Env, job: &MailJob, message: &worker::RawMessage, retry_aft
                 delay_secs: delay,
                 deferred: deferred + 1,
             });
+            // The office sees it waiting, as a retry: the provider's words say why.
+            let retrying =
+                account::commands::delivery::MailRetrying { id: job.id().to_owned(), reason: reason.to_owned() };
+            tell_account(env, job, retrying).await;
             message.ack();
             true
         }

@@ -35,6 +35,9 @@ async fn a_provider_answering_429_is_retried_and_delivers_once() {
     latchkey_e2e::watch_for_strays().await;
     assert_eq!((attempts_for(&email), deliveries_to(&email).len()), (3, 1));
     assert!(!token_in(&mail[0]).is_empty());
+    // Back-pressure, not a failure: the mail went back on the queue twice, spending none of its retries.
+    let deferrals = latchkey_e2e::worker_log().matches(r#""event":"mail_deferred""#).count();
+    assert!(deferrals >= 2, "the throttled mail was deferred, not retried");
 }
 
 #[tokio::test]
