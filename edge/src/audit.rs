@@ -278,7 +278,7 @@ pub enum Event<'a> {
         delay_secs: u32,
         deferred: u32,
     },
-    /// Staff started, paused, resumed or cancelled a campaign (`action`), or it finished (`done`).
+    /// Staff started a campaign, asked for one already there (`asked_again`), paused, resumed or cancelled one.
     Campaign {
         campaign: &'a str,
         action: &'a str,

@@ -9,7 +9,9 @@
   with the admin token) and written to $LATCHKEY_SCHEMATHESIS_PAST_AUTH at exit: scripts/e2e fails when the session's
   and the admin's operations were never reached, so a broken login here cannot pass as a clean run.
 - A required password change is never announced: the mail would go to every account the suite made, and go on being
-  sent while the enumeration check times the Worker. required_change.rs tests the announcement.
+  sent while the enumeration check times the Worker. required_change.rs tests the announcement. A campaign the fuzzing
+  of `POST /api/admin/campaigns` starts is cancelled at once, and any left is cancelled at exit; campaigns.rs tests
+  campaigns, each on a Worker of its own.
 """
 
 import atexit
@@ -47,6 +49,26 @@ _with_session = set()
 _past_auth = {}
 
 
+def _admin_headers():
+    return {"Authorization": "Bearer " + os.environ["LATCHKEY_ADMIN_TOKEN"]}
+
+
+def _cancel_campaign(campaign_id):
+    base = os.environ["LATCHKEY_BASE_URL"]
+    requests.post(base + "/api/admin/campaigns/cancel", json={"id": campaign_id}, headers=_admin_headers(), timeout=30)
+
+
+@atexit.register
+def _cancel_campaigns_left():
+    base = os.environ.get("LATCHKEY_BASE_URL")
+    if not base:
+        return
+    listed = requests.get(base + "/api/admin/campaigns", headers=_admin_headers(), timeout=30)
+    for campaign in listed.json().get("campaigns", []) if listed.ok else []:
+        if campaign.get("status") in ("running", "paused"):
+            _cancel_campaign(campaign["id"])
+
+
 @atexit.register
 def _write_past_auth():
     path = os.environ.get("LATCHKEY_SCHEMATHESIS_PAST_AUTH")
@@ -57,6 +79,8 @@ def _write_past_auth():
 
 @schemathesis.hook
 def after_call(ctx, case, response):
+    if case.method.upper() == "POST" and case.path == "/api/admin/campaigns" and response.status_code in (200, 201):
+        _cancel_campaign(response.json()["id"])
     admin = (case.headers or {}).get("Authorization", "").startswith("Bearer ") or "/api/admin/" in case.path
     if (id(case) in _with_session or admin) and response.status_code != 401:
         key = "%s %s" % (case.method.upper(), case.path)

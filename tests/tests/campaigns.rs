@@ -1,6 +1,7 @@
 //! Campaigns: the announcement of a required password change to many accounts, each on a Worker of its own (a
 //! campaign walks the whole registry). Every account is mailed exactly once — counted at the fake provider — through
-//! `429`s and `500`s, a Worker killed mid-campaign, and KV gone for a while; staff pause, resume and cancel.
+//! `429`s and `500`s, a Worker killed mid-campaign, KV gone for a while and the campaigns' object unreachable; staff
+//! pause, resume and cancel.
 
 use latchkey_e2e::campaign::{campaign, counted, import_parents};
 use latchkey_e2e::worker::Worker;
@@ -104,6 +105,18 @@ async fn a_campaign_mails_everyone_exactly_once_through_provider_faults_a_restar
         worker.client().admin(Method::POST, "/api/admin/campaigns", Some(&json!({"audience": "parent"}))).await;
     assert_eq!((status, again["id"].as_str(), again["status"].as_str()), (200, Some(id.as_str()), Some("done")));
     latchkey_e2e::watch_for_strays().await;
+    assert_eq!(counted(&run).deliveries, 60);
+
+    // The campaigns' Durable Object unreachable: staff are told plainly, and nothing is started or lost.
+    worker.restart_without(&["[[durable_objects.bindings]]"]).await;
+    let client = worker.client();
+    for (method, body) in [(Method::GET, None), (Method::POST, Some(json!({"audience": "parent"})))] {
+        let (status, answer) = client.admin(method, "/api/admin/campaigns", body.as_ref()).await;
+        assert_eq!((status, error_code(&answer)), (500, "internal"), "{answer}");
+    }
+    worker.restart_without(&[]).await;
+    let after = campaign(&worker.client(), &id).await.expect("still there");
+    assert_eq!((after["status"].as_str(), after["sent"].as_u64()), (Some("done"), Some(60)));
     assert_eq!(counted(&run).deliveries, 60);
 }
 

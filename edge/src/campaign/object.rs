@@ -113,7 +113,8 @@ impl DurableObject for Campaigns {
             Ask::Start { announcement, expected, started_by } => {
                 match book.start(announcement, expected, started_by, now) {
                     Ok((campaign, new)) => {
-                        audit::record(&Event::Campaign { campaign: &campaign.id, action: "started" });
+                        let action = if new { "started" } else { "asked_again" };
+                        audit::record(&Event::Campaign { campaign: &campaign.id, action });
                         (Reply::Campaign { campaign, new }, true)
                     }
                     Err(refused) => (Reply::Refused { reason: refused.into() }, false),
@@ -122,7 +123,8 @@ impl DurableObject for Campaigns {
             Ask::Pause { id } => staff(book.pause(&id), "paused"),
             Ask::Resume { id } => staff(book.resume(&id), "resumed"),
             Ask::Cancel { id } => staff(book.cancel(&id, now), "cancelled"),
-            Ask::Bounced { id } => (book.bounced(&id).map_or(Reply::Noted, |()| Reply::Noted), true),
+            // A bounce for a campaign no longer in the book changes nothing.
+            Ask::Bounced { id } => (Reply::Noted, book.bounced(&id).is_ok()),
             Ask::List => (Reply::Campaigns { campaigns: book.views() }, false),
         };
         if changed {
