@@ -169,3 +169,35 @@ async fn staff_pause_resume_and_cancel_a_campaign() {
     let (status, body) = client.admin(Method::POST, "/api/admin/campaigns", Some(&json!({"audience": "staff"}))).await;
     assert_eq!((status, error_code(&body)), (422, "invalid_request"), "no change required of staff: {body}");
 }
+
+/// One address the provider refuses costs nobody else their mail: Resend refuses a batch holding it as a whole, and
+/// the campaign sends that batch again one mail at a time; Postmark answers for each message of its batch.
+#[tokio::test]
+async fn one_refused_address_costs_nobody_else_their_mail_with_either_provider() {
+    let postmark =
+        [("MAIL_PROVIDER", "postmark"), ("MAIL_EVENTS_SECRET", latchkey_e2e::mail_events::POSTMARK_CREDENTIALS)];
+    for (provider, extra) in [("resend", &[][..]), ("postmark", &postmark[..])] {
+        let mut vars = vec![("IP_RATE_LIMIT", "off"), ("MAIL_BATCH_SIZE", "5"), ("MAIL_REQUESTS_PER_SEC", "20")];
+        vars.extend_from_slice(extra);
+        let worker = Worker::start(&format!("campaign-{provider}"), &vars).await;
+        let run = format!("refused-{provider}-{}", unique_word());
+        import_parents(&worker.client(), &run, 4, "").await;
+        let refused = import_parents(&worker.client(), &format!("{run}-bad"), 1, "refuse").await;
+        let id = announce(&worker).await["id"].as_str().expect("an id").to_owned();
+        let done = until_done(&worker, &id, Duration::from_secs(60)).await;
+        assert_eq!(
+            (done["sent"].as_u64(), done["failed"].as_u64(), done["left"].as_u64()),
+            (Some(4), Some(1), Some(0)),
+            "{provider}: {done}"
+        );
+        let at_the_provider = counted(&run);
+        assert_eq!(
+            (at_the_provider.recipients, at_the_provider.most_to_one),
+            (4, 1),
+            "{provider}: {at_the_provider:?}"
+        );
+        assert!(latchkey_e2e::fake_mail::deliveries_to(&refused[0]).is_empty(), "{provider}");
+        let delivered = latchkey_e2e::fake_mail::deliveries_to(&latchkey_e2e::campaign::address(&run, 0, ""));
+        assert_eq!(delivered[0].provider, provider);
+    }
+}

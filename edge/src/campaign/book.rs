@@ -100,6 +100,9 @@ pub struct Unit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Campaign {
     pub id: String,
+    /// Random, made when it started: in every batch's idempotency key, so two deployments sharing a provider account
+    /// (or a test's Workers sharing a fake) never meet each other's keys, while a batch sent again keeps its own.
+    pub nonce: String,
     pub announcement: Announcement,
     pub started_at: u64,
     pub started_by: String,
@@ -197,10 +200,10 @@ impl Campaign {
             }
         };
         if unit.one_by_one {
-            let key = format!("{}-{}-{}", self.id, unit.number, unit.settled_singly);
+            let key = format!("{}-{}-{}-{}", self.id, self.nonce, unit.number, unit.settled_singly);
             (key.clone(), unit.recipients.first().map(|r| job(key, r)).into_iter().collect())
         } else {
-            let key = format!("{}-{}", self.id, unit.number);
+            let key = format!("{}-{}-{}", self.id, self.nonce, unit.number);
             let jobs = unit.recipients.iter().enumerate().map(|(i, r)| job(format!("{key}-{i}"), r)).collect();
             (key, jobs)
         }
@@ -222,12 +225,13 @@ impl Book {
     }
 
     /// Starts the announcement, or answers the campaign that already announces it (a cancelled one runs again from
-    /// where it stopped; one that is done stays done). Whether it is new.
+    /// where it stopped; one that is done stays done). Whether it is new. `nonce` is fresh randomness.
     pub fn start(
         &mut self,
         announcement: Announcement,
         expected: u32,
         started_by: String,
+        nonce: String,
         now_secs: u64,
     ) -> Result<(CampaignView, bool), Refused> {
         if !announcement.announces_anything() {
@@ -243,6 +247,7 @@ impl Book {
         }
         self.campaigns.push(Campaign {
             id,
+            nonce,
             announcement,
             started_at: now_secs,
             started_by,

@@ -32,7 +32,7 @@ fn recipient(n: u32) -> Recipient {
 /// A book with one running campaign for parents; its id.
 fn running() -> (Book, String) {
     let mut book = Book::default();
-    let (view, new) = book.start(announcement(&[Audience::Parent]), 3, "admin token".into(), 50).unwrap();
+    let (view, new) = book.start(announcement(&[Audience::Parent]), 3, "admin token".into(), "n1".into(), 50).unwrap();
     assert!(new);
     (book, view.id)
 }
@@ -47,22 +47,25 @@ fn an_announcement_is_wanted_by_those_still_to_change_and_named_by_its_requireme
     assert_eq!(parents.id(), "change-s--p1000");
     assert_eq!(announcement(&Audience::ALL).id(), "change-s--p1000", "staff have no requirement to announce");
     let mut book = Book::default();
-    assert_eq!(book.start(announcement(&[Audience::Staff]), 0, "x".into(), 1), Err(Refused::NothingToAnnounce));
+    assert_eq!(
+        book.start(announcement(&[Audience::Staff]), 0, "x".into(), "n1".into(), 1),
+        Err(Refused::NothingToAnnounce)
+    );
 }
 
 #[test]
 fn starting_it_again_is_the_same_campaign_and_a_cancelled_one_goes_on_where_it_stopped() {
     let (mut book, id) = running();
-    let (again, new) = book.start(announcement(&[Audience::Parent]), 99, "someone".into(), 60).unwrap();
+    let (again, new) = book.start(announcement(&[Audience::Parent]), 99, "someone".into(), "n1".into(), 60).unwrap();
     assert!(!new);
     assert_eq!((again.id.as_str(), again.expected), (id.as_str(), 3));
     book.walked(&id, 2, vec![recipient(1)], Some("c1".into()), PACE);
     book.cancel(&id, 70).unwrap();
     assert_eq!(book.step(100_000, PACE), Step::Idle, "nothing runs");
-    let (restarted, _) = book.start(announcement(&[Audience::Parent]), 0, "x".into(), 80).unwrap();
+    let (restarted, _) = book.start(announcement(&[Audience::Parent]), 0, "x".into(), "n1".into(), 80).unwrap();
     assert_eq!(restarted.status, CampaignStatus::Running);
     assert!(
-        matches!(book.step(100_000, PACE), Step::Send { ref key, .. } if *key == format!("{id}-0")),
+        matches!(book.step(100_000, PACE), Step::Send { ref key, .. } if *key == format!("{id}-n1-0")),
         "the batch it held goes first"
     );
     book.tried(&id, Answer::Sent, 100_000, PACE);
@@ -86,8 +89,11 @@ fn a_campaign_walks_sends_each_page_as_one_batch_paced_and_ends() {
     assert_eq!(book.step(0, PACE), Step::Walk { id: id.clone(), cursor: None, limit: 2 });
     book.walked(&id, 2, vec![recipient(1), recipient(2)], Some("c1".into()), PACE);
     let Step::Send { key, mails, .. } = book.step(0, PACE) else { panic!("a send") };
-    assert_eq!(key, format!("{id}-0"));
-    assert_eq!(mails.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), [format!("{id}-0-0"), format!("{id}-0-1")]);
+    assert_eq!(key, format!("{id}-n1-0"));
+    assert_eq!(
+        mails.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        [format!("{id}-n1-0-0"), format!("{id}-n1-0-1")]
+    );
     assert_eq!(mails[1].to, ["p2@school.org"]);
     let settled = book.tried(&id, Answer::Sent, 1_000, PACE);
     assert_eq!(settled.sent.len(), 2);
@@ -144,9 +150,9 @@ fn a_batch_refused_as_a_whole_goes_again_one_mail_at_a_time() {
         Step::Send { key, mails, .. } => (key, mails.len()),
         other => panic!("{other:?}"),
     };
-    assert_eq!(keys(&mut book), (format!("{id}-0-0"), 1));
+    assert_eq!(keys(&mut book), (format!("{id}-n1-0-0"), 1));
     book.tried(&id, Answer::Sent, 0, PACE);
-    assert_eq!(keys(&mut book), (format!("{id}-0-1"), 1), "the next one has a key of its own");
+    assert_eq!(keys(&mut book), (format!("{id}-n1-0-1"), 1), "the next one has a key of its own");
     let settled = book.tried(&id, Answer::Partly { refused: vec![(0, "406".into())] }, 0, PACE);
     assert_eq!(settled.failed, ["parent:p2@school.org"]);
     book.tried(&id, Answer::Sent, 0, PACE);
@@ -168,7 +174,7 @@ fn a_paused_campaign_sends_nothing_and_one_runs_at_a_time() {
     let (mut book, id) = running();
     let mut staff = announcement(&[Audience::Staff]);
     staff.requirement.set(Audience::Staff, Some(RequiredChange { since: 2_000, deadline: None }));
-    let (second, _) = book.start(staff, 1, "x".into(), 60).unwrap();
+    let (second, _) = book.start(staff, 1, "x".into(), "n1".into(), 60).unwrap();
     assert!(matches!(book.step(0, PACE), Step::Walk { id: ref walking, .. } if *walking == id), "oldest first");
     book.pause(&id).unwrap();
     assert!(matches!(book.step(0, PACE), Step::Walk { id: ref walking, .. } if *walking == second.id));
@@ -195,7 +201,7 @@ fn the_book_keeps_the_latest_campaigns() {
     for since in 0..(KEPT as u64 + 5) {
         let mut a = announcement(&[Audience::Parent]);
         a.requirement.set(Audience::Parent, Some(RequiredChange { since, deadline: None }));
-        let (view, _) = book.start(a, 0, "x".into(), since).unwrap();
+        let (view, _) = book.start(a, 0, "x".into(), "n1".into(), since).unwrap();
         book.cancel(&view.id, since).unwrap();
     }
     assert_eq!(book.campaigns.len(), KEPT);

@@ -111,7 +111,8 @@ impl DurableObject for Campaigns {
         let now = crate::platform::now_secs();
         let (reply, changed) = match asked {
             Ask::Start { announcement, expected, started_by } => {
-                match book.start(announcement, expected, started_by, now) {
+                let nonce = crate::platform::new_id()?;
+                match book.start(announcement, expected, started_by, nonce, now) {
                     Ok((campaign, new)) => {
                         let action = if new { "started" } else { "asked_again" };
                         audit::record(&Event::Campaign { campaign: &campaign.id, action });

@@ -12,7 +12,7 @@
 
 use super::{Call, HandlerResult};
 use crate::account::codes::{self, Code, CODE_TTL_SECS};
-use crate::account::commands::apps::{Authorize, Authorized, ConsentAsk};
+use crate::account::commands::apps::{Authorize, Authorized, ConsentAsk, Freshness};
 use crate::account::commands::session::Logout;
 use crate::failure::Internal;
 use crate::oidc::authorize::{self, AuthRequest, PageError};
@@ -202,7 +202,8 @@ async fn answer_authorization(call: Call<'_>, pairs: Vec<(String, String)>, give
         client_id: client.id().to_owned(),
         consent,
         password_change,
-        fresh_after: request.fresh_after(now),
+        // Judged by the account, by its own clock, as every other time it holds.
+        freshness: Freshness { login_after: request.login_after, max_age: request.max_age },
         audiences: client.registration().audiences.clone(),
         requirement,
         subject: subject.as_str().to_owned(),

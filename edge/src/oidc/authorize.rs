@@ -154,14 +154,6 @@ pub fn check(
     })
 }
 
-impl AuthRequest {
-    /// The moment a login must be no older than for this request to be answered without a new one.
-    pub fn fresh_after(&self, now: u64) -> Option<u64> {
-        let by_age = self.max_age.map(|age| now.saturating_sub(age));
-        self.login_after.into_iter().chain(by_age).max()
-    }
-}
-
 /// The request again, to come back to after the login page: `prompt=login` becomes [`LOGIN_AFTER`] `now` (the login
 /// about to happen satisfies it), and so does a `max_age` of 0, which no login could meet a second later.
 pub fn after_login(pairs: &[(String, String)], request: &AuthRequest, now: u64) -> String {
@@ -285,10 +277,9 @@ mod tests {
         let back: Vec<(String, String)> =
             url::form_urlencoded::parse(again.split_once('?').unwrap().1.as_bytes()).into_owned().collect();
         let returned = check(&back, &client(), "https://app.example/cb?tenant=1", 1005).unwrap();
-        assert_eq!(returned.fresh_after(1005), Some(1000));
+        assert_eq!(returned.login_after, Some(1000));
         assert!(!returned.prompt_login, "the login page met it: no loop");
-        let aged = checked(&[("max_age", "60")]).unwrap();
-        assert_eq!(aged.fresh_after(1000), Some(940));
+        assert_eq!(checked(&[("max_age", "60")]).unwrap().max_age, Some(60));
         assert_eq!(checked(&[(LOGIN_AFTER, "5000")]).unwrap().login_after, None, "a future moment is ignored");
     }
 

@@ -93,6 +93,22 @@ pub struct ConsentAsk {
     pub given_until: Option<u64>,
 }
 
+/// How fresh an app's login must be: not before `login_after` (the moment the login page answered `prompt=login`), nor
+/// older than `max_age` seconds (OpenID Connect Core §3.1.2.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Freshness {
+    pub login_after: Option<u64>,
+    pub max_age: Option<u64>,
+}
+
+impl Freshness {
+    /// The moment a login must be no older than, `now` by the account's clock.
+    pub fn after(self, now: u64) -> Option<u64> {
+        let by_age = self.max_age.map(|age| now.saturating_sub(age));
+        self.login_after.into_iter().chain(by_age).max()
+    }
+}
+
 /// Whether a code may be issued in this session: live, fresh enough, nothing owed first, an account type the app
 /// takes, the app confirmed by the person where that is asked. Reads the account (the code itself is sealed by the
 /// shell, [`crate::account::codes`]); writes only the account's subject, the first time it logs in to an app, and a
@@ -107,8 +123,9 @@ pub struct Authorize {
     /// The required changes by account type, as the site has them now.
     #[serde(default)]
     pub password_change: PasswordChangeRequirement,
-    /// The login must be no older than this.
-    pub fresh_after: Option<u64>,
+    /// How fresh the login must be, judged by this account's clock.
+    #[serde(default)]
+    pub freshness: Freshness,
     /// The account types the app takes (none: both).
     pub audiences: Vec<Audience>,
     pub requirement: TwoStepRequirement,
@@ -124,7 +141,7 @@ impl Apply for Authorize {
         let Some(session) = account.sessions.get(&self.session_hash, cx.now).filter(|_| account.is_active()) else {
             return Outcome::reply(Authorized::Login);
         };
-        if self.fresh_after.is_some_and(|after| session.authenticated_at.is_none_or(|at| at < after)) {
+        if self.freshness.after(cx.now).is_some_and(|after| session.authenticated_at.is_none_or(|at| at < after)) {
             return Outcome::reply(Authorized::Login);
         }
         let grace = self.requirement.grace_secs(account.profile.audience);

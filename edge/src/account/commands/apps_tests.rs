@@ -17,13 +17,13 @@ fn login(slot: &mut Slot, session: u8, at: u64) {
 }
 
 /// `n` names the subject the command brings.
-fn authorize(session: u8, n: u8, fresh_after: Option<u64>, audiences: Vec<Audience>) -> Authorize {
+fn authorize(session: u8, n: u8, login_after: Option<u64>, audiences: Vec<Audience>) -> Authorize {
     Authorize {
         session_hash: hash(session),
         client_id: "app".into(),
         consent: ConsentAsk::default(),
         password_change: PasswordChangeRequirement::default(),
-        fresh_after,
+        freshness: Freshness { login_after, max_age: None },
         audiences,
         requirement: TwoStepRequirement::default(),
         subject: format!("subject-{n}"),
@@ -76,6 +76,12 @@ fn a_live_session_gets_a_code_a_missing_or_stale_one_the_login_page() {
     assert_eq!((first.reply, first.saves), (Authorized::Code, 1), "the subject is made and kept");
     let again = run(&mut slot, authorize(1, 11, None, vec![]), NOW + 11, &rules());
     assert_eq!((again.reply, again.saves), (Authorized::Code, 0), "a code costs the account no write");
+    // `max_age` by the account's clock: a login 11 s old meets 20 s, not 10.
+    let aged =
+        |max_age| Authorize { freshness: Freshness { login_after: None, max_age }, ..authorize(1, 12, None, vec![]) };
+    assert_eq!(run(&mut slot, aged(Some(20)), NOW + 11, &rules()).reply, Authorized::Code);
+    assert_eq!(run(&mut slot, aged(Some(10)), NOW + 11, &rules()).reply, Authorized::Login);
+    assert_eq!(Freshness { login_after: Some(5), max_age: Some(3) }.after(10), Some(7), "the later of the two");
 }
 
 #[test]
