@@ -350,6 +350,17 @@ impl Config {
         })
     }
 
+    /// The configuration kept in `cell`, read from `env` the first time: a Durable Object reads it once, since its
+    /// variables and secrets do not change under it (a deploy starts new objects).
+    pub fn cached(cell: &std::cell::RefCell<Option<Config>>, env: &worker::Env) -> Result<Config, ConfigError> {
+        if let Some(config) = cell.borrow().as_ref() {
+            return Ok(config.clone());
+        }
+        let config = Config::from_env(env)?;
+        *cell.borrow_mut() = Some(config.clone());
+        Ok(config)
+    }
+
     /// The configuration from the Worker's `Env`: secrets read as secrets, the rest as variables. Code that only has
     /// a `worker::Error` to return can use `?` on it: the error names the variable, never a secret's value.
     pub fn from_env(env: &worker::Env) -> Result<Config, ConfigError> {

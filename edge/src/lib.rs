@@ -214,9 +214,7 @@ async fn defer(env: &Env, job: &MailJob, message: &worker::RawMessage, reason: &
                 deferred: deferred + 1,
             });
             // The office sees it waiting, as a retry: the provider's words say why.
-            let retrying =
-                account::commands::delivery::MailRetrying { id: job.id().to_owned(), reason: reason.to_owned() };
-            tell_account(env, job, retrying).await;
+            tell_retrying(env, job, reason.to_owned()).await;
             message.ack();
             true
         }
@@ -247,9 +245,13 @@ async fn retry(
         reason: &reason,
         delay_secs: delay,
     });
-    let retrying = account::commands::delivery::MailRetrying { id: job.id().to_owned(), reason };
-    tell_account(env, job, retrying).await;
+    tell_retrying(env, job, reason).await;
     message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
+}
+
+/// Tells each account the mail is about that it is being tried again, and why.
+async fn tell_retrying(env: &Env, job: &MailJob, reason: String) {
+    tell_account(env, job, account::commands::delivery::MailRetrying { id: job.id().to_owned(), reason }).await;
 }
 
 /// Tells the account's Durable Object that a mail is done with: sent, or dead-lettered for `dead_lettered`. If the word

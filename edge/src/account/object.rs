@@ -164,12 +164,7 @@ impl Answers for Account {
 
 impl Account {
     fn config(&self) -> Result<Config> {
-        if let Some(config) = self.config.borrow().as_ref() {
-            return Ok(config.clone());
-        }
-        let config = Config::from_env(&self.env)?;
-        *self.config.borrow_mut() = Some(config.clone());
-        Ok(config)
+        Ok(Config::cached(&self.config, &self.env)?)
     }
 
     /// Load → apply → save → emit, step by step until the command has its reply.

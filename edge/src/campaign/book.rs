@@ -123,8 +123,9 @@ pub struct Campaign {
     pub finished_at: Option<u64>,
 }
 
-/// What staff asked that cannot be done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+/// What staff asked that cannot be done (the object answers it as it is; the handler says it in words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
 pub enum Refused {
     #[error("no campaign has this id")]
     Unknown,
@@ -132,7 +133,7 @@ pub enum Refused {
     Finished,
     #[error("the campaign is not paused")]
     NotPaused,
-    #[error("there is no required change to announce for these account types")]
+    #[error("no required password change is in force for these account types")]
     NothingToAnnounce,
 }
 

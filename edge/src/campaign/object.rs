@@ -16,7 +16,7 @@ use crate::{fetch, store};
 use latchkey_shared::api::CampaignView;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State};
+use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
 const BOOK_KEY: &str = "book";
 /// The one object's name.
@@ -55,42 +55,13 @@ pub enum Ask {
 pub enum Reply {
     Campaign { campaign: CampaignView, new: bool },
     Campaigns { campaigns: Vec<CampaignView> },
-    Refused { reason: RefusedWhy },
+    Refused { reason: Refused },
     Noted,
-}
-
-/// Why staff's ask was refused, as the handler maps it to an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RefusedWhy {
-    Unknown,
-    Finished,
-    NotPaused,
-    NothingToAnnounce,
-}
-
-impl From<Refused> for RefusedWhy {
-    fn from(refused: Refused) -> Self {
-        match refused {
-            Refused::Unknown => RefusedWhy::Unknown,
-            Refused::Finished => RefusedWhy::Finished,
-            Refused::NotPaused => RefusedWhy::NotPaused,
-            Refused::NothingToAnnounce => RefusedWhy::NothingToAnnounce,
-        }
-    }
 }
 
 /// Sends `ask` to the campaigns' object; its reply.
 pub async fn ask(env: &Env, ask: &Ask) -> Result<Reply> {
-    crate::metrics::count(crate::metrics::Op::DurableObjectCall);
-    let stub = env.durable_object(binding::CAMPAIGNS)?.get_by_name(NAME)?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(serde_json::to_string(ask)?.into()));
-    let mut response = stub.fetch_with_request(Request::new_with_init("https://campaigns/", &init)?).await?;
-    if response.status_code() != 200 {
-        return Err(worker::Error::RustError(format!("campaigns object answered HTTP {}", response.status_code())));
-    }
-    response.json().await
+    crate::account::ask::ask_object(env, binding::CAMPAIGNS, NAME, ask).await
 }
 
 #[durable_object]
@@ -118,7 +89,7 @@ impl DurableObject for Campaigns {
                         audit::record(&Event::Campaign { campaign: &campaign.id, action });
                         (Reply::Campaign { campaign, new }, true)
                     }
-                    Err(refused) => (Reply::Refused { reason: refused.into() }, false),
+                    Err(refused) => (Reply::Refused { reason: refused }, false),
                 }
             }
             Ask::Pause { id } => staff(book.pause(&id), "paused"),
@@ -196,7 +167,7 @@ fn staff(result: std::result::Result<CampaignView, Refused>, action: &str) -> (R
             audit::record(&Event::Campaign { campaign: &campaign.id, action });
             (Reply::Campaign { campaign, new: false }, true)
         }
-        Err(refused) => (Reply::Refused { reason: refused.into() }, false),
+        Err(refused) => (Reply::Refused { reason: refused }, false),
     }
 }
 
@@ -212,12 +183,7 @@ fn answer_name(answer: &Answer) -> &'static str {
 
 impl Campaigns {
     fn config(&self) -> Result<Config> {
-        if let Some(config) = self.config.borrow().as_ref() {
-            return Ok(config.clone());
-        }
-        let config = Config::from_env(&self.env).map_err(|e| worker::Error::RustError(e.to_string()))?;
-        *self.config.borrow_mut() = Some(config.clone());
-        Ok(config)
+        Ok(Config::cached(&self.config, &self.env)?)
     }
 
     async fn load(&self) -> Result<Book> {

@@ -5,8 +5,8 @@
 use super::{Call, HandlerResult};
 use crate::account::registry;
 use crate::body::MAX_JSON_BODY;
-use crate::campaign::book::Announcement;
-use crate::campaign::object::{self, Ask, RefusedWhy, Reply};
+use crate::campaign::book::{Announcement, Refused};
+use crate::campaign::object::{self, Ask, Reply};
 use crate::failure::Internal;
 use latchkey_shared::api::{
     Actor, CampaignAction, CampaignList, CampaignView, PasswordChangeRequirement, StartCampaign,
@@ -17,14 +17,9 @@ async fn ask(call: &Call<'_>, asked: &Ask) -> Result<Reply, ApiError> {
     object::ask(call.env, asked).await.map_err(|e| Internal::DurableObject(e).into())
 }
 
-fn refused(call: &Call<'_>, why: RefusedWhy) -> ApiError {
-    let detail = match why {
-        RefusedWhy::Unknown => return call.error(ErrorCode::NotFound).with_detail("no campaign has this id"),
-        RefusedWhy::Finished => "the campaign has finished",
-        RefusedWhy::NotPaused => "the campaign is not paused",
-        RefusedWhy::NothingToAnnounce => "no required password change is in force for these account types",
-    };
-    call.error(ErrorCode::InvalidRequest).with_detail(detail)
+fn refused(call: &Call<'_>, why: Refused) -> ApiError {
+    let code = if why == Refused::Unknown { ErrorCode::NotFound } else { ErrorCode::InvalidRequest };
+    call.error(code).with_detail(why.to_string())
 }
 
 fn campaign(call: &Call<'_>, reply: Reply) -> Result<(CampaignView, bool), ApiError> {
