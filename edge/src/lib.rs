@@ -33,6 +33,7 @@ mod site;
 mod store;
 pub mod token;
 mod turnstile;
+mod webauthn;
 mod webhook;
 
 pub use account::object::Account;

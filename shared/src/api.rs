@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 
 mod admin;
 mod campaign;
+mod passkey;
 pub use admin::*;
 pub use campaign::*;
+pub use passkey::*;
 
 /// `GET /api/policy`: the active policy, exactly as configured and validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
