@@ -65,6 +65,9 @@ pub struct Config {
     pub oidc_keys: Option<SigningKeys>,
     /// The school's name and logo, and its time zone (`SCHOOL_NAME`, `SCHOOL_LOGO`, `TIME_ZONE`).
     pub site: crate::site::Site,
+    /// Origins besides `APP_ORIGIN` whose passkey answers count (`PASSKEY_ORIGINS`): the platform's mobile app's
+    /// (`android:apk-key-hash:…`) or a page on a subdomain.
+    pub passkey_origins: Vec<String>,
     admin_token: Option<Secret<String>>,
 }
 
@@ -318,8 +321,10 @@ impl Config {
         let legacy_sessions_until =
             number("LEGACY_SESSIONS_UNTIL", LEGACY_SESSIONS_UNTIL_DEFAULT, 0..=LEGACY_SESSIONS_UNTIL_DEFAULT)?;
         let login_refusal_floor_ms = number("LOGIN_REFUSAL_FLOOR_MS", 1000, 0..=10_000)?;
+        let passkey_origins = passkey_origins(var("PASSKEY_ORIGINS").as_deref().unwrap_or(""))?;
 
         Ok(Config {
+            passkey_origins,
             environment,
             policy,
             app_origin,
@@ -384,6 +389,14 @@ impl Config {
         Url::parse(&self.app_origin).ok().and_then(|url| url.host_str().map(str::to_owned)).unwrap_or_default()
     }
 
+    /// The site as passkeys know it: `APP_ORIGIN`'s host is the relying party, and its origin (with any of
+    /// `PASSKEY_ORIGINS`) the only ones whose answers count.
+    pub fn relying_party(&self) -> crate::webauthn::RelyingParty {
+        let origins = std::iter::once(self.app_origin.clone()).chain(self.passkey_origins.iter().cloned()).collect();
+        let name = self.site.school_name.clone().unwrap_or_else(|| "latchkey".into());
+        crate::webauthn::RelyingParty { id: self.app_host(), name, origins }
+    }
+
     /// Whether the pages are served over https (always, outside development).
     pub fn secure_origin(&self) -> bool {
         self.app_origin.starts_with("https://")
@@ -403,3 +416,27 @@ impl Config {
 #[cfg(test)]
 #[path = "config_tests.rs"]
 mod tests;
+
+/// `PASSKEY_ORIGINS`: comma-separated; each an https origin or an Android app's `android:apk-key-hash:…`.
+fn passkey_origins(raw: &str) -> Result<Vec<String>, ConfigError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .map(|origin| {
+            let web = Url::parse(origin).ok().filter(|url| url.scheme() == "https" && url.path() == "/");
+            let app = origin.strip_prefix("android:apk-key-hash:").is_some_and(|hash| {
+                !hash.is_empty() && hash.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            });
+            match (web, app) {
+                (Some(url), _) if origin.trim_end_matches('/') == url.origin().ascii_serialization() => {
+                    Ok(url.origin().ascii_serialization())
+                }
+                (_, true) => Ok(origin.to_owned()),
+                _ => Err(invalid(
+                    "PASSKEY_ORIGINS",
+                    format!("`{origin}`: expected https://host or android:apk-key-hash:HASH"),
+                )),
+            }
+        })
+        .collect()
+}

@@ -284,6 +284,12 @@ pub struct TwoStepStatus {
     pub enabled: bool,
     /// Unused recovery codes (0 when 2-Step Verification is off).
     pub recovery_codes_left: u32,
+    /// Whether an authenticator app is one of its second factors.
+    #[serde(default)]
+    pub authenticator_app: bool,
+    /// How many passkeys it has (each one a second factor, and a way to log in without the password).
+    #[serde(default)]
+    pub passkeys: u32,
     /// The site requires 2-Step Verification for this account's audience and it is not on yet: turn it on by then
     /// (unix seconds; the grace period started at the first login after the requirement).
     #[serde(default, skip_serializing_if = "Option::is_none")]

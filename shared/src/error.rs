@@ -55,6 +55,11 @@ error_codes! {
     TwoStepAlreadyOn = "two_step_already_on", 409, TwoStepAlreadyOn;
     TwoStepOff = "two_step_off", 409, TwoStepOff;
     TwoStepNoSetup = "two_step_no_setup", 409, TwoStepNoSetup;
+    PasskeyRefused = "passkey_refused", 401, PasskeyRefused;
+    PasskeyCeremonyExpired = "passkey_ceremony_expired", 400, PasskeyCeremonyExpired;
+    PasskeyLimit = "passkey_limit", 409, PasskeyLimit;
+    PasskeyExists = "passkey_exists", 409, PasskeyExists;
+    PasskeyNotFound = "passkey_not_found", 404, PasskeyNotFound;
     ReauthenticationRequired = "reauthentication_required", 403, ReauthenticationRequired;
     PasswordIncorrect = "password_incorrect", 403, PasswordIncorrect;
     PasswordChangeRequired = "password_change_required", 403, PasswordChangeRequired;

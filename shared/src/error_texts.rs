@@ -98,6 +98,26 @@ crate::catalogue::catalogue! {
         en: "This setup has expired or was not started. Start again.",
         es: "Esta configuración ha caducado o no se inició. Vuelve a empezar.",
     },
+    PasskeyRefused = "error.passkey_refused" {
+        en: "That passkey did not work here. Try again, or use another way to sign in.",
+        es: "Esa llave de acceso no ha funcionado aquí. Inténtalo de nuevo o usa otra forma de entrar.",
+    },
+    PasskeyCeremonyExpired = "error.passkey_ceremony_expired" {
+        en: "That took too long or was already used. Try again.",
+        es: "Ha tardado demasiado o ya se usó. Inténtalo de nuevo.",
+    },
+    PasskeyLimit = "error.passkey_limit" {
+        en: "This account has as many passkeys as it may have. Remove one to add another.",
+        es: "Esta cuenta ya tiene todas las llaves de acceso que puede tener. Quita una para añadir otra.",
+    },
+    PasskeyExists = "error.passkey_exists" {
+        en: "This passkey is already on the account.",
+        es: "Esta llave de acceso ya está en la cuenta.",
+    },
+    PasskeyNotFound = "error.passkey_not_found" {
+        en: "That passkey is not on the account (it may have been removed already).",
+        es: "Esa llave de acceso no está en la cuenta (puede que ya se haya quitado).",
+    },
     ReauthenticationRequired = "error.reauthentication_required" {
         en: "For your safety, enter your password again to change this setting.",
         es: "Por tu seguridad, vuelve a escribir tu contraseña para cambiar este ajuste.",

@@ -8,6 +8,7 @@ use super::throttle::LoginFailures;
 use crate::audit::AccountEvent;
 use crate::config::Config;
 use crate::seal::Keys;
+use crate::webauthn::RelyingParty;
 use crate::webhook::WebhookConfig;
 use latchkey_shared::Policy;
 use serde::de::DeserializeOwned;
@@ -50,6 +51,8 @@ pub struct Rules {
     pub clock_moves: bool,
     /// What seals the authenticator apps' keys and keys the recovery codes' digests (`SEALING_KEYS`).
     pub sealing_keys: Keys,
+    /// The site as passkeys know it.
+    pub relying_party: RelyingParty,
 }
 
 impl Rules {
@@ -71,6 +74,7 @@ impl Rules {
             signs_logout_tokens: config.oidc_keys.is_some(),
             clock_moves: config.environment == crate::config::Environment::Dev,
             sealing_keys: config.sealing_keys.clone(),
+            relying_party: config.relying_party(),
         }
     }
 }
@@ -234,6 +238,11 @@ pub(crate) mod testing {
             signs_logout_tokens: true,
             clock_moves: false,
             sealing_keys: crate::seal::Keys::parse(crate::seal::TEST_KEYS).unwrap(),
+            relying_party: crate::webauthn::RelyingParty {
+                id: "id.school.example".into(),
+                name: "School".into(),
+                origins: vec!["https://id.school.example".into()],
+            },
         }
     }
 

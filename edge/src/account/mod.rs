@@ -19,6 +19,7 @@ pub mod new_account;
 pub mod new_password;
 pub mod object;
 pub mod outbox;
+pub mod passkeys;
 pub mod protocol;
 pub mod refusal;
 pub mod registry;

@@ -20,7 +20,7 @@ pub struct ChangeInput<'a> {
     pub password: &'a str,
     pub confirm: &'a str,
     pub breached: Option<bool>,
-    pub code: Option<&'a str>,
+    pub factor: Option<super::two_step::Factor<'a>>,
 }
 
 /// A new password that passed every check, hashed.
@@ -46,8 +46,8 @@ impl AccountState {
     ) -> Result<u32, Refusal> {
         self.confirm_password(&input.session, input.client, input.current, now, hasher)?;
         let proof = if self.two_step.enabled() {
-            let code = input.code.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
-            Some(self.two_step.check(code, now, keys)?)
+            let factor = input.factor.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
+            Some(self.two_step.check(factor, now, keys)?)
         } else {
             None
         };
@@ -56,7 +56,7 @@ impl AccountState {
         // Nothing can fail from here on.
         let second_factor = proof.is_some();
         if let Some(proof) = proof {
-            self.two_step.spend(proof);
+            self.two_step.spend(proof, now);
         }
         let others = self.sessions.live(now).saturating_sub(1);
         self.end_other_sessions(&input.session, now);

@@ -107,6 +107,7 @@ mod tests {
             confirm: "Sekrit-Password-42".into(),
             breached: Some(false),
             code: Some("123456".into()),
+            passkey: None,
         };
         let json = serde_json::to_string(&Command::from(reset)).unwrap();
         assert!(json.starts_with(r#"{"op":"reset","#), "{json}");

@@ -9,7 +9,7 @@ use super::refusal::Refusal;
 use super::sessions::Sessions;
 use super::throttle::{LoginFailures, SlidingWindow, RESET_ATTEMPTS, RESET_REQUESTS};
 use super::tokens::Tokens;
-use super::two_step::{Proof, TwoStep};
+use super::two_step::{Factor, Proof, TwoStep};
 use super::webhooks::Webhooks;
 use crate::audit::{Pseudonym, TwoStepChange};
 use crate::email::display;
@@ -250,15 +250,15 @@ impl AccountState {
     pub fn reset_proof(
         &mut self,
         token: &TokenHash,
-        code: Option<&str>,
+        factor: Option<Factor<'_>>,
         now: u64,
         keys: &Keys,
     ) -> Result<Option<Proof>, Refusal> {
         if self.token_status(token, now) != TokenStatus::Ok || !self.two_step.enabled() {
             return Ok(None);
         }
-        let code = code.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
-        self.two_step.check(code, now, keys).map(Some)
+        let factor = factor.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
+        self.two_step.check(factor, now, keys).map(Some)
     }
 
     /// Sets a new password through a reset link: all of it (token used, password and history updated, sessions
@@ -286,7 +286,7 @@ impl AccountState {
 
         // Nothing can fail from here on.
         if let Some(proof) = input.proof {
-            self.two_step.spend(proof);
+            self.two_step.spend(proof, now);
         }
         self.tokens.spend(input.token);
         // The link reached the login email: the address is the person's.

@@ -23,7 +23,7 @@ pub(super) fn log_in(
     ttl_secs: u64,
 ) -> LoginResult {
     let rules = SessionRules { ttl_secs, idle_secs: ttl_secs, two_step_grace_secs: None };
-    let input = LoginInput { client: "test-client", password, code: None, session };
+    let input = LoginInput { client: "test-client", password, factor: None, session };
     state.login(input, now, rules, checks(), &PlainHasher, &keys())
 }
 
@@ -282,7 +282,7 @@ fn a_login_with_two_step_takes_the_password_then_a_code_once() {
     let mut state = account_with_two_step();
     let rules = SessionRules { ttl_secs: 3600, idle_secs: 3600, two_step_grace_secs: None };
     let attempt = |state: &mut AccountState, password, code: Option<&str>, n| {
-        let input = LoginInput { client: "test-client", password, code, session: hash(n) };
+        let input = LoginInput { client: "test-client", password, factor: code.map(Factor::Code), session: hash(n) };
         state.login(input, NOW, rules, checks(), &PlainHasher, &keys()).map_err(|r| r.code)
     };
     assert_eq!(attempt(&mut state, "wrong", Some(&code(NOW)), 1), Err(ErrorCode::InvalidCredentials));
@@ -313,9 +313,12 @@ fn a_reset_with_two_step_needs_a_code_and_only_a_live_link_learns_it() {
     // The live link: a code is needed, checked, and spent only by the reset that succeeds.
     assert_eq!(state.reset_proof(&hash(2), None, NOW, &keys()).unwrap_err().code, ErrorCode::TwoStepRequired);
     assert_eq!(reset(&mut state, &hash(2), GOOD, NOW).unwrap_err().code, ErrorCode::TwoStepRequired);
-    assert_eq!(state.reset_proof(&hash(2), Some("123"), NOW, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+    assert_eq!(
+        state.reset_proof(&hash(2), Some(Factor::Code("123")), NOW, &keys()).unwrap_err().code,
+        ErrorCode::TwoStepCodeInvalid
+    );
     let attempt = |state: &mut AccountState, password: &str| {
-        let proof = state.reset_proof(&hash(2), Some(&code(NOW)), NOW, &keys()).unwrap();
+        let proof = state.reset_proof(&hash(2), Some(Factor::Code(&code(NOW))), NOW, &keys()).unwrap();
         let input = ResetInput { token: &hash(2), password, confirm: password, breached: None, proof };
         state.reset_password(input, NOW, &Policy::nist_800_63b(), &PlainHasher, "n".into())
     };
@@ -324,12 +327,12 @@ fn a_reset_with_two_step_needs_a_code_and_only_a_live_link_learns_it() {
     assert_eq!(attempt(&mut state, "short").unwrap_err().code, ErrorCode::PasswordRejected);
     assert_eq!(attempt(&mut state, "vQx7mzRpe2"), Ok(0));
     assert_eq!(
-        state.reset_proof(&hash(2), Some(&code(NOW)), NOW, &keys()),
+        state.reset_proof(&hash(2), Some(Factor::Code(&code(NOW))), NOW, &keys()),
         Ok(None),
         "the link is used now: nothing more to learn"
     );
     assert_eq!(
-        state.two_step.check(&code(NOW), NOW, &keys()).unwrap_err().code,
+        state.two_step.check(Factor::Code(&code(NOW)), NOW, &keys()).unwrap_err().code,
         ErrorCode::TwoStepCodeInvalid,
         "spent"
     );
@@ -349,13 +352,13 @@ fn the_nist_minimum_depends_on_two_step() {
 fn a_session_past_the_grace_period_is_only_for_turning_two_step_on() {
     let mut state = account();
     let rules = SessionRules { ttl_secs: 30 * 86_400, idle_secs: 30 * 86_400, two_step_grace_secs: Some(86_400) };
-    let input = LoginInput { client: "test-client", password: "Old-Password-1!", code: None, session: hash(1) };
+    let input = LoginInput { client: "test-client", password: "Old-Password-1!", factor: None, session: hash(1) };
     let info = state.login(input, NOW, rules, checks(), &PlainHasher, &keys()).unwrap();
     assert_eq!(info.two_step.enroll_by, Some(NOW + 86_400));
     assert!(!info.two_step.setup_required);
     assert!(state.session_info(&hash(1), NOW + 86_400, rules).two_step.setup_required);
     let state_before = state.two_step.required_since;
-    let input = LoginInput { client: "test-client", password: "Old-Password-1!", code: None, session: hash(2) };
+    let input = LoginInput { client: "test-client", password: "Old-Password-1!", factor: None, session: hash(2) };
     state.login(input, NOW + 2 * 86_400, rules, checks(), &PlainHasher, &keys()).unwrap();
     assert_eq!(state.two_step.required_since, state_before, "the grace period is not renewed by logging in");
 }

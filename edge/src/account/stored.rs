@@ -88,7 +88,8 @@ impl<'de> Deserialize<'de> for AccountState {
 }
 
 impl From<StoredAccount> for AccountState {
-    fn from(s: StoredAccount) -> AccountState {
+    fn from(mut s: StoredAccount) -> AccountState {
+        s.two_step.settle();
         AccountState {
             profile: s.profile,
             credential: Credential {
@@ -140,7 +141,7 @@ impl From<AccountState> for StoredAccount {
             in_flight: a.outbox.in_flight,
             recent_mail: a.outbox.recent,
             webhooks: a.webhooks,
-            two_step: a.two_step,
+            two_step: a.two_step.for_storage(),
             apps: a.apps,
             last_login_at: a.last_login_at,
             roles: a.roles,
@@ -217,8 +218,11 @@ mod tests {
         let plain = serde_json::to_string(&b"12345678901234567890".to_vec()).unwrap();
         assert!(serde_json::to_string(&account).unwrap().contains(&plain), "saved in plain by the version before");
         let code = format!("{:06}", code_at(b"12345678901234567890", step_at(NOW), DIGITS));
-        let proof = account.two_step.check(&code, NOW, &keys).expect("the person's app still works");
-        account.two_step.spend(proof);
+        let proof = account
+            .two_step
+            .check(crate::account::two_step::Factor::Code(&code), NOW, &keys)
+            .expect("the person's app still works");
+        account.two_step.spend(proof, NOW);
         let saved = serde_json::to_string(&account).unwrap();
         let authenticator = &serde_json::from_str::<serde_json::Value>(&saved).unwrap()["two_step"]["authenticator"];
         assert_eq!(authenticator["secret"]["kid"], "k1", "sealed now: {authenticator}");

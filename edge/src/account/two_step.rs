@@ -1,14 +1,17 @@
-//! An account's 2-Step Verification: the authenticator's secret once a first code confirmed it (sealed under the
-//! Worker's `SEALING_KEYS`), the last step a code was accepted for (so a code works once), the recovery codes' keyed
-//! digests, recent failures (throttled), and when the site's requirement first applied to it. Pure, like the rest of
-//! the account's state.
+//! An account's 2-Step Verification: its second factors — the authenticator app's secret once a first code
+//! confirmed it (sealed under the Worker's `SEALING_KEYS`, with the last step a code was accepted for, so a code works
+//! once) and its passkeys ([`super::passkeys`]) — the recovery codes' keyed digests (issued with the first factor,
+//! whichever it is), recent failures (throttled), and when the site's requirement first applied to it. Pure, like the
+//! rest of the account's state.
 
+use super::passkeys::{Challenge, PasskeyProof, Passkeys};
 use super::refusal::Refusal;
 use super::throttle::{SlidingWindow, CODE_FAILURES};
 use crate::otp::{recovery, totp};
 use crate::platform::random_bytes;
 use crate::seal::{Keys, Sealed};
-use latchkey_shared::api::TwoStepStatus;
+use crate::webauthn::RelyingParty;
+use latchkey_shared::api::{AssertionCredential, TwoStepStatus};
 use latchkey_shared::{ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -64,6 +67,11 @@ pub struct TwoStep {
     /// from here.
     #[serde(default)]
     pub required_since: Option<u64>,
+    #[serde(default, skip_serializing_if = "Passkeys::unused")]
+    pub passkeys: Passkeys,
+    /// Keyed digests of the unused recovery codes ([`recovery::hash`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +80,8 @@ pub struct Authenticator {
     pub enabled_at: u64,
     /// The step of the last code accepted: no code of it or an earlier step works again.
     pub last_step: Option<u64>,
-    /// Keyed digests of the unused recovery codes ([`recovery::hash`]).
+    /// Where the recovery codes were kept before passkeys (moved to [`TwoStep::recovery`] when the account loads).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recovery: Vec<String>,
 }
 
@@ -82,17 +91,43 @@ pub struct Setup {
     pub expires_at: u64,
 }
 
-/// A good code, spent only once what it authorises has happened (a reset refused for a weak password leaves the code
-/// usable for the next try).
+/// A second factor offered: a code (from the app, or a recovery code), or a passkey's answer to a challenge the edge
+/// issued.
+#[derive(Debug, Clone, Copy)]
+pub enum Factor<'a> {
+    Code(&'a str),
+    Passkey { rp: &'a RelyingParty, challenge: &'a Challenge, credential: &'a AssertionCredential },
+}
+
+/// A good second factor, spent only once what it authorises has happened (a reset refused for a weak password leaves
+/// the code usable for the next try).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Proof {
     Totp { step: u64 },
     Recovery { hash: String },
+    Passkey(PasskeyProof),
 }
 
 impl TwoStep {
+    /// On with any second factor: the authenticator app or a passkey.
     pub fn enabled(&self) -> bool {
-        self.authenticator.is_some()
+        self.authenticator.is_some() || self.passkeys.any()
+    }
+
+    /// Moves recovery codes kept in the old place to the account's own (at load; nothing else reads the old place).
+    pub fn settle(&mut self) {
+        if let Some(authenticator) = &mut self.authenticator {
+            self.recovery.append(&mut authenticator.recovery);
+        }
+    }
+
+    /// As it is stored: with an authenticator app, the recovery codes stay where they were kept before passkeys, so
+    /// an account without passkeys is the same document a rollback reads.
+    pub fn for_storage(mut self) -> TwoStep {
+        if let Some(authenticator) = &mut self.authenticator {
+            authenticator.recovery.append(&mut self.recovery);
+        }
+        self
     }
 
     /// Where the account stands; `grace_secs` is the site's grace period for this audience when it requires
@@ -104,7 +139,9 @@ impl TwoStep {
         };
         TwoStepStatus {
             enabled: self.enabled(),
-            recovery_codes_left: self.authenticator.as_ref().map_or(0, |a| a.recovery.len() as u32),
+            recovery_codes_left: if self.enabled() { self.recovery.len() as u32 } else { 0 },
+            authenticator_app: self.authenticator.is_some(),
+            passkeys: self.passkeys.list.len() as u32,
             enroll_by,
             setup_required: enroll_by.is_some_and(|by| now >= by),
         }
@@ -122,7 +159,7 @@ impl TwoStep {
 
     /// Starts (or starts again) a setup with a new secret; the secret does nothing until a code confirms it.
     pub fn start_setup(&mut self, secret: TotpSecret, now: u64, keys: &Keys) -> Result<u64, Refusal> {
-        if self.enabled() {
+        if self.authenticator.is_some() {
             return Err(ErrorCode::TwoStepAlreadyOn.into());
         }
         let expires_at = now + SETUP_LIFETIME_SECS;
@@ -130,9 +167,10 @@ impl TwoStep {
         Ok(expires_at)
     }
 
-    /// Turns 2-Step Verification on once a code from the new secret shows the app has it.
+    /// Turns the authenticator app on once a code from the new secret shows the app has it; the recovery codes are
+    /// new ones (the person sees them now).
     pub fn confirm_setup(&mut self, code: &str, now: u64, recovery: Vec<String>, keys: &Keys) -> Result<(), Refusal> {
-        if self.enabled() {
+        if self.authenticator.is_some() {
             return Err(ErrorCode::TwoStepAlreadyOn.into());
         }
         if self.setup.as_ref().is_none_or(|s| now >= s.expires_at) {
@@ -148,28 +186,46 @@ impl TwoStep {
         self.setup = None;
         self.failures.clear();
         self.required_since = None;
-        self.authenticator = Some(Authenticator { secret, enabled_at: now, last_step: Some(step), recovery });
+        self.authenticator =
+            Some(Authenticator { secret, enabled_at: now, last_step: Some(step), recovery: Vec::new() });
+        self.recovery = recovery;
         Ok(())
     }
 
-    /// Checks a code from the app or an unused recovery code without spending it; a wrong one is counted, and too
-    /// many recently refuse every code until the window passes. A good code seals the secret under the current key
-    /// if it was not (kept before secrets were sealed, or before the keys rotated).
-    pub fn check(&mut self, code: &str, now: u64, keys: &Keys) -> Result<Proof, Refusal> {
+    /// Checks a second factor without spending it — a code from the app, an unused recovery code, or a passkey's
+    /// answer; a wrong one is counted, and too many recently refuse every factor until the window passes. A good code
+    /// seals the secret under the current key if it was not (kept before secrets were sealed, or before the keys
+    /// rotated).
+    pub fn check(&mut self, factor: Factor<'_>, now: u64, keys: &Keys) -> Result<Proof, Refusal> {
         if !self.enabled() {
             return Err(ErrorCode::TwoStepOff.into());
         }
         self.throttle(now)?;
-        let secret = self.authenticator.as_ref().and_then(|authenticator| authenticator.secret.open(keys));
-        let proof = self.authenticator.as_ref().and_then(|authenticator| match totp::parse_code(code) {
-            Some(code) => totp::matching_step(secret.as_ref()?.expose(), code, now, authenticator.last_step)
-                .map(|step| Proof::Totp { step }),
-            None => {
-                let canonical = recovery::normalize(code)?;
-                let kept = authenticator.recovery.iter().find(|kept| recovery::matches(kept, &canonical, keys))?;
-                Some(Proof::Recovery { hash: kept.clone() })
+        let code = match factor {
+            Factor::Code(code) => code,
+            Factor::Passkey { rp, challenge, credential } => {
+                return match self.passkeys.check(rp, challenge, credential, now) {
+                    Ok(proof) => Ok(Proof::Passkey(proof)),
+                    // An old or used challenge is no guess at anything: not counted.
+                    Err(refusal) if refusal.code == ErrorCode::PasskeyCeremonyExpired => Err(refusal),
+                    Err(_) => {
+                        self.failures.record(now, CODE_FAILURES);
+                        Err(ErrorCode::PasskeyRefused.into())
+                    }
+                };
             }
-        });
+        };
+        let secret = self.authenticator.as_ref().and_then(|authenticator| authenticator.secret.open(keys));
+        let proof = match totp::parse_code(code) {
+            Some(code) => self.authenticator.as_ref().and_then(|authenticator| {
+                totp::matching_step(secret.as_ref()?.expose(), code, now, authenticator.last_step)
+                    .map(|step| Proof::Totp { step })
+            }),
+            None => recovery::normalize(code).and_then(|canonical| {
+                let kept = self.recovery.iter().find(|kept| recovery::matches(kept, &canonical, keys))?;
+                Some(Proof::Recovery { hash: kept.clone() })
+            }),
+        };
         let proof = proof.ok_or_else(|| self.failed(now))?;
         let stale = self.authenticator.as_mut().filter(|a| !a.secret.is_current(keys));
         if let (Some(authenticator), Some(secret)) = (stale, secret) {
@@ -180,22 +236,35 @@ impl TwoStep {
         Ok(proof)
     }
 
-    /// Spends a proof: its step, or its recovery code, never works again.
-    pub fn spend(&mut self, proof: Proof) {
-        let Some(authenticator) = &mut self.authenticator else { return };
+    /// Spends a proof: its step, its recovery code or its passkey challenge never works again.
+    pub fn spend(&mut self, proof: Proof, now: u64) {
         match proof {
-            Proof::Totp { step } => authenticator.last_step = Some(step),
-            Proof::Recovery { hash } => authenticator.recovery.retain(|h| h != &hash),
+            Proof::Totp { step } => {
+                if let Some(authenticator) = &mut self.authenticator {
+                    authenticator.last_step = Some(step);
+                }
+            }
+            Proof::Recovery { hash } => self.recovery.retain(|h| h != &hash),
+            Proof::Passkey(proof) => self.passkeys.spend(proof, now),
         }
         self.failures.clear();
     }
 
-    /// Turns 2-Step Verification off, confirmed by a code.
-    pub fn disable(&mut self, code: &str, now: u64, keys: &Keys) -> Result<(), Refusal> {
-        self.check(code, now, keys)?;
-        self.authenticator = None;
-        self.failures.clear();
+    /// Turns 2-Step Verification off — the app and every passkey — confirmed by a second factor.
+    pub fn disable(&mut self, factor: Factor<'_>, now: u64, keys: &Keys) -> Result<(), Refusal> {
+        let proof = self.check(factor, now, keys)?;
+        self.spend(proof, now);
+        self.turn_off();
         Ok(())
+    }
+
+    /// Everything off: no factor, no recovery code.
+    fn turn_off(&mut self) {
+        self.authenticator = None;
+        self.setup = None;
+        self.passkeys.list.clear();
+        self.recovery.clear();
+        self.failures.clear();
     }
 
     /// Turns 2-Step Verification off without a code: the admin's way back in for someone who lost the phone and the
@@ -204,25 +273,21 @@ impl TwoStep {
         if !self.enabled() {
             return Err(ErrorCode::TwoStepOff.into());
         }
-        self.authenticator = None;
-        self.setup = None;
-        self.failures.clear();
+        self.turn_off();
         Ok(())
     }
 
-    /// Replaces the recovery codes, confirmed by a code.
+    /// Replaces the recovery codes, confirmed by a second factor.
     pub fn replace_recovery_codes(
         &mut self,
-        code: &str,
+        factor: Factor<'_>,
         now: u64,
         recovery: Vec<String>,
         keys: &Keys,
     ) -> Result<(), Refusal> {
-        let proof = self.check(code, now, keys)?;
-        self.spend(proof);
-        if let Some(authenticator) = &mut self.authenticator {
-            authenticator.recovery = recovery;
-        }
+        let proof = self.check(factor, now, keys)?;
+        self.spend(proof, now);
+        self.recovery = recovery;
         Ok(())
     }
 
@@ -242,7 +307,7 @@ impl TwoStep {
                 changed = true;
             }
         }
-        for digest in self.authenticator.iter_mut().flat_map(|a| a.recovery.iter_mut()) {
+        for digest in self.recovery.iter_mut() {
             if let Some(wrapped) = recovery::wrapped(keys, digest) {
                 *digest = wrapped;
                 changed = true;
@@ -264,6 +329,27 @@ impl TwoStep {
     fn failed(&mut self, now: u64) -> Refusal {
         self.failures.record(now, CODE_FAILURES);
         ErrorCode::TwoStepCodeInvalid.into()
+    }
+}
+
+/// A passkey's answer as it travels to the account: the challenge the edge opened from its sealed form, and the
+/// browser's credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyAnswer {
+    pub challenge: Challenge,
+    pub credential: AssertionCredential,
+}
+
+/// The second factor a command brings: a passkey's answer if it has one, else its code.
+pub fn factor<'a>(
+    code: Option<&'a latchkey_shared::Secret<String>>,
+    passkey: Option<&'a PasskeyAnswer>,
+    rp: &'a RelyingParty,
+) -> Option<Factor<'a>> {
+    match (passkey, code) {
+        (Some(answer), _) => Some(Factor::Passkey { rp, challenge: &answer.challenge, credential: &answer.credential }),
+        (None, Some(code)) => Some(Factor::Code(code.expose_str())),
+        (None, None) => None,
     }
 }
 

@@ -53,67 +53,89 @@ fn the_sweep_seals_what_was_kept_plain_and_the_codes_still_work() {
     let canonical = recovery::normalize(&plain[0]).unwrap();
     let authenticator = two_step.authenticator.as_mut().unwrap();
     authenticator.secret = KeptSecret::Plain(TotpSecret::new(SECRET.to_vec()));
-    authenticator.recovery[0] = crate::hex::hex(&Sha256::digest(canonical.as_bytes()));
+    two_step.recovery[0] = crate::hex::hex(&Sha256::digest(canonical.as_bytes()));
     assert!(two_step.sweep(&keys()));
     let stored = serde_json::to_string(&two_step).unwrap();
     assert!(!stored.contains(&crate::hex::hex(&Sha256::digest(canonical.as_bytes()))), "no plain digest left");
     assert!(matches!(two_step.authenticator.as_ref().unwrap().secret, KeptSecret::Sealed(_)));
     assert!(!two_step.sweep(&keys()), "nothing left to do");
-    let proof = two_step.check(&plain[0], NOW + 30, &keys()).expect("the swept recovery code still works");
-    two_step.spend(proof);
-    assert!(two_step.check(&code(NOW + 60), NOW + 60, &keys()).is_ok(), "and the sealed secret");
+    let proof =
+        two_step.check(Factor::Code(&plain[0]), NOW + 30, &keys()).expect("the swept recovery code still works");
+    two_step.spend(proof, NOW);
+    assert!(two_step.check(Factor::Code(&code(NOW + 60)), NOW + 60, &keys()).is_ok(), "and the sealed secret");
 }
 
 #[test]
 fn a_code_works_once() {
     let (mut two_step, _) = enrolled();
     // The confirming code's step is spent already.
-    assert_eq!(two_step.check(&code(NOW), NOW, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+    assert_eq!(two_step.check(Factor::Code(&code(NOW)), NOW, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
     let later = NOW + 60;
-    let proof = two_step.check(&code(later), later, &keys()).unwrap();
+    let proof = two_step.check(Factor::Code(&code(later)), later, &keys()).unwrap();
     // Checked, not spent: a refused reset can use it again.
-    assert_eq!(two_step.check(&code(later), later, &keys()), Ok(proof.clone()));
-    two_step.spend(proof);
-    assert_eq!(two_step.check(&code(later), later + 5, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
-    assert!(two_step.check(&code(later + 30), later + 30, &keys()).is_ok(), "the next step's code works");
+    assert_eq!(two_step.check(Factor::Code(&code(later)), later, &keys()), Ok(proof.clone()));
+    two_step.spend(proof, NOW);
+    assert_eq!(
+        two_step.check(Factor::Code(&code(later)), later + 5, &keys()).unwrap_err().code,
+        ErrorCode::TwoStepCodeInvalid
+    );
+    assert!(two_step.check(Factor::Code(&code(later + 30)), later + 30, &keys()).is_ok(), "the next step's code works");
 }
 
 #[test]
 fn recovery_codes_work_once_each_and_are_forgiving() {
     let (mut two_step, plain) = enrolled();
-    let proof = two_step.check(&plain[3].to_lowercase().replace('-', " "), NOW, &keys()).unwrap();
-    two_step.spend(proof);
+    let proof = two_step.check(Factor::Code(&plain[3].to_lowercase().replace('-', " ")), NOW, &keys()).unwrap();
+    two_step.spend(proof, NOW);
     assert_eq!(two_step.status(NOW, None).recovery_codes_left, 9);
-    assert_eq!(two_step.check(&plain[3], NOW, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
-    assert!(two_step.check(&plain[4], NOW, &keys()).is_ok());
-    assert_eq!(two_step.check("0000-0000-0000-0009", NOW, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+    assert_eq!(two_step.check(Factor::Code(&plain[3]), NOW, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+    assert!(two_step.check(Factor::Code(&plain[4]), NOW, &keys()).is_ok());
+    assert_eq!(
+        two_step.check(Factor::Code("0000-0000-0000-0009"), NOW, &keys()).unwrap_err().code,
+        ErrorCode::TwoStepCodeInvalid
+    );
 }
 
 #[test]
 fn wrong_codes_are_throttled_even_the_right_one_then() {
     let (mut two_step, plain) = enrolled();
     for _ in 0..CODE_FAILURES.allowed - 1 {
-        assert_eq!(two_step.check("000000", NOW + 60, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
+        assert_eq!(
+            two_step.check(Factor::Code("000000"), NOW + 60, &keys()).unwrap_err().code,
+            ErrorCode::TwoStepCodeInvalid
+        );
     }
-    assert_eq!(two_step.check("not a code", NOW + 60, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
-    assert_eq!(two_step.check(&code(NOW + 60), NOW + 60, &keys()).unwrap_err().code, ErrorCode::RateLimited);
-    assert_eq!(two_step.check(&plain[0], NOW + 60, &keys()).unwrap_err().code, ErrorCode::RateLimited);
+    assert_eq!(
+        two_step.check(Factor::Code("not a code"), NOW + 60, &keys()).unwrap_err().code,
+        ErrorCode::TwoStepCodeInvalid
+    );
+    assert_eq!(
+        two_step.check(Factor::Code(&code(NOW + 60)), NOW + 60, &keys()).unwrap_err().code,
+        ErrorCode::RateLimited
+    );
+    assert_eq!(two_step.check(Factor::Code(&plain[0]), NOW + 60, &keys()).unwrap_err().code, ErrorCode::RateLimited);
     let after = NOW + 60 + CODE_FAILURES.window_secs;
-    assert!(two_step.check(&code(after), after, &keys()).is_ok());
+    assert!(two_step.check(Factor::Code(&code(after)), after, &keys()).is_ok());
 }
 
 #[test]
 fn disable_and_new_recovery_codes_need_a_code() {
     let (mut two_step, plain) = enrolled();
     let new_hashes = vec![recovery::hash(&keys(), "1111111111111111")];
-    assert!(two_step.replace_recovery_codes("000000", NOW + 60, new_hashes.clone(), &keys()).is_err());
-    two_step.replace_recovery_codes(&code(NOW + 60), NOW + 60, new_hashes, &keys()).unwrap();
+    assert!(two_step.replace_recovery_codes(Factor::Code("000000"), NOW + 60, new_hashes.clone(), &keys()).is_err());
+    two_step.replace_recovery_codes(Factor::Code(&code(NOW + 60)), NOW + 60, new_hashes, &keys()).unwrap();
     assert_eq!(two_step.status(NOW, None).recovery_codes_left, 1);
-    assert!(two_step.check(&plain[0], NOW + 60, &keys()).is_err(), "the old codes stopped working");
-    assert_eq!(two_step.disable(&code(NOW + 60), NOW + 61, &keys()).unwrap_err().code, ErrorCode::TwoStepCodeInvalid);
-    two_step.disable("1111-1111-1111-1111", NOW + 61, &keys()).unwrap();
+    assert!(two_step.check(Factor::Code(&plain[0]), NOW + 60, &keys()).is_err(), "the old codes stopped working");
+    assert_eq!(
+        two_step.disable(Factor::Code(&code(NOW + 60)), NOW + 61, &keys()).unwrap_err().code,
+        ErrorCode::TwoStepCodeInvalid
+    );
+    two_step.disable(Factor::Code("1111-1111-1111-1111"), NOW + 61, &keys()).unwrap();
     assert!(!two_step.enabled());
-    assert_eq!(two_step.check(&code(NOW + 90), NOW + 90, &keys()).unwrap_err().code, ErrorCode::TwoStepOff);
+    assert_eq!(
+        two_step.check(Factor::Code(&code(NOW + 90)), NOW + 90, &keys()).unwrap_err().code,
+        ErrorCode::TwoStepOff
+    );
 }
 
 #[test]
@@ -154,21 +176,26 @@ fn the_secret_is_kept_sealed_and_one_kept_in_plain_or_under_an_old_key_is_sealed
         ]}
     }))
     .unwrap();
+    before.settle();
     assert!(matches!(before.authenticator.as_ref().unwrap().secret, KeptSecret::Plain(_)));
-    let proof = before.check("0000-0000-0000-0000", NOW, &keys()).unwrap();
-    before.spend(proof);
+    let proof = before.check(Factor::Code("0000-0000-0000-0000"), NOW, &keys()).unwrap();
+    before.spend(proof, NOW);
     assert_eq!(before.status(NOW, None).recovery_codes_left, 0, "the old code worked, once");
     assert!(matches!(&before.authenticator.as_ref().unwrap().secret, KeptSecret::Sealed(s) if s.kid == "k1"));
-    assert!(before.check(&code(NOW), NOW, &keys()).is_ok(), "the sealed secret is the same secret");
+    assert!(before.check(Factor::Code(&code(NOW)), NOW, &keys()).is_ok(), "the sealed secret is the same secret");
 
     // The keys rotated: the old key still opens it, the next use seals it under the new one.
     let rotated =
         Keys::parse(&format!("k2:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=,{}", crate::seal::TEST_KEYS)).unwrap();
-    assert!(before.check(&code(NOW + 30), NOW + 30, &rotated).is_ok());
+    assert!(before.check(Factor::Code(&code(NOW + 30)), NOW + 30, &rotated).is_ok());
     assert!(matches!(&before.authenticator.as_ref().unwrap().secret, KeptSecret::Sealed(s) if s.kid == "k2"));
     assert!(
         before
-            .check(&code(NOW + 60), NOW + 60, &Keys::parse("k2:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=").unwrap())
+            .check(
+                Factor::Code(&code(NOW + 60)),
+                NOW + 60,
+                &Keys::parse("k2:HxseHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=").unwrap()
+            )
             .is_ok(),
         "the old key is no longer needed"
     );

@@ -50,6 +50,7 @@ async fn attempt_login(call: &mut Call<'_>) -> HandlerResult {
         client,
         password: body.password,
         code: body.code,
+        passkey: None,
         session_hash,
         requirement,
         breached,
@@ -105,7 +106,7 @@ pub async fn reauthenticate(mut call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let body: ReauthenticateRequest = call.json(MAX_JSON_BODY).await?;
     let client = call.client();
-    let command = Reauthenticate { client, session_hash, password: body.password, code: body.code };
+    let command = Reauthenticate { client, session_hash, password: body.password, code: body.code, passkey: None };
     call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
     worker::Response::empty().map(|r| r.with_status(204)).map_err(|e| Internal::Respond(e).into())
 }

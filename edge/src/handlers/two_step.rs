@@ -61,7 +61,8 @@ pub async fn replace_recovery_codes(call: Call<'_>) -> HandlerResult {
     with_new_recovery_codes(call, |session_hash, requirement, code, recovery_hashes| TwoStepNewCodes {
         session_hash,
         requirement,
-        code,
+        code: Some(code),
+        passkey: None,
         recovery_hashes,
     })
     .await
@@ -72,7 +73,8 @@ pub async fn disable(mut call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
     let requirement = call.two_step_requirement().await;
-    let status = call.account(&id, TwoStepDisable { session_hash, requirement, code: body.code }).await?;
+    let status =
+        call.account(&id, TwoStepDisable { session_hash, requirement, code: Some(body.code), passkey: None }).await?;
     answer_status(&call, status)
 }
 

@@ -58,4 +58,4 @@ pub struct RelyingParty {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 const GOOGLE: [u8; 16] =
     [0xea, 0x9b, 0x8d, 0x66, 0x4d, 0x01, 0x1d, 0x21, 0x3c, 0xe4, 0xb6, 0xb4, 0x8c, 0xb5, 0x75, 0xd4];
 
-fn school() -> RelyingParty {
+pub(crate) fn school() -> RelyingParty {
     RelyingParty {
         id: "school.example".into(),
         name: "School".into(),
@@ -26,8 +26,8 @@ fn school() -> RelyingParty {
 }
 
 /// A phone with one passkey (found without being named, as discoverable passkeys are); the person at it: always present; verified (fingerprint, PIN) only if `verifies`.
-struct Person {
-    verifies: bool,
+pub(crate) struct Person {
+    pub(crate) verifies: bool,
 }
 
 #[async_trait::async_trait]
@@ -52,9 +52,10 @@ impl UserValidationMethod for Person {
     }
 }
 
-type Phone = Client<Option<Passkey>, Person, passkey_crypto::AvailableBackend, public_suffix::PublicSuffixList, ()>;
+pub(crate) type Phone =
+    Client<Option<Passkey>, Person, passkey_crypto::AvailableBackend, public_suffix::PublicSuffixList, ()>;
 
-fn phone(algorithm: iana::Algorithm, verifies: bool) -> Phone {
+pub(crate) fn phone(algorithm: iana::Algorithm, verifies: bool) -> Phone {
     let mut authenticator =
         Authenticator::new(Aaguid::from(GOOGLE), None, Person { verifies }, passkey_crypto::AvailableBackend);
     authenticator.set_algorithms(&[algorithm]).expect("the backend makes this algorithm");
@@ -94,7 +95,7 @@ fn url(origin: &str) -> url::Url {
     url::Url::parse(origin).expect("an origin")
 }
 
-async fn register(phone: &mut Phone, origin: &str, challenge: &[u8], uv: &str) -> RegistrationCredential {
+pub(crate) async fn register(phone: &mut Phone, origin: &str, challenge: &[u8], uv: &str) -> RegistrationCredential {
     let made = phone.register(&url(origin), creation_options(challenge, uv), DefaultClientData).await.expect("made");
     as_sent(made)
 }
@@ -111,7 +112,7 @@ fn as_sent(made: webauthn::CreatedPublicKeyCredential) -> RegistrationCredential
     .expect("what a browser sends")
 }
 
-async fn sign_in(phone: &mut Phone, origin: &str, challenge: &[u8], uv: &str) -> AssertionCredential {
+pub(crate) async fn sign_in(phone: &mut Phone, origin: &str, challenge: &[u8], uv: &str) -> AssertionCredential {
     let signed = phone.authenticate(&url(origin), request_options(challenge, uv), DefaultClientData).await;
     signed_as_sent(signed.expect("signed"))
 }

@@ -16,6 +16,7 @@ fn create_once_and_forget_an_unknown_names_failures() {
         client: "test-client".into(),
         password: "Whatever-1".into(),
         code: None,
+        passkey: None,
         session_hash: crate::account::apply::testing::hash(1),
         requirement: TwoStepRequirement::default(),
         breached: None,
@@ -238,6 +239,7 @@ fn a_console_change_wants_both_factors_given_lately() {
         session_hash: hash(1),
         password: OLD_PASSWORD.into(),
         code: code.map(Into::into),
+        passkey: None,
     };
     assert!(run(&mut slot, again(None), later, &rules()).reply.is_ok());
     assert_eq!(

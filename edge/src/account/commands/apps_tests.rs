@@ -113,6 +113,7 @@ fn a_password_change_ends_what_apps_got_even_through_the_session_that_made_it() 
         confirm: "Otter-Lantern-42-Quiet".into(),
         breached: None,
         code: None,
+        passkey: None,
     };
     run(&mut slot, change, NOW + 1, &rules()).reply.unwrap();
     let status = GrantStatus { token: GrantToken::Refresh(hash(50)) };

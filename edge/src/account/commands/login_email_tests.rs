@@ -43,6 +43,7 @@ fn logs_in(slot: &mut Slot, now: u64) -> bool {
         client: "test-client".into(),
         password: OLD_PASSWORD.into(),
         code: None,
+        passkey: None,
         session_hash: hash(200),
         requirement: TwoStepRequirement::default(),
         breached: None,

@@ -5,6 +5,7 @@ use crate::account::apply::{Apply, Context, Outcome, Slot};
 use crate::account::new_password::ChangeInput;
 use crate::account::refusal::Refusal;
 use crate::account::state::AccountState;
+use crate::account::two_step::{factor, PasskeyAnswer};
 use crate::audit::AccountEvent;
 use crate::token::TokenHash;
 use latchkey_shared::{ErrorCode, Secret};
@@ -22,6 +23,8 @@ pub struct ChangePassword {
     pub breached: Option<bool>,
     #[serde(default)]
     pub code: Option<Secret<String>>,
+    #[serde(default)]
+    pub passkey: Option<PasskeyAnswer>,
 }
 
 impl Apply for ChangePassword {
@@ -37,7 +40,7 @@ impl Apply for ChangePassword {
             password: self.password.expose_str(),
             confirm: self.confirm.expose_str(),
             breached: self.breached,
-            code: self.code.as_ref().map(Secret::expose_str),
+            factor: factor(self.code.as_ref(), self.passkey.as_ref(), &cx.rules.relying_party),
         };
         let notice = cx.ids.notice.clone();
         let keys = &cx.rules.sealing_keys;
@@ -90,6 +93,7 @@ mod tests {
                 client: "test-client".into(),
                 password: OLD_PASSWORD.into(),
                 code: None,
+                passkey: None,
                 session_hash: hash(n),
                 requirement: TwoStepRequirement::default(),
                 breached: None,
@@ -109,6 +113,7 @@ mod tests {
             confirm: confirm.into(),
             breached: None,
             code: None,
+            passkey: None,
         }
     }
 

@@ -5,6 +5,7 @@ use crate::account::authority;
 use crate::account::refusal::Refusal;
 use crate::account::state::ResetInput;
 use crate::account::two_step::Proof;
+use crate::account::two_step::{factor, PasskeyAnswer};
 use crate::audit::AccountEvent;
 use crate::token::TokenHash;
 use latchkey_shared::api::{MailState, StaffMember, TokenStatus, VerifyResponse};
@@ -127,6 +128,8 @@ pub struct Reset {
     pub breached: Option<bool>,
     #[serde(default)]
     pub code: Option<Secret<String>>,
+    #[serde(default)]
+    pub passkey: Option<PasskeyAnswer>,
 }
 
 impl Apply for Reset {
@@ -139,8 +142,8 @@ impl Apply for Reset {
             return Outcome::reply(Err(refusal)).event(AccountEvent::ResetAttemptThrottled);
         }
         // The attempt, and a wrong code, are on record whatever comes next.
-        let code = self.code.as_ref().map(Secret::expose_str);
-        match account.reset_proof(&self.token_hash, code, cx.now, &cx.rules.sealing_keys) {
+        let factor = factor(self.code.as_ref(), self.passkey.as_ref(), &cx.rules.relying_party);
+        match account.reset_proof(&self.token_hash, factor, cx.now, &cx.rules.sealing_keys) {
             Err(refusal) => {
                 let code = refusal.code;
                 Outcome::reply(Err(refusal)).saved().event(AccountEvent::TwoStepCodeRefused(code))
@@ -201,7 +204,14 @@ mod tests {
     }
 
     fn reset(n: u8, password: &str, code: Option<Secret<String>>) -> Reset {
-        Reset { token_hash: hash(n), password: password.into(), confirm: password.into(), breached: None, code }
+        Reset {
+            token_hash: hash(n),
+            password: password.into(),
+            confirm: password.into(),
+            breached: None,
+            code,
+            passkey: None,
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use crate::account::apply::{change_account, Apply, Context, Outcome, Slot};
 use crate::account::refusal::Refusal;
 use crate::account::state::{LoginInput, PasswordChecks, SessionRules};
 use crate::account::throttle::LOGIN_FAILURES;
+use crate::account::two_step::{factor, PasskeyAnswer};
 use crate::audit::AccountEvent;
 use crate::token::TokenHash;
 use latchkey_shared::api::{Actor, PasswordChangeRequirement, Role, SessionInfo, StaffMember, TwoStepRequirement};
@@ -18,6 +19,8 @@ pub struct Login {
     pub password: Secret<String>,
     #[serde(default)]
     pub code: Option<Secret<String>>,
+    #[serde(default)]
+    pub passkey: Option<PasskeyAnswer>,
     /// The new session's token hash (the token itself goes only into the cookie).
     pub session_hash: TokenHash,
     #[serde(default)]
@@ -54,7 +57,7 @@ impl Apply for Login {
         let input = LoginInput {
             client: &self.client,
             password: self.password.expose_str(),
-            code: self.code.as_ref().map(Secret::expose_str),
+            factor: factor(self.code.as_ref(), self.passkey.as_ref(), &cx.rules.relying_party),
             session: self.session_hash,
         };
         let checks = PasswordChecks {
@@ -176,6 +179,8 @@ pub struct Reauthenticate {
     pub password: Secret<String>,
     #[serde(default)]
     pub code: Option<Secret<String>>,
+    #[serde(default)]
+    pub passkey: Option<PasskeyAnswer>,
 }
 
 impl Apply for Reauthenticate {
@@ -188,7 +193,7 @@ impl Apply for Reauthenticate {
         let input = LoginInput {
             client: &self.client,
             password: self.password.expose_str(),
-            code: self.code.as_ref().map(Secret::expose_str),
+            factor: factor(self.code.as_ref(), self.passkey.as_ref(), &cx.rules.relying_party),
             session: self.session_hash,
         };
         match account.reauthenticate(input, cx.now, cx.hasher, &cx.rules.sealing_keys) {
@@ -225,6 +230,7 @@ mod tests {
             client: "test-client".into(),
             password: password.into(),
             code: None,
+            passkey: None,
             session_hash: hash(session),
             requirement: TwoStepRequirement::default(),
             breached: None,
@@ -305,6 +311,7 @@ mod tests {
             session_hash: hash(7),
             password: password.into(),
             code: None,
+            passkey: None,
         };
         let sessions = |slot: &Slot| slot.account.as_ref().unwrap().sessions.clone();
         assert!(!sessions(&slot).authenticated_within(&hash(7), later, rules().recent_auth_secs));

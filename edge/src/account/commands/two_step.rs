@@ -7,6 +7,7 @@ use crate::account::apply::{Apply, Context, Outcome, Slot};
 use crate::account::refusal::Refusal;
 use crate::account::state::AccountState;
 use crate::account::two_step::TotpSecret;
+use crate::account::two_step::{factor, PasskeyAnswer};
 use crate::audit::{AccountEvent, TwoStepChange};
 use crate::token::TokenHash;
 use latchkey_shared::api::{TwoStepRequirement, TwoStepStatus};
@@ -156,7 +157,10 @@ pub struct TwoStepNewCodes {
     pub session_hash: TokenHash,
     #[serde(default)]
     pub requirement: TwoStepRequirement,
-    pub code: Secret<String>,
+    #[serde(default)]
+    pub code: Option<Secret<String>>,
+    #[serde(default)]
+    pub passkey: Option<PasskeyAnswer>,
     pub recovery_hashes: Vec<String>,
 }
 
@@ -165,12 +169,15 @@ impl Apply for TwoStepNewCodes {
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         in_recent_session(slot, &self.session_hash, cx, |account| {
-            let result = account.two_step.replace_recovery_codes(
-                self.code.expose_str(),
-                cx.now,
-                self.recovery_hashes,
-                &cx.rules.sealing_keys,
-            );
+            let result = match factor(self.code.as_ref(), self.passkey.as_ref(), &cx.rules.relying_party) {
+                Some(factor) => account.two_step.replace_recovery_codes(
+                    factor,
+                    cx.now,
+                    self.recovery_hashes,
+                    &cx.rules.sealing_keys,
+                ),
+                None => Err(ErrorCode::TwoStepRequired.into()),
+            };
             changed(account, &self.session_hash, result, TwoStepChange::RecoveryCodesReplaced, self.requirement, cx)
         })
     }
@@ -182,7 +189,10 @@ pub struct TwoStepDisable {
     pub session_hash: TokenHash,
     #[serde(default)]
     pub requirement: TwoStepRequirement,
-    pub code: Secret<String>,
+    #[serde(default)]
+    pub code: Option<Secret<String>>,
+    #[serde(default)]
+    pub passkey: Option<PasskeyAnswer>,
 }
 
 impl Apply for TwoStepDisable {
@@ -190,7 +200,10 @@ impl Apply for TwoStepDisable {
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         in_recent_session(slot, &self.session_hash, cx, |account| {
-            let result = account.two_step.disable(self.code.expose_str(), cx.now, &cx.rules.sealing_keys);
+            let result = match factor(self.code.as_ref(), self.passkey.as_ref(), &cx.rules.relying_party) {
+                Some(factor) => account.two_step.disable(factor, cx.now, &cx.rules.sealing_keys),
+                None => Err(ErrorCode::TwoStepRequired.into()),
+            };
             if result.is_ok() {
                 account.credential.two_step_turned_off();
             }
@@ -219,6 +232,7 @@ mod tests {
             client: "test-client".into(),
             password: OLD_PASSWORD.into(),
             code: None,
+            passkey: None,
             session_hash: hash(1),
             requirement: TwoStepRequirement::default(),
             breached: None,
@@ -264,6 +278,7 @@ mod tests {
             client: "test-client".into(),
             password: OLD_PASSWORD.into(),
             code: None,
+            passkey: None,
             session_hash: hash(2),
             requirement: TwoStepRequirement::default(),
             breached: None,
@@ -301,8 +316,12 @@ mod tests {
             run(&mut slot, confirm, stale, &rules()).reply.unwrap_err().code,
             ErrorCode::ReauthenticationRequired
         );
-        let disable =
-            TwoStepDisable { session_hash: hash(1), requirement: TwoStepRequirement::default(), code: code(stale) };
+        let disable = TwoStepDisable {
+            session_hash: hash(1),
+            requirement: TwoStepRequirement::default(),
+            code: Some(code(stale)),
+            passkey: None,
+        };
         assert_eq!(
             run(&mut slot, disable, stale, &rules()).reply.unwrap_err().code,
             ErrorCode::ReauthenticationRequired
@@ -314,6 +333,7 @@ mod tests {
             session_hash: hash(1),
             password: OLD_PASSWORD.into(),
             code: None,
+            passkey: None,
         };
         run(&mut slot, again, stale, &rules()).reply.unwrap();
         assert!(run(&mut slot, setup(), stale + 1, &rules()).reply.is_ok(), "the password typed again");

@@ -3,6 +3,7 @@
 
 use super::super::credential::PasswordHasher;
 use super::super::refusal::Refusal;
+use super::super::two_step::Factor;
 use super::AccountState;
 use crate::email::display;
 use crate::seal::Keys;
@@ -16,8 +17,8 @@ pub struct LoginInput<'a> {
     /// Who is trying: a pseudonym of the client's address (failures are counted per client, and in all).
     pub client: &'a str,
     pub password: &'a str,
-    /// A code from the authenticator app or a recovery code.
-    pub code: Option<&'a str>,
+    /// A second factor: a code from the authenticator app, a recovery code, or a passkey's answer.
+    pub factor: Option<Factor<'a>>,
     pub session: TokenHash,
 }
 
@@ -84,9 +85,9 @@ impl AccountState {
         self.credential.upgrade(&password, hasher);
         if self.two_step.enabled() {
             // The password was right: asking for the code is not a failure; a wrong code is, on its own count.
-            let code = input.code.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
-            let proof = self.two_step.check(code, now, keys)?;
-            self.two_step.spend(proof);
+            let factor = input.factor.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
+            let proof = self.two_step.check(factor, now, keys)?;
+            self.two_step.spend(proof, now);
         }
         self.failed_logins.forgive(input.client);
         // The one moment the plaintext is here: does the password still meet the policy, is it in a breach?
@@ -118,15 +119,15 @@ impl AccountState {
         keys: &Keys,
     ) -> Result<(), Refusal> {
         let password = self.confirm_password(&input.session, input.client, input.password, now, hasher)?;
-        let proof = match input.code {
-            Some(code) if self.two_step.enabled() => Some(self.two_step.check(code, now, keys)?),
+        let proof = match input.factor {
+            Some(factor) if self.two_step.enabled() => Some(self.two_step.check(factor, now, keys)?),
             _ => None,
         };
         self.credential.upgrade(&password, hasher);
         self.failed_logins.forgive(input.client);
         let second_factor = proof.is_some();
         if let Some(proof) = proof {
-            self.two_step.spend(proof);
+            self.two_step.spend(proof, now);
         }
         self.sessions.reauthenticated(&input.session, now, second_factor);
         Ok(())

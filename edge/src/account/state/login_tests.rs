@@ -28,7 +28,7 @@ fn every_failed_login_costs_one_argon2_run_whatever_the_account() {
     let rules = SessionRules { ttl_secs: 3600, idle_secs: 3600, two_step_grace_secs: None };
     let cost = |state: &mut AccountState| {
         let hasher = CountingHasher(std::cell::Cell::new(0));
-        let input = LoginInput { client: "test-client", password: "Wrong-Password-1!", code: None, session: hash(1) };
+        let input = LoginInput { client: "test-client", password: "Wrong-Password-1!", factor: None, session: hash(1) };
         assert_eq!(
             state.login(input, NOW, rules, checks(), &hasher, &keys()).unwrap_err().code,
             ErrorCode::InvalidCredentials
@@ -58,7 +58,7 @@ fn a_password_allowed_only_by_two_step_verification_must_change_once_it_goes_off
     let mut state = account_with_two_step();
     let reset_with_code = |state: &mut AccountState, token: u8, password: &str, now: u64| {
         state.issue_token(hash(token), now, 3600).unwrap();
-        let proof = state.reset_proof(&hash(token), Some(&code(now)), now, &keys()).unwrap();
+        let proof = state.reset_proof(&hash(token), Some(Factor::Code(&code(now))), now, &keys()).unwrap();
         let input = ResetInput { token: &hash(token), password, confirm: password, breached: None, proof };
         state.reset_password(input, now, &nist, &PlainHasher, "n".into()).unwrap();
     };
@@ -92,7 +92,7 @@ fn log_in_checked(
     for_audience: Option<RequiredChange>,
 ) -> Option<PasswordChange> {
     let rules = SessionRules { ttl_secs: 86_400, idle_secs: 86_400, two_step_grace_secs: None };
-    let input = LoginInput { client: "test-client", password, code: None, session: hash(session) };
+    let input = LoginInput { client: "test-client", password, factor: None, session: hash(session) };
     let checks = PasswordChecks { policy: &POLICY, breached, for_audience };
     state.login(input, now, rules, checks, &PlainHasher, &keys()).expect("the right password").password_change
 }
@@ -170,18 +170,22 @@ fn turning_two_step_off_under_a_password_only_it_allowed_limits_the_session_that
     let nist = Policy::nist_800_63b();
     let mut state = account_with_two_step();
     state.issue_token(hash(1), NOW, 3600).unwrap();
-    let proof = state.reset_proof(&hash(1), Some(&code(NOW)), NOW, &keys()).unwrap();
+    let proof = state.reset_proof(&hash(1), Some(Factor::Code(&code(NOW))), NOW, &keys()).unwrap();
     let input = ResetInput { token: &hash(1), password: "vQx7mzRpe2", confirm: "vQx7mzRpe2", breached: None, proof };
     state.reset_password(input, NOW, &nist, &PlainHasher, "n".into()).unwrap();
     assert!(state.credential.only_with_two_step);
     let rules = SessionRules { ttl_secs: 3600, idle_secs: 3600, two_step_grace_secs: None };
-    let input =
-        LoginInput { client: "test-client", password: "vQx7mzRpe2", code: Some(&code(NOW + 30)), session: hash(2) };
+    let input = LoginInput {
+        client: "test-client",
+        password: "vQx7mzRpe2",
+        factor: Some(Factor::Code(&code(NOW + 30))),
+        session: hash(2),
+    };
     let checks = PasswordChecks { policy: &nist, breached: None, for_audience: None };
     state.login(input, NOW + 30, rules, checks, &PlainHasher, &keys()).unwrap();
     assert!(state.full_session(&hash(2), NOW + 31).is_ok());
     // The person turns it off in this very session.
-    state.two_step.disable(&code(NOW + 60), NOW + 60, &keys()).unwrap();
+    state.two_step.disable(Factor::Code(&code(NOW + 60)), NOW + 60, &keys()).unwrap();
     state.credential.two_step_turned_off();
     assert_eq!(
         state.full_session(&hash(2), NOW + 61).unwrap_err().code,
