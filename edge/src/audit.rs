@@ -44,6 +44,8 @@ pub enum TwoStepChange {
     /// By the admin, for someone who lost both the phone and the recovery codes.
     DisabledByAdmin,
     RecoveryCodesReplaced,
+    PasskeyAdded,
+    PasskeyRemoved,
 }
 
 /// Why a code or refresh token is refused: told apart in the audit trail, and to the app in words (its

@@ -35,6 +35,12 @@ pub fn token_key(hash: &crate::token::TokenHash) -> String {
     format!("token:{}", hash.0)
 }
 
+/// The account a passkey belongs to, by a digest of its credential id (ids run to 1,023 bytes; keys stay short).
+pub fn passkey_key(credential_id: &str) -> String {
+    use sha2::Digest;
+    format!("passkey:{}", crate::hex::hex(&sha2::Sha256::digest(credential_id.as_bytes())))
+}
+
 pub fn contact_key(email: &str) -> String {
     format!("contact:{email}")
 }

@@ -111,6 +111,9 @@ pub struct ResetConfirm {
     /// A current authenticator code or an unused recovery code, when the account uses 2-Step Verification.
     #[serde(default)]
     pub code: Option<Secret<String>>,
+    /// A passkey's answer to a `second_step` challenge (`POST /api/passkeys/challenge`), instead of a code.
+    #[serde(default)]
+    pub passkey: Option<PasskeyProof>,
 }
 
 /// `POST /api/sessions`.
@@ -124,6 +127,9 @@ pub struct LoginRequest {
     /// without one is answered `two_step_required` once the password is right).
     #[serde(default)]
     pub code: Option<Secret<String>>,
+    /// A passkey's answer to a `second_step` challenge (`POST /api/passkeys/challenge`), instead of a code.
+    #[serde(default)]
+    pub passkey: Option<PasskeyProof>,
 }
 
 /// `POST /api/session/reauthenticate`: the password typed again before a sensitive change.
@@ -135,6 +141,9 @@ pub struct ReauthenticateRequest {
     /// with both factors, which the console's changes ask of staff.
     #[serde(default)]
     pub code: Option<Secret<String>>,
+    /// A passkey's answer to a `second_step` challenge (`POST /api/passkeys/challenge`), instead of a code.
+    #[serde(default)]
+    pub passkey: Option<PasskeyProof>,
 }
 
 /// `POST /api/password`: the logged-in person's new password, typed twice, with the current one (and a code from the
@@ -147,6 +156,9 @@ pub struct ChangePasswordRequest {
     pub confirm: Secret<String>,
     #[serde(default)]
     pub code: Option<Secret<String>>,
+    /// A passkey's answer to a `second_step` challenge (`POST /api/passkeys/challenge`), instead of a code.
+    #[serde(default)]
+    pub passkey: Option<PasskeyProof>,
 }
 
 /// `GET /api/session` and the answer to a login.

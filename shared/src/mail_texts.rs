@@ -69,6 +69,22 @@ crate::catalogue::catalogue! {
         en: "New recovery codes were made for your {audience} account ({email}) on {when}; the earlier ones no longer work.",
         es: "Se crearon nuevos códigos de recuperación para tu cuenta de {audience} ({email}) el {when}; los anteriores ya no funcionan.",
     },
+    MailPasskeyAddedSubject = "mail.passkey.added.subject" {
+        en: "A passkey was added to your account",
+        es: "Se añadió una llave de acceso a tu cuenta",
+    },
+    MailPasskeyAddedBody = "mail.passkey.added.body" {
+        en: "A passkey was added to your {audience} account ({email}) on {when}. It can log in to the account without the password, and stands in for a code from an authenticator app.",
+        es: "Se añadió una llave de acceso a tu cuenta de {audience} ({email}) el {when}. Con ella se puede entrar en la cuenta sin la contraseña, y sirve en lugar de un código de la aplicación de autenticación.",
+    },
+    MailPasskeyRemovedSubject = "mail.passkey.removed.subject" {
+        en: "A passkey was removed from your account",
+        es: "Se quitó una llave de acceso de tu cuenta",
+    },
+    MailPasskeyRemovedBody = "mail.passkey.removed.body" {
+        en: "A passkey was removed from your {audience} account ({email}) on {when}; it no longer logs in.",
+        es: "Se quitó una llave de acceso de tu cuenta de {audience} ({email}) el {when}; ya no sirve para entrar.",
+    },
     MailChangeRequestedSubject = "mail.change_requested.subject" {
         en: "Please choose a new password",
         es: "Elige una contraseña nueva, por favor",

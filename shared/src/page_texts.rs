@@ -718,6 +718,14 @@ crate::catalogue::catalogue! {
         en: "2-Step Verification turned on",
         es: "Verificación en 2 pasos activada",
     },
+    ConsoleEventPasskeyAdded = "page.console.event.passkey_added" {
+        en: "Passkey added",
+        es: "Llave de acceso añadida",
+    },
+    ConsoleEventPasskeyRemoved = "page.console.event.passkey_removed" {
+        en: "Passkey removed",
+        es: "Llave de acceso quitada",
+    },
     ConsoleEventTwoStepDisabled = "page.console.event.two_step_disabled" {
         en: "2-Step Verification turned off",
         es: "Verificación en 2 pasos desactivada",

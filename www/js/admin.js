@@ -61,6 +61,8 @@ const EVENT = {
   two_step_disabled: "page.console.event.two_step_disabled",
   two_step_disabled_by_staff: "page.console.event.two_step_disabled_by_staff",
   recovery_codes_replaced: "page.console.event.recovery_codes_replaced",
+  passkey_added: "page.console.event.passkey_added",
+  passkey_removed: "page.console.event.passkey_removed",
   two_step_code_refused: "page.console.event.two_step_code_refused",
   password_change_required: "page.console.event.password_change_required",
   app_grant_refused: "page.console.event.app_grant_refused",

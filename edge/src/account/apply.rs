@@ -165,6 +165,19 @@ impl<R> Outcome<R> {
         self.move_due = true;
         self
     }
+
+    /// The same outcome with its reply (now, or after its checkpoint) made into another.
+    pub fn map_reply<T: 'static>(self, f: impl FnOnce(R) -> T + 'static) -> Outcome<T>
+    where
+        R: 'static,
+    {
+        let next = match self.next {
+            Next::Reply(reply) => Next::Reply(f(reply)),
+            Next::Then(rest) => Next::Then(Box::new(move |slot, cx| rest(slot, cx).map_reply(f))),
+        };
+        let Outcome { events, save, flush_outbox, forget_unknown_in, move_due, .. } = self;
+        Outcome { next, events, save, flush_outbox, forget_unknown_in, move_due }
+    }
 }
 
 /// Applies `change` to the account, if there is one, and saves it; a command with nothing to answer.

@@ -53,6 +53,8 @@ fn entry(event: &AccountEvent, at: u64) -> Option<HistoryEntry> {
             TwoStepChange::Disabled => HistoryEvent::TwoStepDisabled,
             TwoStepChange::DisabledByAdmin => HistoryEvent::TwoStepDisabledByStaff,
             TwoStepChange::RecoveryCodesReplaced => HistoryEvent::RecoveryCodesReplaced,
+            TwoStepChange::PasskeyAdded => HistoryEvent::PasskeyAdded,
+            TwoStepChange::PasskeyRemoved => HistoryEvent::PasskeyRemoved,
         }),
         AccountEvent::TwoStepTurnedOff { by: actor } => by(HistoryEvent::TwoStepDisabledByStaff, actor),
         AccountEvent::TwoStepCodeRefused(code) => {

@@ -10,6 +10,9 @@ use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, Revok
 use super::commands::delivery::{MailRetrying, MailSettled, NoteMailEvent};
 use super::commands::dev::AdvanceClock;
 use super::commands::login_email::{CancelLoginEmailChange, ConfirmLoginEmailChange, MoveIn, StartLoginEmailChange};
+use super::commands::passkeys::{
+    PasskeyListQuery, PasskeyLogin, PasskeyOptions, PasskeyRegister, PasskeyRemove, PasskeyRename,
+};
 use super::commands::password::ChangePassword;
 use super::commands::reset::{IssueToken, LinkStatus, Reset, WithdrawToken};
 use super::commands::session::{CheckSession, CheckStaff, Login, Logout, Reauthenticate};
@@ -79,6 +82,12 @@ wire! {
     TwoStepConfirm(TwoStepConfirm),
     TwoStepNewCodes(TwoStepNewCodes),
     TwoStepDisable(TwoStepDisable),
+    PasskeyOptions(PasskeyOptions),
+    PasskeyRegister(PasskeyRegister),
+    PasskeyList(PasskeyListQuery),
+    PasskeyRename(PasskeyRename),
+    PasskeyRemove(PasskeyRemove),
+    PasskeyLogin(PasskeyLogin),
     MailSettled(MailSettled),
     MailRetrying(MailRetrying),
     Authorize(Authorize),

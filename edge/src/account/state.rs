@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 mod login;
 mod notices;
 
-pub use login::{LoginInput, PasswordChecks, SessionRules};
+pub use login::{LoginInput, PasskeyLoginInput, PasswordChecks, SessionRules};
 
 /// How soon a move that could not finish (the new name's Durable Object did not answer) is tried again.
 pub const MOVE_RETRY_SECS: u64 = 30;

@@ -10,6 +10,7 @@ pub mod login_email;
 pub mod mail_events;
 pub mod oidc;
 pub mod oidc_tokens;
+pub mod passkeys;
 pub mod password;
 pub mod reset;
 pub mod routes;

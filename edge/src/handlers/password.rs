@@ -32,7 +32,7 @@ pub async fn change(mut call: Call<'_>) -> HandlerResult {
         confirm: body.confirm,
         breached,
         code: body.code,
-        passkey: None,
+        passkey: super::passkeys::answer(&call, body.passkey)?,
     };
     let revoked_sessions = call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
     call.reply(200, &ResetDone { status: ResetStatus::PasswordChanged, revoked_sessions })

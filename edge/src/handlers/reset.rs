@@ -202,8 +202,9 @@ pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
         return Err(call.error(ErrorCode::TokenInvalid));
     };
     let breached = breached(&call.config, body.password.expose_str()).await;
+    let passkey = super::passkeys::answer(&call, body.passkey)?;
     let reset =
-        Reset { token_hash, password: body.password, confirm: body.confirm, breached, code: body.code, passkey: None };
+        Reset { token_hash, password: body.password, confirm: body.confirm, breached, code: body.code, passkey };
     match call.account(&account, reset).await? {
         Ok(revoked_sessions) => call.reply(200, &ResetDone { status: ResetStatus::PasswordChanged, revoked_sessions }),
         Err(refusal) => Err(call.refusal(refusal)),

@@ -3,8 +3,8 @@
 //! (`crate::routes`, pure) finds the endpoint; `lib.rs` checks its guard and budget and runs its handler.
 
 use super::{
-    admin, campaigns, catalogue, clients, dead_letters, dev, login_email, mail_events, oidc, oidc_tokens, password,
-    reset, session, settings, two_step, Call, HandlerResult,
+    admin, campaigns, catalogue, clients, dead_letters, dev, login_email, mail_events, oidc, oidc_tokens, passkeys,
+    password, reset, session, settings, two_step, Call, HandlerResult,
 };
 use crate::routes::{Endpoint, Guard, Table};
 use std::future::Future;
@@ -91,6 +91,24 @@ pub const TABLE: &Table<Handler> = &[
             ep("GET", Session, None, h!(|call| password::context(call).await)),
             ep("POST", SessionChange, None, h!(|call| password::change(call).await)),
         ],
+    ),
+    ("/api/passkeys/challenge", &[ep("POST", SameOrigin, Some("passkey"), h!(|call| passkeys::challenge(call).await))]),
+    ("/api/passkeys/login", &[ep("POST", SameOrigin, Some("login"), h!(|call| passkeys::login(call).await))]),
+    (
+        "/api/passkeys",
+        &[
+            ep("GET", Session, None, h!(|call| passkeys::list(call).await)),
+            ep("POST", RecentSessionChange, Some("two-step"), h!(|call| passkeys::register(call).await)),
+        ],
+    ),
+    (
+        "/api/passkeys/registration-options",
+        &[ep("POST", RecentSessionChange, None, h!(|call| passkeys::registration_options(call).await))],
+    ),
+    ("/api/passkeys/rename", &[ep("POST", RecentSessionChange, None, h!(|call| passkeys::rename(call).await))]),
+    (
+        "/api/passkeys/remove",
+        &[ep("POST", RecentSessionChange, Some("two-step"), h!(|call| passkeys::remove(call).await))],
     ),
     ("/api/two-step/setup", &[ep("POST", RecentSessionChange, None, h!(|call| two_step::setup(call).await))]),
     (

@@ -46,11 +46,12 @@ async fn attempt_login(call: &mut Call<'_>) -> HandlerResult {
     let id = id?;
     let client = call.client();
     let session_hash = token.hash();
+    let passkey = super::passkeys::answer(call, body.passkey)?;
     let login = Login {
         client,
         password: body.password,
         code: body.code,
-        passkey: None,
+        passkey,
         session_hash,
         requirement,
         breached,
@@ -106,7 +107,8 @@ pub async fn reauthenticate(mut call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let body: ReauthenticateRequest = call.json(MAX_JSON_BODY).await?;
     let client = call.client();
-    let command = Reauthenticate { client, session_hash, password: body.password, code: body.code, passkey: None };
+    let passkey = super::passkeys::answer(&call, body.passkey)?;
+    let command = Reauthenticate { client, session_hash, password: body.password, code: body.code, passkey };
     call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
     worker::Response::empty().map(|r| r.with_status(204)).map_err(|e| Internal::Respond(e).into())
 }

@@ -109,6 +109,8 @@ fn body(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> {
                 TwoStepChange::RecoveryCodesReplaced => {
                     (MailKey::MailTwoStepCodesSubject, MailKey::MailTwoStepCodesBody)
                 }
+                TwoStepChange::PasskeyAdded => (MailKey::MailPasskeyAddedSubject, MailKey::MailPasskeyAddedBody),
+                TwoStepChange::PasskeyRemoved => (MailKey::MailPasskeyRemovedSubject, MailKey::MailPasskeyRemovedBody),
             };
             let notice =
                 Notice { to, display_name, audience: *audience, login_email, locale: *locale, at: *changed_at };

@@ -177,6 +177,8 @@ pub enum HistoryEvent {
     TwoStepDisabled,
     TwoStepDisabledByStaff,
     RecoveryCodesReplaced,
+    PasskeyAdded,
+    PasskeyRemoved,
     TwoStepCodeRefused,
     PasswordChangeRequired,
     AppGrantRefused,

@@ -153,18 +153,20 @@ pub struct PasskeyRegistrationRequest {
     pub name: Option<String>,
 }
 
-/// `PATCH /api/passkeys/{id}`.
+/// `POST /api/passkeys/rename`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PasskeyRenameRequest {
+    pub id: String,
     pub name: String,
 }
 
-/// `DELETE /api/passkeys/{id}`: removing the last second factor turns 2-Step Verification off, and asks what turning
+/// `POST /api/passkeys/remove`: removing the last second factor turns 2-Step Verification off, and asks what turning
 /// it off asks — a code, or another answer from a passkey.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PasskeyRemoveRequest {
+    pub id: String,
     #[serde(default)]
     pub code: Option<Secret<String>>,
     #[serde(default)]

@@ -7,6 +7,7 @@ pub mod apps;
 pub mod delivery;
 pub mod dev;
 pub mod login_email;
+pub mod passkeys;
 pub mod password;
 pub mod reset;
 pub mod session;

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 /// Applies `then` to the account of a live session, which was used (its idle time starts again); `unauthorized`
 /// without one, `password_change_required` while it owes a change of password that is due.
-fn in_session<R>(
+pub(super) fn in_session<R>(
     slot: &mut Slot,
     session: &TokenHash,
     cx: &Context<'_>,
@@ -32,7 +32,7 @@ fn in_session<R>(
 
 /// [`in_session`], for a change: only in a session whose person typed the password within the last
 /// `recent_auth_secs` (at the login, or again); `reauthentication_required` otherwise, changing nothing.
-fn in_recent_session<R>(
+pub(super) fn in_recent_session<R>(
     slot: &mut Slot,
     session: &TokenHash,
     cx: &Context<'_>,
@@ -51,7 +51,7 @@ fn in_recent_session<R>(
 /// Answers the status after a change that `result` says happened or not, made through `session`. A change ends every
 /// other session (one opened by whoever had the password must not outlive it), is audited and its notice queued; a
 /// refusal is audited too, and stored, since wrong codes are counted.
-fn changed(
+pub(super) fn changed(
     account: &mut AccountState,
     session: &TokenHash,
     result: Result<(), Refusal>,

@@ -22,6 +22,14 @@ pub struct LoginInput<'a> {
     pub session: TokenHash,
 }
 
+/// What a login with a passkey brings.
+pub struct PasskeyLoginInput<'a> {
+    pub client: &'a str,
+    pub rp: &'a crate::webauthn::RelyingParty,
+    pub answer: &'a super::super::two_step::PasskeyAnswer,
+    pub session: TokenHash,
+}
+
 /// What a login checks a right password against, to find a change it owes.
 pub struct PasswordChecks<'a> {
     /// The policy now: a password it no longer accepts must change.
@@ -103,6 +111,43 @@ impl AccountState {
         let otp = self.two_step.enabled();
         self.last_login_at = Some(now);
         let gone = self.sessions.open(input.session.clone(), now, rules.ttl_secs, rules.idle_secs, owed, otp);
+        self.apps.forget_without(|session| !gone.contains(session));
+        Ok(self.session_info(&input.session, now, rules))
+    }
+
+    /// Checks a login with a passkey and no password: its answer to a login challenge, the person verified at the
+    /// authenticator — both factors at once. Failures are counted and throttled per client as a password's are.
+    pub fn login_with_passkey(
+        &mut self,
+        input: PasskeyLoginInput<'_>,
+        now: u64,
+        rules: SessionRules,
+        for_audience: Option<RequiredChange>,
+        keys: &Keys,
+    ) -> Result<SessionInfo, Refusal> {
+        if self.failed_logins.throttles(input.client, now) {
+            return Err(ErrorCode::RateLimited.into());
+        }
+        let checked = if self.is_active() {
+            let answer = input.answer;
+            let factor = Factor::Passkey { rp: input.rp, challenge: &answer.challenge, credential: &answer.credential };
+            self.two_step.check(factor, now, keys)
+        } else {
+            Err(ErrorCode::PasskeyRefused.into())
+        };
+        let proof = match checked {
+            Ok(proof) => proof,
+            Err(refusal) => {
+                self.failed_logins.record(input.client, now);
+                return Err(refusal);
+            }
+        };
+        self.two_step.spend(proof, now);
+        self.failed_logins.forgive(input.client);
+        let owed = self.credential.owed(for_audience, now);
+        self.two_step.note_requirement(now, rules.two_step_grace_secs);
+        self.last_login_at = Some(now);
+        let gone = self.sessions.open(input.session.clone(), now, rules.ttl_secs, rules.idle_secs, owed, true);
         self.apps.forget_without(|session| !gone.contains(session));
         Ok(self.session_info(&input.session, now, rules))
     }
