@@ -9,7 +9,7 @@ pub mod ceremony;
 pub mod data;
 pub mod key;
 
-pub use ceremony::{verify_assertion, verify_registration, Asserted, Expected, Registered};
+pub use ceremony::{verify_assertion, verify_registration, Expected};
 
 /// The algorithms latchkey asks authenticators for, in its order of preference (COSE ids).
 pub const ALGORITHMS: [i64; 3] = [key::ES256, key::EDDSA, key::RS256];
