@@ -397,10 +397,16 @@ mod tests {
         let s = || Secret::from(SECRET);
         let printed = [
             format!("{:?}", VerifyRequest { token: s() }),
-            format!("{:?}", ResetConfirm { token: s(), password: s(), confirm: s(), code: Some(s()) }),
+            format!("{:?}", ResetConfirm { token: s(), password: s(), confirm: s(), code: Some(s()), passkey: None }),
             format!(
                 "{:?}",
-                LoginRequest { email: "a@b.org".into(), audience: Audience::Staff, password: s(), code: Some(s()) }
+                LoginRequest {
+                    email: "a@b.org".into(),
+                    audience: Audience::Staff,
+                    password: s(),
+                    code: Some(s()),
+                    passkey: None
+                }
             ),
             format!("{:?}", CodeRequest { code: s() }),
             format!("{:?}", TwoStepSetup { secret: s(), otpauth_uri: s(), qr_svg: s(), expires_at: 1 }),

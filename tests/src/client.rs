@@ -161,6 +161,7 @@ impl Client {
             audience: audience(audience_name),
             password: Secret::from(password),
             code: code.map(Secret::from),
+            passkey: None,
         };
         let response = http().post(self.url("/api/sessions")).json(&request).send().await.expect("answers");
         if let Some(cookie) = response.headers().get("set-cookie").and_then(|c| c.to_str().ok()) {
