@@ -324,12 +324,22 @@ pub struct TwoStepSetup {
     pub expires_at: u64,
 }
 
-/// `POST /api/two-step/confirm`, `/recovery-codes` and `/disable`: a code from the authenticator app (a recovery
-/// code also works for `/recovery-codes` and `/disable`).
+/// `POST /api/two-step/confirm`: the first code from the authenticator app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     pub code: Secret<String>,
+}
+
+/// `POST /api/two-step/recovery-codes` and `/disable`: a second factor — a code from the authenticator app, a
+/// recovery code, or a passkey's answer to a `second_step` challenge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactorRequest {
+    #[serde(default)]
+    pub code: Option<Secret<String>>,
+    #[serde(default)]
+    pub passkey: Option<PasskeyProof>,
 }
 
 /// Recovery codes, shown this once: only their hashes are kept.
@@ -409,6 +419,7 @@ mod tests {
                 }
             ),
             format!("{:?}", CodeRequest { code: s() }),
+            format!("{:?}", SecondFactorRequest { code: Some(s()), passkey: None }),
             format!("{:?}", TwoStepSetup { secret: s(), otpauth_uri: s(), qr_svg: s(), expires_at: 1 }),
             format!("{:?}", RecoveryCodes { recovery_codes: vec![s(), s()] }),
             format!(

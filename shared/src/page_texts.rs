@@ -180,6 +180,54 @@ crate::catalogue::catalogue! {
         en: "Your password was changed. Type the new one to log in to your {audience} account.",
         es: "Tu contraseña se cambió. Escribe la nueva para entrar en tu cuenta de {audience}.",
     },
+    LoginPasskey = "page.login.passkey" { en: "Log in with a passkey", es: "Entrar con una llave de acceso" },
+    LoginPasskeyHint = "page.login.passkey_hint" {
+        en: "A passkey logs you in with your phone's or computer's screen lock: no password to type.",
+        es: "Una llave de acceso te deja entrar con el bloqueo de pantalla de tu móvil u ordenador, sin escribir contraseña.",
+    },
+    LoginPasskeyInstead = "page.login.passkey_instead" {
+        en: "Use a passkey instead",
+        es: "Usar una llave de acceso",
+    },
+    LoginPasskeyCancelled = "page.login.passkey_cancelled" {
+        en: "No passkey was used. Try again, or enter the code.",
+        es: "No se usó ninguna llave de acceso. Inténtalo de nuevo o escribe el código.",
+    },
+    PasskeysTitle = "page.passkeys.title" { en: "Passkeys", es: "Llaves de acceso" },
+    PasskeysIntro = "page.passkeys.intro" {
+        en: "A passkey lets you log in with the fingerprint, face or screen lock of a phone or computer you use, with no \
+             password and no code. Each passkey also counts as the second step of 2-Step Verification.",
+        es: "Una llave de acceso te deja entrar con la huella, la cara o el bloqueo de pantalla de un móvil u ordenador \
+             que uses, sin contraseña ni código. Cada llave cuenta también como segundo paso de la verificación en 2 pasos.",
+    },
+    PasskeysNone = "page.passkeys.none" { en: "No passkeys yet.", es: "Todavía no hay llaves de acceso." },
+    PasskeysAdd = "page.passkeys.add" { en: "Add a passkey", es: "Añadir una llave de acceso" },
+    PasskeysUnsupported = "page.passkeys.unsupported" {
+        en: "This browser cannot make passkeys. Try the browser your phone came with.",
+        es: "Este navegador no puede crear llaves de acceso. Prueba con el navegador que traía tu móvil.",
+    },
+    PasskeysAdded = "page.passkeys.added" { en: "Passkey added.", es: "Llave de acceso añadida." },
+    PasskeysRemoved = "page.passkeys.removed" { en: "Passkey removed.", es: "Llave de acceso quitada." },
+    PasskeysRenamed = "page.passkeys.renamed" { en: "Passkey renamed.", es: "Llave de acceso renombrada." },
+    PasskeysCancelled = "page.passkeys.cancelled" {
+        en: "No passkey was made. Try again when you are ready.",
+        es: "No se creó ninguna llave de acceso. Inténtalo de nuevo cuando quieras.",
+    },
+    PasskeysCreated = "page.passkeys.created" { en: "Added {date}", es: "Añadida el {date}" },
+    PasskeysUsed = "page.passkeys.used" { en: "last used {date}", es: "último uso el {date}" },
+    PasskeysNeverUsed = "page.passkeys.never_used" { en: "not used yet", es: "sin usar todavía" },
+    PasskeysRename = "page.passkeys.rename" { en: "Rename", es: "Renombrar" },
+    PasskeysRemove = "page.passkeys.remove" { en: "Remove", es: "Quitar" },
+    PasskeysNameLabel = "page.passkeys.name_label" { en: "New name for {name}", es: "Nuevo nombre para {name}" },
+    PasskeysSave = "page.passkeys.save" { en: "Save", es: "Guardar" },
+    PasskeysConfirmLast = "page.passkeys.confirm_last" {
+        en: "This is your last second step: removing it turns 2-Step Verification off. Confirm with this passkey.",
+        es: "Es tu último segundo paso: quitarla desactiva la verificación en 2 pasos. Confírmalo con esta llave.",
+    },
+    ResetPasskey = "page.reset.passkey" {
+        en: "Save with a passkey instead of a code",
+        es: "Guardar con una llave de acceso en lugar de un código",
+    },
     LoginForgot = "page.login.forgot" { en: "Forgot password? Reset", es: "¿Olvidaste la contraseña? Restablécela" },
     LoginCapsHint = "page.login.caps_hint" {
         en: "Can't log in after a reset? Check Caps Lock, and that you chose Staff or Parent as on your account.",

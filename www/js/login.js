@@ -1,4 +1,5 @@
 import { api, say } from "./api.js";
+import { answer, autofillSupported, supported } from "./passkey.js";
 import { carry, continueTo } from "./continue.js";
 import { fill, localize, longDate, pageLocale, setTitle, whyChange } from "./i18n.js";
 
@@ -71,6 +72,7 @@ function showLoggedIn(info) {
   document.querySelector("h1").textContent = title;
   setTitle(title);
   for (const element of document.querySelectorAll(".logged-out-only")) element.hidden = Boolean(info);
+  document.getElementById("passkey-login").hidden = Boolean(info) || !supported();
 }
 
 async function showSession() {
@@ -107,6 +109,67 @@ async function showSession() {
   }
 }
 
+// After any login: on to where the person was going, or the logged-in view.
+async function loggedIn(info) {
+  say(status, "");
+  form.password.value = "";
+  form.code.value = "";
+  codeStep.hidden = true;
+  const change = info.password_change;
+  const next = new URLSearchParams(location.search).get("next");
+  if ((change && change.due) || next === "password") return goTo("/password");
+  if (info.two_step.setup_required) return goTo("/two-step");
+  if (continueTo()) return location.assign(continueTo());
+  await showSession();
+}
+
+// The autofill's pending request, aborted when the person uses the button instead (one request at a time).
+let autofill = null;
+
+async function passkeyLogin(mediation) {
+  if (autofill && !mediation) autofill.abort();
+  const controller = new AbortController();
+  if (mediation) autofill = controller;
+  const answered = await answer("login", { mediation, signal: controller.signal });
+  if (!answered.ok) {
+    if (answered.error) say(status, answered.error.message, "error");
+    else if (!mediation) say(status, t("page.login.passkey_cancelled"), "error");
+    if (!mediation) listenForAutofill();
+    return;
+  }
+  say(status, t("page.login.logging_in"));
+  const result = await api("POST", "/api/passkeys/login", answered.proof);
+  if (result.ok) return loggedIn(result.data);
+  say(status, result.error.message, "error");
+  listenForAutofill();
+}
+
+// The browser offers the account's passkeys in the email field's autofill; picking one logs in.
+async function listenForAutofill() {
+  if (!form.hidden && (await autofillSupported())) passkeyLogin("conditional");
+}
+
+document.getElementById("passkey-button").addEventListener("click", () => passkeyLogin(undefined));
+
+// The second step with a passkey instead of a code: the password typed stays, the passkey answers for the code.
+document.getElementById("code-passkey").addEventListener("click", async () => {
+  if (autofill) autofill.abort();
+  const answered = await answer("second_step");
+  if (!answered.ok) {
+    say(status, answered.error ? answered.error.message : t("page.login.passkey_cancelled"), "error");
+    return;
+  }
+  say(status, t("page.login.logging_in"));
+  const result = await api("POST", "/api/sessions", {
+    email: form.email.value.trim(),
+    audience: form.querySelector("input[name=audience]:checked").value,
+    password: form.password.value,
+    passkey: answered.proof,
+  });
+  if (result.ok) return loggedIn(result.data);
+  say(status, result.error.message, "error");
+});
+
 form.addEventListener("input", update);
 form.addEventListener("change", update);
 form.addEventListener("submit", async (event) => {
@@ -121,19 +184,11 @@ form.addEventListener("submit", async (event) => {
     code: codeStep.hidden ? null : form.code.value.trim(),
   });
   if (result.ok) {
-    say(status, "");
-    form.password.value = "";
-    form.code.value = "";
-    codeStep.hidden = true;
-    const change = result.data.password_change;
-    const next = new URLSearchParams(location.search).get("next");
-    if ((change && change.due) || next === "password") return goTo("/password");
-    if (result.data.two_step.setup_required) return goTo("/two-step");
-    if (continueTo()) return location.assign(continueTo());
-    await showSession();
+    await loggedIn(result.data);
   } else if (result.error.code === "two_step_required") {
     // The password was right: the code is the second step, which says what to do itself (once).
     codeStep.hidden = false;
+    document.getElementById("code-passkey").hidden = !supported();
     say(status, "");
     form.code.focus();
   } else {
@@ -176,6 +231,7 @@ async function start() {
   await showApp();
   update();
   await showSession();
+  listenForAutofill();
   document.body.dataset.ready = "true";
 }
 

@@ -1,6 +1,7 @@
 import { api, say } from "./api.js";
 import { fill, localize, pageLocale, setTitle } from "./i18n.js";
 import { keepTokenAcrossLanguages, takeLinkToken } from "./link-token.js";
+import { answer, supported } from "./passkey.js";
 
 const status = document.getElementById("status");
 const form = document.getElementById("reset");
@@ -52,6 +53,7 @@ async function start() {
   // With 2-Step Verification the reset takes a code too, and the policy may allow a shorter password.
   const twoStep = result.data.two_step === true;
   document.getElementById("code-step").hidden = !twoStep;
+  document.getElementById("reset-passkey").hidden = !twoStep || !supported();
   if (twoStep) form.password.dataset.latchkeyTwoStep = "true";
   form.hidden = false;
   await import("/latchkey.js");
@@ -66,8 +68,15 @@ for (const input of [form.password, form.confirm]) {
   });
 }
 
-form.addEventListener("submit", async (event) => {
+form.addEventListener("submit", (event) => {
   event.preventDefault();
+  save(null);
+});
+
+// The second step by a passkey instead of a code.
+document.getElementById("reset-passkey").addEventListener("click", () => save("passkey"));
+
+async function save(by) {
   // The widget marks a password that breaks a rule invalid: it is not sent, and the person goes to the list.
   if (!form.password.checkValidity()) {
     say(status, t("page.reset.not_yet"), "error");
@@ -80,11 +89,17 @@ form.addEventListener("submit", async (event) => {
     form.confirm.focus();
     return;
   }
-  const needsCode = !document.getElementById("code-step").hidden;
+  const needsCode = !document.getElementById("code-step").hidden && by !== "passkey";
   if (needsCode && !form.code.value.trim()) {
     say(status, t("page.reset.code_needed"), "error");
     form.code.focus();
     return;
+  }
+  let passkey = null;
+  if (by === "passkey") {
+    const answered = await answer("second_step");
+    if (!answered.ok) return say(status, answered.error ? answered.error.message : t("page.login.passkey_cancelled"), "error");
+    passkey = answered.proof;
   }
   const submit = form.querySelector("button[type=submit]");
   submit.disabled = true;
@@ -94,6 +109,7 @@ form.addEventListener("submit", async (event) => {
     password: form.password.value,
     confirm: form.confirm.value,
     code: needsCode ? form.code.value.trim() : null,
+    passkey,
   });
   submit.disabled = false;
   if (result.ok) {
@@ -110,6 +126,6 @@ form.addEventListener("submit", async (event) => {
   if (kind) return showProblem(kind);
   const unmet = result.error.code === "password_rejected" ? " " + t("page.reset.check_list") : "";
   say(status, result.error.message + unmet, "error");
-});
+}
 
 start();

@@ -1,6 +1,7 @@
 import { api, say } from "./api.js";
 import { localize, longDate, pageLocale } from "./i18n.js";
 import { continueTo } from "./continue.js";
+import { answer, create, supported } from "./passkey.js";
 
 const page = document.getElementById("page");
 const status = document.getElementById("status");
@@ -32,10 +33,108 @@ function showStatus(state) {
 
 async function refresh() {
   const result = await api("GET", "/api/two-step");
-  if (result.ok) return showStatus(result.data);
+  document.getElementById("passkeys").hidden = !result.ok;
+  if (result.ok) {
+    showStatus(result.data);
+    return refreshPasskeys();
+  }
   if (result.status === 401) return show("login-first");
   fail(result);
 }
+
+// The account's passkeys, each with its dates and its Rename and Remove.
+function showPasskeys(list) {
+  document.getElementById("passkeys-none").hidden = list.passkeys.length > 0;
+  document.getElementById("passkey-list").replaceChildren(...list.passkeys.map(passkeyItem));
+  const add = document.getElementById("passkey-add");
+  add.hidden = !supported() || list.room === 0;
+  document.getElementById("passkeys-unsupported").hidden = supported();
+}
+
+function passkeyItem(passkey) {
+  const item = document.createElement("li");
+  const name = document.createElement("strong");
+  name.textContent = passkey.name;
+  const dates = document.createElement("span");
+  const used = passkey.last_used_at
+    ? t("page.passkeys.used", { date: longDate(passkey.last_used_at, locale) })
+    : t("page.passkeys.never_used");
+  dates.textContent = " " + t("page.passkeys.created", { date: longDate(passkey.created_at, locale) }) + ", " + used;
+  const rename = document.createElement("button");
+  rename.type = "button";
+  rename.className = "secondary";
+  rename.textContent = t("page.passkeys.rename");
+  rename.addEventListener("click", () => renameForm(item, passkey));
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.className = "secondary";
+  remove.textContent = t("page.passkeys.remove");
+  remove.setAttribute("aria-label", t("page.passkeys.remove") + " " + passkey.name);
+  rename.setAttribute("aria-label", t("page.passkeys.rename") + " " + passkey.name);
+  remove.addEventListener("click", () => busy(remove, () => removePasskey(passkey)));
+  item.append(name, dates, " ", rename, " ", remove);
+  return item;
+}
+
+function renameForm(item, passkey) {
+  const form = document.createElement("form");
+  const label = document.createElement("label");
+  const id = "rename-" + Math.random().toString(36).slice(2);
+  label.htmlFor = id;
+  label.textContent = t("page.passkeys.name_label", { name: passkey.name });
+  const input = document.createElement("input");
+  input.id = id;
+  input.value = passkey.name;
+  input.maxLength = 64;
+  const save = document.createElement("button");
+  save.type = "submit";
+  save.textContent = t("page.passkeys.save");
+  form.append(label, input, save);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    return busy(save, async function rename() {
+      const result = await api("POST", "/api/passkeys/rename", { id: passkey.id, name: input.value });
+      if (needsPassword(result, rename)) return;
+      if (!result.ok) return fail(result);
+      say(status, t("page.passkeys.renamed"), "success");
+      showPasskeys(result.data);
+    });
+  });
+  item.append(form);
+  input.focus();
+}
+
+async function removePasskey(passkey, proof) {
+  const result = await api("POST", "/api/passkeys/remove", { id: passkey.id, passkey: proof || null });
+  if (needsPassword(result, () => removePasskey(passkey, proof))) return;
+  // The last second step: removing it turns 2-Step Verification off, which a passkey's answer confirms.
+  if (!result.ok && result.error.code === "two_step_required" && !proof) {
+    say(status, t("page.passkeys.confirm_last"));
+    const answered = await answer("second_step");
+    if (!answered.ok) return say(status, answered.error ? answered.error.message : t("page.passkeys.cancelled"), "error");
+    return removePasskey(passkey, answered.proof);
+  }
+  if (!result.ok) return fail(result);
+  say(status, t("page.passkeys.removed"), "success");
+  await refresh();
+}
+
+async function refreshPasskeys() {
+  const result = await api("GET", "/api/passkeys");
+  if (result.ok) showPasskeys(result.data);
+}
+
+document.getElementById("passkey-add").addEventListener("click", (event) => busy(event.target, async function add() {
+  const result = await create();
+  if (result.cancelled) return say(status, t("page.passkeys.cancelled"), "error");
+  if (needsPassword(result, add)) return;
+  if (!result.ok) return fail(result);
+  say(status, t("page.passkeys.added"), "success");
+  showPasskeys(result.data);
+  // The first second step: the recovery codes, shown this once.
+  if (result.data.recovery_codes && result.data.recovery_codes.length) showCodes(result.data.recovery_codes);
+  else await refresh();
+}));
 
 function showCodes(codes) {
   const list = document.getElementById("code-list");

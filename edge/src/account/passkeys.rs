@@ -84,6 +84,8 @@ pub struct PasskeyProof {
     pub counter: u32,
     pub spent: Spent,
     pub user_verified: bool,
+    /// The authenticator says it is backed up (a synced passkey).
+    pub synced: bool,
 }
 
 impl Passkeys {
@@ -185,6 +187,7 @@ impl Passkeys {
             counter: asserted.counter,
             spent,
             user_verified: asserted.user_verified,
+            synced: asserted.backed_up,
         })
     }
 

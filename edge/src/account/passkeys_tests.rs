@@ -3,6 +3,7 @@
 //! Verification's second factor.
 
 use super::*;
+use crate::account::sessions::methods_of;
 use crate::account::two_step::{Factor, Proof, TwoStep};
 use crate::seal::{Keys, TEST_KEYS};
 use crate::webauthn::tests::{phone, register, school, sign_in};
@@ -114,4 +115,25 @@ async fn a_passkey_turns_two_step_verification_on_and_is_its_second_factor() {
     let off = challenge("off", Purpose::SecondStep);
     two_step.disable(Factor::Passkey { rp: &rp, challenge: &off, credential: &signed }, NOW, &keys).unwrap();
     assert!(!two_step.enabled() && two_step.passkeys.list.is_empty());
+}
+
+#[test]
+fn an_apps_amr_says_how_the_login_was_made() {
+    let passkey = |synced| {
+        Proof::Passkey(PasskeyProof {
+            id: "id".into(),
+            counter: 0,
+            spent: Spent { digest: String::new(), until: 0 },
+            user_verified: true,
+            synced,
+        })
+    };
+    assert_eq!(methods_of(true, None), ["pwd"]);
+    assert_eq!(methods_of(true, Some(&Proof::Totp { step: 1 })), ["pwd", "otp"]);
+    assert_eq!(methods_of(true, Some(&passkey(false))), ["pwd", "hwk"]);
+    assert_eq!(
+        methods_of(false, Some(&passkey(true))),
+        ["swk", "mfa"],
+        "a passkey with the person verified: two factors"
+    );
 }

@@ -23,6 +23,10 @@ pub struct Session {
     /// Whether the login gave a 2-Step Verification code (an app's ID token then says `amr: ["pwd", "otp"]`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub otp: bool,
+    /// How the login was made, as RFC 8176 names it (sessions stored before passkeys have none: [`Session::amr`]
+    /// reads `otp`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<String>,
     /// When the person last proved the second factor in it: a code at the login, at the setup's confirmation, or
     /// typed again with the password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,6 +40,32 @@ impl Session {
     fn live(&self, now: u64) -> bool {
         self.expires_at > now && self.idle_until.is_none_or(|idle| idle > now)
     }
+
+    /// How the login was made (RFC 8176): `pwd`, with `otp` for a code, `hwk` (a passkey kept on one device) or
+    /// `swk` (a synced one); a passkey with no password, the person verified at the authenticator, adds `mfa`.
+    pub fn amr(&self) -> Vec<String> {
+        match (self.methods.is_empty(), self.otp) {
+            (false, _) => self.methods.clone(),
+            (true, true) => vec!["pwd".into(), "otp".into()],
+            (true, false) => vec!["pwd".into()],
+        }
+    }
+}
+
+/// The methods of a login whose second factor was `proof` (none: the password alone; `password` false: a passkey with
+/// no password).
+pub fn methods_of(password: bool, proof: Option<&super::two_step::Proof>) -> Vec<String> {
+    use super::two_step::Proof;
+    let mut methods: Vec<String> = if password { vec!["pwd".into()] } else { Vec::new() };
+    match proof {
+        Some(Proof::Passkey(passkey)) => methods.push(if passkey.synced { "swk" } else { "hwk" }.into()),
+        Some(_) => methods.push("otp".into()),
+        None => {}
+    }
+    if !password {
+        methods.push("mfa".into());
+    }
+    methods
 }
 
 /// Stored as a plain list, oldest first.
@@ -64,7 +94,17 @@ impl Sessions {
         let idle_until = Some((now + idle_secs).min(expires_at));
         let authenticated_at = Some(now);
         let second_factor_at = otp.then_some(now);
-        self.0.push(Session { hash, expires_at, idle_until, authenticated_at, otp, second_factor_at, password_change });
+        let methods = Vec::new();
+        self.0.push(Session {
+            hash,
+            expires_at,
+            idle_until,
+            authenticated_at,
+            otp,
+            methods,
+            second_factor_at,
+            password_change,
+        });
         ended
     }
 
@@ -108,6 +148,13 @@ impl Sessions {
     }
 
     /// The person proved the second factor in this (live) session (a code confirming a new authenticator).
+    /// Records how the login of `hash` was made.
+    pub fn set_methods(&mut self, hash: &TokenHash, methods: Vec<String>) {
+        if let Some(session) = self.0.iter_mut().find(|s| &s.hash == hash) {
+            session.methods = methods;
+        }
+    }
+
     pub fn second_factor_proved(&mut self, hash: &TokenHash, now: u64) {
         if let Some(session) = self.0.iter_mut().find(|s| &s.hash == hash && s.live(now)) {
             session.second_factor_at = Some(now);

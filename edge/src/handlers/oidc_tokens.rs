@@ -181,7 +181,7 @@ async fn issue(
         iat: now,
         auth_time: grant.auth_time,
         nonce: grant.nonce.clone(),
-        amr: if grant.otp { vec!["pwd".into(), "otp".into()] } else { vec!["pwd".into()] },
+        amr: grant.amr.clone(),
         sid: grant.sid.clone(),
         person: person(grant),
     };

@@ -15,7 +15,7 @@ use crate::otp::{qr, recovery, totp};
 use crate::platform::random_bytes;
 use crate::token::TokenHash;
 use latchkey_shared::api::{
-    CodeRequest, RecoveryCodes, TwoStepRequirement, TwoStepSetup as SetupAnswer, TwoStepStatus,
+    CodeRequest, RecoveryCodes, SecondFactorRequest, TwoStepRequirement, TwoStepSetup as SetupAnswer, TwoStepStatus,
 };
 use latchkey_shared::Secret;
 
@@ -46,23 +46,28 @@ pub async fn setup(call: Call<'_>) -> HandlerResult {
 }
 
 /// `POST /api/two-step/confirm`: answers the new recovery codes.
-pub async fn confirm(call: Call<'_>) -> HandlerResult {
-    with_new_recovery_codes(call, |session_hash, requirement, code, recovery_hashes| TwoStepConfirm {
+pub async fn confirm(mut call: Call<'_>) -> HandlerResult {
+    call.session()?;
+    let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
+    with_new_recovery_codes(call, |session_hash, requirement, recovery_hashes| TwoStepConfirm {
         session_hash,
         requirement,
-        code,
+        code: body.code,
         recovery_hashes,
     })
     .await
 }
 
 /// `POST /api/two-step/recovery-codes`: answers the new recovery codes; the old ones stop working.
-pub async fn replace_recovery_codes(call: Call<'_>) -> HandlerResult {
-    with_new_recovery_codes(call, |session_hash, requirement, code, recovery_hashes| TwoStepNewCodes {
+pub async fn replace_recovery_codes(mut call: Call<'_>) -> HandlerResult {
+    call.session()?;
+    let body: SecondFactorRequest = call.json(MAX_JSON_BODY).await?;
+    let passkey = super::passkeys::answer(&call, body.passkey)?;
+    with_new_recovery_codes(call, |session_hash, requirement, recovery_hashes| TwoStepNewCodes {
         session_hash,
         requirement,
-        code: Some(code),
-        passkey: None,
+        code: body.code,
+        passkey,
         recovery_hashes,
     })
     .await
@@ -83,17 +88,16 @@ fn answer_status(call: &Call<'_>, status: Result<TwoStepStatus, Refusal>) -> Han
     call.reply(200, &status)
 }
 
-/// Makes ten recovery codes and sends their hashes, with the code from the body, in the command `make` builds;
-/// answers the codes themselves if the account took them. They are never seen again.
+/// Makes ten recovery codes and sends their hashes in the command `make` builds; answers the codes themselves if the
+/// account took them. They are never seen again.
 async fn with_new_recovery_codes<C>(
-    mut call: Call<'_>,
-    make: impl FnOnce(TokenHash, TwoStepRequirement, Secret<String>, Vec<String>) -> C,
+    call: Call<'_>,
+    make: impl FnOnce(TokenHash, TwoStepRequirement, Vec<String>) -> C,
 ) -> HandlerResult
 where
     C: Ask<Reply = Result<TwoStepStatus, Refusal>>,
 {
     let (id, session_hash) = call.session()?;
-    let body: CodeRequest = call.json(MAX_JSON_BODY).await?;
     let recovery_codes = (0..recovery::COUNT)
         .map(|_| random_bytes::<{ recovery::CODE_BYTES }>().map(|bytes| Secret::new(recovery::format(&bytes))))
         .collect::<Result<Vec<_>, _>>()?;
@@ -102,6 +106,6 @@ where
         .map(|code| recovery::hash_of_formatted(&call.config.sealing_keys, code.expose_str()))
         .collect();
     let requirement = call.two_step_requirement().await;
-    call.account(&id, make(session_hash, requirement, body.code, hashes)).await?.map_err(|r| call.refusal(r))?;
+    call.account(&id, make(session_hash, requirement, hashes)).await?.map_err(|r| call.refusal(r))?;
     call.reply(200, &RecoveryCodes { recovery_codes })
 }

@@ -20,8 +20,8 @@ pub struct Grant {
     pub subject: String,
     pub sid: String,
     pub auth_time: u64,
-    /// The login gave a 2-Step Verification code.
-    pub otp: bool,
+    /// How the login was made (RFC 8176 `amr`).
+    pub amr: Vec<String>,
     pub nonce: Option<String>,
     /// What these tokens are for: the grant's scope, or less when a refresh asked for less.
     pub scope: Vec<String>,
@@ -49,7 +49,7 @@ impl AccountState {
             subject: self.apps.subject.clone()?,
             sid: sid_of(&family.session),
             auth_time: session.authenticated_at.unwrap_or(0),
-            otp: session.otp,
+            amr: session.amr(),
             nonce: family.nonce.clone(),
             scope: family.scope.clone(),
             email: display(&self.profile.login_email),

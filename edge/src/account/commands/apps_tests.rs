@@ -90,7 +90,7 @@ fn the_code_becomes_tokens_once_with_a_stable_subject_and_the_login_it_came_from
     login(&mut slot, 1, NOW);
     let _ = run(&mut slot, authorize(1, 10, None, vec![]), NOW, &rules());
     let grant = run(&mut slot, exchange(10, "f1", 50), NOW + 5, &rules()).reply.unwrap();
-    assert_eq!((grant.subject.as_str(), grant.auth_time, grant.otp), ("subject-10", NOW, false));
+    assert_eq!((grant.subject.as_str(), grant.auth_time, &grant.amr[..]), ("subject-10", NOW, &["pwd".to_owned()][..]));
     assert_eq!((grant.nonce.as_deref(), grant.sid.clone()), (Some("n-1"), sid_of(&hash(1))));
     assert_eq!(run(&mut slot, exchange(10, "f2", 51), NOW + 6, &rules()).reply, Err(GrantRefusal::Replayed));
     let _ = run(&mut slot, authorize(1, 11, None, vec![]), NOW + 7, &rules());

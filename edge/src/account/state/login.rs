@@ -3,6 +3,7 @@
 
 use super::super::credential::PasswordHasher;
 use super::super::refusal::Refusal;
+use super::super::sessions::methods_of;
 use super::super::two_step::Factor;
 use super::AccountState;
 use crate::email::display;
@@ -91,10 +92,12 @@ impl AccountState {
         }
         // Right: a hash made another way (imported, or older parameters) is made again, now that the password is here.
         self.credential.upgrade(&password, hasher);
+        let mut methods = methods_of(true, None);
         if self.two_step.enabled() {
             // The password was right: asking for the code is not a failure; a wrong code is, on its own count.
             let factor = input.factor.ok_or(Refusal::new(ErrorCode::TwoStepRequired))?;
             let proof = self.two_step.check(factor, now, keys)?;
+            methods = methods_of(true, Some(&proof));
             self.two_step.spend(proof, now);
         }
         self.failed_logins.forgive(input.client);
@@ -111,6 +114,7 @@ impl AccountState {
         let otp = self.two_step.enabled();
         self.last_login_at = Some(now);
         let gone = self.sessions.open(input.session.clone(), now, rules.ttl_secs, rules.idle_secs, owed, otp);
+        self.sessions.set_methods(&input.session, methods);
         self.apps.forget_without(|session| !gone.contains(session));
         Ok(self.session_info(&input.session, now, rules))
     }
@@ -142,12 +146,14 @@ impl AccountState {
                 return Err(refusal);
             }
         };
+        let methods = methods_of(false, Some(&proof));
         self.two_step.spend(proof, now);
         self.failed_logins.forgive(input.client);
         let owed = self.credential.owed(for_audience, now);
         self.two_step.note_requirement(now, rules.two_step_grace_secs);
         self.last_login_at = Some(now);
         let gone = self.sessions.open(input.session.clone(), now, rules.ttl_secs, rules.idle_secs, owed, true);
+        self.sessions.set_methods(&input.session, methods);
         self.apps.forget_without(|session| !gone.contains(session));
         Ok(self.session_info(&input.session, now, rules))
     }
