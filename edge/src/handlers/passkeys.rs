@@ -1,7 +1,7 @@
 //! Passkeys over HTTP. A ceremony's challenge is made here and travels to the browser and back sealed with its
 //! purpose, its expiry and (for a registration) its account, so nothing about it lives client-side in a form anyone
 //! can forge; the account's Durable Object keeps which challenges were answered, so none works twice. A passkey's
-//! account is found through KV (`passkey:{credential id}`), written when it is registered and removed with it; the
+//! account is found through KV's index (`store::passkey_key`), which the account's object keeps (`object.rs`); the
 //! account's own list decides.
 
 use super::{Call, HandlerResult};
@@ -124,7 +124,6 @@ pub async fn register(mut call: Call<'_>) -> HandlerResult {
         .collect::<Result<Vec<_>, _>>()?;
     let keys = &call.config.sealing_keys;
     let recovery_hashes = codes.iter().map(|code| recovery::hash_of_formatted(keys, code.expose_str())).collect();
-    let credential_id = body.credential.id.clone();
     let command = PasskeyRegister {
         session_hash,
         requirement: call.two_step_requirement().await,
@@ -135,9 +134,6 @@ pub async fn register(mut call: Call<'_>) -> HandlerResult {
         recovery_hashes,
     };
     let registered = call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
-    crate::store::put_json(&call.kv()?, &crate::store::passkey_key(&credential_id), &id, None)
-        .await
-        .map_err(Internal::Kv)?;
     let mut list = registered.list;
     if registered.first_factor {
         list.recovery_codes = codes;
@@ -183,11 +179,9 @@ pub async fn remove(mut call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let body: PasskeyRemoveRequest = call.json(MAX_JSON_BODY).await?;
     let passkey = answer(&call, body.passkey)?;
-    let credential_id = body.id.clone();
     let requirement = call.two_step_requirement().await;
     let command = PasskeyRemove { session_hash, requirement, id: body.id, code: body.code, passkey };
     let list = call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
-    crate::store::delete(&call.kv()?, &crate::store::passkey_key(&credential_id)).await.map_err(Internal::Kv)?;
     call.reply(200, &list)
 }
 

@@ -96,7 +96,7 @@ fn check_client_data(expected: &Expected<'_>, json: &[u8], kind: &str) -> Result
         return Err(Refused::Challenge);
     }
     // Exactly one of the site's origins; a page framed by another site is not the site.
-    if client.cross_origin == Some(true) || !expected.rp.origins.iter().any(|origin| *origin == client.origin) {
+    if client.cross_origin == Some(true) || !expected.rp.origins.contains(&client.origin) {
         return Err(Refused::Origin);
     }
     Ok(())
