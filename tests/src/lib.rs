@@ -18,6 +18,7 @@ pub mod imported;
 pub mod mail_events;
 pub mod oidc;
 pub mod page;
+pub mod passkey;
 pub mod process;
 pub mod stats;
 pub mod two_step;
@@ -191,6 +192,18 @@ impl std::ops::Deref for Browser {
 }
 
 impl Browser {
+    /// Sends a command of a WebDriver extension (`session/{id}/PATH`) the client library has no method for: the
+    /// driver's answer's `value`.
+    pub async fn extension(&self, method: reqwest::Method, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let (driver, id) = self.session.as_ref().expect("a live session");
+        let request = http().request(method, format!("{driver}/session/{id}/{path}"));
+        let request = if body.is_null() { request } else { request.json(&body) };
+        let answer: serde_json::Value =
+            request.send().await.expect("the driver answers").json().await.expect("the driver answers JSON");
+        assert!(answer["value"]["error"].is_null(), "{path}: {answer}");
+        answer["value"].clone()
+    }
+
     pub async fn close(mut self) -> Result<(), fantoccini::error::CmdError> {
         self.session = None;
         self.client.clone().close().await

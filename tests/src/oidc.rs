@@ -174,8 +174,13 @@ pub async fn logout_tokens(label: &str) -> Vec<String> {
 /// `127.0.0.1`, so a browser treats the trip to latchkey as the cross-site navigation it is for a real app —, its
 /// `config.json` naming the shared Worker and `client_id`. The base URL, ending in `/`.
 pub fn serve_demo(client_id: &str) -> String {
+    serve_demo_for(&base_url(), client_id, "localhost")
+}
+
+/// [`serve_demo`] for the Worker at `issuer`, at `http://HOST:PORT/` (`127.0.0.1` when the Worker is `localhost`).
+pub fn serve_demo_for(issuer: &str, client_id: &str, host: &str) -> String {
     use crate::fake_http::{listen, Response};
-    let config = json!({"issuer": base_url(), "client_id": client_id}).to_string();
+    let config = json!({"issuer": issuer, "client_id": client_id}).to_string();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo");
     let port = listen(0, move |request| {
         let name = request.path.trim_start_matches('/').split(['?', '#']).next().unwrap_or_default();
@@ -191,7 +196,7 @@ pub fn serve_demo(client_id: &str) -> String {
             Err(err) => Response::text(500, err.to_string()),
         }
     });
-    format!("http://localhost:{port}/")
+    format!("http://{host}:{port}/")
 }
 
 /// The code exchanged, as the app does it (PKCE verifier included): the token response.

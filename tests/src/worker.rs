@@ -12,6 +12,8 @@ use std::time::Duration;
 
 pub struct Worker {
     service: Option<Service>,
+    /// The origin's host: `127.0.0.1`, or `localhost` for passkeys.
+    host: &'static str,
     port: u16,
     dir: PathBuf,
     vars: BTreeMap<String, String>,
@@ -59,16 +61,28 @@ impl Worker {
         Worker::start_logging(name, vars, artifacts().join(format!("worker-{name}.log"))).await
     }
 
+    /// [`Worker::start`], its origin `http://localhost:PORT`: a browser takes no IP address as a passkey's relying
+    /// party, and `localhost` is a secure context as `127.0.0.1` is.
+    pub async fn start_at_localhost(name: &str, vars: &[(&str, &str)]) -> Worker {
+        let log = artifacts().join(format!("worker-{name}.log"));
+        Worker::start_at(name, "localhost", vars, log).await
+    }
+
     pub async fn start_logging(name: &str, vars: &[(&str, &str)], log: PathBuf) -> Worker {
+        Worker::start_at(name, "127.0.0.1", vars, log).await
+    }
+
+    async fn start_at(name: &str, host: &'static str, vars: &[(&str, &str)], log: PathBuf) -> Worker {
         // The origin names the port, so the port is chosen before wrangler starts; if another process takes it in
         // between, the Worker cannot listen and starts again on another.
         for _ in 0..3 {
             let port = free_port();
             let dir = std::env::temp_dir().join(format!("latchkey-worker-{name}-{}-{port}", std::process::id()));
             std::fs::create_dir_all(&dir).expect("a state directory");
-            let mut all = test_vars(&format!("http://127.0.0.1:{port}"));
+            let mut all = test_vars(&format!("http://{host}:{port}"));
             all.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-            let mut worker = Worker { service: None, port, dir, vars: all, without: Vec::new(), log: log.clone() };
+            let mut worker =
+                Worker { service: None, host, port, dir, vars: all, without: Vec::new(), log: log.clone() };
             if worker.spawn().await {
                 return worker;
             }
@@ -133,7 +147,7 @@ impl Worker {
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
+        format!("http://{}:{}{path}", self.host, self.port)
     }
 
     /// A client of this Worker.
