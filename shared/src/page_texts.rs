@@ -570,6 +570,23 @@ crate::catalogue::catalogue! {
         en: "2-Step Verification",
         es: "Verificación en 2 pasos",
     },
+    ConsolePasskeys = "page.console.passkeys" { en: "Passkeys", es: "Llaves de acceso" },
+    ConsolePasskey = "page.console.passkey" {
+        en: "{name} (added {created}, last used {used})",
+        es: "{name} (añadida el {created}, último uso: {used})",
+    },
+    ConsoleActionPasskeyRemove = "page.console.action.passkey_remove" {
+        en: "Remove the passkey “{name}”",
+        es: "Quitar la llave de acceso «{name}»",
+    },
+    ConsoleConfirmPasskeyRemove = "page.console.confirm.passkey_remove" {
+        en: "Remove the passkey “{passkey}” from {name}'s account? Do it only after every check below. They are logged out everywhere and mailed; if it is their last second step, 2-Step Verification goes off.",
+        es: "¿Quitar la llave de acceso «{passkey}» de la cuenta de {name}? Hazlo solo tras todas las comprobaciones de abajo. Se cerrarán sus sesiones y se le avisará por correo; si es su último segundo paso, se desactiva la verificación en 2 pasos.",
+    },
+    ConsoleDonePasskeyRemove = "page.console.done.passkey_remove" {
+        en: "The passkey was removed from {name}'s account.",
+        es: "Se quitó la llave de acceso de la cuenta de {name}.",
+    },
     ConsoleOn = "page.console.on" {
         en: "On",
         es: "Activada",

@@ -131,6 +131,28 @@ async fn a_parent_adds_a_passkey_and_logs_in_resets_and_reaches_an_app_with_it()
     assert!(claims.contains(&email) && claims.contains("mfa"), "{claims}");
     assert!(!claims.contains("pwd"), "no password was typed: {claims}");
     assert_eq!(authenticator.credentials(&browser).await[0]["signCount"].as_u64().map(|n| n > 0), Some(true));
+
+    // The phone is lost: the office sees the passkey on the account and removes it (its last second step: 2-Step
+    // Verification goes off), the person is logged out and mailed, and the passkey logs in no more.
+    let find = format!("/api/admin/accounts?email={}", latchkey_e2e::http1::encode(&email));
+    let (status, found) = admin.admin(reqwest::Method::GET, &find, None).await;
+    assert_eq!(status, 200, "{found}");
+    let passkeys = found["accounts"][0]["passkeys"].as_array().cloned().unwrap_or_default();
+    assert_eq!(passkeys.len(), 1, "{found}");
+    assert!(passkeys[0]["last_used_at"].as_u64().is_some() && passkeys[0].get("public_key").is_none(), "{found}");
+    let remove = json!({"login_email": email, "audience": "parent", "id": passkeys[0]["id"]});
+    let (status, view) = admin.admin(reqwest::Method::POST, "/api/admin/accounts/passkey-remove", Some(&remove)).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!((view["passkeys"].as_array().map(Vec::len), &view["two_step_enabled"]), (Some(0), &json!(false)));
+    assert_eq!(view["active_sessions"], 0, "logged out everywhere");
+    let events: Vec<&str> = view["history"].as_array().unwrap().iter().filter_map(|e| e["event"].as_str()).collect();
+    assert!(events.contains(&"passkey_removed") && events.contains(&"passkey_added"), "{events:?}");
+    mail_holding(&email, "turned off 2-Step Verification").await;
+    let (status, refused) = admin.admin(reqwest::Method::POST, "/api/admin/accounts/passkey-remove", Some(&remove)).await;
+    assert_eq!((status, error_code(&refused)), (404, "passkey_not_found"));
+    browser.goto(&worker.url("/login")).await.unwrap();
+    wait_text(&browser, "#status", "did not work").await;
+    assert!(!visible(&browser, "#signed-in").await);
     browser.close().await.unwrap();
 }
 

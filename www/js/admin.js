@@ -167,6 +167,11 @@ function card(account, n) {
   const state = element("dl", null, { class: "facts" });
   fact(state, t("page.console.status"), t(account.status === "active" ? "page.console.active" : "page.console.disabled"));
   fact(state, t("page.console.two_step"), t(account.two_step_enabled ? "page.console.on" : "page.console.off"));
+  fact(state, t("page.console.passkeys"), (account.passkeys || []).map((passkey) => t("page.console.passkey", {
+    name: passkey.name,
+    created: when(passkey.created_at),
+    used: passkey.last_used_at ? when(passkey.last_used_at) : t("page.console.never"),
+  })).join("; ") || t("page.console.none"));
   fact(state, t("page.console.last_login"), account.last_login_at ? when(account.last_login_at) : t("page.console.never"));
   fact(state, t("page.console.password_changed"), passwordChanged(account));
   const change = account.required_change;
@@ -252,8 +257,8 @@ function list(items, none, line) {
 function actions(account) {
   const box = element("div", null, { class: "actions" });
   const target = { login_email: account.login_email, audience: account.audience };
-  const button = (text, run) => {
-    const b = element("button", t(text), { type: "button", class: "secondary" });
+  const button = (text, run, label = t(text)) => {
+    const b = element("button", label, { type: "button", class: "secondary" });
     b.addEventListener("click", run);
     box.append(b);
   };
@@ -308,6 +313,23 @@ function actions(account) {
       });
       if (answer) act("POST", "/api/admin/accounts/two-step-off", { ...target, checks: answer.checks }, "page.console.done.two_step_off");
     });
+  }
+  // A lost phone or computer: its passkey goes, after the same checks (the last one turns 2-Step Verification off).
+  for (const passkey of account.passkeys || []) {
+    const named = t("page.console.action.passkey_remove", { name: passkey.name });
+    button("page.console.action.passkey_remove", async () => {
+      const toTick = await identityChecks();
+      if (!toTick) return;
+      const answer = await ask({
+        title: named,
+        text: t("page.console.confirm.passkey_remove", { name: who, passkey: passkey.name }),
+        checks: toTick,
+      });
+      if (answer) {
+        act("POST", "/api/admin/accounts/passkey-remove", { ...target, id: passkey.id, checks: answer.checks },
+          "page.console.done.passkey_remove");
+      }
+    }, named);
   }
   if (me.roles.includes("admin") && account.audience === "staff") {
     button("page.console.action.roles", async () => {

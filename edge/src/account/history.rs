@@ -57,6 +57,7 @@ fn entry(event: &AccountEvent, at: u64) -> Option<HistoryEntry> {
             TwoStepChange::PasskeyRemoved => HistoryEvent::PasskeyRemoved,
         }),
         AccountEvent::TwoStepTurnedOff { by: actor } => by(HistoryEvent::TwoStepDisabledByStaff, actor),
+        AccountEvent::PasskeyRemovedByStaff { by: actor } => by(HistoryEvent::PasskeyRemoved, actor),
         AccountEvent::TwoStepCodeRefused(code) => {
             HistoryEntry { detail: Some(code.as_str().to_owned()), ..plain(HistoryEvent::TwoStepCodeRefused) }
         }

@@ -4,7 +4,7 @@
 
 use super::apply::Apply;
 use super::commands::admin::{
-    AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SealSecrets, SetRoles, View,
+    AdminRemovePasskey, AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SealSecrets, SetRoles, View,
 };
 use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, RevokeGrant};
 use super::commands::delivery::{MailRetrying, MailSettled, NoteMailEvent};
@@ -59,6 +59,7 @@ wire! {
     Enable(Enable),
     EndSessions(EndSessions),
     AdminTwoStepOff(AdminTwoStepOff),
+    AdminRemovePasskey(AdminRemovePasskey),
     RequireChange(RequireChange),
     SetRoles(SetRoles),
     SealSecrets(SealSecrets),

@@ -186,6 +186,7 @@ impl AccountState {
             password_scheme: self.credential.hash.as_ref().and_then(|h| crate::password::scheme(h.expose_str())),
             required_change: self.credential.required,
             two_step_enabled: self.two_step.enabled(),
+            passkeys: self.two_step.passkeys.info(),
             pseudonym: self.pseudonym(keys).as_str().to_owned(),
             // Kept per address in KV, not by the account: the admin handler adds them.
             mail_events: Vec::new(),
@@ -317,6 +318,21 @@ impl AccountState {
         self.credential.two_step_turned_off();
         self.end_all_sessions(now);
         self.queue_two_step_notice(notice_id, TwoStepChange::DisabledByAdmin, now);
+        Ok(())
+    }
+
+    /// Removes a passkey for staff: the last second factor going is 2-Step Verification going off, as staff turn it
+    /// off; every session ends (whoever holds the lost device may be logged in), and every address is told.
+    pub fn remove_passkey_by_staff(&mut self, id: &str, notice_id: String, now: u64) -> Result<(), Refusal> {
+        let last = self.two_step.authenticator.is_none() && self.two_step.passkeys.list.len() == 1;
+        self.two_step.passkeys.remove(id)?;
+        if last {
+            self.two_step.turn_off_by_admin().ok();
+            self.credential.two_step_turned_off();
+        }
+        self.end_all_sessions(now);
+        let change = if last { TwoStepChange::DisabledByAdmin } else { TwoStepChange::PasskeyRemoved };
+        self.queue_two_step_notice(notice_id, change, now);
         Ok(())
     }
 

@@ -26,6 +26,10 @@ pub enum AccountEvent {
     TwoStepTurnedOff {
         by: Actor,
     },
+    /// Staff (or the admin API) removed a passkey, for someone who lost the device it lives on.
+    PasskeyRemovedByStaff {
+        by: Actor,
+    },
     TwoStepCodeRefused(ErrorCode),
     /// The admin required a new password of this account.
     PasswordChangeRequired {
@@ -115,6 +119,9 @@ impl AccountEvent {
             &AccountEvent::TwoStepChanged(change) => Event::TwoStepChanged { account, change, by: None },
             AccountEvent::TwoStepTurnedOff { by } => {
                 Event::TwoStepChanged { account, change: TwoStepChange::DisabledByAdmin, by: Some(actor_name(by)) }
+            }
+            AccountEvent::PasskeyRemovedByStaff { by } => {
+                Event::TwoStepChanged { account, change: TwoStepChange::PasskeyRemoved, by: Some(actor_name(by)) }
             }
             &AccountEvent::TwoStepCodeRefused(code) => Event::TwoStepCodeRefused { account, code },
             AccountEvent::PasswordChangeRequired { by } => {

@@ -7,7 +7,7 @@
 use super::settings::check_deadline;
 use super::{Call, HandlerResult};
 use crate::account::commands::admin::{
-    AdminTwoStepOff, Disable, Enable, EndSessions, RequireChange, SealSecrets, SetRoles, View,
+    AdminRemovePasskey, AdminTwoStepOff, Disable, Enable, EndSessions, RequireChange, SealSecrets, SetRoles, View,
 };
 use crate::account::protocol::Ask;
 use crate::account::refusal::Refusal;
@@ -110,6 +110,15 @@ pub async fn two_step_off(mut call: Call<'_>) -> HandlerResult {
     let by = call.staff_member()?;
     identity_checked(&call, &by, &asked.checks)?;
     on_named_account(&call, &asked.login_email, asked.audience, AdminTwoStepOff { by }).await
+}
+
+/// `POST /api/admin/accounts/passkey-remove`.
+pub async fn remove_passkey(mut call: Call<'_>) -> HandlerResult {
+    let asked: latchkey_shared::api::PasskeyRemoveByStaff = call.json(MAX_JSON_BODY).await?;
+    let by = call.staff_member()?;
+    identity_checked(&call, &by, &asked.checks)?;
+    let command = AdminRemovePasskey { id: asked.id, by };
+    on_named_account(&call, &asked.login_email, asked.audience, command).await
 }
 
 /// Staff in the console must have ticked every identity check the school defined (`invalid_request` naming those

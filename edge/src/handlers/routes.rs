@@ -144,6 +144,10 @@ pub const TABLE: &Table<Handler> = &[
         &[ep("POST", HelpdeskChange, None, h!(|call| admin::two_step_off(call).await))],
     ),
     (
+        "/api/admin/accounts/passkey-remove",
+        &[ep("POST", HelpdeskChange, None, h!(|call| admin::remove_passkey(call).await))],
+    ),
+    (
         "/api/admin/accounts/reset-link",
         &[ep("POST", HelpdeskChange, None, h!(|call| admin::send_reset_link(call).await))],
     ),

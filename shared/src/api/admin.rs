@@ -65,6 +65,9 @@ pub struct AccountView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_change: Option<RequiredChange>,
     pub two_step_enabled: bool,
+    /// Its passkeys: names, when added and last used (no key material).
+    #[serde(default)]
+    pub passkeys: Vec<super::PasskeyInfo>,
     /// How the audit trail names this account, to find its lines in the logs.
     pub pseudonym: String,
     /// What the mail provider reported about mail to the login and contact emails (`POST /api/mail-events`), newest
@@ -216,6 +219,19 @@ pub struct SetRoles {
 pub struct TwoStepOff {
     pub login_email: String,
     pub audience: Audience,
+    #[serde(default)]
+    pub checks: Vec<String>,
+}
+
+/// `POST /api/admin/accounts/passkey-remove`: a passkey of the account removed, for someone who lost the device it
+/// lives on, after the same identity checks as `two-step-off`. The last second factor going turns 2-Step Verification
+/// off; every session ends either way (whoever holds the device may be logged in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasskeyRemoveByStaff {
+    pub login_email: String,
+    pub audience: Audience,
+    pub id: String,
     #[serde(default)]
     pub checks: Vec<String>,
 }

@@ -166,6 +166,31 @@ impl Apply for AdminTwoStepOff {
     }
 }
 
+/// Staff remove a passkey of the account (the identity checks were made by the handler).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AdminRemovePasskey {
+    pub id: String,
+    pub by: StaffMember,
+}
+
+impl Apply for AdminRemovePasskey {
+    type Reply = Result<AccountView, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let account = match staff_target(slot, &self.by) {
+            Ok(account) => account,
+            Err(refusal) => return Outcome::reply(Err(refusal)),
+        };
+        match account.remove_passkey_by_staff(&self.id, cx.ids.notice.clone(), cx.now) {
+            Ok(()) => Outcome::reply(Ok(account.view(cx.now, &cx.rules.sealing_keys)))
+                .saved()
+                .flushing()
+                .event(AccountEvent::PasskeyRemovedByStaff { by: self.by.actor }),
+            Err(refusal) => Outcome::reply(Err(refusal)),
+        }
+    }
+}
+
 /// The admin asks this account for a new password: every password set before now must change by `deadline` (none:
 /// at the next login); with `announce`, every address on file is told.
 #[derive(Debug, Serialize, Deserialize)]
