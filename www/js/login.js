@@ -141,7 +141,9 @@ async function passkeyLogin(mediation) {
   const result = await api("POST", "/api/passkeys/login", answered.proof);
   if (result.ok) return loggedIn(result.data);
   say(status, result.error.message, "error");
-  listenForAutofill();
+  // A refused pick from the autofill is not offered again at once (the button still is): asking again straight
+  // away would repeat the refusal for a browser that answers without the person.
+  if (!mediation) listenForAutofill();
 }
 
 // The browser offers the account's passkeys in the email field's autofill; picking one logs in.
