@@ -1,6 +1,7 @@
 //! The latchkey Worker: a thin shell that reads the request, asks the pure modules what to do, and does the I/O.
 //! Static pages come from the `[assets]` binding; only `/api/*` and `/dev/*` reach this code. Public only for the
-//! fuzz targets (`fuzz/`): request bodies, email addresses and tokens, the parsers that meet input first.
+//! fuzz targets (`fuzz/`) and the passkey benchmark: request bodies, email addresses, tokens and passkeys' data, the
+//! parsers that meet input first.
 
 mod account;
 #[cfg(test)]
@@ -33,7 +34,7 @@ mod site;
 mod store;
 pub mod token;
 mod turnstile;
-mod webauthn;
+pub mod webauthn;
 mod webhook;
 
 pub use account::object::Account;
