@@ -82,6 +82,46 @@ pub async fn sign(call: Call<'_>) -> HandlerResult {
     call.reply(200, &serde_json::json!({ "signed": n, "alg": alg }))
 }
 
+/// `POST /dev/passkey?kind=registration|assertion&n=N` (N ≤ 200) with one of the benchmark's fixtures
+/// (`edge/examples/passkey_bench.rs`): verifies its registration or its sign-in N times, as the account does; the
+/// benchmark times it from outside against n=0.
+pub async fn passkey(mut call: Call<'_>) -> HandlerResult {
+    use crate::webauthn::{data, verify_assertion, verify_registration, Expected, RelyingParty};
+    #[derive(serde::Deserialize)]
+    struct Ceremony<C> {
+        challenge: String,
+        credential: C,
+    }
+    #[derive(serde::Deserialize)]
+    struct Fixture {
+        rp_id: String,
+        origin: String,
+        public_key: String,
+        registration: Ceremony<latchkey_shared::api::RegistrationCredential>,
+        assertion: Ceremony<latchkey_shared::api::AssertionCredential>,
+    }
+    let url = call.req.url().map_err(Internal::Request)?;
+    let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let n: u32 = query("n").and_then(|v| v.parse().ok()).unwrap_or(1).min(200);
+    let fixture: Fixture = call.json(crate::body::MAX_JSON_BODY).await?;
+    let rp = RelyingParty { id: fixture.rp_id, name: "Bench".into(), origins: vec![fixture.origin] };
+    let bad = || call.error(latchkey_shared::ErrorCode::InvalidRequest);
+    let key = data::decode(&fixture.public_key).map_err(|_| bad())?;
+    let (register, sign_in) = (data::decode(&fixture.registration.challenge), data::decode(&fixture.assertion.challenge));
+    let (register, sign_in) = (register.map_err(|_| bad())?, sign_in.map_err(|_| bad())?);
+    let verified = (0..n).all(|_| match query("kind").as_deref() {
+        Some("registration") => {
+            let expected = Expected { rp: &rp, challenge: &register, user_verification: false };
+            verify_registration(&expected, &fixture.registration.credential).is_ok()
+        }
+        _ => {
+            let expected = Expected { rp: &rp, challenge: &sign_in, user_verification: false };
+            verify_assertion(&expected, &fixture.assertion.credential, &key, 0).is_ok()
+        }
+    });
+    call.reply(200, &serde_json::json!({ "verified": n, "ok": verified }))
+}
+
 async fn messages(call: &Call<'_>) -> Result<Vec<MailboxMessage>, latchkey_shared::ApiError> {
     let kv = call.kv()?;
     let mut messages: Vec<MailboxMessage> = store::list_json(&kv, "mailbox:").await.map_err(Internal::Kv)?;

@@ -267,6 +267,7 @@ pub const TABLE: &Table<Handler> = &[
     ("/dev/argon2", &[ep("POST", Dev, None, h!(|call| dev::argon2(call)))]),
     ("/dev/verify", &[ep("POST", Dev, None, h!(|call| dev::verify(call).await))]),
     ("/dev/sign", &[ep("POST", Dev, None, h!(|call| dev::sign(call).await))]),
+    ("/dev/passkey", &[ep("POST", Dev, None, h!(|call| dev::passkey(call).await))]),
     ("/dev/routes", &[ep("GET", Dev, None, h!(|call| call.reply(200, &crate::routes::listing(TABLE))))]),
 ];
 

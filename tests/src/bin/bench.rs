@@ -222,6 +222,41 @@ async fn openid_connect(password: &str) {
     }
 }
 
+/// Passkey verification in workerd (through /dev/passkey, timed from outside against n=0) beside native (the figures
+/// `edge/examples/passkey_bench.rs` measured and wrote with its fixtures into $BENCH_DIR/passkeys.json).
+async fn passkeys(client: &reqwest::Client) {
+    const CALLS: u32 = 50;
+    let dir = std::path::PathBuf::from(std::env::var("BENCH_DIR").expect("BENCH_DIR (scripts/bench sets it)"));
+    let fixtures: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(dir.join("passkeys.json")).expect("the passkey fixtures")).unwrap();
+    println!("
+passkey verification, ms per call (median of 5 x {CALLS})");
+    for fixture in &fixtures {
+        let alg = fixture["alg"].as_str().unwrap_or_default();
+        for kind in ["registration", "assertion"] {
+            let verify = |n: u32| {
+                let request = client.post(url(&format!("/dev/passkey?kind={kind}&n={n}"))).json(fixture);
+                async move {
+                    let answer = request.send().await.unwrap();
+                    let status = answer.status().as_u16();
+                    let body: Value = answer.json().await.unwrap();
+                    assert_eq!(body["ok"], true, "the fixture verifies in workerd: {body}");
+                    status
+                }
+            };
+            verify(1).await;
+            let mut workerd = Vec::new();
+            for _ in 0..5 {
+                let zero = timed(verify(0)).await;
+                workerd.push((timed(verify(CALLS)).await - zero) / f64::from(CALLS));
+            }
+            let native = fixture["native_ms"][kind].as_f64().unwrap_or(f64::NAN);
+            let w = percentile(&mut workerd, 0.5);
+            println!("  {alg:<6} {kind:<13} workerd {w:>7.3}   native (release) {native:>7.3}");
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let client = http();
@@ -314,6 +349,7 @@ async fn main() {
     println!("  workerd {w:.1}   native (release) {n:.1}   ratio {:.2}x (target <= 1.3x)", w / n);
     imported_hashes(&client).await;
     openid_connect(password).await;
+    passkeys(&client).await;
 
     // Operations one reset costs: request (+ its background work) and confirmation (+ the notice).
     let ops_email = unique_email("bench-ops", "");
