@@ -71,7 +71,8 @@ fn client_data(kind: &str, challenge: &[u8]) -> Vec<u8> {
 fn fixture(alg: &str, signer: &Signer) -> Json {
     let rp_hash = Sha256::digest(RP_ID.as_bytes());
     let id = [7u8; 32];
-    let mut auth_data = [rp_hash.as_slice(), &[0x45], &0u32.to_be_bytes(), &[0; 16], &32u16.to_be_bytes(), &id].concat();
+    let mut auth_data =
+        [rp_hash.as_slice(), &[0x45], &0u32.to_be_bytes(), &[0; 16], &32u16.to_be_bytes(), &id].concat();
     let cose = signer.cose();
     auth_data.extend_from_slice(&cose);
     let object = Value::Map(vec![

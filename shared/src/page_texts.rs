@@ -193,6 +193,10 @@ crate::catalogue::catalogue! {
         en: "No passkey was used. Try again, or enter the code.",
         es: "No se usó ninguna llave de acceso. Inténtalo de nuevo o escribe el código.",
     },
+    TwoStepAddApp = "page.two_step.add_app" {
+        en: "Also use an authenticator app",
+        es: "Usar también una aplicación de autenticación",
+    },
     PasskeysTitle = "page.passkeys.title" { en: "Passkeys", es: "Llaves de acceso" },
     PasskeysIntro = "page.passkeys.intro" {
         en: "A passkey lets you log in with the fingerprint, face or screen lock of a phone or computer you use, with no \

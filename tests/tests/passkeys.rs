@@ -70,7 +70,10 @@ async fn journey(worker: &Worker, engine: Engine) {
     wait_visible(&browser, "#on").await;
     let listed = wait_text(&browser, "#passkey-list", "Added").await;
     let browser_name = if engine == Engine::Firefox { "Firefox" } else { "Chrome" };
-    assert!(listed.contains(browser_name) && listed.contains("not used yet"), "named by the browser and the day: {listed}");
+    assert!(
+        listed.contains(browser_name) && listed.contains("not used yet"),
+        "named by the browser and the day: {listed}"
+    );
     let held = authenticator.credentials(&browser).await;
     assert_eq!(held.len(), 1, "{held:?}");
     assert_eq!(held[0]["rpId"], "localhost");
@@ -154,7 +157,8 @@ async fn journey(worker: &Worker, engine: Engine) {
     let events: Vec<&str> = view["history"].as_array().unwrap().iter().filter_map(|e| e["event"].as_str()).collect();
     assert!(events.contains(&"passkey_removed") && events.contains(&"passkey_added"), "{events:?}");
     mail_holding(&email, "turned off 2-Step Verification").await;
-    let (status, refused) = admin.admin(reqwest::Method::POST, "/api/admin/accounts/passkey-remove", Some(&remove)).await;
+    let (status, refused) =
+        admin.admin(reqwest::Method::POST, "/api/admin/accounts/passkey-remove", Some(&remove)).await;
     assert_eq!((status, error_code(&refused)), (404, "passkey_not_found"));
     browser.goto(&worker.url("/login")).await.unwrap();
     wait_text(&browser, "#status", "did not work").await;

@@ -25,6 +25,8 @@ function showStatus(state) {
   }
   if (state.enabled) {
     document.getElementById("codes-left").textContent = t("page.two_step.codes_left", { n: state.recovery_codes_left });
+    // On with passkeys alone: an authenticator app can be added beside them.
+    document.getElementById("start-app").hidden = state.authenticator_app !== false;
     show("on");
   } else {
     show("off");
@@ -213,6 +215,7 @@ async function startSetup() {
 }
 
 document.getElementById("start").addEventListener("click", (event) => busy(event.target, startSetup));
+document.getElementById("start-app").addEventListener("click", (event) => busy(event.target, startSetup));
 
 document.getElementById("setup").addEventListener("submit", (event) => {
   event.preventDefault();

@@ -4,7 +4,8 @@
 
 use super::apply::Apply;
 use super::commands::admin::{
-    AdminRemovePasskey, AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SealSecrets, SetRoles, View,
+    AdminRemovePasskey, AdminTwoStepOff, Create, Disable, Enable, EndSessions, RequireChange, SealSecrets, SetRoles,
+    View,
 };
 use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, RevokeGrant};
 use super::commands::delivery::{MailRetrying, MailSettled, NoteMailEvent};

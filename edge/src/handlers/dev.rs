@@ -107,7 +107,8 @@ pub async fn passkey(mut call: Call<'_>) -> HandlerResult {
     let rp = RelyingParty { id: fixture.rp_id, name: "Bench".into(), origins: vec![fixture.origin] };
     let bad = || call.error(latchkey_shared::ErrorCode::InvalidRequest);
     let key = data::decode(&fixture.public_key).map_err(|_| bad())?;
-    let (register, sign_in) = (data::decode(&fixture.registration.challenge), data::decode(&fixture.assertion.challenge));
+    let (register, sign_in) =
+        (data::decode(&fixture.registration.challenge), data::decode(&fixture.assertion.challenge));
     let (register, sign_in) = (register.map_err(|_| bad())?, sign_in.map_err(|_| bad())?);
     let verified = (0..n).all(|_| match query("kind").as_deref() {
         Some("registration") => {

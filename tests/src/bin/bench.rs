@@ -229,8 +229,10 @@ async fn passkeys(client: &reqwest::Client) {
     let dir = std::path::PathBuf::from(std::env::var("BENCH_DIR").expect("BENCH_DIR (scripts/bench sets it)"));
     let fixtures: Vec<Value> =
         serde_json::from_slice(&std::fs::read(dir.join("passkeys.json")).expect("the passkey fixtures")).unwrap();
-    println!("
-passkey verification, ms per call (median of 5 x {CALLS})");
+    println!(
+        "
+passkey verification, ms per call (median of 5 x {CALLS})"
+    );
     for fixture in &fixtures {
         let alg = fixture["alg"].as_str().unwrap_or_default();
         for kind in ["registration", "assertion"] {
