@@ -3,11 +3,12 @@
 //! Verification's do; each addition and removal ends the other sessions, is audited, recorded in the account's
 //! history and told to every address on file.
 
+use super::session::session_rules;
 use super::two_step::{changed, in_recent_session, in_session};
 use crate::account::apply::{Apply, Context, Outcome, Slot};
 use crate::account::passkeys::Challenge;
 use crate::account::refusal::Refusal;
-use crate::account::state::{PasskeyLoginInput, SessionRules};
+use crate::account::state::PasskeyLoginInput;
 use crate::account::two_step::{factor, PasskeyAnswer};
 use crate::audit::{AccountEvent, TwoStepChange};
 use crate::token::TokenHash;
@@ -203,11 +204,7 @@ impl Apply for PasskeyLogin {
         let Some(account) = slot.account.as_mut() else {
             return Outcome::reply(Err(ErrorCode::PasskeyRefused.into()));
         };
-        let rules = SessionRules {
-            ttl_secs: cx.rules.session_ttl_secs,
-            idle_secs: cx.rules.session_idle_secs,
-            two_step_grace_secs: self.requirement.grace_secs(account.profile.audience),
-        };
+        let rules = session_rules(cx, self.requirement, account.profile.audience);
         let input = PasskeyLoginInput {
             client: &self.client,
             rp: &cx.rules.relying_party,

@@ -8,8 +8,17 @@ use crate::account::two_step::{factor, PasskeyAnswer};
 use crate::audit::AccountEvent;
 use crate::token::TokenHash;
 use latchkey_shared::api::{Actor, PasswordChangeRequirement, Role, SessionInfo, StaffMember, TwoStepRequirement};
-use latchkey_shared::{ErrorCode, Secret};
+use latchkey_shared::{Audience, ErrorCode, Secret};
 use serde::{Deserialize, Serialize};
+
+/// The site's session settings for an account of `audience`, under the 2-Step Verification `requirement`.
+pub(super) fn session_rules(cx: &Context<'_>, requirement: TwoStepRequirement, audience: Audience) -> SessionRules {
+    SessionRules {
+        ttl_secs: cx.rules.session_ttl_secs,
+        idle_secs: cx.rules.session_idle_secs,
+        two_step_grace_secs: requirement.grace_secs(audience),
+    }
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Login {
@@ -49,11 +58,7 @@ impl Apply for Login {
             let outcome = Outcome::reply(Err(ErrorCode::InvalidCredentials.into())).saved();
             return Outcome { forget_unknown_in: Some(LOGIN_FAILURES.window_secs), ..outcome };
         };
-        let rules = SessionRules {
-            ttl_secs: cx.rules.session_ttl_secs,
-            idle_secs: cx.rules.session_idle_secs,
-            two_step_grace_secs: self.requirement.grace_secs(account.profile.audience),
-        };
+        let rules = session_rules(cx, self.requirement, account.profile.audience);
         let input = LoginInput {
             client: &self.client,
             password: self.password.expose_str(),
@@ -112,11 +117,7 @@ impl Apply for CheckSession {
         }
         // Used: its idle time starts again.
         account.sessions.touch(&self.session_hash, cx.now, cx.rules.session_idle_secs);
-        let rules = SessionRules {
-            ttl_secs: cx.rules.session_ttl_secs,
-            idle_secs: cx.rules.session_idle_secs,
-            two_step_grace_secs: self.requirement.grace_secs(account.profile.audience),
-        };
+        let rules = session_rules(cx, self.requirement, account.profile.audience);
         let info = account.session_info(&self.session_hash, cx.now, rules);
         if info.two_step.setup_required && !self.for_password_change {
             Outcome::reply(Err(ErrorCode::TwoStepSetupRequired.into())).saved()
