@@ -230,9 +230,18 @@ async fn a_login_that_is_no_longer_recent_must_type_the_password_again_to_change
         .filter(|r| r["guard"] == "recent_session_change")
         .map(|r| r["path"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(routes.len(), 4, "setup, confirm, recovery codes, disable: {routes:?}");
+    assert_eq!(routes.len(), 8, "setup, confirm, recovery codes, disable and the passkeys' four: {routes:?}");
     for path in &routes {
-        let (status, body) = client.post(path, &json!({"code": "123456"})).await;
+        // Each with a body of its shape: what refuses it is the login's age, not the body.
+        let body = match path.as_str() {
+            "/api/passkeys" => json!({"ceremony": "k1~AA~AA", "credential": {"id": "AAAA",
+                "response": {"clientDataJSON": "e30", "attestationObject": "oA"}}}),
+            "/api/passkeys/rename" => json!({"id": "AAAA", "name": "Phone"}),
+            "/api/passkeys/remove" => json!({"id": "AAAA"}),
+            "/api/passkeys/registration-options" => json!({}),
+            _ => json!({"code": "123456"}),
+        };
+        let (status, body) = client.post(path, &body).await;
         assert_eq!((status, error_code(&body)), (403, "reauthentication_required"), "{path}: {body}");
     }
     let (status, body) = client.get("/api/two-step").await;
