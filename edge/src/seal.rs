@@ -32,6 +32,19 @@ pub struct Sealed {
     pub data: String,
 }
 
+impl Sealed {
+    /// The form a sealed value travels in, in a token or a field: `KID~NONCE~DATA` (none of the three holds `~`).
+    pub fn compact(&self) -> String {
+        format!("{}~{}~{}", self.kid, self.nonce, self.data)
+    }
+
+    /// A value in [`Sealed::compact`]'s form; none for anything else.
+    pub fn from_compact(text: &str) -> Option<Sealed> {
+        let [kid, nonce, data] = text.split('~').collect::<Vec<_>>()[..] else { return None };
+        Some(Sealed { kid: kid.to_owned(), nonce: nonce.to_owned(), data: data.to_owned() })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeysError {
     #[error("expected ID:KEY[,ID:KEY…], each KEY 32 bytes in base64 (make one with `openssl rand -base64 32`)")]

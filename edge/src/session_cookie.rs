@@ -34,15 +34,14 @@ pub fn parse(value: &str, keys: &Keys, now: u64, legacy_until: u64) -> Option<(S
 /// codes and refresh tokens apps hold (so the token endpoint finds the account's Durable Object without a lookup).
 pub fn handle(purpose: &str, account_id: &str, token: &Token, keys: &Keys, nonce: [u8; NONCE_BYTES]) -> String {
     let sealed = keys.seal(purpose, account_id.as_bytes(), nonce);
-    format!("{}~{}~{}.{}", sealed.kid, sealed.nonce, sealed.data, token.as_str())
+    format!("{}.{}", sealed.compact(), token.as_str())
 }
 
 /// The account id and the token of a [`handle`] sealed for `purpose`.
 pub fn open_handle(purpose: &str, value: &str, keys: &Keys) -> Option<(String, Token)> {
     let (whose, token) = value.split_once('.')?;
     let token = Token::parse(token).ok()?;
-    let [kid, nonce, data] = whose.split('~').collect::<Vec<_>>()[..] else { return None };
-    let sealed = Sealed { kid: kid.to_owned(), nonce: nonce.to_owned(), data: data.to_owned() };
+    let sealed = Sealed::from_compact(whose)?;
     Some((String::from_utf8(keys.open(purpose, &sealed)?).ok()?, token))
 }
 

@@ -41,7 +41,7 @@ struct Payload {
 pub fn seal(keys: &Keys, account_id: &str, code: &Code, nonce: [u8; NONCE_BYTES]) -> String {
     let payload = Payload { account: account_id.to_owned(), code: code.clone() };
     let sealed = keys.seal(PURPOSE, &serde_json::to_vec(&payload).unwrap_or_default(), nonce);
-    format!("{}~{}~{}", sealed.kid, sealed.nonce, sealed.data)
+    sealed.compact()
 }
 
 /// The account and what the code was issued for, if these keys sealed it as a code.
@@ -49,8 +49,7 @@ pub fn open(keys: &Keys, presented: &str) -> Option<(String, Code)> {
     if presented.len() > 4096 {
         return None;
     }
-    let [kid, nonce, data] = presented.split('~').collect::<Vec<_>>()[..] else { return None };
-    let sealed = Sealed { kid: kid.to_owned(), nonce: nonce.to_owned(), data: data.to_owned() };
+    let sealed = Sealed::from_compact(presented)?;
     let payload: Payload = serde_json::from_slice(&keys.open(PURPOSE, &sealed)?).ok()?;
     Some((payload.account, payload.code))
 }

@@ -40,15 +40,14 @@ struct Ceremony {
 fn seal(call: &Call<'_>, ceremony: &Ceremony) -> Result<String, super::ApiError> {
     let json = serde_json::to_vec(ceremony).map_err(|e| Internal::Stored(e.to_string()))?;
     let sealed = call.config.sealing_keys.seal(PURPOSE, &json, random_bytes()?);
-    Ok(format!("{}~{}~{}", sealed.kid, sealed.nonce, sealed.data))
+    Ok(sealed.compact())
 }
 
 /// The sealed ceremony, if it opens; `passkey_ceremony_expired` for anything else (its expiry and single use are
 /// the account's to judge, by its own clock).
 fn open(call: &Call<'_>, text: &str) -> Result<Ceremony, super::ApiError> {
     let expired = || call.error(ErrorCode::PasskeyCeremonyExpired);
-    let [kid, nonce, data] = text.split('~').collect::<Vec<_>>()[..] else { return Err(expired()) };
-    let sealed = Sealed { kid: kid.to_owned(), nonce: nonce.to_owned(), data: data.to_owned() };
+    let sealed = Sealed::from_compact(text).ok_or_else(expired)?;
     let json = call.config.sealing_keys.open(PURPOSE, &sealed).ok_or_else(expired)?;
     serde_json::from_slice(&json).map_err(|_| expired())
 }
