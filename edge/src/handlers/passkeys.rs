@@ -12,7 +12,6 @@ use crate::account::passkeys::{Challenge, Purpose, CEREMONY_SECS};
 use crate::account::two_step::PasskeyAnswer;
 use crate::body::MAX_JSON_BODY;
 use crate::failure::Internal;
-use crate::otp::recovery;
 use crate::platform::{now_secs, random_bytes};
 use crate::respond::set_session_cookies;
 use crate::seal::Sealed;
@@ -24,7 +23,7 @@ use latchkey_shared::api::{
     PasskeyChallengeRequest, PasskeyList, PasskeyLoginRequest, PasskeyProof, PasskeyRegistrationRequest,
     PasskeyRemoveRequest, PasskeyRenameRequest, RelyingPartyEntity, RequestOptions, UserEntity,
 };
-use latchkey_shared::{ErrorCode, Secret};
+use latchkey_shared::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 /// What a ceremony is sealed for: it opens for nothing else.
@@ -120,11 +119,7 @@ pub async fn register(mut call: Call<'_>) -> HandlerResult {
         .ok()
         .filter(|c| c.account.as_deref() == Some(id.as_str()) && c.challenge.purpose == Purpose::Register)
         .map_or(Challenge { challenge: String::new(), expires_at: 0, purpose: Purpose::Register }, |c| c.challenge);
-    let codes = (0..recovery::COUNT)
-        .map(|_| random_bytes::<{ recovery::CODE_BYTES }>().map(|bytes| Secret::new(recovery::format(&bytes))))
-        .collect::<Result<Vec<_>, _>>()?;
-    let keys = &call.config.sealing_keys;
-    let recovery_hashes = codes.iter().map(|code| recovery::hash_of_formatted(keys, code.expose_str())).collect();
+    let (codes, recovery_hashes) = crate::otp::recovery::issue(&call.config.sealing_keys)?;
     let command = PasskeyRegister {
         session_hash,
         requirement: call.two_step_requirement().await,

@@ -17,7 +17,6 @@ use crate::token::TokenHash;
 use latchkey_shared::api::{
     CodeRequest, RecoveryCodes, SecondFactorRequest, TwoStepRequirement, TwoStepSetup as SetupAnswer, TwoStepStatus,
 };
-use latchkey_shared::Secret;
 
 /// `GET /api/two-step`.
 pub async fn status(call: Call<'_>) -> HandlerResult {
@@ -98,13 +97,7 @@ where
     C: Ask<Reply = Result<TwoStepStatus, Refusal>>,
 {
     let (id, session_hash) = call.session()?;
-    let recovery_codes = (0..recovery::COUNT)
-        .map(|_| random_bytes::<{ recovery::CODE_BYTES }>().map(|bytes| Secret::new(recovery::format(&bytes))))
-        .collect::<Result<Vec<_>, _>>()?;
-    let hashes = recovery_codes
-        .iter()
-        .map(|code| recovery::hash_of_formatted(&call.config.sealing_keys, code.expose_str()))
-        .collect();
+    let (recovery_codes, hashes) = recovery::issue(&call.config.sealing_keys)?;
     let requirement = call.two_step_requirement().await;
     call.account(&id, make(session_hash, requirement, hashes)).await?.map_err(|r| call.refusal(r))?;
     call.reply(200, &RecoveryCodes { recovery_codes })

@@ -4,7 +4,9 @@
 //! without look-alikes. Codes stored before the digests were keyed (plain SHA-256) still work, once each.
 
 use crate::hex::hex;
+use crate::platform::{random_bytes, RandomError};
 use crate::seal::Keys;
+use latchkey_shared::Secret;
 use sha2::{Digest, Sha256};
 
 /// The purpose the digests are keyed for.
@@ -49,6 +51,15 @@ pub fn normalize(typed: &str) -> Option<String> {
 pub fn hash(keys: &Keys, canonical: &str) -> String {
     let (kid, digest) = keys.digest(PURPOSE, canonical.as_bytes());
     format!("{kid}${}", hex(&digest))
+}
+
+/// Ten new recovery codes, formatted for the person, and their keyed digests (all the account keeps of them).
+pub fn issue(keys: &Keys) -> Result<(Vec<Secret<String>>, Vec<String>), RandomError> {
+    let codes = (0..COUNT)
+        .map(|_| random_bytes::<CODE_BYTES>().map(|bytes| Secret::new(format(&bytes))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let hashes = codes.iter().map(|code| hash_of_formatted(keys, code.expose_str())).collect();
+    Ok((codes, hashes))
 }
 
 /// What is stored for a code [`format`] made.
