@@ -324,7 +324,7 @@ impl AccountState {
     /// Removes a passkey for staff: the last second factor going is 2-Step Verification going off, as staff turn it
     /// off; every session ends (whoever holds the lost device may be logged in), and every address is told.
     pub fn remove_passkey_by_staff(&mut self, id: &str, notice_id: String, now: u64) -> Result<(), Refusal> {
-        let last = self.two_step.authenticator.is_none() && self.two_step.passkeys.list.len() == 1;
+        let last = self.two_step.only_factor_is(id);
         self.two_step.passkeys.remove(id)?;
         if last {
             self.two_step.turn_off_by_admin().ok();

@@ -114,6 +114,11 @@ impl TwoStep {
         self.authenticator.is_some() || self.passkeys.any()
     }
 
+    /// Whether `id` is the account's one second factor: removing it turns 2-Step Verification off.
+    pub fn only_factor_is(&self, id: &str) -> bool {
+        self.authenticator.is_none() && matches!(&self.passkeys.list[..], [only] if only.id == id)
+    }
+
     /// Moves recovery codes kept in the old place to the account's own (at load; nothing else reads the old place).
     pub fn settle(&mut self) {
         if let Some(authenticator) = &mut self.authenticator {

@@ -158,7 +158,7 @@ impl Apply for PasskeyRemove {
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         in_recent_session(slot, &self.session_hash, cx, |account| {
             let two_step = &mut account.two_step;
-            let last = two_step.authenticator.is_none() && two_step.passkeys.list.len() == 1;
+            let last = two_step.only_factor_is(&self.id);
             let result = if !two_step.passkeys.list.iter().any(|p| p.id == self.id) {
                 Err(ErrorCode::PasskeyNotFound.into())
             } else if last {
