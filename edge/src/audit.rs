@@ -187,6 +187,31 @@ pub enum Event<'a> {
         account: &'a Pseudonym,
         by: &'a str,
     },
+    /// An invitation (`again`: a re-send) was issued; the handler or the batch's consumer queues its mail.
+    InvitationSent {
+        account: &'a Pseudonym,
+        by: &'a str,
+        again: bool,
+    },
+    InvitationAccepted {
+        account: &'a Pseudonym,
+    },
+    /// A batch of invitations was read: how many lines were queued and how many refused at once.
+    InvitationBatchStarted {
+        batch: &'a str,
+        queued: u32,
+        refused: u32,
+    },
+    /// An invitation's mail was queued: its link's hash prefix, never the link.
+    InvitationMailed {
+        account: &'a Pseudonym,
+        token: &'a str,
+        mail: &'a str,
+    },
+    InvitationRevoked {
+        account: &'a Pseudonym,
+        by: &'a str,
+    },
     LoginEmailChangeRequested {
         account: &'a Pseudonym,
         by: &'a str,

@@ -2,6 +2,7 @@
 //! the variable. Secrets' values never appear in an error.
 
 use crate::host::is_loopback_host;
+use crate::invitation_settings::InvitationConfig;
 use crate::mail::config::MailConfig;
 use crate::mail::events::Verifier;
 use crate::mail::provider::ProviderKind;
@@ -68,6 +69,7 @@ pub struct Config {
     /// Origins besides `APP_ORIGIN` whose passkey answers count (`PASSKEY_ORIGINS`): the platform's mobile app's
     /// (`android:apk-key-hash:…`) or a page on a subdomain.
     pub passkey_origins: Vec<String>,
+    pub invitations: InvitationConfig,
     admin_token: Option<Secret<String>>,
 }
 
@@ -322,9 +324,14 @@ impl Config {
             number("LEGACY_SESSIONS_UNTIL", LEGACY_SESSIONS_UNTIL_DEFAULT, 0..=LEGACY_SESSIONS_UNTIL_DEFAULT)?;
         let login_refusal_floor_ms = number("LOGIN_REFUSAL_FLOOR_MS", 1000, 0..=10_000)?;
         let passkey_origins = passkey_origins(var("PASSKEY_ORIGINS").as_deref().unwrap_or(""))?;
+        let (days, per_sec) = (number("INVITATION_LIFETIME_DAYS", 7, 1..=30)?, mail.requests_per_sec);
+        let per_sec = number("INVITATION_MAILS_PER_SEC", InvitationConfig::default_mails_per_sec(per_sec), 1..=1000)?;
+        let invitations = InvitationConfig::new(days, number("INVITATION_REMINDER_DAYS", 0, 0..=29)?, per_sec)
+            .map_err(|problem| invalid("INVITATION_REMINDER_DAYS", problem))?;
 
         Ok(Config {
             passkey_origins,
+            invitations,
             environment,
             policy,
             app_origin,

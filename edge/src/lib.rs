@@ -18,6 +18,8 @@ mod handlers;
 mod hex;
 mod host;
 mod identity_checks;
+mod invitation_settings;
+mod invitations;
 mod ip_limit;
 mod mail;
 mod metrics;
@@ -116,12 +118,16 @@ async fn answer(req: Request, env: Env, ctx: Context) -> Result<Response> {
     }
 }
 
-/// The mail queue and its dead-letter queue (told apart by name). Each message is read on its own: one that does not
+/// The mail queue and its dead-letter queue (told apart by name), and the invitations' batches' queue. Each message is read on its own: one that does not
 /// read (written by a version that no longer exists, or damaged) is logged and acknowledged, and the rest of the
 /// batch goes on.
 #[event(queue)]
 async fn queue(batch: MessageBatch<MailJob>, env: Env, _ctx: Context) -> Result<()> {
     let config = Config::from_env(&env)?;
+    if batch.queue().ends_with("-invitations") {
+        handlers::invitation_batch::consume(batch.raw_iter().collect(), &env, &config).await;
+        return Ok(());
+    }
     let dead_letter_queue = batch.queue().ends_with("-dead");
     let kv = env.kv(platform::binding::KV)?;
     let writer =

@@ -15,6 +15,8 @@ pub mod binding {
     /// Workers KV: token records, the contact-email index, settings, dead letters, the dev mailbox.
     pub const KV: &str = "LATCHKEY_KV";
     pub const MAIL_QUEUE: &str = "MAIL_QUEUE";
+    /// A batch of invitations' chunks, paced (`handlers::invitation_batch`).
+    pub const INVITATIONS_QUEUE: &str = "INVITATIONS_QUEUE";
     /// `[[ratelimits]]`, per client IP.
     pub const IP_LIMITER: &str = "IP_LIMITER";
     /// `[[send_email]]`, when `MAIL_PROVIDER = "cloudflare"`.

@@ -1,5 +1,5 @@
 //! What lives in Workers KV: token records (hash → account, with a TTL), the contact-email index, the account
-//! registry, settings, dead letters, the mail provider's delivery events and the dev mailbox. KV is eventually
+//! registry, the invitations' list and batches, settings, dead letters, the mail provider's delivery events and the dev mailbox. KV is eventually
 //! consistent, so nothing here decides whether a token still works: the account's Durable Object does.
 
 use crate::metrics::{count, Op};
@@ -59,11 +59,54 @@ pub fn registry_key(account_id: &str) -> String {
 
 /// Writes an account's registry entry (in the key's metadata, so a listing reads every entry at once).
 pub async fn put_registry_entry(kv: &KvStore, account_id: &str, entry: &impl Serialize) -> worker::Result<()> {
-    let key = registry_key(account_id);
-    let key = fits(&key).ok_or_else(|| too_long(&key))?;
+    put_metadata(kv, &registry_key(account_id), entry).await
+}
+
+/// An empty value with `metadata`: a listing reads every key's at once.
+async fn put_metadata(kv: &KvStore, key: &str, metadata: &impl Serialize) -> worker::Result<()> {
+    let key = fits(key).ok_or_else(|| too_long(key))?;
     count(Op::KvWrite);
-    let put = kv.put(key, "")?.metadata(entry)?;
+    let put = kv.put(key, "")?.metadata(metadata)?;
     put.execute().await.map_err(worker::Error::from)
+}
+
+const INVITATION_PREFIX: &str = "invitation:";
+
+/// The office's list of invitations: one key per invited account, its `InvitationView` in the metadata.
+pub fn invitation_key(account_id: &str) -> String {
+    format!("{INVITATION_PREFIX}{account_id}")
+}
+
+pub async fn put_invitation(kv: &KvStore, account_id: &str, view: &impl Serialize) -> worker::Result<()> {
+    put_metadata(kv, &invitation_key(account_id), view).await
+}
+
+/// One page of invitations from `cursor`, at most `limit` (an entry that does not read is left out); the cursor of the
+/// next page, none after the last.
+pub async fn invitations_page<View: DeserializeOwned>(
+    kv: &KvStore,
+    cursor: Option<String>,
+    limit: u64,
+) -> worker::Result<(Vec<View>, Option<String>)> {
+    let (entries, next) = metadata_page(kv, INVITATION_PREFIX, cursor, limit).await?;
+    Ok((entries.into_iter().map(|(_, view)| view).collect(), next))
+}
+
+/// A batch of invitations (`invitations::batch`): what it held, and a key per chunk the queue's consumer processed,
+/// kept 30 days.
+pub fn batch_key(batch: &str) -> String {
+    format!("invitebatch:{batch}")
+}
+
+pub fn batch_chunk_key(batch: &str, chunk: u32) -> String {
+    format!("invitebatch:{batch}:{chunk:05}")
+}
+
+pub const BATCH_TTL_SECS: u64 = 30 * 86_400;
+
+/// Every chunk report of `batch` written so far (a batch has at most 200).
+pub async fn batch_chunks<Report: DeserializeOwned>(kv: &KvStore, batch: &str) -> worker::Result<Vec<Report>> {
+    list_json(kv, &format!("{}:", batch_key(batch))).await
 }
 
 /// Every account's registry entry, a page of 1,000 keys at a time.
@@ -109,14 +152,24 @@ pub async fn registry_entries_page<Entry: DeserializeOwned>(
     cursor: Option<String>,
     limit: u64,
 ) -> worker::Result<(Vec<(String, Entry)>, Option<String>)> {
+    metadata_page(kv, REGISTRY_PREFIX, cursor, limit).await
+}
+
+/// One page of the keys under `prefix` with their metadata (the key without the prefix beside it).
+async fn metadata_page<Entry: DeserializeOwned>(
+    kv: &KvStore,
+    prefix: &str,
+    cursor: Option<String>,
+    limit: u64,
+) -> worker::Result<(Vec<(String, Entry)>, Option<String>)> {
     count(Op::KvRead);
-    let mut list = kv.list().prefix(REGISTRY_PREFIX.to_owned()).limit(limit);
+    let mut list = kv.list().prefix(prefix.to_owned()).limit(limit);
     if let Some(cursor) = cursor {
         list = list.cursor(cursor);
     }
     let page = list.execute().await.map_err(worker::Error::from)?;
     let entries = page.keys.into_iter().filter_map(|key| {
-        let id = key.name.strip_prefix(REGISTRY_PREFIX)?.to_owned();
+        let id = key.name.strip_prefix(prefix)?.to_owned();
         Some((id, serde_json::from_value(key.metadata?).ok()?))
     });
     Ok((entries.collect(), page.cursor.filter(|_| !page.list_complete)))
@@ -144,7 +197,7 @@ pub fn login_email_cancel_key(hash: &crate::token::TokenHash) -> String {
 }
 
 /// An account moved from the Durable Object `from` to `to` (a new login email): its links' records are spent, its
-/// old registry entry goes (the new object writes its own), and its contact email points at the new name.
+/// old registry and invitation entries go (the new object writes its own), and its contact email points at the new name.
 pub async fn account_moved(
     kv: &KvStore,
     from: &str,
@@ -156,6 +209,7 @@ pub async fn account_moved(
         delete(kv, key).await?;
     }
     delete(kv, &registry_key(from)).await?;
+    delete(kv, &invitation_key(from)).await?;
     if let Some(contact) = contact {
         let key = contact_key(contact);
         let mut ids: Vec<String> = get_json(kv, &key).await?.unwrap_or_default();

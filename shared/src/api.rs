@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 
 mod admin;
 mod campaign;
+mod invitation;
 mod passkey;
 pub use admin::*;
 pub use campaign::*;
+pub use invitation::*;
 pub use passkey::*;
 
 /// `GET /api/policy`: the active policy, exactly as configured and validated.
@@ -69,6 +71,8 @@ pub enum TokenStatus {
     Superseded,
     Used,
     Invalid,
+    /// Withdrawn by staff (an invitation).
+    Revoked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -48,6 +48,7 @@ error_codes! {
     TokenExpired = "token_expired", 410, TokenExpired;
     TokenSuperseded = "token_superseded", 410, TokenSuperseded;
     TokenUsed = "token_used", 410, TokenUsed;
+    TokenRevoked = "token_revoked", 410, TokenRevoked;
     InvalidCredentials = "invalid_credentials", 401, InvalidCredentials;
     TwoStepRequired = "two_step_required", 401, TwoStepRequired;
     TwoStepCodeInvalid = "two_step_code_invalid", 401, TwoStepCodeInvalid;
@@ -69,6 +70,8 @@ error_codes! {
     AccountProtected = "account_protected", 403, AccountProtected;
     RateLimited = "rate_limited", 429, RateLimited;
     AccountExists = "account_exists", 409, AccountExists;
+    AccountDisabled = "account_disabled", 403, AccountDisabled;
+    InvitationNotFound = "invitation_not_found", 404, InvitationNotFound;
     ConfigInvalid = "config_invalid", 500, ConfigInvalid;
     Internal = "internal", 500, Internal;
 }

@@ -59,16 +59,20 @@ crate::catalogue::catalogue! {
         es: "Este enlace no es válido. Pide uno nuevo.",
     },
     TokenExpired = "error.token_expired" {
-        en: "This reset link has expired. Ask for a new one.",
+        en: "This link has expired. Ask for a new one.",
         es: "Este enlace ha caducado. Pide uno nuevo.",
     },
     TokenSuperseded = "error.token_superseded" {
-        en: "A newer reset email was sent: only the newest link works.",
+        en: "A newer email was sent: only the newest link works.",
         es: "Se envió un correo más reciente: solo funciona el enlace más nuevo.",
     },
     TokenUsed = "error.token_used" {
-        en: "This reset link has already been used.",
+        en: "This link has already been used.",
         es: "Este enlace ya se ha usado.",
+    },
+    TokenRevoked = "error.token_revoked" {
+        en: "This invitation was withdrawn by the school. Ask the school office if you think that is a mistake.",
+        es: "El centro retiró esta invitación. Pregunta en la secretaría si crees que es un error.",
     },
     InvalidCredentials = "error.invalid_credentials" {
         en: "The email, role or password is not right. Check Caps Lock and try again.",
@@ -152,6 +156,14 @@ crate::catalogue::catalogue! {
     AccountExists = "error.account_exists" {
         en: "An account with this login email already exists for this role.",
         es: "Ya existe una cuenta con este correo de acceso para este rol.",
+    },
+    AccountDisabled = "error.account_disabled" {
+        en: "This account is disabled. Ask the school office.",
+        es: "Esta cuenta está desactivada. Pregunta en la secretaría.",
+    },
+    InvitationNotFound = "error.invitation_not_found" {
+        en: "This account has no invitation waiting.",
+        es: "Esta cuenta no tiene ninguna invitación pendiente.",
     },
     ConfigInvalid = "error.config_invalid" {
         en: "The service is misconfigured. Please tell the site's administrator.",

@@ -167,6 +167,36 @@ crate::catalogue::catalogue! {
         en: "If you asked your school for this, there is nothing to do.",
         es: "Si se lo pediste a tu centro, no tienes que hacer nada.",
     },
+    MailInviteSubject = "mail.invite.subject" {
+        en: "You are invited: set up your account",
+        es: "Te invitamos: activa tu cuenta",
+    },
+    MailInviteIntro = "mail.invite.intro" {
+        en: "{inviter} at {school} invited you to set up your {audience} account. It is the account you log in with to the school's services: you choose its password, and you can reset it yourself if you ever forget it.",
+        es: "{inviter}, de {school}, te invita a activar tu cuenta de {audience}. Es la cuenta con la que entras en los servicios del centro: tú eliges la contraseña y puedes restablecerla tú mismo si la olvidas.",
+    },
+    MailInviteLogin = "mail.invite.login" {
+        en: "You will log in with this email: {email}.",
+        es: "Entrarás con este correo: {email}.",
+    },
+    MailInviteAction = "mail.invite.action" { en: "Set up my account", es: "Activar mi cuenta" },
+    MailInviteExpiry = "mail.invite.expiry" {
+        en: "The link works once, until {when}. Only the newest invitation's link works; if it has expired, ask the school office to send the invitation again.",
+        es: "El enlace funciona una vez, hasta el {when}. Solo funciona el enlace de la invitación más reciente; si ha caducado, pide a la secretaría que vuelva a enviarla.",
+    },
+    MailInviteIgnore = "mail.invite.ignore" {
+        en: "If you were not expecting this, you can ignore this email: nothing is set up until the link is used.",
+        es: "Si no lo esperabas, puedes ignorar este correo: no se activa nada hasta que se usa el enlace.",
+    },
+    MailYourSchool = "mail.your_school" { en: "your school", es: "tu centro" },
+    MailInviteReminderSubject = "mail.invite.reminder.subject" {
+        en: "Your invitation expires soon",
+        es: "Tu invitación caduca pronto",
+    },
+    MailInviteReminderBody = "mail.invite.reminder.body" {
+        en: "Your invitation to set up your {audience} account ({email}) expires on {when}. Open the invitation email we sent you and follow its link; if you cannot find it, ask the school office to send it again.",
+        es: "Tu invitación para activar tu cuenta de {audience} ({email}) caduca el {when}. Abre el correo de invitación que te enviamos y sigue su enlace; si no lo encuentras, pide a la secretaría que vuelva a enviarlo.",
+    },
     MailFooter = "mail.footer" {
         en: "This email was sent automatically; replies are not read.",
         es: "Este correo se envió automáticamente; las respuestas no se leen.",

@@ -1143,6 +1143,148 @@ crate::catalogue::catalogue! {
         en: "Login email change notice (with a link to cancel)",
         es: "Aviso de cambio de correo de acceso (con enlace para cancelar)",
     },
+    ConsoleMailInvitation = "page.console.mail.invitation" { en: "Invitation", es: "Invitación" },
+    ConsoleMailInvitationReminder = "page.console.mail.invitation_reminder" {
+        en: "Invitation reminder",
+        es: "Recordatorio de la invitación",
+    },
+    ConsoleEventInvitationSent = "page.console.event.invitation_sent" { en: "Invited", es: "Invitación enviada" },
+    ConsoleEventInvitationAccepted = "page.console.event.invitation_accepted" {
+        en: "Accepted the invitation",
+        es: "Aceptó la invitación",
+    },
+    ConsoleEventInvitationRevoked = "page.console.event.invitation_revoked" {
+        en: "Invitation withdrawn",
+        es: "Invitación retirada",
+    },
+    ConsoleInvitationsTitle = "page.console.invitations_title" { en: "Invitations", es: "Invitaciones" },
+    ConsoleInvitationsCount = "page.console.invitations_count" {
+        en: "{audience}: {accepted} of {invited} accepted · {waiting} waiting ({bounced} bounced) · {expired} expired · {revoked} withdrawn",
+        es: "{audience}: {accepted} de {invited} aceptadas · {waiting} pendientes ({bounced} rebotadas) · {expired} caducadas · {revoked} retiradas",
+    },
+    ConsoleInviteTitle = "page.console.invite_title" { en: "Invite someone", es: "Invitar a alguien" },
+    ConsoleInviteName = "page.console.invite_name" { en: "Name", es: "Nombre" },
+    ConsoleInviteEmail = "page.console.invite_email" {
+        en: "Login email (the invitation goes here)",
+        es: "Correo de acceso (la invitación llega aquí)",
+    },
+    ConsoleInviteContact = "page.console.invite_contact" {
+        en: "Contact email (optional)",
+        es: "Correo de contacto (opcional)",
+    },
+    ConsoleInviteType = "page.console.invite_type" { en: "Account type", es: "Tipo de cuenta" },
+    ConsoleInviteLanguage = "page.console.invite_language" {
+        en: "Language of the invitation",
+        es: "Idioma de la invitación",
+    },
+    ConsoleInviteSend = "page.console.invite_send" { en: "Send the invitation", es: "Enviar la invitación" },
+    ConsoleInviteSent = "page.console.invite_sent" {
+        en: "Invitation sent to {email}.",
+        es: "Invitación enviada a {email}.",
+    },
+    ConsoleInviteMissing = "page.console.invite_missing" {
+        en: "Give the name and the login email.",
+        es: "Indica el nombre y el correo de acceso.",
+    },
+    ConsoleBatchTitle = "page.console.batch_title" {
+        en: "Invite many at once (CSV)",
+        es: "Invitar a muchos a la vez (CSV)",
+    },
+    ConsoleBatchHint = "page.console.batch_hint" {
+        en: "A CSV file as your school's information system exports it, with a header row naming the columns: email (or login_email), type (staff or parent), name (or first_name and last_name), and if you have them contact_email and language (en or es). Up to 10,000 people; the mails go out at the pace the mail provider takes.",
+        es: "Un archivo CSV como lo exporta el sistema de gestión del centro, con una fila de cabecera que nombre las columnas: email (o login_email), type (staff o parent), name (o first_name y last_name) y, si los tienes, contact_email y language (en o es). Hasta 10.000 personas; los correos salen al ritmo que admite el proveedor de correo.",
+    },
+    ConsoleBatchFile = "page.console.batch_file" { en: "CSV file", es: "Archivo CSV" },
+    ConsoleBatchSend = "page.console.batch_send" { en: "Send the invitations", es: "Enviar las invitaciones" },
+    ConsoleBatchNone = "page.console.batch_none" {
+        en: "Choose a CSV file first.",
+        es: "Elige primero un archivo CSV.",
+    },
+    ConsoleBatchQueued = "page.console.batch_queued" {
+        en: "{queued} of {lines} people are being invited; the last mails leave by {until}. Lines refused: {refused}.",
+        es: "Se está invitando a {queued} de {lines} personas; los últimos correos salen antes del {until}. Líneas rechazadas: {refused}.",
+    },
+    ConsoleBatchRefusedLine = "page.console.batch_refused_line" { en: "Line {line}: {reason}", es: "Línea {line}: {reason}" },
+    ConsoleWaitingTitle = "page.console.waiting_title" {
+        en: "Invited, not yet accepted",
+        es: "Invitados que aún no han aceptado",
+    },
+    ConsoleWaitingNone = "page.console.waiting_none" { en: "Nobody is waiting.", es: "No hay nadie pendiente." },
+    ConsoleMore = "page.console.more" { en: "Show more", es: "Mostrar más" },
+    ConsoleInvitationTitle = "page.console.invitation_title" { en: "Invitation", es: "Invitación" },
+    ConsoleInvitationNone = "page.console.invitation_none" { en: "Not invited.", es: "Sin invitación." },
+    ConsoleInvitationLine = "page.console.invitation_line" {
+        en: "{status} · sent {sent} by {by} ({sends}×) · expires {expires}",
+        es: "{status} · enviada el {sent} por {by} ({sends}×) · caduca el {expires}",
+    },
+    ConsoleInvitationSent = "page.console.invitation.sent" { en: "Sent", es: "Enviada" },
+    ConsoleInvitationDelivered = "page.console.invitation.delivered" { en: "Delivered", es: "Entregada" },
+    ConsoleInvitationBounced = "page.console.invitation.bounced" {
+        en: "Bounced: check the address",
+        es: "Rebotada: revisa la dirección",
+    },
+    ConsoleInvitationOpened = "page.console.invitation.opened" { en: "Opened", es: "Abierta" },
+    ConsoleInvitationAccepted = "page.console.invitation.accepted" { en: "Accepted", es: "Aceptada" },
+    ConsoleInvitationExpired = "page.console.invitation.expired" { en: "Expired", es: "Caducada" },
+    ConsoleInvitationRevoked = "page.console.invitation.revoked" { en: "Withdrawn", es: "Retirada" },
+    ConsoleActionInvite = "page.console.action.invite" { en: "Send an invitation", es: "Enviar una invitación" },
+    ConsoleActionInviteAgain = "page.console.action.invite_again" {
+        en: "Send the invitation again",
+        es: "Volver a enviar la invitación",
+    },
+    ConsoleActionRevokeInvitation = "page.console.action.revoke_invitation" {
+        en: "Withdraw the invitation",
+        es: "Retirar la invitación",
+    },
+    ConsoleConfirmInviteAgain = "page.console.confirm.invite_again" {
+        en: "Send {name} a new invitation at {email}? The link in any earlier one stops working.",
+        es: "¿Enviar a {name} una invitación nueva a {email}? El enlace de cualquier invitación anterior deja de funcionar.",
+    },
+    ConsoleConfirmRevokeInvitation = "page.console.confirm.revoke_invitation" {
+        en: "Withdraw {name}'s invitation? Its link stops working and says so.",
+        es: "¿Retirar la invitación de {name}? Su enlace deja de funcionar y lo indica.",
+    },
+    ConsoleDoneInviteAgain = "page.console.done.invite_again" {
+        en: "Invitation sent to {name}.",
+        es: "Invitación enviada a {name}.",
+    },
+    ConsoleDoneRevokeInvitation = "page.console.done.revoke_invitation" {
+        en: "{name}'s invitation was withdrawn.",
+        es: "Se retiró la invitación de {name}.",
+    },
+    WelcomeTitle = "page.welcome.title" { en: "Set up your account", es: "Activa tu cuenta" },
+    WelcomeIntro = "page.welcome.intro" {
+        en: "Welcome, {name}. Choose the password for your {audience} account, *{email}*: you will log in with this email and this password.",
+        es: "Te damos la bienvenida, {name}. Elige la contraseña de tu cuenta de {audience}, *{email}*: entrarás con este correo y esta contraseña.",
+    },
+    WelcomePassword = "page.welcome.password" { en: "Choose a password", es: "Elige una contraseña" },
+    WelcomeSave = "page.welcome.save" { en: "Set up my account", es: "Activar mi cuenta" },
+    WelcomeSaving = "page.welcome.saving" { en: "Setting up your account…", es: "Activando tu cuenta…" },
+    WelcomeTwoStep = "page.welcome.two_step" {
+        en: "Your school also asks for 2-Step Verification on this account: you will set it up next, with an app on your phone. It takes a minute.",
+        es: "Tu centro también pide la verificación en 2 pasos en esta cuenta: la configurarás a continuación, con una aplicación del móvil. Lleva un minuto.",
+    },
+    WelcomeExpired = "page.welcome.expired" {
+        en: "This invitation has expired. Ask the school office to send it again.",
+        es: "Esta invitación ha caducado. Pide a la secretaría que vuelva a enviarla.",
+    },
+    WelcomeSuperseded = "page.welcome.superseded" {
+        en: "A newer invitation was sent to you, and only its link works. Open the latest invitation email.",
+        es: "Se te envió una invitación más reciente y solo funciona su enlace. Abre el último correo de invitación.",
+    },
+    WelcomeUsed = "page.welcome.used" {
+        en: "This invitation was already used: your account is set up. Log in with your email and password.",
+        es: "Esta invitación ya se usó: tu cuenta está activada. Entra con tu correo y tu contraseña.",
+    },
+    WelcomeRevoked = "page.welcome.revoked" {
+        en: "The school withdrew this invitation. Ask the school office if you think that is a mistake.",
+        es: "El centro retiró esta invitación. Pregunta en la secretaría si crees que es un error.",
+    },
+    WelcomeInvalid = "page.welcome.invalid" {
+        en: "This link does not work. Open the link in your invitation email again (all of it), or ask the school office for a new invitation.",
+        es: "Este enlace no funciona. Vuelve a abrir el enlace del correo de invitación (entero) o pide a la secretaría una invitación nueva.",
+    },
+    WelcomeLogIn = "page.welcome.log_in" { en: "Go to the login page", es: "Ir a la página de acceso" },
     ConsoleCampaignTitle = "page.console.campaign_title" {
         en: "Required password changes",
         es: "Cambios de contraseña exigidos",

@@ -2,7 +2,8 @@
 // (which email logs in, what became of the mail, the reset link, the account's history) and act, each action
 // confirmed. It calls the admin API with the session cookie: the API checks the role and 2-Step Verification on every
 // call, and refuses requests from other sites (Sec-Fetch-Site / Origin), so this page decides nothing.
-import { api, say } from "./api.js";
+import { INVITATION_STATUS, invitationLine, setUpInvitations } from "./admin-invitations.js";
+import { api, say, send } from "./api.js";
 import { localize, pageLocale } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -22,6 +23,8 @@ const MAIL_KIND = {
   account_changed: "page.console.mail.account_changed",
   confirm_login_email: "page.console.mail.confirm_login_email",
   login_email_change_requested: "page.console.mail.login_email_change_requested",
+  invitation: "page.console.mail.invitation",
+  invitation_reminder: "page.console.mail.invitation_reminder",
 };
 const MAIL_STATE = {
   queued: "page.console.mail_state.queued",
@@ -78,6 +81,9 @@ const EVENT = {
   login_email_changed: "page.console.event.login_email_changed",
   login_email_change_confirmed: "page.console.event.login_email_change_confirmed",
   login_email_change_cancelled: "page.console.event.login_email_change_cancelled",
+  invitation_sent: "page.console.event.invitation_sent",
+  invitation_accepted: "page.console.event.invitation_accepted",
+  invitation_revoked: "page.console.event.invitation_revoked",
 };
 // Why the console is closed to this person, and where to go about it.
 const GATE = {
@@ -120,6 +126,7 @@ async function start() {
   $("who").textContent = t("page.console.signed_in_as", { name, roles: me.roles.map((r) => label(ROLE, r)).join(", ") });
   $("find").hidden = false;
   $("query").focus();
+  setUpInvitations(kit(), me.roles.includes("admin"));
   if (me.roles.includes("admin")) {
     $("settings").hidden = false;
     loadSettings();
@@ -204,6 +211,13 @@ function card(account, n) {
     })
     : t("page.console.reset_link_none")));
 
+  // An account invited, or waiting for its first password: where its invitation stands.
+  if (account.invitation || !setUp(account)) {
+    article.append(element("h4", t("page.console.invitation_title")));
+    article.append(element("p", account.invitation ? invitationLine(kit(), account.invitation) : t("page.console.invitation_none"),
+      { class: "invitation" }));
+  }
+
   article.append(element("h4", t("page.console.mail_title")));
   article.append(list(account.recent_mail, "page.console.mail_none", (mail) =>
     [label(MAIL_KIND, mail.kind), label(MAIL_STATE, mail.state), when(mail.updated_at)]
@@ -227,6 +241,17 @@ function card(account, n) {
   // What an action did, or why it could not, is said here, beside the buttons, and stays until the next one.
   article.append(element("p", null, { class: "notice", role: "status", tabindex: "-1", hidden: "" }));
   return article;
+}
+
+// Whether the person has set the account up: a password, a passkey, or an accepted invitation.
+function setUp(account) {
+  return Boolean(account.password_scheme || (account.passkeys || []).length || account.invitation?.status === "accepted");
+}
+
+// The console's helpers, for the invitations' part of it.
+function kit() {
+  const sendText = (method, path, text, type) => withReauthentication(() => send(method, path, text, type));
+  return { t, label, when, element, change, ask, tellIn, send: sendText, AUDIENCE, INVITATION_STATUS };
 }
 
 // When the password last changed, as far as latchkey knows: "never" only when there is none.
@@ -279,6 +304,16 @@ function actions(account) {
     simple("page.console.action.disable", "page.console.confirm.disable", "/api/admin/accounts/disable", () => target, "page.console.done.disable");
   } else {
     simple("page.console.action.enable", "page.console.confirm.enable", "/api/admin/accounts/enable", () => target, "page.console.done.enable");
+  }
+  // Not set up yet: invite (again), or take a waiting invitation back.
+  const invitation = account.invitation;
+  if (account.status === "active" && !setUp(account)) {
+    const key = invitation ? "page.console.action.invite_again" : "page.console.action.invite";
+    simple(key, "page.console.confirm.invite_again", "/api/admin/invitations/resend", () => target, "page.console.done.invite_again");
+  }
+  if (invitation && !["accepted", "expired", "revoked"].includes(invitation.status)) {
+    simple("page.console.action.revoke_invitation", "page.console.confirm.revoke_invitation", "/api/admin/invitations/revoke",
+      () => target, "page.console.done.revoke_invitation");
   }
   // Both ways back into an account need the person's identity checked first, as the school defined it.
   const identityChecks = async () => {
@@ -343,11 +378,15 @@ function actions(account) {
 // A change: the API asks a console session for the password and a code typed lately (reauthentication_required);
 // then the person is asked for both, and the change is sent again once.
 async function change(method, path, body) {
-  const first = await api(method, path, body);
+  return withReauthentication(() => api(method, path, body));
+}
+
+async function withReauthentication(request) {
+  const first = await request();
   if (first.ok || first.error.code !== "reauthentication_required") return first;
   const confirmed = await reauthenticate();
   if (!confirmed) return first;
-  return api(method, path, body);
+  return request();
 }
 
 // The reauthentication dialog: resolves true once the password and code were accepted, false when cancelled.

@@ -10,22 +10,22 @@ export function setLanguage(locale, texts) {
 
 // The pages' one way to talk to the API: JSON in, JSON out, errors as { code, message } from the API's error body.
 export async function api(method, path, body) {
+  return send(method, path, body === undefined ? undefined : JSON.stringify(body), "application/json");
+}
+
+// The same with a body of another type (a CSV for the console's batch of invitations).
+export async function send(method, path, text, type) {
   let response;
-  const headers = body === undefined ? {} : { "Content-Type": "application/json" };
+  const headers = text === undefined ? {} : { "Content-Type": type };
   if (language) headers["Accept-Language"] = language;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
-    });
+    response = await fetch(path, { method, headers, body: text, credentials: "same-origin" });
   } catch {
     return { ok: false, status: 0, error: { code: "network", message: t("page.network") } };
   }
-  const text = await response.text();
+  const answer = await response.text();
   let data;
-  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  try { data = answer ? JSON.parse(answer) : null; } catch { data = null; }
   if (response.ok) return { ok: true, status: response.status, data };
   const error = data && data.error ? data.error : { code: "http_" + response.status, message: t("page.failed") };
   return { ok: false, status: response.status, error };

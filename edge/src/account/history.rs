@@ -43,6 +43,9 @@ fn entry(event: &AccountEvent, at: u64) -> Option<HistoryEntry> {
             HistoryEntry { at, event: HistoryEvent::ResetLinkSent, by: staff.clone(), detail: None }
         }
         AccountEvent::ResetRequestThrottled => plain(HistoryEvent::ResetRequestThrottled),
+        AccountEvent::Invited { by: actor, .. } => by(HistoryEvent::InvitationSent, actor),
+        AccountEvent::InvitationAccepted => plain(HistoryEvent::InvitationAccepted),
+        AccountEvent::InvitationRevoked { by: actor } => by(HistoryEvent::InvitationRevoked, actor),
         AccountEvent::PasswordChanged { .. } => plain(HistoryEvent::PasswordChanged),
         AccountEvent::LoggedIn => plain(HistoryEvent::LoggedIn),
         AccountEvent::LoginFailed(code) => {

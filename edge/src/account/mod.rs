@@ -15,6 +15,7 @@ pub mod commands;
 pub mod credential;
 pub mod deliveries;
 pub mod history;
+pub mod invitation;
 pub mod new_account;
 pub mod new_password;
 pub mod object;

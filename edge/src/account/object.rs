@@ -11,7 +11,6 @@ use super::credential::PasswordHasher;
 use super::deliveries::{self, Answer, Due, Tried};
 use super::protocol::{Answers, Command};
 use super::refusal::Refusal;
-use super::registry::Entry;
 use super::state::AccountState;
 use crate::audit::{self, AccountEvent, Event};
 use crate::config::Config;
@@ -24,8 +23,9 @@ use crate::platform::{binding, new_id, now_secs};
 use crate::{fetch, password, store};
 use latchkey_shared::ErrorCode;
 use std::cell::RefCell;
-use std::rc::Rc;
 use worker::{durable_object, DurableObject, Env, Error, Request, Response, Result, State};
+
+mod indexes;
 
 const STATE_KEY: &str = "account";
 /// Failed logins for a name with no account, kept only for the throttling window (an alarm clears them). Counted per
@@ -40,11 +40,8 @@ pub struct Account {
     env: Env,
     /// The stored slot, kept in memory between requests.
     cache: RefCell<Option<Slot>>,
-    /// The registry entry this object last wrote since it started (none yet, or the last write failed: the next
-    /// command writes it).
-    registered: Rc<RefCell<Option<Entry>>>,
-    /// The passkeys this object last wrote to KV's index (`store::passkey_key`), as `registered` is kept.
-    indexed: Rc<RefCell<Option<Vec<String>>>>,
+    /// What this object last wrote to KV's registry and indexes since it started.
+    written: indexes::Written,
     /// The configuration, read once: an object's variables and secrets do not change under it (a deploy starts new
     /// objects), and every command needs it.
     config: RefCell<Option<Config>>,
@@ -120,8 +117,8 @@ struct Ran<R> {
 
 impl DurableObject for Account {
     fn new(state: State, env: Env) -> Self {
-        let (registered, indexed) = (Rc::default(), Rc::default());
-        Account { state, env, cache: RefCell::new(None), registered, indexed, config: RefCell::new(None) }
+        let written = indexes::Written::default();
+        Account { state, env, cache: RefCell::new(None), written, config: RefCell::new(None) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -200,8 +197,7 @@ impl Account {
             }
             match outcome.next {
                 Next::Reply(reply) => {
-                    self.register(&slot);
-                    self.index_passkeys(&slot);
+                    indexes::write(&self.state, &self.env, &self.written, &slot, cx.now);
                     let logouts_owed = slot.account.as_ref().is_some_and(|a| !a.apps.logouts.is_empty());
                     let move_waiting = slot
                         .account
@@ -213,63 +209,6 @@ impl Account {
                 Next::Then(rest) => outcome = rest(&mut slot, &cx),
             }
         }
-    }
-
-    /// Writes the account's registry entry when it changed (or first, since this object started), after the answer:
-    /// the registry is a report, and no login waits for it.
-    fn register(&self, slot: &Slot) {
-        let Some(account) = &slot.account else { return };
-        let entry = account.registry_entry();
-        if self.registered.borrow().as_ref() == Some(&entry) {
-            return;
-        }
-        *self.registered.borrow_mut() = Some(entry.clone());
-        let id = crate::email::account_id_of(entry.audience, &entry.login_email);
-        let kv = self.env.kv(binding::KV);
-        let registered = Rc::clone(&self.registered);
-        self.state.wait_until(async move {
-            let written = match kv {
-                Ok(kv) => store::put_registry_entry(&kv, &id, &entry).await,
-                Err(err) => Err(err),
-            };
-            if let Err(err) = written {
-                Internal::Kv(err).log();
-                *registered.borrow_mut() = None;
-            }
-        });
-    }
-
-    /// Points KV's index at this account for each of its passkeys (a login with no password finds the account by
-    /// it), and drops the ones removed, when they changed or first since this object started — so an account that
-    /// moved to a new login email points its passkeys at its new object. The account's own list decides a login; the
-    /// index only finds it.
-    fn index_passkeys(&self, slot: &Slot) {
-        let Some(account) = &slot.account else { return };
-        let ids: Vec<String> = account.two_step.passkeys.list.iter().map(|p| p.id.clone()).collect();
-        let before = self.indexed.borrow().clone();
-        if before.as_ref() == Some(&ids) || (before.is_none() && ids.is_empty()) {
-            return;
-        }
-        *self.indexed.borrow_mut() = Some(ids.clone());
-        let gone: Vec<String> = before.unwrap_or_default().into_iter().filter(|id| !ids.contains(id)).collect();
-        let account_id = crate::email::account_id_of(account.profile.audience, &account.profile.login_email);
-        let (kv, indexed) = (self.env.kv(binding::KV), Rc::clone(&self.indexed));
-        self.state.wait_until(async move {
-            let written = async {
-                let kv = kv?;
-                for id in &ids {
-                    store::put_json(&kv, &store::passkey_key(id), &account_id, None).await?;
-                }
-                for id in &gone {
-                    store::delete(&kv, &store::passkey_key(id)).await?;
-                }
-                Ok::<(), worker::Error>(())
-            };
-            if let Err(err) = written.await {
-                Internal::Kv(err).log();
-                *indexed.borrow_mut() = None;
-            }
-        });
     }
 
     async fn load(&self) -> Result<Slot> {

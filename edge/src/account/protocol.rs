@@ -10,6 +10,7 @@ use super::commands::admin::{
 use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, RevokeGrant};
 use super::commands::delivery::{MailRetrying, MailSettled, NoteMailEvent};
 use super::commands::dev::AdvanceClock;
+use super::commands::invitation::{AcceptInvitation, InvitationLink, Invite, RevokeInvitation, WithdrawInvitation};
 use super::commands::login_email::{CancelLoginEmailChange, ConfirmLoginEmailChange, MoveIn, StartLoginEmailChange};
 use super::commands::passkeys::{
     PasskeyListQuery, PasskeyLogin, PasskeyOptions, PasskeyRegister, PasskeyRemove, PasskeyRename,
@@ -70,6 +71,11 @@ wire! {
     CancelLoginEmailChange(CancelLoginEmailChange),
     MoveIn(MoveIn),
     NoteMailEvent(NoteMailEvent),
+    Invite(Invite),
+    InvitationLink(InvitationLink),
+    AcceptInvitation(AcceptInvitation),
+    RevokeInvitation(RevokeInvitation),
+    WithdrawInvitation(WithdrawInvitation),
     IssueToken(IssueToken),
     LinkStatus(LinkStatus),
     WithdrawToken(WithdrawToken),

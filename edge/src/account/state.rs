@@ -19,6 +19,7 @@ use latchkey_shared::api::{AccountStatus, AccountView, PendingLoginEmail, Role, 
 use latchkey_shared::{Audience, ErrorCode, Locale, Policy};
 use serde::{Deserialize, Serialize};
 
+mod invitation;
 mod login;
 mod notices;
 
@@ -67,6 +68,8 @@ pub struct AccountState {
     /// The login email change this account arrived by (its confirmation link's hash), so the move, tried again,
     /// finds it arrived instead of refusing it as a name taken.
     pub arrived_with: Option<TokenHash>,
+    /// The invitation that set it up, or waits to.
+    pub invitation: Option<super::invitation::Invitation>,
 }
 
 /// A login email change: asked for by staff, confirmed by the new address (by the link mailed there), and in effect
@@ -145,6 +148,7 @@ impl AccountState {
             login_email_change: None,
             email_verified: false,
             arrived_with: None,
+            invitation: None,
         }
     }
 
@@ -201,6 +205,7 @@ impl AccountState {
                 effective_at: change.effective_at,
                 confirmed: change.confirmed_at.is_some(),
             }),
+            invitation: self.invitation_view(now),
             // Whom the view is for, only the handler knows.
             may_act: false,
         }
@@ -272,13 +277,7 @@ impl AccountState {
         hasher: &dyn PasswordHasher,
         notice_id: String,
     ) -> Result<u32, Refusal> {
-        match self.token_status(input.token, now) {
-            TokenStatus::Ok => {}
-            TokenStatus::Expired => return Err(ErrorCode::TokenExpired.into()),
-            TokenStatus::Superseded => return Err(ErrorCode::TokenSuperseded.into()),
-            TokenStatus::Used => return Err(ErrorCode::TokenUsed.into()),
-            TokenStatus::Invalid => return Err(ErrorCode::TokenInvalid.into()),
-        }
+        super::tokens::working(self.token_status(input.token, now))?;
         let two_step = self.two_step.enabled();
         if two_step && input.proof.is_none() {
             return Err(ErrorCode::TwoStepRequired.into());
@@ -337,15 +336,17 @@ impl AccountState {
     }
 
     /// Seconds until the Durable Object's alarm is next needed (mail to hand over or presumed lost, a webhook due, a
-    /// confirmed login email change whose delay ends, a move to try again).
+    /// confirmed login email change whose delay ends, a move to try again, an invitation's reminder).
     pub fn wake_in(&self, now: u64) -> Option<u64> {
         let moving = self.login_email_change.as_ref().and_then(|change| match change.moving_since {
             Some(_) => Some(MOVE_RETRY_SECS),
             None => change.confirmed_at.map(|_| change.effective_at.saturating_sub(now).max(1)),
         });
+        let reminder = self.invitation.as_ref().and_then(|i| i.remind_at).map(|at| at.saturating_sub(now).max(1));
         self.outbox
             .wake_in(now)
             .into_iter()
+            .chain(reminder)
             .chain(self.webhooks.wake_in(now))
             .chain(self.apps.wake_in(now))
             .chain(moving)

@@ -5,6 +5,7 @@
 use super::apps::Apps;
 use super::credential::Credential;
 use super::history::History;
+use super::invitation::Invitation;
 use super::outbox::{InFlight, MailRecord, Outbox};
 use super::sessions::Sessions;
 use super::state::{AccountState, LoginEmailChange, Profile};
@@ -65,6 +66,8 @@ struct StoredAccount {
     email_verified: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     arrived_with: Option<TokenHash>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    invitation: Option<Invitation>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -116,6 +119,7 @@ impl From<StoredAccount> for AccountState {
             login_email_change: s.login_email_change,
             email_verified: s.email_verified,
             arrived_with: s.arrived_with,
+            invitation: s.invitation,
         }
     }
 }
@@ -149,6 +153,7 @@ impl From<AccountState> for StoredAccount {
             login_email_change: a.login_email_change,
             email_verified: a.email_verified,
             arrived_with: a.arrived_with,
+            invitation: a.invitation,
         }
     }
 }

@@ -1,12 +1,28 @@
 //! The reset links an account has been sent: only the newest works, each once, until it expires. Only the tokens'
 //! hashes are kept.
 
+use super::refusal::Refusal;
 use crate::token::TokenHash;
 use latchkey_shared::api::{ResetLinkView, TokenStatus};
+use latchkey_shared::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 /// How many issued tokens an account remembers (to tell "superseded" and "used" from "invalid").
 const TOKENS_KEPT: usize = 10;
+
+/// A link used to change something: refused, unless it works, for what it is (expired, superseded, used, revoked or
+/// unknown), so the page can say which.
+pub fn working(status: TokenStatus) -> Result<(), Refusal> {
+    let code = match status {
+        TokenStatus::Ok => return Ok(()),
+        TokenStatus::Expired => ErrorCode::TokenExpired,
+        TokenStatus::Superseded => ErrorCode::TokenSuperseded,
+        TokenStatus::Used => ErrorCode::TokenUsed,
+        TokenStatus::Revoked => ErrorCode::TokenRevoked,
+        TokenStatus::Invalid => ErrorCode::TokenInvalid,
+    };
+    Err(code.into())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -14,6 +30,8 @@ pub enum Fate {
     Live,
     Superseded,
     Used,
+    /// Withdrawn by staff (an invitation).
+    Revoked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +87,7 @@ impl Tokens {
             Some(t) => match t.fate {
                 Fate::Used => TokenStatus::Used,
                 Fate::Superseded => TokenStatus::Superseded,
+                Fate::Revoked => TokenStatus::Revoked,
                 Fate::Live if now >= t.expires_at => TokenStatus::Expired,
                 Fate::Live => TokenStatus::Ok,
             },
@@ -98,9 +117,18 @@ impl Tokens {
 
     /// No link works any more.
     pub fn revoke_all(&mut self) {
+        self.end_live(Fate::Superseded);
+    }
+
+    /// Staff withdrew the live link: it says so when opened.
+    pub fn withdraw_by_staff(&mut self) {
+        self.end_live(Fate::Revoked);
+    }
+
+    fn end_live(&mut self, fate: Fate) {
         for token in &mut self.0 {
             if token.fate == Fate::Live {
-                token.fate = Fate::Superseded;
+                token.fate = fate;
             }
         }
     }
@@ -166,5 +194,17 @@ mod tests {
         assert_eq!(tokens.status(&hash(1), NOW), TokenStatus::Superseded);
         tokens.revoke_all();
         assert_eq!(tokens.status(&hash(TOKENS_KEPT as u8), NOW), TokenStatus::Superseded);
+    }
+
+    #[test]
+    fn a_link_staff_withdrew_says_so() {
+        let mut tokens = Tokens::default();
+        tokens.issue(hash(1), NOW, NOW + 60);
+        tokens.issue(hash(2), NOW, NOW + 60);
+        tokens.withdraw_by_staff();
+        assert_eq!(
+            (tokens.status(&hash(1), NOW), tokens.status(&hash(2), NOW)),
+            (TokenStatus::Superseded, TokenStatus::Revoked)
+        );
     }
 }

@@ -15,7 +15,18 @@ pub enum AccountEvent {
         by: Option<Actor>,
     },
     ResetRequestThrottled,
+    /// Too many tries with a live link (a reset's, an invitation's).
     ResetAttemptThrottled,
+    /// Staff (or the admin API) invited the person; `again`: a later invitation replaced an earlier one.
+    Invited {
+        by: Actor,
+        again: bool,
+    },
+    /// The person set the account up from the invitation.
+    InvitationAccepted,
+    InvitationRevoked {
+        by: Actor,
+    },
     PasswordChanged {
         revoked_sessions: u32,
     },
@@ -113,6 +124,9 @@ impl AccountEvent {
             | AccountEvent::MailSettled { .. }
             | AccountEvent::MailReported { .. } => return None,
             AccountEvent::ResetRequestThrottled => Event::ResetRequestThrottled { account },
+            &AccountEvent::Invited { ref by, again } => Event::InvitationSent { account, by: actor_name(by), again },
+            AccountEvent::InvitationAccepted => Event::InvitationAccepted { account },
+            AccountEvent::InvitationRevoked { by } => Event::InvitationRevoked { account, by: actor_name(by) },
             AccountEvent::ResetAttemptThrottled => Event::ResetAttemptThrottled { account },
             &AccountEvent::PasswordChanged { revoked_sessions } => Event::PasswordChanged { account, revoked_sessions },
             &AccountEvent::LoginFailed(code) => Event::LoginFailed { account, code },

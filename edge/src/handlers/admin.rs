@@ -15,6 +15,7 @@ use crate::account::{new_account, registry};
 use crate::body::{MAX_IMPORT_BODY, MAX_JSON_BODY};
 use crate::email::Email;
 use crate::failure::Internal;
+use crate::platform::binding;
 use crate::store;
 use latchkey_shared::api::{
     AccountList, AccountRef, AccountStatus, AccountView, Actor, IdentityChecks, ImportFailure, ImportReport, MailEvent,
@@ -22,6 +23,7 @@ use latchkey_shared::api::{
 };
 use latchkey_shared::{ApiError, Audience, ErrorCode};
 use worker::kv::KvStore;
+use worker::Env;
 
 /// The most lines one import takes: each may cost an argon2 hash.
 const MAX_IMPORT_LINES: usize = 500;
@@ -32,14 +34,14 @@ async fn create_one(call: &Call<'_>, new: NewAccount) -> Result<AccountView, Api
     let contact = create.profile.contact_email.clone();
     let view = call.account(&id, create).await?.map_err(|r| call.refusal(r))?;
     if let Some(contact) = contact {
-        index_contact(call, &contact, &id).await?;
+        index_contact(call.env, &contact, &id).await?;
     }
     Ok(view)
 }
 
 /// Remembers which accounts a contact email belongs to, for "find the login email".
-async fn index_contact(call: &Call<'_>, contact: &str, id: &str) -> Result<(), ApiError> {
-    let kv = call.kv()?;
+pub(super) async fn index_contact(env: &Env, contact: &str, id: &str) -> Result<(), Internal> {
+    let kv = env.kv(binding::KV).map_err(Internal::Kv)?;
     let key = store::contact_key(contact);
     let mut ids: Vec<String> = store::get_json(&kv, &key).await.map_err(Internal::Kv)?.unwrap_or_default();
     if !ids.iter().any(|known| known == id) {

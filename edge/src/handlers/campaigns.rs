@@ -8,9 +8,7 @@ use crate::body::MAX_JSON_BODY;
 use crate::campaign::book::{Announcement, Refused};
 use crate::campaign::object::{self, Ask, Reply};
 use crate::failure::Internal;
-use latchkey_shared::api::{
-    Actor, CampaignAction, CampaignList, CampaignView, PasswordChangeRequirement, StartCampaign,
-};
+use latchkey_shared::api::{CampaignAction, CampaignList, CampaignView, PasswordChangeRequirement, StartCampaign};
 use latchkey_shared::{ApiError, Audience, ErrorCode};
 
 async fn ask(call: &Call<'_>, asked: &Ask) -> Result<Reply, ApiError> {
@@ -42,10 +40,7 @@ pub(super) async fn announce(
 ) -> Result<(CampaignView, bool), ApiError> {
     let announcement = Announcement { audiences, requirement };
     let expected = entries.iter().filter(|e| announcement.wants(e)).count() as u32;
-    let started_by = match call.staff_member()?.actor {
-        Actor::AdminToken => "admin token".to_owned(),
-        Actor::Staff { name, .. } => name,
-    };
+    let started_by = call.staff_member()?.actor.display_name().to_owned();
     let reply = ask(call, &Ask::Start { announcement, expected, started_by }).await?;
     campaign(call, reply)
 }

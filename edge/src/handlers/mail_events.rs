@@ -65,10 +65,13 @@ pub async fn receive(mut call: Call<'_>) -> HandlerResult {
                 Internal::DurableObject(err).log();
             }
         }
-        // A refusal or a complaint goes into the history of each account the address is on, once.
-        if new && matches!(entry.kind, MailEventKind::Bounced | MailEventKind::Complained) {
+        // A refusal or a complaint goes into the history of each account the address is on, once; a delivery or a
+        // refusal is what an invitation waiting on the address shows the office.
+        let told = matches!(entry.kind, MailEventKind::Bounced | MailEventKind::Complained | MailEventKind::Delivered);
+        if new && told {
             for id in super::admin::ids_by_email(&call, &kv, &address).await? {
-                call.account(&id, NoteMailEvent { kind: entry.kind }).await?;
+                call.account(&id, NoteMailEvent { kind: entry.kind, at: entry.at, address: entry.address.clone() })
+                    .await?;
             }
         }
     }

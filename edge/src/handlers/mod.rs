@@ -6,6 +6,8 @@ pub mod catalogue;
 pub mod clients;
 pub mod dead_letters;
 pub mod dev;
+pub mod invitation_batch;
+pub mod invitations;
 pub mod login_email;
 pub mod mail_events;
 pub mod oidc;
@@ -29,7 +31,7 @@ use crate::email::{account_id, account_id_of, Email};
 use crate::failure::Internal;
 use crate::routes::Guard;
 use crate::token::TokenHash;
-use latchkey_shared::api::{Actor, PasswordChangeRequirement, Role, StaffMember, TwoStepRequirement};
+use latchkey_shared::api::{Actor, PasswordChangeRequirement, Role, SessionInfo, StaffMember, TwoStepRequirement};
 use latchkey_shared::{ApiError, Audience, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 use worker::{Env, Request};
@@ -196,6 +198,16 @@ impl Call<'_> {
             body::append_within(&mut bytes, &chunk, max).map_err(|e| self.body_error(e))?;
         }
         Ok(bytes)
+    }
+
+    /// The answer that logs the person in to account `id` with the session `token`: its info, and its cookie.
+    pub fn logged_in(&self, id: &str, token: &crate::token::Token, info: &SessionInfo) -> HandlerResult {
+        let value =
+            crate::session_cookie::value(id, token, &self.config.sealing_keys, crate::platform::random_bytes()?);
+        let mut response = self.reply(200, info)?;
+        let (ttl, secure) = (self.config.session_ttl_secs, self.config.secure_origin());
+        crate::respond::set_session_cookies(&mut response, &value, ttl, secure).map_err(Internal::Respond)?;
+        Ok(response)
     }
 
     /// Answers `status` with a JSON body and the API's headers.

@@ -13,9 +13,7 @@ use crate::account::two_step::PasskeyAnswer;
 use crate::body::MAX_JSON_BODY;
 use crate::failure::Internal;
 use crate::platform::{now_secs, random_bytes};
-use crate::respond::set_session_cookies;
 use crate::seal::Sealed;
-use crate::session_cookie;
 use crate::token::Token;
 use crate::webauthn::{data::encode, ALGORITHMS};
 use latchkey_shared::api::{
@@ -194,9 +192,5 @@ pub async fn login(mut call: Call<'_>) -> HandlerResult {
     let command =
         PasskeyLogin { client: call.client(), session_hash: token.hash(), answer, requirement, password_change };
     let info = call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
-    let value = session_cookie::value(&id, &token, &call.config.sealing_keys, random_bytes()?);
-    let mut response = call.reply(200, &info)?;
-    let (ttl, secure) = (call.config.session_ttl_secs, call.config.secure_origin());
-    set_session_cookies(&mut response, &value, ttl, secure).map_err(Internal::Respond)?;
-    Ok(response)
+    call.logged_in(&id, &token, &info)
 }

@@ -3,8 +3,8 @@
 //! (`crate::routes`, pure) finds the endpoint; `lib.rs` checks its guard and budget and runs its handler.
 
 use super::{
-    admin, campaigns, catalogue, clients, dead_letters, dev, login_email, mail_events, oidc, oidc_tokens, passkeys,
-    password, reset, session, settings, two_step, Call, HandlerResult,
+    admin, campaigns, catalogue, clients, dead_letters, dev, invitation_batch, invitations, login_email, mail_events,
+    oidc, oidc_tokens, passkeys, password, reset, session, settings, two_step, Call, HandlerResult,
 };
 use crate::routes::{Endpoint, Guard, Table};
 use std::future::Future;
@@ -59,6 +59,15 @@ pub const TABLE: &Table<Handler> = &[
     ),
     ("/api/resets/verify", &[ep("POST", Public, Some("reset-verify"), h!(|call| reset::verify(call).await))]),
     ("/api/resets", &[ep("POST", Public, Some("reset-confirm"), h!(|call| reset::confirm(call).await))]),
+    (
+        "/api/invitations/verify",
+        &[ep("POST", Public, Some("reset-verify"), h!(|call| invitations::verify(call).await))],
+    ),
+    // Like a reset's new password, and a login: it answers with a session.
+    (
+        "/api/invitations/accept",
+        &[ep("POST", SameOrigin, Some("reset-confirm"), h!(|call| invitations::accept(call).await))],
+    ),
     (
         "/api/messages",
         &[
@@ -131,6 +140,23 @@ pub const TABLE: &Table<Handler> = &[
         ],
     ),
     ("/api/admin/me", &[ep("GET", Helpdesk, None, h!(|call| admin::me(call).await))]),
+    (
+        "/api/admin/invitations",
+        &[
+            ep("GET", Helpdesk, None, h!(|call| invitations::list(call).await)),
+            ep("POST", AdminChange, None, h!(|call| invitations::invite(call).await)),
+        ],
+    ),
+    ("/api/admin/invitations/counts", &[ep("GET", Helpdesk, None, h!(|call| invitations::counts(call).await))]),
+    ("/api/admin/invitations/resend", &[ep("POST", HelpdeskChange, None, h!(|call| invitations::resend(call).await))]),
+    ("/api/admin/invitations/revoke", &[ep("POST", HelpdeskChange, None, h!(|call| invitations::revoke(call).await))]),
+    (
+        "/api/admin/invitations/batch",
+        &[
+            ep("GET", Admin, None, h!(|call| invitation_batch::report(call).await)),
+            ep("POST", AdminChange, None, h!(|call| invitation_batch::start(call).await)),
+        ],
+    ),
     ("/api/admin/identity-checks", &[ep("GET", Helpdesk, None, h!(|call| admin::identity_checks(call).await))]),
     ("/api/admin/accounts/import", &[ep("POST", AdminChange, None, h!(|call| admin::import(call).await))]),
     ("/api/admin/accounts/disable", &[ep("POST", HelpdeskChange, None, h!(|call| admin::disable(call).await))]),

@@ -6,7 +6,7 @@ use crate::account::commands::session::{CheckSession, Login, Logout, Reauthentic
 use crate::body::MAX_JSON_BODY;
 use crate::email::Email;
 use crate::failure::Internal;
-use crate::platform::{now_millis, random_bytes};
+use crate::platform::now_millis;
 use crate::respond::{cookie_value, session_cookie_name, set_session_cookies};
 use crate::session_cookie;
 use crate::token::Token;
@@ -58,14 +58,7 @@ async fn attempt_login(call: &mut Call<'_>) -> HandlerResult {
         password_change,
     };
     match call.account(&id, login).await? {
-        Ok(info) => {
-            let nonce = random_bytes()?;
-            let value = session_cookie::value(&id, &token, &call.config.sealing_keys, nonce);
-            let mut response = call.reply(200, &info)?;
-            let (ttl, secure) = (call.config.session_ttl_secs, call.config.secure_origin());
-            set_session_cookies(&mut response, &value, ttl, secure).map_err(Internal::Respond)?;
-            Ok(response)
-        }
+        Ok(info) => call.logged_in(&id, &token, &info),
         Err(refusal) => Err(call.refusal(refusal)),
     }
 }

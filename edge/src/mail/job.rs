@@ -109,6 +109,17 @@ pub enum Kind {
     ChangeRequested {
         deadline: Option<u64>,
     },
+    /// An invitation to set the account up, to the login email: its link (the token sealed, as a reset mail's), until
+    /// when it works, and who invited (a staff member's name, or `admin token`).
+    Invitation {
+        token: LinkToken,
+        expires_at: u64,
+        invited_by: String,
+    },
+    /// The invitation's link expires soon: a reminder, without a link (the invitation mail holds it).
+    InvitationReminder {
+        expires_at: u64,
+    },
 }
 
 /// What staff changed, for [`Kind::AccountChanged`].
@@ -126,6 +137,8 @@ pub const RESET_KIND: &str = "reset";
 /// The new login email's confirmation, and the owner's notice with the link to cancel, as [`MailJob::kind`] names them.
 pub const CONFIRM_LOGIN_EMAIL_KIND: &str = "confirm_login_email";
 pub const LOGIN_EMAIL_CHANGE_REQUESTED_KIND: &str = "login_email_change_requested";
+/// An invitation's mail (the account records one before the Worker makes the job).
+pub const INVITATION_KIND: &str = "invitation";
 
 impl MailJob {
     pub fn id(&self) -> &str {
@@ -141,6 +154,8 @@ impl MailJob {
             Kind::AccountChanged { .. } => "account_changed",
             Kind::ConfirmLoginEmail { .. } => CONFIRM_LOGIN_EMAIL_KIND,
             Kind::LoginEmailChangeRequested { .. } => LOGIN_EMAIL_CHANGE_REQUESTED_KIND,
+            Kind::Invitation { .. } => INVITATION_KIND,
+            Kind::InvitationReminder { .. } => "invitation_reminder",
         }
     }
 
@@ -172,8 +187,12 @@ impl MailJob {
     /// link's token (never kept: a new link is sent instead).
     pub fn again(&self, id: String) -> Option<MailJob> {
         match self.kind {
-            Kind::Reset { .. } | Kind::ConfirmLoginEmail { .. } | Kind::LoginEmailChangeRequested { .. } => None,
-            Kind::PasswordChanged { .. }
+            Kind::Reset { .. }
+            | Kind::ConfirmLoginEmail { .. }
+            | Kind::LoginEmailChangeRequested { .. }
+            | Kind::Invitation { .. } => None,
+            Kind::InvitationReminder { .. }
+            | Kind::PasswordChanged { .. }
             | Kind::TwoStepChanged { .. }
             | Kind::ChangeRequested { .. }
             | Kind::AccountChanged { .. } => Some(MailJob { id, ..self.clone() }),

@@ -187,6 +187,58 @@ fn body(job: &MailJob, writer: &Writer<'_>) -> Result<Rendered, Unopened> {
                 ),
             }
         }
+        Kind::Invitation { token, expires_at, invited_by } => {
+            let token = token.open(keys).ok_or(Unopened)?;
+            let l = *locale;
+            // The page opens in the mail's language; the token stays in the fragment.
+            let link = format!("{app_origin}/welcome?lang={}#t={}", l.as_str(), token.expose_str());
+            let greeting = MailKey::MailGreeting.render_with(l, &[("name", display_name)]);
+            let school = site.school_name.as_deref().unwrap_or(MailKey::MailYourSchool.text(l));
+            let intro = MailKey::MailInviteIntro.render_with(
+                l,
+                &[("inviter", invited_by), ("school", school), ("audience", audience_word(*audience, l))],
+            );
+            let login = MailKey::MailInviteLogin.render_with(l, &[("email", &crate::email::display(login_email))]);
+            let action = MailKey::MailInviteAction.text(l);
+            let expiry = MailKey::MailInviteExpiry.render_with(l, &[("when", &site.when(*expires_at))]);
+            let ignore = MailKey::MailInviteIgnore.text(l);
+            let footer = MailKey::MailFooter.text(l);
+            Rendered {
+                to: to.clone(),
+                subject: MailKey::MailInviteSubject.text(l).to_owned(),
+                text: format!(
+                    "{greeting}\n\n{intro}\n\n{login}\n\n{action}:\n{link}\n\n{expiry}\n\n{ignore}\n\n-- \n{footer}\n"
+                ),
+                html: html_page(
+                    l,
+                    &[
+                        paragraph(&greeting),
+                        paragraph(&intro),
+                        paragraph(&login),
+                        button(&link, action),
+                        paragraph(&expiry),
+                        paragraph(ignore),
+                        small(footer),
+                    ],
+                ),
+            }
+        }
+        Kind::InvitationReminder { expires_at } => {
+            let l = *locale;
+            let greeting = MailKey::MailGreeting.render_with(l, &[("name", display_name)]);
+            let email = crate::email::display(login_email);
+            let body = MailKey::MailInviteReminderBody.render_with(
+                l,
+                &[("audience", audience_word(*audience, l)), ("email", &email), ("when", &site.when(*expires_at))],
+            );
+            let footer = MailKey::MailFooter.text(l);
+            Rendered {
+                to: to.clone(),
+                subject: MailKey::MailInviteReminderSubject.text(l).to_owned(),
+                text: format!("{greeting}\n\n{body}\n\n-- \n{footer}\n"),
+                html: html_page(l, &[paragraph(&greeting), paragraph(&body), small(footer)]),
+            }
+        }
         Kind::ChangeRequested { deadline } => {
             let l = *locale;
             let link = format!("{app_origin}/login?next=password&lang={}", l.as_str());

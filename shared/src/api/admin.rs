@@ -97,6 +97,9 @@ pub struct AccountView {
     /// A login email change asked for and not yet in effect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_login_email: Option<PendingLoginEmail>,
+    /// The account's invitation, when it was invited (kept once accepted: when, and by whom).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<super::InvitationView>,
     /// Whether the caller may act on this account: not on one holding a role at or above its own
     /// ([`StaffMember::may_act_on`]).
     #[serde(default)]
@@ -153,6 +156,16 @@ pub enum Actor {
     Staff { name: String, pseudonym: String },
 }
 
+impl Actor {
+    /// As the console names who did something: the staff member's name, or `admin token`.
+    pub fn display_name(&self) -> &str {
+        match self {
+            Actor::AdminToken => "admin token",
+            Actor::Staff { name, .. } => name,
+        }
+    }
+}
+
 /// One thing that happened to an account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
@@ -201,6 +214,11 @@ pub enum HistoryEvent {
     LoginEmailChangeConfirmed,
     /// The change was cancelled (by the old address's link), or could not be made.
     LoginEmailChangeCancelled,
+    /// Staff invited the person (or invited them again: a new link).
+    InvitationSent,
+    /// The person set the account up from the invitation.
+    InvitationAccepted,
+    InvitationRevoked,
 }
 
 /// `PUT /api/admin/accounts/roles`: the roles a staff account holds from now on (an empty list takes them all away).

@@ -6,6 +6,7 @@
 use crate::account::apply::{change_account, Apply, Context, Outcome, Slot};
 use crate::account::deliveries;
 use crate::audit::AccountEvent;
+use crate::mail::job::Kind;
 use latchkey_shared::api::{DeadLetter, MailEventKind, MailState};
 use serde::{Deserialize, Serialize};
 
@@ -40,15 +41,27 @@ impl Apply for MailSettled {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct NoteMailEvent {
     pub kind: MailEventKind,
+    /// When the provider dated it (unix seconds): an invitation hears of its own mail, not of one sent before it.
+    #[serde(default)]
+    pub at: u64,
+    /// The address it was about, normalised (only mail to the login email can be the invitation's).
+    #[serde(default)]
+    pub address: String,
 }
 
 impl Apply for NoteMailEvent {
     type Reply = ();
 
     fn apply(self, slot: &mut Slot, _cx: &Context<'_>) -> Outcome<()> {
-        match slot.account {
-            Some(_) => Outcome::reply(()).event(AccountEvent::MailReported { kind: self.kind }),
-            None => Outcome::reply(()),
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(()) };
+        let invitation =
+            self.address == account.profile.login_email && account.note_invitation_delivery(self.kind, self.at);
+        let outcome = if invitation { Outcome::reply(()).saved() } else { Outcome::reply(()) };
+        match self.kind {
+            MailEventKind::Bounced | MailEventKind::Complained => {
+                outcome.event(AccountEvent::MailReported { kind: self.kind })
+            }
+            _ => outcome,
         }
     }
 }
@@ -85,7 +98,7 @@ impl Apply for MailQueued {
     }
 }
 
-/// The alarm: mail in flight too long goes back to the outbox.
+/// The alarm: mail in flight too long goes back to the outbox, and an invitation's reminder that fell due joins it.
 #[derive(Debug)]
 pub struct RequeueLostMail {}
 
@@ -93,7 +106,14 @@ impl Apply for RequeueLostMail {
     type Reply = ();
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<()> {
-        change_account(slot, |account| account.outbox.requeue_lost(cx.now)).flushing()
+        change_account(slot, |account| {
+            account.outbox.requeue_lost(cx.now);
+            if let Some(expires_at) = account.take_due_reminder(cx.now) {
+                let reminder = account.mail(cx.ids.notice.clone(), Kind::InvitationReminder { expires_at });
+                account.outbox.push(reminder, cx.now);
+            }
+        })
+        .flushing()
     }
 }
 

@@ -291,7 +291,12 @@ fn a_whole_life_leaves_no_address_token_or_password_in_the_history() {
     assert!(run(&mut slot, right, NOW + 3, &rules()).reply.is_ok());
     assert!(run(&mut slot, start(4, "ana.new@mail.org", desk(vec![Role::Admin])), NOW + 4, &rules()).reply.is_ok());
     assert!(confirm(4, NOW + 5, &mut slot).reply.is_ok());
-    run(&mut slot, NoteMailEvent { kind: latchkey_shared::api::MailEventKind::Bounced }, NOW + 6, &rules());
+    run(
+        &mut slot,
+        NoteMailEvent { kind: latchkey_shared::api::MailEventKind::Bounced, at: NOW + 6, address: String::new() },
+        NOW + 6,
+        &rules(),
+    );
     run(&mut slot, MailSettled { id: "mail-4".into(), dead_lettered: Some("refused".into()) }, NOW + 7, &rules());
 
     let history = slot.account.as_ref().unwrap().history.recent();

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod apps;
 pub mod delivery;
 pub mod dev;
+pub mod invitation;
 pub mod login_email;
 pub mod passkeys;
 pub mod password;

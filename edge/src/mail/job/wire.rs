@@ -96,6 +96,26 @@ pub enum Wire {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         deadline: Option<u64>,
     },
+    Invitation {
+        id: String,
+        to: To,
+        display_name: String,
+        audience: Audience,
+        login_email: String,
+        locale: Locale,
+        token: LinkToken,
+        expires_at: u64,
+        invited_by: String,
+    },
+    InvitationReminder {
+        id: String,
+        to: To,
+        display_name: String,
+        audience: Audience,
+        login_email: String,
+        locale: Locale,
+        expires_at: u64,
+    },
 }
 
 impl From<To> for Vec<String> {
@@ -176,6 +196,13 @@ impl From<Wire> for MailJob {
             Wire::ChangeRequested { id, to, display_name, audience, login_email, locale, deadline } => {
                 job(id, to, display_name, audience, login_email, locale, Kind::ChangeRequested { deadline })
             }
+            Wire::Invitation { id, to, display_name, audience, login_email, locale, token, expires_at, invited_by } => {
+                let kind = Kind::Invitation { token, expires_at, invited_by };
+                job(id, to, display_name, audience, login_email, locale, kind)
+            }
+            Wire::InvitationReminder { id, to, display_name, audience, login_email, locale, expires_at } => {
+                job(id, to, display_name, audience, login_email, locale, Kind::InvitationReminder { expires_at })
+            }
         }
     }
 }
@@ -228,6 +255,14 @@ impl From<MailJob> for Wire {
             Kind::ChangeRequested { deadline } => {
                 let to = To::Many(to);
                 Wire::ChangeRequested { id, to, display_name, audience, login_email, locale, deadline }
+            }
+            Kind::Invitation { token, expires_at, invited_by } => {
+                let to = To::Many(to);
+                Wire::Invitation { id, to, display_name, audience, login_email, locale, token, expires_at, invited_by }
+            }
+            Kind::InvitationReminder { expires_at } => {
+                let to = To::Many(to);
+                Wire::InvitationReminder { id, to, display_name, audience, login_email, locale, expires_at }
             }
         }
     }
