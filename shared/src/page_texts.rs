@@ -1284,6 +1284,14 @@ crate::catalogue::catalogue! {
         en: "This link does not work. Open the link in your invitation email again (all of it), or ask the school office for a new invitation.",
         es: "Este enlace no funciona. Vuelve a abrir el enlace del correo de invitación (entero) o pide a la secretaría una invitación nueva.",
     },
+    WelcomePasskeyHint = "page.welcome.passkey_hint" {
+        en: "Or, instead of a password, use a passkey: your phone's or computer's fingerprint, face or screen lock.",
+        es: "O, en lugar de una contraseña, usa una llave de acceso: la huella, la cara o el bloqueo de pantalla de tu móvil u ordenador.",
+    },
+    WelcomePasskey = "page.welcome.passkey" {
+        en: "Set up with a passkey instead",
+        es: "Activar con una llave de acceso",
+    },
     WelcomeLogIn = "page.welcome.log_in" { en: "Go to the login page", es: "Ir a la página de acceso" },
     ConsoleCampaignTitle = "page.console.campaign_title" {
         en: "Required password changes",

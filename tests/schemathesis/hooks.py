@@ -100,7 +100,7 @@ def before_call(ctx, case, **kwargs):
         _with_session.add(id(case))
 
 
-@schemathesis.serializer("application/x-ndjson")
+@schemathesis.serializer("application/x-ndjson", "text/csv")
 def ndjson(ctx, value):
     if isinstance(value, str):
         return value.encode("utf-8")

@@ -48,6 +48,40 @@ async fn mail_holding(email: &str, holding: &str) -> fake_mail::Delivery {
 async fn a_parent_adds_a_passkey_and_logs_in_resets_and_reaches_an_app_with_it() {
     let worker = Worker::start_at_localhost("passkeys", &[("IP_RATE_LIMIT", "off")]).await;
     journey(&worker, Engine::Chromium).await;
+    welcomed_with_a_passkey(&worker, Engine::Chromium).await;
+}
+
+/// An invited parent sets the account up with a passkey instead of a password: 2-Step Verification on with it, the
+/// recovery codes shown once, logged in; no password on the account.
+async fn welcomed_with_a_passkey(worker: &Worker, engine: Engine) {
+    let email = unique_email("passkey-welcome", "");
+    let invite = json!({"login_email": email, "audience": "parent", "display_name": "Pia Passkey"});
+    let (status, body) = worker.client().admin(reqwest::Method::POST, "/api/admin/invitations", Some(&invite)).await;
+    assert_eq!(status, 201, "{body}");
+    let mail = mail_holding(&email, "/welcome").await;
+    let start = mail.text.find("http").expect("a link");
+    let link: String = mail.text[start..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let browser = engine.open().await;
+    let authenticator = VirtualAuthenticator::add(&browser).await;
+    browser.goto(&link).await.unwrap();
+    wait_visible(&browser, "#welcome-passkey").await;
+    click(&browser, "#welcome-passkey").await;
+    wait_visible(&browser, "#codes").await;
+    assert_eq!(browser.find_all(Locator::Css("#code-list li")).await.unwrap().len(), 10);
+    audit(&browser, "the welcome page's recovery codes").await;
+    click(&browser, "#codes-saved").await;
+    wait_visible(&browser, "#signed-in").await;
+    assert!(text_of(&browser, "#signed-in-as").await.contains(&email));
+    wait_text(&browser, "#two-step-state", "on").await;
+    assert_eq!(authenticator.credentials(&browser).await.len(), 1);
+    let (status, found) =
+        worker.client().admin(reqwest::Method::GET, &format!("/api/admin/accounts?email={email}"), None).await;
+    assert_eq!(status, 200, "{found}");
+    let account = &found["accounts"][0];
+    assert_eq!(account["invitation"]["status"], "accepted", "{account}");
+    assert!(account["password_scheme"].is_null(), "no password: {account}");
+    assert_eq!(account["passkeys"].as_array().map(Vec::len), Some(1), "{account}");
+    browser.close().await.unwrap();
 }
 
 async fn journey(worker: &Worker, engine: Engine) {

@@ -85,9 +85,14 @@ export async function answer(purpose, { mediation, signal } = {}) {
 }
 
 // Makes a passkey for the logged-in account: { ok, data } with the list (and recovery codes, if it turned 2-Step
-// Verification on), { ok: false, cancelled }, or the API's refusal (the options' or the registration's).
-export async function create() {
-  const begun = await api("POST", "/api/passkeys/registration-options");
+// Verification on), { ok: false, cancelled }, or the API's refusal (the options' or the registration's). The welcome
+// page begins and finishes it elsewhere (with the invitation's link instead of a session): `begin` asks for the
+// options, `finish` sends the new passkey.
+export async function create({
+  begin = () => api("POST", "/api/passkeys/registration-options"),
+  finish = (made) => api("POST", "/api/passkeys", made),
+} = {}) {
+  const begun = await begin();
   if (!begun.ok) return begun;
   let credential;
   try {
@@ -96,5 +101,5 @@ export async function create() {
     return { ok: false, cancelled: true };
   }
   if (!credential) return { ok: false, cancelled: true };
-  return api("POST", "/api/passkeys", { ceremony: begun.data.ceremony, credential: asJSON(credential) });
+  return finish({ ceremony: begun.data.ceremony, credential: asJSON(credential) });
 }

@@ -5,6 +5,7 @@ import { api, say } from "./api.js";
 import { carry, continueTo } from "./continue.js";
 import { fill, localize, pageLocale, setTitle } from "./i18n.js";
 import { keepTokenAcrossLanguages, takeLinkToken } from "./link-token.js";
+import { create, supported } from "./passkey.js";
 
 const status = document.getElementById("status");
 const form = document.getElementById("welcome");
@@ -57,6 +58,7 @@ async function start() {
   fill(document.getElementById("whose"), t("page.welcome.intro", { name: link.display_name, audience, email: link.login_email }));
   twoStepRequired = link.two_step_required === true;
   document.getElementById("two-step-next").hidden = !twoStepRequired;
+  document.getElementById("passkey-choice").hidden = !supported();
   form.hidden = false;
   await import("/latchkey.js");
   form.dataset.ready = "true";
@@ -94,11 +96,45 @@ form.addEventListener("submit", async (event) => {
   }
   form.password.value = "";
   form.confirm.value = "";
+  onwards(result.data);
+});
+
+// Logged in: 2-Step Verification first when the school requires it (and it is not on yet), then where the person was
+// going.
+function onwards(info) {
   setTitle(t("page.welcome.title"));
-  // Logged in: 2-Step Verification first when the school requires it, then where the person was going.
-  const info = result.data;
-  if (twoStepRequired || info.two_step.enroll_by || info.two_step.setup_required) return location.assign(carry("/two-step"));
+  if (!info.two_step.enabled && (twoStepRequired || info.two_step.enroll_by || info.two_step.setup_required)) {
+    return location.assign(carry("/two-step"));
+  }
   location.assign(continueTo() || carry("/login"));
+}
+
+// A passkey instead of a password: made on this device for the invitation's account, which is then set up with it
+// (2-Step Verification on, its recovery codes shown once) and logged in.
+document.getElementById("welcome-passkey").addEventListener("click", async () => {
+  say(status, t("page.welcome.saving"));
+  const made = await create({
+    begin: () => api("POST", "/api/invitations/passkey-options", { token }),
+    finish: (passkey) => api("POST", "/api/invitations/accept-passkey", { token, ...passkey }),
+  });
+  if (!made.ok) {
+    const kind = made.error && REFUSED[made.error.code];
+    if (kind) return showProblem(kind);
+    return say(status, made.error ? made.error.message : t("page.login.passkey_cancelled"), "error");
+  }
+  say(status, "");
+  form.hidden = true;
+  const list = document.getElementById("code-list");
+  list.replaceChildren(...made.data.recovery_codes.map((code) => {
+    const item = document.createElement("li");
+    const text = document.createElement("code");
+    text.textContent = code;
+    item.append(text);
+    return item;
+  }));
+  document.getElementById("codes").hidden = false;
+  document.getElementById("codes-saved").focus();
+  document.getElementById("codes-saved").addEventListener("click", () => onwards(made.data));
 });
 
 // Another invitation's link opened in this tab (the address differs only in its fragment): read it afresh.

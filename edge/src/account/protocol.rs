@@ -10,7 +10,10 @@ use super::commands::admin::{
 use super::commands::apps::{Authorize, ExchangeCode, GrantStatus, Refresh, RevokeGrant};
 use super::commands::delivery::{MailRetrying, MailSettled, NoteMailEvent};
 use super::commands::dev::AdvanceClock;
-use super::commands::invitation::{AcceptInvitation, InvitationLink, Invite, RevokeInvitation, WithdrawInvitation};
+use super::commands::invitation::{
+    AcceptInvitation, AcceptInvitationWithPasskey, InvitationLink, InvitationPasskeyOptions, Invite, RevokeInvitation,
+    WithdrawInvitation,
+};
 use super::commands::login_email::{CancelLoginEmailChange, ConfirmLoginEmailChange, MoveIn, StartLoginEmailChange};
 use super::commands::passkeys::{
     PasskeyListQuery, PasskeyLogin, PasskeyOptions, PasskeyRegister, PasskeyRemove, PasskeyRename,
@@ -74,6 +77,8 @@ wire! {
     Invite(Invite),
     InvitationLink(InvitationLink),
     AcceptInvitation(AcceptInvitation),
+    InvitationPasskeyOptions(InvitationPasskeyOptions),
+    AcceptInvitationWithPasskey(AcceptInvitationWithPasskey),
     RevokeInvitation(RevokeInvitation),
     WithdrawInvitation(WithdrawInvitation),
     IssueToken(IssueToken),

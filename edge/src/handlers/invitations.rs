@@ -4,7 +4,8 @@
 
 use super::{Call, HandlerResult};
 use crate::account::commands::invitation::{
-    AcceptInvitation, InvitationLink, Invite, Invited, RevokeInvitation, WithdrawInvitation,
+    AcceptInvitation, AcceptInvitationWithPasskey, InvitationLink, InvitationPasskeyOptions, Invite, Invited,
+    RevokeInvitation, WithdrawInvitation,
 };
 use crate::account::invitation::{as_of, Link};
 use crate::account::new_account;
@@ -19,8 +20,9 @@ use crate::platform::{binding, new_id, now_secs, random_bytes};
 use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
 use crate::token::Token;
 use latchkey_shared::api::{
-    AcceptInvitation as AcceptBody, InvitationAction, InvitationCheck, InvitationCount, InvitationCounts,
-    InvitationList, InvitationStatus, InvitationView, NewAccount, NewInvitation, StaffMember, TokenStatus,
+    AcceptInvitation as AcceptBody, AcceptInvitationWithPasskey as AcceptWithPasskeyBody, InvitationAction,
+    InvitationCheck, InvitationCount, InvitationCounts, InvitationList, InvitationStatus, InvitationView, NewAccount,
+    NewInvitation, StaffMember, TokenStatus, WelcomedWithPasskey,
 };
 use latchkey_shared::{Audience, ErrorCode};
 use worker::{Env, MessageBuilder};
@@ -288,4 +290,40 @@ pub async fn accept(mut call: Call<'_>) -> HandlerResult {
     };
     let info = call.account(&id, accept).await?.map_err(|refusal| call.refusal(refusal))?;
     call.logged_in(&id, &token, &info)
+}
+
+/// `POST /api/invitations/passkey-options`: a passkey instead of a password — WebAuthn's creation options for the
+/// invitation's account, while its link works.
+pub async fn passkey_options(mut call: Call<'_>) -> HandlerResult {
+    let body: InvitationCheck = call.json(MAX_JSON_BODY).await?;
+    let Some((token_hash, id)) = link_account(&call, body.token.expose_str()).await? else {
+        return Err(call.error(ErrorCode::TokenInvalid));
+    };
+    let command = InvitationPasskeyOptions { token_hash, fresh_handle: random_bytes()? };
+    let context = call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
+    call.reply(200, &super::passkeys::creation_options(&call, context, id)?)
+}
+
+/// `POST /api/invitations/accept-passkey`: the account set up with the passkey just made; the person logged in, and
+/// shown the recovery codes 2-Step Verification turned on with.
+pub async fn accept_passkey(mut call: Call<'_>) -> HandlerResult {
+    let body: AcceptWithPasskeyBody = call.json(MAX_JSON_BODY).await?;
+    let Some((token_hash, id)) = link_account(&call, body.token.expose_str()).await? else {
+        return Err(call.error(ErrorCode::TokenInvalid));
+    };
+    let challenge = super::passkeys::registration_challenge(&call, &body.ceremony, &id);
+    let (recovery_codes, recovery_hashes) = crate::otp::recovery::issue(&call.config.sealing_keys)?;
+    let token = Token::generate()?;
+    let command = AcceptInvitationWithPasskey {
+        token_hash,
+        challenge,
+        credential: body.credential,
+        name: body.name,
+        fallback_name: super::passkeys::fallback_name(&call),
+        recovery_hashes,
+        session_hash: token.hash(),
+        requirement: call.two_step_requirement().await,
+    };
+    let session = call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
+    call.logged_in(&id, &token, &WelcomedWithPasskey { session, recovery_codes })
 }

@@ -31,7 +31,7 @@ use crate::email::{account_id, account_id_of, Email};
 use crate::failure::Internal;
 use crate::routes::Guard;
 use crate::token::TokenHash;
-use latchkey_shared::api::{Actor, PasswordChangeRequirement, Role, SessionInfo, StaffMember, TwoStepRequirement};
+use latchkey_shared::api::{Actor, PasswordChangeRequirement, Role, StaffMember, TwoStepRequirement};
 use latchkey_shared::{ApiError, Audience, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 use worker::{Env, Request};
@@ -200,8 +200,9 @@ impl Call<'_> {
         Ok(bytes)
     }
 
-    /// The answer that logs the person in to account `id` with the session `token`: its info, and its cookie.
-    pub fn logged_in(&self, id: &str, token: &crate::token::Token, info: &SessionInfo) -> HandlerResult {
+    /// The answer that logs the person in to account `id` with the session `token`: `info` (the session), and its
+    /// cookie.
+    pub fn logged_in(&self, id: &str, token: &crate::token::Token, info: &impl serde::Serialize) -> HandlerResult {
         let value =
             crate::session_cookie::value(id, token, &self.config.sealing_keys, crate::platform::random_bytes()?);
         let mut response = self.reply(200, info)?;

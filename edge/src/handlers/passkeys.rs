@@ -6,7 +6,7 @@
 
 use super::{Call, HandlerResult};
 use crate::account::commands::passkeys::{
-    PasskeyListQuery, PasskeyLogin, PasskeyOptions, PasskeyRegister, PasskeyRemove, PasskeyRename,
+    PasskeyListQuery, PasskeyLogin, PasskeyOptions, PasskeyRegister, PasskeyRemove, PasskeyRename, RegistrationContext,
 };
 use crate::account::passkeys::{Challenge, Purpose, CEREMONY_SECS};
 use crate::account::two_step::PasskeyAnswer;
@@ -82,6 +82,15 @@ pub async fn registration_options(call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let command = PasskeyOptions { session_hash, fresh_handle: random_bytes()? };
     let context = call.account(&id, command).await?.map_err(|refusal| call.refusal(refusal))?;
+    call.reply(200, &creation_options(&call, context, id)?)
+}
+
+/// WebAuthn's creation options for a new passkey of the account `id`, and the ceremony sealed for it.
+pub(super) fn creation_options(
+    call: &Call<'_>,
+    context: RegistrationContext,
+    id: String,
+) -> Result<PasskeyCeremony<CreationOptions>, super::ApiError> {
     let challenge = new_challenge(Purpose::Register)?;
     let rp = call.config.relying_party();
     let descriptor = |id: String| CredentialDescriptor { kind: "public-key".into(), id, transports: Vec::new() };
@@ -102,8 +111,17 @@ pub async fn registration_options(call: Call<'_>) -> HandlerResult {
         },
         attestation: "none".into(),
     };
-    let ceremony = seal(&call, &Ceremony { challenge, account: Some(id) })?;
-    call.reply(200, &PasskeyCeremony { ceremony, options })
+    let ceremony = seal(call, &Ceremony { challenge, account: Some(id) })?;
+    Ok(PasskeyCeremony { ceremony, options })
+}
+
+/// A registration's challenge from its sealed ceremony. One that does not open, or is another account's or purpose's,
+/// travels as one long expired: the account decides in its order (`passkey_ceremony_expired` last).
+pub(super) fn registration_challenge(call: &Call<'_>, ceremony: &str, id: &str) -> Challenge {
+    open(call, ceremony)
+        .ok()
+        .filter(|c| c.account.as_deref() == Some(id) && c.challenge.purpose == Purpose::Register)
+        .map_or(Challenge { challenge: String::new(), expires_at: 0, purpose: Purpose::Register }, |c| c.challenge)
 }
 
 /// `POST /api/passkeys`: answers the list (201), with new recovery codes when this passkey turned 2-Step
@@ -111,12 +129,8 @@ pub async fn registration_options(call: Call<'_>) -> HandlerResult {
 pub async fn register(mut call: Call<'_>) -> HandlerResult {
     let (id, session_hash) = call.session()?;
     let body: PasskeyRegistrationRequest = call.json(MAX_JSON_BODY).await?;
-    // A ceremony that does not open, or is another account's or purpose's, travels as one long expired: the account
-    // decides in its order — the session, how recent its password is, then the ceremony (`passkey_ceremony_expired`).
-    let challenge = open(&call, &body.ceremony)
-        .ok()
-        .filter(|c| c.account.as_deref() == Some(id.as_str()) && c.challenge.purpose == Purpose::Register)
-        .map_or(Challenge { challenge: String::new(), expires_at: 0, purpose: Purpose::Register }, |c| c.challenge);
+    // The account decides in its order: the session, how recent its password is, then the ceremony.
+    let challenge = registration_challenge(&call, &body.ceremony, &id);
     let (codes, recovery_hashes) = crate::otp::recovery::issue(&call.config.sealing_keys)?;
     let command = PasskeyRegister {
         session_hash,
@@ -136,7 +150,7 @@ pub async fn register(mut call: Call<'_>) -> HandlerResult {
 }
 
 /// A passkey's name when the provider is not known: the browser's and the day.
-fn fallback_name(call: &Call<'_>) -> String {
+pub(super) fn fallback_name(call: &Call<'_>) -> String {
     let agent = call.header("User-Agent").unwrap_or_default();
     let browser = ["Edg/", "Firefox/", "Chrome/", "Safari/"]
         .iter()

@@ -69,6 +69,14 @@ pub const TABLE: &Table<Handler> = &[
         &[ep("POST", SameOrigin, Some("reset-confirm"), h!(|call| invitations::accept(call).await))],
     ),
     (
+        "/api/invitations/passkey-options",
+        &[ep("POST", Public, Some("reset-verify"), h!(|call| invitations::passkey_options(call).await))],
+    ),
+    (
+        "/api/invitations/accept-passkey",
+        &[ep("POST", SameOrigin, Some("reset-confirm"), h!(|call| invitations::accept_passkey(call).await))],
+    ),
+    (
         "/api/messages",
         &[
             ep("GET", Public, None, h!(|call| catalogue::messages(&call))),

@@ -1,7 +1,7 @@
 //! Invitations: the school invites a person (one, or a batch exported by its information system), the invitation mail
 //! carries a single-use link, and the first visit (`/welcome`) sets the account up and logs the person in.
 
-use super::{ImportFailure, TokenStatus};
+use super::{ImportFailure, RegistrationCredential, SessionInfo, TokenStatus};
 use crate::audience::Audience;
 use crate::messages::Locale;
 use crate::secret::Secret;
@@ -172,4 +172,25 @@ pub struct AcceptInvitation {
     pub token: Secret<String>,
     pub password: Secret<String>,
     pub confirm: Secret<String>,
+}
+
+/// `POST /api/invitations/accept-passkey`: a passkey instead of a password (its ceremony from
+/// `POST /api/invitations/passkey-options`, which takes an [`InvitationCheck`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitationWithPasskey {
+    pub token: Secret<String>,
+    pub ceremony: String,
+    pub credential: RegistrationCredential,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// The answer to accepting with a passkey: the session, and the recovery codes 2-Step Verification turned on with
+/// (shown this once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WelcomedWithPasskey {
+    #[serde(flatten)]
+    pub session: SessionInfo,
+    pub recovery_codes: Vec<Secret<String>>,
 }

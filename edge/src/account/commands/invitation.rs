@@ -2,17 +2,21 @@
 //! first password, revoke, and take back a link whose mail could not be queued. The rules are in
 //! `account::invitation`.
 
+use super::passkeys::{registration_context, RegistrationContext};
 use super::session::session_rules;
 use crate::account::apply::{change_account, Apply, Context, Outcome, Slot};
 use crate::account::authority;
 use crate::account::invitation::Link;
+use crate::account::passkeys::Challenge;
 use crate::account::refusal::Refusal;
 use crate::account::state::{AccountState, Profile};
+use crate::account::tokens::working;
 use crate::audit::AccountEvent;
 use crate::mail::job::INVITATION_KIND;
 use crate::token::TokenHash;
 use latchkey_shared::api::{
-    InvitationCheckResponse, InvitationView, MailState, SessionInfo, StaffMember, TokenStatus, TwoStepRequirement,
+    InvitationCheckResponse, InvitationView, MailState, RegistrationCredential, SessionInfo, StaffMember, TokenStatus,
+    TwoStepRequirement,
 };
 use latchkey_shared::{Audience, ErrorCode, Locale, Secret};
 use serde::{Deserialize, Serialize};
@@ -182,11 +186,91 @@ impl AcceptInvitation {
         match account.choose_password(password, confirm, self.breached, &cx.rules.policy, cx.hasher) {
             Ok(new) => {
                 let rules = session_rules(cx, self.requirement, account.profile.audience);
-                let info = account.accept_invitation(&self.token_hash, new, self.session_hash, cx.now, rules);
+                let info = account.accept_invitation(&self.token_hash, Some(new), self.session_hash, cx.now, rules);
                 Outcome::reply(Ok(info)).saved().event(AccountEvent::InvitationAccepted)
             }
             Err(refusal) => Outcome::reply(Err(refusal)),
         }
+    }
+}
+
+/// What a passkey made on the welcome page, instead of a password, needs: the link must work.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct InvitationPasskeyOptions {
+    pub token_hash: TokenHash,
+    /// Random bytes for the user handle, if the account has none yet.
+    pub fresh_handle: [u8; 16],
+}
+
+impl Apply for InvitationPasskeyOptions {
+    type Reply = Result<RegistrationContext, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::TokenInvalid.into())) };
+        if let Err(refusal) = working(account.invitation_link(&self.token_hash, cx.now)) {
+            return Outcome::reply(Err(refusal));
+        }
+        if !account.is_active() {
+            return Outcome::reply(Err(ErrorCode::AccountDisabled.into()));
+        }
+        let had_handle = account.two_step.passkeys.user_handle.is_some();
+        let context = registration_context(account, self.fresh_handle);
+        if had_handle {
+            Outcome::reply(context)
+        } else {
+            Outcome::reply(context).saved()
+        }
+    }
+}
+
+/// Accepting with a passkey instead of a password: the passkey is registered (the account's first second factor, so
+/// 2-Step Verification turns on with it and the recovery codes made at the edge are the account's), then the account
+/// is set up and the person logged in, as with a password.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AcceptInvitationWithPasskey {
+    pub token_hash: TokenHash,
+    pub challenge: Challenge,
+    pub credential: RegistrationCredential,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub fallback_name: String,
+    pub recovery_hashes: Vec<String>,
+    pub session_hash: TokenHash,
+    #[serde(default)]
+    pub requirement: TwoStepRequirement,
+}
+
+impl Apply for AcceptInvitationWithPasskey {
+    type Reply = Result<SessionInfo, Refusal>;
+
+    fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::TokenInvalid.into())) };
+        if let Err(refusal) = account.admit_acceptance(&self.token_hash, cx.now) {
+            return Outcome::reply(Err(refusal));
+        }
+        Outcome::checkpoint(move |slot, cx| self.accept(slot, cx))
+    }
+}
+
+impl AcceptInvitationWithPasskey {
+    fn accept(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Result<SessionInfo, Refusal>> {
+        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Err(ErrorCode::TokenInvalid.into())) };
+        let rp = &cx.rules.relying_party;
+        let passkeys = &mut account.two_step.passkeys;
+        let name = self.name.as_deref();
+        if let Err(refusal) =
+            passkeys.register(rp, &self.challenge, &self.credential, name, &self.fallback_name, cx.now)
+        {
+            return Outcome::reply(Err(refusal)).saved();
+        }
+        account.two_step.recovery = self.recovery_hashes;
+        account.two_step.required_since = None;
+        let rules = session_rules(cx, self.requirement, account.profile.audience);
+        let info = account.accept_invitation(&self.token_hash, None, self.session_hash, cx.now, rules);
+        Outcome::reply(Ok(info))
+            .saved()
+            .event(AccountEvent::TwoStepChanged(crate::audit::TwoStepChange::PasskeyAdded))
+            .event(AccountEvent::InvitationAccepted)
     }
 }
 

@@ -2,6 +2,7 @@ use super::*;
 use crate::account::apply::testing::{ana, hash, rules, run, NOW};
 use crate::account::commands::admin::Disable;
 use crate::account::commands::delivery::{NoteMailEvent, RequeueLostMail};
+use crate::account::passkeys::Challenge;
 use crate::account::throttle::RESET_ATTEMPTS;
 use latchkey_shared::api::{AccountStatus, Actor, InvitationStatus, MailEventKind, Role};
 
@@ -237,4 +238,42 @@ fn the_same_mail_asked_for_again_is_not_sent_twice() {
     assert_eq!((again.reply.unwrap().repeated, again.saves, again.events.len()), (true, 0, 0));
     assert_eq!(check(&mut slot, 1, NOW + 5).unwrap().status, TokenStatus::Ok, "the first link still works");
     assert!(!run(&mut slot, invite(2, None), NOW + 6, &rules()).reply.unwrap().repeated, "a new mail is new");
+}
+
+#[tokio::test]
+async fn a_passkey_instead_of_a_password_sets_the_account_up_with_two_step_verification_on() {
+    use crate::account::apply::Rules;
+    use crate::account::passkeys::{Purpose, CEREMONY_SECS};
+    use crate::webauthn::data::encode;
+    use crate::webauthn::tests::{phone, register, school};
+    let rules = Rules { relying_party: school(), ..rules() };
+    let mut slot = invited(1);
+    let options = |n| InvitationPasskeyOptions { token_hash: hash(n), fresh_handle: [7; 16] };
+    let context = run(&mut slot, options(1), NOW, &rules).reply.unwrap();
+    assert_eq!((context.login_email.as_str(), context.exclude.len()), ("bea@school.org", 0));
+    assert_eq!(run(&mut slot, options(9), NOW, &rules).reply.unwrap_err().code, ErrorCode::TokenInvalid);
+    let mut device = phone(coset::iana::Algorithm::ES256, true);
+    let made = register(&mut device, "https://school.example", b"welcome-1", "preferred").await;
+    let challenge =
+        Challenge { challenge: encode(b"welcome-1"), expires_at: NOW + CEREMONY_SECS, purpose: Purpose::Register };
+    let accept = |n, credential| AcceptInvitationWithPasskey {
+        token_hash: hash(n),
+        challenge: challenge.clone(),
+        credential,
+        name: None,
+        fallback_name: "Chrome".into(),
+        recovery_hashes: vec!["h1".into()],
+        session_hash: hash(101),
+        requirement: TwoStepRequirement::default(),
+    };
+    let done = run(&mut slot, accept(1, made.clone()), NOW + 5, &rules);
+    assert!(done.reply.unwrap().two_step.enabled, "the passkey is the second step from now on");
+    assert!(done.events.contains(&AccountEvent::InvitationAccepted));
+    let account = slot.account.as_ref().unwrap();
+    assert!(account.credential.hash.is_none() && account.email_verified && account.has_session(&hash(101), NOW + 5));
+    assert_eq!((account.two_step.passkeys.list.len(), account.two_step.recovery.clone()), (1, vec!["h1".to_owned()]));
+    assert_eq!(status(&slot, NOW + 5), InvitationStatus::Accepted);
+    let used = run(&mut slot, accept(1, made), NOW + 6, &rules);
+    assert_eq!(used.reply.unwrap_err().code, ErrorCode::TokenUsed);
+    assert_eq!(run(&mut slot, options(1), NOW + 6, &rules).reply.unwrap_err().code, ErrorCode::TokenUsed);
 }

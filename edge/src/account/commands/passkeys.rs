@@ -8,7 +8,7 @@ use super::two_step::{changed, in_recent_session, in_session};
 use crate::account::apply::{Apply, Context, Outcome, Slot};
 use crate::account::passkeys::Challenge;
 use crate::account::refusal::Refusal;
-use crate::account::state::PasskeyLoginInput;
+use crate::account::state::{AccountState, PasskeyLoginInput};
 use crate::account::two_step::{factor, PasskeyAnswer};
 use crate::audit::{AccountEvent, TwoStepChange};
 use crate::token::TokenHash;
@@ -39,20 +39,27 @@ impl Apply for PasskeyOptions {
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
         in_recent_session(slot, &self.session_hash, cx, |account| {
-            let passkeys = &mut account.two_step.passkeys;
-            if passkeys.room() == 0 {
-                return Outcome::reply(Err(ErrorCode::PasskeyLimit.into()));
-            }
-            let context = RegistrationContext {
-                user_handle: passkeys.user_handle(self.fresh_handle),
-                login_email: crate::email::display(&account.profile.login_email),
-                display_name: account.profile.display_name.clone(),
-                exclude: passkeys.list.iter().map(|p| p.id.clone()).collect(),
-                room: passkeys.room(),
-            };
-            Outcome::reply(Ok(context))
+            Outcome::reply(registration_context(account, self.fresh_handle))
         })
     }
+}
+
+/// What a new passkey's options name: the account's user handle (made now if it has none), its passkeys to exclude.
+pub(super) fn registration_context(
+    account: &mut AccountState,
+    fresh_handle: [u8; 16],
+) -> Result<RegistrationContext, Refusal> {
+    let passkeys = &mut account.two_step.passkeys;
+    if passkeys.room() == 0 {
+        return Err(ErrorCode::PasskeyLimit.into());
+    }
+    Ok(RegistrationContext {
+        user_handle: passkeys.user_handle(fresh_handle),
+        login_email: crate::email::display(&account.profile.login_email),
+        display_name: account.profile.display_name.clone(),
+        exclude: passkeys.list.iter().map(|p| p.id.clone()).collect(),
+        room: passkeys.room(),
+    })
 }
 
 /// A new passkey. When it is the account's first second factor, 2-Step Verification turns on with it and the

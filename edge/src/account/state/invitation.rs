@@ -104,12 +104,13 @@ impl AccountState {
         Ok(())
     }
 
-    /// Accepts with the first password (checked by [`AccountState::choose_password`]): the link is spent, the login
-    /// email is verified (the link reached it), and `session` is opened.
+    /// Accepts: the link is spent, the login email is verified (the link reached it), and `session` is opened. With the
+    /// first password (checked by [`AccountState::choose_password`]), or with none when a passkey was registered
+    /// first (the session then has both factors, as a passkey's login does).
     pub(in crate::account) fn accept_invitation(
         &mut self,
         hash: &TokenHash,
-        password: NewPassword,
+        password: Option<NewPassword>,
         session: TokenHash,
         now: u64,
         rules: SessionRules,
@@ -119,12 +120,19 @@ impl AccountState {
             invitation.accepted_at = Some(now);
             invitation.remind_at = None;
         }
-        self.first_password(password, now);
+        let methods = match (&password, self.two_step.passkeys.list.last()) {
+            (None, Some(passkey)) => vec![if passkey.synced { "swk" } else { "hwk" }.to_owned(), "mfa".to_owned()],
+            _ => methods_of(true, None),
+        };
+        let with_passkey = password.is_none();
+        if let Some(password) = password {
+            self.first_password(password, now);
+        }
         self.email_verified = true;
         self.two_step.note_requirement(now, rules.two_step_grace_secs);
         self.last_login_at = Some(now);
-        let gone = self.sessions.open(session.clone(), now, rules.ttl_secs, rules.idle_secs, None, false);
-        self.sessions.set_methods(&session, methods_of(true, None));
+        let gone = self.sessions.open(session.clone(), now, rules.ttl_secs, rules.idle_secs, None, with_passkey);
+        self.sessions.set_methods(&session, methods);
         self.apps.forget_without(|s| !gone.contains(s));
         self.session_info(&session, now, rules)
     }
