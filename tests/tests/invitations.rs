@@ -229,6 +229,9 @@ async fn an_invitation_link_says_why_it_does_not_work_and_the_first_password_log
     assert!(parents["invited"].as_u64().unwrap() >= 3 && parents["accepted"].as_u64().unwrap() >= 1, "{parents}");
     let (status, body) = client.admin(reqwest::Method::GET, "/api/admin/invitations?status=lost", None).await;
     assert_eq!((status, error_code(&body)), (422, "invalid_request"), "{body}");
+    let long = format!("/api/admin/invitations?cursor={}", "0".repeat(2000));
+    let (status, body) = client.admin(reqwest::Method::GET, &long, None).await;
+    assert_eq!((status, error_code(&body)), (422, "invalid_request"), "{body}");
 }
 
 #[tokio::test]

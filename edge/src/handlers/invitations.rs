@@ -157,6 +157,8 @@ async fn invited_account(call: &Call<'_>, asked: &InvitationAction) -> Result<St
 
 /// Invitations a listing reads per page of KV.
 const PAGE: u64 = 1000;
+/// The longest cursor taken (KV's are far shorter).
+const MAX_CURSOR_CHARS: usize = 1024;
 
 /// `GET /api/admin/invitations?status=waiting|all|<status>&audience=…&cursor=…`: a page of invitations (by default
 /// those still waiting for the person), and the cursor of the next page.
@@ -177,10 +179,18 @@ pub async fn list(call: Call<'_>) -> HandlerResult {
         None => None,
         Some(raw) => Some(raw.parse().map_err(|_| bad(format!("audience: `{raw}` is not staff or parent")))?),
     };
-    let cursor = param("cursor").filter(|c| !c.is_empty() && c.len() <= 1024);
+    let cursor = param("cursor").filter(|c| !c.is_empty());
+    if cursor.as_ref().is_some_and(|c| c.len() > MAX_CURSOR_CHARS) {
+        return Err(bad(format!("cursor: at most {MAX_CURSOR_CHARS} characters, as a listing gave it")));
+    }
     let now = now_secs();
-    let (views, cursor) =
-        store::invitations_page::<InvitationView>(&call.kv()?, cursor, PAGE).await.map_err(Internal::Kv)?;
+    let given = cursor.is_some();
+    let (views, cursor) = match store::invitations_page::<InvitationView>(&call.kv()?, cursor, PAGE).await {
+        Ok(page) => page,
+        // KV refuses a cursor it did not give: the caller's mistake, not ours.
+        Err(_) if given => return Err(bad("cursor: not one a listing gave".into())),
+        Err(err) => return Err(Internal::Kv(err).into()),
+    };
     let mut invitations: Vec<InvitationView> = views
         .into_iter()
         .map(|view| as_of(view, now))
