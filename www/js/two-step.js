@@ -2,6 +2,7 @@ import { api, say } from "./api.js";
 import { localize, longDate, pageLocale } from "./i18n.js";
 import { continueTo } from "./continue.js";
 import { answer, create, supported } from "./passkey.js";
+import { showRecoveryCodes } from "./recovery-codes.js";
 
 const page = document.getElementById("page");
 const status = document.getElementById("status");
@@ -139,16 +140,8 @@ document.getElementById("passkey-add").addEventListener("click", (event) => busy
 }));
 
 function showCodes(codes) {
-  const list = document.getElementById("code-list");
-  list.replaceChildren(...codes.map((code) => {
-    const item = document.createElement("li");
-    const text = document.createElement("code");
-    text.textContent = code;
-    item.append(text);
-    return item;
-  }));
   show("codes");
-  document.getElementById("codes-saved").focus();
+  showRecoveryCodes(codes);
 }
 
 // Why an action failed, in the page's language (the API's messages follow the page; a dropped connection has none).

@@ -6,6 +6,7 @@ import { carry, continueTo } from "./continue.js";
 import { fill, localize, pageLocale, setTitle } from "./i18n.js";
 import { keepTokenAcrossLanguages, takeLinkToken } from "./link-token.js";
 import { create, supported } from "./passkey.js";
+import { showRecoveryCodes } from "./recovery-codes.js";
 
 const status = document.getElementById("status");
 const form = document.getElementById("welcome");
@@ -124,16 +125,7 @@ document.getElementById("welcome-passkey").addEventListener("click", async () =>
   }
   say(status, "");
   form.hidden = true;
-  const list = document.getElementById("code-list");
-  list.replaceChildren(...made.data.recovery_codes.map((code) => {
-    const item = document.createElement("li");
-    const text = document.createElement("code");
-    text.textContent = code;
-    item.append(text);
-    return item;
-  }));
-  document.getElementById("codes").hidden = false;
-  document.getElementById("codes-saved").focus();
+  showRecoveryCodes(made.data.recovery_codes);
   document.getElementById("codes-saved").addEventListener("click", () => onwards(made.data));
 });
 
