@@ -249,6 +249,31 @@ mod tests {
         assert_eq!(token.open(&Keys::parse(crate::seal::TEST_KEYS).unwrap()), Some(Secret::from("PLAIN-TOKEN")));
     }
 
+    /// The OpenAPI document names every kind an account's `recent_mail` can show (schemathesis checks answers
+    /// against it).
+    #[test]
+    fn the_openapi_document_names_every_kind_of_mail() {
+        let keys = Keys::parse(crate::seal::TEST_KEYS).unwrap();
+        let token = || LinkToken::seal("T", &keys, [1; NONCE_BYTES]);
+        let kinds = [
+            Kind::Reset { token: token(), lifetime_secs: 1, also: Vec::new() },
+            Kind::PasswordChanged { changed_at: 1 },
+            Kind::TwoStepChanged { change: TwoStepChange::Enabled, changed_at: 1 },
+            Kind::AccountChanged { change: AccountChange::Disabled, changed_at: 1, former_login_email: None },
+            Kind::ConfirmLoginEmail { token: token(), lifetime_secs: 1 },
+            Kind::LoginEmailChangeRequested { new_login_email: "n@b.org".into(), token: token(), effective_at: 1 },
+            Kind::ChangeRequested { deadline: None },
+            Kind::Invitation { token: token(), expires_at: 1, invited_by: "A".into() },
+            Kind::InvitationReminder { expires_at: 1 },
+        ];
+        let document: serde_json::Value = serde_json::from_str(include_str!("../../openapi.json")).unwrap();
+        let named = &document["components"]["schemas"]["RecentMail"]["properties"]["kind"]["enum"];
+        for kind in kinds {
+            let job = MailJob { kind, ..reset(token()) };
+            assert!(named.as_array().unwrap().iter().any(|k| k == job.kind()), "{} is not in the document", job.kind());
+        }
+    }
+
     /// Every kind of mail as it was queued (and kept in outboxes and dead letters) before the envelope.
     const QUEUED_BEFORE_THE_ENVELOPE: &str = include_str!("../../fixtures/mail-jobs-v1.json");
 
