@@ -7,7 +7,7 @@ use crate::account::commands::admin::{Create, FirstPassword};
 use crate::account::state::Profile;
 use crate::email::{Email, EmailError};
 use crate::password::{self, ImportError};
-use latchkey_shared::api::{AccountStatus, NewAccount};
+use latchkey_shared::api::{AccountStatus, NewAccount, NewInvitation};
 use latchkey_shared::ErrorCode;
 
 /// The longest display name.
@@ -65,6 +65,20 @@ pub fn check(new: NewAccount) -> Result<(Email, Create), NewAccountError> {
         status: AccountStatus::Active,
     };
     Ok((login, Create { profile, password }))
+}
+
+/// An invitation's person, checked as a new account with no password is (the single invitation's and a batch line's).
+pub fn invited(invitation: NewInvitation) -> Result<(Email, Create), NewAccountError> {
+    let NewInvitation { login_email, audience, display_name, contact_email, locale } = invitation;
+    check(NewAccount {
+        login_email,
+        contact_email,
+        audience,
+        display_name,
+        locale,
+        password: None,
+        password_hash: None,
+    })
 }
 
 #[cfg(test)]

@@ -21,8 +21,8 @@ use crate::store::{self, TokenRecord, TOKEN_RECORD_GRACE_SECS};
 use crate::token::Token;
 use latchkey_shared::api::{
     AcceptInvitation as AcceptBody, AcceptInvitationWithPasskey as AcceptWithPasskeyBody, InvitationAction,
-    InvitationCheck, InvitationCount, InvitationCounts, InvitationList, InvitationStatus, InvitationView, NewAccount,
-    NewInvitation, StaffMember, TokenStatus, WelcomedWithPasskey,
+    InvitationCheck, InvitationCheckResponse, InvitationCount, InvitationCounts, InvitationList, InvitationStatus,
+    InvitationView, NewInvitation, StaffMember, TokenStatus, WelcomedWithPasskey,
 };
 use latchkey_shared::{Audience, ErrorCode};
 use worker::{Env, MessageBuilder};
@@ -106,16 +106,7 @@ async fn record_and_queue(
 /// `POST /api/admin/invitations`: invites one person; answers their account as the console shows it.
 pub async fn invite(mut call: Call<'_>) -> HandlerResult {
     let body: NewInvitation = call.json(MAX_JSON_BODY).await?;
-    let new = NewAccount {
-        login_email: body.login_email,
-        contact_email: body.contact_email,
-        audience: body.audience,
-        display_name: body.display_name,
-        locale: body.locale,
-        password: None,
-        password_hash: None,
-    };
-    let (login, create) = new_account::check(new).map_err(|e| call.error(e.code()).with_detail(e.to_string()))?;
+    let (login, create) = new_account::invited(body).map_err(|e| call.error(e.code()).with_detail(e.to_string()))?;
     let id = call.account_id_for(create.profile.audience, &login).await?;
     let contact = create.profile.contact_email.clone();
     let by = call.staff_member()?;
@@ -241,24 +232,12 @@ pub async fn counts(call: Call<'_>) -> HandlerResult {
     }
 }
 
-/// Which account a link is for. `None`: not a token we issued (or so old KV forgot it).
-async fn link_account(
-    call: &Call<'_>,
-    token: &str,
-) -> Result<Option<(crate::token::TokenHash, String)>, latchkey_shared::ApiError> {
-    let Ok(token) = Token::parse(token) else { return Ok(None) };
-    let hash = token.hash();
-    let record: Option<TokenRecord> =
-        store::get_json(&call.kv()?, &store::token_key(&hash)).await.map_err(Internal::Kv)?;
-    Ok(record.map(|r| (hash, r.account_id)))
-}
-
 /// `POST /api/invitations/verify`: whether the link works, and for a working one whose account it sets up. It consumes
 /// nothing (mail scanners open links); the office sees it was opened.
 pub async fn verify(mut call: Call<'_>) -> HandlerResult {
     let body: InvitationCheck = call.json(MAX_JSON_BODY).await?;
-    let Some((token_hash, id)) = link_account(&call, body.token.expose_str()).await? else {
-        return call.reply(200, &invalid());
+    let Some((token_hash, id)) = super::reset::token_account(&call, body.token.expose_str()).await? else {
+        return call.reply(200, &InvitationCheckResponse::dead(TokenStatus::Invalid));
     };
     let mut answer = call.account(&id, InvitationLink { token_hash }).await?.map_err(|r| call.refusal(r))?;
     if let Some(audience) = answer.audience {
@@ -267,22 +246,11 @@ pub async fn verify(mut call: Call<'_>) -> HandlerResult {
     call.reply(200, &answer)
 }
 
-fn invalid() -> latchkey_shared::api::InvitationCheckResponse {
-    latchkey_shared::api::InvitationCheckResponse {
-        status: TokenStatus::Invalid,
-        audience: None,
-        login_email: None,
-        display_name: None,
-        locale: None,
-        two_step_required: false,
-    }
-}
-
 /// `POST /api/invitations/accept`: the first password; the account is set up, its address verified, and the person
 /// logged in (the answer is the session, with its cookie).
 pub async fn accept(mut call: Call<'_>) -> HandlerResult {
     let body: AcceptBody = call.json(MAX_JSON_BODY).await?;
-    let Some((token_hash, id)) = link_account(&call, body.token.expose_str()).await? else {
+    let Some((token_hash, id)) = super::reset::token_account(&call, body.token.expose_str()).await? else {
         return Err(call.error(ErrorCode::TokenInvalid));
     };
     let token = Token::generate()?;
@@ -306,7 +274,7 @@ pub async fn accept(mut call: Call<'_>) -> HandlerResult {
 /// invitation's account, while its link works.
 pub async fn passkey_options(mut call: Call<'_>) -> HandlerResult {
     let body: InvitationCheck = call.json(MAX_JSON_BODY).await?;
-    let Some((token_hash, id)) = link_account(&call, body.token.expose_str()).await? else {
+    let Some((token_hash, id)) = super::reset::token_account(&call, body.token.expose_str()).await? else {
         return Err(call.error(ErrorCode::TokenInvalid));
     };
     let command = InvitationPasskeyOptions { token_hash, fresh_handle: random_bytes()? };
@@ -318,7 +286,7 @@ pub async fn passkey_options(mut call: Call<'_>) -> HandlerResult {
 /// shown the recovery codes 2-Step Verification turned on with.
 pub async fn accept_passkey(mut call: Call<'_>) -> HandlerResult {
     let body: AcceptWithPasskeyBody = call.json(MAX_JSON_BODY).await?;
-    let Some((token_hash, id)) = link_account(&call, body.token.expose_str()).await? else {
+    let Some((token_hash, id)) = super::reset::token_account(&call, body.token.expose_str()).await? else {
         return Err(call.error(ErrorCode::TokenInvalid));
     };
     let challenge = super::passkeys::registration_challenge(&call, &body.ceremony, &id);

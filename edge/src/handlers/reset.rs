@@ -176,8 +176,12 @@ async fn record_and_send(env: &Env, issued: &[Issued], job: &MailJob) -> Result<
     env.queue(binding::MAIL_QUEUE).map_err(Internal::Queue)?.send(job).await.map_err(Internal::Queue)
 }
 
-/// Finds which account a token belongs to. `None`: not a token we issued (or so old KV forgot it).
-async fn token_account(call: &Call<'_>, token: &str) -> Result<Option<(TokenHash, String)>, latchkey_shared::ApiError> {
+/// Finds which account a link's token belongs to (a reset's, an invitation's). `None`: not a token we issued (or so
+/// old KV forgot it).
+pub(super) async fn token_account(
+    call: &Call<'_>,
+    token: &str,
+) -> Result<Option<(TokenHash, String)>, latchkey_shared::ApiError> {
     let Ok(token) = Token::parse(token) else { return Ok(None) };
     let hash = token.hash();
     let kv = call.kv()?;

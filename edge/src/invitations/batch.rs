@@ -5,7 +5,7 @@
 
 use crate::account::new_account;
 use crate::account::state::Profile;
-use latchkey_shared::api::{ImportFailure, NewAccount, NewInvitation, StaffMember};
+use latchkey_shared::api::{ImportFailure, NewInvitation, StaffMember};
 use latchkey_shared::{Audience, ErrorCode, Locale};
 use serde::{Deserialize, Serialize};
 
@@ -88,19 +88,8 @@ pub fn read(text: &str, format: Format) -> Result<Read, BatchError> {
     let mut seen: std::collections::HashMap<(Audience, String), u32> = std::collections::HashMap::new();
     for (line, row) in rows {
         let refuse = |code: ErrorCode, detail: String| ImportFailure { line, code, detail: Some(detail) };
-        let checked = row.and_then(|invitation| {
-            let NewInvitation { login_email, audience, display_name, contact_email, locale } = invitation;
-            let new = NewAccount {
-                login_email,
-                contact_email,
-                audience,
-                display_name,
-                locale,
-                password: None,
-                password_hash: None,
-            };
-            new_account::check(new).map_err(|e| (e.code(), e.to_string()))
-        });
+        let checked =
+            row.and_then(|invitation| new_account::invited(invitation).map_err(|e| (e.code(), e.to_string())));
         match checked {
             Err((code, detail)) => read.refused.push(refuse(code, detail)),
             Ok((login, create)) => {

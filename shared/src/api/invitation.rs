@@ -165,6 +165,20 @@ pub struct InvitationCheckResponse {
     pub two_step_required: bool,
 }
 
+impl InvitationCheckResponse {
+    /// A link that does not work says only why: nothing about whose it is.
+    pub fn dead(status: TokenStatus) -> InvitationCheckResponse {
+        InvitationCheckResponse {
+            status,
+            audience: None,
+            login_email: None,
+            display_name: None,
+            locale: None,
+            two_step_required: false,
+        }
+    }
+}
+
 /// `POST /api/invitations/accept`: the first password. The answer is the new session ([`super::SessionInfo`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

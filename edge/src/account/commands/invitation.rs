@@ -114,18 +114,11 @@ impl Apply for InvitationLink {
     type Reply = Result<InvitationCheckResponse, Refusal>;
 
     fn apply(self, slot: &mut Slot, cx: &Context<'_>) -> Outcome<Self::Reply> {
-        let dead = |status| InvitationCheckResponse {
-            status,
-            audience: None,
-            login_email: None,
-            display_name: None,
-            locale: None,
-            two_step_required: false,
-        };
-        let Some(account) = slot.account.as_mut() else { return Outcome::reply(Ok(dead(TokenStatus::Invalid))) };
+        let dead = |status| Outcome::reply(Ok(InvitationCheckResponse::dead(status)));
+        let Some(account) = slot.account.as_mut() else { return dead(TokenStatus::Invalid) };
         let status = account.invitation_link(&self.token_hash, cx.now);
         if status != TokenStatus::Ok {
-            return Outcome::reply(Ok(dead(status)));
+            return dead(status);
         }
         if !account.is_active() {
             return Outcome::reply(Err(ErrorCode::AccountDisabled.into()));
