@@ -118,8 +118,9 @@ impl Evaluation {
     pub fn with_strength(mut self, strength: Strength) -> Evaluation {
         for result in &mut self.rules {
             if let Rule::MinStrength { score } = result.rule {
-                // An empty password stays unmet whatever the estimate says.
-                if result.status == RuleStatus::Pending {
+                // An empty password stays unmet whatever the estimate says. A lower bound still being checked can
+                // meet the rule (the exact score is at least as high) but not fail it.
+                if result.status == RuleStatus::Pending && !(strength.checking && strength.score < score) {
                     *result = RuleResult::new(result.rule, strength.score >= score);
                 }
             }
@@ -296,11 +297,18 @@ mod tests {
             label: crate::strength::score_label(score),
             warning: None,
             suggestions: vec![],
+            checking: false,
         };
         assert!(e.clone().with_strength(strength(4)).acceptable);
-        let weak = e.with_strength(strength(2));
+        let weak = e.clone().with_strength(strength(2));
         assert!(!weak.acceptable);
         assert_eq!(weak.unmet().count(), 1);
+        // A lower bound still being checked meets the rule when high enough, and otherwise leaves it pending.
+        let checking = |score| Strength { checking: true, ..strength(score) };
+        assert!(e.clone().with_strength(checking(4)).acceptable);
+        let pending = e.with_strength(checking(2));
+        assert_eq!(status_of(&pending, Rule::MinStrength { score: 3 }), RuleStatus::Pending);
+        assert!(!pending.acceptable);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub trait JsonNode: Sized {
     /// The keys, if this is an object.
     fn keys(&self) -> Option<Vec<String>>;
     fn number(&self) -> Option<f64>;
+    fn boolean(&self) -> Option<bool>;
     fn string(&self) -> Option<String>;
     /// The items, if this is an array.
     fn items(&self) -> Option<Vec<Self>>;
@@ -49,6 +50,10 @@ impl Strength {
                 None => None,
             },
             suggestions: node.field("suggestions")?.items()?.into_iter().map(key).collect::<Option<_>>()?,
+            checking: match optional(node, "checking") {
+                Some(checking) => checking.boolean()?,
+                None => false,
+            },
         })
     }
 }
@@ -182,6 +187,9 @@ mod tests {
         fn number(&self) -> Option<f64> {
             self.as_f64()
         }
+        fn boolean(&self) -> Option<bool> {
+            self.as_bool()
+        }
         fn string(&self) -> Option<String> {
             self.as_str().map(str::to_owned)
         }
@@ -269,6 +277,13 @@ mod tests {
         broken["label"] = json!("strength.0");
         broken["score"] = json!(7);
         assert_eq!(Strength::read(&broken), None);
+        // A lower bound still being checked says so; anything but a boolean there is not an estimate.
+        let mut checking = serde_json::to_value(crate::strength::estimate("password", &[])).expect("serialises");
+        checking["checking"] = json!(true);
+        assert_eq!(Strength::read(&checking), serde_json::from_value(checking.clone()).ok());
+        assert!(Strength::read(&checking).is_some_and(|s| s.checking));
+        checking["checking"] = json!("yes");
+        assert_eq!(Strength::read(&checking), None);
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub struct Strength {
     pub label: MessageKey,
     pub warning: Option<MessageKey>,
     pub suggestions: Vec<MessageKey>,
+    /// A lower bound while the widget's estimator still lacks some of the lists (`estimate_from_tiers`): the score
+    /// is never above zxcvbn's, and the warning and suggestions wait for the exact answer. Never set on an exact one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub checking: bool,
 }
 
 /// The label for a score (clamped to 0-4).
@@ -63,7 +67,47 @@ pub fn user_words(inputs: &[String]) -> Vec<String> {
 pub fn estimate(normalized: &str, user_words: &[String]) -> Strength {
     let scored: String = normalized.chars().take(MAX_SCORED_CHARS).collect();
     let inputs: Vec<&str> = user_words.iter().map(String::as_str).collect();
-    let entropy = zxcvbn::zxcvbn(&scored, &inputs);
+    from_entropy(&zxcvbn::zxcvbn(&scored, &inputs))
+}
+
+/// What the widget's estimator can say with the tiers of the lists it has so far (`zxcvbn::tiers`).
+#[cfg(feature = "strength-tiers")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct TieredEstimate {
+    /// [`estimate`]'s answer when `exact`; else its score if the bounds agree on it (without the feedback), or the
+    /// lower bound marked [`Strength::checking`].
+    pub strength: Strength,
+    /// Whether `strength` is [`estimate`]'s whole answer.
+    pub exact: bool,
+    /// The tier-2 shards that would make it exact (none before tier 1 is in).
+    pub shards: Vec<usize>,
+}
+
+/// [`estimate`] from the tiers the widget's estimator has: never a higher score than [`estimate`]'s.
+#[cfg(feature = "strength-tiers")]
+pub fn estimate_from_tiers(normalized: &str, user_words: &[String], tiers: &zxcvbn::tiers::Tiers) -> TieredEstimate {
+    let scored: String = normalized.chars().take(MAX_SCORED_CHARS).collect();
+    let inputs: Vec<&str> = user_words.iter().map(String::as_str).collect();
+    let bounds = tiers.bounds(&scored, &inputs);
+    let mut strength = from_entropy(&bounds.upper);
+    if !bounds.exact {
+        // The sequence behind the feedback may change as ranks are narrowed: it waits for the exact answer.
+        let score = u8::from(bounds.lower_score);
+        strength = Strength {
+            score,
+            guesses: bounds.lower_guesses,
+            guesses_log10: (bounds.lower_guesses as f64).log10(),
+            label: score_label(score),
+            warning: None,
+            suggestions: Vec::new(),
+            checking: !bounds.decided(),
+        };
+    }
+    TieredEstimate { strength, exact: bounds.exact, shards: bounds.shards }
+}
+
+#[cfg(any(feature = "strength", feature = "strength-tiers"))]
+fn from_entropy(entropy: &zxcvbn::Entropy) -> Strength {
     let score = u8::from(entropy.score());
     let (warning, suggestions) = match entropy.feedback() {
         Some(feedback) => {
@@ -78,10 +122,11 @@ pub fn estimate(normalized: &str, user_words: &[String]) -> Strength {
         label: score_label(score),
         warning,
         suggestions,
+        checking: false,
     }
 }
 
-#[cfg(feature = "strength")]
+#[cfg(any(feature = "strength", feature = "strength-tiers"))]
 fn warning_key(warning: zxcvbn::feedback::Warning) -> MessageKey {
     use zxcvbn::feedback::Warning as W;
     match warning {
@@ -102,7 +147,7 @@ fn warning_key(warning: zxcvbn::feedback::Warning) -> MessageKey {
     }
 }
 
-#[cfg(feature = "strength")]
+#[cfg(any(feature = "strength", feature = "strength-tiers"))]
 fn suggestion_key(suggestion: zxcvbn::feedback::Suggestion) -> MessageKey {
     use zxcvbn::feedback::Suggestion as S;
     match suggestion {

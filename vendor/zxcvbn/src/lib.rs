@@ -2,6 +2,7 @@
 #![recursion_limit = "128"]
 #![warn(missing_docs)]
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 #[cfg(test)]
@@ -11,6 +12,9 @@ extern crate quickcheck;
 pub use scoring::Score;
 use time_estimates::CrackTimes;
 
+pub use crate::frequency_lists::{DictionaryType, Lookup, Ranks, LISTS};
+#[cfg(feature = "lists")]
+pub use crate::frequency_lists::{FullLists, FULL_LISTS, LIST_TEXTS};
 pub use crate::matching::Match;
 
 mod adjacency_graphs;
@@ -19,6 +23,7 @@ mod frequency_lists;
 /// Defines structures for matches found in a password
 pub mod matching;
 mod scoring;
+pub mod tiers;
 pub mod time_estimates;
 
 #[cfg(feature = "ser")]
@@ -113,7 +118,14 @@ impl Entropy {
 /// Takes a password string and optionally a list of user-supplied inputs
 /// (e.g. username, email, first name) and calculates the strength of the password
 /// based on entropy, using a number of different factors.
+#[cfg(feature = "lists")]
 pub fn zxcvbn(password: &str, user_inputs: &[&str]) -> Entropy {
+    zxcvbn_with(password, user_inputs, &*frequency_lists::FULL_LISTS)
+}
+
+/// [`zxcvbn`] with the frequency lists' ranks taken from `ranks`: the widget's tiers answer with the lowest or the
+/// highest rank a word can have (`tiers`), which bounds the score.
+pub fn zxcvbn_with(password: &str, user_inputs: &[&str], ranks: &dyn Ranks) -> Entropy {
     if password.is_empty() {
         return Entropy {
             guesses: 0,
@@ -127,17 +139,13 @@ pub fn zxcvbn(password: &str, user_inputs: &[&str]) -> Entropy {
     }
 
     let (result, calc_time) = time_scoped(|| {
-        // Only evaluate the first 100 characters of the input.
-        // This prevents potential DoS attacks from sending extremely long input strings.
-        let password = password.chars().take(100).collect::<String>();
-
-        let sanitized_inputs = user_inputs
-            .iter()
-            .enumerate()
-            .map(|(i, x)| (x.to_lowercase(), i + 1))
-            .collect();
-
-        let matches = matching::omnimatch(&password, &sanitized_inputs);
+        let (password, inputs) = prepared(password, user_inputs);
+        let dictionaries = matching::Dictionaries {
+            ranks,
+            user_inputs: &inputs,
+            least: false,
+        };
+        let matches = matching::omnimatch(&password, &dictionaries);
         scoring::most_guessable_match_sequence(&password, &matches, false)
     });
     let (crack_times, score) = time_estimates::estimate_attack_times(result.guesses);
@@ -152,6 +160,42 @@ pub fn zxcvbn(password: &str, user_inputs: &[&str]) -> Entropy {
         sequence: result.sequence,
         calc_time,
     }
+}
+
+/// What zxcvbn scores: the first 100 characters (longer input would only cost time), and the user's words
+/// lower-cased and ranked in their order.
+fn prepared(password: &str, user_inputs: &[&str]) -> (String, HashMap<String, usize>) {
+    let password = password.chars().take(100).collect::<String>();
+    let inputs = user_inputs
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.to_lowercase(), i + 1))
+        .collect();
+    (password, inputs)
+}
+
+/// The fewest guesses zxcvbn could count for `password` with the frequency lists' ranks from `ranks`: never more
+/// than [`zxcvbn_with`]'s, and never more when a rank falls (`scoring::least_guesses`).
+pub(crate) fn least_guesses_with(password: &str, user_inputs: &[&str], ranks: &dyn Ranks) -> u64 {
+    if password.is_empty() {
+        return 0;
+    }
+    let (password, inputs) = prepared(password, user_inputs);
+    let dictionaries = matching::Dictionaries {
+        ranks,
+        user_inputs: &inputs,
+        least: true,
+    };
+    scoring::least_guesses(
+        &password,
+        &matching::omnimatch(&password, &dictionaries),
+        false,
+    )
+}
+
+/// zxcvbn's score for a number of guesses.
+pub(crate) fn score_of(guesses: u64) -> Score {
+    time_estimates::estimate_attack_times(guesses).1
 }
 
 #[cfg(test)]

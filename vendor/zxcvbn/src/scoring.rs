@@ -273,6 +273,63 @@ pub fn most_guessable_match_sequence(
     }
 }
 
+/// The fewest guesses any sequence of `matches` and bruteforce runs covering `password` can have, by zxcvbn's
+/// measure of a sequence. [`most_guessable_match_sequence`] searches the same sequences but prunes (a sequence is
+/// dropped for one with fewer matches and fewer guesses so far), so its answer is at least this and can move either
+/// way when one match's guesses move. This cannot: it only falls when a match's guesses do, which is what makes it a
+/// lower bound for the widget's tiers (`crate::tiers`).
+pub(crate) fn least_guesses(password: &str, matches: &[Match], exclude_additive: bool) -> u64 {
+    let n = password.chars().count();
+    if n == 0 {
+        return 1;
+    }
+    // For each end, the (start, guesses) of every match and bruteforce run ending there.
+    let mut ending: Vec<Vec<(usize, u64)>> = vec![Vec::new(); n];
+    for m in matches {
+        let mut m = m.clone();
+        ending[m.j].push((m.i, estimate_guesses(&mut m, password)));
+    }
+    for (j, runs) in ending.iter_mut().enumerate() {
+        for i in 0..=j {
+            let token: String = password.chars().take(j + 1).skip(i).collect();
+            runs.push((i, MatchPattern::BruteForce.estimate(&token)));
+        }
+    }
+    // least[k][l]: the least product of the guesses of l matches covering the first k characters.
+    let mut least = vec![vec![u64::MAX; n + 1]; n + 1];
+    least[0][0] = 1;
+    for (j, runs) in ending.iter().enumerate() {
+        for &(i, guesses) in runs {
+            for l in 0..=i {
+                if least[i][l] != u64::MAX {
+                    let product = least[i][l].saturating_mul(guesses);
+                    least[j + 1][l + 1] = least[j + 1][l + 1].min(product);
+                }
+            }
+        }
+    }
+    (1..=n)
+        .filter(|&l| least[n][l] != u64::MAX)
+        .map(|l| {
+            let guesses = (factorial(l) as u64).saturating_mul(least[n][l]);
+            if exclude_additive {
+                guesses
+            } else {
+                let additive = (2..l).fold(
+                    if l == 1 {
+                        1
+                    } else {
+                        MIN_GUESSES_BEFORE_GROWING_SEQUENCE
+                    },
+                    |acc, _| acc.saturating_mul(MIN_GUESSES_BEFORE_GROWING_SEQUENCE),
+                );
+                guesses.saturating_add(additive)
+            }
+        })
+        .min()
+        .unwrap_or(u64::MAX)
+}
+
 fn factorial(n: usize) -> usize {
     (1..=n).product()
 }
@@ -799,7 +856,10 @@ mod tests {
         for &(token, base_token, repeat_count) in &test_data {
             let base_guesses = scoring::most_guessable_match_sequence(
                 base_token,
-                &crate::matching::omnimatch(base_token, &HashMap::new()),
+                &crate::matching::omnimatch(
+                    base_token,
+                    &crate::matching::tests::full(&HashMap::new()),
+                ),
                 false,
             )
             .guesses;

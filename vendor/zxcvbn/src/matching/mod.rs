@@ -4,7 +4,7 @@ pub mod patterns;
 mod scanners;
 
 use self::patterns::*;
-use crate::frequency_lists::DictionaryType;
+use crate::frequency_lists::{DictionaryType, Lookup, Ranks, LISTS};
 use char_indexing::{CharIndexable, CharIndexableStr};
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -33,11 +33,20 @@ impl Match {
     }
 }
 
-#[allow(clippy::implicit_hasher)]
-pub(crate) fn omnimatch(password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+/// What the dictionary matchers look words up in: the ranked lists (whole, or the widget's tiers) and the user's own
+/// words.
+pub(crate) struct Dictionaries<'a> {
+    pub(crate) ranks: &'a dyn Ranks,
+    pub(crate) user_inputs: &'a HashMap<String, usize>,
+    /// A repeat's base counts its fewest possible guesses (`scoring::least_guesses`), not the searched ones: for a
+    /// lower bound (`crate::tiers`).
+    pub(crate) least: bool,
+}
+
+pub(crate) fn omnimatch(password: &str, dictionaries: &Dictionaries) -> Vec<Match> {
     let mut matches: Vec<Match> = MATCHERS
         .iter()
-        .flat_map(|x| x.get_matches(password, user_inputs))
+        .flat_map(|x| x.get_matches(password, dictionaries))
         .collect();
     // A stable sort, as zxcvbn 4.4.2's `Array.prototype.sort` is: among matches of the same span the matchers' order
     // (dictionaries first) decides which one an equally guessable sequence keeps.
@@ -80,7 +89,7 @@ static GRAPHS: LazyLock<[(&'static str, &'static Graph); 4]> = LazyLock::new(|| 
 });
 
 trait Matcher: Send + Sync {
-    fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match>;
+    fn get_matches(&self, password: &str, dictionaries: &Dictionaries) -> Vec<Match>;
 }
 
 static MATCHERS: LazyLock<[Box<dyn Matcher>; 8]> = LazyLock::new(|| {
@@ -99,60 +108,59 @@ static MATCHERS: LazyLock<[Box<dyn Matcher>; 8]> = LazyLock::new(|| {
 struct DictionaryMatch {}
 
 impl Matcher for DictionaryMatch {
-    fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
-        let password_lower_string = password.to_lowercase();
-        let password_lower = CharIndexableStr::from(password_lower_string.as_str());
+    fn get_matches(&self, password: &str, dictionaries: &Dictionaries) -> Vec<Match> {
+        dictionary_matches(password, dictionaries, Lookup::Plain)
+    }
+}
 
-        let do_trials = move |matches: &mut Vec<Match>,
-                              password: &str,
-                              dictionary_name: DictionaryType,
-                              ranked_dict: &HashMap<&str, usize>| {
-            let len = password.chars().count();
-            for i in 0..len {
-                for j in i..len {
-                    let word = password_lower.char_index(i..j + 1);
-                    if let Some(rank) = ranked_dict.get(word).cloned() {
-                        let pattern = MatchPattern::Dictionary(DictionaryPattern {
-                            matched_word: word.to_string(),
-                            rank,
-                            dictionary_name,
-                            ..DictionaryPattern::default()
-                        });
-                        matches.push(Match {
-                            pattern,
-                            i,
-                            j,
-                            token: password.chars().take(j + 1).skip(i).collect(),
-                            ..Match::default()
-                        });
-                    }
+fn dictionary_matches(password: &str, dictionaries: &Dictionaries, lookup: Lookup) -> Vec<Match> {
+    let password_lower_string = password.to_lowercase();
+    let password_lower = CharIndexableStr::from(password_lower_string.as_str());
+    let len = password.chars().count();
+    let mut matches = Vec::new();
+    let mut push =
+        |i: usize, j: usize, word: &str, rank: usize, dictionary_name: DictionaryType| {
+            let pattern = MatchPattern::Dictionary(DictionaryPattern {
+                matched_word: word.to_string(),
+                rank,
+                dictionary_name,
+                ..DictionaryPattern::default()
+            });
+            matches.push(Match {
+                pattern,
+                i,
+                j,
+                token: password.chars().take(j + 1).skip(i).collect(),
+                ..Match::default()
+            });
+        };
+    for (list, dictionary_name) in LISTS.into_iter().enumerate() {
+        for i in 0..len {
+            for j in i..len {
+                let word = password_lower.char_index(i..j + 1);
+                if let Some(rank) = dictionaries.ranks.rank(list, word, lookup) {
+                    push(i, j, word, rank, dictionary_name);
                 }
             }
-        };
-
-        let mut matches = Vec::new();
-
-        for (dictionary_name, ranked_dict) in super::frequency_lists::RANKED_DICTIONARIES.iter() {
-            do_trials(&mut matches, password, *dictionary_name, ranked_dict);
         }
-        do_trials(
-            &mut matches,
-            password,
-            DictionaryType::UserInputs,
-            &user_inputs.iter().map(|(x, &i)| (x.as_str(), i)).collect(),
-        );
-
-        matches
     }
+    for i in 0..len {
+        for j in i..len {
+            let word = password_lower.char_index(i..j + 1);
+            if let Some(&rank) = dictionaries.user_inputs.get(word) {
+                push(i, j, word, rank, DictionaryType::UserInputs);
+            }
+        }
+    }
+    matches
 }
 
 struct ReverseDictionaryMatch {}
 
 impl Matcher for ReverseDictionaryMatch {
-    fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn get_matches(&self, password: &str, dictionaries: &Dictionaries) -> Vec<Match> {
         let reversed_password = password.chars().rev().collect::<String>();
-        (DictionaryMatch {})
-            .get_matches(&reversed_password, user_inputs)
+        dictionary_matches(&reversed_password, dictionaries, Lookup::Transformed)
             .into_iter()
             .map(|mut m| {
                 // Reverse token back
@@ -172,14 +180,15 @@ impl Matcher for ReverseDictionaryMatch {
 struct L33tMatch {}
 
 impl Matcher for L33tMatch {
-    fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn get_matches(&self, password: &str, dictionaries: &Dictionaries) -> Vec<Match> {
         let mut matches = Vec::new();
         for sub in enumerate_l33t_replacements(&relevant_l33t_subtable(password)) {
             if sub.is_empty() {
                 break;
             }
             let subbed_password = translate(password, &sub);
-            for mut m4tch in (DictionaryMatch {}).get_matches(&subbed_password, user_inputs) {
+            for mut m4tch in dictionary_matches(&subbed_password, dictionaries, Lookup::Transformed)
+            {
                 let token = password
                     .chars()
                     .take(m4tch.j + 1)
@@ -309,7 +318,7 @@ fn enumerate_l33t_replacements(table: &HashMap<char, Vec<char>>) -> Vec<HashMap<
 struct SpatialMatch {}
 
 impl Matcher for SpatialMatch {
-    fn get_matches(&self, password: &str, _user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn get_matches(&self, password: &str, _dictionaries: &Dictionaries) -> Vec<Match> {
         GRAPHS
             .iter()
             .flat_map(|(graph_name, graph)| spatial_match_helper(password, graph, graph_name))
@@ -409,7 +418,7 @@ fn spatial_match_helper(
 struct RepeatMatch {}
 
 impl Matcher for RepeatMatch {
-    fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn get_matches(&self, password: &str, dictionaries: &Dictionaries) -> Vec<Match> {
         let mut matches = Vec::new();
         let mut last_index = 0;
         let chars: Vec<char> = password.chars().collect();
@@ -421,13 +430,18 @@ impl Matcher for RepeatMatch {
             let token: String = chars[i..=j].iter().collect();
             let base_token: String = chars[i..i + repeat.base].iter().collect();
             // recursively match and score the base string
+            let base_token_matches = omnimatch(&base_token, dictionaries);
             let base_analysis = super::scoring::most_guessable_match_sequence(
                 &base_token,
-                &omnimatch(&base_token, user_inputs),
+                &base_token_matches,
                 false,
             );
             let base_matches = base_analysis.sequence;
-            let base_guesses = base_analysis.guesses;
+            let base_guesses = if dictionaries.least {
+                super::scoring::least_guesses(&base_token, &base_token_matches, false)
+            } else {
+                base_analysis.guesses
+            };
             let pattern = MatchPattern::Repeat(RepeatPattern {
                 repeat_count: (j + 1 - i) / repeat.base,
                 base_token,
@@ -464,7 +478,7 @@ const MAX_DELTA: i32 = 5;
 struct SequenceMatch {}
 
 impl Matcher for SequenceMatch {
-    fn get_matches(&self, password: &str, _user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn get_matches(&self, password: &str, _dictionaries: &Dictionaries) -> Vec<Match> {
         fn update(i: usize, j: usize, delta: i32, password: &str, matches: &mut Vec<Match>) {
             let delta_abs = delta.abs();
             if (j - i > 1 || delta_abs == 1) && (0 < delta_abs && delta_abs <= MAX_DELTA) {
@@ -529,7 +543,7 @@ impl Matcher for SequenceMatch {
 struct RegexMatch {}
 
 impl Matcher for RegexMatch {
-    fn get_matches(&self, password: &str, _user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn get_matches(&self, password: &str, _dictionaries: &Dictionaries) -> Vec<Match> {
         let chars: Vec<char> = password.chars().collect();
         scanners::recent_years(&chars)
             .into_iter()
@@ -571,7 +585,7 @@ impl Matcher for RegexMatch {
 struct DateMatch {}
 
 impl Matcher for DateMatch {
-    fn get_matches(&self, password: &str, _user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn get_matches(&self, password: &str, _dictionaries: &Dictionaries) -> Vec<Match> {
         let mut matches = Vec::new();
         let char_indexable = CharIndexableStr::from(password);
 
@@ -791,11 +805,20 @@ static DATE_SPLITS: LazyLock<HashMap<usize, Vec<(usize, usize)>>> = LazyLock::ne
 });
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::matching;
     use crate::matching::patterns::*;
     use crate::matching::Matcher;
     use std::collections::HashMap;
+
+    /// The whole lists and `user_inputs`.
+    pub(crate) fn full(user_inputs: &HashMap<String, usize>) -> matching::Dictionaries<'_> {
+        matching::Dictionaries {
+            ranks: &*crate::frequency_lists::FULL_LISTS,
+            user_inputs,
+            least: false,
+        }
+    }
 
     #[test]
     fn test_translate() {
@@ -820,7 +843,8 @@ mod tests {
 
     #[test]
     fn test_dictionary_matches_words_that_contain_other_words() {
-        let matches = (matching::DictionaryMatch {}).get_matches("motherboard", &HashMap::new());
+        let matches =
+            (matching::DictionaryMatch {}).get_matches("motherboard", &full(&HashMap::new()));
         let patterns = ["mother", "motherboard", "board"];
         let ijs = [(0, 5), (0, 10), (6, 10)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -838,7 +862,8 @@ mod tests {
 
     #[test]
     fn test_dictionary_matches_multiple_words_when_they_overlap() {
-        let matches = (matching::DictionaryMatch {}).get_matches("1abcdef12", &HashMap::new());
+        let matches =
+            (matching::DictionaryMatch {}).get_matches("1abcdef12", &full(&HashMap::new()));
         let patterns = ["1abcdef", "abcdef12"];
         let ijs = [(0, 6), (1, 8)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -856,7 +881,7 @@ mod tests {
 
     #[test]
     fn test_dictionary_ignores_uppercasing() {
-        let matches = (matching::DictionaryMatch {}).get_matches("BoaRdZ", &HashMap::new());
+        let matches = (matching::DictionaryMatch {}).get_matches("BoaRdZ", &full(&HashMap::new()));
         let patterns = ["BoaRd"];
         let ijs = [(0, 4)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -874,7 +899,8 @@ mod tests {
 
     #[test]
     fn test_dictionary_identifies_words_surrounded_by_non_words() {
-        let matches = (matching::DictionaryMatch {}).get_matches("asdf1234&*", &HashMap::new());
+        let matches =
+            (matching::DictionaryMatch {}).get_matches("asdf1234&*", &full(&HashMap::new()));
         let patterns = ["asdf", "asdf1234"];
         let ijs = [(0, 3), (0, 7)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -897,7 +923,7 @@ mod tests {
             .iter()
             .cloned()
             .collect::<HashMap<String, usize>>();
-        let matches = (matching::DictionaryMatch {}).get_matches("bejeebus", &user_inputs);
+        let matches = (matching::DictionaryMatch {}).get_matches("bejeebus", &full(&user_inputs));
         let patterns = ["bejeebus"];
         let ijs = [(0, 7)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -916,7 +942,8 @@ mod tests {
 
     #[test]
     fn test_dictionary_matches_against_reversed_words() {
-        let matches = (matching::ReverseDictionaryMatch {}).get_matches("rehtom", &HashMap::new());
+        let matches =
+            (matching::ReverseDictionaryMatch {}).get_matches("rehtom", &full(&HashMap::new()));
         let patterns = ["rehtom"];
         let ijs = [(0, 5)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -989,7 +1016,7 @@ mod tests {
 
     #[test]
     fn test_dictionary_matches_against_l33t_words() {
-        let matches = (matching::L33tMatch {}).get_matches("m0th3r", &HashMap::new());
+        let matches = (matching::L33tMatch {}).get_matches("m0th3r", &full(&HashMap::new()));
         let patterns = ["m0th3r"];
         let ijs = [(0, 5)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -1008,7 +1035,7 @@ mod tests {
 
     #[test]
     fn test_dictionary_matches_overlapping_l33ted_words() {
-        let matches = (matching::L33tMatch {}).get_matches("p@ssw0rd", &HashMap::new());
+        let matches = (matching::L33tMatch {}).get_matches("p@ssw0rd", &full(&HashMap::new()));
         let patterns = ["p@ss", "@ssw0rd"];
         let ijs = [(0, 3), (1, 7)];
         for (k, &pattern) in patterns.iter().enumerate() {
@@ -1027,20 +1054,20 @@ mod tests {
 
     #[test]
     fn test_doesnt_match_when_multiple_l33t_subs_needed_for_same_letter() {
-        let matches = (matching::L33tMatch {}).get_matches("p4@ssword", &HashMap::new());
+        let matches = (matching::L33tMatch {}).get_matches("p4@ssword", &full(&HashMap::new()));
         assert!(!matches.iter().any(|m| &m.token == "p4@ssword"));
     }
 
     #[test]
     fn test_doesnt_match_single_character_l33ted_words() {
-        let matches = (matching::L33tMatch {}).get_matches("4 ( @", &HashMap::new());
+        let matches = (matching::L33tMatch {}).get_matches("4 ( @", &full(&HashMap::new()));
         assert!(matches.is_empty());
     }
 
     #[test]
     fn test_doesnt_match_1_and_2_char_spatial_patterns() {
         for password in &["", "/", "qw", "*/"] {
-            let result = (matching::SpatialMatch {}).get_matches(password, &HashMap::new());
+            let result = (matching::SpatialMatch {}).get_matches(password, &full(&HashMap::new()));
             assert!(!result.into_iter().any(|m| m.token == *password));
         }
     }
@@ -1049,7 +1076,7 @@ mod tests {
     fn test_matches_spatial_patterns_surrounded_by_non_spatial_patterns() {
         let password = "6tfGHJ";
         let m = (matching::SpatialMatch {})
-            .get_matches(password, &HashMap::new())
+            .get_matches(password, &full(&HashMap::new()))
             .into_iter()
             .find(|m| m.token == *password)
             .unwrap();
@@ -1082,7 +1109,7 @@ mod tests {
             (";qoaOQ:Aoq;a", "dvorak", 11, 4),
         ];
         for (password, keyboard, turns, shifts) in test_data {
-            let matches = (matching::SpatialMatch {}).get_matches(password, &HashMap::new());
+            let matches = (matching::SpatialMatch {}).get_matches(password, &full(&HashMap::new()));
             let m = matches
                 .into_iter()
                 .find(|m| {
@@ -1108,7 +1135,7 @@ mod tests {
     fn test_doesnt_match_len_1_sequences() {
         for &password in &["", "a", "1"] {
             assert_eq!(
-                (matching::SequenceMatch {}).get_matches(password, &HashMap::new()),
+                (matching::SequenceMatch {}).get_matches(password, &full(&HashMap::new())),
                 Vec::new()
             );
         }
@@ -1117,7 +1144,7 @@ mod tests {
     #[test]
     fn test_matches_overlapping_sequences() {
         let password = "abcbabc";
-        let matches = (matching::SequenceMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::SequenceMatch {}).get_matches(password, &full(&HashMap::new()));
         for &(pattern, i, j, ascending) in &[
             ("abc", 0, 2, true),
             ("cba", 2, 4, false),
@@ -1139,7 +1166,7 @@ mod tests {
     #[test]
     fn test_matches_embedded_sequence_patterns() {
         let password = "!jihg22";
-        let matches = (matching::SequenceMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::SequenceMatch {}).get_matches(password, &full(&HashMap::new()));
         let m = matches.iter().find(|m| &m.token == "jihg").unwrap();
         let p = if let MatchPattern::Sequence(ref p) = m.pattern {
             p
@@ -1168,7 +1195,7 @@ mod tests {
             ("97531", "digits", false),
         ];
         for &(pattern, name, is_ascending) in &test_data {
-            let matches = (matching::SequenceMatch {}).get_matches(pattern, &HashMap::new());
+            let matches = (matching::SequenceMatch {}).get_matches(pattern, &full(&HashMap::new()));
             let m = matches.iter().find(|m| m.token == *pattern).unwrap();
             assert_eq!(m.i, 0);
             assert_eq!(m.j, pattern.len() - 1);
@@ -1186,7 +1213,7 @@ mod tests {
     fn test_doesnt_match_len_1_repeat_patterns() {
         for &password in &["", "#"] {
             assert_eq!(
-                (matching::RepeatMatch {}).get_matches(password, &HashMap::new()),
+                (matching::RepeatMatch {}).get_matches(password, &full(&HashMap::new())),
                 Vec::new()
             );
         }
@@ -1196,7 +1223,7 @@ mod tests {
     fn test_matches_embedded_repeat_patterns() {
         let password = "y4@&&&&&u%7";
         let (i, j) = (3, 7);
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &full(&HashMap::new()));
         let m = matches.iter().find(|m| &m.token == "&&&&&").unwrap();
         assert_eq!(m.i, i);
         assert_eq!(m.j, j);
@@ -1213,7 +1240,8 @@ mod tests {
         for len in 3..13 {
             for &chr in &['a', 'Z', '4', '&'] {
                 let password = (0..len).map(|_| chr).collect::<String>();
-                let matches = (matching::RepeatMatch {}).get_matches(&password, &HashMap::new());
+                let matches =
+                    (matching::RepeatMatch {}).get_matches(&password, &full(&HashMap::new()));
                 let m = matches
                     .iter()
                     .find(|m| {
@@ -1234,7 +1262,7 @@ mod tests {
     #[test]
     fn test_multiple_adjacent_repeats() {
         let password = "BBB1111aaaaa@@@@@@";
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &full(&HashMap::new()));
         let test_data = [
             ("BBB", 0, 2),
             ("1111", 3, 6),
@@ -1257,7 +1285,7 @@ mod tests {
     #[test]
     fn test_multiple_non_adjacent_repeats() {
         let password = "2818BBBbzsdf1111@*&@!aaaaaEUDA@@@@@@1729";
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &full(&HashMap::new()));
         let test_data = [
             ("BBB", 4, 6),
             ("1111", 12, 15),
@@ -1281,7 +1309,7 @@ mod tests {
     fn test_multiple_character_repeats() {
         let password = "abab";
         let (i, j) = (0, 3);
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &full(&HashMap::new()));
         let m = matches.iter().find(|m| m.token == *password).unwrap();
         assert_eq!(m.i, i);
         assert_eq!(m.j, j);
@@ -1297,7 +1325,7 @@ mod tests {
     fn test_matches_longest_repeat() {
         let password = "aabaab";
         let (i, j) = (0, 5);
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &full(&HashMap::new()));
         let m = matches.iter().find(|m| m.token == *password).unwrap();
         assert_eq!(m.i, i);
         assert_eq!(m.j, j);
@@ -1313,7 +1341,7 @@ mod tests {
     fn test_identifies_simplest_repeat() {
         let password = "abababab";
         let (i, j) = (0, 7);
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &full(&HashMap::new()));
         let m = matches.iter().find(|m| m.token == *password).unwrap();
         assert_eq!(m.i, i);
         assert_eq!(m.j, j);
@@ -1329,7 +1357,7 @@ mod tests {
     fn test_identifies_repeat_with_multibyte_utf8() {
         let password = "x\u{1F431}\u{1F436}\u{1F431}\u{1F436}";
         let (i, j) = (1, 4);
-        let matches = (matching::RepeatMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::RepeatMatch {}).get_matches(password, &full(&HashMap::new()));
         let m = matches.iter().find(|m| m.token == password[1..]).unwrap();
         assert_eq!(m.i, i);
         assert_eq!(m.j, j);
@@ -1345,7 +1373,7 @@ mod tests {
     fn test_regex_matching() {
         let test_data = [("1922", "recent_year"), ("2017", "recent_year")];
         for &(pattern, name) in &test_data {
-            let matches = (matching::RegexMatch {}).get_matches(pattern, &HashMap::new());
+            let matches = (matching::RegexMatch {}).get_matches(pattern, &full(&HashMap::new()));
             let m = matches.iter().find(|m| m.token == *pattern).unwrap();
             assert_eq!(m.i, 0);
             assert_eq!(m.j, pattern.len() - 1);
@@ -1363,7 +1391,7 @@ mod tests {
         let separators = ["", " ", "-", "/", "\\", "_", "."];
         for sep in &separators {
             let password = format!("13{}2{}1921", sep, sep);
-            let matches = (matching::DateMatch {}).get_matches(&password, &HashMap::new());
+            let matches = (matching::DateMatch {}).get_matches(&password, &full(&HashMap::new()));
             let m = matches.iter().find(|m| m.token == password).unwrap();
             assert_eq!(m.i, 0);
             assert_eq!(m.j, password.len() - 1);
@@ -1383,7 +1411,7 @@ mod tests {
     fn test_date_matches_year_closest_to_reference_year() {
         let year = *crate::scoring::REFERENCE_YEAR;
         let password = format!("1115{}", year % 100);
-        let matches = (matching::DateMatch {}).get_matches(&password, &HashMap::new());
+        let matches = (matching::DateMatch {}).get_matches(&password, &full(&HashMap::new()));
         let m = matches.iter().find(|m| m.token == password).unwrap();
         assert_eq!(m.i, 0);
         assert_eq!(m.j, password.len() - 1);
@@ -1403,7 +1431,7 @@ mod tests {
         let test_data = [(1, 1, 1999), (11, 8, 2000), (9, 12, 2005), (22, 11, 1551)];
         for &(day, month, year) in &test_data {
             let password = format!("{}{}{}", year, month, day);
-            let matches = (matching::DateMatch {}).get_matches(&password, &HashMap::new());
+            let matches = (matching::DateMatch {}).get_matches(&password, &full(&HashMap::new()));
             let m = matches.iter().find(|m| m.token == password).unwrap();
             assert_eq!(m.i, 0);
             assert_eq!(m.j, password.len() - 1);
@@ -1417,7 +1445,7 @@ mod tests {
         }
         for &(day, month, year) in &test_data {
             let password = format!("{}.{}.{}", year, month, day);
-            let matches = (matching::DateMatch {}).get_matches(&password, &HashMap::new());
+            let matches = (matching::DateMatch {}).get_matches(&password, &full(&HashMap::new()));
             let m = matches.iter().find(|m| m.token == password).unwrap();
             assert_eq!(m.i, 0);
             assert_eq!(m.j, password.len() - 1);
@@ -1434,7 +1462,7 @@ mod tests {
     #[test]
     fn test_matching_zero_padded_dates() {
         let password = "02/02/02";
-        let matches = (matching::DateMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::DateMatch {}).get_matches(password, &full(&HashMap::new()));
         let m = matches.iter().find(|m| m.token == password).unwrap();
         assert_eq!(m.i, 0);
         assert_eq!(m.j, password.len() - 1);
@@ -1452,7 +1480,7 @@ mod tests {
     #[test]
     fn test_matching_embedded_dates() {
         let password = "a1/1/91!";
-        let matches = (matching::DateMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::DateMatch {}).get_matches(password, &full(&HashMap::new()));
         let m = matches.iter().find(|m| &m.token == "1/1/91").unwrap();
         assert_eq!(m.i, 1);
         assert_eq!(m.j, password.len() - 2);
@@ -1470,7 +1498,7 @@ mod tests {
     #[test]
     fn test_matching_overlapping_dates() {
         let password = "12/20/1991.12.20";
-        let matches = (matching::DateMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::DateMatch {}).get_matches(password, &full(&HashMap::new()));
         let m = matches.iter().find(|m| &m.token == "12/20/1991").unwrap();
         assert_eq!(m.i, 0);
         assert_eq!(m.j, 9);
@@ -1500,7 +1528,7 @@ mod tests {
     #[test]
     fn test_matches_dates_padded_by_non_ambiguous_digits() {
         let password = "912/20/919";
-        let matches = (matching::DateMatch {}).get_matches(password, &HashMap::new());
+        let matches = (matching::DateMatch {}).get_matches(password, &full(&HashMap::new()));
         let m = matches.iter().find(|m| &m.token == "12/20/91").unwrap();
         assert_eq!(m.i, 1);
         assert_eq!(m.j, password.len() - 2);
@@ -1517,7 +1545,7 @@ mod tests {
 
     #[test]
     fn test_omnimatch() {
-        assert_eq!(matching::omnimatch("", &HashMap::new()), Vec::new());
+        assert_eq!(matching::omnimatch("", &full(&HashMap::new())), Vec::new());
         let password = "r0sebudmaelstrom11/20/91aaaa";
         let expected = [
             ("dictionary", 0, 6),
@@ -1525,7 +1553,7 @@ mod tests {
             ("date", 16, 23),
             ("repeat", 24, 27),
         ];
-        let matches = matching::omnimatch(password, &HashMap::new());
+        let matches = matching::omnimatch(password, &full(&HashMap::new()));
         for &(pattern_name, i, j) in &expected {
             assert!(matches
                 .iter()
