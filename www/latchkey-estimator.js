@@ -1,11 +1,65 @@
-// The widget's strength estimator, run as a module Web Worker so zxcvbn never blocks typing. It loads its wasm as soon
-// as it starts (the widget starts it when the password input gets focus or is typed into); each answer carries the
-// sequence number of the request, so the widget can drop stale ones.
-import init, { estimate } from "./widget/estimator/latchkey_estimator.js";
+// The widget's strength estimator, a module Web Worker so zxcvbn never blocks typing. The widget starts it as soon as
+// a checklist is on the page. It fetches its wasm (zxcvbn, with tier 0 of the frequency lists inside) and tier 1 of
+// the lists at once; then tier 2's shards: first those the typed password needs, the rest one at a time while none is
+// needed. Every file but this one and files.js is named after its content (scripts/build), so it is cached for good.
+//
+// Each request ({seq, password, locale}) is answered as soon as the wasm is in, and again each time more of the lists
+// it needs arrives: a lower bound marked `checking` (the exact score is that or higher), then the score, then the
+// exact answer with its feedback in the request's language, marked `final`. Only the newest request is answered again; each answer carries the sequence number of the
+// request it answers, so the widget can drop stale ones.
+import init, { Estimator } from "./widget/estimator/latchkey_estimator.js";
+import files from "./widget/estimator/files.js";
 
-const ready = init({ module_or_path: new URL("./widget/estimator/latchkey_estimator_bg.wasm", import.meta.url) });
-self.onmessage = async (event) => {
-  await ready;
-  const { seq, password, userInputs } = event.data;
-  self.postMessage({ seq, strength: estimate(password, userInputs ?? []) });
+const at = (name) => new URL(`./widget/estimator/${name}`, import.meta.url);
+const bytes = async (name) => {
+  const response = await fetch(at(name));
+  if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
 };
+
+const estimator = init({ module_or_path: at(files.wasm) }).then(() => new Estimator());
+const shards = new Map();
+let latest;
+
+/** Tier 2's shard `index`, fetched once (again after a failure). */
+function shard(index) {
+  if (!shards.has(index)) {
+    const loaded = Promise.all([estimator, bytes(files.tier2[index])]).then(([zxcvbn, data]) =>
+      zxcvbn.load_shard(index, data),
+    );
+    shards.set(index, loaded);
+    loaded.catch(() => shards.delete(index));
+  }
+  return shards.get(index);
+}
+
+/** Answers the newest request with what the estimator has; if that is not exact yet, once more when it is. */
+async function answer() {
+  const zxcvbn = await estimator;
+  const request = latest;
+  const { verdict, exact, shards: needed } = JSON.parse(
+    zxcvbn.estimate(request.password, request.userInputs ?? [], request.locale ?? "en"),
+  );
+  self.postMessage({ seq: request.seq, verdict, final: exact });
+  // Before tier 1 the estimate cannot name the shards it needs: tier 1's arrival answers again.
+  if (!exact && needed.length > 0) {
+    await Promise.all(needed.map(shard));
+    if (latest === request) await answer();
+  }
+}
+
+self.onmessage = (event) => {
+  latest = event.data;
+  answer().catch((error) => console.warn("latchkey estimator:", error));
+};
+
+// Tier 1 right after the wasm; then, with nothing asked, the shards one by one (a demanded one goes alongside).
+Promise.all([estimator, bytes(files.tier1)])
+  .then(async ([zxcvbn, tier1]) => {
+    zxcvbn.load_tier1(tier1);
+    if (latest) answer().catch((error) => console.warn("latchkey estimator:", error));
+    for (const index of zxcvbn.missing_shards()) {
+      await shard(index).catch(() => {});
+    }
+  })
+  .catch((error) => console.warn("latchkey estimator:", error));

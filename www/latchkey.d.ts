@@ -55,7 +55,7 @@ export interface LatchkeyHandle {
 export interface LatchkeyChangeDetail {
   /** Every rule met (a rule still waiting for the strength estimate does not count against it). */
   acceptable: boolean;
-  /** zxcvbn's score, 0 to 4, once the estimator has answered. */
+  /** zxcvbn's score, 0 to 4, once the estimator knows it exactly (null before, and while it shows a lower bound). */
   score: number | null;
   /** The message keys of the rules not met, such as `rule.min_length`. */
   unmet: string[];

@@ -11,12 +11,25 @@ const base = new URL(".", import.meta.url);
 const policy = document.querySelector('input[data-latchkey]:not([data-latchkey="current-password"])')
   ? fetch(new URL("api/policy", base))
   : undefined;
+// Starts the strength estimator's worker for the widget (docs/widget.md); returns what posts to it.
+function estimator(listen) {
+  const url = new URL("latchkey-estimator.js", base);
+  // Another origin's worker script is refused: a blob of this origin imports it (CSP: `worker-src blob:`).
+  const script =
+    url.origin === location.origin
+      ? url
+      : URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: "text/javascript" }));
+  const worker = new Worker(script, { type: "module" });
+  worker.onmessage = (event) => listen(event.data);
+  return (message) => worker.postMessage(message);
+}
+
 const started = (async () => {
   await init({ module_or_path: new URL("widget/latchkey_widget_bg.wasm", base) });
   if (document.readyState === "loading") {
     await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
   }
-  await start(base.href, policy);
+  await start(base.href, policy, estimator);
 })();
 
 /** Enhances one input; resolves to a handle whose destroy() leaves the input as it was. */

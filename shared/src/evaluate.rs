@@ -114,18 +114,25 @@ impl Evaluation {
         self.rules.iter().filter(|r| r.status != RuleStatus::Met)
     }
 
-    /// Completes the strength rule with an estimate made elsewhere (the widget's Web Worker).
-    pub fn with_strength(mut self, strength: Strength) -> Evaluation {
+    /// Completes the strength rule with zxcvbn's estimate, kept in the evaluation.
+    pub fn with_strength(self, strength: Strength) -> Evaluation {
+        let mut evaluation = self.with_score(strength.score, strength.checking);
+        evaluation.strength = Some(strength);
+        evaluation
+    }
+
+    /// Settles the pending strength rule with a score: zxcvbn's, or with `checking` a lower bound of it (the
+    /// widget's estimator before its word lists are in), which can meet the rule — the exact score is at least as
+    /// high — but not fail it.
+    pub fn with_score(mut self, score: u8, checking: bool) -> Evaluation {
         for result in &mut self.rules {
-            if let Rule::MinStrength { score } = result.rule {
-                // An empty password stays unmet whatever the estimate says. A lower bound still being checked can
-                // meet the rule (the exact score is at least as high) but not fail it.
-                if result.status == RuleStatus::Pending && !(strength.checking && strength.score < score) {
-                    *result = RuleResult::new(result.rule, strength.score >= score);
+            if let Rule::MinStrength { score: needed } = result.rule {
+                // An empty password stays unmet whatever the estimate says.
+                if result.status == RuleStatus::Pending && !(checking && score < needed) {
+                    *result = RuleResult::new(result.rule, score >= needed);
                 }
             }
         }
-        self.strength = Some(strength);
         self.acceptable = self.rules.iter().all(|r| r.status == RuleStatus::Met);
         self
     }

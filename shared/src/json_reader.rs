@@ -1,15 +1,14 @@
-//! The policy and a strength estimate read from a JSON tree that something else parsed: the widget's, where the
+//! The policy and the estimator's verdict read from a JSON tree that something else parsed: the widget's, where the
 //! browser's `JSON.parse` has already done the parsing, and `serde_json` (with serde's generated visitors) would be a
 //! fifth of what a parent's phone downloads before the checklist appears.
 //!
-//! The serde derives on [`Policy`] and [`Strength`] stay the definition of the formats; these readers follow them
+//! The serde derives on [`Policy`] and [`Verdict`] stay the definition of the formats; these readers follow them
 //! (required and optional fields, `deny_unknown_fields`, the names), and the tests hold them to serde on every shape
 //! they try.
 
 use crate::chars::CharClass;
-use crate::messages::MessageKey;
 use crate::policy::{AudienceOverrides, Policy, PolicyError, Rules, RulesOverride};
-use crate::strength::Strength;
+use crate::strength::Verdict;
 
 /// A node of a parsed JSON document, as much of it as reading a policy or an estimate needs. Numbers are `f64`, as
 /// JavaScript's are.
@@ -35,25 +34,21 @@ impl Policy {
     }
 }
 
-impl Strength {
-    /// Reads the estimator's answer; `None` if it is not a well-formed [`Strength`].
-    pub fn read<N: JsonNode>(node: &N) -> Option<Strength> {
-        let key = |node: N| node.string()?.parse::<MessageKey>().ok();
+impl Verdict {
+    /// Reads the estimator's answer; `None` if it is not a well-formed [`Verdict`].
+    pub fn read<N: JsonNode>(node: &N) -> Option<Verdict> {
         let score = node.field("score")?.number().filter(|s| (0.0..=4.0).contains(s) && s.fract() == 0.0)?;
-        Some(Strength {
+        Some(Verdict {
             score: score as u8,
-            guesses: node.field("guesses")?.number()? as u64,
-            guesses_log10: node.field("guesses_log10")?.number()?,
-            label: key(node.field("label")?)?,
-            warning: match optional(node, "warning") {
-                Some(warning) => Some(key(warning)?),
-                None => None,
-            },
-            suggestions: node.field("suggestions")?.items()?.into_iter().map(key).collect::<Option<_>>()?,
             checking: match optional(node, "checking") {
                 Some(checking) => checking.boolean()?,
                 None => false,
             },
+            warning: match optional(node, "warning") {
+                Some(warning) => Some(warning.string()?),
+                None => None,
+            },
+            suggestions: node.field("suggestions")?.items()?.into_iter().map(|s| s.string()).collect::<Option<_>>()?,
         })
     }
 }
@@ -263,27 +258,31 @@ mod tests {
 
     #[cfg(feature = "strength")]
     #[test]
-    fn reads_every_estimate_serde_writes() {
-        let samples = ["", "password", "Tr0ub4dour&3", "correct horse battery staple vortex", "aaaaaa", "qwerty2024"];
+    fn reads_every_verdict_serde_writes() {
+        use crate::strength::{estimate, Verdict};
+        use crate::Locale;
+        let samples = ["password", "Tr0ub4dour&3", "correct horse battery staple vortex", "aaaaaa", "qwerty2024"];
         for password in samples {
-            let json = serde_json::to_value(crate::strength::estimate(password, &[])).expect("serialises");
-            // An empty password's log10 is -inf, which JSON writes as null: neither reads it.
-            assert_eq!(Strength::read(&json), serde_json::from_value(json.clone()).ok(), "{password}");
-            assert_eq!(Strength::read(&json).is_some(), !password.is_empty());
+            for locale in Locale::ALL {
+                let json = serde_json::to_value(Verdict::of(&estimate(password, &[]), locale)).expect("serialises");
+                assert_eq!(Verdict::read(&json), serde_json::from_value(json.clone()).ok(), "{password}");
+                assert!(Verdict::read(&json).is_some());
+            }
         }
-        let mut broken = serde_json::to_value(crate::strength::estimate("password", &[])).expect("serialises");
-        broken["label"] = json!("no.such.key");
-        assert_eq!(Strength::read(&broken), None);
-        broken["label"] = json!("strength.0");
+        let mut broken = serde_json::to_value(Verdict::of(&estimate("password", &[]), Locale::En)).expect("serialises");
         broken["score"] = json!(7);
-        assert_eq!(Strength::read(&broken), None);
-        // A lower bound still being checked says so; anything but a boolean there is not an estimate.
-        let mut checking = serde_json::to_value(crate::strength::estimate("password", &[])).expect("serialises");
+        assert_eq!(Verdict::read(&broken), None);
+        broken["score"] = json!(0);
+        broken["suggestions"] = json!([1]);
+        assert_eq!(Verdict::read(&broken), None);
+        // A lower bound still being checked says so; anything but a boolean there is not a verdict.
+        let mut checking =
+            serde_json::to_value(Verdict::of(&estimate("password", &[]), Locale::Es)).expect("serialises");
         checking["checking"] = json!(true);
-        assert_eq!(Strength::read(&checking), serde_json::from_value(checking.clone()).ok());
-        assert!(Strength::read(&checking).is_some_and(|s| s.checking));
+        assert_eq!(Verdict::read(&checking), serde_json::from_value(checking.clone()).ok());
+        assert!(Verdict::read(&checking).is_some_and(|v| v.checking));
         checking["checking"] = json!("yes");
-        assert_eq!(Strength::read(&checking), None);
+        assert_eq!(Verdict::read(&checking), None);
     }
 
     #[test]

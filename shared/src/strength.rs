@@ -3,7 +3,8 @@
 //!
 //! The types are always compiled (the widget renders them); the estimator itself is behind the `strength` feature.
 
-use crate::messages::MessageKey;
+use crate::feedback_texts::FeedbackKey;
+use crate::messages::{Locale, MessageKey};
 use serde::{Deserialize, Serialize};
 
 /// zxcvbn only ever scores this many leading code points: its cost grows steeply with length (one 128-character
@@ -21,12 +22,41 @@ pub struct Strength {
     pub guesses_log10: f64,
     /// The score's label (`strength.0` … `strength.4`).
     pub label: MessageKey,
-    pub warning: Option<MessageKey>,
-    pub suggestions: Vec<MessageKey>,
+    pub warning: Option<FeedbackKey>,
+    pub suggestions: Vec<FeedbackKey>,
     /// A lower bound while the widget's estimator still lacks some of the lists (`estimate_from_tiers`): the score
     /// is never above zxcvbn's, and the warning and suggestions wait for the exact answer. Never set on an exact one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub checking: bool,
+}
+
+/// What the widget's estimator answers, beside the request's number and whether the answer is final: the score,
+/// whether it is a lower bound still being checked, and the feedback already in the page's language (its texts travel
+/// with the estimator, not in the widget's first download).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub score: u8,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub checking: bool,
+    pub warning: Option<String>,
+    pub suggestions: Vec<String>,
+}
+
+impl Verdict {
+    /// `strength` as the widget shows it in `locale`.
+    pub fn of(strength: &Strength, locale: Locale) -> Verdict {
+        Verdict {
+            score: strength.score,
+            checking: strength.checking,
+            warning: strength.warning.map(|w| w.text(locale).to_owned()),
+            suggestions: strength.suggestions.iter().map(|s| s.text(locale).to_owned()).collect(),
+        }
+    }
+
+    /// The score's label (`strength.0` … `strength.4`).
+    pub fn label(&self) -> MessageKey {
+        score_label(self.score)
+    }
 }
 
 /// The label for a score (clamped to 0-4).
@@ -127,43 +157,43 @@ fn from_entropy(entropy: &zxcvbn::Entropy) -> Strength {
 }
 
 #[cfg(any(feature = "strength", feature = "strength-tiers"))]
-fn warning_key(warning: zxcvbn::feedback::Warning) -> MessageKey {
+fn warning_key(warning: zxcvbn::feedback::Warning) -> FeedbackKey {
     use zxcvbn::feedback::Warning as W;
     match warning {
-        W::StraightRowsOfKeysAreEasyToGuess => MessageKey::WarnStraightRows,
-        W::ShortKeyboardPatternsAreEasyToGuess => MessageKey::WarnShortKeyboardPatterns,
-        W::RepeatsLikeAaaAreEasyToGuess => MessageKey::WarnRepeatsLikeAaa,
-        W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => MessageKey::WarnRepeatsLikeAbcAbc,
-        W::ThisIsATop10Password => MessageKey::WarnTop10,
-        W::ThisIsATop100Password => MessageKey::WarnTop100,
-        W::ThisIsACommonPassword => MessageKey::WarnCommon,
-        W::ThisIsSimilarToACommonlyUsedPassword => MessageKey::WarnSimilarToCommon,
-        W::SequencesLikeAbcAreEasyToGuess => MessageKey::WarnSequences,
-        W::RecentYearsAreEasyToGuess => MessageKey::WarnRecentYears,
-        W::AWordByItselfIsEasyToGuess => MessageKey::WarnWordByItself,
-        W::DatesAreOftenEasyToGuess => MessageKey::WarnDates,
-        W::NamesAndSurnamesByThemselvesAreEasyToGuess => MessageKey::WarnNamesByThemselves,
-        W::CommonNamesAndSurnamesAreEasyToGuess => MessageKey::WarnCommonNames,
+        W::StraightRowsOfKeysAreEasyToGuess => FeedbackKey::WarnStraightRows,
+        W::ShortKeyboardPatternsAreEasyToGuess => FeedbackKey::WarnShortKeyboardPatterns,
+        W::RepeatsLikeAaaAreEasyToGuess => FeedbackKey::WarnRepeatsLikeAaa,
+        W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => FeedbackKey::WarnRepeatsLikeAbcAbc,
+        W::ThisIsATop10Password => FeedbackKey::WarnTop10,
+        W::ThisIsATop100Password => FeedbackKey::WarnTop100,
+        W::ThisIsACommonPassword => FeedbackKey::WarnCommon,
+        W::ThisIsSimilarToACommonlyUsedPassword => FeedbackKey::WarnSimilarToCommon,
+        W::SequencesLikeAbcAreEasyToGuess => FeedbackKey::WarnSequences,
+        W::RecentYearsAreEasyToGuess => FeedbackKey::WarnRecentYears,
+        W::AWordByItselfIsEasyToGuess => FeedbackKey::WarnWordByItself,
+        W::DatesAreOftenEasyToGuess => FeedbackKey::WarnDates,
+        W::NamesAndSurnamesByThemselvesAreEasyToGuess => FeedbackKey::WarnNamesByThemselves,
+        W::CommonNamesAndSurnamesAreEasyToGuess => FeedbackKey::WarnCommonNames,
     }
 }
 
 #[cfg(any(feature = "strength", feature = "strength-tiers"))]
-fn suggestion_key(suggestion: zxcvbn::feedback::Suggestion) -> MessageKey {
+fn suggestion_key(suggestion: zxcvbn::feedback::Suggestion) -> FeedbackKey {
     use zxcvbn::feedback::Suggestion as S;
     match suggestion {
-        S::UseAFewWordsAvoidCommonPhrases => MessageKey::SuggestFewWords,
-        S::NoNeedForSymbolsDigitsOrUppercaseLetters => MessageKey::SuggestNoNeedForSymbols,
-        S::AddAnotherWordOrTwo => MessageKey::SuggestAddWord,
-        S::CapitalizationDoesntHelpVeryMuch => MessageKey::SuggestCapitalization,
-        S::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase => MessageKey::SuggestAllUppercase,
-        S::ReversedWordsArentMuchHarderToGuess => MessageKey::SuggestReversedWords,
-        S::PredictableSubstitutionsDontHelpVeryMuch => MessageKey::SuggestSubstitutions,
-        S::UseALongerKeyboardPatternWithMoreTurns => MessageKey::SuggestLongerKeyboardPattern,
-        S::AvoidRepeatedWordsAndCharacters => MessageKey::SuggestAvoidRepeats,
-        S::AvoidSequences => MessageKey::SuggestAvoidSequences,
-        S::AvoidRecentYears => MessageKey::SuggestAvoidRecentYears,
-        S::AvoidYearsThatAreAssociatedWithYou => MessageKey::SuggestAvoidPersonalYears,
-        S::AvoidDatesAndYearsThatAreAssociatedWithYou => MessageKey::SuggestAvoidPersonalDates,
+        S::UseAFewWordsAvoidCommonPhrases => FeedbackKey::SuggestFewWords,
+        S::NoNeedForSymbolsDigitsOrUppercaseLetters => FeedbackKey::SuggestNoNeedForSymbols,
+        S::AddAnotherWordOrTwo => FeedbackKey::SuggestAddWord,
+        S::CapitalizationDoesntHelpVeryMuch => FeedbackKey::SuggestCapitalization,
+        S::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase => FeedbackKey::SuggestAllUppercase,
+        S::ReversedWordsArentMuchHarderToGuess => FeedbackKey::SuggestReversedWords,
+        S::PredictableSubstitutionsDontHelpVeryMuch => FeedbackKey::SuggestSubstitutions,
+        S::UseALongerKeyboardPatternWithMoreTurns => FeedbackKey::SuggestLongerKeyboardPattern,
+        S::AvoidRepeatedWordsAndCharacters => FeedbackKey::SuggestAvoidRepeats,
+        S::AvoidSequences => FeedbackKey::SuggestAvoidSequences,
+        S::AvoidRecentYears => FeedbackKey::SuggestAvoidRecentYears,
+        S::AvoidYearsThatAreAssociatedWithYou => FeedbackKey::SuggestAvoidPersonalYears,
+        S::AvoidDatesAndYearsThatAreAssociatedWithYou => FeedbackKey::SuggestAvoidPersonalDates,
     }
 }
 
@@ -183,7 +213,7 @@ mod tests {
     #[test]
     fn estimates_span_the_scale() {
         assert_eq!(estimate("password", &[]).score, 0);
-        assert_eq!(estimate("password", &[]).warning, Some(MessageKey::WarnTop10));
+        assert_eq!(estimate("password", &[]).warning, Some(FeedbackKey::WarnTop10));
         let strong = estimate("correct horse battery staple vortex", &[]);
         assert_eq!(strong.score, 4);
         assert_eq!(strong.label, MessageKey::Strength4);

@@ -1,7 +1,9 @@
 // Arrival, as a parent on a phone meets it (scripts/bench): headless Chromium on an emulated slow connection (Chrome
 // DevTools Protocol network emulation, applied to the page and to every worker it starts), a first visit (the browser's
-// cache emptied before each load), a person typing a password as soon as the page is up. Times from navigation to a live checklist and to the first strength verdict,
-// and the bytes each page transfers, for latchkey's widget and for the same page with zxcvbn-ts.
+// cache emptied before each load), a person typing a password as soon as the page is up. Times from navigation to a
+// live checklist, to the first strength verdict (latchkey's may be a lower bound, marked as still checking, while its
+// estimator's word lists arrive) and to the exact one, with the bytes the browser had received by each, and the bytes
+// each page transfers in all, for latchkey's widget and for the same page with zxcvbn-ts.
 //
 // Both are served as a CDN serves them, brotli-compressed (quality 11): latchkey through a compressing proxy in front
 // of the running Worker (LATCHKEY_BASE_URL), the zxcvbn-ts page and bundle (BENCH_DIR/zxcvbn-ts.js) from a second
@@ -91,10 +93,23 @@ const PERSON = `
 const LATCHKEY_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>latchkey</title>
 <meta name="viewport" content="width=device-width">
 <script>${PERSON}
-  document.addEventListener("latchkey:change", (e) => {
+  document.addEventListener("latchkey:change", () => {
     if (window.bench.live === undefined) { window.bench.live = performance.now(); type(); }
-    if (typeof e.detail?.score === "number") window.bench.verdict ??= performance.now();
   });
+  // The widget's meter appearing is the first verdict; the first without data-checking, the exact score.
+  new MutationObserver((_, outer) => {
+    const root = document.querySelector("latchkey-widget")?.shadowRoot;
+    if (!root) return;
+    outer.disconnect();
+    const look = () => {
+      const meter = root.querySelector(".latchkey-meter");
+      if (!meter) return;
+      window.bench.verdict ??= performance.now();
+      if (!meter.hasAttribute("data-checking")) window.bench.exact ??= performance.now();
+    };
+    new MutationObserver(look).observe(root, { subtree: true, childList: true, attributes: true });
+    look();
+  }).observe(document, { subtree: true, childList: true });
 </script>
 <script type="module" src="${latchkeyBase}latchkey.js"></script></head>
 <body><label>New password <input id="pw" type="password" data-latchkey autocomplete="new-password"></label></body></html>`;
@@ -107,6 +122,7 @@ const ZXCVBN_TS_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-
     window.bench.live ??= performance.now();
     document.getElementById("meter").value = zxcvbnTs(e.target.value).score;
     window.bench.verdict ??= performance.now();
+    window.bench.exact ??= window.bench.verdict;
   });
 </script>
 <script src="zxcvbn-ts.js"></script></head>
@@ -164,6 +180,19 @@ function send(method, params = {}, sessionId = undefined) {
   return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
 }
 
+// What the browser received, page and workers alike: [when it finished (monotonic s), bytes on the wire]; and the
+// monotonic clock's offset from the wall clock, to compare with the page's times.
+let received = [];
+let clockOffset;
+listeners.push((message) => {
+  if (message.method === "Network.requestWillBeSent") clockOffset ??= message.params.wallTime - message.params.timestamp;
+  if (message.method === "Network.loadingFinished") {
+    received.push([message.params.timestamp, message.params.encodedDataLength]);
+  }
+});
+const bytesBy = (wallMs) =>
+  received.filter(([at]) => (at + clockOffset) * 1000 <= wallMs).reduce((sum, [, bytes]) => sum + bytes, 0);
+
 // The throttle goes on every target of the page: the page itself and each worker (the estimator runs in one).
 async function throttle(sessionId) {
   await send("Network.enable", {}, sessionId);
@@ -184,22 +213,30 @@ async function arrive(url) {
   await send("Network.clearBrowserCache", {}, sessionId);
   sent.latchkey = 0;
   sent.site = 0;
+  received = [];
+  clockOffset = undefined;
   await send("Page.navigate", { url }, sessionId);
   const deadline = Date.now() + 60_000;
   let bench;
   while (Date.now() < deadline) {
-    const { result } = await send("Runtime.evaluate", { expression: "JSON.stringify(window.bench ?? {})", returnByValue: true },
-      sessionId);
+    const expression = "JSON.stringify({ ...(window.bench ?? {}), origin: performance.timeOrigin })";
+    const { result } = await send("Runtime.evaluate", { expression, returnByValue: true }, sessionId);
     bench = JSON.parse(result.value);
-    if (bench.verdict !== undefined) break;
+    if (bench.exact !== undefined) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  // Whatever is still arriving after the verdict (nothing, for either page) would count too: wait for quiet.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Whatever is still arriving after the verdict (for latchkey, the rest of the word lists, fetched when idle) counts
+  // in the total: wait until it is in.
+  let quiet = sent.latchkey + sent.site;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    if (sent.latchkey + sent.site === quiet) break;
+    quiet = sent.latchkey + sent.site;
+  }
   const bytes = sent.latchkey + sent.site;
   await send("Target.closeTarget", { targetId });
-  if (bench.verdict === undefined) throw new Error(`${url}: no strength verdict within 60 s`);
-  return { ...bench, bytes };
+  if (bench.exact === undefined) throw new Error(`${url}: no exact strength verdict within 60 s`);
+  return { ...bench, bytes, verdictBytes: bytesBy(bench.origin + bench.verdict), exactBytes: bytesBy(bench.origin + bench.exact) };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -213,14 +250,19 @@ for (const [name, url] of Object.entries(pages)) {
 
 console.log(`\narrival on an emulated slow connection (${NETWORK.downloadThroughput * 8 / 1e6} Mbps down, ` +
   `${NETWORK.latency} ms RTT, first visit, brotli), median of ${RUNS} loads, ms from navigation`);
-console.log(`${"page".padEnd(12)} ${"usable".padStart(8)} ${"live".padStart(8)} ${"verdict".padStart(8)} ${"bytes".padStart(10)}`);
+const kb = (bytes) => (bytes / 1024).toFixed(1) + " KB";
+console.log(["page".padEnd(12), ..."usable live verdict bytes exact bytes total".split(" ").map((h) => h.padStart(9))].join(" "));
 for (const [name, runs] of Object.entries(results)) {
-  const at = (key) => median(runs.map((r) => r[key] ?? NaN)).toFixed(0);
-  const kb = (median(runs.map((r) => r.bytes)) / 1024).toFixed(1) + " KB";
-  console.log(`${name.padEnd(12)} ${at("dcl").padStart(8)} ${at("live").padStart(8)} ${at("verdict").padStart(8)} ${kb.padStart(10)}`);
+  const at = (key) => median(runs.map((r) => r[key] ?? NaN));
+  const row = [at("dcl").toFixed(0), at("live").toFixed(0), at("verdict").toFixed(0), kb(at("verdictBytes")),
+    at("exact").toFixed(0), kb(at("exactBytes")), kb(at("bytes"))];
+  console.log([name.padEnd(12), ...row.map((cell) => cell.padStart(9))].join(" "));
+  console.log(`${"".padEnd(12)} runs: verdict ${runs.map((r) => r.verdict.toFixed(0)).join(", ")}; ` +
+    `exact ${runs.map((r) => r.exact.toFixed(0)).join(", ")}`);
 }
-console.log("(usable: DOMContentLoaded, when the person types; live: latchkey's checklist, zxcvbn-ts's first " +
-  "score; verdict: the first strength score shown)");
+console.log("(usable: DOMContentLoaded, when the person types; live: latchkey's checklist, zxcvbn-ts's first score; " +
+  "verdict: the first strength score shown, and the bytes received by then; exact: the first exact score; total: " +
+  "every byte the page fetched, latchkey's idle prefetch of its word lists included)");
 
 socket.close();
 chromium.kill();

@@ -3,6 +3,7 @@
 use latchkey_e2e::{http, url};
 use latchkey_shared::api::PolicyResponse;
 use latchkey_shared::{ApiError, ErrorCode, Policy};
+use sha2::{Digest, Sha256};
 
 #[tokio::test]
 async fn policy_endpoint_serves_the_configured_policy() {
@@ -69,5 +70,41 @@ async fn pages_and_the_widget_are_served() {
         assert_eq!(response.status(), 200, "{path}");
         let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
         assert!(content_type.contains(kind), "{path}: {content_type}");
+    }
+}
+
+/// The estimator's wasm and word lists are named after their content and cached for good; the two files that name
+/// them (the worker and files.js) are not, so a new build is picked up.
+#[tokio::test]
+async fn the_estimators_files_are_named_by_content_and_kept() {
+    let get = |path: String| async move {
+        let response = http().get(url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let header = |name: &str| response.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+        let (cache, kind, cors) =
+            (header("cache-control"), header("content-type"), header("access-control-allow-origin"));
+        (cache.unwrap_or_default(), kind.unwrap_or_default(), cors, response.bytes().await.unwrap())
+    };
+    for path in ["/latchkey-estimator.js", "/widget/estimator/files.js"] {
+        let (cache, kind, cors, _) = get(path.to_owned()).await;
+        assert!(!cache.contains("immutable") && kind.contains("javascript"), "{path}: {cache}, {kind}");
+        assert_eq!(cors.as_deref(), Some("*"), "{path}: other origins import it");
+    }
+    let (_, _, _, files) = get("/widget/estimator/files.js".to_owned()).await;
+    let files = String::from_utf8(files.to_vec()).unwrap();
+    let json = files.lines().find_map(|line| line.strip_prefix("export default ")).unwrap().trim_end_matches(';');
+    let files: serde_json::Value = serde_json::from_str(json).unwrap();
+    let wasm = files["wasm"].as_str().unwrap();
+    let (cache, kind, _, bytes) = get(format!("/widget/estimator/{wasm}")).await;
+    assert!(cache.contains("immutable") && kind.contains("wasm"), "{wasm}: {cache}, {kind}");
+    let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    assert!(wasm.ends_with(&format!("-{}.wasm", &digest[..16])), "{wasm} is not named after its content");
+    let shards = files["tier2"].as_array().unwrap();
+    assert_eq!(shards.len(), 64);
+    for list in [files["tier1"].as_str().unwrap(), shards[0].as_str().unwrap(), shards[63].as_str().unwrap()] {
+        let (cache, kind, _, bytes) = get(format!("/widget/estimator/{list}")).await;
+        // text/plain: a type CDNs compress (the lists are mostly words).
+        assert!(cache.contains("immutable") && kind.starts_with("text/plain"), "{list}: {cache}, {kind}");
+        assert!(!bytes.is_empty() && list.starts_with("lists/t"), "{list}");
     }
 }

@@ -10,8 +10,10 @@ const POLICY: &str = r#"{"rules": {"min_length": 10, "max_length": 64, "required
     "min_score": 0, "history_depth": 0, "token_lifetime_secs": 3600}}"#;
 
 fn setup() -> (HtmlInputElement, HtmlInputElement) {
-    // No latchkey origin here: the inline policy is used and the estimator is never needed (min_score 0).
-    let context = Context::new("http://127.0.0.1:9/".into(), None).unwrap();
+    // No latchkey origin here: the inline policy is used and the estimator is never needed (min_score 0); its worker
+    // "starts" as a function that posts nowhere.
+    let estimator = js_sys::Function::new_with_args("listen", "return () => {};");
+    let context = Context::new("http://127.0.0.1:9/".into(), None, estimator).unwrap();
     *context.policy.borrow_mut() = Some(None);
     CONTEXT.with(|c| *c.borrow_mut() = Some(Rc::new(context)));
     let document = document().unwrap();

@@ -1,6 +1,6 @@
 //! What the checklist shows for an evaluation: pure, so it is tested natively.
 
-use latchkey_shared::{Evaluation, Locale, MessageKey, RuleStatus, Strength};
+use latchkey_shared::{Evaluation, Locale, MessageKey, RuleStatus, Verdict};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -29,14 +29,15 @@ pub fn items(evaluation: &Evaluation, locale: Locale) -> Vec<Item> {
 
 /// What the polite live region says: how many requirements are met and, once estimated, the strength. It changes
 /// only when one of those does, so a screen reader is not told about every keystroke.
-pub fn announcement(items: &[Item], strength: Option<&Strength>, locale: Locale) -> String {
+pub fn announcement(items: &[Item], strength: Option<&Verdict>, locale: Locale) -> String {
     let met = items.iter().filter(|i| i.status == RuleStatus::Met).count().to_string();
     let total = items.len().to_string();
     let mut text = MessageKey::WidgetSummary.render_with(locale, &[("met", &met), ("total", &total)]);
-    if let Some(strength) = strength {
+    // A lower bound still being checked is not announced: the exact score follows within moments.
+    if let Some(strength) = strength.filter(|s| !s.checking) {
         text.push(' ');
         text.push_str(&MessageKey::WidgetStrength.render(locale, Some(strength.score.into())));
-        text.push_str(&format!(" ({})", strength.label.text(locale)));
+        text.push_str(&format!(" ({})", strength.label().text(locale)));
     }
     text
 }

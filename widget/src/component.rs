@@ -4,7 +4,7 @@ use crate::checklist::{self, status_attr};
 use crate::estimator::Estimator;
 use crate::normalized_value;
 use gloo_events::EventListener;
-use latchkey_shared::{evaluate_rules, EffectivePolicy, Locale, MessageKey, RuleStatus, Strength};
+use latchkey_shared::{evaluate_rules, EffectivePolicy, Locale, MessageKey, RuleStatus, Verdict};
 use std::rc::Rc;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
@@ -24,7 +24,7 @@ pub struct Props {
 #[derive(Clone, PartialEq)]
 struct Estimate {
     seq: u32,
-    strength: Strength,
+    verdict: Verdict,
 }
 
 #[function_component(Checklist)]
@@ -36,7 +36,7 @@ pub fn checklist(props: &Props) -> Html {
     {
         let (password, seq, estimate, estimator) =
             (password.clone(), seq.clone(), estimate.clone(), props.estimator.clone());
-        let focus_estimator = props.estimator.clone();
+        let (warm_estimator, locale) = (props.estimator.clone(), props.locale);
         use_effect_with(props.input.clone(), move |input| {
             let source = input.clone();
             let update = move || {
@@ -49,9 +49,9 @@ pub fn checklist(props: &Props) -> Html {
                 if !value.is_empty() {
                     let (seq, estimate) = (seq.clone(), estimate.clone());
                     // If the worker cannot start, the strength rule stays pending and the server still decides.
-                    let _ = estimator.request(&value, move |strength| {
+                    let _ = estimator.request(&value, locale, move |verdict| {
                         if *seq.borrow() == mine {
-                            estimate.set(Some(Estimate { seq: mine, strength }));
+                            estimate.set(Some(Estimate { seq: mine, verdict }));
                         }
                     });
                 }
@@ -63,14 +63,10 @@ pub fn checklist(props: &Props) -> Html {
                 update();
             }
             let listener = EventListener::new(input, "input", move |_| update());
-            // Focus comes a moment before the first keystroke: time the estimator spends arriving, not the person.
-            // An input focused already (autofocus) will not hear it again.
-            let focused = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
-            if focused.is_some_and(|element| js_sys::Object::is(&element, input)) {
-                focus_estimator.warm();
-            }
-            let warm = EventListener::new(input, "focus", move |_| focus_estimator.warm());
-            move || drop((listener, warm))
+            // The checklist is on the page now: the estimator's download (tier 0 inside, then the rest of the
+            // lists) starts at once, while the person reads it, not at the first keystroke.
+            warm_estimator.warm();
+            move || drop(listener)
         });
     }
     let confirm_value = use_state(|| props.confirm.as_ref().map(normalized_value));
@@ -99,10 +95,10 @@ pub fn checklist(props: &Props) -> Html {
             move || drop(listeners)
         });
     }
-    let current = estimate.as_ref().filter(|e| e.seq == *seq.borrow()).map(|e| e.strength.clone());
+    let current = estimate.as_ref().filter(|e| e.seq == *seq.borrow()).map(|e| e.verdict.clone());
     let mut evaluation = evaluate_rules(&password, &props.policy);
-    if let Some(strength) = current.clone() {
-        evaluation = evaluation.with_strength(strength);
+    if let Some(verdict) = &current {
+        evaluation = evaluation.with_score(verdict.score, verdict.checking);
     }
     let items = checklist::items(&evaluation, props.locale);
     let locale = props.locale;
@@ -114,7 +110,7 @@ pub fn checklist(props: &Props) -> Html {
     let untouched = password.is_empty();
     {
         // The host form cannot submit a broken password or a mismatched confirmation, and the page hears every change.
-        let summary = ChangeSummary::of(&evaluation);
+        let summary = ChangeSummary::of(&evaluation, current.as_ref());
         let (input, confirm) = (props.input.clone(), props.confirm.clone());
         use_effect_with((summary, matches), move |(summary, matches)| {
             // A pending strength rule does not block: if the estimator cannot run, the server still decides.
@@ -154,19 +150,21 @@ pub fn checklist(props: &Props) -> Html {
 
 /// The score and what to do about it. No "time to guess": it would speak for one attacker and contradict the label
 /// for another (offline against a slow hash, or online against the login's limits).
-fn meter(strength: &Strength, locale: Locale) -> Html {
+fn meter(strength: &Verdict, locale: Locale) -> Html {
     html! {
-        <div class="latchkey-meter" part="meter" data-score={strength.score.to_string()}>
+        <div class="latchkey-meter" part="meter" data-score={strength.score.to_string()} data-checking={strength.checking.then_some("")}>
             <div class="latchkey-bar" aria-hidden="true">
                 { for (1..=4u8).map(|i| html! { <span class="latchkey-segment" data-on={(strength.score >= i).then_some("")}></span> }) }
             </div>
             <p class="latchkey-strength">
-                <strong>{ strength.label.text(locale) }</strong>
+                <strong>{ strength.label().text(locale) }</strong>
                 { format!(" · {}", MessageKey::WidgetStrength.render(locale, Some(strength.score.into()))) }
+                // A lower bound while the estimator's word lists arrive: the exact score is this or higher.
+                { if strength.checking { format!(" · {}", MessageKey::WidgetStrengthChecking.text(locale)) } else { String::new() } }
             </p>
-            { strength.warning.map(|w| html! { <p class="latchkey-warning">{ w.text(locale) }</p> }).unwrap_or_default() }
+            { strength.warning.as_ref().map(|w| html! { <p class="latchkey-warning">{ w }</p> }).unwrap_or_default() }
             <ul class="latchkey-suggestions">
-                { for strength.suggestions.iter().map(|s| html! { <li>{ s.text(locale) }</li> }) }
+                { for strength.suggestions.iter().map(|s| html! { <li>{ s }</li> }) }
             </ul>
         </div>
     }
@@ -183,10 +181,11 @@ struct ChangeSummary {
 }
 
 impl ChangeSummary {
-    fn of(evaluation: &latchkey_shared::Evaluation) -> ChangeSummary {
+    fn of(evaluation: &latchkey_shared::Evaluation, verdict: Option<&Verdict>) -> ChangeSummary {
         ChangeSummary {
             acceptable: evaluation.acceptable,
-            score: evaluation.strength.as_ref().map(|s| s.score),
+            // The page hears the exact score only, not a lower bound still being checked.
+            score: verdict.filter(|v| !v.checking).map(|v| v.score),
             unmet: evaluation.unmet().map(|r| r.message.as_str()).collect(),
             broken: evaluation.rules.iter().filter(|r| r.status == RuleStatus::Unmet).count(),
         }

@@ -9,11 +9,6 @@ use wasm_bindgen::{JsCast, JsValue};
 pub struct Json(pub JsValue);
 
 impl Json {
-    /// `text` parsed by the browser; `None` if it is not JSON.
-    pub fn parse(text: &str) -> Option<Json> {
-        js_sys::JSON::parse(text).ok().map(Json)
-    }
-
     fn is_object(&self) -> bool {
         self.0.is_object() && !Array::is_array(&self.0)
     }
@@ -38,6 +33,10 @@ impl JsonNode for Json {
 
     fn number(&self) -> Option<f64> {
         self.0.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.0.as_bool()
     }
 
     fn string(&self) -> Option<String> {

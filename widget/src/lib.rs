@@ -54,12 +54,12 @@ fn context() -> Result<Rc<Context>, JsValue> {
 }
 
 impl Context {
-    fn new(base: String, prefetched: Option<js_sys::Promise>) -> Result<Context, JsValue> {
+    fn new(base: String, prefetched: Option<js_sys::Promise>, estimator: js_sys::Function) -> Result<Context, JsValue> {
         // A constructed stylesheet applies the moment the widget renders (no flash of unstyled checklist) and, being
         // CSSOM rather than an inline <style>, needs nothing from the host page's Content-Security-Policy.
         let stylesheet = CssStyleSheet::new()?;
         stylesheet.replace_sync(include_str!("widget.css"))?;
-        let estimator = Rc::new(Estimator::new(format!("{base}latchkey-estimator.js")));
+        let estimator = Rc::new(Estimator::new(estimator));
         Ok(Context { base, policy: RefCell::new(None), prefetched: RefCell::new(prefetched), estimator, stylesheet })
     }
 
@@ -86,11 +86,11 @@ impl Context {
 }
 
 /// Starts the widget for the page: `base` is the URL `latchkey.js` came from (ending in `/`); `policy`, if given, a
-/// `fetch` of the policy endpoint already under way. Enhances every `input[data-latchkey]` now and whenever one is
-/// added.
+/// `fetch` of the policy endpoint already under way; `estimator`, `latchkey.js`'s function that starts the strength
+/// estimator's worker. Enhances every `input[data-latchkey]` now and whenever one is added.
 #[wasm_bindgen]
-pub async fn start(base: String, policy: Option<js_sys::Promise>) -> Result<(), JsValue> {
-    let context = Rc::new(Context::new(base, policy)?);
+pub async fn start(base: String, policy: Option<js_sys::Promise>, estimator: js_sys::Function) -> Result<(), JsValue> {
+    let context = Rc::new(Context::new(base, policy, estimator)?);
     CONTEXT.with(|c| *c.borrow_mut() = Some(context));
     let document = document()?;
     let observer = MutationObserver::new(

@@ -7,7 +7,7 @@ use super::{Call, HandlerResult};
 use crate::failure::Internal;
 use crate::respond;
 use latchkey_shared::api::{AudienceRequirements, Messages, PolicyResponse, Requirements, School};
-use latchkey_shared::{requirements as rules_of, Audience, ErrorKey, Locale, MessageKey, PageKey};
+use latchkey_shared::{requirements as rules_of, Audience, ErrorKey, FeedbackKey, Locale, MessageKey, PageKey};
 
 /// `GET /api/health`.
 pub fn health() -> HandlerResult {
@@ -52,9 +52,15 @@ fn locale(call: &Call<'_>) -> Locale {
 pub fn messages(call: &Call<'_>) -> HandlerResult {
     let locale = locale(call);
     let shared = MessageKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
+    let feedback = FeedbackKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
     let errors = ErrorKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
     let pages = PageKey::ALL.iter().map(|key| (key.as_str(), key.text(locale)));
-    let messages = shared.chain(errors).chain(pages).map(|(key, text)| (key.to_owned(), text.to_owned())).collect();
+    let messages = shared
+        .chain(feedback)
+        .chain(errors)
+        .chain(pages)
+        .map(|(key, text)| (key.to_owned(), text.to_owned()))
+        .collect();
     let site = &call.config.site;
     let school = site.school_name.clone().map(|name| School { name, logo: site.school_logo.clone() });
     crate::respond::json(200, &Messages { locale, messages, school })

@@ -16,7 +16,7 @@
 use crate::frequency_lists::{Lookup, Ranks, LIST_LENGTHS, LONGEST_WORDS, TIER0, TIER0_WORDS};
 use crate::{least_guesses_with, score_of, zxcvbn_with, Entropy, Score};
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// How many files tier 2 is cut into: a password needs one or a few, each about 2.8 KB.
 pub const SHARDS: usize = 64;
@@ -266,7 +266,7 @@ impl Tiers {
             open: RefCell::default(),
         };
         let upper = zxcvbn_with(password, user_inputs, &highest);
-        let Some(shards) = highest.open.into_inner() else {
+        let Some(mut shards) = highest.open.into_inner() else {
             return Bounds {
                 lower_guesses: upper.guesses(),
                 lower_score: upper.score(),
@@ -281,12 +281,14 @@ impl Tiers {
             open: RefCell::default(),
         };
         let lower_guesses = least_guesses_with(password, user_inputs, &lowest);
+        shards.sort_unstable();
+        shards.dedup();
         Bounds {
             lower_guesses,
             lower_score: score_of(lower_guesses),
             upper,
             exact: false,
-            shards: shards.into_iter().collect(),
+            shards,
         }
     }
 }
@@ -320,15 +322,14 @@ impl Bounds {
 struct Bounded<'a> {
     tiers: &'a Tiers,
     highest: bool,
-    /// `None` while every rank looked up was exact; else the shards that would make them so.
-    open: RefCell<Option<BTreeSet<usize>>>,
+    /// `None` while every rank looked up was exact; else the shards that would make them so (with repeats).
+    open: RefCell<Option<Vec<usize>>>,
 }
 
 impl Bounded<'_> {
     fn unsure(&self, shard: Option<usize>) {
         let mut open = self.open.borrow_mut();
-        let shards = open.get_or_insert_with(BTreeSet::new);
-        shards.extend(shard);
+        open.get_or_insert_with(Vec::new).extend(shard);
     }
 }
 
