@@ -1,23 +1,30 @@
-// The widget's strength estimator, a module Web Worker so zxcvbn never blocks typing. The widget starts it as soon as
-// a checklist is on the page. It fetches its wasm (zxcvbn, with tier 0 of the frequency lists inside) and tier 1 of
-// the lists at once; then tier 2's shards: first those the typed password needs, the rest one at a time while none is
-// needed. Every file but this one and files.js is named after its content (scripts/build), so it is cached for good.
+// The widget's strength estimator, a module Web Worker so zxcvbn never blocks typing. latchkey.js starts it as the page
+// loads (when it has a new password to check). It fetches its wasm (zxcvbn, with tier 0 of the frequency lists
+// inside) and tier 1 of the lists at once; then tier 2's shards: first those the typed password needs, the rest one at
+// a time while none is needed. Every file but this one and files.js is named after its content (scripts/build), so it
+// is cached for good.
 //
 // Each request ({seq, password, locale}) is answered as soon as the wasm is in, and again each time more of the lists
 // it needs arrives: a lower bound marked `checking` (the exact score is that or higher), then the score, then the
-// exact answer with its feedback in the request's language, marked `final`. Only the newest request is answered again; each answer carries the sequence number of the
-// request it answers, so the widget can drop stale ones.
-import init, { Estimator } from "./widget/estimator/latchkey_estimator.js";
-import files from "./widget/estimator/files.js";
-
+// exact answer with its feedback in the request's language, marked `final`. Only the newest request is answered
+// again; each answer carries the sequence number of the request it answers, so the widget can drop stale ones.
 const at = (name) => new URL(`./widget/estimator/${name}`, import.meta.url);
-const bytes = async (name) => {
-  const response = await fetch(at(name));
+const bytes = async (name, priority = "auto") => {
+  const response = await fetch(at(name), { priority });
   if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 };
 
-const estimator = init({ module_or_path: at(files.wasm) }).then(() => new Estimator());
+// latchkey.js names the files in the worker's name (so the wasm and tier 1 are asked for at once, beside the glue);
+// started some other way, the worker asks files.js.
+const files = self.name ? JSON.parse(self.name) : (await import("./widget/estimator/files.js")).default;
+const wasm = fetch(at(files.wasm));
+const tier1 = bytes(files.tier1, "low");
+const glue = import("./widget/estimator/latchkey_estimator.js");
+const estimator = glue.then(async ({ default: init, Estimator }) => {
+  await init({ module_or_path: wasm });
+  return new Estimator();
+});
 const shards = new Map();
 let latest;
 
@@ -54,7 +61,7 @@ self.onmessage = (event) => {
 };
 
 // Tier 1 right after the wasm; then, with nothing asked, the shards one by one (a demanded one goes alongside).
-Promise.all([estimator, bytes(files.tier1)])
+Promise.all([estimator, tier1])
   .then(async ([zxcvbn, tier1]) => {
     zxcvbn.load_tier1(tier1);
     if (latest) answer().catch((error) => console.warn("latchkey estimator:", error));

@@ -4,28 +4,43 @@
 //   import { attach } from "https://YOUR-LATCHKEY/latchkey.js";
 //   const handle = await attach(input, { mode: "new-password", audience: "staff", confirm: "#confirm" });
 //   handle.destroy();
-import init, { start, attach as attachInput } from "./widget/latchkey_widget.js";
-
 const base = new URL(".", import.meta.url);
-// A new-password input needs the policy: ask for it now, while the wasm downloads, not after.
-const policy = document.querySelector('input[data-latchkey]:not([data-latchkey="current-password"])')
-  ? fetch(new URL("api/policy", base))
-  : undefined;
-// Starts the strength estimator's worker for the widget (docs/widget.md); returns what posts to it.
-function estimator(listen) {
-  const url = new URL("latchkey-estimator.js", base);
+const at = (path) => new URL(path, base);
+// Everything starts at once (docs/widget.md): the widget's glue and wasm side by side, and for a new password the
+// policy and the strength estimator's worker, named its files so it fetches them without asking.
+const widget = import("./widget/latchkey_widget.js");
+const wasm = fetch(at("widget/latchkey_widget_bg.wasm"), { priority: "high" });
+const newPassword = document.querySelector('input[data-latchkey]:not([data-latchkey="current-password"])');
+const policy = newPassword ? fetch(at("api/policy")) : undefined;
+const files = import("./widget/estimator/files.js");
+let worker;
+
+async function startWorker() {
+  const url = at("latchkey-estimator.js");
+  const name = JSON.stringify((await files).default);
   // Another origin's worker script is refused: a blob of this origin imports it (CSP: `worker-src blob:`).
   const script =
     url.origin === location.origin
       ? url
       : URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: "text/javascript" }));
-  const worker = new Worker(script, { type: "module" });
-  worker.onmessage = (event) => listen(event.data);
-  return (message) => worker.postMessage(message);
+  return new Worker(script, { type: "module", name });
+}
+if (newPassword) worker = startWorker();
+
+// For the widget: the worker (started now if not yet), `listen` hearing it; returns what posts to it.
+function estimator(listen) {
+  worker ??= startWorker();
+  const ready = worker.then((w) => {
+    w.onmessage = (event) => listen(event.data);
+    return w;
+  });
+  // A worker that could not start said so once, at load; the strength rule then stays pending.
+  return (message) => ready.then((w) => w.postMessage(message), () => {});
 }
 
 const started = (async () => {
-  await init({ module_or_path: new URL("widget/latchkey_widget_bg.wasm", base) });
+  const { default: init, start } = await widget;
+  await init({ module_or_path: wasm });
   if (document.readyState === "loading") {
     await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
   }
@@ -35,7 +50,7 @@ const started = (async () => {
 /** Enhances one input; resolves to a handle whose destroy() leaves the input as it was. */
 export async function attach(element, options = {}) {
   await started;
-  return attachInput(element, options);
+  return (await widget).attach(element, options);
 }
 
 await started;

@@ -54,7 +54,10 @@ crate::catalogue::catalogue! {
     WidgetRuleUnmet = "widget.rule_unmet" { en: "not yet", es: "todavía no" },
     WidgetRulePending = "widget.rule_pending" { en: "checking…", es: "comprobando…" },
     WidgetStrength = "widget.strength" { en: "Strength: {n} of 4", es: "Fortaleza: {n} de 4" },
-    WidgetStrengthChecking = "widget.strength_checking" { en: "at least; still checking", es: "como mínimo; aún comprobando" },
+    WidgetStrengthChecking = "widget.strength_checking" {
+        en: "Strength: at least {n} of 4, still checking…",
+        es: "Fortaleza: al menos {n} de 4; aún comprobando…",
+    },
     WidgetSummary = "widget.summary" {
         en: "{met} of {total} requirements met.",
         es: "{met} de {total} requisitos cumplidos.",

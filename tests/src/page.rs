@@ -33,11 +33,23 @@ pub async fn wait_widget_visible(browser: &Client, css: &str) {
     .await;
 }
 
-/// Waits until the widget finds the password acceptable, every rule met, the estimator's strength included.
+/// Waits until the widget finds the password acceptable, every rule met, the estimator's strength included, and its
+/// meter has settled.
 pub async fn wait_acceptable(browser: &Client) {
     eventually("every rule, strength included, to be met", Duration::from_secs(20), || async {
         let widget = in_widget(browser, ".latchkey").await?;
         (widget.attr("data-acceptable").await.ok()?.as_deref() == Some("true")).then_some(())
+    })
+    .await;
+    wait_settled(browser).await;
+}
+
+/// Waits until the strength meter shows the estimator's last answer (exact, with its feedback): until then the meter
+/// is `aria-busy` and may still grow, moving what is below it.
+pub async fn wait_settled(browser: &Client) {
+    eventually("the strength meter to settle", Duration::from_secs(20), || async {
+        let meter = in_widget(browser, ".latchkey-meter").await?;
+        meter.attr("aria-busy").await.ok()?.is_none().then_some(())
     })
     .await;
 }

@@ -301,3 +301,61 @@ async fn inputs_added_later_and_the_script_api() {
     assert_eq!(result["attached"], false);
     browser.close().await.unwrap();
 }
+
+/// The estimator's wasm as the worker drives it, in the browser, with the files the Worker serves: with tier 0 alone
+/// a strong password gets a lower bound marked as still checking (never above its exact score); with tier 1 the score;
+/// with the shards it asks for, the exact answer with its feedback in the language asked for.
+#[tokio::test]
+async fn the_estimator_answers_from_its_tiers_as_they_arrive() {
+    let browser = chromium().await;
+    browser.goto(&url("/")).await.unwrap();
+    let result = browser
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               (async () => {
+                 const { default: files } = await import('/widget/estimator/files.js');
+                 const { default: init, Estimator } = await import('/widget/estimator/latchkey_estimator.js');
+                 const at = (name) => '/widget/estimator/' + name;
+                 await init({ module_or_path: at(files.wasm) });
+                 const bytes = async (name) => new Uint8Array(await (await fetch(at(name))).arrayBuffer());
+                 const estimator = new Estimator();
+                 const ask = (password, locale) => JSON.parse(estimator.estimate(password, [], locale));
+                 const strong = 'correct horse battery', common = 'Password123!';
+                 const tier0 = [ask(strong, 'en'), ask(common, 'en')];
+                 let refused = '';
+                 try { estimator.load_tier1(new Uint8Array([1, 2, 3])); } catch (e) { refused = String(e); }
+                 estimator.load_tier1(await bytes(files.tier1));
+                 const tier1 = [ask(strong, 'en'), ask(common, 'es')];
+                 for (const shard of new Set([...tier1[0].shards, ...tier1[1].shards])) {
+                   estimator.load_shard(shard, await bytes(files.tier2[shard]));
+                 }
+                 const exact = [ask(strong, 'en'), ask(common, 'es'), ask(common, 'en')];
+                 return { tier0, refused, tier1, exact, missing: estimator.missing_shards().length };
+               })().then(done, (e) => done({ error: String(e) }));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(result.get("error").is_none(), "{result}");
+    let [strong0, common0] = [&result["tier0"][0], &result["tier0"][1]];
+    assert_eq!(strong0["verdict"]["checking"], true, "tier 0 cannot know the rest of the lists: {strong0}");
+    assert_eq!(strong0["exact"], false);
+    assert!(strong0["verdict"]["score"].as_u64().unwrap() <= 4 && strong0["verdict"]["warning"].is_null());
+    assert!(common0["verdict"]["score"].as_u64().unwrap() <= 1, "a lower bound never claims more: {common0}");
+    assert!(result["refused"].as_str().unwrap().contains("tier 1"), "{result}");
+
+    let strong1 = &result["tier1"][0];
+    assert_eq!(strong1["verdict"]["score"], 4, "tiers 0 and 1 decide it: {strong1}");
+    assert!(strong1["verdict"].get("checking").is_none() && strong1["exact"] == false, "{strong1}");
+    assert!(!strong1["shards"].as_array().unwrap().is_empty(), "it names the shards that would make it exact");
+
+    let [strong, common] = [&result["exact"][0], &result["exact"][1]];
+    assert_eq!((strong["exact"].clone(), strong["verdict"]["score"].clone()), (true.into(), 4.into()), "{strong}");
+    assert_eq!(common["exact"], true);
+    assert!(common["verdict"]["score"].as_u64().unwrap() <= 1, "{common}");
+    // The feedback comes once the answer is exact, in the language asked for.
+    let (es, en) = (&common["verdict"]["warning"], &result["exact"][2]["verdict"]["warning"]);
+    assert!(es.as_str().is_some_and(|w| !w.is_empty()) && es != en, "{es} / {en}");
+    assert!(result["missing"].as_u64().unwrap() < 64, "the shards loaded are no longer missing");
+    browser.close().await.unwrap();
+}

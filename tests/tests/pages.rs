@@ -3,8 +3,8 @@
 
 use fantoccini::Locator;
 use latchkey_e2e::page::{
-    click, open_page, screenshot, text_of, type_into, visible, wait_acceptable, wait_visible, wait_widget_visible,
-    widget_visible,
+    click, open_page, screenshot, text_of, type_into, visible, wait_acceptable, wait_settled, wait_visible,
+    wait_widget_visible, widget_visible,
 };
 use latchkey_e2e::{
     create_account, eventually, http, in_every_engine, request_reset, token_in, unique_email, url, wait_for_mail,
@@ -80,6 +80,8 @@ async fn a_person_resets_a_forgotten_password_and_logs_in_in(engine: Engine) {
     // A password that breaks a rule is not sent: the page says so and goes back to it.
     type_into(&browser, "#password", "short").await;
     type_into(&browser, "#confirm", "short").await;
+    // The meter grows as the estimator's answers arrive (the feedback comes with the exact one): click once it is done.
+    wait_settled(&browser).await;
     click(&browser, "#reset button[type=submit]").await;
     eventually("the refusal, from the page itself", Duration::from_secs(5), || async {
         text_of(&browser, "#status").await.contains("does not meet every requirement yet").then_some(())

@@ -25,6 +25,8 @@ pub struct Props {
 struct Estimate {
     seq: u32,
     verdict: Verdict,
+    /// The estimator's last answer to it: exact, feedback included.
+    last: bool,
 }
 
 #[function_component(Checklist)]
@@ -49,9 +51,9 @@ pub fn checklist(props: &Props) -> Html {
                 if !value.is_empty() {
                     let (seq, estimate) = (seq.clone(), estimate.clone());
                     // If the worker cannot start, the strength rule stays pending and the server still decides.
-                    let _ = estimator.request(&value, locale, move |verdict| {
+                    let _ = estimator.request(&value, locale, move |verdict, last| {
                         if *seq.borrow() == mine {
-                            estimate.set(Some(Estimate { seq: mine, verdict }));
+                            estimate.set(Some(Estimate { seq: mine, verdict, last }));
                         }
                     });
                 }
@@ -95,7 +97,9 @@ pub fn checklist(props: &Props) -> Html {
             move || drop(listeners)
         });
     }
-    let current = estimate.as_ref().filter(|e| e.seq == *seq.borrow()).map(|e| e.verdict.clone());
+    let current_estimate = estimate.as_ref().filter(|e| e.seq == *seq.borrow());
+    let current = current_estimate.map(|e| e.verdict.clone());
+    let settled = current_estimate.is_some_and(|e| e.last);
     let mut evaluation = evaluate_rules(&password, &props.policy);
     if let Some(verdict) = &current {
         evaluation = evaluation.with_score(verdict.score, verdict.checking);
@@ -139,7 +143,7 @@ pub fn checklist(props: &Props) -> Html {
             // Screen readers hear the summary, politely, when it changes; the full list is the input's description.
             { description }
             <p class="latchkey-visually-hidden" aria-live="polite" aria-atomic="true">{ announcement }</p>
-            { current.filter(|_| !password.is_empty()).map(|s| meter(&s, locale)).unwrap_or_default() }
+            { current.filter(|_| !password.is_empty()).map(|s| meter(&s, settled, locale)).unwrap_or_default() }
             { shown_match.map(|m| {
                 let key = if m { MessageKey::WidgetConfirmMatch } else { MessageKey::WidgetConfirmMismatch };
                 html! { <p class="latchkey-confirm" part="confirm" data-match={m.to_string()}>{ key.text(locale) }</p> }
@@ -150,17 +154,23 @@ pub fn checklist(props: &Props) -> Html {
 
 /// The score and what to do about it. No "time to guess": it would speak for one attacker and contradict the label
 /// for another (offline against a slow hash, or online against the login's limits).
-fn meter(strength: &Verdict, locale: Locale) -> Html {
+/// Until the estimator's last answer (exact, feedback included) the meter is `aria-busy`: it may still change.
+fn meter(strength: &Verdict, settled: bool, locale: Locale) -> Html {
     html! {
-        <div class="latchkey-meter" part="meter" data-score={strength.score.to_string()} data-checking={strength.checking.then_some("")}>
+        <div class="latchkey-meter" part="meter" data-score={strength.score.to_string()}
+            data-checking={strength.checking.then_some("")} aria-busy={(!settled).then_some("true")}>
             <div class="latchkey-bar" aria-hidden="true">
                 { for (1..=4u8).map(|i| html! { <span class="latchkey-segment" data-on={(strength.score >= i).then_some("")}></span> }) }
             </div>
             <p class="latchkey-strength">
-                <strong>{ strength.label().text(locale) }</strong>
-                { format!(" · {}", MessageKey::WidgetStrength.render(locale, Some(strength.score.into()))) }
-                // A lower bound while the estimator's word lists arrive: the exact score is this or higher.
-                { if strength.checking { format!(" · {}", MessageKey::WidgetStrengthChecking.text(locale)) } else { String::new() } }
+                // A lower bound while the estimator's word lists arrive is no verdict yet: no label, and the bar in the
+                // pending colour.
+                if strength.checking {
+                    { MessageKey::WidgetStrengthChecking.render(locale, Some(strength.score.into())) }
+                } else {
+                    <strong>{ strength.label().text(locale) }</strong>
+                    { format!(" · {}", MessageKey::WidgetStrength.render(locale, Some(strength.score.into()))) }
+                }
             </p>
             { strength.warning.as_ref().map(|w| html! { <p class="latchkey-warning">{ w }</p> }).unwrap_or_default() }
             <ul class="latchkey-suggestions">

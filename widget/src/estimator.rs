@@ -13,7 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 type Started = (js_sys::Function, Closure<dyn Fn(JsValue)>);
 
 /// The requests not finally answered, oldest first: a handful at most, so a list.
-type Waiting = Rc<RefCell<Vec<(u32, Rc<dyn Fn(Verdict)>)>>>;
+type Waiting = Rc<RefCell<Vec<(u32, Rc<dyn Fn(Verdict, bool)>)>>>;
 
 /// One per page, shared by every widget on it: request numbers are unique across them, so no widget can take
 /// another's answer.
@@ -64,7 +64,7 @@ impl Estimator {
                 answer
             };
             if let Some(verdict) = field("verdict").and_then(|value| Verdict::read(&Json(value))) {
-                answer(verdict);
+                answer(verdict, last);
             }
         });
         let post: js_sys::Function = self.start.call1(&JsValue::NULL, listen.as_ref())?.dyn_into()?;
@@ -73,12 +73,12 @@ impl Estimator {
     }
 
     /// Asks for an estimate of `password` (already normalised), its feedback in `locale`; `on_answer` gets each
-    /// answer the worker gives it.
+    /// answer the worker gives it, and whether it is the last.
     pub fn request(
         &self,
         password: &str,
         locale: Locale,
-        on_answer: impl Fn(Verdict) + 'static,
+        on_answer: impl Fn(Verdict, bool) + 'static,
     ) -> Result<(), JsValue> {
         let post = self.post()?;
         let seq = self.next.get().wrapping_add(1);

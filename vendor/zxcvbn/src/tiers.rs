@@ -128,10 +128,13 @@ pub fn shard_words(total: usize) -> usize {
     total.div_ceil(SHARDS).max(1)
 }
 
-/// Tier 1, read: for each list its words (to their index in tier 1's order), each word's band, and the exact ranks
-/// the shards loaded so far gave.
+/// Marks a word's entry as tier 0's: the rest of it is the word's rank. Any other entry is the word's index in tier
+/// 1's order. One map per list, so a word costs one lookup whichever tier has it.
+const TIER0_ENTRY: u32 = 1 << 31;
+
+/// Tier 1, read: each word's list and band (by its index in tier 1's order), and the exact ranks the shards loaded so
+/// far gave.
 struct Tier1 {
-    words: Vec<HashMap<Box<str>, u32>>,
     list_of: Vec<u8>,
     bands: Vec<u8>,
     exact: Vec<u16>,
@@ -140,7 +143,8 @@ struct Tier1 {
 
 /// The tiers an estimator holds: tier 0 always, tier 1 and tier 2's shards as they arrive.
 pub struct Tiers {
-    tier0: Vec<HashMap<&'static str, usize>>,
+    /// Each list's words known so far, to their entry ([`TIER0_ENTRY`]).
+    words: Vec<HashMap<Box<str>, u32>>,
     tier1: Option<Tier1>,
 }
 
@@ -153,11 +157,16 @@ impl Default for Tiers {
 impl Tiers {
     /// Tier 0 alone.
     pub fn new() -> Tiers {
-        let tier0 = TIER0
+        let words = TIER0
             .iter()
-            .map(|text| text.lines().enumerate().map(|(i, w)| (w, i + 1)).collect())
+            .map(|text| {
+                let entries = text.lines().enumerate();
+                entries
+                    .map(|(i, w)| (w.into(), TIER0_ENTRY | (i as u32 + 1)))
+                    .collect()
+            })
             .collect();
-        Tiers { tier0, tier1: None }
+        Tiers { words, tier1: None }
     }
 
     /// Whether tier 1 is in.
@@ -178,10 +187,11 @@ impl Tiers {
             rest = after;
         }
         let total: usize = counts.iter().sum();
-        let mut words = Vec::with_capacity(6);
+        // Read whole before any of it is kept: refused, it changes nothing.
+        let mut words: Vec<Vec<(Box<str>, u32)>> = Vec::with_capacity(6);
         let mut list_of = Vec::with_capacity(total);
         for (list, &count) in counts.iter().enumerate() {
-            let mut index = HashMap::with_capacity(count);
+            let mut index = Vec::with_capacity(count);
             let mut word: Vec<u8> = Vec::new();
             for _ in 0..count {
                 let (&shared, after) = rest.split_first().ok_or(TierError::Tier1)?;
@@ -195,7 +205,7 @@ impl Tiers {
                 word.truncate(usize::from(shared));
                 word.extend_from_slice(&after[..end]);
                 let text = std::str::from_utf8(&word).map_err(|_| TierError::Tier1)?;
-                index.insert(text.into(), list_of.len() as u32);
+                index.push((text.into(), list_of.len() as u32));
                 list_of.push(list as u8);
                 rest = &after[end + 1..];
             }
@@ -212,8 +222,10 @@ impl Tiers {
         if bands.len() != total || !bands.iter().enumerate().all(fits) {
             return Err(TierError::Tier1);
         }
+        for (known, read) in self.words.iter_mut().zip(words) {
+            known.extend(read);
+        }
         let tier1 = Tier1 {
-            words,
             list_of,
             bands,
             exact: vec![0; total],
@@ -335,8 +347,9 @@ impl Bounded<'_> {
 
 impl Ranks for Bounded<'_> {
     fn rank(&self, list: usize, word: &str, lookup: Lookup) -> Option<usize> {
-        if let Some(&rank) = self.tiers.tier0[list].get(word) {
-            return Some(rank);
+        let entry = self.tiers.words[list].get(word).copied();
+        if let Some(entry) = entry.filter(|e| e & TIER0_ENTRY != 0) {
+            return Some((entry & !TIER0_ENTRY) as usize);
         }
         if LIST_LENGTHS[list] <= TIER0_WORDS {
             return None;
@@ -353,7 +366,7 @@ impl Ranks for Bounded<'_> {
             return (lowest && Some(chars) <= open().map(|l| LONGEST_WORDS[l]).max())
                 .then_some(TIER0_WORDS + 1);
         };
-        let index = *tier1.words[list].get(word)? as usize;
+        let index = entry? as usize;
         match tier1.exact[index] {
             0 => {
                 self.unsure(Some(index / shard_words(tier1.bands.len())));
