@@ -119,11 +119,12 @@ pub fn estimate_from_tiers(normalized: &str, user_words: &[String], tiers: &zxcv
     let scored: String = normalized.chars().take(MAX_SCORED_CHARS).collect();
     let inputs: Vec<&str> = user_words.iter().map(String::as_str).collect();
     let bounds = tiers.bounds(&scored, &inputs);
-    let mut strength = from_entropy(&bounds.upper);
-    if !bounds.exact {
+    let strength = if bounds.exact {
+        from_entropy(&bounds.upper)
+    } else {
         // The sequence behind the feedback may change as ranks are narrowed: it waits for the exact answer.
         let score = u8::from(bounds.lower_score);
-        strength = Strength {
+        Strength {
             score,
             guesses: bounds.lower_guesses,
             guesses_log10: (bounds.lower_guesses as f64).log10(),
@@ -131,8 +132,8 @@ pub fn estimate_from_tiers(normalized: &str, user_words: &[String], tiers: &zxcv
             warning: None,
             suggestions: Vec::new(),
             checking: !bounds.decided(),
-        };
-    }
+        }
+    };
     TieredEstimate { strength, exact: bounds.exact, shards: bounds.shards }
 }
 

@@ -153,17 +153,7 @@ pub fn most_guessable_match_sequence(
             pi = pi.saturating_mul(optimal.pi[m.i - 1][&(len - 1)]);
         }
         // calculate the minimization func
-        let mut guesses = (factorial(len) as u64).saturating_mul(pi);
-        if !exclude_additive {
-            let additive = if len == 1 {
-                1
-            } else {
-                (2..len).fold(MIN_GUESSES_BEFORE_GROWING_SEQUENCE, |acc, _| {
-                    acc.saturating_mul(MIN_GUESSES_BEFORE_GROWING_SEQUENCE)
-                })
-            };
-            guesses = guesses.saturating_add(additive);
-        }
+        let guesses = sequence_guesses(len, pi, exclude_additive);
         // update state if new best.
         // first see if any competing sequences covering this prefix, with l or fewer matches,
         // fare better than this sequence. if so, skip it and return.
@@ -310,24 +300,26 @@ pub(crate) fn least_guesses(password: &str, matches: &[Match], exclude_additive:
     }
     (1..=n)
         .filter(|&l| least[n][l] != u64::MAX)
-        .map(|l| {
-            let guesses = (factorial(l) as u64).saturating_mul(least[n][l]);
-            if exclude_additive {
-                guesses
-            } else {
-                let additive = (2..l).fold(
-                    if l == 1 {
-                        1
-                    } else {
-                        MIN_GUESSES_BEFORE_GROWING_SEQUENCE
-                    },
-                    |acc, _| acc.saturating_mul(MIN_GUESSES_BEFORE_GROWING_SEQUENCE),
-                );
-                guesses.saturating_add(additive)
-            }
-        })
+        .map(|l| sequence_guesses(l, least[n][l], exclude_additive))
         .min()
         .unwrap_or(u64::MAX)
+}
+
+/// zxcvbn's guesses for a sequence of `len` matches whose guesses multiply to `product`: the product times the
+/// orders they could come in, plus, unless excluded, the guesses an attacker spends on shorter sequences first.
+fn sequence_guesses(len: usize, product: u64, exclude_additive: bool) -> u64 {
+    let guesses = (factorial(len) as u64).saturating_mul(product);
+    if exclude_additive {
+        return guesses;
+    }
+    let additive = if len == 1 {
+        1
+    } else {
+        (2..len).fold(MIN_GUESSES_BEFORE_GROWING_SEQUENCE, |acc, _| {
+            acc.saturating_mul(MIN_GUESSES_BEFORE_GROWING_SEQUENCE)
+        })
+    };
+    guesses.saturating_add(additive)
 }
 
 fn factorial(n: usize) -> usize {
