@@ -106,5 +106,7 @@ async fn the_estimators_files_are_named_by_content_and_kept() {
         // text/plain: a type CDNs compress (the lists are mostly words).
         assert!(cache.contains("immutable") && kind.starts_with("text/plain"), "{list}: {cache}, {kind}");
         assert!(!bytes.is_empty() && list.starts_with("lists/t"), "{list}");
+        let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert!(list.ends_with(&format!("-{}.bin", &digest[..16])), "{list} is not named after its content");
     }
 }
